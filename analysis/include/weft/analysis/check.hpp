@@ -1,0 +1,52 @@
+// `weft check`: every detector over one trace, findings in a stable order,
+// and the comparison with what a scenario's lesson says it should find.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weft/analysis/finding.hpp"
+#include "weft/analysis/model.hpp"
+#include "weft/format/trace.hpp"
+
+namespace weft::analysis {
+
+struct CheckOptions {
+  std::optional<std::string> marks_pattern;  // enables the ordering check
+};
+
+struct Report {
+  std::vector<Finding> findings;  // by kind, then by first event
+};
+
+Report check(const format::Trace& trace, const CheckOptions& options = {});
+
+// What a scenario expects (the `always` / `sometimes` findings and marks of
+// its catalogue entry, as `weft-scenarios describe` prints them).
+struct ExpectedFinding {
+  FindingKind kind{};
+  std::string about;
+};
+struct Expectations {
+  std::vector<ExpectedFinding> always;
+  std::vector<ExpectedFinding> sometimes;
+  std::optional<std::string> marks;
+};
+
+// Parses the JSON of `weft-scenarios describe NAME` (or a file of the same
+// shape). Throws std::invalid_argument with a one-line message.
+Expectations parse_expectations(const std::string& json);
+
+// How the findings compare with the expectations, by (kind, about): every
+// `always` must be found, nothing found beyond `always` and `sometimes`.
+struct Comparison {
+  std::vector<ExpectedFinding> missing;
+  std::vector<ExpectedFinding> unexpected;
+  bool matches() const { return missing.empty() && unexpected.empty(); }
+};
+Comparison compare(const Report& report, const Expectations& expected);
+
+std::optional<FindingKind> finding_kind_from_name(std::string_view name);
+
+}  // namespace weft::analysis

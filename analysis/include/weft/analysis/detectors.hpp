@@ -1,0 +1,41 @@
+// One detector per kind of finding. Each is a pure function of the trace
+// (and the model built from it): same trace in, same findings out.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weft/analysis/finding.hpp"
+#include "weft/analysis/model.hpp"
+
+namespace weft::analysis {
+
+// Unordered conflicting accesses to weft::shared variables; one finding per
+// pair of sites, with a count.
+std::vector<Finding> find_races(const Model& m);
+// Cycles in the "acquired B while holding A" graph, taken by at least two
+// threads and not guarded by a common gate lock.
+std::vector<Finding> find_lock_order_inversions(const Model& m);
+// Self-deadlocks and wait-for cycles among mutexes that never resolved.
+std::vector<Finding> find_deadlocks(const Model& m);
+// Threads blocked forever (untimed waits open at the end of a program weft
+// stopped as stuck), grouped by what they wait on; lost wake-ups
+// where a condition was notified while nobody waited. Threads in `deadlocked`
+// are left to the deadlock findings.
+std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>& deadlocked);
+// API misuse: unlock by a non-owner or of an unlocked lock, bounded
+// semaphore over-release, task_done too often, condition wait without its
+// lock, destroying a held lock, joining oneself.
+std::vector<Finding> find_misuse(const Model& m);
+// Marks against an expected pattern (a regex over the marks' texts, each
+// followed by one space).
+std::vector<Finding> find_ordering(const Model& m, const std::string& marks_pattern);
+
+// Helpers shared by the detectors.
+std::string object_name(const format::Trace& t, std::uint32_t object);
+std::string thread_name(const format::Trace& t, std::uint32_t thread);
+std::string site_text(const format::Trace& t, std::uint32_t site);  // "file.cpp:12"
+std::string join_sorted(std::vector<std::string> names);             // sorted, ", "
+
+}  // namespace weft::analysis

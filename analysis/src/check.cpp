@@ -1,0 +1,98 @@
+#include "weft/analysis/check.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "weft/analysis/detectors.hpp"
+
+namespace weft::analysis {
+
+Report check(const format::Trace& trace, const CheckOptions& options) {
+  const Model m = build_model(trace);
+  Report r;
+  auto add = [&](std::vector<Finding> found) {
+    for (Finding& f : found) r.findings.push_back(std::move(f));
+  };
+  std::vector<Finding> deadlocks = find_deadlocks(m);
+  std::vector<std::uint32_t> deadlocked;
+  for (const Finding& f : deadlocks) deadlocked.insert(deadlocked.end(), f.threads.begin(), f.threads.end());
+  add(find_races(m));
+  add(std::move(deadlocks));
+  add(find_lock_order_inversions(m));
+  add(find_hangs(m, deadlocked));
+  add(find_misuse(m));
+  if (options.marks_pattern) add(find_ordering(m, *options.marks_pattern));
+
+  // A stable order, whatever order the detectors found things in.
+  for (Finding& f : r.findings) std::sort(f.events.begin(), f.events.end());
+  std::stable_sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.kind != b.kind) return a.kind < b.kind;
+    const std::uint64_t ea = a.events.empty() ? 0 : a.events.front(), eb = b.events.empty() ? 0 : b.events.front();
+    if (ea != eb) return ea < eb;
+    return a.title < b.title;
+  });
+  return r;
+}
+
+std::optional<FindingKind> finding_kind_from_name(std::string_view name) {
+  for (int k = 0; k <= static_cast<int>(FindingKind::Ordering); ++k)
+    if (finding_kind_name(static_cast<FindingKind>(k)) == name) return static_cast<FindingKind>(k);
+  return std::nullopt;
+}
+
+Expectations parse_expectations(const std::string& text) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::invalid_argument(std::string("not valid JSON: ") + e.what());
+  }
+  if (!j.is_object()) throw std::invalid_argument("expected a JSON object with \"always\", \"sometimes\", \"marks\"");
+  Expectations out;
+  auto findings = [&](const char* key, std::vector<ExpectedFinding>& into) {
+    if (!j.contains(key)) return;
+    if (!j[key].is_array()) throw std::invalid_argument(std::string("\"") + key + "\" must be an array");
+    for (const auto& item : j[key]) {
+      if (!item.is_object() || !item.contains("kind") || !item["kind"].is_string())
+        throw std::invalid_argument(std::string("each entry of \"") + key + "\" needs a \"kind\" string");
+      const std::string kind = item["kind"];
+      const auto k = finding_kind_from_name(kind);
+      if (!k) throw std::invalid_argument("unknown finding kind \"" + kind + "\"");
+      std::string about;
+      if (item.contains("about")) {
+        if (!item["about"].is_string()) throw std::invalid_argument("\"about\" must be a string");
+        about = item["about"];
+      }
+      into.push_back({*k, about});
+    }
+  };
+  findings("always", out.always);
+  findings("sometimes", out.sometimes);
+  if (j.contains("marks") && !j["marks"].is_null()) {
+    if (!j["marks"].is_string()) throw std::invalid_argument("\"marks\" must be a string or null");
+    out.marks = j["marks"].get<std::string>();
+  }
+  return out;
+}
+
+Comparison compare(const Report& report, const Expectations& expected) {
+  using Key = std::pair<FindingKind, std::string>;
+  std::set<Key> found, always, allowed;
+  for (const Finding& f : report.findings) found.insert({f.kind, f.about});
+  for (const ExpectedFinding& e : expected.always) {
+    always.insert({e.kind, e.about});
+    allowed.insert({e.kind, e.about});
+  }
+  for (const ExpectedFinding& e : expected.sometimes) allowed.insert({e.kind, e.about});
+  Comparison c;
+  for (const Key& k : always)
+    if (!found.count(k)) c.missing.push_back({k.first, k.second});
+  for (const Key& k : found)
+    if (!allowed.count(k)) c.unexpected.push_back({k.first, k.second});
+  return c;
+}
+
+}  // namespace weft::analysis

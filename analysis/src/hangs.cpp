@@ -1,0 +1,122 @@
+// Hangs: threads blocked forever. A wait that is still open when the trace
+// ends, in a program that did not finish on its own (weft stopped it, or it
+// was killed), on something nobody is left to signal. Timed waits are not
+// hangs: they end by themselves. Waiting to join a thread, or for a task,
+// that is itself stuck is part of that thread's hang, not a hang of its own.
+//
+// Lost wake-ups: a hang on a condition that was notified while nobody was
+// waiting on it, before the stuck wait began. The notification was the one
+// the waiter needed; it came too early and was lost.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "weft/analysis/detectors.hpp"
+
+namespace weft::analysis {
+namespace {
+
+using format::EventKind;
+
+// What a thread waiting with cause `c` on `name` waits for, in words.
+std::string waiting_for(WaitCause c, const std::string& name) {
+  switch (c) {
+    case WaitCause::Lock: return "lock " + name;
+    case WaitCause::Condition: return "condition " + name;
+    case WaitCause::Semaphore: return "semaphore " + name;
+    case WaitCause::Barrier: return "barrier " + name;
+    case WaitCause::Event: return "event " + name;
+    case WaitCause::QueuePut: return "room in queue " + name;
+    case WaitCause::QueueGet: return "an item from queue " + name;
+    case WaitCause::QueueJoin: return "every task of queue " + name;
+    case WaitCause::Join: return "the end of thread " + name;
+    case WaitCause::Future: return "the result of " + name;
+    case WaitCause::Sleep: return "the end of a sleep";
+  }
+  return name;
+}
+
+}  // namespace
+
+std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>& deadlocked) {
+  const format::Trace& t = *m.trace;
+  std::vector<Finding> out;
+  if (!m.stopped_as_stuck()) return out;
+
+  // The open, untimed wait of each thread at the end.
+  std::map<std::uint32_t, const Wait*> stuck;
+  for (const Wait& w : m.waits)
+    if (!w.end && !w.timed) stuck[w.thread] = &w;
+  for (std::uint32_t th : deadlocked) stuck.erase(th);
+
+  const auto is_deadlocked = [&](std::uint32_t th) {
+    return std::find(deadlocked.begin(), deadlocked.end(), th) != deadlocked.end();
+  };
+  // Follow joins to what the joined thread is stuck on; nullptr if that is
+  // a deadlock (reported as such).
+  auto root = [&](const Wait* w) -> const Wait* {
+    std::set<std::uint32_t> seen;
+    while (w->cause == WaitCause::Join && w->object < m.thread_of_object.size()) {
+      const std::uint32_t joined = m.thread_of_object[w->object];
+      if (joined != ~0u && is_deadlocked(joined)) return nullptr;
+      const auto next = stuck.find(joined);
+      if (joined == ~0u || next == stuck.end() || !seen.insert(joined).second) break;
+      w = next->second;
+    }
+    return w;
+  };
+  std::map<std::uint32_t, std::vector<const Wait*>> by_object;  // root object -> waits on it (direct or via joins)
+  for (const auto& [thread, w] : stuck)
+    if (const Wait* r = root(w)) by_object[r->object].push_back(w);
+
+  for (const auto& [object, waits] : by_object) {
+    const Wait& first = *root(waits.front());
+    Finding f;
+    f.kind = FindingKind::Hang;
+    f.about = object_name(t, object);
+    std::string who;
+    for (const Wait* w : waits) {
+      f.threads.push_back(w->thread);
+      f.events.push_back(w->begin);
+      f.sites.push_back(t.events[w->begin].site);
+      who += (who.empty() ? "" : ", ") + thread_name(t, w->thread) + " (at " + site_text(t, t.events[w->begin].site) +
+             (w->cause == WaitCause::Join ? ", joining " + object_name(t, w->object) : "") + ")";
+    }
+    f.objects = {object};
+    std::sort(f.events.begin(), f.events.end());
+    f.title = "hang: " + std::to_string(waits.size()) + (waits.size() == 1 ? " thread waits" : " threads wait") +
+              " forever for " + waiting_for(first.cause, f.about);
+    f.explanation = "When weft stopped the program because it made no progress, these threads were blocked with no "
+                    "timeout, and no thread was left that could wake them: " + who + ".";
+    if (first.cause == WaitCause::Lock) f.explanation += " The lock's holder never released it.";
+    out.push_back(f);
+
+    // Was the condition notified while nobody waited, before this wait?
+    if (first.cause != WaitCause::Condition) continue;
+    const std::uint64_t earliest = *std::min_element(f.events.begin(), f.events.end());
+    for (std::uint64_t i = 0; i < earliest; ++i) {
+      const format::Event& e = t.events[i];
+      if (e.object != object || e.arg != 0 ||
+          (e.kind != EventKind::CondNotifyOne && e.kind != EventKind::CondNotifyAll))
+        continue;
+      Finding lost;
+      lost.kind = FindingKind::LostWakeup;
+      lost.about = f.about;
+      lost.title = "lost wake-up on " + f.about + ": notified at " + site_text(t, e.site) + " while nobody waited";
+      lost.explanation = thread_name(t, e.thread) + " notified " + f.about + " at " + site_text(t, e.site) +
+                         " when no thread was waiting on it, so the notification was lost. The wait that needed it "
+                         "began afterwards, at " + site_text(t, t.events[earliest].site) +
+                         ", and nothing woke it. Wait in a loop on a condition (a predicate) that the notifier sets, "
+                         "so a notification that comes first is not needed.";
+      lost.threads = {e.thread, t.events[earliest].thread};
+      lost.objects = {object};
+      lost.sites = {e.site, t.events[earliest].site};
+      lost.events = {i, earliest};
+      out.push_back(std::move(lost));
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace weft::analysis

@@ -1,0 +1,106 @@
+// API misuse the runtime recorded: each kind is an event or a flag on one.
+// One finding per kind of misuse, object and site, with a count.
+#include <map>
+#include <tuple>
+
+#include "weft/analysis/detectors.hpp"
+
+namespace weft::analysis {
+namespace {
+
+using format::EventKind;
+
+bool is_lock(const format::Trace& t, std::uint32_t o) {
+  return o && o < t.objects.size() &&
+         (t.objects[o].kind == format::ObjectKind::Mutex || t.objects[o].kind == format::ObjectKind::RecursiveMutex);
+}
+
+}  // namespace
+
+std::vector<Finding> find_misuse(const Model& m) {
+  const format::Trace& t = *m.trace;
+  std::map<std::tuple<int, std::uint32_t, std::uint32_t>, Finding> found;
+  std::map<std::uint32_t, std::uint32_t> holder;  // lock -> thread holding it (for "held by whom")
+
+  auto add = [&](int what, const format::Event& e, std::uint64_t index, std::string title, std::string explanation) {
+    auto [it, added] = found.try_emplace({what, e.object, e.site});
+    Finding& f = it->second;
+    if (!added) {
+      ++f.count;
+      return;
+    }
+    f.kind = FindingKind::Misuse;
+    f.about = e.object ? object_name(t, e.object) : thread_name(t, e.thread);
+    f.title = std::move(title);
+    f.explanation = std::move(explanation);
+    f.threads = {e.thread};
+    if (e.object) f.objects = {e.object};
+    f.sites = {e.site};
+    f.events = {index};
+  };
+
+  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
+    const format::Event& e = t.events[i];
+    const std::string who = thread_name(t, e.thread), where = site_text(t, e.site), what = object_name(t, e.object);
+    switch (e.kind) {
+      case EventKind::MutexAcquired:
+        if (is_lock(t, e.object)) holder[e.object] = e.thread;
+        break;
+      case EventKind::MutexReleased:
+        if (!(e.flags & format::kFlagNotOwner)) break;
+        if (e.seq == format::kNoSeq) {
+          add(0, e, i, who + " unlocks " + what + ", which nobody holds, at " + where,
+              "Unlocking a lock that is not locked is an error (undefined behaviour for a std::mutex; Python raises "
+              "RuntimeError). weft refused it.");
+        } else {
+          const auto h = holder.find(e.object);
+          const std::string owner = h != holder.end() ? thread_name(t, h->second) : "another thread";
+          add(1, e, i, who + " unlocks " + what + ", held by " + owner + ", at " + where,
+              "A mutex must be unlocked by the thread that locked it (" + owner +
+              " here). Python's Lock allows it, C++'s std::mutex does not (undefined behaviour), and it makes the "
+              "lock's ownership impossible to follow. To hand a permission from one thread to another, use a "
+              "semaphore.");
+        }
+        break;
+      case EventKind::SemReleased:
+        if (e.flags & format::kFlagRejected)
+          add(2, e, i, who + " releases bounded semaphore " + what + " above its initial value at " + where,
+              "A bounded semaphore counts permits that were handed out; releasing more than were taken means a "
+              "release without a matching acquire. weft refused it (Python raises ValueError).");
+        break;
+      case EventKind::QueueTaskDone:
+        if (e.flags & format::kFlagRejected)
+          add(3, e, i, who + " calls task_done() on " + what + " more times than items were put, at " + where,
+              "task_done() tells the queue one item taken out has been processed; called more often than items "
+              "were put, it counts work that does not exist. weft refused it (Python raises ValueError).");
+        break;
+      case EventKind::CondWaitBegin:
+        if (e.flags & format::kFlagNotOwner)
+          add(4, e, i, who + " waits on condition " + what + " without holding its lock, at " + where,
+              "A condition wait must hold the lock that protects the condition's state, or the check and the wait "
+              "can miss a notification in between. weft refused the wait.");
+        break;
+      case EventKind::ObjectDestroy:
+        if (e.arg && is_lock(t, e.object))
+          add(5, e, i, who + " destroys " + what + " while it is locked",
+              "Destroying a mutex that is still locked is undefined behaviour: its holder will unlock freed "
+              "memory, and any waiter waits on it.");
+        break;
+      case EventKind::ThreadJoinBegin:
+        if (e.arg == e.thread)
+          add(6, e, i, who + " tries to join itself at " + where,
+              "A thread cannot wait for its own end: in Python this raises RuntimeError, in C++ std::system_error "
+              "(resource_deadlock_would_occur), which weft threw.");
+        break;
+      default: break;
+    }
+  }
+  std::vector<Finding> out;
+  for (auto& [key, f] : found) {
+    if (f.count > 1) f.title += " (" + std::to_string(f.count) + " times)";
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace weft::analysis

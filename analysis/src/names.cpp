@@ -1,0 +1,30 @@
+#include <algorithm>
+
+#include "weft/analysis/detectors.hpp"
+
+namespace weft::analysis {
+
+std::string object_name(const format::Trace& t, std::uint32_t object) {
+  return object < t.objects.size() && object ? t.objects[object].name : "?";
+}
+
+std::string thread_name(const format::Trace& t, std::uint32_t thread) {
+  return thread < t.threads.size() ? t.threads[thread].name : "thread " + std::to_string(thread);
+}
+
+std::string site_text(const format::Trace& t, std::uint32_t site) {
+  if (site == 0 || site >= t.sites.size()) return "an unknown place";
+  std::string_view file = t.sites[site].file;
+  if (const auto slash = file.rfind('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
+  return std::string(file) + ":" + std::to_string(t.sites[site].line);
+}
+
+std::string join_sorted(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+}  // namespace weft::analysis

@@ -1,0 +1,102 @@
+// Data races on weft::shared variables, by vector clocks (DJIT+ style, with
+// FastTrack's epochs for the last write): an access races with an earlier
+// conflicting one (at least one a write, other thread) that does not happen
+// before it.
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+#include "weft/analysis/detectors.hpp"
+#include "weft/analysis/happens_before.hpp"
+
+namespace weft::analysis {
+namespace {
+
+using format::EventKind;
+
+struct Recorded {
+  Epoch epoch;
+  Access access;
+};
+
+struct Shadow {
+  std::optional<Recorded> write;                     // the last write
+  std::unordered_map<std::uint32_t, Recorded> reads;  // the last read of each thread since that write
+};
+
+std::string describe(const format::Trace& t, const Access& a) {
+  std::string s = thread_name(t, a.thread) + (a.write ? " writes" : " reads") + " it at " + site_text(t, a.site);
+  if (a.last_sync != ~std::uint64_t{0}) {
+    const format::Event& sync = t.events[a.last_sync];
+    s += " (its last synchronization before: " + std::string(t.kind_name(sync.kind));
+    if (sync.object) s += " on " + object_name(t, sync.object);
+    s += " at " + site_text(t, sync.site) + ")";
+  } else {
+    s += " (having synchronized with nobody yet)";
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<Finding> find_races(const Model& m) {
+  const format::Trace& t = *m.trace;
+  HappensBefore hb(t);
+  std::unordered_map<std::uint32_t, Shadow> shadows;
+  // One finding per variable and (unordered) pair of sites.
+  std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>, Finding> found;
+
+  auto report = [&](std::uint32_t variable, const Access& earlier, const Access& later) {
+    const auto key = std::make_tuple(variable, std::min(earlier.site, later.site), std::max(earlier.site, later.site));
+    auto [it, added] = found.try_emplace(key);
+    Finding& f = it->second;
+    if (!added) {
+      ++f.count;
+      return;
+    }
+    const std::string name = object_name(t, variable);
+    f.kind = FindingKind::DataRace;
+    f.about = name;
+    f.title = "data race on " + name + ": " + (earlier.write ? "write" : "read") + " at " + site_text(t, earlier.site) +
+              " and " + (later.write ? "write" : "read") + " at " + site_text(t, later.site);
+    f.explanation = "Two threads access " + name +
+                    ", at least one of them writing, and nothing orders the two accesses: no lock held by both, no "
+                    "signal from one to the other. " +
+                    describe(t, earlier) + "; " + describe(t, later) +
+                    ". The result depends on timing, and updates can be lost even in runs that look right.";
+    f.accesses = {earlier, later};
+    f.threads = {earlier.thread, later.thread};
+    f.objects = {variable};
+    f.sites = {earlier.site, later.site};
+    f.events = {earlier.event, later.event};
+  };
+
+  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
+    hb.step(i);
+    const format::Event& e = t.events[i];
+    if (e.kind != EventKind::SharedRead && e.kind != EventKind::SharedWrite) continue;
+    const bool write = e.kind == EventKind::SharedWrite;
+    const Access access{i, e.thread, e.site, write, hb.last_sync(e.thread)};
+    Shadow& s = shadows[e.object];
+    if (s.write && s.write->access.thread != e.thread && !hb.ordered_before(s.write->epoch, e.thread))
+      report(e.object, s.write->access, access);
+    if (write) {
+      for (const auto& [reader, r] : s.reads)
+        if (reader != e.thread && !hb.ordered_before(r.epoch, e.thread)) report(e.object, r.access, access);
+      s.reads.clear();
+      s.write = Recorded{hb.now(e.thread), access};
+    } else {
+      s.reads[e.thread] = Recorded{hb.now(e.thread), access};
+    }
+  }
+
+  std::vector<Finding> out;
+  for (auto& [key, f] : found) {
+    f.title += f.count > 1 ? " (" + std::to_string(f.count) + " times)" : "";
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace weft::analysis

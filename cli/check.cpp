@@ -1,0 +1,73 @@
+// `weft check TRACE [--format text|json|sarif] [--expect FILE]`.
+// Exit status: 0 clean, 1 findings, 2 unusable input. With --expect: 0 when
+// the findings are exactly the expected ones, 1 when they are not.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "check_render.hpp"
+#include "cli.hpp"
+#include "weft/format/loader.hpp"
+
+namespace weft::cli {
+
+int check_trace(const std::string& path, const std::string& format, const std::optional<std::string>& expect_json,
+                const std::string& expect_source) {
+  const format::Trace trace = format::load_trace(path);
+  std::optional<analysis::Expectations> expected;
+  if (expect_json) {
+    try {
+      expected = analysis::parse_expectations(*expect_json);
+    } catch (const std::invalid_argument& e) {
+      throw usage_error("check: " + expect_source + ": " + e.what());
+    }
+  }
+  analysis::CheckOptions options;
+  if (expected) options.marks_pattern = expected->marks;
+  CheckResult r;
+  r.trace_path = path;
+  r.trace = &trace;
+  try {
+    r.report = analysis::check(trace, options);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error("check: " + expect_source + ": " + e.what());
+  }
+  if (expected) r.comparison = analysis::compare(r.report, *expected);
+
+  const std::string out = format == "json" ? render_json(r) : format == "sarif" ? render_sarif(r) : render_text(r);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (r.comparison) return r.comparison->matches() ? kExitOk : kExitFindings;
+  return r.report.findings.empty() ? kExitOk : kExitFindings;
+}
+
+int run_check(Args args) {
+  std::string path, format = "text";
+  std::optional<std::string> expect_file;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--format" || a == "--expect") {
+      if (i + 1 == args.size()) throw usage_error("check: " + a + " needs a value");
+      (a == "--format" ? format : expect_file.emplace()) = args[++i];
+    } else if (!a.empty() && a[0] == '-') {
+      throw usage_error("check: unknown option " + a);
+    } else if (path.empty()) {
+      path = a;
+    } else {
+      throw usage_error("check: one trace at a time (got " + path + " and " + a + ")");
+    }
+  }
+  if (path.empty()) throw usage_error("check: which trace? usage: weft check TRACE [--format text|json|sarif] [--expect FILE]");
+  if (format != "text" && format != "json" && format != "sarif")
+    throw usage_error("check: --format must be text, json or sarif, not '" + format + "'");
+  std::optional<std::string> expect_json;
+  if (expect_file) {
+    std::ifstream in(*expect_file);
+    if (!in) throw usage_error("check: cannot read " + *expect_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    expect_json = text.str();
+  }
+  return check_trace(path, format, expect_json, expect_file.value_or(""));
+}
+
+}  // namespace weft::cli

@@ -1,0 +1,24 @@
+// How `weft check` prints a report: text for people, JSON for tools, SARIF
+// 2.1.0 for code-scanning in CI. All three say the same thing.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "weft/analysis/check.hpp"
+#include "weft/format/trace.hpp"
+
+namespace weft::cli {
+
+struct CheckResult {
+  std::string trace_path;
+  const format::Trace* trace = nullptr;
+  analysis::Report report;
+  std::optional<analysis::Comparison> comparison;  // with --expect
+};
+
+std::string render_text(const CheckResult& r);
+std::string render_json(const CheckResult& r);
+std::string render_sarif(const CheckResult& r);
+
+}  // namespace weft::cli

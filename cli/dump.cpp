@@ -1,0 +1,69 @@
+// `weft dump TRACE`: every event, one line each, in the trace's global order.
+#include <cstdio>
+#include <ctime>
+#include <string>
+
+#include "cli.hpp"
+#include "weft/format/describe.hpp"
+#include "weft/format/loader.hpp"
+
+namespace weft::cli {
+namespace {
+
+std::string utc(std::uint64_t wall_ns) {
+  const std::time_t secs = static_cast<std::time_t>(wall_ns / 1'000'000'000u);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+void print_header(const format::Trace& t, const std::string& path) {
+  const format::TraceInfo& i = t.info;
+  std::string command;
+  for (const std::string& a : i.command_line) command += (command.empty() ? "" : " ") + a;
+  std::printf("# trace    %s\n", path.c_str());
+  std::printf("# program  %s (pid %llu) on %s, started %s\n", i.program.c_str(),
+              static_cast<unsigned long long>(i.pid), i.hostname.c_str(), utc(i.start_wall_ns).c_str());
+  std::printf("# command  %s\n", command.c_str());
+  std::printf("# clock    %s at %.3f MHz; weft %s\n", i.clock_name.c_str(), i.ticks_per_second / 1e6,
+              i.weft_version.c_str());
+  std::printf("# contents %zu events, %zu threads, %zu objects, %zu sites; ", t.events.size(), t.threads.size(),
+              t.objects.size() - 1, t.sites.size() - 1);
+  if (t.end)
+    std::printf("ended by %s", std::string(format::end_reason_name(t.end->reason)).c_str());
+  else
+    std::printf("not ended");
+  if (t.end && t.end->reason == format::EndReason::Signal)
+    std::printf(" %llu", static_cast<unsigned long long>(t.end->status));
+  std::printf("\n#\n# %12s  %-14s %-20s %-26s %-24s %s\n", "time (ms)", "thread", "event", "object", "detail", "site");
+}
+
+}  // namespace
+
+int run_dump(Args args) {
+  std::string path;
+  bool header = true;
+  for (const std::string& a : args) {
+    if (a == "--no-header") header = false;
+    else if (!a.empty() && a[0] == '-') throw usage_error("dump: unknown option " + a);
+    else if (path.empty()) path = a;
+    else throw usage_error("dump: one trace at a time (got " + path + " and " + a + ")");
+  }
+  if (path.empty()) throw usage_error("dump: which trace? usage: weft dump TRACE [--no-header]");
+
+  const format::Trace t = format::load_trace(path);
+  if (header) print_header(t, path);
+  for (const format::Event& e : t.events) {
+    std::string object = e.object ? t.object_label(e.object) : "";
+    if (e.seq != format::kNoSeq) object += " #" + std::to_string(e.seq);
+    std::printf("%14.6f  %-14s %-20s %-26s %-24s %s\n", double(e.time_ns) / 1e6, t.thread(e.thread).name.c_str(),
+                std::string(t.kind_name(e.kind)).c_str(), object.c_str(), format::describe_detail(t, e).c_str(),
+                t.site_label(e.site).c_str());
+  }
+  for (const std::string& w : t.warnings) std::fprintf(stderr, "weft: warning: %s: %s\n", path.c_str(), w.c_str());
+  return kExitOk;
+}
+
+}  // namespace weft::cli

@@ -1,0 +1,54 @@
+// Payload decoders: one function per chunk record, the mirror of
+// chunk_encoder.hpp. Each validates as it goes and throws format_error.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "weft/format/bytes.hpp"
+#include "weft/format/trace.hpp"
+
+namespace weft::format {
+
+void decode_meta(ByteReader& r, TraceInfo& info);
+std::vector<KindInfo> decode_kind_table(ByteReader& r);  // size kMaxKindCode + 1
+ThreadInfo decode_thread(ByteReader& r);
+ObjectInfo decode_object(ByteReader& r);
+SiteInfo decode_site(ByteReader& r);
+std::pair<std::uint64_t, std::uint64_t> decode_clock(ByteReader& r);  // ticks, monotonic ns
+IndexEntry decode_index_entry(ByteReader& r);
+
+struct EventChunkHeader {
+  std::uint32_t thread = 0;
+  std::uint32_t count = 0;
+  std::uint64_t first_ticks = 0;
+};
+EventChunkHeader decode_event_chunk_header(ByteReader& r);
+
+// Interns the texts of marks and logs: events refer to them by index.
+class TextTable {
+ public:
+  explicit TextTable(std::vector<std::string>& texts) : texts_(texts) {}
+  std::uint64_t intern(std::string_view s);
+
+ private:
+  std::vector<std::string>& texts_;
+  std::unordered_map<std::string, std::uint64_t> index_;
+};
+
+// What ids the events of a chunk may refer to: those already defined.
+struct IdLimits {
+  std::size_t objects = 0;  // ids 1..objects-1 are defined
+  std::size_t sites = 0;
+};
+
+// Decodes the events after the chunk header. Event::time_ns holds the raw
+// clock ticks; the caller converts them (see TraceLoader).
+void decode_events(ByteReader& r, const EventChunkHeader& h, const std::vector<KindInfo>& kinds,
+                   const IdLimits& limits, TextTable& texts, std::vector<Event>& out);
+
+}  // namespace weft::format

@@ -1,0 +1,97 @@
+// A trace as the reader hands it to analysis, the CLI and the viewer: the
+// metadata tables, and every event in one global order.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "weft/format/records.hpp"
+#include "weft/format/schema.hpp"
+
+namespace weft::format {
+
+struct Event {
+  std::uint64_t time_ns = 0;   // since the trace started; for display only
+  std::uint64_t seq = kNoSeq;  // per-object sequence, kNoSeq if none
+  std::uint64_t arg = 0;       // kind-specific; for text kinds an index into Trace::texts
+  std::uint32_t object = 0;    // 0: none
+  std::uint32_t site = 0;      // 0: unknown
+  std::uint32_t thread = 0;
+  EventKind kind{};            // may be a code this build does not know
+  std::uint8_t flags = 0;      // EventFlag
+};
+static_assert(sizeof(Event) == 40, "Event is kept small: traces hold tens of millions of them");
+
+struct TraceInfo {
+  std::string program;
+  std::vector<std::string> command_line;
+  std::uint64_t pid = 0;
+  std::uint64_t start_wall_ns = 0;  // since the Unix epoch
+  std::string clock_name;
+  double ticks_per_second = 0;      // as used to convert times (refined by CLCK chunks)
+  std::uint64_t start_ticks = 0;
+  std::string weft_version;
+  std::string hostname;
+};
+
+struct ThreadInfo {
+  std::uint32_t id = 0;
+  std::uint64_t os_tid = 0;
+  std::optional<std::uint32_t> parent;
+  std::uint32_t object = 0;
+  std::uint8_t flags = 0;  // ThreadFlag
+  std::string name;        // the latest name (thread.rename events applied)
+};
+
+struct ObjectInfo {
+  std::uint32_t id = 0;
+  ObjectKind kind{};
+  std::uint8_t flags = 0;
+  std::uint32_t site = 0;
+  std::uint32_t creator = 0;
+  std::uint64_t extra = 0;
+  std::string name;
+};
+
+struct SiteInfo {
+  std::uint32_t id = 0;
+  std::uint32_t line = 0;
+  std::string file;
+  std::string function;
+};
+
+// How the global order was put together. Events of one object are ordered by
+// their sequence numbers and events of one thread by program order; when the
+// two disagree or a sequence number is missing (dropped events, a truncated
+// tail) the merge falls back to timestamps and counts it here.
+struct OrderStats {
+  std::uint64_t fallbacks = 0;
+};
+
+struct Trace {
+  TraceInfo info;
+  std::vector<ThreadInfo> threads;  // index = thread id
+  std::vector<ObjectInfo> objects;  // index = object id; [0] stands for "none"
+  std::vector<SiteInfo> sites;      // index = site id; [0] stands for "unknown"
+  std::vector<std::string> texts;   // marks and logs, deduplicated
+  std::vector<Event> events;        // global order
+  std::vector<KindInfo> kinds;      // the file's own kind table, index = code
+  std::optional<EndRecord> end;     // absent: the program did not finish writing
+  bool truncated = false;           // the file ends inside a chunk
+  std::vector<std::string> warnings;
+  OrderStats order;
+
+  std::string_view kind_name(EventKind k) const;
+  std::string_view text(const Event& e) const;  // "" unless the kind has text
+  const ThreadInfo& thread(std::uint32_t id) const { return threads.at(id); }
+  const ObjectInfo& object(std::uint32_t id) const { return objects.at(id); }
+  const SiteInfo& site(std::uint32_t id) const { return sites.at(id); }
+  std::string object_label(std::uint32_t id) const;  // "mutex lock_X"
+  std::string site_label(std::uint32_t id) const;    // "file.cpp:42 (func)"
+  double seconds(std::uint64_t ns) const { return double(ns) / 1e9; }
+};
+
+}  // namespace weft::format

@@ -1,0 +1,85 @@
+// Reading a .weft file chunk by chunk: sequentially (streaming, constant
+// memory) or by offset (random access). Checks the file header, every chunk
+// header and every payload checksum.
+//
+// A file that ends inside a chunk is truncated, not corrupt: the program was
+// killed while writing. next() then stops, and truncated() says where. Every
+// other defect throws format_error with a one-line message.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weft/format/bytes.hpp"
+#include "weft/format/records.hpp"
+
+namespace weft::format {
+
+struct ChunkRef {
+  std::uint64_t offset = 0;  // of the chunk header
+  std::uint32_t type = 0;
+  std::uint32_t length = 0;  // payload bytes
+  std::uint32_t crc = 0;     // of the payload
+  std::uint64_t payload_offset() const { return offset + kChunkHeaderSize; }
+  std::string describe() const;  // "EVTS chunk at byte 4096"
+};
+
+class TraceFile {
+ public:
+  // Opens and checks the file header. Throws format_error if the file cannot
+  // be read or is not a weft trace of a version this build reads.
+  explicit TraceFile(std::string path);
+  ~TraceFile();
+  TraceFile(const TraceFile&) = delete;
+  TraceFile& operator=(const TraceFile&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::uint64_t size() const { return size_; }
+  std::uint16_t minor_version() const { return minor_; }
+
+  // The next chunk in file order, its payload checked, or false at the end
+  // of the file (then see truncated()).
+  bool next(ChunkRef& ref, std::vector<unsigned char>& payload);
+  bool truncated() const { return !truncation_.empty(); }
+  const std::string& truncation() const { return truncation_; }  // why, if truncated
+
+  // Random access.
+  std::vector<unsigned char> read_payload(const ChunkRef& ref) const;
+  // nullopt: the file ends there, or inside the header. Past the end of the
+  // file (a damaged index, say) is a format_error.
+  std::optional<ChunkRef> read_header(std::uint64_t offset) const;
+  // The END record and the chunk index, found from the end of the file
+  // without a scan; nullopt if the file has no valid END chunk.
+  std::optional<EndRecord> read_end() const;
+  // Every complete chunk's header, by walking the headers (payloads are
+  // skipped, not read).
+  std::vector<ChunkRef> scan() const;
+  // Where each thread's events are: one entry per EVTS chunk, in file order.
+  // From the INDX chunks the END record points to; in a file without them
+  // (a crash, a kill) by a scan that decodes each event chunk once.
+  std::vector<IndexEntry> event_index() const;
+
+ private:
+  void pread_exact(void* buf, std::size_t n, std::uint64_t offset) const;
+  // Where the run of zero bytes that ends the file begins (size() if none).
+  std::uint64_t zero_tail_start() const;
+  // Damage in the chunk whose header is at `chunk` that is really a
+  // zero-filled tail: the unwritten end a crash can leave on some file
+  // systems. Then the why, else "".
+  std::string zero_tail_truncation(std::uint64_t chunk, const std::string& where) const;
+
+  std::string path_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+  std::uint16_t minor_ = 0;
+  std::uint64_t cursor_ = kFileHeaderSize;
+  std::string truncation_;
+  mutable std::optional<std::uint64_t> zero_tail_;
+};
+
+// Decoded END payload (fixed layout, see encode_end).
+EndRecord decode_end(ByteReader& r);
+
+}  // namespace weft::format

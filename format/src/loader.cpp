@@ -1,0 +1,145 @@
+#include "weft/format/loader.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "weft/format/order.hpp"
+
+namespace weft::format {
+namespace {
+
+template <class Info>
+void append_dense(std::vector<Info>& table, Info info, std::uint32_t first_id, ByteReader& r, const char* what) {
+  // The runtime publishes records in id order, so ids are dense and arrive
+  // in order; anything else is damage.
+  const std::size_t expected = table.size() + (table.empty() ? first_id : 0);
+  if (info.id != expected)
+    r.fail(what, "id " + std::to_string(info.id) + " out of order (expected " + std::to_string(expected) + ")");
+  if (table.empty() && first_id == 1) table.emplace_back();  // the "none" slot
+  table.push_back(std::move(info));
+}
+
+}  // namespace
+
+void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payload) {
+  ByteReader r(payload.data(), payload.size(), source_ + ": " + ref.describe());
+  if (trace_.end) r.fail("chunk", "data after the END chunk");
+  switch (static_cast<ChunkType>(ref.type)) {
+    case ChunkType::Meta:
+      decode_meta(r, trace_.info);
+      have_meta_ = true;
+      return;
+    case ChunkType::Kinds:
+      trace_.kinds = decode_kind_table(r);
+      return;
+    case ChunkType::Thread:
+      while (!r.empty()) {
+        ThreadInfo t = decode_thread(r);
+        append_dense(trace_.threads, std::move(t), 0, r, "thread");
+      }
+      per_thread_.resize(trace_.threads.size());
+      return;
+    case ChunkType::Object:
+      while (!r.empty()) append_dense(trace_.objects, decode_object(r), 1, r, "object");
+      return;
+    case ChunkType::Site:
+      while (!r.empty()) append_dense(trace_.sites, decode_site(r), 1, r, "site");
+      return;
+    case ChunkType::Clock:
+      clocks_.push_back(decode_clock(r));
+      return;
+    case ChunkType::Events:
+      add_events(ref, r);
+      return;
+    case ChunkType::Index:
+      while (!r.empty()) decode_index_entry(r);
+      return;
+    case ChunkType::End:
+      trace_.end = decode_end(r);
+      return;
+  }
+  ++unknown_chunks_;  // a newer writer's chunk: skipped
+}
+
+void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r) {
+  if (trace_.kinds.empty()) r.fail("events", "event chunk before the kind table");
+  const EventChunkHeader h = decode_event_chunk_header(r);
+  if (h.thread >= trace_.threads.size())
+    r.fail("thread", "refers to thread " + std::to_string(h.thread) + ", which the trace never defined");
+  const IdLimits limits{std::max<std::size_t>(trace_.objects.size(), 1), std::max<std::size_t>(trace_.sites.size(), 1)};
+  (void)ref;
+  decode_events(r, h, trace_.kinds, limits, texts_, per_thread_[h.thread]);
+}
+
+// Ticks become nanoseconds since the start of the trace. The runtime writes
+// (ticks, monotonic ns) pairs as it goes; the first and last of them give
+// the rate over the whole run, better than the start-up estimate.
+void TraceLoader::convert_times() {
+  TraceInfo& info = trace_.info;
+  double ns_per_tick = info.ticks_per_second > 0 ? 1e9 / info.ticks_per_second : 1.0;
+  if (clocks_.size() >= 2) {
+    const auto& [t0, n0] = clocks_.front();
+    const auto& [t1, n1] = clocks_.back();
+    if (t1 > t0 && n1 > n0 + 1'000'000) ns_per_tick = double(n1 - n0) / double(t1 - t0);
+  }
+  info.ticks_per_second = 1e9 / ns_per_tick;
+  for (auto& stream : per_thread_)
+    for (Event& e : stream) {
+      const double ns = e.time_ns >= info.start_ticks ? double(e.time_ns - info.start_ticks) * ns_per_tick : 0.0;
+      e.time_ns = static_cast<std::uint64_t>(std::llround(ns));
+    }
+}
+
+Trace TraceLoader::finish(const std::string& truncation) {
+  if (!have_meta_) {
+    throw format_error(source_ + ": " +
+                       (truncation.empty() ? std::string("no META chunk: not a complete weft trace")
+                                           : "truncated before its metadata (" + truncation + ")"));
+  }
+  if (trace_.kinds.empty()) {
+    // Events always follow the kind table, so a file cut before it has none.
+    if (truncation.empty()) throw format_error(source_ + ": no KIND chunk: cannot decode events");
+    for (unsigned code = 0; code <= kMaxKindCode; ++code) trace_.kinds.push_back(builtin_kind(static_cast<std::uint8_t>(code)));
+  }
+  if (trace_.objects.empty()) trace_.objects.emplace_back();
+  if (trace_.sites.empty()) trace_.sites.emplace_back();
+
+  trace_.truncated = !truncation.empty();
+  if (trace_.truncated) trace_.warnings.push_back("trace truncated: " + truncation + "; loaded up to the last complete chunk");
+  else if (!trace_.end) trace_.warnings.push_back("trace has no END record: the program did not finish writing it");
+  if (unknown_chunks_)
+    trace_.warnings.push_back("skipped " + std::to_string(unknown_chunks_) + " chunks of a type this weft does not know");
+  if (trace_.end && trace_.end->dropped)
+    trace_.warnings.push_back(std::to_string(trace_.end->dropped) + " events were dropped by the runtime (buffers full)");
+
+  convert_times();
+  trace_.events = merge_in_order(per_thread_, trace_.objects.size(), trace_.order);
+  per_thread_.clear();
+  if (trace_.order.fallbacks)
+    trace_.warnings.push_back(std::to_string(trace_.order.fallbacks) +
+                              " events had no consistent place in the object order (lost events?); placed by time");
+
+  // Thread names as they ended up, and OS ids learnt at start.
+  std::vector<std::uint32_t> owner_of(trace_.objects.size(), ~0u);
+  for (const ThreadInfo& t : trace_.threads)
+    if (t.object < owner_of.size()) owner_of[t.object] = t.id;
+  for (const Event& e : trace_.events) {
+    if (e.object >= owner_of.size() || owner_of[e.object] == ~0u) continue;
+    ThreadInfo& thread = trace_.threads[owner_of[e.object]];
+    if (e.kind == EventKind::ThreadRename) thread.name = trace_.texts[e.arg];
+    // weft::thread registers a thread before it runs: its OS id comes later.
+    if (e.kind == EventKind::ThreadStart && thread.os_tid == 0) thread.os_tid = e.arg;
+  }
+  return std::move(trace_);
+}
+
+Trace load_trace(const std::string& path) {
+  TraceFile file(path);
+  TraceLoader loader(path);
+  ChunkRef ref;
+  std::vector<unsigned char> payload;
+  while (file.next(ref, payload)) loader.add(ref, payload);
+  return loader.finish(file.truncation());
+}
+
+}  // namespace weft::format

@@ -1,0 +1,93 @@
+#include "weft/format/order.hpp"
+
+#include <algorithm>
+#include <queue>
+
+namespace weft::format {
+namespace {
+
+constexpr std::uint32_t kNone = ~std::uint32_t{0};
+
+struct Head {
+  std::uint64_t time;
+  std::uint32_t thread;
+  bool operator>(const Head& o) const { return time != o.time ? time > o.time : thread > o.thread; }
+};
+
+}  // namespace
+
+std::vector<Event> merge_in_order(std::vector<std::vector<Event>>& per_thread, std::size_t object_count,
+                                  OrderStats& stats) {
+  std::size_t total = 0;
+  for (const auto& s : per_thread) total += s.size();
+
+  // An object's order starts at its lowest recorded sequence number: events
+  // lost before it (dropped, or never written) must not stall the merge.
+  std::vector<std::uint64_t> next_seq(object_count, kNoSeq);
+  for (const auto& s : per_thread)
+    for (const Event& e : s)
+      if (e.seq != kNoSeq && e.object < object_count) next_seq[e.object] = std::min(next_seq[e.object], e.seq);
+
+  std::vector<std::size_t> cursor(per_thread.size(), 0);
+  // Threads whose next event waits for its turn on an object, by object.
+  std::vector<std::vector<std::uint32_t>> parked(object_count);
+  std::vector<std::uint32_t> parked_on(per_thread.size(), kNone);
+  std::priority_queue<Head, std::vector<Head>, std::greater<>> ready;
+
+  auto is_ready = [&](const Event& e) { return e.seq == kNoSeq || e.object >= object_count || e.seq == next_seq[e.object]; };
+  auto offer = [&](std::uint32_t t) {  // queue thread t's next event, or park it
+    if (cursor[t] == per_thread[t].size()) return;
+    const Event& e = per_thread[t][cursor[t]];
+    if (is_ready(e)) {
+      ready.push({e.time_ns, t});
+    } else {
+      parked[e.object].push_back(t);
+      parked_on[t] = e.object;
+    }
+  };
+  for (std::uint32_t t = 0; t < per_thread.size(); ++t) offer(t);
+
+  std::vector<Event> out;
+  out.reserve(total);
+  while (out.size() < total) {
+    if (ready.empty()) {
+      // Every next event waits for a sequence number that never comes (lost
+      // events, or a damaged trace): release the earliest one by time.
+      std::uint32_t best = kNone;
+      for (std::uint32_t t = 0; t < per_thread.size(); ++t) {
+        if (parked_on[t] == kNone) continue;
+        if (best == kNone || per_thread[t][cursor[t]].time_ns < per_thread[best][cursor[best]].time_ns) best = t;
+      }
+      const Event& e = per_thread[best][cursor[best]];
+      auto& waiting = parked[e.object];
+      waiting.erase(std::find(waiting.begin(), waiting.end(), best));
+      parked_on[best] = kNone;
+      ready.push({e.time_ns, best});
+      ++stats.fallbacks;
+    }
+    const std::uint32_t t = ready.top().thread;
+    ready.pop();
+    const Event e = per_thread[t][cursor[t]++];
+    out.push_back(e);
+    const bool sequenced = e.seq != kNoSeq && e.object < object_count;
+    if (sequenced) next_seq[e.object] = std::max(next_seq[e.object], e.seq + 1);
+    offer(t);
+    if (sequenced) {
+      auto& waiting = parked[e.object];
+      for (std::size_t i = 0; i < waiting.size();) {
+        const std::uint32_t w = waiting[i];
+        if (is_ready(per_thread[w][cursor[w]])) {
+          waiting[i] = waiting.back();
+          waiting.pop_back();
+          parked_on[w] = kNone;
+          ready.push({per_thread[w][cursor[w]].time_ns, w});
+        } else {
+          ++i;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace weft::format

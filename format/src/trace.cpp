@@ -1,0 +1,34 @@
+#include "weft/format/trace.hpp"
+
+namespace weft::format {
+
+std::string_view Trace::kind_name(EventKind k) const {
+  const auto code = static_cast<std::uint8_t>(k);
+  if (code < kinds.size() && !kinds[code].name.empty()) return kinds[code].name;
+  return builtin_kind(code).name;
+}
+
+std::string_view Trace::text(const Event& e) const {
+  const auto code = static_cast<std::uint8_t>(e.kind);
+  const std::uint8_t layout = code < kinds.size() ? kinds[code].layout : builtin_kind(code).layout;
+  if (!(layout & kLayoutText) || e.arg >= texts.size()) return {};
+  return texts[e.arg];
+}
+
+std::string Trace::object_label(std::uint32_t id) const {
+  if (id == 0 || id >= objects.size()) return "-";
+  const ObjectInfo& o = objects[id];
+  return std::string(object_kind_name(o.kind)) + " " + o.name;
+}
+
+std::string Trace::site_label(std::uint32_t id) const {
+  if (id == 0 || id >= sites.size()) return "?";
+  const SiteInfo& s = sites[id];
+  std::string_view file = s.file;
+  if (const auto slash = file.rfind('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
+  std::string label = std::string(file) + ":" + std::to_string(s.line);
+  if (!s.function.empty()) label += " (" + s.function + ")";
+  return label;
+}
+
+}  // namespace weft::format

@@ -1,0 +1,254 @@
+#include "weft/format/trace_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "weft/format/crc32c.hpp"
+#include "weft/format/decode.hpp"
+
+namespace weft::format {
+
+std::string ChunkRef::describe() const {
+  std::string_view name = chunk_type_name(type);
+  return std::string(name.empty() ? "chunk" : name) + (name.empty() ? "" : " chunk") + " at byte " +
+         std::to_string(offset);
+}
+
+TraceFile::TraceFile(std::string path) : path_(std::move(path)) {
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw format_error("cannot open " + path_ + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd_);
+    fd_ = -1;
+    throw format_error(path_ + ": not a regular file");
+  }
+  size_ = static_cast<std::uint64_t>(st.st_size);
+  if (size_ == 0) {
+    ::close(fd_);
+    fd_ = -1;
+    throw format_error(path_ + ": empty file, not a weft trace");
+  }
+  unsigned char header[kFileHeaderSize] = {};
+  const std::size_t have = static_cast<std::size_t>(std::min<std::uint64_t>(size_, kFileHeaderSize));
+  try {
+    pread_exact(header, have, 0);
+  } catch (...) {
+    ::close(fd_);
+    fd_ = -1;
+    throw;
+  }
+  const bool magic_ok = have >= sizeof kMagic && std::memcmp(header, kMagic, sizeof kMagic) == 0;
+  std::string problem;
+  if (!magic_ok) {
+    problem = "not a weft trace (bad magic)";
+  } else if (have < kFileHeaderSize) {
+    problem = "truncated inside the file header";
+  } else {
+    const unsigned major = header[8] | unsigned(header[9]) << 8;
+    minor_ = static_cast<std::uint16_t>(header[10] | unsigned(header[11]) << 8);
+    if (major != kVersionMajor)
+      problem = "trace format version " + std::to_string(major) + " is not readable by this weft (it reads version " +
+                std::to_string(kVersionMajor) + ")";
+  }
+  if (!problem.empty()) {
+    ::close(fd_);
+    fd_ = -1;
+    throw format_error(path_ + ": " + problem);
+  }
+}
+
+TraceFile::~TraceFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void TraceFile::pread_exact(void* buf, std::size_t n, std::uint64_t offset) const {
+  auto* p = static_cast<unsigned char*>(buf);
+  while (n > 0) {
+    const ssize_t got = ::pread(fd_, p, n, static_cast<off_t>(offset));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw format_error(path_ + ": read error at byte " + std::to_string(offset) + ": " + std::strerror(errno));
+    }
+    if (got == 0) throw format_error(path_ + ": file shrank while being read (at byte " + std::to_string(offset) + ")");
+    p += got;
+    n -= static_cast<std::size_t>(got);
+    offset += static_cast<std::uint64_t>(got);
+  }
+}
+
+std::uint64_t TraceFile::zero_tail_start() const {
+  if (!zero_tail_) {
+    std::uint64_t start = size_;
+    unsigned char block[4096];
+    while (start > 0) {
+      const std::uint64_t n = std::min<std::uint64_t>(start, sizeof block);
+      pread_exact(block, static_cast<std::size_t>(n), start - n);
+      std::uint64_t i = n;
+      while (i > 0 && block[i - 1] == 0) --i;
+      start -= n - i;
+      if (i > 0) break;
+    }
+    zero_tail_ = start;
+  }
+  return *zero_tail_;
+}
+
+// A crash can leave a file whose end was never written: its size grew but
+// its last blocks read as zeros. Such zeros run to the end of the file and
+// start where the file system's blocks do (a multiple of 512) or, when the
+// writes stopped between chunks, at a chunk header. Zeros anywhere else are
+// damage like any other.
+std::string TraceFile::zero_tail_truncation(std::uint64_t chunk, const std::string& where) const {
+  // Bytes just before the unwritten part may be zero as data, so the run can
+  // begin before the chunk or off a boundary: what counts is that it covers
+  // the chunk's header or a block boundary inside the chunk.
+  std::uint64_t zeros = std::max(zero_tail_start(), chunk);
+  if (zeros != chunk) zeros = (zeros + 511) / 512 * 512;
+  if (zeros >= size_) return {};
+  return "the file ends in " + std::to_string(size_ - zeros) + " zero bytes from byte " + std::to_string(zeros) +
+         ", " + where + " (a crash left its end unwritten)";
+}
+
+std::optional<ChunkRef> TraceFile::read_header(std::uint64_t offset) const {
+  if (offset > size_)
+    throw format_error(path_ + ": no chunk at byte " + std::to_string(offset) + ": the file has only " +
+                       std::to_string(size_) + " bytes");
+  if (size_ - offset < kChunkHeaderSize) return std::nullopt;
+  unsigned char h[kChunkHeaderSize];
+  pread_exact(h, sizeof h, offset);
+  ByteReader r(h, sizeof h, "chunk header");
+  ChunkRef ref;
+  ref.offset = offset;
+  ref.type = r.u32("type");
+  ref.length = r.u32("length");
+  ref.crc = r.u32("crc");
+  const std::uint32_t header_crc = r.u32("header crc");
+  if (crc32c(h, 12) != header_crc) {
+    if (!zero_tail_truncation(offset, "").empty()) return std::nullopt;  // next() says why
+    throw format_error(path_ + ": chunk at byte " + std::to_string(offset) + ": damaged header (checksum mismatch)");
+  }
+  if (ref.length > kMaxChunkPayload)
+    throw format_error(path_ + ": " + ref.describe() + ": impossible length " + std::to_string(ref.length));
+  return ref;
+}
+
+std::vector<unsigned char> TraceFile::read_payload(const ChunkRef& ref) const {
+  std::vector<unsigned char> payload(ref.length);
+  pread_exact(payload.data(), payload.size(), ref.payload_offset());
+  if (crc32c(payload.data(), payload.size()) != ref.crc)
+    throw format_error(path_ + ": " + ref.describe() + ": checksum mismatch (the file is damaged)");
+  return payload;
+}
+
+bool TraceFile::next(ChunkRef& ref, std::vector<unsigned char>& payload) {
+  if (cursor_ >= size_ || !truncation_.empty()) return false;
+  const std::optional<ChunkRef> header = read_header(cursor_);
+  if (!header) {
+    truncation_ = zero_tail_truncation(cursor_, "where the chunk at byte " + std::to_string(cursor_) + " should be");
+    if (truncation_.empty()) truncation_ = "the file ends inside a chunk header at byte " + std::to_string(cursor_);
+    return false;
+  }
+  if (header->payload_offset() + header->length > size_) {
+    truncation_ = "the file ends inside the " + header->describe() + " (" +
+                  std::to_string(size_ - header->payload_offset()) + " of " + std::to_string(header->length) +
+                  " payload bytes present)";
+    return false;
+  }
+  ref = *header;
+  payload.resize(ref.length);
+  pread_exact(payload.data(), payload.size(), ref.payload_offset());
+  if (crc32c(payload.data(), payload.size()) != ref.crc) {
+    truncation_ = zero_tail_truncation(ref.offset, "inside the " + header->describe());
+    if (!truncation_.empty()) return false;
+    throw format_error(path_ + ": " + ref.describe() + ": checksum mismatch (the file is damaged)");
+  }
+  cursor_ = ref.payload_offset() + ref.length;
+  return true;
+}
+
+EndRecord decode_end(ByteReader& r) {
+  EndRecord e;
+  const std::uint8_t reason = r.u8("end reason");
+  if (reason > static_cast<std::uint8_t>(EndReason::Watchdog)) r.fail("end reason", "unknown value " + std::to_string(reason));
+  e.reason = static_cast<EndReason>(reason);
+  e.status = r.u64("status");
+  e.events = r.u64("event count");
+  e.dropped = r.u64("dropped count");
+  e.index_offset = r.u64("index offset");
+  return e;
+}
+
+std::optional<EndRecord> TraceFile::read_end() const {
+  if (size_ < kFileHeaderSize + kEndChunkSize) return std::nullopt;
+  const std::uint64_t offset = size_ - kEndChunkSize;
+  unsigned char h[kChunkHeaderSize];
+  pread_exact(h, sizeof h, offset);
+  ByteReader r(h, sizeof h, "end header");
+  const std::uint32_t type = r.u32("type");
+  const std::uint32_t length = r.u32("length");
+  r.u32("crc");
+  if (type != static_cast<std::uint32_t>(ChunkType::End) || length != kEndPayloadSize ||
+      crc32c(h, 12) != r.u32("header crc"))
+    return std::nullopt;
+  const std::optional<ChunkRef> ref = read_header(offset);
+  const std::vector<unsigned char> payload = read_payload(*ref);
+  ByteReader pr(payload.data(), payload.size(), path_ + ": " + ref->describe());
+  return decode_end(pr);
+}
+
+std::vector<ChunkRef> TraceFile::scan() const {
+  std::vector<ChunkRef> refs;
+  std::uint64_t offset = kFileHeaderSize;
+  while (offset < size_) {
+    const std::optional<ChunkRef> ref = read_header(offset);
+    if (!ref || ref->payload_offset() + ref->length > size_) break;  // truncated tail
+    refs.push_back(*ref);
+    offset = ref->payload_offset() + ref->length;
+  }
+  return refs;
+}
+
+std::vector<IndexEntry> TraceFile::event_index() const {
+  std::vector<IndexEntry> index;
+  if (const std::optional<EndRecord> end = read_end(); end && end->index_offset) {
+    // Consecutive INDX chunks, up to the END chunk.
+    std::uint64_t offset = end->index_offset;
+    while (const std::optional<ChunkRef> ref = read_header(offset)) {
+      if (ref->type != static_cast<std::uint32_t>(ChunkType::Index)) break;
+      const std::vector<unsigned char> payload = read_payload(*ref);
+      ByteReader r(payload.data(), payload.size(), path_ + ": " + ref->describe());
+      while (!r.empty()) index.push_back(decode_index_entry(r));
+      offset = ref->payload_offset() + ref->length;
+    }
+    return index;
+  }
+  // No index: find the event chunks and read their extent off the events.
+  std::vector<KindInfo> kinds;
+  for (const ChunkRef& ref : scan()) {
+    if (ref.type == static_cast<std::uint32_t>(ChunkType::Kinds)) {
+      const std::vector<unsigned char> payload = read_payload(ref);
+      ByteReader r(payload.data(), payload.size(), path_ + ": " + ref.describe());
+      kinds = decode_kind_table(r);
+    }
+    if (ref.type != static_cast<std::uint32_t>(ChunkType::Events) || kinds.empty()) continue;
+    const std::vector<unsigned char> payload = read_payload(ref);
+    ByteReader r(payload.data(), payload.size(), path_ + ": " + ref.describe());
+    const EventChunkHeader h = decode_event_chunk_header(r);
+    std::vector<std::string> texts;
+    TextTable text_table(texts);
+    std::vector<Event> events;
+    // Ids are checked against the metadata by the loader; here only the
+    // extent matters.
+    decode_events(r, h, kinds, IdLimits{UINT32_MAX, UINT32_MAX}, text_table, events);
+    index.push_back({ref.offset, h.thread, h.count, h.first_ticks, events.empty() ? h.first_ticks : events.back().time_ns});
+  }
+  return index;
+}
+
+}  // namespace weft::format

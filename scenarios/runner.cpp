@@ -1,0 +1,85 @@
+#include "runner.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include <weft/detail/blocking.hpp>
+#include <weft/weft.hpp>
+
+namespace weft::scenarios {
+namespace {
+
+std::uint64_t parse_number(const std::string& flag, const std::string& text) {
+  std::size_t used = 0;
+  unsigned long long v = 0;
+  try {
+    v = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || text[0] == '-')
+    throw std::invalid_argument(flag + " wants a whole number, not '" + text + "'");
+  return v;
+}
+
+}  // namespace
+
+run_settings parse_run_flags(const std::vector<std::string>& args) {
+  run_settings s;
+  s.opt.seed = std::random_device{}();
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--seed" || a == "--timeout") {
+      if (i + 1 == args.size()) throw std::invalid_argument(a + " needs a value");
+      const std::uint64_t v = parse_number(a, args[++i]);
+      if (a == "--seed") {
+        s.opt.seed = v;
+        s.seed_given = true;
+      } else {
+        if (v == 0 || v > 3600) throw std::invalid_argument("--timeout wants seconds from 1 to 3600");
+        s.timeout = std::chrono::seconds(v);
+      }
+    } else {
+      throw std::invalid_argument("unknown option '" + a + "' (options: --seed N, --timeout SECONDS)");
+    }
+  }
+  return s;
+}
+
+std::chrono::milliseconds default_timeout(const scenario& s) {
+  return s.hangs ? std::chrono::milliseconds(3000) : std::chrono::milliseconds(30000);
+}
+
+int run_scenario(const scenario& s, const run_settings& settings) {
+  weft::log(std::string("scenario ") + s.name + ", seed " + std::to_string(settings.opt.seed));
+  const auto timeout = settings.timeout.count() ? settings.timeout : default_timeout(s);
+
+  // The deadline keeper: a plain thread, invisible in the trace until it has
+  // to act (then it records why it stopped the program).
+  std::mutex m;
+  std::condition_variable cv;
+  bool finished = false;
+  std::thread keeper([&] {
+    weft::detail::watchdog_ignore_current_thread();  // not part of the lesson
+    std::unique_lock<std::mutex> lock(m);
+    if (cv.wait_for(lock, timeout, [&] { return finished; })) return;
+    weft::this_thread::set_name("deadline");
+    weft::stop_program(std::string("scenario ") + s.name + " did not finish within " +
+                       std::to_string(timeout.count() / 1000.0).substr(0, 4) + " s: it hangs");
+  });
+  const int status = s.run(settings.opt);
+  {
+    std::lock_guard<std::mutex> lock(m);
+    finished = true;
+  }
+  cv.notify_one();
+  keeper.join();
+  return status;
+}
+
+}  // namespace weft::scenarios

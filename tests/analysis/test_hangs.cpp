@@ -1,0 +1,103 @@
+#include <catch2/catch.hpp>
+
+#include "trace_maker.hpp"
+
+using weft::analysis::FindingKind;
+using weft::format::EndReason;
+using weft::test::EventKind;
+using weft::test::ObjectKind;
+using weft::test::TraceMaker;
+
+namespace {
+
+struct Stuck {
+  TraceMaker tm;
+  std::uint32_t main = tm.thread("main", weft::format::kThreadMain);
+  std::uint32_t worker = tm.thread("worker");
+  std::uint32_t cond = tm.object(ObjectKind::Condition, "ready");
+  std::uint32_t m = tm.object(ObjectKind::Mutex, "m");
+  Stuck() {
+    tm.start(main);
+    tm.spawn(main, worker);
+  }
+  // `th` starts waiting on `cond` (and never wakes, unless the test says).
+  void wait(std::uint32_t th, std::uint8_t flags = 0) {
+    tm.lock(th, m);
+    tm.add(th, EventKind::CondWaitBegin, cond, m, 0, flags);
+    tm.add(weft::test::TraceMaker::Ev{th, EventKind::MutexReleased, m, 0, weft::format::kFlagCondition, 0, false});
+  }
+  void join_worker() { tm.add(main, EventKind::ThreadJoinBegin, tm.thread_object(worker), worker); }
+};
+
+}  // namespace
+
+TEST_CASE("a thread waiting forever on a condition, in a program that was stopped, is a hang", "[hang]") {
+  Stuck s;
+  s.wait(s.worker);
+  s.join_worker();  // main waits for the worker: part of the same hang
+  s.tm.end(EndReason::Watchdog);
+  const auto r = s.tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::Hang, "ready"}});
+  CHECK(r.findings[0].threads.size() == 2);
+}
+
+TEST_CASE("a notification nobody waited for, then a wait that hangs: a lost wake-up", "[hang]") {
+  Stuck s;
+  const auto notify = s.tm.add(s.main, EventKind::CondNotifyOne, s.cond, /*waiters*/ 0);
+  s.wait(s.worker);
+  s.tm.end(EndReason::Watchdog);
+  const auto r = s.tm.check();
+  REQUIRE(weft::test::summary(r) ==
+          decltype(weft::test::summary(r)){{FindingKind::Hang, "ready"}, {FindingKind::LostWakeup, "ready"}});
+  const auto& lost = r.findings[1];
+  CHECK(lost.events.front() == notify);
+}
+
+TEST_CASE("a timed wait open at the end is not a hang", "[hang]") {
+  Stuck s;
+  s.wait(s.worker, weft::format::kFlagTimed);
+  s.tm.add(s.main, EventKind::SleepBegin, 0, 1'000'000);
+  s.tm.end(EndReason::Watchdog);
+  CHECK(s.tm.check().findings.empty());
+}
+
+TEST_CASE("blocked threads of a program that ended on its own, or was killed, are not hangs", "[hang]") {
+  // Daemon threads blocked at exit are what daemon threads are for; a
+  // program killed from outside (no END) just caught them mid-wait.
+  Stuck exited;
+  exited.wait(exited.worker);
+  exited.tm.end(EndReason::Exit);
+  CHECK(exited.tm.check().findings.empty());
+  Stuck killed;
+  killed.wait(killed.worker);
+  CHECK(killed.tm.check().findings.empty());
+}
+
+TEST_CASE("a wait that ended is not a hang", "[hang]") {
+  Stuck s;
+  s.wait(s.worker);
+  s.tm.add(s.main, EventKind::CondNotifyOne, s.cond, 1);
+  s.tm.lock(s.worker, s.m);
+  s.tm.add(s.worker, EventKind::CondWaitEnd, s.cond, 0);
+  s.tm.end(EndReason::Watchdog);
+  CHECK(s.tm.check().findings.empty());
+}
+
+TEST_CASE("threads blocked on a queue are grouped into one hang about the queue", "[hang]") {
+  TraceMaker tm;
+  const auto main = tm.thread("main");
+  const auto q = tm.object(ObjectKind::Queue, "urls");
+  tm.start(main);
+  std::vector<std::uint32_t> consumers;
+  for (int i = 0; i < 3; ++i) {
+    consumers.push_back(tm.thread("consumer-" + std::to_string(i)));
+    tm.spawn(main, consumers.back());
+    tm.add(consumers.back(), EventKind::QueueGetBegin, q);
+  }
+  tm.add(main, EventKind::ThreadJoinBegin, tm.thread_object(consumers[0]), consumers[0]);
+  tm.end(EndReason::Watchdog);
+  const auto r = tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::Hang, "urls"}});
+  CHECK(r.findings[0].threads.size() == 4);
+  CHECK(r.findings[0].title == "hang: 4 threads wait forever for an item from queue urls");
+}

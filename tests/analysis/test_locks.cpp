@@ -1,0 +1,148 @@
+#include <catch2/catch.hpp>
+
+#include "trace_maker.hpp"
+
+using weft::analysis::FindingKind;
+using weft::test::EventKind;
+using weft::test::ObjectKind;
+using weft::test::TraceMaker;
+
+namespace {
+
+struct Locks {
+  TraceMaker tm;
+  std::uint32_t t1 = tm.thread("t1"), t2 = tm.thread("t2"), t3 = tm.thread("t3");
+  std::uint32_t a = tm.object(ObjectKind::Mutex, "lock_A");
+  std::uint32_t b = tm.object(ObjectKind::Mutex, "lock_B");
+  std::uint32_t c = tm.object(ObjectKind::Mutex, "lock_C");
+  std::uint32_t g = tm.object(ObjectKind::Mutex, "gate");
+  // Takes `first` then `second`, then releases both.
+  void nested(std::uint32_t th, std::uint32_t first, std::uint32_t second) {
+    tm.lock(th, first);
+    tm.lock(th, second);
+    tm.unlock(th, second);
+    tm.unlock(th, first);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("two locks taken in both orders by two threads: an inversion, though no deadlock happened", "[lock-order]") {
+  Locks s;
+  s.nested(s.t1, s.a, s.b);
+  s.nested(s.t2, s.b, s.a);
+  const auto r = s.tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::LockOrderInversion, "lock_A, lock_B"}});
+  CHECK(r.findings[0].cycle.size() == 2);
+  CHECK(r.findings[0].threads.size() == 2);
+}
+
+TEST_CASE("a three-lock cycle is found", "[lock-order]") {
+  Locks s;
+  s.nested(s.t1, s.a, s.b);
+  s.nested(s.t2, s.b, s.c);
+  s.nested(s.t3, s.c, s.a);
+  const auto r = s.tm.check();
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].kind == FindingKind::LockOrderInversion);
+  CHECK(r.findings[0].about == "lock_A, lock_B, lock_C");
+  CHECK(r.findings[0].cycle.size() == 3);
+}
+
+TEST_CASE("consistently ordered locks and recursive re-acquisition are not findings", "[lock-order]") {
+  Locks s;
+  s.nested(s.t1, s.a, s.b);
+  s.nested(s.t2, s.a, s.b);
+  const auto r = s.tm.object(ObjectKind::RecursiveMutex, "rlock");
+  s.tm.lock(s.t1, r);
+  s.tm.lock(s.t1, s.a);
+  s.tm.lock(s.t1, r);  // re-acquired while holding lock_A: not an order
+  s.tm.unlock(s.t1, r);
+  s.tm.unlock(s.t1, s.a);
+  s.tm.unlock(s.t1, r);
+  CHECK(s.tm.check().findings.empty());
+}
+
+TEST_CASE("a gate lock held around both orders suppresses the inversion", "[lock-order]") {
+  Locks gated;
+  for (auto [th, first, second] : {std::tuple{gated.t1, gated.a, gated.b}, std::tuple{gated.t2, gated.b, gated.a}}) {
+    gated.tm.lock(th, gated.g);
+    gated.nested(th, first, second);
+    gated.tm.unlock(th, gated.g);
+  }
+  CHECK(gated.tm.check().findings.empty());
+
+  // Once without the gate, the inversion is real again.
+  Locks once;
+  once.tm.lock(once.t1, once.g);
+  once.nested(once.t1, once.a, once.b);
+  once.tm.unlock(once.t1, once.g);
+  once.nested(once.t2, once.b, once.a);
+  CHECK(once.tm.check().findings.size() == 1);
+}
+
+TEST_CASE("both orders taken by one thread only are not reported", "[lock-order]") {
+  Locks s;
+  s.nested(s.t1, s.a, s.b);
+  s.nested(s.t1, s.b, s.a);
+  CHECK(s.tm.check().findings.empty());
+}
+
+TEST_CASE("a wait-for cycle still there at the end is a deadlock", "[deadlock]") {
+  Locks s;
+  s.tm.lock(s.t1, s.a);
+  s.tm.lock(s.t2, s.b);
+  s.tm.add(s.t1, EventKind::MutexLockBegin, s.b);
+  const auto closing = s.tm.add(s.t2, EventKind::MutexLockBegin, s.a);
+  s.tm.end(weft::format::EndReason::Watchdog);
+  const auto r = s.tm.check();
+  std::vector<FindingKind> kinds;
+  for (const auto& f : r.findings) kinds.push_back(f.kind);
+  CHECK(std::count(kinds.begin(), kinds.end(), FindingKind::Deadlock) == 1);
+  CHECK(std::count(kinds.begin(), kinds.end(), FindingKind::Hang) == 0);  // the deadlock is not also a hang
+  const auto& d = *std::find_if(r.findings.begin(), r.findings.end(), [](const auto& f) { return f.kind == FindingKind::Deadlock; });
+  CHECK(d.about == "lock_A, lock_B");
+  CHECK(std::find(d.events.begin(), d.events.end(), closing) != d.events.end());  // the moment it formed
+}
+
+TEST_CASE("a circle broken by a timed lock giving up is not a deadlock", "[deadlock]") {
+  Locks s;
+  s.tm.lock(s.t1, s.a);
+  s.tm.lock(s.t2, s.b);
+  s.tm.add(s.t1, EventKind::MutexLockBegin, s.b, 0, 0, weft::format::kFlagTimed);
+  s.tm.add(s.t2, EventKind::MutexLockBegin, s.a);
+  s.tm.add(s.t1, EventKind::MutexTryFailed, s.b, 0, 0, weft::format::kFlagTimed);
+  s.tm.unlock(s.t1, s.a);
+  s.tm.add(s.t2, EventKind::MutexAcquired, s.a, 1, 0, weft::format::kFlagContended);
+  const auto r = s.tm.check();
+  for (const auto& f : r.findings) CHECK(f.kind != FindingKind::Deadlock);
+}
+
+TEST_CASE("locking a non-recursive lock one holds is a self-deadlock", "[deadlock]") {
+  Locks s;
+  s.tm.lock(s.t1, s.a);
+  s.tm.add(s.t1, EventKind::MutexLockBegin, s.a);
+  s.tm.end(weft::format::EndReason::Watchdog);
+  const auto r = s.tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::SelfDeadlock, "lock_A"}});
+
+  // A recursive mutex is meant for it.
+  Locks rec;
+  const auto rm = rec.tm.object(ObjectKind::RecursiveMutex, "rlock");
+  rec.tm.lock(rec.t1, rm);
+  rec.tm.lock(rec.t1, rm);
+  CHECK(rec.tm.check().findings.empty());
+}
+
+TEST_CASE("an inversion is seen in the attempts of a deadlock that struck at once", "[lock-order]") {
+  // Both threads block on their second lock: neither is ever acquired.
+  Locks s;
+  s.tm.lock(s.t1, s.a);
+  s.tm.lock(s.t2, s.b);
+  s.tm.add(s.t1, EventKind::MutexLockBegin, s.b);
+  s.tm.add(s.t2, EventKind::MutexLockBegin, s.a);
+  s.tm.end(weft::format::EndReason::Watchdog);
+  const auto r = s.tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::Deadlock, "lock_A, lock_B"},
+                                                                      {FindingKind::LockOrderInversion, "lock_A, lock_B"}});
+}

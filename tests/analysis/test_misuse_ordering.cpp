@@ -1,0 +1,101 @@
+#include <catch2/catch.hpp>
+
+#include "trace_maker.hpp"
+
+using weft::analysis::FindingKind;
+using weft::test::EventKind;
+using weft::test::ObjectKind;
+using weft::test::TraceMaker;
+
+TEST_CASE("every kind of misuse the runtime records is a finding about its object", "[misuse]") {
+  TraceMaker tm;
+  const auto a = tm.thread("a"), b = tm.thread("b");
+  const auto m = tm.object(ObjectKind::Mutex, "lock2");
+  const auto loose = tm.object(ObjectKind::Mutex, "never_locked");
+  const auto sem = tm.object(ObjectKind::BoundedSemaphore, "pool");
+  const auto q = tm.object(ObjectKind::Queue, "jobs");
+  const auto cv = tm.object(ObjectKind::Condition, "cv");
+  const auto doomed = tm.object(ObjectKind::Mutex, "doomed");
+  using Ev = TraceMaker::Ev;
+  tm.lock(a, m);
+  tm.add(Ev{b, EventKind::MutexReleased, m, 0, weft::format::kFlagNotOwner, 0, false});  // by a non-owner
+  tm.add(Ev{a, EventKind::MutexReleased, loose, 0, weft::format::kFlagNotOwner, 0, true});  // nobody holds it
+  tm.add(Ev{a, EventKind::SemReleased, sem, 1, weft::format::kFlagRejected, 0, true});
+  tm.add(Ev{a, EventKind::QueueTaskDone, q, 0, weft::format::kFlagRejected, 0, true});
+  tm.add(Ev{a, EventKind::CondWaitBegin, cv, m, weft::format::kFlagNotOwner, 0, true});
+  tm.lock(b, doomed);
+  tm.add(b, EventKind::ObjectDestroy, doomed, 1);
+  tm.add(a, EventKind::ThreadJoinBegin, tm.thread_object(a), a);
+  const auto r = tm.check();
+  REQUIRE(r.findings.size() == 7);
+  std::vector<std::string> about;
+  for (const auto& f : r.findings) {
+    CHECK(f.kind == FindingKind::Misuse);
+    about.push_back(f.about);
+  }
+  std::sort(about.begin(), about.end());
+  CHECK(about == std::vector<std::string>{"a", "cv", "doomed", "jobs", "lock2", "never_locked", "pool"});
+  const auto non_owner = std::find_if(r.findings.begin(), r.findings.end(), [](const auto& f) { return f.about == "lock2"; });
+  CHECK(non_owner->title.find("held by a") != std::string::npos);
+}
+
+TEST_CASE("misuse repeated at one site is one finding with a count", "[misuse]") {
+  TraceMaker tm;
+  const auto a = tm.thread("a");
+  const auto q = tm.object(ObjectKind::Queue, "jobs");
+  const auto site = tm.site("p.cpp", 5);
+  for (int i = 0; i < 3; ++i)
+    tm.add(TraceMaker::Ev{a, EventKind::QueueTaskDone, q, 0, weft::format::kFlagRejected, site, true});
+  const auto r = tm.check();
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].count == 3);
+}
+
+TEST_CASE("marks are checked against the expected pattern", "[ordering]") {
+  auto trace_with = [](const std::string& letters) {
+    TraceMaker tm;
+    const auto a = tm.thread("a");
+    for (char c : letters) {
+      tm.t.texts.emplace_back(1, c);
+      tm.add(a, EventKind::Mark, 0, tm.t.texts.size() - 1);
+    }
+    return tm;
+  };
+  weft::analysis::CheckOptions options;
+  options.marks_pattern = "(A B C ){2}";
+  CHECK(trace_with("ABCABC").check(options).findings.empty());
+  const auto r = trace_with("ABCACB").check(options);
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].kind == FindingKind::Ordering);
+  CHECK(r.findings[0].explanation.find("A B C A C B") != std::string::npos);
+  CHECK(r.findings[0].events.size() == 6);
+  options.marks_pattern = "(unclosed";
+  CHECK_THROWS_AS(trace_with("A").check(options), std::invalid_argument);
+}
+
+TEST_CASE("expectations: parsed from a scenario's JSON, compared by kind and subject", "[expect]") {
+  const auto e = weft::analysis::parse_expectations(
+      R"({"name": "x", "always": [{"kind": "data race", "about": "counter"}],
+          "sometimes": [{"kind": "deadlock", "about": "lock_X, lock_Y"}], "marks": "(A ){3}"})");
+  REQUIRE(e.always.size() == 1);
+  CHECK(e.always[0].kind == FindingKind::DataRace);
+  CHECK(e.marks == "(A ){3}");
+  weft::analysis::Report r;
+  r.findings.push_back({});
+  r.findings.back().kind = FindingKind::DataRace;
+  r.findings.back().about = "counter";
+  CHECK(weft::analysis::compare(r, e).matches());
+  r.findings.push_back({});
+  r.findings.back().kind = FindingKind::Deadlock;
+  r.findings.back().about = "lock_X, lock_Y";
+  CHECK(weft::analysis::compare(r, e).matches());  // allowed: "sometimes"
+  r.findings.push_back({});
+  r.findings.back().kind = FindingKind::Hang;
+  r.findings.back().about = "q";
+  const auto c = weft::analysis::compare(r, e);
+  REQUIRE(c.unexpected.size() == 1);
+  CHECK(c.unexpected[0].about == "q");
+  CHECK(weft::analysis::compare({}, e).missing.size() == 1);
+  CHECK_THROWS_AS(weft::analysis::parse_expectations("{\"always\": [{\"kind\": \"gremlins\"}]}"), std::invalid_argument);
+  CHECK_THROWS_AS(weft::analysis::parse_expectations("not json"), std::invalid_argument);
+}

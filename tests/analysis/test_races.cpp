@@ -1,0 +1,200 @@
+#include <catch2/catch.hpp>
+
+#include "trace_maker.hpp"
+
+using weft::analysis::FindingKind;
+using weft::test::EventKind;
+using weft::test::ObjectKind;
+using weft::test::TraceMaker;
+
+namespace {
+
+struct TwoThreads {
+  TraceMaker tm;
+  std::uint32_t main = tm.thread("main", weft::format::kThreadMain);
+  std::uint32_t a = tm.thread("a");
+  std::uint32_t b = tm.thread("b");
+  std::uint32_t x = tm.object(ObjectKind::Shared, "x");
+  std::uint32_t line_a = tm.site("prog.cpp", 10);
+  std::uint32_t line_b = tm.site("prog.cpp", 20);
+  TwoThreads() {
+    tm.start(main);
+    tm.spawn(main, a);
+    tm.spawn(main, b);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("unordered writes from two threads are a race that names both accesses", "[races]") {
+  TwoThreads s;
+  s.tm.write(s.a, s.x, s.line_a);
+  s.tm.write(s.b, s.x, s.line_b);
+  const auto r = s.tm.check();
+  REQUIRE(r.findings.size() == 1);
+  const auto& f = r.findings[0];
+  CHECK(f.kind == FindingKind::DataRace);
+  CHECK(f.about == "x");
+  REQUIRE(f.accesses.size() == 2);
+  CHECK(f.accesses[0].thread == s.a);
+  CHECK(f.accesses[0].write);
+  CHECK(f.accesses[1].thread == s.b);
+  CHECK(f.accesses[0].site == s.line_a);
+  CHECK(f.accesses[1].site == s.line_b);
+  // Each side's last synchronization on the way: its thread.start.
+  CHECK(s.tm.t.events[f.accesses[1].last_sync].kind == EventKind::ThreadStart);
+  CHECK(f.explanation.find("prog.cpp:10") != std::string::npos);
+}
+
+TEST_CASE("reads alone never race, and a thread never races with itself", "[races]") {
+  TwoThreads s;
+  s.tm.read(s.a, s.x, s.line_a);
+  s.tm.read(s.b, s.x, s.line_b);
+  s.tm.write(s.a, s.x, s.line_a);
+  s.tm.write(s.a, s.x, s.line_a);
+  // b's read vs a's later write: a race (read -> write), once.
+  const auto r = s.tm.check();
+  REQUIRE(r.findings.size() == 1);
+  CHECK_FALSE(r.findings[0].accesses[0].write);
+  CHECK(r.findings[0].accesses[1].write);
+}
+
+TEST_CASE("the same lock around both accesses orders them: no race", "[races]") {
+  TwoThreads s;
+  const auto m = s.tm.object(ObjectKind::Mutex, "m");
+  s.tm.lock(s.a, m);
+  s.tm.write(s.a, s.x, s.line_a);
+  s.tm.unlock(s.a, m);
+  s.tm.lock(s.b, m);
+  s.tm.write(s.b, s.x, s.line_b);
+  s.tm.unlock(s.b, m);
+  CHECK(s.tm.check().findings.empty());
+}
+
+TEST_CASE("a race hidden behind unrelated locking is still a race", "[races]") {
+  // Each thread holds *a* lock, but not the same one: nothing orders them.
+  TwoThreads s;
+  const auto m1 = s.tm.object(ObjectKind::Mutex, "m1");
+  const auto m2 = s.tm.object(ObjectKind::Mutex, "m2");
+  s.tm.lock(s.a, m1);
+  s.tm.write(s.a, s.x, s.line_a);
+  s.tm.unlock(s.a, m1);
+  s.tm.lock(s.b, m2);
+  s.tm.read(s.b, s.x, s.line_b);
+  s.tm.unlock(s.b, m2);
+  const auto r = s.tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::DataRace, "x"}});
+  // The explanation names the unrelated lock as b's last synchronization.
+  CHECK(r.findings[0].explanation.find("on m2") != std::string::npos);
+}
+
+TEST_CASE("a happens-before edge that only a condition provides", "[races]") {
+  TwoThreads s;
+  const auto c = s.tm.object(ObjectKind::Condition, "c");
+  s.tm.write(s.a, s.x, s.line_a);
+  s.tm.add(s.a, EventKind::CondNotifyOne, c, 1);
+  s.tm.add(s.b, EventKind::CondWaitEnd, c, static_cast<std::uint64_t>(weft::format::WakeReason::Notified));
+  s.tm.read(s.b, s.x, s.line_b);
+  CHECK(s.tm.check().findings.empty());
+
+  // A wake by timeout is no edge: the read races.
+  TwoThreads t;
+  const auto c2 = t.tm.object(ObjectKind::Condition, "c");
+  t.tm.write(t.a, t.x, t.line_a);
+  t.tm.add(t.a, EventKind::CondNotifyOne, c2, 0);
+  t.tm.add(t.b, EventKind::CondWaitEnd, c2, static_cast<std::uint64_t>(weft::format::WakeReason::Timeout));
+  t.tm.read(t.b, t.x, t.line_b);
+  CHECK(t.tm.check().findings.size() == 1);
+}
+
+TEST_CASE("a happens-before edge that only a queue provides: put, then get of the same item", "[races]") {
+  TwoThreads s;
+  const auto q = s.tm.object(ObjectKind::Queue, "q");
+  s.tm.write(s.a, s.x, s.line_a);
+  s.tm.add(s.a, EventKind::QueuePut, q, /*item*/ 7);
+  s.tm.add(s.b, EventKind::QueueGet, q, 7);
+  s.tm.read(s.b, s.x, s.line_b);
+  CHECK(s.tm.check().findings.empty());
+
+  // Getting a different item gives no edge with this put.
+  TwoThreads t;
+  const auto q2 = t.tm.object(ObjectKind::Queue, "q");
+  t.tm.add(t.main, EventKind::QueuePut, q2, 1);
+  t.tm.write(t.a, t.x, t.line_a);
+  t.tm.add(t.a, EventKind::QueuePut, q2, 2);
+  t.tm.add(t.b, EventKind::QueueGet, q2, 1);
+  t.tm.read(t.b, t.x, t.line_b);
+  CHECK(t.tm.check().findings.size() == 1);
+}
+
+TEST_CASE("thread start and join order accesses before and after", "[races]") {
+  TraceMaker tm;
+  const auto main = tm.thread("main");
+  const auto child = tm.thread("child");
+  const auto x = tm.object(ObjectKind::Shared, "x");
+  const auto s1 = tm.site("p.cpp", 1), s2 = tm.site("p.cpp", 2), s3 = tm.site("p.cpp", 3);
+  tm.start(main);
+  tm.write(main, x, s1);
+  tm.spawn(main, child);
+  tm.write(child, x, s2);
+  tm.add(child, EventKind::ThreadEnd, tm.thread_object(child));
+  tm.add(main, EventKind::ThreadJoinEnd, tm.thread_object(child), 1);
+  tm.read(main, x, s3);
+  CHECK(tm.check().findings.empty());
+}
+
+TEST_CASE("semaphores, events, barriers and futures provide their edges", "[races]") {
+  SECTION("semaphore release -> acquire") {
+    TwoThreads s;
+    const auto sem = s.tm.object(ObjectKind::Semaphore, "sem");
+    s.tm.write(s.a, s.x, s.line_a);
+    s.tm.add(s.a, EventKind::SemReleased, sem, 1);
+    s.tm.add(s.b, EventKind::SemAcquired, sem, 0);
+    s.tm.read(s.b, s.x, s.line_b);
+    CHECK(s.tm.check().findings.empty());
+  }
+  SECTION("event set -> successful wait") {
+    TwoThreads s;
+    const auto ev = s.tm.object(ObjectKind::Event, "ev");
+    s.tm.write(s.a, s.x, s.line_a);
+    s.tm.add(s.a, EventKind::EventSet, ev, 1);
+    s.tm.add(s.b, EventKind::EventWaitEnd, ev, 1);
+    s.tm.read(s.b, s.x, s.line_b);
+    CHECK(s.tm.check().findings.empty());
+  }
+  SECTION("barrier: every arrival before every departure of the generation") {
+    TwoThreads s;
+    const auto bar = s.tm.object(ObjectKind::Barrier, "bar");
+    s.tm.write(s.a, s.x, s.line_a);
+    s.tm.add(s.a, EventKind::BarrierArrive, bar, 0);
+    s.tm.add(s.b, EventKind::BarrierArrive, bar, 1);
+    s.tm.add(s.b, EventKind::BarrierLeave, bar, 1);
+    s.tm.read(s.b, s.x, s.line_b);
+    s.tm.add(s.a, EventKind::BarrierLeave, bar, 0);
+    CHECK(s.tm.check().findings.empty());
+  }
+  SECTION("task end -> result") {
+    TwoThreads s;
+    const auto pool = s.tm.object(ObjectKind::ThreadPool, "pool");
+    const auto fut = s.tm.object(ObjectKind::Future, "pool.task-0");
+    s.tm.add(s.b, EventKind::PoolSubmit, pool, fut);
+    s.tm.add(s.a, EventKind::TaskStart, fut);
+    s.tm.write(s.a, s.x, s.line_a);
+    s.tm.add(s.a, EventKind::TaskEnd, fut, 0);
+    s.tm.add(s.b, EventKind::FutureWaitEnd, fut, 1);
+    s.tm.read(s.b, s.x, s.line_b);
+    CHECK(s.tm.check().findings.empty());
+  }
+}
+
+TEST_CASE("a race is reported once per pair of sites, with a count", "[races]") {
+  TwoThreads s;
+  for (int i = 0; i < 5; ++i) {
+    s.tm.write(s.a, s.x, s.line_a);
+    s.tm.write(s.b, s.x, s.line_b);
+  }
+  const auto r = s.tm.check();
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].count == 9);  // every access after the first races with the one before
+  CHECK(r.findings[0].title.find("(9 times)") != std::string::npos);
+}

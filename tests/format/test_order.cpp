@@ -1,0 +1,194 @@
+// merge_in_order: the global order analysis builds happens-before from.
+// Timestamps are for display only (DESIGN.md, "Order"); the order must
+// respect program order per thread and sequence order per object, whatever
+// the clocks say, and use time only to choose among events both allow.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <random>
+#include <vector>
+
+#include "checks.hpp"
+#include "temp_dir.hpp"
+#include "trace_builder.hpp"
+#include "weft/format/order.hpp"
+
+using namespace weft::format;
+using namespace weft::format::test;
+using K = EventKind;
+
+namespace {
+
+// An event labelled by `label` (kept in arg) so the output order is easy to
+// read back.
+Event E(std::uint32_t thread, std::uint64_t time, std::uint64_t label, std::uint32_t object = 0,
+        std::uint64_t seq = kNoSeq, K kind = K::Mark) {
+  Event e;
+  e.thread = thread;
+  e.time_ns = time;
+  e.arg = label;
+  e.object = object;
+  e.seq = seq;
+  e.kind = kind;
+  return e;
+}
+
+std::vector<std::uint64_t> labels(const std::vector<Event>& events) {
+  std::vector<std::uint64_t> out;
+  for (const Event& e : events) out.push_back(e.arg);
+  return out;
+}
+
+std::vector<std::uint64_t> merge(std::vector<std::vector<Event>> per_thread, std::size_t objects, OrderStats& stats) {
+  return labels(merge_in_order(per_thread, objects, stats));
+}
+
+}  // namespace
+
+TEST_CASE("order: one object's events follow their sequence numbers, not the clocks", "[order]") {
+  // Thread 1's clock runs ~200 ahead: by time, thread 0's acquisition would
+  // come first, but thread 1 took the mutex first (seq 0, 1).
+  OrderStats stats;
+  const auto out = merge({{E(0, 100, 20, 1, 2, K::MutexAcquired), E(0, 110, 21, 1, 3, K::MutexReleased)},
+                          {E(1, 300, 10, 1, 0, K::MutexAcquired), E(1, 310, 11, 1, 1, K::MutexReleased)}},
+                         2, stats);
+  CHECK(out == std::vector<std::uint64_t>{10, 11, 20, 21});
+  CHECK(stats.fallbacks == 0);
+}
+
+TEST_CASE("order: program order is kept even when a thread's clock goes backwards", "[order]") {
+  OrderStats stats;
+  const auto out = merge({{E(0, 500, 1), E(0, 100, 2), E(0, 300, 3)}, {E(1, 200, 4)}}, 1, stats);
+  CHECK(out == std::vector<std::uint64_t>{4, 1, 2, 3});
+  CHECK(stats.fallbacks == 0);
+}
+
+TEST_CASE("order: among events both orders allow, the earliest goes first, ties by thread id", "[order]") {
+  OrderStats stats;
+  const auto out = merge({{E(0, 10, 1), E(0, 30, 2)}, {E(1, 20, 3), E(1, 30, 4)}, {E(2, 5, 5), E(2, 30, 6)}}, 1, stats);
+  CHECK(out == std::vector<std::uint64_t>{5, 1, 3, 2, 4, 6});
+  CHECK(stats.fallbacks == 0);
+}
+
+TEST_CASE("order: a three-thread run with skewed clocks comes out exactly right", "[order]") {
+  // Objects: 1 mutex m, 2 thread t1's object, 3 thread t2's object.
+  // t1's clock is 1000 ahead of main's, t2's 100 behind, so sorting by time
+  // would put all of t2 before main created it.
+  //   main: a0 create t1 | a1 create t2 | a2 lock m | a3 unlock m | a4 join.begin t1 | a5 join.end t1
+  //   t1:   b0 start | b1 lock m | b2 unlock m | b3 end
+  //   t2:   c0 start | c1 mark | c2 lock m | c3 unlock m
+  enum : std::uint64_t { a0 = 100, a1, a2, a3, a4, a5, b0 = 200, b1, b2, b3, c0 = 300, c1, c2, c3 };
+  std::vector<std::vector<Event>> per_thread = {
+      {E(0, 100, a0, 2, 0, K::ThreadCreate), E(0, 110, a1, 3, 0, K::ThreadCreate), E(0, 120, a2, 1, 0, K::MutexAcquired),
+       E(0, 130, a3, 1, 1, K::MutexReleased), E(0, 140, a4, 2, kNoSeq, K::ThreadJoinBegin),
+       E(0, 900, a5, 2, 3, K::ThreadJoinEnd)},
+      {E(1, 1150, b0, 2, 1, K::ThreadStart), E(1, 1160, b1, 1, 2, K::MutexAcquired),
+       E(1, 1170, b2, 1, 3, K::MutexReleased), E(1, 1180, b3, 2, 2, K::ThreadEnd)},
+      {E(2, 60, c0, 3, 1, K::ThreadStart), E(2, 65, c1), E(2, 70, c2, 1, 4, K::MutexAcquired),
+       E(2, 80, c3, 1, 5, K::MutexReleased)}};
+  OrderStats stats;
+  const auto out = merge(per_thread, 4, stats);
+  CHECK(out == std::vector<std::uint64_t>{a0, a1, c0, c1, a2, a3, a4, b0, b1, b2, c2, c3, b3, a5});
+  CHECK(stats.fallbacks == 0);
+}
+
+TEST_CASE("order: a missing sequence number does not stall the merge", "[order]") {
+  // seq 1 of object 1 was lost (dropped event): seq 2 and 3 wait for it,
+  // then the earliest waiting event is released by time and counted.
+  OrderStats stats;
+  const auto out = merge({{E(0, 10, 0, 1, 0), E(0, 30, 2, 1, 2)}, {E(1, 40, 3, 1, 3), E(1, 50, 4)}}, 2, stats);
+  CHECK(out == std::vector<std::uint64_t>{0, 2, 3, 4});
+  CHECK(stats.fallbacks == 1);
+}
+
+TEST_CASE("order: an object's order starts at its lowest recorded sequence number", "[order]") {
+  // Events before seq 5 were never written (a trace started late, or a
+  // truncated head): not a gap.
+  OrderStats stats;
+  const auto out = merge({{E(0, 10, 6, 1, 6)}, {E(1, 20, 5, 1, 5), E(1, 30, 7, 1, 7)}}, 2, stats);
+  CHECK(out == std::vector<std::uint64_t>{5, 6, 7});
+  CHECK(stats.fallbacks == 0);
+}
+
+TEST_CASE("order: a duplicated sequence number does not stall the merge", "[order]") {
+  // Thread 1's seq 0 comes up after thread 0's seq 0 was taken: it waits for
+  // a turn that has passed, and is released by time.
+  OrderStats stats;
+  const auto out = merge({{E(0, 10, 1, 1, 0)}, {E(1, 15, 2), E(1, 20, 3, 1, 0), E(1, 25, 4)}}, 2, stats);
+  CHECK(out == std::vector<std::uint64_t>{1, 2, 3, 4});
+  CHECK(stats.fallbacks == 1);
+}
+
+TEST_CASE("order: events without a sequence, or on objects out of range, are ordered by time only", "[order]") {
+  OrderStats stats;
+  // Object 7 is beyond object_count (3): its sequence numbers are ignored.
+  const auto out = merge({{E(0, 30, 1, 7, 5), E(0, 40, 2, 1, kNoSeq)}, {E(1, 10, 3, 7, 9), E(1, 35, 4)}}, 3, stats);
+  CHECK(out == std::vector<std::uint64_t>{3, 1, 4, 2});
+  CHECK(stats.fallbacks == 0);
+}
+
+TEST_CASE("order: empty inputs", "[order]") {
+  OrderStats stats;
+  CHECK(merge({}, 0, stats).empty());
+  CHECK(merge({{}, {}, {}}, 5, stats).empty());
+  CHECK(merge({{}, {E(1, 1, 1)}}, 0, stats) == std::vector<std::uint64_t>{1});
+  CHECK(stats.fallbacks == 0);
+}
+
+TEST_CASE("order: random runs with skewed clocks keep both orders and need no fallback", "[order]") {
+  // Simulates real executions: operations happen one at a time (each takes
+  // its object's next sequence number), but every thread's clock has its own
+  // large offset and jitter.
+  for (unsigned seed = 1; seed <= 200; ++seed) {
+    std::mt19937 rng(seed);
+    const unsigned threads = 2 + rng() % 5, objects = 1 + rng() % 6;
+    std::vector<std::int64_t> skew(threads);
+    for (auto& s : skew) s = std::int64_t(rng() % 20'000) - 10'000;
+    std::vector<std::uint64_t> next(objects + 1, 0);
+    std::vector<std::vector<Event>> per_thread(threads);
+    std::uint64_t label = 0;
+    std::uint64_t now = 100'000;
+    for (unsigned step = 0; step < 300; ++step) {
+      const unsigned t = rng() % threads;
+      now += rng() % 50;
+      const bool on_object = rng() % 4 != 0;
+      const std::uint32_t obj = on_object ? 1 + rng() % objects : 0;
+      const std::uint64_t time = static_cast<std::uint64_t>(std::int64_t(now) + skew[t] + std::int64_t(rng() % 100));
+      per_thread[t].push_back(E(t, time, label++, obj, on_object ? next[obj]++ : kNoSeq));
+    }
+    OrderStats stats;
+    const std::vector<Event> out = merge_in_order(per_thread, objects + 1, stats);
+    INFO("seed " << seed);
+    REQUIRE(out.size() == label);
+    CHECK(stats.fallbacks == 0);
+    std::map<std::uint32_t, std::uint64_t> last_label_of_thread, next_seq_of_object;
+    bool program_order = true, object_order = true;
+    for (const Event& e : out) {
+      if (last_label_of_thread.count(e.thread) && last_label_of_thread[e.thread] > e.arg) program_order = false;
+      last_label_of_thread[e.thread] = e.arg;
+      if (e.seq != kNoSeq) {
+        if (e.seq != next_seq_of_object[e.object]) object_order = false;
+        next_seq_of_object[e.object] = e.seq + 1;
+      }
+    }
+    CHECK(program_order);
+    CHECK(object_order);
+  }
+}
+
+TEST_CASE("order: the loader counts fallbacks and warns about them", "[order]") {
+  TraceBuilder b;
+  b.meta().kinds();
+  b.objects({{1, ObjectKind::Mutex, 0, 0, 0, 0, "m"}});
+  b.threads({{0, 1, 0, 0, 0, "a"}, {1, 2, 0, 0, 0, "b"}});
+  b.events(0, {ev(K::MutexAcquired, 2000, 1, 0, 1), ev(K::MutexReleased, 2010, 1, 1, 0)});
+  // seq 2 and 3 lost (say, dropped by a full buffer).
+  b.events(1, {ev(K::MutexAcquired, 2020, 1, 4, 1), ev(K::MutexReleased, 2030, 1, 5, 0)});
+  b.end();
+  TempDir dir;
+  const Trace t = dir.load(b.bytes());
+  CHECK(t.events.size() == 4);
+  CHECK(t.order.fallbacks == 1);
+  CHECK(t.warnings ==
+        std::vector<std::string>{"1 events had no consistent place in the object order (lost events?); placed by time"});
+}

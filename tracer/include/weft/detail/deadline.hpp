@@ -1,0 +1,27 @@
+// Timeouts, as the primitives take them: any std::chrono duration or time
+// point in, one steady-clock deadline inside.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <type_traits>
+
+namespace weft::detail {
+
+using steady_time = std::chrono::steady_clock::time_point;
+using deadline = std::optional<steady_time>;  // nullopt: wait as long as it takes
+
+template <class Rep, class Period>
+steady_time deadline_after(const std::chrono::duration<Rep, Period>& timeout) {
+  return std::chrono::steady_clock::now() + std::chrono::ceil<std::chrono::steady_clock::duration>(timeout);
+}
+
+template <class Clock, class Duration>
+steady_time to_steady(const std::chrono::time_point<Clock, Duration>& t) {
+  if constexpr (std::is_same_v<Clock, std::chrono::steady_clock>)
+    return std::chrono::time_point_cast<std::chrono::steady_clock::duration>(t);
+  else
+    return std::chrono::steady_clock::now() + std::chrono::ceil<std::chrono::steady_clock::duration>(t - Clock::now());
+}
+
+}  // namespace weft::detail

@@ -1,0 +1,135 @@
+// The hot path: appending one event to the calling thread's buffer.
+//
+// Each thread owns a ring of fixed-size slots. It writes events and
+// publishes them with a release store of `head`; the writer thread reads up
+// to `head` and hands the space back with a release store of `tail`. That is
+// the whole protocol: no lock, no allocation, no system call per event. Only
+// when the ring passes half full does the producer take the slow path, which
+// wakes the writer, and when it is full, waits for it (or, if configured,
+// counts the event as dropped; the trace then says how many).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string_view>
+
+#include "weft/detail/clock.hpp"
+#include "weft/site.hpp"
+
+namespace weft::detail {
+
+// One ring slot, 32 bytes. Text payloads (marks, logs) follow their event
+// in the next slots, as raw bytes.
+struct RawEvent {
+  std::uint64_t ticks;
+  std::uint64_t arg;            // for text events: the text's length in bytes
+  std::uint64_t seq_kind_flags; // seq (48 bits) | kind << 48 | flags << 56
+  std::uint32_t object;
+  std::uint32_t site;
+};
+static_assert(sizeof(RawEvent) == 32);
+
+// Texts longer than this are cut (and flagged TextTruncated).
+inline constexpr std::size_t kMaxTextBytes = 4096;
+inline constexpr std::uint64_t text_slots(std::size_t bytes) noexcept { return (bytes + sizeof(RawEvent) - 1) / sizeof(RawEvent); }
+
+inline constexpr std::uint64_t kSeqBits = 48;
+inline constexpr std::uint64_t kSeqNone = (std::uint64_t{1} << kSeqBits) - 1;  // all ones: no sequence
+inline constexpr std::uint64_t pack_seq_kind_flags(std::uint64_t seq, std::uint8_t kind, std::uint8_t flags) noexcept {
+  return (seq & kSeqNone) | std::uint64_t(kind) << 48 | std::uint64_t(flags) << 56;
+}
+
+struct SiteCacheEntry {
+  const char* file = nullptr;
+  const char* function = nullptr;
+  unsigned line = 0;
+  std::uint32_t id = 0;
+};
+inline constexpr unsigned kSiteCacheSize = 256;
+
+enum class BufferState : std::uint8_t { Active, Finished, Free };
+
+struct ThreadBuffer {
+  // --- owned by the producing thread ---
+  RawEvent* slots = nullptr;     // nullptr when tracing is off
+  std::uint64_t mask = 0;        // capacity - 1
+  std::uint64_t limit = 0;       // head may advance to here without looking at tail
+  std::atomic<std::uint64_t> head{0};
+  std::uint32_t thread_id = 0;   // weft's id of the thread using this buffer now
+  std::uint32_t thread_object = 0;
+  bool ended = false;            // thread.end recorded
+  SiteCacheEntry site_cache[kSiteCacheSize];
+
+  // --- shared with the writer ---
+  alignas(64) std::atomic<std::uint64_t> tail{0};
+  std::atomic<std::uint64_t> dropped{0};    // events lost and not yet reported
+  std::atomic<BufferState> state{BufferState::Active};
+  std::atomic<std::uint32_t> owner_id{0};   // thread_id, readable by the writer
+  std::atomic<bool> poked{false};           // writer already woken for this fill
+  ThreadBuffer* next = nullptr;             // all buffers, append-only list
+
+  // What the thread is blocked on right now, for the watchdog (see
+  // blocking.hpp); wait_kind 0 when it is not blocked.
+  std::atomic<std::uint8_t> wait_kind{0};
+  std::atomic<bool> wait_timed{false};
+  std::atomic<std::uint32_t> wait_object{0};
+  std::atomic<const std::atomic<std::uint32_t>*> wait_owner{nullptr};  // a mutex's holder (thread id + 1)
+
+  // --- the writer's own notes, under its FlushLock ---
+  std::uint64_t writer_head = 0;
+  BufferState writer_state = BufferState::Active;
+};
+
+// The calling thread's buffer; initial-exec TLS keeps the access one load.
+extern thread_local ThreadBuffer* t_buffer __attribute__((tls_model("initial-exec")));
+
+ThreadBuffer* attach_current_thread();  // first event of a thread: registers it
+// Makes room for `slots` more slots; false if the event must be dropped.
+bool reserve_slow(ThreadBuffer* b, std::uint64_t slots);
+std::uint32_t intern_site_slow(ThreadBuffer* b, const source_site& site);
+
+inline ThreadBuffer* current_buffer() {
+  ThreadBuffer* b = t_buffer;
+  if (__builtin_expect(b == nullptr, 0)) b = attach_current_thread();
+  return b;
+}
+
+inline std::uint32_t current_thread_id() { return current_buffer()->thread_id; }
+
+// Source locations are interned once per thread and site: a small direct-
+// mapped cache turns the (file, function, line) triple into an id.
+inline std::uint32_t site_id(ThreadBuffer* b, const source_site& site) {
+  const auto key = reinterpret_cast<std::uintptr_t>(site.file) ^ (std::uintptr_t(site.line) * 0x9E3779B1u);
+  const SiteCacheEntry& c = b->site_cache[(key ^ (key >> 8)) & (kSiteCacheSize - 1)];
+  if (__builtin_expect(c.file == site.file && c.line == site.line && c.function == site.function, 1)) return c.id;
+  return intern_site_slow(b, site);
+}
+
+// Appends one event to `b`, the calling thread's buffer. `seq` is kSeqNone
+// (or format::kNoSeq) for events outside any object order.
+__attribute__((always_inline)) inline void emit(ThreadBuffer* b, std::uint8_t kind, std::uint32_t object,
+                                                std::uint64_t seq, std::uint64_t arg, const source_site& site,
+                                                std::uint8_t flags = 0) {
+  std::uint64_t h = b->head.load(std::memory_order_relaxed);
+  if (__builtin_expect(h >= b->limit, 0)) {
+    if (!reserve_slow(b, 1)) return;
+    h = b->head.load(std::memory_order_relaxed);  // a drop report may have gone first
+  }
+  RawEvent& e = b->slots[h & b->mask];
+  e.ticks = now();
+  e.arg = arg;
+  e.seq_kind_flags = pack_seq_kind_flags(seq, kind, flags);
+  e.object = object;
+  e.site = site_id(b, site);
+  b->head.store(h + 1, std::memory_order_release);
+}
+
+__attribute__((always_inline)) inline void emit(std::uint8_t kind, std::uint32_t object, std::uint64_t seq,
+                                                std::uint64_t arg, const source_site& site, std::uint8_t flags = 0) {
+  emit(current_buffer(), kind, object, seq, arg, site, flags);
+}
+
+// An event carrying text (a mark, a log line, a thread's new name).
+void emit_text(std::uint8_t kind, std::uint32_t object, std::string_view text, const source_site& site);
+
+}  // namespace weft::detail

@@ -1,0 +1,48 @@
+// The one function every primitive's operations go through.
+//
+// Today it records the event. It is also the seam where a controlled
+// scheduler (schedule exploration, deterministic replay) will plug in: a hook
+// installed here runs after every synchronization event, on the thread that
+// performed it, and may block that thread to choose who runs next. Tests use
+// the hook to prove that every operation passes through here.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "weft/detail/event_buffer.hpp"
+#include "weft/format/schema.hpp"
+#include "weft/site.hpp"
+
+namespace weft::detail {
+
+struct sync_event {
+  format::EventKind kind;
+  std::uint32_t object;
+  std::uint64_t seq;
+  std::uint64_t arg;
+  std::uint8_t flags;
+  const source_site* site;
+};
+using sync_hook = void (*)(const sync_event&);
+
+extern std::atomic<sync_hook> g_sync_hook;
+
+// Installs `hook` (nullptr removes it) and returns the previous one.
+sync_hook set_sync_hook(sync_hook hook) noexcept;
+
+// `b` is the calling thread's buffer, for callers that already have it.
+__attribute__((always_inline)) inline void sync_point(ThreadBuffer* b, format::EventKind kind, std::uint32_t object,
+                                                      std::uint64_t seq, std::uint64_t arg, const source_site& site,
+                                                      std::uint8_t flags = 0) {
+  emit(b, static_cast<std::uint8_t>(kind), object, seq, arg, site, flags);
+  if (sync_hook hook = g_sync_hook.load(std::memory_order_relaxed); __builtin_expect(hook != nullptr, 0))
+    hook(sync_event{kind, object, seq, arg, flags, &site});
+}
+
+inline void sync_point(format::EventKind kind, std::uint32_t object, std::uint64_t seq, std::uint64_t arg,
+                       const source_site& site, std::uint8_t flags = 0) {
+  sync_point(current_buffer(), kind, object, seq, arg, site, flags);
+}
+
+}  // namespace weft::detail

@@ -1,0 +1,33 @@
+// The runtime's settings, from the environment:
+//   WEFT_TRACE=path     where the trace goes ("off" disables tracing)
+//   WEFT_BUFFER_EVENTS  ring slots per thread (power of two, >= 1024; 65536)
+//   WEFT_ON_FULL        "block" (default: wait for the writer, lose nothing)
+//                       or "drop" (count lost events in the trace)
+//   WEFT_FLUSH_MS       how often the writer drains buffers (default 20)
+//   WEFT_ON_DEADLOCK    what the watchdog does with a deadlock or hang:
+//                       "exit" (default: trace, report, exit 86), "abort", "wait"
+//   WEFT_HANG_MS        how long everything must be blocked to be a hang (1000)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace weft::detail {
+
+struct Config {
+  std::string path;
+  bool enabled = true;
+  std::uint64_t buffer_slots = 1u << 16;  // 2 MiB per thread
+  bool drop_when_full = false;
+  std::uint32_t flush_ms = 20;
+  std::string on_deadlock = "exit";    // exit | abort | wait
+  std::uint32_t hang_ms = 1000;
+  std::string program;                 // basename of argv[0]
+  std::vector<std::string> command_line;
+  std::vector<std::string> warnings;   // bad settings, reported once at start
+};
+
+Config read_config();
+
+}  // namespace weft::detail

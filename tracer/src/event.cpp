@@ -1,0 +1,62 @@
+#include "weft/event.hpp"
+
+#include "weft/detail/blocking.hpp"
+#include "weft/detail/registry.hpp"
+#include "weft/detail/sync_point.hpp"
+
+namespace weft {
+
+using format::EventKind;
+
+event::event(std::string_view name, source_site site)
+    : id_(detail::register_object(format::ObjectKind::Event, name, site)) {}
+
+event::~event() {
+  std::uint32_t waiting;
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    waiting = waiters_;
+  }
+  detail::unregister_object(id_, waiting != 0, {});
+}
+
+void event::set(source_site site) {
+  std::lock_guard<std::mutex> lock(m_);
+  flag_ = true;
+  detail::sync_point(EventKind::EventSet, id_, seq_++, waiters_, site);
+  cv_.notify_all();
+}
+
+void event::clear(source_site site) {
+  std::lock_guard<std::mutex> lock(m_);
+  flag_ = false;
+  detail::sync_point(EventKind::EventClear, id_, seq_++, 0, site);
+}
+
+bool event::is_set(source_site site) const {
+  std::lock_guard<std::mutex> lock(m_);
+  detail::sync_point(EventKind::EventIsSet, id_, seq_++, flag_ ? 1 : 0, site);
+  return flag_;
+}
+
+bool event::wait_until(const detail::deadline& until, const source_site& site) {
+  const std::uint8_t timed = until ? format::kFlagTimed : 0;
+  std::unique_lock<std::mutex> lock(m_);
+  if (!flag_) {
+    detail::sync_point(EventKind::EventWaitBegin, id_, format::kNoSeq, 0, site, timed);
+    ++waiters_;
+    const auto is_set = [&] { return flag_; };
+    {
+      detail::blocked_scope blocked(EventKind::EventWaitBegin, id_, until.has_value());
+      if (until)
+        cv_.wait_until(lock, *until, is_set);
+      else
+        cv_.wait(lock, is_set);
+    }
+    --waiters_;
+  }
+  detail::sync_point(EventKind::EventWaitEnd, id_, flag_ ? seq_++ : format::kNoSeq, flag_ ? 1 : 0, site, timed);
+  return flag_;
+}
+
+}  // namespace weft

@@ -1,0 +1,31 @@
+// Object registration and the sync-point hook: the parts of the primitives'
+// support that are not on the hot path.
+#include "runtime.hpp"
+#include "weft/detail/registry.hpp"
+#include "weft/detail/sync_point.hpp"
+
+namespace weft::detail {
+
+std::atomic<sync_hook> g_sync_hook{nullptr};
+
+sync_hook set_sync_hook(sync_hook hook) noexcept { return g_sync_hook.exchange(hook, std::memory_order_acq_rel); }
+
+std::uint32_t register_object(format::ObjectKind kind, std::string_view name, const source_site& site,
+                              std::uint64_t extra) {
+  ThreadBuffer* b = current_buffer();  // also starts the runtime
+  Registry& registry = Runtime::get().registry();
+  const std::uint32_t id = registry.add_object(kind, name, registry.intern_site(site), b->thread_id, extra);
+  emit(static_cast<std::uint8_t>(format::EventKind::ObjectCreate), id, format::kNoSeq, 0, site);
+  return id;
+}
+
+void unregister_object(std::uint32_t object, bool in_use, const source_site& site) {
+  emit(static_cast<std::uint8_t>(format::EventKind::ObjectDestroy), object, format::kNoSeq, in_use ? 1 : 0, site);
+}
+
+std::string object_name(std::uint32_t object) {
+  auto& objects = Runtime::get().registry().objects();
+  return object < objects.size() ? objects[object].name : std::string();
+}
+
+}  // namespace weft::detail

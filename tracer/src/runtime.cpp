@@ -1,0 +1,179 @@
+#include "runtime.hpp"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+#include "clock.hpp"
+#include "crash_handlers.hpp"
+#include "flush_lock.hpp"
+#include "thread_binding.hpp"
+
+namespace weft::detail {
+namespace {
+
+StartInfo capture_start() {
+  StartInfo s;
+  s.ticks = now();
+  s.monotonic_ns = monotonic_ns();
+  timespec wall{};
+  clock_gettime(CLOCK_REALTIME, &wall);
+  s.wall_ns = std::uint64_t(wall.tv_sec) * 1'000'000'000u + std::uint64_t(wall.tv_nsec);
+  s.pid = static_cast<std::uint64_t>(::getpid());
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) == 0) s.hostname = host;
+  return s;
+}
+
+// The clock must be chosen before the first timestamp, which is taken while
+// the runtime's members are being initialized.
+Config configure() {
+  choose_clock();
+  return read_config();
+}
+
+}  // namespace
+
+std::atomic<Runtime*> Runtime::instance_{nullptr};
+
+Runtime& Runtime::get() {
+  static Runtime* const runtime = [] {
+    auto* rt = new Runtime();  // never deleted, see the class comment
+    rt->start();
+    instance_.store(rt, std::memory_order_release);
+    return rt;
+  }();
+  return *runtime;
+}
+
+namespace {
+DeadlockPolicy policy_of(const std::string& name) {
+  return name == "abort" ? DeadlockPolicy::abort : name == "wait" ? DeadlockPolicy::wait : DeadlockPolicy::exit;
+}
+}  // namespace
+
+Runtime::Runtime()
+    : config_(configure()),
+      start_(capture_start()),
+      writer_(config_.path, config_.command_line, config_.program, start_, registry_, buffers_),
+      watchdog_(*this, policy_of(config_.on_deadlock), config_.hang_ms) {}
+
+void Runtime::start() {
+  for (const std::string& w : config_.warnings) std::fprintf(stderr, "weft: %s\n", w.c_str());
+  if (!config_.enabled) return;
+  install_crash_handlers();
+  std::atexit([] { Runtime::get().finish(format::EndReason::Exit, 0); });
+  // A child of fork() has no writer thread, and the parent's file is not its
+  // to write: its events are dropped, instead of filling its rings and
+  // blocking forever. The only thread in the child is the one that forked;
+  // sending its next event down the slow path lets that path say so once,
+  // and only if the child records anything before exec.
+  pthread_atfork(nullptr, nullptr, [] {
+    Runtime* rt = instance_.load(std::memory_order_relaxed);
+    rt->closed_.store(true, std::memory_order_relaxed);
+    rt->finishing_.store(true, std::memory_order_relaxed);
+    rt->forked_child_ = true;
+    if (t_buffer != nullptr) t_buffer->limit = 0;
+  });
+  writer_thread_ = std::thread([this] {
+    writer_tid_.store(os_thread_id(), std::memory_order_relaxed);
+    writer_loop();
+  });
+  watchdog_.start();
+}
+
+void Runtime::writer_loop() {
+  std::unique_lock<std::mutex> lock(wake_mutex_);
+  while (!stop_) {
+    lock.unlock();
+    {
+      FlushLock flushing(flush_owner_, false);
+      writer_.flush(false);
+    }
+    lock.lock();
+    wake_cv_.wait_for(lock, std::chrono::milliseconds(config_.flush_ms), [this] { return wake_ || stop_; });
+    wake_ = false;
+  }
+}
+
+void Runtime::note_dropped_after_close() {
+  static std::atomic<bool> told{false};
+  if (forked_child_ && !told.exchange(true))
+    std::fprintf(stderr, "weft: this child of fork() is not traced (pid %d); the parent's trace goes on\n", ::getpid());
+}
+
+void Runtime::wake_writer() {
+  {
+    std::lock_guard<std::mutex> lock(wake_mutex_);
+    wake_ = true;
+  }
+  wake_cv_.notify_one();
+}
+
+ThreadBuffer* Runtime::acquire_buffer() {
+  for (ThreadBuffer* b = buffers_.load(std::memory_order_acquire); b; b = b->next) {
+    BufferState expected = BufferState::Free;
+    if (b->state.compare_exchange_strong(expected, BufferState::Active, std::memory_order_acq_rel)) return b;
+  }
+  auto* b = new ThreadBuffer();
+  if (config_.enabled) {
+    b->slots = new RawEvent[config_.buffer_slots];
+    b->mask = config_.buffer_slots - 1;
+  }
+  b->next = buffers_.load(std::memory_order_relaxed);
+  while (!buffers_.compare_exchange_weak(b->next, b, std::memory_order_release, std::memory_order_relaxed)) {
+  }
+  return b;
+}
+
+void Runtime::flush() {
+  if (!config_.enabled || closed()) return;
+  FlushLock flushing(flush_owner_, false);
+  writer_.flush(false);
+}
+
+bool Runtime::help_flush() {
+  FlushLock flushing(flush_owner_, FlushLock::try_only_t{});
+  if (!flushing.held()) return false;
+  writer_.flush(false);
+  return true;
+}
+
+void Runtime::retarget(const std::string& path) {
+  FlushLock flushing(flush_owner_, false);
+  writer_.retarget(path);
+}
+
+std::string Runtime::trace_path() {
+  if (!config_.enabled) return {};
+  FlushLock flushing(flush_owner_, false);
+  return writer_.path();
+}
+
+void Runtime::finish(format::EndReason reason, std::uint64_t status) {
+  if (!config_.enabled || finishing_.exchange(true)) return;
+  end_current_thread();  // the thread calling exit() ends here (main, usually)
+  watchdog_.stop();
+  {
+    std::lock_guard<std::mutex> lock(wake_mutex_);
+    stop_ = true;
+  }
+  wake_cv_.notify_one();
+  if (writer_thread_.joinable()) writer_thread_.join();
+  FlushLock flushing(flush_owner_, false);
+  writer_.finalize(reason, status, false);
+  closed_.store(true, std::memory_order_release);
+}
+
+void Runtime::finish_in_crash(format::EndReason reason, std::uint64_t status) noexcept {
+  if (!config_.enabled || closed()) return;
+  FlushLock flushing(flush_owner_, true);
+  writer_.finalize(reason, status, true);  // no-op if already complete
+  closed_.store(true, std::memory_order_release);
+}
+
+}  // namespace weft::detail

@@ -1,0 +1,83 @@
+// The tracing runtime: one per process, created on first use, never
+// destroyed (crash handlers and late threads may use it until the very end).
+//
+// It owns the configuration, the registry, the list of thread buffers, the
+// trace writer and the writer thread, and it decides when the trace is
+// complete: at exit, on an uncaught exception, on a fatal signal.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "config.hpp"
+#include "registry.hpp"
+#include "trace_writer.hpp"
+#include "watchdog.hpp"
+#include "weft/detail/event_buffer.hpp"
+#include "weft/format/schema.hpp"
+
+namespace weft::detail {
+
+class Runtime {
+ public:
+  static Runtime& get();
+  // The runtime if it exists, without creating it (for signal handlers).
+  static Runtime* peek() noexcept { return instance_.load(std::memory_order_acquire); }
+
+  const Config& config() const { return config_; }
+  Registry& registry() { return registry_; }
+  bool enabled() const { return config_.enabled; }
+  // Set once the trace is complete: from then on events have nowhere to go.
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
+  // Called when an event is dropped because the trace is closed.
+  void note_dropped_after_close();
+
+  // A buffer for a new thread: a free one if any, else a new one.
+  ThreadBuffer* acquire_buffer();
+  ThreadBuffer* buffers() const { return buffers_.load(std::memory_order_acquire); }
+  long writer_tid() const { return writer_tid_.load(std::memory_order_relaxed); }
+  Watchdog& watchdog() { return watchdog_; }
+  void wake_writer();
+
+  void flush();                                   // weft::flush()
+  // A thread whose ring is full drains the rings itself rather than wait
+  // for the writer thread to be scheduled; false if a flush is under way.
+  bool help_flush();
+  void retarget(const std::string& path);         // weft::trace_to()
+  std::string trace_path();
+  // Completes the trace (END record) and stops the writer thread.
+  void finish(format::EndReason reason, std::uint64_t status);
+  // The same from a crash handler: no allocation, no joining.
+  void finish_in_crash(format::EndReason reason, std::uint64_t status) noexcept;
+
+ private:
+  Runtime();
+  void start();
+  void writer_loop();
+
+  static std::atomic<Runtime*> instance_;
+
+  Config config_;
+  StartInfo start_;
+  Registry registry_;
+  std::atomic<ThreadBuffer*> buffers_{nullptr};
+  TraceWriter writer_;
+  std::atomic<long> flush_owner_{0};  // see FlushLock
+  std::atomic<bool> closed_{false};
+  std::atomic<bool> finishing_{false};
+  bool forked_child_ = false;  // this process is a child of fork(): not tracing
+
+  Watchdog watchdog_;
+  std::atomic<long> writer_tid_{0};
+  std::thread writer_thread_;
+  std::mutex wake_mutex_;
+  std::condition_variable wake_cv_;
+  bool wake_ = false;   // guarded by wake_mutex_
+  bool stop_ = false;   // guarded by wake_mutex_
+};
+
+}  // namespace weft::detail

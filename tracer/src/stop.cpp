@@ -1,0 +1,26 @@
+#include "weft/stop.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "runtime.hpp"
+#include "weft/detail/event_buffer.hpp"
+
+namespace weft {
+
+void stop_program(std::string_view why) {
+  detail::emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0,
+                    std::string("weft stopped the program: ") + std::string(why), source_site{});
+  detail::Runtime& rt = detail::Runtime::get();
+  rt.finish(format::EndReason::Watchdog, kStoppedExitStatus);
+  const std::string path = rt.trace_path();
+  std::fprintf(stderr, "weft: stopped the program: %.*s%s%s\n", static_cast<int>(why.size()), why.data(),
+               path.empty() ? "" : "; trace: ", path.c_str());
+  std::fflush(stderr);
+  std::fflush(stdout);
+  ::_exit(kStoppedExitStatus);
+}
+
+}  // namespace weft

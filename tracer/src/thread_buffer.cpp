@@ -1,0 +1,180 @@
+// The slow paths behind the inline hot path in event_buffer.hpp: a thread's
+// first event, a ring past half full, a site seen for the first time, and
+// events that carry text.
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "flush_lock.hpp"
+#include "runtime.hpp"
+#include "thread_binding.hpp"
+#include "weft/detail/sync_point.hpp"
+#include "weft/format/schema.hpp"
+
+namespace weft::detail {
+
+thread_local ThreadBuffer* t_buffer __attribute__((tls_model("initial-exec"))) = nullptr;
+thread_local bool t_in_signal_handler __attribute__((tls_model("initial-exec"))) = false;
+
+namespace {
+
+// Where a thread's events go after it has ended (from destructors of other
+// thread_local objects that run later): nowhere, but counted.
+ThreadBuffer g_after_exit;
+
+// Ends the thread's part of the trace when the thread exits. Armed on the
+// thread's first event, so it is destroyed after the thread's other
+// thread_local objects that existed before that and records thread.end last.
+// Not for the main thread: static destructors still run on it after its
+// thread_locals are gone, so it ends with the process (Runtime::finish).
+struct ThreadExitGuard {
+  bool armed = false;
+  ~ThreadExitGuard() {
+    ThreadBuffer* b = t_buffer;
+    if (!armed || b == nullptr || b == &g_after_exit) return;
+    Runtime& rt = Runtime::get();
+    ThreadEntry& entry = rt.registry().threads()[b->thread_id];
+    if (entry.flags & format::kThreadMain) return;
+    end_current_thread();
+    entry.alive.store(false, std::memory_order_release);
+    t_buffer = &g_after_exit;
+    b->state.store(BufferState::Finished, std::memory_order_release);
+  }
+};
+thread_local ThreadExitGuard t_exit_guard;
+
+}  // namespace
+
+void end_current_thread() {
+  ThreadBuffer* b = t_buffer;
+  if (b == nullptr || b == &g_after_exit || b->ended) return;
+  sync_point(format::EventKind::ThreadEnd, b->thread_object,
+             Runtime::get().registry().threads()[b->thread_id].seq.fetch_add(1, std::memory_order_relaxed), 0,
+             source_site{});
+  b->ended = true;
+}
+
+ThreadBuffer* bind_current_thread(std::uint32_t thread_id, std::uint32_t thread_object) {
+  Runtime& rt = Runtime::get();
+  ThreadBuffer* b = rt.acquire_buffer();
+  b->thread_id = thread_id;
+  b->thread_object = thread_object;
+  b->ended = false;
+  b->owner_id.store(thread_id, std::memory_order_relaxed);
+  b->poked.store(false, std::memory_order_relaxed);
+  // A reused ring is empty (head == tail) when it is handed out.
+  b->limit = b->slots && !rt.closed() ? b->tail.load(std::memory_order_acquire) + (b->mask + 1) / 2 : 0;
+  t_buffer = b;
+  t_exit_guard.armed = true;
+  rt.registry().threads()[thread_id].alive.store(true, std::memory_order_release);
+  return b;
+}
+
+ThreadBuffer* attach_current_thread() {
+  Runtime& rt = Runtime::get();
+  const long tid = os_thread_id();
+  const bool is_main = tid == ::getpid();
+  const std::uint8_t flags = format::kThreadAdopted | (is_main ? format::kThreadMain : 0);
+  const Registry::NewThread ids = rt.registry().add_thread(is_main ? "main" : "", static_cast<std::uint64_t>(tid), 0, flags);
+  ThreadBuffer* b = bind_current_thread(ids.id, ids.object);
+  sync_point(format::EventKind::ThreadStart, ids.object,
+             rt.registry().threads()[ids.id].seq.fetch_add(1, std::memory_order_relaxed), static_cast<std::uint64_t>(tid),
+             source_site{});
+  return b;
+}
+
+bool reserve_slow(ThreadBuffer* b, std::uint64_t slots) {
+  if (b == &g_after_exit) {
+    TraceWriter::dropped_after_exit.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  if (b->slots == nullptr) return false;  // tracing is off
+  Runtime& rt = Runtime::get();
+  const std::uint64_t capacity = b->mask + 1;
+  const std::uint64_t head = b->head.load(std::memory_order_relaxed);
+  // Room for this event, and for a report of earlier losses ahead of it.
+  const std::uint64_t pending_drops = b->dropped.load(std::memory_order_relaxed);
+  const std::uint64_t need = slots + (pending_drops ? 1 : 0);
+  unsigned waits = 0;
+  for (;;) {
+    if (rt.closed()) {  // after the END record, or in a child of fork()
+      b->dropped.fetch_add(1, std::memory_order_relaxed);
+      rt.note_dropped_after_close();
+      return false;
+    }
+    const std::uint64_t used = head - b->tail.load(std::memory_order_acquire);
+    if (used + need <= capacity / 2) {
+      b->limit = head - used + capacity / 2;
+      b->poked.store(false, std::memory_order_relaxed);
+      break;
+    }
+    // Past half full: wake the writer, once per fill.
+    if (!b->poked.exchange(true, std::memory_order_relaxed)) rt.wake_writer();
+    if (used + need <= capacity) {
+      b->limit = head - used + capacity;
+      break;
+    }
+    if (rt.config().drop_when_full) {
+      b->dropped.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    // Full (backpressure): drain the rings on this thread, unless a flush is
+    // already under way, which frees space soon; then just wait briefly.
+    // Never from a signal handler: flushing outside a crash may allocate.
+    if (!t_in_signal_handler && rt.help_flush()) continue;
+    if (++waits < 64) {
+      sched_yield();
+    } else {
+      const timespec pause{0, 20'000};
+      nanosleep(&pause, nullptr);
+    }
+  }
+  if (pending_drops) {
+    RawEvent& e = b->slots[head & b->mask];
+    e.ticks = now();
+    e.arg = b->dropped.exchange(0, std::memory_order_relaxed);
+    e.seq_kind_flags = pack_seq_kind_flags(kSeqNone, static_cast<std::uint8_t>(format::EventKind::TraceDropped), 0);
+    e.object = 0;
+    e.site = 0;
+    b->head.store(head + 1, std::memory_order_release);
+  }
+  return true;
+}
+
+std::uint32_t intern_site_slow(ThreadBuffer* b, const source_site& site) {
+  const std::uint32_t id = Runtime::get().registry().intern_site(site);
+  const auto key = reinterpret_cast<std::uintptr_t>(site.file) ^ (std::uintptr_t(site.line) * 0x9E3779B1u);
+  b->site_cache[(key ^ (key >> 8)) & (kSiteCacheSize - 1)] = SiteCacheEntry{site.file, site.function, site.line, id};
+  return id;
+}
+
+void emit_text(std::uint8_t kind, std::uint32_t object, std::string_view text, const source_site& site) {
+  ThreadBuffer* b = current_buffer();
+  std::uint8_t flags = 0;
+  if (text.size() > kMaxTextBytes) {
+    text = text.substr(0, kMaxTextBytes);
+    flags |= format::kFlagTextTruncated;
+  }
+  const std::uint64_t slots = 1 + text_slots(text.size());
+  std::uint64_t h = b->head.load(std::memory_order_relaxed);
+  if (h + slots > b->limit) {
+    if (!reserve_slow(b, slots)) return;
+    h = b->head.load(std::memory_order_relaxed);
+  }
+  RawEvent& e = b->slots[h & b->mask];
+  e.ticks = now();
+  e.arg = text.size();
+  e.seq_kind_flags = pack_seq_kind_flags(kSeqNone, kind, flags);
+  e.object = object;
+  e.site = site_id(b, site);
+  for (std::size_t i = 0; i < text.size(); i += sizeof(RawEvent)) {
+    const std::size_t n = std::min(text.size() - i, sizeof(RawEvent));
+    std::memcpy(&b->slots[(h + 1 + i / sizeof(RawEvent)) & b->mask], text.data() + i, n);
+  }
+  b->head.store(h + slots, std::memory_order_release);
+}
+
+}  // namespace weft::detail

@@ -1,0 +1,81 @@
+#include "weft/thread_pool.hpp"
+
+#include <stdexcept>
+
+#include "weft/detail/blocking.hpp"
+#include "weft/detail/registry.hpp"
+#include "weft/detail/sync_point.hpp"
+
+namespace weft {
+
+using format::EventKind;
+
+thread_pool::thread_pool(std::size_t max_workers, std::string_view name, source_site site)
+    : max_workers_(max_workers), id_(detail::register_object(format::ObjectKind::ThreadPool, name, site, max_workers)) {
+  if (max_workers == 0) throw std::invalid_argument("weft::thread_pool: max_workers must be at least 1");
+}
+
+thread_pool::~thread_pool() {
+  shutdown(true, source_site{});
+  detail::unregister_object(id_, false, {});
+}
+
+std::string thread_pool::task_name() {
+  std::lock_guard<std::mutex> lock(m_);
+  return detail::object_name(id_) + ".task-" + std::to_string(tasks_++);
+}
+
+void thread_pool::enqueue(std::function<void()> work, std::uint32_t task, const source_site& site) {
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    if (shutdown_) throw std::runtime_error("weft::thread_pool: cannot submit after shutdown");
+    detail::sync_point(EventKind::PoolSubmit, id_, seq_++, task, site);
+    work_.push_back(std::move(work));
+    // A new worker only when none is idle, up to the limit (Python's rule).
+    if (idle_ == 0 && workers_.size() < max_workers_) {
+      const std::string name = detail::object_name(id_) + "-worker-" + std::to_string(workers_.size());
+      workers_.emplace_back(thread_options(name, false, site), [this] { worker_loop(); });
+    }
+  }
+  cv_.notify_one();
+}
+
+void thread_pool::worker_loop() {
+  for (;;) {
+    std::function<void()> work;
+    {
+      std::unique_lock<std::mutex> lock(m_);
+      ++idle_;
+      {
+        // An idle worker waits for work like a consumer on a queue.
+        detail::blocked_scope blocked(EventKind::QueueGetBegin, id_, false);
+        cv_.wait(lock, [&] { return !work_.empty() || shutdown_; });
+      }
+      --idle_;
+      if (work_.empty()) return;  // shut down, and nothing left to do
+      work = std::move(work_.front());
+      work_.pop_front();
+    }
+    work();
+  }
+}
+
+void thread_pool::shutdown(bool wait, source_site site) {
+  std::vector<weft::thread> to_join;
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    detail::sync_point(EventKind::PoolShutdownBegin, id_, format::kNoSeq, wait ? 1 : 0, site);
+    shutdown_ = true;
+    if (wait && !joined_) {
+      joined_ = true;
+      to_join.swap(workers_);
+    }
+  }
+  cv_.notify_all();
+  // Workers finish what was submitted before they stop (Python's rule).
+  for (weft::thread& w : to_join) w.join(site);
+  std::lock_guard<std::mutex> lock(m_);
+  detail::sync_point(EventKind::PoolShutdownEnd, id_, seq_++, 0, site);
+}
+
+}  // namespace weft

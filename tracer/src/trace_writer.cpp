@@ -1,0 +1,310 @@
+#include "trace_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "registry.hpp"
+#include "weft/format/chunk_encoder.hpp"
+#include "weft/version.hpp"
+
+namespace weft::detail {
+namespace {
+
+// Big enough for tens of thousands of events per chunk, small enough that a
+// torn last chunk costs little.
+constexpr std::size_t kChunkBytes = 1u << 20;
+
+bool write_all(int fd, const unsigned char* p, std::size_t n) noexcept {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+// stderr without stdio: usable from crash handlers.
+void say(const char* a, const char* b = "", const char* c = "", const char* d = "") noexcept {
+  for (const char* s : {a, b, c, d}) (void)!::write(2, s, std::strlen(s));
+}
+
+}  // namespace
+
+std::atomic<std::uint64_t> TraceWriter::dropped_after_exit{0};
+
+TraceWriter::TraceWriter(std::string path, const std::vector<std::string>& command_line, const std::string& program,
+                         const StartInfo& start, Registry& registry, std::atomic<ThreadBuffer*>& buffers)
+    : path_(std::move(path)),
+      command_line_(command_line),
+      program_(program),
+      start_(start),
+      registry_(registry),
+      buffers_(buffers),
+      chunk_(new unsigned char[kChunkBytes]) {
+  index_.reserve(1024);
+}
+
+TraceWriter::~TraceWriter() { delete[] chunk_; }
+
+void TraceWriter::report(const char* what, int err) {
+  say("weft: ", what, path_.c_str(), ": ");
+  say(std::strerror(err), "; events from here on are not saved\n");
+}
+
+bool TraceWriter::ensure_open(bool crashing) {
+  if (fd_ >= 0) return true;
+  if (failed_ || finalized_) return false;
+  (void)crashing;  // open(2) is async-signal-safe; nothing else here allocates
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    failed_ = true;
+    report("cannot write the trace to ", errno);
+    return false;
+  }
+  write_preamble();
+  return !failed_;
+}
+
+void TraceWriter::write_chunk(std::span<const unsigned char> bytes) {
+  if (failed_ || bytes.empty()) return;
+  if (!write_all(fd_, bytes.data(), bytes.size())) {
+    failed_ = true;
+    report("writing the trace failed: ", errno);
+    return;
+  }
+  offset_ += bytes.size();
+}
+
+void TraceWriter::write_preamble() {
+  unsigned char header[format::kFileHeaderSize];
+  format::encode_file_header(header);
+  write_chunk(header);
+
+  format::ChunkEncoder enc(chunk_, kChunkBytes);
+  format::ByteWriter& meta = enc.begin(format::ChunkType::Meta);
+  format::encode_meta_string(meta, format::MetaKey::Program, program_);
+  for (const std::string& arg : command_line_)
+    format::encode_meta_string(meta, format::MetaKey::Argument, std::string_view(arg).substr(0, 4096));
+  format::encode_meta_uint(meta, format::MetaKey::Pid, start_.pid);
+  format::encode_meta_uint(meta, format::MetaKey::StartWallNs, start_.wall_ns);
+  format::encode_meta_string(meta, format::MetaKey::ClockName, g_clock_is_tsc ? "tsc" : "steady");
+  // The TSC's rate is measured from the CLCK pairs; a steady clock counts ns.
+  format::encode_meta_f64(meta, format::MetaKey::TicksPerSecond, g_clock_is_tsc ? 0.0 : 1e9);
+  format::encode_meta_uint(meta, format::MetaKey::StartTicks, start_.ticks);
+  format::encode_meta_string(meta, format::MetaKey::WeftVersion, kVersion);
+  format::encode_meta_string(meta, format::MetaKey::Hostname, start_.hostname);
+  write_chunk(enc.finish());
+
+  format::encode_kind_table(enc.begin(format::ChunkType::Kinds));
+  write_chunk(enc.finish());
+
+  format::encode_clock(enc.begin(format::ChunkType::Clock), start_.ticks, start_.monotonic_ns);
+  write_chunk(enc.finish());
+}
+
+void TraceWriter::write_clock() {
+  format::ChunkEncoder enc(chunk_, kChunkBytes);
+  format::encode_clock(enc.begin(format::ChunkType::Clock), now(), monotonic_ns());
+  write_chunk(enc.finish());
+}
+
+// Writes the records published since the last round, in id order, as many
+// per chunk as fit.
+void TraceWriter::emit_metadata() {
+  format::ChunkEncoder enc(chunk_, kChunkBytes);
+  auto emit_table = [&](format::ChunkType type, std::uint32_t& emitted, std::uint32_t published, auto&& encode_one) {
+    if (emitted >= published) return;
+    format::ByteWriter* w = &enc.begin(type);
+    while (emitted < published) {
+      const std::size_t mark = w->size();
+      encode_one(*w, emitted);
+      if (w->overflowed()) {
+        w->rewind(mark);
+        write_chunk(enc.finish());
+        w = &enc.begin(type);
+        continue;  // a record always fits an empty chunk: names are clipped
+      }
+      ++emitted;
+    }
+    write_chunk(enc.finish());
+  };
+
+  auto& objects = registry_.objects();
+  emit_table(format::ChunkType::Object, emitted_objects_, objects.size(), [&](format::ByteWriter& w, std::uint32_t id) {
+    const ObjectEntry& o = objects[id];
+    format::encode_object(w, {id, o.kind, o.flags, o.site, o.creator, o.extra, o.name});
+  });
+  auto& sites = registry_.sites();
+  emit_table(format::ChunkType::Site, emitted_sites_, sites.size(), [&](format::ByteWriter& w, std::uint32_t id) {
+    const SiteEntry& s = sites[id];
+    format::encode_site(w, {id, s.line, s.file, s.function});
+  });
+  auto& threads = registry_.threads();
+  emit_table(format::ChunkType::Thread, emitted_threads_, threads.size(), [&](format::ByteWriter& w, std::uint32_t id) {
+    const ThreadEntry& t = threads[id];
+    format::encode_thread(w, {id, t.os_tid.load(std::memory_order_relaxed), t.parent, t.object, t.flags, t.initial_name});
+  });
+}
+
+void TraceWriter::drain(ThreadBuffer& b, std::uint64_t head, bool crashing) {
+  std::uint64_t tail = b.tail.load(std::memory_order_relaxed);
+  if (tail == head) return;
+  const std::uint32_t thread = b.owner_id.load(std::memory_order_relaxed);
+  format::ChunkEncoder chunk(chunk_, kChunkBytes);
+  format::EventChunkEncoder enc(chunk);
+  char text[kMaxTextBytes];
+
+  auto finish_chunk = [&] {
+    const std::uint64_t at = offset_;
+    const format::IndexEntry entry{at, thread, enc.count(), enc.first_ticks(), enc.last_ticks()};
+    write_chunk(enc.finish());
+    events_written_ += entry.count;
+    // Growing the index allocates: not in a crash (the END then has no index
+    // and readers scan instead).
+    if (!crashing) index_.push_back(entry);
+  };
+
+  enc.begin(thread);
+  while (tail < head) {
+    const RawEvent& raw = b.slots[tail & b.mask];
+    format::EventRecord rec;
+    rec.ticks = raw.ticks;
+    rec.arg = raw.arg;
+    const std::uint64_t seq = raw.seq_kind_flags & kSeqNone;
+    rec.seq = seq == kSeqNone ? format::kNoSeq : seq;
+    rec.kind = static_cast<std::uint8_t>(raw.seq_kind_flags >> 48);
+    rec.flags = static_cast<std::uint8_t>(raw.seq_kind_flags >> 56);
+    rec.object = raw.object;
+    rec.site = raw.site;
+    std::uint64_t used = 1;
+    if (format::kind_layout(rec.kind) & format::kLayoutText) {
+      const std::size_t len = raw.arg < kMaxTextBytes ? raw.arg : kMaxTextBytes;
+      for (std::size_t i = 0; i < len; i += sizeof(RawEvent)) {
+        const std::size_t n = len - i < sizeof(RawEvent) ? len - i : sizeof(RawEvent);
+        std::memcpy(text + i, &b.slots[(tail + 1 + i / sizeof(RawEvent)) & b.mask], n);
+      }
+      rec.text = std::string_view(text, len);
+      rec.arg = 0;
+      used += text_slots(len);
+    }
+    if (rec.kind == static_cast<std::uint8_t>(format::EventKind::TraceDropped)) dropped_reported_ += rec.arg;
+    if (!enc.add(rec)) {
+      finish_chunk();
+      enc.begin(thread);
+      enc.add(rec);  // fits an empty chunk: texts are clipped far below its size
+    }
+    tail += used;
+  }
+  finish_chunk();
+  b.tail.store(head, std::memory_order_release);
+}
+
+// Without a file, events still have to leave the rings, or producers that
+// block on a full ring would wait forever.
+void TraceWriter::discard() {
+  for (ThreadBuffer* b = buffers_.load(std::memory_order_acquire); b; b = b->next) {
+    const BufferState state = b->state.load(std::memory_order_acquire);
+    b->tail.store(b->head.load(std::memory_order_acquire), std::memory_order_release);
+    if (state == BufferState::Finished) b->state.store(BufferState::Free, std::memory_order_release);
+  }
+}
+
+void TraceWriter::flush(bool crashing) {
+  if (finalized_) return;
+  if (!ensure_open(crashing)) {
+    discard();
+    return;
+  }
+  // Heads first: every record those events mention was published before
+  // them, so the metadata read next covers them all.
+  ThreadBuffer* const first = buffers_.load(std::memory_order_acquire);
+  for (ThreadBuffer* b = first; b; b = b->next) {
+    b->writer_state = b->state.load(std::memory_order_acquire);
+    b->writer_head = b->head.load(std::memory_order_acquire);
+  }
+  emit_metadata();
+  for (ThreadBuffer* b = first; b; b = b->next) {
+    if (b->writer_state == BufferState::Free) continue;
+    drain(*b, b->writer_head, crashing);
+    if (b->writer_state == BufferState::Finished) b->state.store(BufferState::Free, std::memory_order_release);
+  }
+  write_clock();
+  if (failed_) discard();
+}
+
+void TraceWriter::finalize(format::EndReason reason, std::uint64_t status, bool crashing) {
+  if (finalized_) return;
+  flush(crashing);
+  if (fd_ >= 0 && !failed_) {
+    format::ChunkEncoder enc(chunk_, kChunkBytes);
+    std::uint64_t index_offset = 0;
+    if (!crashing && !index_.empty()) {
+      index_offset = offset_;
+      format::ByteWriter* w = &enc.begin(format::ChunkType::Index);
+      for (const format::IndexEntry& e : index_) {
+        const std::size_t mark = w->size();
+        format::encode_index_entry(*w, e);
+        if (w->overflowed()) {  // consecutive INDX chunks, read as one
+          w->rewind(mark);
+          write_chunk(enc.finish());
+          w = &enc.begin(format::ChunkType::Index);
+          format::encode_index_entry(*w, e);
+        }
+      }
+      write_chunk(enc.finish());
+    }
+    std::uint64_t dropped = dropped_reported_ + dropped_after_exit.load(std::memory_order_relaxed);
+    for (ThreadBuffer* b = buffers_.load(std::memory_order_acquire); b; b = b->next)
+      dropped += b->dropped.load(std::memory_order_relaxed);
+    format::encode_end(enc.begin(format::ChunkType::End), {reason, status, events_written_, dropped, index_offset});
+    write_chunk(enc.finish());
+  }
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  finalized_ = true;
+}
+
+void TraceWriter::retarget(const std::string& path) {
+  if (path.empty()) throw std::runtime_error("weft::trace_to: empty path");
+  if (finalized_) throw std::runtime_error("weft::trace_to: the trace is already complete");
+  if (fd_ < 0) {
+    path_ = path;
+    failed_ = false;
+    return;
+  }
+  if (::rename(path_.c_str(), path.c_str()) == 0) {
+    path_ = path;
+    return;
+  }
+  if (errno != EXDEV)
+    throw std::runtime_error("weft::trace_to: cannot move " + path_ + " to " + path + ": " + std::strerror(errno));
+  // Another file system: copy what is written so far, then carry on there.
+  const int to = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (to < 0) throw std::runtime_error("weft::trace_to: cannot write " + path + ": " + std::strerror(errno));
+  std::uint64_t copied = 0;
+  while (copied < offset_) {
+    const std::size_t n = offset_ - copied < kChunkBytes ? static_cast<std::size_t>(offset_ - copied) : kChunkBytes;
+    const ssize_t got = ::pread(fd_, chunk_, n, static_cast<off_t>(copied));
+    if (got <= 0 || !write_all(to, chunk_, static_cast<std::size_t>(got))) {
+      const int err = got < 0 ? errno : EIO;
+      ::close(to);
+      ::unlink(path.c_str());
+      throw std::runtime_error("weft::trace_to: copying the trace to " + path + " failed: " + std::strerror(err));
+    }
+    copied += static_cast<std::uint64_t>(got);
+  }
+  ::close(fd_);
+  ::unlink(path_.c_str());
+  fd_ = to;
+  path_ = path;
+}
+
+}  // namespace weft::detail

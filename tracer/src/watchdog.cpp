@@ -1,0 +1,194 @@
+#include "watchdog.hpp"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "flush_lock.hpp"
+#include "runtime.hpp"
+#include "weft/detail/blocking.hpp"
+#include "weft/detail/event_buffer.hpp"
+#include "weft/detail/registry.hpp"
+#include "weft/mutex.hpp"
+#include "weft/thread.hpp"
+#include "weft/stop.hpp"
+
+namespace weft::detail {
+namespace {
+
+std::set<long> os_threads() {
+  std::set<long> tids;
+  if (DIR* dir = ::opendir("/proc/self/task")) {
+    while (const dirent* e = ::readdir(dir))
+      if (e->d_name[0] != '.') tids.insert(std::strtol(e->d_name, nullptr, 10));
+    ::closedir(dir);
+  }
+  return tids;
+}
+
+std::uint64_t now_ms() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+}
+
+struct Seen {
+  std::uint32_t thread;
+  long tid;
+  format::EventKind kind;
+  bool timed;
+  std::uint32_t object;
+  const std::atomic<std::uint32_t>* owner;
+};
+
+}  // namespace
+
+Watchdog::Watchdog(Runtime& rt, DeadlockPolicy policy, std::uint32_t hang_ms)
+    : rt_(rt), policy_(policy), hang_ms_(hang_ms), preexisting_(os_threads()) {
+  preexisting_.erase(os_thread_id());  // the thread starting weft is the program's
+}
+
+Watchdog::~Watchdog() { stop(); }
+
+void Watchdog::start() {
+  thread_ = std::thread([this] {
+    ignore_thread(os_thread_id());
+    loop();
+  });
+}
+
+void Watchdog::stop() {
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+void Watchdog::ignore_thread(long tid) {
+  std::lock_guard<std::mutex> lock(m_);
+  ignored_.insert(tid);
+}
+
+void Watchdog::loop() {
+  std::unique_lock<std::mutex> lock(m_);
+  while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop_; })) {
+    lock.unlock();
+    std::string why;
+    if ((check_deadlock(why) || check_hang(why)) && !reported_) {
+      weft::this_thread::set_name("watchdog");  // it is about to appear in the trace
+      act(why);
+    }
+    lock.lock();
+  }
+}
+
+void Watchdog::act(const std::string& finding) {
+  switch (policy_) {
+    case DeadlockPolicy::exit: stop_program(finding);
+    case DeadlockPolicy::abort:
+      std::fprintf(stderr, "weft: %s; aborting (WEFT_ON_DEADLOCK=abort)\n", finding.c_str());
+      rt_.finish(format::EndReason::Watchdog, kStoppedExitStatus);
+      std::abort();
+    case DeadlockPolicy::wait:
+      reported_ = true;
+      emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0, "weft watchdog: " + finding, source_site{});
+      std::fprintf(stderr, "weft: %s; waiting on (WEFT_ON_DEADLOCK=wait)\n", finding.c_str());
+      return;
+  }
+}
+
+// Threads waiting for mutexes held by threads waiting for mutexes... back to
+// the first: a circle nobody can leave. Reported when the same circle is
+// there two looks in a row (a lock released just now may not show yet).
+bool Watchdog::check_deadlock(std::string& why) {
+  std::map<std::uint32_t, Seen> by_thread;
+  for (ThreadBuffer* b = rt_.buffers(); b; b = b->next) {
+    if (b->state.load(std::memory_order_acquire) != BufferState::Active) continue;
+    const auto kind = static_cast<format::EventKind>(b->wait_kind.load(std::memory_order_acquire));
+    if (kind != format::EventKind::MutexLockBegin || b->wait_timed.load(std::memory_order_relaxed)) continue;
+    const std::uint32_t id = b->owner_id.load(std::memory_order_relaxed);
+    by_thread[id] = {id, 0, kind, false, b->wait_object.load(std::memory_order_relaxed),
+                     b->wait_owner.load(std::memory_order_relaxed)};
+  }
+  for (const auto& [start, seen] : by_thread) {
+    std::vector<std::uint32_t> path{start};
+    std::uint32_t current = start;
+    for (;;) {
+      const auto it = by_thread.find(current);
+      if (it == by_thread.end() || !it->second.owner) break;
+      const std::uint32_t holder = it->second.owner->load(std::memory_order_relaxed);
+      if (holder == kNoOwner) break;
+      current = holder - 1;
+      if (current == start) {
+        std::string cycle;
+        for (std::uint32_t t : path) {
+          const Seen& s = by_thread[t];
+          cycle += (cycle.empty() ? "" : ", ") + rt_.registry().thread_name(t) + " waits for " + object_name(s.object);
+        }
+        const bool confirmed = cycle == last_cycle_;
+        last_cycle_ = cycle;
+        if (!confirmed) return false;
+        why = "deadlock: " + cycle + ", each held by the next";
+        return true;
+      }
+      if (std::find(path.begin(), path.end(), current) != path.end()) break;
+      path.push_back(current);
+    }
+  }
+  last_cycle_.clear();
+  return false;
+}
+
+// Every thread blocked in an untimed wait and nothing recorded for a while.
+bool Watchdog::check_hang(std::string& why) {
+  std::uint64_t progress = 0;
+  std::vector<Seen> blocked;
+  bool all_blocked = true;
+  std::set<long> known;
+  auto& threads = rt_.registry().threads();
+  for (ThreadBuffer* b = rt_.buffers(); b; b = b->next) {
+    progress += b->head.load(std::memory_order_acquire);
+    if (b->state.load(std::memory_order_acquire) != BufferState::Active) continue;
+    const std::uint32_t id = b->owner_id.load(std::memory_order_relaxed);
+    if (id >= threads.size() || !threads[id].alive.load(std::memory_order_acquire)) continue;
+    const long tid = static_cast<long>(threads[id].os_tid.load(std::memory_order_relaxed));
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      if (ignored_.count(tid)) continue;
+    }
+    known.insert(tid);
+    const auto kind = static_cast<format::EventKind>(b->wait_kind.load(std::memory_order_acquire));
+    if (kind == format::EventKind{} || b->wait_timed.load(std::memory_order_relaxed)) {
+      all_blocked = false;
+      break;
+    }
+    blocked.push_back({id, tid, kind, false, b->wait_object.load(std::memory_order_relaxed), nullptr});
+  }
+  const std::uint64_t t = now_ms();
+  if (progress != last_progress_) {
+    last_progress_ = progress;
+    stalled_since_ms_ = t;
+  }
+  if (!all_blocked || blocked.empty() || t - stalled_since_ms_ < hang_ms_) return false;
+  // Any thread weft cannot see might still wake them.
+  for (long tid : os_threads()) {
+    std::lock_guard<std::mutex> lock(m_);
+    if (!known.count(tid) && !ignored_.count(tid) && !preexisting_.count(tid) && tid != rt_.writer_tid()) return false;
+  }
+  why = "hang: every thread is blocked with no timeout and nothing has happened for " + std::to_string(hang_ms_) +
+        " ms:";
+  for (const Seen& s : blocked)
+    why += " " + rt_.registry().thread_name(s.thread) + " in " + std::string(format::kind_name(s.kind)) +
+           (s.object ? " on " + object_name(s.object) : "") + ";";
+  why.pop_back();
+  return true;
+}
+
+}  // namespace weft::detail
