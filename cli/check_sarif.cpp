@@ -26,6 +26,8 @@ constexpr Rule kRules[] = {
     {analysis::FindingKind::LostWakeup, "LostWakeup", "A condition was notified while nobody waited; the later wait hangs."},
     {analysis::FindingKind::Misuse, "Misuse", "A synchronization primitive was used against its rules."},
     {analysis::FindingKind::Ordering, "Ordering", "The program's marks did not follow the expected order."},
+    {analysis::FindingKind::TsanReport, "ThreadSanitizerReport",
+     "ThreadSanitizer, running inside the traced program, reported a problem (a second opinion)."},
 };
 
 std::string uri_of(const std::string& file) { return !file.empty() && file[0] == '/' ? "file://" + file : file; }

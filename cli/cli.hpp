@@ -24,10 +24,12 @@ class usage_error : public std::runtime_error {
 using Args = std::span<const std::string>;
 
 int run_dump(Args args);
+int run_export(Args args);
 int run_list(Args args);
 int run_run(Args args);
 int run_check(Args args);
 int run_stats(Args args);
+int run_view(Args args);
 
 // Checks one trace; `expect_json` as in --expect. Prints the report and
 // returns the exit status (see check.cpp).

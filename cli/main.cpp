@@ -26,6 +26,10 @@ constexpr Command kCommands[] = {
      "find data races, deadlocks, lock-order inversions, hangs, misuse", run_check},
     {"stats", "stats TRACE", "contention per lock, running and blocked time per thread", run_stats},
     {"dump", "dump TRACE [--no-header]", "print every event of a trace, one line each, in order", run_dump},
+    {"view", "view [TRACE] [--screenshot PNG] [--select-finding N] [--time A..B] [--size WxH]",
+     "open the desktop viewer: timelines, findings, replay", run_view},
+    {"export", "export TRACE [--format chrome] [-o FILE|-]", "Chrome trace JSON for Perfetto UI (default: TRACE.json)",
+     run_export},
 };
 
 void print_help() {

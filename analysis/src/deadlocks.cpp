@@ -25,9 +25,15 @@ struct Blocked {
 
 std::vector<Finding> find_deadlocks(const Model& m) {
   const format::Trace& t = *m.trace;
-  std::map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> owner;  // lock -> (thread, depth)
-  std::map<std::uint32_t, Blocked> blocked;                                  // thread -> what it waits for
-  std::map<std::uint32_t, std::uint64_t> holder_event;                       // lock -> its acquisition
+  // By lock (object id; flat, since every lock event looks here):
+  // who holds it and how deep (depth 0: free), and the acquisition that
+  // made it held.
+  struct Owner {
+    std::uint32_t thread = 0, depth = 0;
+  };
+  std::vector<Owner> owner(t.objects.size());
+  std::vector<std::uint64_t> holder_event(t.objects.size());
+  std::map<std::uint32_t, Blocked> blocked;  // thread -> what it waits for
   std::vector<Finding> out;
   struct Open {
     Finding finding;
@@ -44,17 +50,16 @@ std::vector<Finding> find_deadlocks(const Model& m) {
     const format::Event& e = t.events[i];
     if (!is_lock(e.object)) continue;
     if (e.kind == EventKind::MutexAcquired) {
-      auto& [who, depth] = owner[e.object];
-      if (depth > 0 && who == e.thread) {
-        ++depth;
+      Owner& o = owner[e.object];
+      if (o.depth > 0 && o.thread == e.thread) {
+        ++o.depth;
       } else {
-        who = e.thread;
-        depth = 1;
+        o = {e.thread, 1};
         holder_event[e.object] = i;
       }
     } else if (e.kind == EventKind::MutexReleased) {
-      auto it = owner.find(e.object);
-      if (it != owner.end() && (e.seq == format::kNoSeq || --it->second.second == 0)) owner.erase(it);
+      Owner& o = owner[e.object];
+      if (o.depth > 0 && (e.seq == format::kNoSeq || --o.depth == 0)) o.depth = 0;
     }
 
     if (e.kind == EventKind::MutexAcquired || e.kind == EventKind::MutexTryFailed) {
@@ -66,8 +71,7 @@ std::vector<Finding> find_deadlocks(const Model& m) {
     if (e.kind != EventKind::MutexLockBegin) continue;
 
     const bool timed = (e.flags & format::kFlagTimed) != 0;
-    const auto own = owner.find(e.object);
-    if (own != owner.end() && own->second.first == e.thread) {
+    if (owner[e.object].depth > 0 && owner[e.object].thread == e.thread) {
       if (timed || t.objects[e.object].kind != format::ObjectKind::Mutex) continue;
       Finding f;
       f.kind = FindingKind::SelfDeadlock;
@@ -93,9 +97,9 @@ std::vector<Finding> find_deadlocks(const Model& m) {
     for (;;) {
       const auto b = blocked.find(current);
       if (b == blocked.end()) break;
-      const auto o = owner.find(b->second.lock);
-      if (o == owner.end()) break;
-      current = o->second.first;
+      const Owner& o = owner[b->second.lock];
+      if (o.depth == 0) break;
+      current = o.thread;
       if (current == e.thread) {
         Open c;
         Finding& f = c.finding;
@@ -114,7 +118,7 @@ std::vector<Finding> find_deadlocks(const Model& m) {
           f.sites.push_back(t.events[w.event].site);
           f.cycle.push_back({0, w.lock, th, w.event, t.events[w.event].site, 0});
           how += (how.empty() ? "" : "; ") + thread_name(t, th) + " waits at " + site_text(t, t.events[w.event].site) +
-                 " for " + object_name(t, w.lock) + ", held by " + thread_name(t, owner[w.lock].first);
+                 " for " + object_name(t, w.lock) + ", held by " + thread_name(t, owner[w.lock].thread);
           c.threads.insert(th);
         }
         if (any_timed) break;  // a timed wait will give up: not a deadlock

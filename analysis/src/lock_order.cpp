@@ -103,8 +103,7 @@ std::vector<std::uint32_t> shortest_cycle(std::uint32_t start, const std::set<st
 
 }  // namespace
 
-std::vector<Finding> find_lock_order_inversions(const Model& m) {
-  const format::Trace& t = *m.trace;
+std::vector<Finding> find_lock_order_inversions(const format::Trace& t) {
   std::vector<std::vector<Held>> held(t.threads.size());
   std::map<std::pair<std::uint32_t, std::uint32_t>, EdgeInfo> edges;
 
@@ -126,17 +125,23 @@ std::vector<Finding> find_lock_order_inversions(const Model& m) {
       // A contended untimed acquisition was recorded at its attempt.
       const bool recorded_at_attempt = !blocking_attempt && (e.flags & format::kFlagContended) &&
                                        !(e.flags & format::kFlagTimed);
-      for (const Held& h : recorded_at_attempt ? std::vector<Held>{} : mine) {
+      for (std::size_t k = 0; !recorded_at_attempt && k < mine.size(); ++k) {
+        const Held& h = mine[k];
         EdgeInfo& edge = edges[{h.lock, e.object}];
-        std::set<std::uint32_t> others;
-        for (const Held& g : mine)
-          if (g.lock != h.lock) others.insert(g.lock);
+        // The other locks held along: a gate lock is one held every time.
+        const auto others = [&] {
+          std::set<std::uint32_t> g;
+          for (const Held& x : mine)
+            if (x.lock != h.lock) g.insert(x.lock);
+          return g;
+        };
         if (edge.count++ == 0) {
           edge.first = LockEdge{h.lock, e.object, e.thread, i, e.site, h.site};
-          edge.guards = others;
-        } else {
+          edge.guards = others();
+        } else if (!edge.guards.empty()) {  // once empty, it stays empty
           std::set<std::uint32_t> common;
-          std::set_intersection(edge.guards.begin(), edge.guards.end(), others.begin(), others.end(),
+          const std::set<std::uint32_t> now = others();
+          std::set_intersection(edge.guards.begin(), edge.guards.end(), now.begin(), now.end(),
                                 std::inserter(common, common.end()));
           edge.guards = std::move(common);
         }

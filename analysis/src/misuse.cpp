@@ -17,10 +17,10 @@ bool is_lock(const format::Trace& t, std::uint32_t o) {
 
 }  // namespace
 
-std::vector<Finding> find_misuse(const Model& m) {
-  const format::Trace& t = *m.trace;
+std::vector<Finding> find_misuse(const format::Trace& t) {
   std::map<std::tuple<int, std::uint32_t, std::uint32_t>, Finding> found;
-  std::map<std::uint32_t, std::uint32_t> holder;  // lock -> thread holding it (for "held by whom")
+  // lock -> thread that last took it (for "held by whom"); ~0u: none yet.
+  std::vector<std::uint32_t> holder(t.objects.size(), ~0u);
 
   auto add = [&](int what, const format::Event& e, std::uint64_t index, std::string title, std::string explanation) {
     auto [it, added] = found.try_emplace({what, e.object, e.site});
@@ -41,21 +41,25 @@ std::vector<Finding> find_misuse(const Model& m) {
 
   for (std::uint64_t i = 0; i < t.events.size(); ++i) {
     const format::Event& e = t.events[i];
-    const std::string who = thread_name(t, e.thread), where = site_text(t, e.site), what = object_name(t, e.object);
+    // Names are looked up only for the rare events that are misuse: this
+    // loop sees every event of the trace.
+    const auto who = [&] { return thread_name(t, e.thread); };
+    const auto where = [&] { return site_text(t, e.site); };
+    const auto what = [&] { return object_name(t, e.object); };
     switch (e.kind) {
       case EventKind::MutexAcquired:
-        if (is_lock(t, e.object)) holder[e.object] = e.thread;
+        if (e.object < holder.size()) holder[e.object] = e.thread;
         break;
       case EventKind::MutexReleased:
         if (!(e.flags & format::kFlagNotOwner)) break;
         if (e.seq == format::kNoSeq) {
-          add(0, e, i, who + " unlocks " + what + ", which nobody holds, at " + where,
+          add(0, e, i, who() + " unlocks " + what() + ", which nobody holds, at " + where(),
               "Unlocking a lock that is not locked is an error (undefined behaviour for a std::mutex; Python raises "
               "RuntimeError). weft refused it.");
         } else {
-          const auto h = holder.find(e.object);
-          const std::string owner = h != holder.end() ? thread_name(t, h->second) : "another thread";
-          add(1, e, i, who + " unlocks " + what + ", held by " + owner + ", at " + where,
+          const std::uint32_t h = e.object < holder.size() ? holder[e.object] : ~0u;
+          const std::string owner = h != ~0u ? thread_name(t, h) : "another thread";
+          add(1, e, i, who() + " unlocks " + what() + ", held by " + owner + ", at " + where(),
               "A mutex must be unlocked by the thread that locked it (" + owner +
               " here). Python's Lock allows it, C++'s std::mutex does not (undefined behaviour), and it makes the "
               "lock's ownership impossible to follow. To hand a permission from one thread to another, use a "
@@ -64,31 +68,31 @@ std::vector<Finding> find_misuse(const Model& m) {
         break;
       case EventKind::SemReleased:
         if (e.flags & format::kFlagRejected)
-          add(2, e, i, who + " releases bounded semaphore " + what + " above its initial value at " + where,
+          add(2, e, i, who() + " releases bounded semaphore " + what() + " above its initial value at " + where(),
               "A bounded semaphore counts permits that were handed out; releasing more than were taken means a "
               "release without a matching acquire. weft refused it (Python raises ValueError).");
         break;
       case EventKind::QueueTaskDone:
         if (e.flags & format::kFlagRejected)
-          add(3, e, i, who + " calls task_done() on " + what + " more times than items were put, at " + where,
+          add(3, e, i, who() + " calls task_done() on " + what() + " more times than items were put, at " + where(),
               "task_done() tells the queue one item taken out has been processed; called more often than items "
               "were put, it counts work that does not exist. weft refused it (Python raises ValueError).");
         break;
       case EventKind::CondWaitBegin:
         if (e.flags & format::kFlagNotOwner)
-          add(4, e, i, who + " waits on condition " + what + " without holding its lock, at " + where,
+          add(4, e, i, who() + " waits on condition " + what() + " without holding its lock, at " + where(),
               "A condition wait must hold the lock that protects the condition's state, or the check and the wait "
               "can miss a notification in between. weft refused the wait.");
         break;
       case EventKind::ObjectDestroy:
         if (e.arg && is_lock(t, e.object))
-          add(5, e, i, who + " destroys " + what + " while it is locked",
+          add(5, e, i, who() + " destroys " + what() + " while it is locked",
               "Destroying a mutex that is still locked is undefined behaviour: its holder will unlock freed "
               "memory, and any waiter waits on it.");
         break;
       case EventKind::ThreadJoinBegin:
         if (e.arg == e.thread)
-          add(6, e, i, who + " tries to join itself at " + where,
+          add(6, e, i, who() + " tries to join itself at " + where(),
               "A thread cannot wait for its own end: in Python this raises RuntimeError, in C++ std::system_error "
               "(resource_deadlock_would_occur), which weft threw.");
         break;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
-#include <unordered_map>
+#include <vector>
 
 #include "weft/analysis/detectors.hpp"
 #include "weft/analysis/happens_before.hpp"
@@ -21,8 +21,19 @@ struct Recorded {
 };
 
 struct Shadow {
-  std::optional<Recorded> write;                     // the last write
-  std::unordered_map<std::uint32_t, Recorded> reads;  // the last read of each thread since that write
+  std::optional<Recorded> write;  // the last write
+  // The last read of each thread since that write: a handful at most, so a
+  // flat list beats a hash map on every access.
+  std::vector<Recorded> reads;
+
+  void record_read(const Recorded& r) {
+    for (Recorded& mine : reads)
+      if (mine.access.thread == r.access.thread) {
+        mine = r;
+        return;
+      }
+    reads.push_back(r);
+  }
 };
 
 std::string describe(const format::Trace& t, const Access& a) {
@@ -40,10 +51,9 @@ std::string describe(const format::Trace& t, const Access& a) {
 
 }  // namespace
 
-std::vector<Finding> find_races(const Model& m) {
-  const format::Trace& t = *m.trace;
+std::vector<Finding> find_races(const format::Trace& t) {
   HappensBefore hb(t);
-  std::unordered_map<std::uint32_t, Shadow> shadows;
+  std::vector<Shadow> shadows(t.objects.size());  // by object id
   // One finding per variable and (unordered) pair of sites.
   std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>, Finding> found;
 
@@ -78,16 +88,17 @@ std::vector<Finding> find_races(const Model& m) {
     if (e.kind != EventKind::SharedRead && e.kind != EventKind::SharedWrite) continue;
     const bool write = e.kind == EventKind::SharedWrite;
     const Access access{i, e.thread, e.site, write, hb.last_sync(e.thread)};
+    if (e.object >= shadows.size()) shadows.resize(e.object + 1);
     Shadow& s = shadows[e.object];
     if (s.write && s.write->access.thread != e.thread && !hb.ordered_before(s.write->epoch, e.thread))
       report(e.object, s.write->access, access);
     if (write) {
-      for (const auto& [reader, r] : s.reads)
-        if (reader != e.thread && !hb.ordered_before(r.epoch, e.thread)) report(e.object, r.access, access);
+      for (const Recorded& r : s.reads)
+        if (r.access.thread != e.thread && !hb.ordered_before(r.epoch, e.thread)) report(e.object, r.access, access);
       s.reads.clear();
       s.write = Recorded{hb.now(e.thread), access};
     } else {
-      s.reads[e.thread] = Recorded{hb.now(e.thread), access};
+      s.record_read(Recorded{hb.now(e.thread), access});
     }
   }
 

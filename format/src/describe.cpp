@@ -57,6 +57,7 @@ std::string describe_detail(const Trace& t, const Event& e) {
     case EventKind::Mark:
     case EventKind::Log:
     case EventKind::UncaughtException:
+    case EventKind::TsanReport:
     case EventKind::ThreadRename: d = quoted(t.text(e)); break;
     case EventKind::ObjectDestroy: d = e.arg ? "while in use" : ""; break;
     case EventKind::SemAcquired:

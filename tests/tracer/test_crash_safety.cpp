@@ -3,8 +3,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -250,6 +254,45 @@ TEST_CASE("trace_to moves the trace, keeping what was already recorded", "[confi
   const auto after = expected_marks("after");
   expected.insert(expected.end(), after.begin(), after.end());
   CHECK(marks_of(trace, "main") == expected);
+}
+
+TEST_CASE("two processes tracing to one path do not write over each other", "[config]") {
+  TempDir dir;
+  const std::string path = (dir.path / "shared.weft").string();
+  // The first holds the file from its first flush until it ends; the second
+  // starts meanwhile, finds the path taken and goes to shared.<pid>.weft.
+  weft::test::ChildResult first, second;
+  static std::atomic<bool> first_flushed{false};
+  first_flushed = false;
+  std::thread holder([&] {
+    auto options = weft::test::with_env({{"WEFT_TRACE", path}});
+    options.ready_text = "flushed";
+    options.on_ready = [](int) { first_flushed = true; };
+    first = weft::test::run_child({WEFT_TRACE_CHILD, "linger", "1500"}, options);
+  });
+  while (!first_flushed) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  second = weft::test::run_child({WEFT_TRACE_CHILD, "linger", "10"}, weft::test::with_env({{"WEFT_TRACE", path}}));
+  holder.join();
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(second.exit_code == 0);
+  CHECK(second.err.find("shared.weft is being written by another process; this one traces to ") != std::string::npos);
+
+  std::vector<fs::path> traces;
+  for (const auto& entry : fs::directory_iterator(dir.path)) traces.push_back(entry.path());
+  REQUIRE(traces.size() == 2);
+  const auto expected = [] {
+    auto marks = expected_marks("before");
+    const auto after = expected_marks("after");
+    marks.insert(marks.end(), after.begin(), after.end());
+    return marks;
+  }();
+  for (const fs::path& p : traces) {
+    INFO(p.string());
+    const auto trace = weft::format::load_trace(p.string());
+    CHECK(trace.end.has_value());
+    CHECK(trace.warnings.empty());
+    CHECK(marks_of(trace, "main") == expected);
+  }
 }
 
 TEST_CASE("a child of fork() neither hangs nor touches the parent's trace", "[fork]") {

@@ -362,6 +362,9 @@ TEST_CASE("a pool never runs more than max_workers worker threads", "[pool]") {
       gate.wait_for(30s);
       --running;
     }));
+  // Both workers are busy (every task blocks on the gate) before any task
+  // may finish, so the pool had to start its second worker.
+  for (int waited = 0; running < 2 && waited < 30'000; ++waited) std::this_thread::sleep_for(1ms);
   gate.set();
   for (auto& f : futures) f.result();
   CHECK(most <= 2);
@@ -416,16 +419,12 @@ TEST_CASE("a default-constructed future has no state", "[future]") {
 
 TEST_CASE("max_workers of zero is an error", "[pool]") { CHECK_THROWS_AS(weft::thread_pool(0), std::invalid_argument); }
 
-// Python's rule for starting workers (ThreadPoolExecutor._adjust_thread_count)
-// counts idle workers with a semaphore that each submit takes one from, so a
-// worker already claimed by a queued task is not counted twice. weft counts
-// `idle_` workers waiting on the pool's condition variable, and an idle worker
-// that has been notified but has not yet woken still counts as idle: two tasks
-// submitted back to back to a pool with one idle worker and room for more
-// both land on that one worker, one after the other. When the first waits for
-// the second, that is a deadlock Python does not have (here it waits out its
-// timeout).
-TEST_CASE("two tasks submitted together to a pool with one idle worker run at the same time", "[pool][!mayfail]") {
+// Python's rule for starting workers (ThreadPoolExecutor._adjust_thread_count):
+// a submit claims one idle worker, or starts a new one when none is left to
+// claim. Two tasks submitted back to back to a pool with one idle worker and
+// room for more therefore run on two workers: the first may wait for the
+// second without deadlocking.
+TEST_CASE("two tasks submitted together to a pool with one idle worker run at the same time", "[pool]") {
   weft::thread_pool pool(2, "pool_idle");
   pool.submit([] {}).result();
   // Let the worker go back to waiting for work (a sleep only to let it reach

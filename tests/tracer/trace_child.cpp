@@ -108,6 +108,15 @@ int main(int argc, char** argv) {
     record_marks("after");
     return 0;
   }
+  if (mode == "linger") {  // holds its trace file open for a while
+    record_marks("before");
+    weft::flush();
+    std::printf("flushed\n");
+    std::fflush(stdout);
+    weft::sleep_for(std::chrono::milliseconds(argc > 2 ? std::atoi(argv[2]) : 1000));
+    record_marks("after");
+    return 0;
+  }
   if (mode == "stop-deadlock") return stop_deadlock();
   if (mode == "stop-twice") return stop_twice();
   if (mode == "fork") {

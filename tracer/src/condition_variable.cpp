@@ -36,7 +36,10 @@ std::cv_status condition_variable::wait_impl(std::unique_lock<mutex>& lock, cons
   // The wait releases and re-takes the mutex inside std::condition_variable;
   // record both on the mutex's own order, while holding it.
   m->owner_.store(detail::kNoOwner, std::memory_order_relaxed);
-  detail::sync_point(format::EventKind::MutexReleased, m->id_, m->seq_++, 0, site, format::kFlagCondition);
+  detail::sync_point(format::EventKind::MutexReleased, m->id_, m->next_seq(), 0, site, format::kFlagCondition);
+#if defined(WEFT_TSAN_LOCK_ORDER)
+  m->tsan_order_.unlock();  // taken back by acquired() below
+#endif
   std::unique_lock<std::mutex> native(m->m_, std::adopt_lock);
   std::cv_status status = std::cv_status::no_timeout;
   {

@@ -14,6 +14,8 @@
 #include <new>
 #include <utility>
 
+#include "tsan_invisible.hpp"
+
 namespace weft::detail {
 
 template <class T>
@@ -29,6 +31,7 @@ class PublishedTable {
   // Constructs an entry at the next index and publishes it; returns the index.
   template <class Init>
   std::uint32_t append(Init&& init) {
+    const TsanInvisible invisible;  // see tsan_invisible.hpp
     std::lock_guard<std::mutex> lock(append_mutex_);
     const std::uint32_t index = size_.load(std::memory_order_relaxed);
     const auto [seg, offset] = locate(index);

@@ -1,5 +1,7 @@
 #include "registry.hpp"
 
+#include "tsan_invisible.hpp"
+
 namespace weft::detail {
 
 std::string clip_name(std::string_view name) { return std::string(name.substr(0, kMaxNameBytes)); }
@@ -16,6 +18,7 @@ Registry::NewThread Registry::add_thread(std::string_view name, std::uint64_t os
   // Thread registrations are serialized by name_mutex_, so the id the entry
   // will get is known before it is appended, and the derived name
   // ("thread-3") can go into the thread's object, which must come first.
+  const TsanInvisible invisible;  // see tsan_invisible.hpp
   std::lock_guard<std::mutex> names(name_mutex_);
   const auto next_id = threads_.size();
   const std::string final_name = name.empty() ? "thread-" + std::to_string(next_id) : clip_name(name);
@@ -46,6 +49,7 @@ std::uint32_t Registry::add_object(format::ObjectKind kind, std::string_view nam
 
 std::uint32_t Registry::intern_site(const source_site& site) {
   if (site.line == 0 && (site.file == nullptr || *site.file == '\0')) return 0;
+  const TsanInvisible invisible;
   std::lock_guard<std::mutex> lock(site_mutex_);
   const SiteKey key{site.file, site.function, site.line};
   if (auto it = site_ids_.find(key); it != site_ids_.end()) return it->second;
@@ -60,11 +64,13 @@ std::uint32_t Registry::intern_site(const source_site& site) {
 }
 
 void Registry::set_thread_name(std::uint32_t id, std::string_view name) {
+  const TsanInvisible invisible;
   std::lock_guard<std::mutex> lock(name_mutex_);
   if (id < current_names_.size()) current_names_[id] = clip_name(name);
 }
 
 std::string Registry::thread_name(std::uint32_t id) {
+  const TsanInvisible invisible;
   std::lock_guard<std::mutex> lock(name_mutex_);
   return id < current_names_.size() ? current_names_[id] : std::string();
 }

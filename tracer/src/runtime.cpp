@@ -10,6 +10,8 @@
 
 #include "clock.hpp"
 #include "crash_handlers.hpp"
+#include "tsan_invisible.hpp"
+#include "tsan_reports.hpp"
 #include "flush_lock.hpp"
 #include "thread_binding.hpp"
 
@@ -66,6 +68,7 @@ void Runtime::start() {
   for (const std::string& w : config_.warnings) std::fprintf(stderr, "weft: %s\n", w.c_str());
   if (!config_.enabled) return;
   install_crash_handlers();
+  install_tsan_report_hook();
   std::atexit([] { Runtime::get().finish(format::EndReason::Exit, 0); });
   // A child of fork() has no writer thread, and the parent's file is not its
   // to write: its events are dropped, instead of filling its rings and
@@ -87,6 +90,7 @@ void Runtime::start() {
 }
 
 void Runtime::writer_loop() {
+  const TsanInvisible invisible;  // the writer's hand-overs are not the program's (tsan_invisible.hpp)
   std::unique_lock<std::mutex> lock(wake_mutex_);
   while (!stop_) {
     lock.unlock();
@@ -132,11 +136,13 @@ ThreadBuffer* Runtime::acquire_buffer() {
 
 void Runtime::flush() {
   if (!config_.enabled || closed()) return;
+  const TsanInvisible invisible;
   FlushLock flushing(flush_owner_, false);
   writer_.flush(false);
 }
 
 bool Runtime::help_flush() {
+  const TsanInvisible invisible;  // draining every ring is not the program's synchronization
   FlushLock flushing(flush_owner_, FlushLock::try_only_t{});
   if (!flushing.held()) return false;
   writer_.flush(false);
@@ -144,12 +150,14 @@ bool Runtime::help_flush() {
 }
 
 void Runtime::retarget(const std::string& path) {
+  const TsanInvisible invisible;
   FlushLock flushing(flush_owner_, false);
   writer_.retarget(path);
 }
 
 std::string Runtime::trace_path() {
   if (!config_.enabled) return {};
+  const TsanInvisible invisible;
   FlushLock flushing(flush_owner_, false);
   return writer_.path();
 }
@@ -164,6 +172,7 @@ void Runtime::finish(format::EndReason reason, std::uint64_t status) {
   }
   wake_cv_.notify_one();
   if (writer_thread_.joinable()) writer_thread_.join();
+  const TsanInvisible invisible;
   FlushLock flushing(flush_owner_, false);
   writer_.finalize(reason, status, false);
   closed_.store(true, std::memory_order_release);
@@ -171,6 +180,7 @@ void Runtime::finish(format::EndReason reason, std::uint64_t status) {
 
 void Runtime::finish_in_crash(format::EndReason reason, std::uint64_t status) noexcept {
   if (!config_.enabled || closed()) return;
+  const TsanInvisible invisible;
   FlushLock flushing(flush_owner_, true);
   writer_.finalize(reason, status, true);  // no-op if already complete
   closed_.store(true, std::memory_order_release);

@@ -31,8 +31,12 @@ void thread_pool::enqueue(std::function<void()> work, std::uint32_t task, const 
     if (shutdown_) throw std::runtime_error("weft::thread_pool: cannot submit after shutdown");
     detail::sync_point(EventKind::PoolSubmit, id_, seq_++, task, site);
     work_.push_back(std::move(work));
-    // A new worker only when none is idle, up to the limit (Python's rule).
-    if (idle_ == 0 && workers_.size() < max_workers_) {
+    // A new worker only when no idle one is left to claim, up to the limit
+    // (Python's rule). Each task claims one idle worker, so two tasks
+    // submitted back to back do not both count on the same one.
+    if (idle_ > 0) {
+      --idle_;
+    } else if (workers_.size() < max_workers_) {
       const std::string name = detail::object_name(id_) + "-worker-" + std::to_string(workers_.size());
       workers_.emplace_back(thread_options(name, false, site), [this] { worker_loop(); });
     }
@@ -45,18 +49,21 @@ void thread_pool::worker_loop() {
     std::function<void()> work;
     {
       std::unique_lock<std::mutex> lock(m_);
-      ++idle_;
       {
         // An idle worker waits for work like a consumer on a queue.
         detail::blocked_scope blocked(EventKind::QueueGetBegin, id_, false);
         cv_.wait(lock, [&] { return !work_.empty() || shutdown_; });
       }
-      --idle_;
       if (work_.empty()) return;  // shut down, and nothing left to do
       work = std::move(work_.front());
       work_.pop_front();
     }
     work();
+    // Free again: the next submit may claim this worker instead of
+    // starting another (a worker is started for its first task, so it
+    // counts as idle only once it has done one).
+    std::lock_guard<std::mutex> lock(m_);
+    ++idle_;
   }
 }
 

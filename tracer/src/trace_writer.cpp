@@ -1,6 +1,7 @@
 #include "trace_writer.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -29,6 +30,41 @@ bool write_all(int fd, const unsigned char* p, std::size_t n) noexcept {
     n -= static_cast<std::size_t>(w);
   }
   return true;
+}
+
+// Opens `path` for this process alone. Two processes tracing to one path
+// (two copies of a program started in one directory, both with the default
+// name) would otherwise interleave their chunks in one file: each holds an
+// exclusive lock on its file, and empties it only once it holds the lock.
+// Fails with EWOULDBLOCK when another live process holds it.
+int open_exclusive(const char* path) noexcept {
+  const int fd = ::open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || ::ftruncate(fd, 0) != 0) {
+    const int err = errno;
+    ::close(fd);
+    errno = err;
+    return -1;
+  }
+  return fd;
+}
+
+// Whether another live process is writing a trace at `path`.
+bool written_by_another(const char* path) noexcept {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool busy = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return busy;
+}
+
+// "dir/prog.weft" -> "dir/prog.<pid>.weft": where a process goes when its
+// path is taken.
+std::string with_pid(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  std::size_t dot = path.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) dot = path.size();
+  return path.substr(0, dot) + "." + std::to_string(::getpid()) + path.substr(dot);
 }
 
 // stderr without stdio: usable from crash handlers.
@@ -62,8 +98,17 @@ void TraceWriter::report(const char* what, int err) {
 bool TraceWriter::ensure_open(bool crashing) {
   if (fd_ >= 0) return true;
   if (failed_ || finalized_) return false;
-  (void)crashing;  // open(2) is async-signal-safe; nothing else here allocates
-  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // open, flock and ftruncate are plain system calls, safe in a crash
+  // handler; only the fallback name allocates.
+  fd_ = open_exclusive(path_.c_str());
+  if (fd_ < 0 && errno == EWOULDBLOCK && !crashing) {
+    const std::string taken = path_;
+    path_ = with_pid(path_);
+    fd_ = open_exclusive(path_.c_str());
+    if (fd_ >= 0)
+      say("weft: ", taken.c_str(), " is being written by another process; this one traces to ",
+          (path_ + "\n").c_str());
+  }
   if (fd_ < 0) {
     failed_ = true;
     report("cannot write the trace to ", errno);
@@ -280,6 +325,9 @@ void TraceWriter::retarget(const std::string& path) {
     failed_ = false;
     return;
   }
+  if (path != path_ && written_by_another(path.c_str()))
+    throw std::runtime_error("weft::trace_to: " + path + " is being written by another process");
+  // The lock belongs to the open file, so it moves with it.
   if (::rename(path_.c_str(), path.c_str()) == 0) {
     path_ = path;
     return;
@@ -287,7 +335,7 @@ void TraceWriter::retarget(const std::string& path) {
   if (errno != EXDEV)
     throw std::runtime_error("weft::trace_to: cannot move " + path_ + " to " + path + ": " + std::strerror(errno));
   // Another file system: copy what is written so far, then carry on there.
-  const int to = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int to = open_exclusive(path.c_str());
   if (to < 0) throw std::runtime_error("weft::trace_to: cannot write " + path + ": " + std::strerror(errno));
   std::uint64_t copied = 0;
   while (copied < offset_) {

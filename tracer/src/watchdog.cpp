@@ -1,5 +1,7 @@
 #include "watchdog.hpp"
 
+#include "tsan_invisible.hpp"
+
 #include <dirent.h>
 #include <unistd.h>
 
@@ -77,6 +79,7 @@ void Watchdog::ignore_thread(long tid) {
 }
 
 void Watchdog::loop() {
+  const TsanInvisible invisible;  // watching is not the program's synchronization (tsan_invisible.hpp)
   std::unique_lock<std::mutex> lock(m_);
   while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop_; })) {
     lock.unlock();

@@ -96,7 +96,7 @@ class thread_pool {
   std::condition_variable cv_;
   std::deque<std::function<void()>> work_;  // guarded by m_
   std::vector<weft::thread> workers_;       // guarded by m_
-  std::size_t idle_ = 0;                    // guarded by m_
+  std::size_t idle_ = 0;                    // workers free and not claimed by a submit; guarded by m_
   std::uint64_t tasks_ = 0;                 // guarded by m_
   std::uint64_t seq_ = 0;                   // guarded by m_
   bool shutdown_ = false;                   // guarded by m_

@@ -12,11 +12,14 @@
 namespace weft::analysis {
 
 // Unordered conflicting accesses to weft::shared variables; one finding per
-// pair of sites, with a count.
-std::vector<Finding> find_races(const Model& m);
+// pair of sites, with a count. Needs only the trace (not the model), so
+// check() runs it alongside the model and the other detectors.
+std::vector<Finding> find_races(const format::Trace& t);
+inline std::vector<Finding> find_races(const Model& m) { return find_races(*m.trace); }
 // Cycles in the "acquired B while holding A" graph, taken by at least two
-// threads and not guarded by a common gate lock.
-std::vector<Finding> find_lock_order_inversions(const Model& m);
+// threads and not guarded by a common gate lock. Needs only the trace.
+std::vector<Finding> find_lock_order_inversions(const format::Trace& t);
+inline std::vector<Finding> find_lock_order_inversions(const Model& m) { return find_lock_order_inversions(*m.trace); }
 // Self-deadlocks and wait-for cycles among mutexes that never resolved.
 std::vector<Finding> find_deadlocks(const Model& m);
 // Threads blocked forever (untimed waits open at the end of a program weft
@@ -26,8 +29,12 @@ std::vector<Finding> find_deadlocks(const Model& m);
 std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>& deadlocked);
 // API misuse: unlock by a non-owner or of an unlocked lock, bounded
 // semaphore over-release, task_done too often, condition wait without its
-// lock, destroying a held lock, joining oneself.
-std::vector<Finding> find_misuse(const Model& m);
+// lock, destroying a held lock, joining oneself. Needs only the trace.
+std::vector<Finding> find_misuse(const format::Trace& t);
+inline std::vector<Finding> find_misuse(const Model& m) { return find_misuse(*m.trace); }
+// ThreadSanitizer's reports recorded in the trace (TSan builds), one
+// finding each, with TSan's threads mapped to weft's.
+std::vector<Finding> find_tsan_reports(const format::Trace& t);
 // Marks against an expected pattern (a regex over the marks' texts, each
 // followed by one space).
 std::vector<Finding> find_ordering(const Model& m, const std::string& marks_pattern);

@@ -20,6 +20,7 @@ enum class FindingKind {
   LostWakeup,
   Misuse,
   Ordering,
+  TsanReport,  // ThreadSanitizer's own report, recorded in a TSan build: the second opinion
 };
 std::string_view finding_kind_name(FindingKind k);  // "data race", as scenarios name them
 std::string_view finding_rule_id(FindingKind k);    // "weft/data-race", for SARIF

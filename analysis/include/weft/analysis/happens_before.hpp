@@ -12,7 +12,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -63,15 +63,24 @@ class HappensBefore {
   void acquire(std::uint32_t thread, const VectorClock& from) { clocks_[thread].join(from); }
   void release_into(std::uint32_t thread, VectorClock& into);  // into |= thread's clock, then tick
   void tick(std::uint32_t thread) { clocks_[thread].set(thread, clocks_[thread].get(thread) + 1); }
-  VectorClock& object_clock(std::uint32_t object) { return objects_[object]; }
+  VectorClock& object_clock(std::uint32_t object) {
+    if (object >= objects_.size()) objects_.resize(object + 1);
+    return objects_[object];
+  }
 
   const format::Trace& trace_;
   std::vector<VectorClock> clocks_;           // by thread
   std::vector<std::uint64_t> last_sync_;      // by thread
-  std::unordered_map<std::uint32_t, VectorClock> objects_;           // mutex, condition, semaphore, event, ...
+  std::vector<VectorClock> objects_;                                 // by object id: mutex, condition, ...
   std::unordered_map<std::uint32_t, VectorClock> task_done_;         // queue: task_done -> join
   std::unordered_map<std::uint32_t, VectorClock> started_, ended_;   // thread objects; futures (submit, end)
-  std::map<std::pair<std::uint32_t, std::uint64_t>, VectorClock> keyed_;  // queue items, barrier generations
+  // Queue items in flight and barrier generations, by (object, item or generation).
+  struct KeyHash {
+    std::size_t operator()(const std::pair<std::uint32_t, std::uint64_t>& k) const noexcept {
+      return std::hash<std::uint64_t>{}(k.second * 0x9E3779B97F4A7C15ull ^ k.first);
+    }
+  };
+  std::unordered_map<std::pair<std::uint32_t, std::uint64_t>, VectorClock, KeyHash> keyed_;
 };
 
 }  // namespace weft::analysis

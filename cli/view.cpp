@@ -1,0 +1,42 @@
+// `weft view [TRACE] [...]`: the viewer is its own program, weft-view, next
+// to this one in bin/ (the weft command does not link GL); this hands the
+// arguments over to it, and its exit status is ours.
+#include <limits.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+
+namespace weft::cli {
+
+int run_view(Args args) {
+  std::string program;
+  if (const char* override_path = std::getenv("WEFT_VIEW_BIN")) {
+    program = override_path;
+  } else {
+    char self[PATH_MAX];
+    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) throw std::runtime_error("cannot find the weft-view program (readlink /proc/self/exe failed)");
+    self[n] = '\0';
+    program = (std::filesystem::path(self).parent_path() / "weft-view").string();
+  }
+  if (::access(program.c_str(), X_OK) != 0)
+    throw std::runtime_error("cannot find the viewer program " + program + " (is weft-view built?)");
+  std::vector<std::string> argv{program};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> raw;
+  for (std::string& a : argv) raw.push_back(a.data());
+  raw.push_back(nullptr);
+  std::fflush(nullptr);
+  ::execv(raw[0], raw.data());
+  throw std::runtime_error("cannot run " + program + ": " + std::strerror(errno));
+}
+
+}  // namespace weft::cli

@@ -1,0 +1,236 @@
+// `weft check`, `weft stats` and `weft run --check` as a user (or a CI job)
+// meets them: what each format says about real scenario traces, the exit
+// statuses a script relies on, and one-line errors for bad input.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "../support/subprocess.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using weft::test::run_child;
+
+namespace {
+
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("weft-check-cli-" + std::to_string(::getpid()));
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.size() - 1; }
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// Records one scenario (through its own small program) into DIR/NAME.weft.
+std::string record(const TempDir& dir, const std::string& name) {
+  const std::string path = (dir.path / (name + ".weft")).string();
+  const std::string program = std::string(WEFT_SCENARIO_DIR) + "/" + name;
+  const auto r = run_child({program}, weft::test::with_env({{"WEFT_TRACE", path}}));
+  INFO(name << ": " << r.err);
+  REQUIRE(r.exit_code == 0);
+  return path;
+}
+
+std::string write_file(const TempDir& dir, const std::string& name, const std::string& text) {
+  const fs::path p = dir.path / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+}  // namespace
+
+TEST_CASE("check: a racy trace gives exit 1 and names the variable, both sites and the threads", "[cli][check]") {
+  TempDir dir;
+  const std::string trace = record(dir, "counter-race");
+
+  const auto text = run_child({WEFT_CLI, "check", trace});
+  CHECK(text.exit_code == 1);
+  CHECK(text.err.empty());
+  CHECK(contains(text.out, "== DATA RACE"));
+  CHECK(contains(text.out, "data race on counter"));
+  CHECK(contains(text.out, "counter_race.cpp:"));
+
+  const auto out = run_child({WEFT_CLI, "check", trace, "--format", "json"});
+  CHECK(out.exit_code == 1);
+  const json report = json::parse(out.out);
+  REQUIRE(report.at("findings").is_array());
+  REQUIRE_FALSE(report["findings"].empty());
+  for (const json& f : report["findings"]) {
+    if (f.at("kind") == "tsan report") continue;  // a TSan build's second opinion
+    CHECK(f.at("kind") == "data race");
+    CHECK(f.at("about") == "counter");
+    CHECK(f.at("rule") == "weft/data-race");
+    CHECK(f.at("count").get<long>() >= 1);
+    REQUIRE(f.at("accesses").size() == 2);
+    // The two accesses are by different threads, and one of them writes.
+    const json& a = f["accesses"][0];
+    const json& b = f["accesses"][1];
+    CHECK(a.at("thread").at("id") != b.at("thread").at("id"));
+    CHECK((a.at("write").get<bool>() || b.at("write").get<bool>()));
+    for (const json* x : {&a, &b}) {
+      CHECK(contains((*x).at("site").at("file").get<std::string>(), "counter_race.cpp"));
+      CHECK((*x).at("site").at("line").get<int>() > 0);
+      CHECK(contains((*x).at("thread").at("name").get<std::string>(), "worker-"));
+    }
+  }
+}
+
+TEST_CASE("check: a clean trace gives exit 0 in every format", "[cli][check]") {
+  TempDir dir;
+  const std::string trace = record(dir, "counter-locked");
+  const auto text = run_child({WEFT_CLI, "check", trace});
+  CHECK(text.exit_code == 0);
+  CHECK(contains(text.out, "no findings"));
+  const auto js = run_child({WEFT_CLI, "check", trace, "--format", "json"});
+  CHECK(js.exit_code == 0);
+  CHECK(json::parse(js.out).at("findings").empty());
+  const auto sarif = run_child({WEFT_CLI, "check", trace, "--format", "sarif"});
+  CHECK(sarif.exit_code == 0);
+  CHECK(json::parse(sarif.out).at("runs").at(0).at("results").empty());
+}
+
+TEST_CASE("check --format sarif is SARIF 2.1.0 that code scanning can place in the source", "[cli][check]") {
+  TempDir dir;
+  const std::string trace = record(dir, "counter-race");
+  const auto r = run_child({WEFT_CLI, "check", trace, "--format", "sarif"});
+  CHECK(r.exit_code == 1);
+  const json sarif = json::parse(r.out);
+  CHECK(sarif.at("version") == "2.1.0");
+  CHECK(contains(sarif.at("$schema").get<std::string>(), "sarif-schema-2.1.0"));
+  REQUIRE(sarif.at("runs").size() == 1);
+  const json& run = sarif["runs"][0];
+  CHECK(run.at("tool").at("driver").at("name") == "weft");
+  const json& rules = run["tool"]["driver"].at("rules");
+  REQUIRE(rules.is_array());
+  REQUIRE_FALSE(run.at("results").empty());
+  for (const json& result : run["results"]) {
+    if (result.at("ruleId") == "tsan/report") continue;  // a TSan build's second opinion
+    CHECK(result.at("ruleId") == "weft/data-race");
+    // ruleIndex points at the rule with that id.
+    const auto index = result.at("ruleIndex").get<std::size_t>();
+    REQUIRE(index < rules.size());
+    CHECK(rules[index].at("id") == result["ruleId"]);
+    CHECK(result.at("level") == "error");
+    CHECK(contains(result.at("message").at("text").get<std::string>(), "counter"));
+    const json& where = result.at("locations").at(0).at("physicalLocation");
+    CHECK(contains(where.at("artifactLocation").at("uri").get<std::string>(), "counter_race.cpp"));
+    CHECK(where.at("region").at("startLine").get<int>() > 0);
+  }
+}
+
+TEST_CASE("check finds the lock-order inversion of the deadlock scenario, with its cycle", "[cli][check]") {
+  TempDir dir;
+  const std::string trace = (dir.path / "inversion.weft").string();
+  // Whether this run deadlocked (and was stopped) or got through, the
+  // inversion is there.
+  const auto ran = run_child({std::string(WEFT_SCENARIO_DIR) + "/lock-order-deadlock"},
+                             weft::test::with_env({{"WEFT_TRACE", trace}}));
+  REQUIRE((ran.exit_code == 0 || ran.exit_code == 86));
+  const auto r = run_child({WEFT_CLI, "check", trace, "--format", "json"});
+  CHECK(r.exit_code == 1);
+  const json report = json::parse(r.out);
+  bool inversion = false;
+  for (const json& f : report.at("findings")) {
+    if (f.at("kind") != "lock-order inversion") continue;
+    inversion = true;
+    CHECK(f.at("about") == "lock_X, lock_Y");
+    CHECK(f.at("cycle").size() == 2);
+  }
+  CHECK(inversion);
+}
+
+TEST_CASE("check --expect: exit 0 when the findings are exactly the expected ones, 1 when not", "[cli][check]") {
+  TempDir dir;
+  const std::string trace = record(dir, "counter-race");
+  const std::string right = write_file(dir, "right.json", R"({"always": [{"kind": "data race", "about": "counter"}]})");
+  const std::string wrong = write_file(dir, "wrong.json", R"({"always": [{"kind": "deadlock", "about": "counter"}]})");
+  const std::string none = write_file(dir, "none.json", R"({"always": []})");
+
+  CHECK(run_child({WEFT_CLI, "check", trace, "--expect", right}).exit_code == 0);
+  const auto missing = run_child({WEFT_CLI, "check", trace, "--expect", wrong});
+  CHECK(missing.exit_code == 1);
+  CHECK(contains(missing.out, "deadlock"));
+  const auto extra = run_child({WEFT_CLI, "check", trace, "--expect", none, "--format", "json"});
+  CHECK(extra.exit_code == 1);
+  const json report = json::parse(extra.out);
+  CHECK(report.dump().find("unexpected") != std::string::npos);
+}
+
+TEST_CASE("check: unusable input and command-line mistakes exit 2 with one line", "[cli][check]") {
+  TempDir dir;
+  const std::string trace = record(dir, "counter-locked");
+  const std::string junk = write_file(dir, "junk.weft", "definitely not a trace");
+  const std::string bad_expect = write_file(dir, "bad.json", "{\"always\": [{\"kind\": \"telepathy\"}]}");
+  const std::vector<std::vector<std::string>> cases = {
+      {"check"},
+      {"check", junk},
+      {"check", (dir.path / "missing.weft").string()},
+      {"check", trace, "--format", "xml"},
+      {"check", trace, "--format"},
+      {"check", trace, "--expect", (dir.path / "missing.json").string()},
+      {"check", trace, "--expect", bad_expect},
+      {"check", trace, "--colour"},
+      {"stats"},
+      {"stats", junk},
+      {"run", "no-such-scenario"},
+  };
+  for (const auto& args : cases) {
+    std::vector<std::string> argv{WEFT_CLI};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = run_child(argv);
+    INFO(args.back() << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(one_line(r.err));
+    CHECK(r.out.empty());
+  }
+}
+
+TEST_CASE("stats: per-lock contention and per-thread running and blocked time", "[cli][stats]") {
+  TempDir dir;
+  const std::string trace = record(dir, "counter-locked");
+  const auto r = run_child({WEFT_CLI, "stats", trace});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(contains(r.out, "LOCKS"));
+  CHECK(contains(r.out, "THREADS"));
+  // Ten workers share one lock, each taking it twice per iteration, 10,000
+  // iterations: the lock's row counts every acquisition, and every worker
+  // has a row of its own.
+  std::istringstream lines(r.out);
+  std::string line;
+  int workers = 0;
+  long acquired = -1;
+  while (std::getline(lines, line)) {
+    if (line.rfind("worker-", 0) == 0) ++workers;
+    if (line.rfind("counter_lock ", 0) == 0) std::istringstream(line.substr(13)) >> acquired;
+  }
+  CHECK(workers == 10);
+  CHECK(acquired == 200000);
+}
+
+TEST_CASE("run --check records a scenario and holds it to its declared verdict", "[cli][run]") {
+  TempDir dir;
+  // A racy scenario matches its verdict (the race is expected): exit 0.
+  const std::string out = (dir.path / "race.weft").string();
+  const auto race = run_child({WEFT_CLI, "run", "counter-race", "-o", out, "--check"});
+  CHECK(race.exit_code == 0);
+  CHECK(fs::exists(out));
+  CHECK(contains(race.out, "data race on counter"));
+  // And a clean one too.
+  const auto clean = run_child({WEFT_CLI, "run", "abc-turns", "-o", (dir.path / "abc.weft").string(), "--check"});
+  CHECK(clean.exit_code == 0);
+}
+
+TEST_CASE("run: an unknown scenario names the close matches", "[cli][run]") {
+  const auto r = run_child({WEFT_CLI, "run", "counter-rase"});
+  CHECK(r.exit_code == 2);
+  CHECK(one_line(r.err));
+  CHECK(contains(r.err, "counter-race"));
+}

@@ -1,0 +1,119 @@
+// Replay: the state after N events, as the state panel shows it; seeking
+// backward through checkpoints gives the same state as replaying forward.
+#include <catch2/catch.hpp>
+
+#include "replay.hpp"
+#include "trace_maker.hpp"
+
+using namespace weft;
+using namespace weft::viewer;
+using test::TraceMaker;
+
+namespace {
+
+struct Scene {
+  TraceMaker m;
+  std::uint32_t a = 0, b = 0, lock = 0, queue = 0, sem = 0, barrier = 0;
+  std::uint64_t b_waits = 0, a_releases = 0, b_gets = 0;
+};
+
+Scene scene() {
+  Scene s;
+  auto& m = s.m;
+  s.a = m.thread("A");
+  s.b = m.thread("B");
+  s.lock = m.object(format::ObjectKind::Mutex, "L");
+  s.queue = m.object(format::ObjectKind::Queue, "Q");
+  s.sem = m.object(format::ObjectKind::Semaphore, "S");
+  s.barrier = m.object(format::ObjectKind::Barrier, "B");
+  m.start(s.a);
+  m.start(s.b);
+  m.add(s.a, format::EventKind::MutexAcquired, s.lock, 1);
+  m.add(s.a, format::EventKind::MutexAcquired, s.lock, 2);  // recursive
+  s.b_waits = m.add(s.b, format::EventKind::MutexLockBegin, s.lock);
+  m.add(s.a, format::EventKind::QueuePut, s.queue, 7);
+  m.add(s.a, format::EventKind::QueuePut, s.queue, 8);
+  m.add(s.a, format::EventKind::SemReleased, s.sem, 3);
+  m.add(s.a, format::EventKind::BarrierArrive, s.barrier, 0);  // generation 0, first
+  m.add(s.a, format::EventKind::MutexReleased, s.lock, 1);
+  s.a_releases = m.add(s.a, format::EventKind::MutexReleased, s.lock, 0);
+  s.b_gets = m.add({s.b, format::EventKind::MutexAcquired, s.lock, 1, format::kFlagContended, 0, false});
+  m.add(s.b, format::EventKind::QueueGet, s.queue, 7);
+  m.add(s.b, format::EventKind::BarrierArrive, s.barrier, 1);
+  m.add(s.b, format::EventKind::BarrierLeave, s.barrier, 1);
+  m.add(s.b, format::EventKind::ThreadEnd, m.thread_object(s.b));
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("at the cursor: who holds the lock, who waits for it, queue depth, semaphore value, barrier arrivals") {
+  const Scene s = scene();
+  Replayer r(s.m.t);
+  const ReplayState& mid = r.seek(s.b_waits + 1);  // B has just begun waiting
+  REQUIRE(mid.holders.count(s.lock));
+  CHECK(mid.holders.at(s.lock).thread == s.a);
+  CHECK(mid.holders.at(s.lock).depth == 2);
+  CHECK(mid.waiters_of(s.lock) == std::vector<std::uint32_t>{s.b});
+  CHECK(mid.waiting.at(s.b).state == State::Lock);
+
+  const ReplayState& later = r.seek(s.a_releases);  // A released once of twice
+  CHECK(later.holders.at(s.lock).depth == 1);
+  CHECK(later.queue_depth.at(s.queue) == 2);
+  CHECK(later.semaphore_value.at(s.sem) == 3);
+  CHECK(later.barrier_arrived.at(s.barrier) == 1);
+
+  const ReplayState& got = r.seek(s.b_gets + 1);
+  CHECK(got.holders.at(s.lock).thread == s.b);
+  CHECK(got.waiting.empty());
+
+  const ReplayState& end = r.seek(s.m.t.events.size());
+  CHECK(end.queue_depth.at(s.queue) == 1);
+  CHECK(end.barrier_arrived.at(s.barrier) == 0);  // the generation passed
+  CHECK(end.ended.count(s.b));
+  CHECK_FALSE(end.alive.count(s.b));
+  CHECK(end.alive.count(s.a));
+}
+
+TEST_CASE("seeking backward through checkpoints lands on the same state as replaying from the start") {
+  const Scene s = scene();
+  Replayer small_steps(s.m.t, 3);  // a checkpoint every 3 events
+  small_steps.seek(s.m.t.events.size());
+  CHECK(small_steps.checkpoints() >= 5);
+  for (std::uint64_t cursor = s.m.t.events.size() + 1; cursor-- > 0;) {
+    Replayer fresh(s.m.t);
+    const ReplayState& want = fresh.seek(cursor);
+    const ReplayState& got = small_steps.seek(cursor);
+    INFO("cursor " << cursor);
+    CHECK(got.applied == cursor);
+    CHECK(got.holders.size() == want.holders.size());
+    for (const auto& [lock, h] : want.holders) {
+      REQUIRE(got.holders.count(lock));
+      CHECK(got.holders.at(lock).thread == h.thread);
+      CHECK(got.holders.at(lock).depth == h.depth);
+    }
+    CHECK(got.waiting.size() == want.waiting.size());
+    CHECK(got.queue_depth == want.queue_depth);
+    CHECK(got.semaphore_value == want.semaphore_value);
+    CHECK(got.barrier_arrived == want.barrier_arrived);
+    CHECK(got.alive == want.alive);
+  }
+}
+
+TEST_CASE("a condition wait keeps its thread waiting through the mutex release inside it") {
+  TraceMaker m;
+  const auto a = m.thread("A");
+  const auto lock = m.object(format::ObjectKind::Mutex, "L");
+  const auto cond = m.object(format::ObjectKind::Condition, "C");
+  m.start(a);
+  m.lock(a, lock);
+  const auto begin = m.add(a, format::EventKind::CondWaitBegin, cond, lock);
+  m.add({a, format::EventKind::MutexReleased, lock, 0, format::kFlagCondition, 0, false});
+  Replayer r(m.t);
+  const ReplayState& s = r.seek(m.t.events.size());
+  REQUIRE(s.waiting.count(a));
+  CHECK(s.waiting.at(a).state == State::Condition);
+  CHECK(s.waiting.at(a).object == cond);
+  CHECK(s.waiting.at(a).since == begin);
+  CHECK(s.holders.empty());  // the wait gave the lock up
+}

@@ -1,0 +1,172 @@
+#include "tsan_reports.hpp"
+
+#if defined(WEFT_TSAN_BUILD)
+
+#include <cinttypes>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "weft/detail/event_buffer.hpp"
+#include "weft/format/schema.hpp"
+
+// ThreadSanitizer's report API (compiler-rt's tsan_interface.h; GCC 12's
+// libtsan exports it). __tsan_on_report is a weak no-op in libtsan that a
+// program may define: TSan calls it once per report it prints.
+extern "C" {
+int __tsan_get_report_data(void* report, const char** description, int* count, int* stack_count, int* mop_count,
+                           int* loc_count, int* mutex_count, int* thread_count, int* unique_tid_count,
+                           void** sleep_trace, unsigned long trace_size);
+int __tsan_get_report_stack(void* report, unsigned long idx, void** trace, unsigned long trace_size);
+int __tsan_get_report_mop(void* report, unsigned long idx, int* tid, void** addr, int* size, int* write, int* atomic,
+                          void** trace, unsigned long trace_size);
+int __tsan_get_report_mutex(void* report, unsigned long idx, unsigned long* mutex_id, void** addr, int* destroyed,
+                            void** trace, unsigned long trace_size);
+int __tsan_get_report_thread(void* report, unsigned long idx, int* tid, std::uint64_t* os_id, int* running,
+                             const char** name, int* parent_tid, void** trace, unsigned long trace_size);
+void __sanitizer_symbolize_pc(void* pc, const char* fmt, char* out_buf, std::size_t out_buf_size);
+void __tsan_ignore_thread_begin();
+void __tsan_ignore_thread_end();
+void __tsan_on_report(void* report);
+}
+
+namespace {
+
+// Top frames kept per stack: past the interceptor, <mutex> and weft's own
+// wrappers to the line of the program that made the call.
+constexpr unsigned long kFrames = 8;
+
+void append_escaped(std::string& out, const char* s) {
+  out += '"';
+  for (; s && *s; ++s) {
+    const unsigned char c = static_cast<unsigned char>(*s);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+void append_address(std::string& out, const void* p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "\"0x%" PRIxPTR "\"", reinterpret_cast<std::uintptr_t>(p));
+  out += buf;
+}
+
+// "function file:line" for each of the top frames, symbolized by TSan's own
+// symbolizer (the same names its printed report shows).
+void append_frames(std::string& out, void* const* trace) {
+  out += '[';
+  bool first = true;
+  for (unsigned long i = 0; i < kFrames && trace[i]; ++i) {
+    char where[512];
+    __sanitizer_symbolize_pc(trace[i], "%f %s:%l", where, sizeof where);
+    if (!first) out += ',';
+    first = false;
+    append_escaped(out, where);
+  }
+  out += ']';
+}
+
+std::string describe(void* report) {
+  const char* type = nullptr;
+  int count = 0, stacks = 0, mops = 0, locs = 0, mutexes = 0, threads = 0, unique_tids = 0;
+  void* sleep_trace[kFrames + 1] = {};
+  if (!__tsan_get_report_data(report, &type, &count, &stacks, &mops, &locs, &mutexes, &threads, &unique_tids,
+                              sleep_trace, kFrames))
+    return {};
+  std::string out = "{\"type\":";
+  append_escaped(out, type);
+  out += ",\"mops\":[";
+  for (int i = 0; i < mops; ++i) {
+    int tid = 0, size = 0, write = 0, atomic = 0;
+    void* addr = nullptr;
+    void* trace[kFrames + 1] = {};
+    __tsan_get_report_mop(report, static_cast<unsigned long>(i), &tid, &addr, &size, &write, &atomic, trace, kFrames);
+    if (i) out += ',';
+    out += "{\"tid\":" + std::to_string(tid) + ",\"write\":" + (write ? "true" : "false") +
+           ",\"size\":" + std::to_string(size) + ",\"atomic\":" + (atomic ? "true" : "false") + ",\"addr\":";
+    append_address(out, addr);
+    out += ",\"frames\":";
+    append_frames(out, trace);
+    out += '}';
+  }
+  out += "],\"mutexes\":[";
+  for (int i = 0; i < mutexes; ++i) {
+    unsigned long id = 0;
+    void* addr = nullptr;
+    int destroyed = 0;
+    void* trace[kFrames + 1] = {};
+    __tsan_get_report_mutex(report, static_cast<unsigned long>(i), &id, &addr, &destroyed, trace, kFrames);
+    if (i) out += ',';
+    out += "{\"id\":" + std::to_string(id) + ",\"addr\":";
+    append_address(out, addr);
+    out += ",\"frames\":";
+    append_frames(out, trace);
+    out += '}';
+  }
+  out += "],\"threads\":[";
+  for (int i = 0; i < threads; ++i) {
+    int tid = 0, running = 0, parent = 0;
+    std::uint64_t os_id = 0;
+    const char* name = nullptr;
+    void* trace[kFrames + 1] = {};
+    __tsan_get_report_thread(report, static_cast<unsigned long>(i), &tid, &os_id, &running, &name, &parent, trace,
+                             kFrames);
+    if (i) out += ',';
+    out += "{\"tid\":" + std::to_string(tid) + ",\"os_tid\":" + std::to_string(os_id) + ",\"name\":";
+    append_escaped(out, name ? name : "");
+    out += '}';
+  }
+  out += "],\"stack\":";
+  void* trace[kFrames + 1] = {};
+  if (stacks > 0) __tsan_get_report_stack(report, 0, trace, kFrames);
+  append_frames(out, trace);
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+// TSan calls this while it holds its own locks (its thread registry among
+// them), so the hook must neither block nor make TSan report again: it
+// records only on a thread that already has its ring (attaching a thread
+// takes weft's registry lock, which another thread may hold while it waits
+// for TSan), once at a time per thread, and with TSan ignoring its memory
+// accesses. A report on a thread weft does not trace (the writer, the
+// watchdog) is printed by TSan but not recorded: the `tsan` tests count
+// those and fail, since such a report is about weft itself.
+extern "C" void __tsan_on_report(void* report) {
+  static thread_local bool inside = false;
+  if (inside || weft::detail::t_buffer == nullptr) return;
+  inside = true;
+  __tsan_ignore_thread_begin();
+  const std::string text = describe(report);
+  if (!text.empty())
+    weft::detail::emit_text(static_cast<std::uint8_t>(weft::format::EventKind::TsanReport), 0, text,
+                            weft::source_site{});
+  __tsan_ignore_thread_end();
+  inside = false;
+}
+
+namespace weft::detail {
+void install_tsan_report_hook() noexcept {
+  // Defining __tsan_on_report above is the installation; this function
+  // only ties the object file into the program.
+}
+}  // namespace weft::detail
+
+#else
+
+namespace weft::detail {
+void install_tsan_report_hook() noexcept {}
+}  // namespace weft::detail
+
+#endif

@@ -1,0 +1,80 @@
+#include "layout.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace weft::viewer {
+
+ScreenLayout screen_layout(float width, float height) {
+  ScreenLayout l;
+  const float side_w = std::clamp(width * 0.3f, 300.0f, 520.0f);
+  l.toolbar = {0, 0, width, kToolbarHeight};
+  l.timeline = {0, kToolbarHeight, std::max(width - side_w, 100.0f), std::max(height - kToolbarHeight, 50.0f)};
+  l.side = {l.timeline.right(), kToolbarHeight, width - l.timeline.w, l.timeline.h};
+  l.labels = {0, l.timeline.y + kRulerHeight, kLabelWidth, l.timeline.h - kRulerHeight};
+  l.ruler = {kLabelWidth, l.timeline.y, l.timeline.w - kLabelWidth, kRulerHeight};
+  l.lanes = {kLabelWidth, l.ruler.bottom(), l.ruler.w, l.labels.h};
+  return l;
+}
+
+namespace {
+float lane_height(const Lane& lane) { return lane.kind == LaneKind::Thread ? kThreadLaneHeight : kObjectLaneHeight; }
+}  // namespace
+
+std::vector<LaneRow> lane_rows(const Timeline& tl, const Rect& area, float scroll) {
+  std::vector<LaneRow> rows;
+  float y = area.y + kLaneGap - scroll;
+  for (std::size_t n = 0; n < tl.lanes.size(); ++n) {
+    if (n > 0 && tl.lanes[n].kind != LaneKind::Thread && tl.lanes[n - 1].kind == LaneKind::Thread) y += kGroupGap;
+    const float h = lane_height(tl.lanes[n]);
+    rows.push_back({n, y, y + h});
+    y += h + kLaneGap;
+  }
+  return rows;
+}
+
+float lanes_height(const Timeline& tl) {
+  const std::vector<LaneRow> rows = lane_rows(tl, Rect{}, 0);
+  return rows.empty() ? 0 : rows.back().y1 + kLaneGap;
+}
+
+std::optional<std::size_t> row_at(const std::vector<LaneRow>& rows, float y) {
+  for (std::size_t k = 0; k < rows.size(); ++k)
+    if (y >= rows[k].y0 && y < rows[k].y1) return k;
+  return std::nullopt;
+}
+
+std::optional<std::size_t> span_at(const SpanList& list, double t_ns, double tolerance_ns) {
+  const auto& spans = list.spans;
+  if (spans.empty()) return std::nullopt;
+  const std::uint64_t t = t_ns <= 0 ? 0 : static_cast<std::uint64_t>(t_ns);
+  const std::size_t i = list.first_ending_after(t);
+  if (i < spans.size() && static_cast<double>(spans[i].begin_ns) <= t_ns) return i;  // contains t
+  std::optional<std::size_t> best;
+  double best_d = tolerance_ns;
+  if (i < spans.size() && static_cast<double>(spans[i].begin_ns) - t_ns <= best_d) {
+    best = i;
+    best_d = static_cast<double>(spans[i].begin_ns) - t_ns;
+  }
+  if (i > 0 && t_ns - static_cast<double>(spans[i - 1].end_ns) <= best_d) best = i - 1;
+  return best;
+}
+
+std::optional<std::size_t> tick_at(const std::vector<Tick>& ticks, double t_ns, double tolerance_ns) {
+  const std::uint64_t t = t_ns <= 0 ? 0 : static_cast<std::uint64_t>(t_ns);
+  const auto it = std::lower_bound(ticks.begin(), ticks.end(), t,
+                                   [](const Tick& k, std::uint64_t v) { return k.time_ns < v; });
+  std::optional<std::size_t> best;
+  double best_d = tolerance_ns;
+  for (auto c : {it, it == ticks.begin() ? ticks.end() : it - 1}) {
+    if (c == ticks.end()) continue;
+    const double d = std::fabs(static_cast<double>(c->time_ns) - t_ns);
+    if (d <= best_d) {
+      best = static_cast<std::size_t>(c - ticks.begin());
+      best_d = d;
+    }
+  }
+  return best;
+}
+
+}  // namespace weft::viewer

@@ -1,0 +1,55 @@
+// Where things go on screen, as a pure function of the window size and the
+// lanes: the app places its ImGui windows with it, hit-testing maps the
+// mouse with it, and the screenshot tests find lanes in a PNG with it.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include "timeline.hpp"
+
+namespace weft::viewer {
+
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;
+  bool contains(float px, float py) const { return px >= x && px < x + w && py >= y && py < y + h; }
+  float right() const { return x + w; }
+  float bottom() const { return y + h; }
+};
+
+inline constexpr float kToolbarHeight = 66;
+inline constexpr float kLabelWidth = 160;
+inline constexpr float kRulerHeight = 28;
+inline constexpr float kThreadLaneHeight = 26;
+inline constexpr float kObjectLaneHeight = 22;
+inline constexpr float kLaneGap = 4;
+inline constexpr float kGroupGap = 14;  // between the thread lanes and the object lanes
+
+struct ScreenLayout {
+  Rect toolbar;   // top: open a trace, zoom, replay controls
+  Rect timeline;  // the timeline window: labels, ruler, lanes
+  Rect labels;    // lane names, left of the lanes
+  Rect ruler;     // time ruler, above the lanes
+  Rect lanes;     // the canvas
+  Rect side;      // right: findings, state, details, lock graph, statistics
+};
+ScreenLayout screen_layout(float width, float height);
+
+struct LaneRow {
+  std::size_t lane = 0;
+  float y0 = 0, y1 = 0;
+};
+// Rows of every lane, top to bottom, `scroll` pixels scrolled down (rows
+// may lie outside `area`: the caller clips).
+std::vector<LaneRow> lane_rows(const Timeline& tl, const Rect& area, float scroll);
+float lanes_height(const Timeline& tl);  // total, for the scroll range
+std::optional<std::size_t> row_at(const std::vector<LaneRow>& rows, float y);
+
+// Hit-testing in time. The span containing t, or the nearest within
+// `tolerance_ns`.
+std::optional<std::size_t> span_at(const SpanList& list, double t_ns, double tolerance_ns);
+// The tick nearest to t within `tolerance_ns`.
+std::optional<std::size_t> tick_at(const std::vector<Tick>& ticks, double t_ns, double tolerance_ns);
+
+}  // namespace weft::viewer

@@ -1,0 +1,114 @@
+// The timeline's content, laid out once when a trace is opened: one lane per
+// thread (its waits as spans over its lifetime, its marks and logs as
+// ticks) and one lane per sync object worth drawing (who held each lock
+// when, how many waited on it; queue depth and semaphore value over time).
+// Pure data built from the trace and the analysis model; drawing it is
+// elsewhere. Everything is sorted by time so that the visible part of a lane
+// is found by binary search, whatever the trace's size.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "weft/analysis/model.hpp"
+#include "weft/format/trace.hpp"
+
+namespace weft::viewer {
+
+inline constexpr std::uint64_t kNoEvent = std::numeric_limits<std::uint64_t>::max();
+
+// What a thread is doing during a span. Running is the lane's background:
+// only the other states are stored as spans.
+enum class State : std::uint8_t { Running, Lock, Condition, Event, Semaphore, Barrier, Queue, Join, Future, Sleep };
+State state_of(analysis::WaitCause cause);
+const char* state_name(State s);  // "running", "blocked on a lock", ...
+
+struct Span {
+  std::uint64_t begin_ns = 0, end_ns = 0;
+  std::uint64_t begin_event = kNoEvent;  // index in Trace::events
+  std::uint64_t end_event = kNoEvent;    // kNoEvent: still open when the trace ends
+  std::uint32_t object = 0;              // what it waited on / the lock held
+  std::uint32_t who = 0;                 // holder thread (lock lanes); the thread itself (thread lanes)
+  State state = State::Running;
+};
+
+// Spans of one lane, sorted and not overlapping, with the running total of
+// their durations: the part of any time range they cover is two lookups,
+// which is what lets a pixel stand for a million spans.
+struct SpanList {
+  std::vector<Span> spans;
+  std::vector<std::uint64_t> covered_before;  // [k]: total duration of spans[0..k), size spans+1
+  std::vector<std::uint64_t> begins;          // [k]: spans[k].begin_ns, packed: searched every frame
+
+  void add(const Span& s);  // in time order; clipped to start after the previous span
+  // Index of the first span ending after t (spans.size() if none).
+  std::size_t first_ending_after(std::uint64_t t) const;
+  // Index of the first span beginning at or after t.
+  std::size_t first_beginning_at(std::uint64_t t, std::size_t from = 0) const;
+};
+
+struct Tick {
+  std::uint64_t time_ns = 0;
+  std::uint64_t event = 0;
+  bool log = false;  // a log line; otherwise a mark
+};
+
+// A value over time (queue depth, semaphore value, waiters on a lock): steps.
+struct Step {
+  std::uint64_t time_ns = 0;
+  std::int64_t value = 0;
+  std::uint64_t event = 0;
+};
+
+// Maximum of any index range of a series in O(levels * fanout): the pixel
+// that stands for 10 000 steps shows their peak without visiting them.
+class RangeMax {
+ public:
+  void build(const std::vector<Step>& steps);
+  std::int64_t max(std::size_t begin, std::size_t end) const;  // begin < end
+
+ private:
+  static constexpr std::size_t kFanout = 32;
+  std::vector<std::vector<std::int64_t>> levels_;  // [0]: the values; [k]: max of kFanout^k blocks
+};
+
+struct Series {
+  std::vector<Step> steps;
+  std::int64_t peak = 0;
+  RangeMax range_max;
+  // Index of the last step at or before t, or steps.size() if none.
+  std::size_t at(std::uint64_t t) const;
+};
+
+enum class LaneKind : std::uint8_t { Thread, Lock, Queue, Semaphore, Barrier };
+
+struct Lane {
+  LaneKind kind = LaneKind::Thread;
+  std::uint32_t id = 0;         // thread id for thread lanes, object id otherwise
+  std::string label;
+  std::uint64_t begin_ns = 0, end_ns = 0;  // a thread's life; the trace for objects
+  SpanList spans;               // waits (thread), holds (lock)
+  std::vector<Tick> ticks;      // thread lanes: marks and logs
+  Series series;                // lock: waiters; queue: depth; semaphore: value; barrier: arrivals
+};
+
+struct Timeline {
+  std::vector<Lane> lanes;      // threads (by id), then locks, queues, semaphores, barriers
+  std::uint64_t begin_ns = 0, end_ns = 0;
+  // Prefix maximum of event times in trace order: event times are display
+  // only and may step back across threads; this makes "events up to time t"
+  // a binary search (for arrows and for the replay cursor).
+  std::vector<std::uint64_t> time_prefix_max;
+  std::size_t lane_of_thread(std::uint32_t thread) const { return thread; }
+  // Index of the lane of an object, lanes.size() if it has none.
+  std::size_t lane_of_object(std::uint32_t object) const;
+  // First event index whose time (as prefix max) is at or after t.
+  std::uint64_t first_event_at(std::uint64_t t) const;
+  std::vector<std::uint32_t> object_lane_index;  // object id -> lane index, ~0u if none
+};
+
+Timeline build_timeline(const format::Trace& trace, const analysis::Model& model);
+
+}  // namespace weft::viewer
