@@ -325,9 +325,16 @@ TEST_CASE("as_completed yields futures in the order they complete", "[pool]") {
       return i;
     }));
   weft::as_completed<int> completed(futures);
+  // as_completed learns of a completion through a done callback, which runs
+  // after the future's waiters are released; callbacks run in the order they
+  // were added, so one added now has run only once as_completed has seen
+  // the completion. Waiting for it (not for the future) keeps the order.
+  weft::event seen[3] = {weft::event("seen0"), weft::event("seen1"), weft::event("seen2")};
+  for (int i = 0; i < 3; ++i)
+    futures[static_cast<std::size_t>(i)].add_done_callback([&seen, i](weft::future<int>) { seen[i].set(); });
   for (int i : {2, 0, 1}) {
     gates[i].set();
-    futures[static_cast<std::size_t>(i)].wait();
+    REQUIRE(seen[i].wait_for(30s));
   }
   std::vector<int> order;
   for (auto& f : completed) order.push_back(f.result());
