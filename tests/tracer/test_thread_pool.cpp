@@ -316,6 +316,7 @@ TEST_CASE("map returns the results in the order of its items", "[pool]") {
 }
 
 TEST_CASE("as_completed yields futures in the order they complete", "[pool]") {
+  weft::event seen[3] = {weft::event("seen0"), weft::event("seen1"), weft::event("seen2")};
   weft::thread_pool pool(3, "pool_completed");
   weft::event gates[3] = {weft::event("gate0"), weft::event("gate1"), weft::event("gate2")};
   std::vector<weft::future<int>> futures;
@@ -329,7 +330,8 @@ TEST_CASE("as_completed yields futures in the order they complete", "[pool]") {
   // after the future's waiters are released; callbacks run in the order they
   // were added, so one added now has run only once as_completed has seen
   // the completion. Waiting for it (not for the future) keeps the order.
-  weft::event seen[3] = {weft::event("seen0"), weft::event("seen1"), weft::event("seen2")};
+  // (`seen` is declared before the pool: the workers that set it are joined
+  // before it goes.)
   for (int i = 0; i < 3; ++i)
     futures[static_cast<std::size_t>(i)].add_done_callback([&seen, i](weft::future<int>) { seen[i].set(); });
   for (int i : {2, 0, 1}) {
