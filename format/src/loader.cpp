@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "prefault.hpp"
 #include "weft/format/order.hpp"
 
 namespace weft::format {
@@ -68,7 +69,27 @@ void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r) {
     r.fail("thread", "refers to thread " + std::to_string(h.thread) + ", which the trace never defined");
   const IdLimits limits{std::max<std::size_t>(trace_.objects.size(), 1), std::max<std::size_t>(trace_.sites.size(), 1)};
   (void)ref;
-  decode_events(r, h, trace_.kinds, limits, texts_, per_thread_[h.thread]);
+  std::vector<Event>& stream = per_thread_[h.thread];
+  if (stream.capacity() == 0 && h.thread < expected_.size()) {
+    stream.reserve(expected_[h.thread]);
+    prefault_capacity(stream);
+  }
+  decode_events(r, h, trace_.kinds, limits, texts_, stream);
+}
+
+void TraceLoader::expect(const std::vector<IndexEntry>& index, std::uint64_t file_size) {
+  std::vector<std::uint64_t> counts;
+  std::uint64_t total = 0;
+  for (const IndexEntry& e : index) {
+    if (e.thread >= (1u << 20)) return;  // a damaged index: the hint is only a hint
+    if (e.thread >= counts.size()) counts.resize(e.thread + 1, 0);
+    counts[e.thread] += e.count;
+    total += e.count;
+  }
+  // Every event takes at least three bytes on disk (kind, time, site): a
+  // larger total is damage, and reserving it could exhaust memory.
+  if (total > file_size / 3) return;
+  expected_ = std::move(counts);
 }
 
 // Ticks become nanoseconds since the start of the trace. The runtime writes
@@ -136,6 +157,11 @@ Trace TraceLoader::finish(const std::string& truncation) {
 Trace load_trace(const std::string& path) {
   TraceFile file(path);
   TraceLoader loader(path);
+  try {
+    if (const std::optional<std::vector<IndexEntry>> index = file.stored_index()) loader.expect(*index, file.size());
+  } catch (const format_error&) {
+    // A damaged index only loses the hint; reading the chunks reports the damage.
+  }
   ChunkRef ref;
   std::vector<unsigned char> payload;
   while (file.next(ref, payload)) loader.add(ref, payload);

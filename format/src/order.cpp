@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <queue>
 
+#include "prefault.hpp"
+
 namespace weft::format {
 namespace {
 
@@ -45,10 +47,26 @@ std::vector<Event> merge_in_order(std::vector<std::vector<Event>>& per_thread, s
       parked_on[t] = e.object;
     }
   };
+  // An object's next sequence number came: the threads parked on it may go.
+  auto release_parked = [&](std::uint32_t object) {
+    auto& waiting = parked[object];
+    for (std::size_t i = 0; i < waiting.size();) {
+      const std::uint32_t w = waiting[i];
+      if (is_ready(per_thread[w][cursor[w]])) {
+        waiting[i] = waiting.back();
+        waiting.pop_back();
+        parked_on[w] = kNone;
+        ready.push({per_thread[w][cursor[w]].time_ns, w});
+      } else {
+        ++i;
+      }
+    }
+  };
   for (std::uint32_t t = 0; t < per_thread.size(); ++t) offer(t);
 
   std::vector<Event> out;
   out.reserve(total);
+  prefault_capacity(out);
   while (out.size() < total) {
     if (ready.empty()) {
       // Every next event waits for a sequence number that never comes (lost
@@ -67,23 +85,21 @@ std::vector<Event> merge_in_order(std::vector<std::vector<Event>>& per_thread, s
     }
     const std::uint32_t t = ready.top().thread;
     ready.pop();
-    const Event e = per_thread[t][cursor[t]++];
-    out.push_back(e);
-    const bool sequenced = e.seq != kNoSeq && e.object < object_count;
-    if (sequenced) next_seq[e.object] = std::max(next_seq[e.object], e.seq + 1);
-    offer(t);
-    if (sequenced) {
-      auto& waiting = parked[e.object];
-      for (std::size_t i = 0; i < waiting.size();) {
-        const std::uint32_t w = waiting[i];
-        if (is_ready(per_thread[w][cursor[w]])) {
-          waiting[i] = waiting.back();
-          waiting.pop_back();
-          parked_on[w] = kNone;
-          ready.push({per_thread[w][cursor[w]].time_ns, w});
-        } else {
-          ++i;
-        }
+    // Thread t keeps the lead while its next event is ready and still the
+    // earliest: a run of it goes out without a trip through the heap.
+    for (;;) {
+      const Event e = per_thread[t][cursor[t]++];
+      out.push_back(e);
+      const bool sequenced = e.seq != kNoSeq && e.object < object_count;
+      if (sequenced) {
+        next_seq[e.object] = std::max(next_seq[e.object], e.seq + 1);
+        release_parked(e.object);
+      }
+      if (cursor[t] == per_thread[t].size()) break;
+      const Event& next = per_thread[t][cursor[t]];
+      if (!is_ready(next) || (!ready.empty() && Head{next.time_ns, t} > ready.top())) {
+        offer(t);
+        break;
       }
     }
   }

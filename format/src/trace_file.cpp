@@ -214,20 +214,25 @@ std::vector<ChunkRef> TraceFile::scan() const {
   return refs;
 }
 
-std::vector<IndexEntry> TraceFile::event_index() const {
+std::optional<std::vector<IndexEntry>> TraceFile::stored_index() const {
+  const std::optional<EndRecord> end = read_end();
+  if (!end || !end->index_offset) return std::nullopt;
+  // Consecutive INDX chunks, up to the END chunk.
   std::vector<IndexEntry> index;
-  if (const std::optional<EndRecord> end = read_end(); end && end->index_offset) {
-    // Consecutive INDX chunks, up to the END chunk.
-    std::uint64_t offset = end->index_offset;
-    while (const std::optional<ChunkRef> ref = read_header(offset)) {
-      if (ref->type != static_cast<std::uint32_t>(ChunkType::Index)) break;
-      const std::vector<unsigned char> payload = read_payload(*ref);
-      ByteReader r(payload.data(), payload.size(), path_ + ": " + ref->describe());
-      while (!r.empty()) index.push_back(decode_index_entry(r));
-      offset = ref->payload_offset() + ref->length;
-    }
-    return index;
+  std::uint64_t offset = end->index_offset;
+  while (const std::optional<ChunkRef> ref = read_header(offset)) {
+    if (ref->type != static_cast<std::uint32_t>(ChunkType::Index)) break;
+    const std::vector<unsigned char> payload = read_payload(*ref);
+    ByteReader r(payload.data(), payload.size(), path_ + ": " + ref->describe());
+    while (!r.empty()) index.push_back(decode_index_entry(r));
+    offset = ref->payload_offset() + ref->length;
   }
+  return index;
+}
+
+std::vector<IndexEntry> TraceFile::event_index() const {
+  if (std::optional<std::vector<IndexEntry>> stored = stored_index()) return std::move(*stored);
+  std::vector<IndexEntry> index;
   // No index: find the event chunks and read their extent off the events.
   std::vector<KindInfo> kinds;
   for (const ChunkRef& ref : scan()) {

@@ -153,6 +153,11 @@ class ByteReader {
     return v;
   }
   std::uint64_t varint(const char* field) {
+    // Most varints in a trace (time deltas, ids, sites) are one byte.
+    if (__builtin_expect(pos_ < size_ && data_[pos_] < 0x80, 1)) return data_[pos_++];
+    return varint_long(field);
+  }
+  std::uint64_t varint_long(const char* field) {
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       need(1, field);

@@ -27,6 +27,9 @@ class TraceLoader {
   TraceLoader(const TraceLoader&) = delete;
   TraceLoader& operator=(const TraceLoader&) = delete;
 
+  // Optional, before the events: each thread's event count from the file's
+  // index, so each thread's stream is allocated once at its final size.
+  void expect(const std::vector<IndexEntry>& index, std::uint64_t file_size);
   void add(const ChunkRef& ref, std::span<const unsigned char> payload);
   // `truncation`: why the file ended early, empty if it did not.
   Trace finish(const std::string& truncation);
@@ -39,6 +42,7 @@ class TraceLoader {
   Trace trace_;
   TextTable texts_;
   std::vector<std::vector<Event>> per_thread_;
+  std::vector<std::uint64_t> expected_;  // events per thread, from the index
   std::vector<std::pair<std::uint64_t, std::uint64_t>> clocks_;  // (ticks, monotonic ns)
   std::uint64_t unknown_chunks_ = 0;
   bool have_meta_ = false;

@@ -60,6 +60,9 @@ class TraceFile {
   // From the INDX chunks the END record points to; in a file without them
   // (a crash, a kill) by a scan that decodes each event chunk once.
   std::vector<IndexEntry> event_index() const;
+  // The index a complete trace ends with, read without a scan; nullopt if
+  // the file has none (it did not finish). Throws format_error if damaged.
+  std::optional<std::vector<IndexEntry>> stored_index() const;
 
  private:
   void pread_exact(void* buf, std::size_t n, std::uint64_t offset) const;
