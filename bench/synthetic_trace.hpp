@@ -2,8 +2,9 @@
 // analysis, the exporters, the viewer's layout) without recording one
 // first. It looks like a busy program: worker threads taking a few locks in
 // one consistent order, reading and writing shared variables under them,
-// handing items through a queue and a condition, with one unprotected
-// statistics variable that races. Deterministic for a given size.
+// handing items through a queue, now and then waiting for a lock, sleeping
+// or leaving a mark, with one unprotected statistics variable that races.
+// Deterministic for a given size.
 #pragma once
 
 #include <cstdint>
@@ -65,6 +66,7 @@ class SyntheticTrace {
     for (unsigned code = 0; code <= format::kMaxKindCode; ++code)
       t_.kinds.push_back(format::builtin_kind(static_cast<std::uint8_t>(code)));
     t_.info.program = "synthetic";
+    t_.texts = {"tick"};  // the marks' text
     t_.events.reserve(events + 64);
 
     const std::uint32_t threads = workers + 1;
@@ -84,7 +86,8 @@ class SyntheticTrace {
     const std::uint32_t stats = object(format::ObjectKind::Shared, "stats");
     const std::uint32_t items = object(format::ObjectKind::Queue, "items");
     const std::uint32_t lock_site = site(10), unlock_site = site(11), read_site = site(12), write_site = site(13),
-                        stats_site = site(14), put_site = site(15), get_site = site(16);
+                        stats_site = site(14), put_site = site(15), get_site = site(16), sleep_site = site(17),
+                        mark_site = site(18);
 
     add(0, K::ThreadStart, t_.threads[0].object);
     for (std::uint32_t w = 1; w < threads; ++w) {
@@ -101,8 +104,11 @@ class SyntheticTrace {
       rng ^= rng << 17;
       const std::uint32_t w = 1 + static_cast<std::uint32_t>(rng % workers);
       const std::uint32_t a = static_cast<std::uint32_t>((rng >> 8) % (kLocks - 1));
-      // Two nested locks, always in increasing order: no inversion.
-      add(w, K::MutexAcquired, locks[a], 1, lock_site);
+      // Two nested locks, always in increasing order: no inversion. One
+      // burst in four has to wait for the first.
+      const bool contended = ((rng >> 24) & 3) == 0;
+      if (contended) add(w, K::MutexLockBegin, locks[a], 0, lock_site);
+      add(w, K::MutexAcquired, locks[a], 1, lock_site, contended ? format::kFlagContended : 0);
       add(w, K::MutexAcquired, locks[a + 1], 1, lock_site);
       add(w, K::SharedRead, vars[a], 0, read_site);
       add(w, K::SharedWrite, vars[a], 0, write_site);
@@ -120,6 +126,11 @@ class SyntheticTrace {
         add(w, K::QueueGet, items, queued.front(), get_site);
         queued.pop_front();
       }
+      if (((rng >> 28) & 7) == 0) {
+        add(w, K::SleepBegin, 0, 1000, sleep_site);
+        add(w, K::SleepEnd, 0, 0, sleep_site);
+      }
+      if (((rng >> 32) & 15) == 0) add(w, K::Mark, 0, 0, mark_site);  // text 0
     }
     for (std::uint32_t w = 1; w < threads; ++w) {
       add(w, K::ThreadEnd, t_.threads[w].object);
