@@ -1,10 +1,7 @@
 // `weft check`, `weft stats` and `weft run --check` as a user (or a CI job)
 // meets them: what each format says about real scenario traces, the exit
 // statuses a script relies on, and one-line errors for bad input.
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -12,36 +9,26 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/subprocess.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using weft::test::one_line;
 using weft::test::run_child;
+using weft::test::TempDir;
 
 namespace {
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("weft-check-cli-" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.size() - 1; }
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // Records one scenario (through its own small program) into DIR/NAME.weft.
 std::string record(const TempDir& dir, const std::string& name) {
-  const std::string path = (dir.path / (name + ".weft")).string();
+  const std::string path = (dir.path() / (name + ".weft")).string();
   const std::string program = std::string(WEFT_SCENARIO_DIR) + "/" + name;
   const auto r = run_child({program}, weft::test::with_env({{"WEFT_TRACE", path}}));
   INFO(name << ": " << r.err);
   REQUIRE(r.exit_code == 0);
   return path;
-}
-
-std::string write_file(const TempDir& dir, const std::string& name, const std::string& text) {
-  const fs::path p = dir.path / name;
-  std::ofstream(p) << text;
-  return p.string();
 }
 
 }  // namespace
@@ -127,7 +114,7 @@ TEST_CASE("check --format sarif is SARIF 2.1.0 that code scanning can place in t
 
 TEST_CASE("check finds the lock-order inversion of the deadlock scenario, with its cycle", "[cli][check]") {
   TempDir dir;
-  const std::string trace = (dir.path / "inversion.weft").string();
+  const std::string trace = (dir.path() / "inversion.weft").string();
   // Whether this run deadlocked (and was stopped) or got through, the
   // inversion is there.
   const auto ran = run_child({std::string(WEFT_SCENARIO_DIR) + "/lock-order-deadlock"},
@@ -149,9 +136,9 @@ TEST_CASE("check finds the lock-order inversion of the deadlock scenario, with i
 TEST_CASE("check --expect: exit 0 when the findings are exactly the expected ones, 1 when not", "[cli][check]") {
   TempDir dir;
   const std::string trace = record(dir, "counter-race");
-  const std::string right = write_file(dir, "right.json", R"({"always": [{"kind": "data race", "about": "counter"}]})");
-  const std::string wrong = write_file(dir, "wrong.json", R"({"always": [{"kind": "deadlock", "about": "counter"}]})");
-  const std::string none = write_file(dir, "none.json", R"({"always": []})");
+  const std::string right = dir.write_text("right.json", R"({"always": [{"kind": "data race", "about": "counter"}]})");
+  const std::string wrong = dir.write_text("wrong.json", R"({"always": [{"kind": "deadlock", "about": "counter"}]})");
+  const std::string none = dir.write_text("none.json", R"({"always": []})");
 
   CHECK(run_child({WEFT_CLI, "check", trace, "--expect", right}).exit_code == 0);
   const auto missing = run_child({WEFT_CLI, "check", trace, "--expect", wrong});
@@ -166,15 +153,15 @@ TEST_CASE("check --expect: exit 0 when the findings are exactly the expected one
 TEST_CASE("check: unusable input and command-line mistakes exit 2 with one line", "[cli][check]") {
   TempDir dir;
   const std::string trace = record(dir, "counter-locked");
-  const std::string junk = write_file(dir, "junk.weft", "definitely not a trace");
-  const std::string bad_expect = write_file(dir, "bad.json", "{\"always\": [{\"kind\": \"telepathy\"}]}");
+  const std::string junk = dir.write_text("junk.weft", "definitely not a trace");
+  const std::string bad_expect = dir.write_text("bad.json", "{\"always\": [{\"kind\": \"telepathy\"}]}");
   const std::vector<std::vector<std::string>> cases = {
       {"check"},
       {"check", junk},
-      {"check", (dir.path / "missing.weft").string()},
+      {"check", (dir.path() / "missing.weft").string()},
       {"check", trace, "--format", "xml"},
       {"check", trace, "--format"},
-      {"check", trace, "--expect", (dir.path / "missing.json").string()},
+      {"check", trace, "--expect", (dir.path() / "missing.json").string()},
       {"check", trace, "--expect", bad_expect},
       {"check", trace, "--colour"},
       {"stats"},
@@ -218,13 +205,13 @@ TEST_CASE("stats: per-lock contention and per-thread running and blocked time", 
 TEST_CASE("run --check records a scenario and holds it to its declared verdict", "[cli][run]") {
   TempDir dir;
   // A racy scenario matches its verdict (the race is expected): exit 0.
-  const std::string out = (dir.path / "race.weft").string();
+  const std::string out = (dir.path() / "race.weft").string();
   const auto race = run_child({WEFT_CLI, "run", "counter-race", "-o", out, "--check"});
   CHECK(race.exit_code == 0);
   CHECK(fs::exists(out));
   CHECK(contains(race.out, "data race on counter"));
   // And a clean one too.
-  const auto clean = run_child({WEFT_CLI, "run", "abc-turns", "-o", (dir.path / "abc.weft").string(), "--check"});
+  const auto clean = run_child({WEFT_CLI, "run", "abc-turns", "-o", (dir.path() / "abc.weft").string(), "--check"});
   CHECK(clean.exit_code == 0);
 }
 

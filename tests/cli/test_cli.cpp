@@ -1,6 +1,4 @@
 // The weft command as a user meets it: help, version, errors, and dump.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -10,22 +8,18 @@
 #include <catch2/catch.hpp>
 
 #include "../support/subprocess.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using weft::test::one_line;
 using weft::test::run_child;
+using weft::test::TempDir;
 
 namespace {
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("weft-cli-" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.size() - 1; }
 
 std::string abc_trace(const TempDir& dir) {
-  const std::string path = (dir.path / "abc.weft").string();
+  const std::string path = (dir.path() / "abc.weft").string();
   const auto r = run_child({WEFT_ABC_SCENARIO}, weft::test::with_env({{"WEFT_TRACE", path}}));
   REQUIRE(r.exit_code == 0);
   return path;
@@ -74,12 +68,12 @@ TEST_CASE("command-line mistakes get one line on stderr and exit status 2", "[cl
 
 TEST_CASE("dump refuses files that are not traces, in one line", "[cli]") {
   TempDir dir;
-  const fs::path text = dir.path / "notes.txt";
+  const fs::path text = dir.path() / "notes.txt";
   std::ofstream(text) << "this is not a trace\n";
-  const fs::path empty = dir.path / "empty.weft";
+  const fs::path empty = dir.path() / "empty.weft";
   std::ofstream{empty};
   for (const auto& [path, needle] : {std::pair{text, "not a weft trace (bad magic)"}, std::pair{empty, "empty file"},
-                                     std::pair{dir.path, "not a regular file"}}) {
+                                     std::pair{dir.path(), "not a regular file"}}) {
     const auto r = run_child({WEFT_CLI, "dump", path.string()});
     CHECK(r.exit_code == 2);
     CHECK(one_line(r.err));

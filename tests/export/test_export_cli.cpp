@@ -1,7 +1,5 @@
 // `weft export` as a user runs it: on a freshly recorded ABC scenario, to a
 // file and to stdout, and the one-line errors for what it cannot do.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,26 +9,22 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/subprocess.hpp"
+#include "../support/temp_dir.hpp"
 #include "chrome_checks.hpp"
 #include "weft/analysis/causality.hpp"
 #include "weft/format/loader.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using weft::test::one_line;
 using weft::test::run_child;
+using weft::test::TempDir;
 
 namespace {
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("weft-export-" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.size() - 1; }
 
 std::string abc_trace(const TempDir& dir) {
-  const std::string path = (dir.path / "abc.weft").string();
+  const std::string path = (dir.path() / "abc.weft").string();
   const auto r = run_child({WEFT_ABC_SCENARIO}, weft::test::with_env({{"WEFT_TRACE", path}}));
   REQUIRE(r.exit_code == 0);
   return path;
@@ -50,18 +44,18 @@ TEST_CASE("export writes TRACE.json next to the trace by default", "[export-cli]
   const auto r = run_child({WEFT_CLI, "export", trace});
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
-  const fs::path out = dir.path / "abc.json";
+  const fs::path out = dir.path() / "abc.json";
   CHECK(one_line(r.out));
   CHECK(r.out.rfind(out.string() + ": ", 0) == 0);
   REQUIRE(fs::exists(out));
-  for (const auto& entry : fs::directory_iterator(dir.path))  // no temporary file left behind
+  for (const auto& entry : fs::directory_iterator(dir.path()))  // no temporary file left behind
     CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
 }
 
 TEST_CASE("the ABC scenario's export: named threads, paired flows, marks in order", "[export-cli]") {
   TempDir dir;
   const std::string trace = abc_trace(dir);
-  const fs::path out = dir.path / "turns.json";
+  const fs::path out = dir.path() / "turns.json";
   const auto r = run_child({WEFT_CLI, "export", trace, "--format", "chrome", "-o", out.string()});
   REQUIRE(r.exit_code == 0);
   const json doc = read_json(out);
@@ -120,7 +114,7 @@ TEST_CASE("export -o - writes the same JSON to stdout", "[export-cli]") {
   CHECK(to_stdout.err.empty());
   const auto to_file = run_child({WEFT_CLI, "export", trace});
   REQUIRE(to_file.exit_code == 0);
-  std::ifstream in(dir.path / "abc.json", std::ios::binary);
+  std::ifstream in(dir.path() / "abc.json", std::ios::binary);
   const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK(to_stdout.out == file);
   CHECK_NOTHROW(json::parse(to_stdout.out));
@@ -128,9 +122,9 @@ TEST_CASE("export -o - writes the same JSON to stdout", "[export-cli]") {
 
 TEST_CASE("export refuses what it cannot do in one line, exit status 2", "[export-cli]") {
   TempDir dir;
-  const fs::path text = dir.path / "notes.weft";
+  const fs::path text = dir.path() / "notes.weft";
   std::ofstream(text) << "this is not a trace\n";
-  const std::string missing = (dir.path / "missing.weft").string();
+  const std::string missing = (dir.path() / "missing.weft").string();
   struct Case {
     std::vector<std::string> args;
     std::string message;
@@ -157,5 +151,5 @@ TEST_CASE("export refuses what it cannot do in one line, exit status 2", "[expor
   CHECK(corrupt.exit_code == 2);
   CHECK(one_line(corrupt.err));
   CHECK(corrupt.err.find("not a weft trace") != std::string::npos);
-  CHECK_FALSE(fs::exists(dir.path / "notes.json"));
+  CHECK_FALSE(fs::exists(dir.path() / "notes.json"));
 }

@@ -38,4 +38,8 @@ inline ChildOptions with_env(std::map<std::string, std::string> env, std::string
 
 ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& options = {});
 
+// What every weft command promises for bad input: one line, ending in a
+// newline, on stderr.
+inline bool one_line(const std::string& text) { return !text.empty() && text.find('\n') == text.size() - 1; }
+
 }  // namespace weft::test
