@@ -15,6 +15,8 @@ packages=(
   libglfw3-dev libimgui-dev libstb-dev libgl-dev
   # headless GUI tests: a virtual X server and a software OpenGL driver
   xvfb xauth libgl1-mesa-dri
+  # weft-compare's Helgrind column (scripts/compare.sh)
+  valgrind
 )
 
 missing=()

@@ -1,0 +1,486 @@
+// weft-compare: what tracing with weft costs next to the alternatives, in
+// one command. The same workloads (workloads.hpp) run untraced (std),
+// traced by weft, under ThreadSanitizer and under Helgrind, each in a child
+// process of its own; the table gives time per operation with its ratio to
+// std, weft's trace size per event and every variant's peak memory, then
+// the goals met or missed. A second part records a real trace of ten million
+// events and times what reads it: `weft check` and the viewer's opening.
+//
+//   weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD]
+//
+// Times are medians of three runs (std, weft and tsan interleaved, so that
+// drift on a busy machine hits all three alike); Helgrind, orders of
+// magnitude slower, runs once on a fiftieth of the operations: per-op times
+// are what is compared. A variant that fails or times out shows as FAILED
+// with the reason below the table; the rest still run, and the exit status
+// is 1. Missed goals are reported, never an error: they are measurements.
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "child.hpp"
+#include "spawner.hpp"
+#include "table.hpp"
+#include "weft/format/loader.hpp"
+#include "workloads.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using weft::compare::child_result;
+using weft::compare::spawner;
+using weft::compare::table;
+
+constexpr int kRounds = 3;
+constexpr int kHelgrindDivisor = 50;  // Helgrind runs ops / 50
+constexpr double kGoalUncontended = 1.5, kGoalBytesPerEvent = 16, kGoalCheckEventsPerSecond = 20e6;
+
+enum variant { kStd, kWeft, kTsan, kHelgrind, kVariants };
+constexpr const char* kVariantNames[kVariants] = {"std", "weft", "tsan", "helgrind"};
+
+// How many operations each workload runs. Full: a few tenths of a second
+// to a second per run for std and weft on a 2-core machine; TSan, 5-30x
+// slower here, gets fewer where it would dominate the run (per-op times are
+// what is compared). weft's trace of the first run is loaded whole for its
+// bytes/event, so no workload records more than about 20 M events (1.5 GB
+// loaded): two per op for uncontended and contended, four for share.
+struct plan_entry {
+  std::string_view workload;
+  std::uint64_t ops, tsan_ops;
+};
+constexpr plan_entry kFullPlan[] = {
+    {"uncontended", 10'000'000, 5'000'000}, {"contended-2", 8'000'000, 4'000'000},
+    {"contended-4", 8'000'000, 4'000'000},  {"cond-pingpong", 50'000, 50'000},
+    {"queue", 2'000'000, 500'000},          {"share", 4'000'000, 2'000'000},
+};
+constexpr plan_entry kQuickPlan[] = {
+    {"uncontended", 200'000, 100'000}, {"contended-2", 100'000, 50'000}, {"contended-4", 100'000, 50'000},
+    {"cond-pingpong", 5'000, 5'000},   {"queue", 50'000, 25'000},        {"share", 100'000, 50'000},
+};
+// The analysis trace: contended-4 records at least two events (acquired,
+// released) per op, so these op counts guarantee the event counts.
+constexpr std::uint64_t kFullTraceOps = 5'000'000, kFullTraceEvents = 10'000'000;
+constexpr std::uint64_t kQuickTraceOps = 500'000, kQuickTraceEvents = 1'000'000;
+
+struct options {
+  bool quick = false, markdown = false, helgrind = true;
+  std::string only;
+};
+
+// One variant of one workload, over its runs.
+struct measurement {
+  std::uint64_t ops = 0;
+  std::vector<double> ns_per_op;
+  long peak_rss_kb = 0;
+  std::string error;   // the first failure; no more runs after it
+  std::string remark;  // worth knowing, not a failure (a Helgrind report)
+  bool ok() const { return error.empty() && !ns_per_op.empty(); }
+  double median() const {
+    std::vector<double> v = ns_per_op;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  }
+};
+
+struct row {
+  plan_entry plan;
+  measurement m[kVariants];
+  double bytes_per_event = -1;  // weft's trace, from its first run
+  std::string trace_error;
+};
+
+// ---------------------------------------------------------------- formatting
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+// Three significant figures or so: 9.87, 98.7, 987.
+std::string ns(double v) { return fixed(v, v < 10 ? 2 : v < 100 ? 1 : 0); }
+std::string ratio(double v) { return ns(v) + "x"; }
+std::string mb(long kb) {
+  const double v = double(kb) / 1024;
+  return fixed(v, v < 10 ? 1 : 0);
+}
+std::string count(std::uint64_t n) {  // 20000000 -> 20M, 400000 -> 400k
+  if (n >= 1'000'000 && n % 1'000'000 == 0) return std::to_string(n / 1'000'000) + "M";
+  if (n >= 1'000 && n % 1'000 == 0) return std::to_string(n / 1'000) + "k";
+  return std::to_string(n);
+}
+std::string grouped(std::uint64_t n) {  // 10000016 -> 10,000,016
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+void heading(const options& o, const std::string& title) {
+  std::printf(o.markdown ? "\n**%s**\n\n" : "\n%s\n", title.c_str());
+}
+
+// ---------------------------------------------------------------- running
+
+// `key=value` from a child's line (space-separated fields); false if absent
+// or not a number.
+bool field(const std::string& line, const std::string& key, std::uint64_t& out) {
+  for (std::size_t at = 0; at < line.size();) {
+    const std::size_t end = std::min(line.find_first_of(" \n", at), line.size());
+    if (line.compare(at, key.size() + 1, key + "=") == 0) {
+      const std::string value = line.substr(at + key.size() + 1, end - at - key.size() - 1);
+      if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) return false;
+      out = std::stoull(value);
+      return true;
+    }
+    at = end + 1;
+  }
+  return false;
+}
+
+std::vector<std::string> command(variant v, const plan_entry& p, std::uint64_t ops, const std::string& trace) {
+  const std::string w(p.workload), n = std::to_string(ops);
+  switch (v) {
+    case kStd: return {WEFT_COMPARE_STD, w, n};
+    case kWeft: return {WEFT_COMPARE_WEFT_BIN, w, n, trace};
+    case kTsan: return {WEFT_COMPARE_TSAN, w, n};
+    default: return {"valgrind", "--tool=helgrind", "-q", WEFT_COMPARE_STD, w, n};
+  }
+}
+
+// One run of one variant; a failure goes into m.error.
+void run_once(spawner& children, variant v, const plan_entry& p, const std::string& trace, measurement& m) {
+  weft::compare::child_options co;
+  if (v == kWeft) co.env["WEFT_TRACE"] = trace;  // as the TRACE argument: nothing lands in the working directory
+  const child_result r = children.run(command(v, p, m.ops, trace), co);
+  if (!r.exited(0)) {
+    m.error = r.failure();
+    return;
+  }
+  std::uint64_t ops = 0, elapsed = 0;
+  if (!field(r.out, "ops", ops) || !field(r.out, "ns", elapsed) || ops == 0 || elapsed == 0) {
+    m.error = "unexpected output: " + r.out.substr(0, r.out.find('\n'));
+    return;
+  }
+  // Helgrind (-q) prints only what it finds: on these race-free programs a
+  // report is a false positive, worth a remark; the time still stands.
+  if (v == kHelgrind && r.err.find("Possible data race") != std::string::npos)
+    m.remark = "Helgrind reported a possible data race (a false positive: the program is race-free)";
+  else if (v == kHelgrind && r.err.find("==") != std::string::npos)
+    m.remark = "Helgrind printed: " + r.err.substr(0, r.err.find('\n'));
+  m.ns_per_op.push_back(double(elapsed) / double(ops));
+  m.peak_rss_kb = std::max(m.peak_rss_kb, r.max_rss_kb);
+}
+
+// Trace bytes per event: the file's size over the events the project's own
+// loader finds in it.
+std::string bytes_per_event(const std::string& trace, double& out) {
+  try {
+    const std::uint64_t bytes = fs::file_size(trace);
+    const std::size_t events = weft::format::load_trace(trace).events.size();
+    if (events == 0) return "the trace holds no events";
+    out = double(bytes) / double(events);
+    return {};
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+void measure(spawner& children, row& r, const options& o, const fs::path& dir) {
+  r.m[kStd].ops = r.m[kWeft].ops = r.plan.ops;
+  r.m[kTsan].ops = r.plan.tsan_ops;
+  r.m[kHelgrind].ops = std::max<std::uint64_t>(1, r.plan.ops / kHelgrindDivisor);
+  for (int round = 0; round < kRounds; ++round) {
+    for (variant v : {kStd, kWeft, kTsan}) {
+      if (!r.m[v].error.empty()) continue;
+      const std::string trace = (dir / (std::string(r.plan.workload) + "-" + std::to_string(round) + ".weft")).string();
+      run_once(children, v, r.plan, trace, r.m[v]);
+      if (v == kWeft && round == 0 && r.m[v].error.empty()) r.trace_error = bytes_per_event(trace, r.bytes_per_event);
+      if (v == kWeft) fs::remove(trace);
+    }
+  }
+  if (o.helgrind) run_once(children, kHelgrind, r.plan, {}, r.m[kHelgrind]);
+}
+
+// ---------------------------------------------------------------- reporting
+
+// Failures and remarks, numbered as the tables refer to them.
+struct footnotes {
+  std::vector<std::string> lines;
+  std::string mark(const std::string& text) {
+    lines.push_back(text);
+    return "[" + std::to_string(lines.size()) + "]";
+  }
+  std::string add(const std::string& failure) { return "FAILED " + mark(failure); }
+};
+
+void print_results(const std::vector<row>& rows, const options& o, footnotes& notes) {
+  table t;
+  t.header = {"workload", "ops (tsan, helgrind)", "std ns/op", "weft ns/op", "tsan ns/op", "helgrind ns/op",
+              "weft B/event", "peak RSS MB std / weft / tsan / helgrind"};
+  t.numeric = {false, true, true, true, true, true, true, true};
+  for (const row& r : rows) {
+    const std::string name(r.plan.workload);
+    std::vector<std::string> cells = {name, count(r.plan.ops) + " (" + count(r.m[kTsan].ops) + ", " +
+                                                (o.helgrind ? count(r.m[kHelgrind].ops) : "-") + ")"};
+    const measurement& base = r.m[kStd];
+    for (int v = kStd; v < kVariants; ++v) {
+      const measurement& m = r.m[v];
+      if (v == kHelgrind && !o.helgrind) cells.push_back("-");
+      else if (!m.ok()) cells.push_back(notes.add(name + " " + kVariantNames[v] + ": " + m.error));
+      else if (v == kStd || !base.ok()) cells.push_back(ns(m.median()));
+      else cells.push_back(ns(m.median()) + " (" + ratio(m.median() / base.median()) + ")");
+      if (!m.remark.empty()) cells.back() += " " + notes.mark(name + " " + kVariantNames[v] + ": " + m.remark);
+    }
+    if (!r.trace_error.empty()) cells.push_back(notes.add(name + " weft trace: " + r.trace_error));
+    else cells.push_back(r.bytes_per_event < 0 ? "-" : fixed(r.bytes_per_event, 2));
+    std::string rss;
+    for (int v = kStd; v < kVariants; ++v)
+      rss += (v ? " / " : "") + (r.m[v].peak_rss_kb > 0 ? mb(r.m[v].peak_rss_kb) : std::string("-"));
+    cells.push_back(rss);
+    t.rows.push_back(cells);
+  }
+  heading(o, "Time per operation, median of " + std::to_string(kRounds) + " runs (helgrind: 1 run); (Nx) = ratio to std");
+  std::fputs(t.render(o.markdown).c_str(), stdout);
+  std::printf("%s", o.markdown ? "\n" : "");
+  std::printf("ns/op: the workload alone (first thread started to last joined) over its ops; tsan and helgrind run the "
+              "ops in brackets.\nweft B/event: trace file size over the events weft's loader reads from it. Peak RSS: "
+              "each child's ru_maxrss (helgrind: valgrind's whole process).\n");
+}
+
+const char* verdict(bool met) { return met ? "met" : "MISSED"; }
+
+void print_goals(const std::vector<row>& rows, const options& o) {
+  table t;
+  t.header = {"goal", "measured", "verdict"};
+  t.numeric = {false, false, false};
+  const auto slowdown = [](const row& r, variant v) { return r.m[v].median() / r.m[kStd].median(); };
+  for (const row& r : rows) {
+    if (r.plan.workload != "uncontended") continue;
+    if (r.m[kStd].ok() && r.m[kWeft].ok()) {
+      const double s = slowdown(r, kWeft);
+      t.rows.push_back({"weft slowdown on uncontended ≤ " + ratio(kGoalUncontended), ratio(s), verdict(s <= kGoalUncontended)});
+    } else {
+      t.rows.push_back({"weft slowdown on uncontended ≤ " + ratio(kGoalUncontended), "no figure (a run failed)", "n/a"});
+    }
+  }
+  // "Far below TSan" as added time: weft's overhead over std at most half
+  // TSan's. (Halving the ratio itself cannot be met where waking a thread
+  // dominates and TSan costs 1.5x: weft would have to beat untraced std.)
+  const auto overhead = [](double ratio_to_std) {
+    const double pct = (ratio_to_std - 1) * 100;
+    return (pct >= 0 ? "+" : "") + fixed(pct, 0) + "%";
+  };
+  for (const row& r : rows) {
+    const std::string goal = "weft's added time ≤ half TSan's: " + std::string(r.plan.workload);
+    if (!r.m[kStd].ok() || !r.m[kWeft].ok() || !r.m[kTsan].ok()) {
+      t.rows.push_back({goal, "no figure (a run failed)", "n/a"});
+      continue;
+    }
+    const double w = slowdown(r, kWeft), s = slowdown(r, kTsan);
+    t.rows.push_back({goal, "weft " + overhead(w) + ", tsan " + overhead(s), verdict(w - 1 <= (s - 1) / 2)});
+  }
+  double worst = -1;
+  std::string worst_at;
+  for (const row& r : rows)
+    if (r.bytes_per_event > worst) {
+      worst = r.bytes_per_event;
+      worst_at = std::string(r.plan.workload);
+    }
+  const std::string goal = "trace ≤ " + fixed(kGoalBytesPerEvent, 0) + " bytes/event";
+  if (worst < 0) t.rows.push_back({goal, "no figure (no trace loaded)", "n/a"});
+  else t.rows.push_back({goal, fixed(worst, 2) + " B/event at most (" + worst_at + ")", verdict(worst <= kGoalBytesPerEvent)});
+  heading(o, "Goals");
+  std::fputs(t.render(o.markdown).c_str(), stdout);
+}
+
+// Records the analysis trace, checks its size with the loader, then times
+// `weft check` and the viewer's open_document on it. False if a step failed.
+bool analysis(spawner& children, const options& o, const fs::path& dir, footnotes& notes) {
+  const std::uint64_t ops = o.quick ? kQuickTraceOps : kFullTraceOps;
+  const std::uint64_t want = o.quick ? kQuickTraceEvents : kFullTraceEvents;
+  const std::string trace = (dir / "analysis.weft").string();
+  table t;
+  t.header = {"what", "measured", "goal", "verdict"};
+  t.numeric = {false, false, false, false};
+  bool ok = true;
+  const auto fail = [&](const std::string& what, const std::string& why) {
+    t.rows.push_back({what, notes.add("analysis " + what + ": " + why), "", ""});
+    ok = false;
+  };
+
+  std::fprintf(stderr, "weft-compare: analysis: recording contended-4, %s ops\n", count(ops).c_str());
+  const std::vector<std::string> record = {WEFT_COMPARE_WEFT_BIN, "contended-4", std::to_string(ops), trace};
+  weft::compare::child_options co;
+  co.env["WEFT_TRACE"] = trace;
+  const child_result rec = children.run(record, co);
+  std::uint64_t events = 0;
+  if (!rec.exited(0)) {
+    fail("trace", rec.failure());
+  } else {
+    try {
+      events = weft::format::load_trace(trace).events.size();  // freed before the timed steps
+      const std::uint64_t bytes = fs::file_size(trace);
+      const bool enough = events >= want;
+      t.rows.push_back({"trace (compare_weft contended-4, " + count(ops) + " ops)",
+                        grouped(events) + " events, " + mb(long(bytes / 1024)) + " MB (" +
+                            fixed(double(bytes) / double(events), 2) + " B/event)",
+                        "≥ " + grouped(want) + " events", verdict(enough)});
+      if (!enough) ok = false;  // a count, not a timing: the figures below would be about a smaller trace
+    } catch (const std::exception& e) {
+      fail("trace", std::string("cannot load: ") + e.what());
+      events = 0;
+    }
+  }
+
+  if (events > 0) {
+    std::fprintf(stderr, "weft-compare: analysis: weft check\n");
+    const child_result check = children.run({WEFT_CLI, "check", trace});
+    if (check.exited(0) || check.exited(1)) {  // 1: findings, still a complete check
+      const double seconds = double(check.wall.count()) / 1e9, rate = double(events) / seconds;
+      t.rows.push_back({"weft check (wall, as a subprocess)",
+                        fixed(seconds, 2) + " s, " + fixed(rate / 1e6, 1) + " M events/s" +
+                            (check.exited(1) ? " (findings)" : " (clean)") + ", peak RSS " + mb(check.max_rss_kb) + " MB",
+                        "≥ " + fixed(kGoalCheckEventsPerSecond / 1e6, 0) + " M events/s",
+                        verdict(rate >= kGoalCheckEventsPerSecond)});
+    } else {
+      fail("weft check", check.failure());
+    }
+
+    // The same work in two timed stages, to show which one bounds it.
+    const child_result stages = children.run({WEFT_COMPARE_CHECK_STAGES, trace});
+    std::uint64_t load_ns = 0, check_ns = 0;
+    if (stages.exited(0) && field(stages.out, "load_ns", load_ns) && field(stages.out, "check_ns", check_ns) &&
+        load_ns > 0 && check_ns > 0) {
+      const auto stage = [&](std::uint64_t ns) {
+        return fixed(double(ns) / 1e9, 2) + " s, " + fixed(double(events) / (double(ns) / 1e9) / 1e6, 1) + " M events/s";
+      };
+      t.rows.push_back({"  of which: reading the file (load_trace)", stage(load_ns), "", ""});
+      t.rows.push_back({"  of which: the detectors, in memory (analysis::check)", stage(check_ns), "", ""});
+    } else {
+      fail("check stages", stages.exited(0) ? "unexpected output: " + stages.out : stages.failure());
+    }
+
+    std::fprintf(stderr, "weft-compare: analysis: viewer open_document\n");
+    const child_result view = children.run({WEFT_COMPARE_VIEWER_OPEN, trace});
+    std::uint64_t elapsed = 0;
+    if (view.exited(0) && field(view.out, "ns", elapsed)) {
+      t.rows.push_back({"viewer open_document (load + analysis + layout)",
+                        fixed(double(elapsed) / 1e9, 2) + " s" + ", peak RSS " + mb(view.max_rss_kb) + " MB", "", ""});
+    } else {
+      fail("viewer open_document", view.exited(0) ? "unexpected output: " + view.out : view.failure());
+    }
+  }
+  fs::remove(trace);
+  heading(o, "Reading a real trace");
+  std::fputs(t.render(o.markdown).c_str(), stdout);
+  return ok;
+}
+
+// ---------------------------------------------------------------- main
+
+int usage_error(const std::string& why) {
+  std::fprintf(stderr, "weft-compare: %s (usage: weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD])\n",
+               why.c_str());
+  return 2;
+}
+
+// Removes the run's temporary traces however main returns.
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    std::string pattern = (fs::temp_directory_path() / "weft-compare-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a directory in " + fs::temp_directory_path().string());
+    path = pattern;
+  }
+  ~temp_dir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before anything else: the helper that runs the children must be forked
+  // while the runner is small (spawner.hpp).
+  std::optional<spawner> children;
+  try {
+    children.emplace();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "weft-compare: %s\n", e.what());
+    return 1;
+  }
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--quick") o.quick = true;
+    else if (a == "--markdown") o.markdown = true;
+    else if (a == "--no-helgrind") o.helgrind = false;
+    else if (a == "--only") {
+      if (i + 1 == argc) return usage_error("--only needs a workload");
+      o.only = argv[++i];
+      bool known = false;
+      for (const auto& w : weft::compare::kWorkloads) known = known || w.name == o.only;
+      if (!known) return usage_error("unknown workload '" + o.only + "'");
+    } else if (a == "--help" || a == "-h") {
+      std::printf("usage: weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD]\n\nworkloads (one op is):\n");
+      for (const auto& w : weft::compare::kWorkloads)
+        std::printf("  %-14.*s %.*s\n", static_cast<int>(w.name.size()), w.name.data(), static_cast<int>(w.ops.size()),
+                    w.ops.data());
+      return 0;
+    } else {
+      return usage_error((a.rfind("-", 0) == 0 ? "unknown option " : "unexpected argument ") + a);
+    }
+  }
+
+  std::vector<row> rows;
+  for (const plan_entry& p : o.quick ? std::span<const plan_entry>(kQuickPlan) : std::span<const plan_entry>(kFullPlan))
+    if (o.only.empty() || p.workload == o.only) rows.push_back(row{p, {}, -1, {}});
+
+  try {
+    temp_dir dir;
+    std::printf("weft-compare (%s run, %u CPUs): each workload untraced (std), traced (weft), under ThreadSanitizer "
+                "(g++ -fsanitize=thread) and %s\n",
+                o.quick ? "quick" : "full", std::thread::hardware_concurrency(),
+                o.helgrind ? "under Helgrind (valgrind --tool=helgrind)" : "not under Helgrind (--no-helgrind)");
+    std::fflush(stdout);
+    std::size_t done = 0;
+    for (row& r : rows) {
+      std::fprintf(stderr, "weft-compare: [%zu/%zu] %.*s\n", ++done, rows.size(), static_cast<int>(r.plan.workload.size()),
+                   r.plan.workload.data());
+      measure(*children, r, o, dir.path);
+    }
+    footnotes notes;
+    print_results(rows, o, notes);
+    print_goals(rows, o);
+    bool ok = analysis(*children, o, dir.path, notes);
+    for (const row& r : rows)
+      for (const measurement& m : r.m) ok = ok && m.error.empty();
+    for (const row& r : rows) ok = ok && r.trace_error.empty();
+    if (!notes.lines.empty()) {
+      heading(o, "Notes");
+      for (std::size_t i = 0; i < notes.lines.size(); ++i)
+        std::printf(o.markdown ? "%zu. %s\n" : "[%zu] %s\n", i + 1, notes.lines[i].c_str());
+    }
+    return ok ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "weft-compare: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,184 @@
+// weft-compare as its user meets it: a --quick run lists every workload
+// with a positive time under each variant, weft's trace size per event and
+// the peak memories, then the goals and the analysis of a real trace; bad
+// arguments are refused with one line and exit status 2. Whether a goal is
+// met is never asserted: timings are the runner's to report, not a test's.
+#include <chrono>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "../support/subprocess.hpp"
+#include "../support/temp_dir.hpp"
+#include "weft/format/loader.hpp"
+#include "workloads.hpp"
+
+using weft::test::one_line;
+using weft::test::run_child;
+
+namespace {
+
+weft::test::ChildOptions long_run() {
+  weft::test::ChildOptions o;
+  o.timeout = std::chrono::milliseconds(240'000);
+  return o;
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  for (std::size_t nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1) out.push_back(text.substr(at, nl - at));
+  return out;
+}
+
+// The text table's cells: columns are separated by two spaces or more, and
+// no cell holds two spaces in a row.
+std::vector<std::string> cells(const std::string& line) {
+  static const std::regex gap(" {2,}");
+  std::vector<std::string> out;
+  for (std::sregex_token_iterator it(line.begin(), line.end(), gap, -1), end; it != end; ++it)
+    if (!it->str().empty()) out.push_back(*it);
+  return out;
+}
+
+// "12.3" or "12.3 (4.56x)": the time, and the ratio if there is one.
+bool time_cell(const std::string& cell, double& ns, double& ratio) {
+  static const std::regex pattern(R"(([0-9.]+)(?: \(([0-9.]+)x\))?)");
+  std::smatch m;
+  if (!std::regex_match(cell, m, pattern)) return false;
+  ns = std::stod(m[1]);
+  ratio = m[2].matched ? std::stod(m[2]) : 0;
+  return true;
+}
+
+const std::string* row_of(const std::vector<std::string>& ls, std::string_view workload) {
+  for (const std::string& l : ls)
+    if (l.rfind(std::string(workload) + " ", 0) == 0) return &l;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("weft-compare --quick: every workload, a positive time per op under std, weft and tsan", "[compare]") {
+  const auto r = run_child({WEFT_COMPARE, "--quick", "--no-helgrind"}, long_run());
+  INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  REQUIRE_FALSE(r.timed_out);
+  REQUIRE(r.exit_code == 0);
+  const auto ls = lines(r.out);
+
+  for (const auto& w : weft::compare::kWorkloads) {
+    INFO("workload " << w.name);
+    const std::string* row = row_of(ls, w.name);
+    REQUIRE(row != nullptr);
+    const auto c = cells(*row);
+    // workload | ops | std | weft | tsan | helgrind | B/event | RSS
+    REQUIRE(c.size() == 8);
+    double ns = 0, ratio = 0;
+    REQUIRE(time_cell(c[2], ns, ratio));
+    CHECK(ns > 0);
+    for (int v : {3, 4}) {
+      INFO("column " << v << ": " << c[static_cast<std::size_t>(v)]);
+      REQUIRE(time_cell(c[static_cast<std::size_t>(v)], ns, ratio));
+      CHECK(ns > 0);
+      CHECK(ratio > 0);
+    }
+    CHECK(c[5] == "-");  // --no-helgrind
+    const double bytes_per_event = std::stod(c[6]);
+    CHECK(bytes_per_event > 0);
+    CHECK(bytes_per_event < 100);  // sanity (a size, not the goal): a wrong count would be far off
+    // Peak RSS: std / weft / tsan positive, helgrind not run.
+    std::smatch m;
+    REQUIRE(std::regex_match(c[7], m, std::regex(R"(([0-9.]+) / ([0-9.]+) / ([0-9.]+) / -)")));
+    for (int k = 1; k <= 3; ++k) CHECK(std::stod(m[k]) > 0);
+  }
+
+  // The goals, each with a verdict; one beside-TSan line per workload.
+  CHECK(contains(r.out, "weft slowdown on uncontended"));
+  CHECK(contains(r.out, "bytes/event"));
+  for (const auto& w : weft::compare::kWorkloads) {
+    bool judged = false;
+    for (const std::string& l : ls)
+      judged = judged || (contains(l, "added time ≤ half TSan's: " + std::string(w.name)) &&
+                          (contains(l, "met") || contains(l, "MISSED")));
+    CHECK(judged);
+  }
+
+  // The analysis: a real trace of at least a million events, its check (and
+  // the check's two stages) and the viewer's opening, each with a figure.
+  std::smatch m;
+  REQUIRE(std::regex_search(r.out, m, std::regex(R"(([0-9,]+) events, [0-9.]+ MB \(([0-9.]+) B/event\))")));
+  const std::string events = std::regex_replace(m[1].str(), std::regex(","), "");
+  CHECK(std::stoull(events) >= 1'000'000);
+  CHECK(std::stod(m[2]) > 0);
+  REQUIRE(std::regex_search(r.out, m, std::regex(R"(weft check .*?([0-9.]+) s, ([0-9.]+) M events/s)")));
+  CHECK(std::stod(m[2]) > 0);
+  for (const char* stage : {"reading the file", "the detectors, in memory"}) {
+    INFO(stage);
+    REQUIRE(std::regex_search(r.out, m, std::regex(std::string(stage) + R"(.*?([0-9.]+) s, ([0-9.]+) M events/s)")));
+    CHECK(std::stod(m[2]) > 0);
+  }
+  REQUIRE(std::regex_search(r.out, m, std::regex(R"(viewer open_document.*?([0-9.]+) s, peak RSS ([0-9.]+) MB)")));
+  CHECK(std::stod(m[2]) > 0);
+  CHECK_FALSE(contains(r.out, "FAILED"));
+}
+
+TEST_CASE("weft-compare --markdown: GitHub tables", "[compare]") {
+  const auto r = run_child({WEFT_COMPARE, "--quick", "--no-helgrind", "--markdown", "--only", "uncontended"}, long_run());
+  INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto ls = lines(r.out);
+  CHECK(row_of(ls, "| uncontended") != nullptr);
+  CHECK(row_of(ls, "| contended-2") == nullptr);  // --only
+  CHECK(contains(r.out, "|---|---:|"));
+  CHECK(contains(r.out, "| weft check (wall, as a subprocess) |"));
+}
+
+TEST_CASE("weft-compare: an unknown option or workload is one line and exit status 2", "[compare]") {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--bogus"}, {"--only", "nope"}, {"--only"}, {"extra"}}) {
+    std::vector<std::string> argv = {WEFT_COMPARE};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = run_child(argv);
+    INFO(args.front() << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(one_line(r.err));
+    CHECK(r.out.empty());
+  }
+}
+
+TEST_CASE("compare_std and compare_weft: one line of figures, and exit status 2 for bad arguments", "[compare]") {
+  const auto ok = run_child({WEFT_COMPARE_STD, "contended-4", "10"});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.rfind("workload=contended-4 ops=8 ns=", 0) == 0);  // 2 per thread: the multiple of 4 below 10
+
+  for (const std::vector<std::string>& argv : {std::vector<std::string>{WEFT_COMPARE_STD, "nope", "10"},
+                                                {WEFT_COMPARE_STD, "queue", "0"},
+                                                {WEFT_COMPARE_STD, "queue", "-5"},
+                                                {WEFT_COMPARE_STD, "queue", "12x"},
+                                                {WEFT_COMPARE_STD, "queue"},
+                                                {WEFT_COMPARE_STD, "queue", "10", "trace.weft"},
+                                                {WEFT_COMPARE_WEFT_BIN, "nope", "10"}}) {
+    const auto r = run_child(argv);
+    INFO(argv[1] << " " << (argv.size() > 2 ? argv[2] : "") << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(one_line(r.err));
+  }
+
+  // The traced program's trace holds its workload: 100 items put and got.
+  const weft::test::TempDir dir;
+  const std::string trace = dir.file("queue.weft");
+  const auto traced = run_child({WEFT_COMPARE_WEFT_BIN, "queue", "100", trace});
+  CHECK(traced.exit_code == 0);
+  CHECK(traced.out.rfind("workload=queue ops=100 ns=", 0) == 0);
+  const auto t = weft::format::load_trace(trace);
+  std::size_t puts = 0, gets = 0;
+  for (const auto& e : t.events) {
+    puts += e.kind == weft::format::EventKind::QueuePut;
+    gets += e.kind == weft::format::EventKind::QueueGet;
+  }
+  CHECK(puts == 100);
+  CHECK(gets == 100);
+}
