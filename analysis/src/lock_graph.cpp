@@ -5,21 +5,10 @@
 #include <set>
 #include <utility>
 
+#include "lock_nesting.hpp"
+
 namespace weft::analysis {
 namespace {
-
-using format::EventKind;
-
-bool is_lock(const format::Trace& t, std::uint32_t object) {
-  if (object == 0 || object >= t.objects.size()) return false;
-  const auto k = t.objects[object].kind;
-  return k == format::ObjectKind::Mutex || k == format::ObjectKind::RecursiveMutex;
-}
-
-struct Held {
-  std::uint32_t lock;
-  std::uint32_t depth;
-};
 
 // Component number of every node (Tarjan, iterative: a trace may hold
 // thousands of locks and the recursion depth is not ours to choose).
@@ -69,54 +58,23 @@ std::vector<int> components(std::size_t n, const std::vector<std::vector<std::si
 }  // namespace
 
 LockGraph lock_graph(const format::Trace& t) {
-  std::vector<std::vector<Held>> held(t.threads.size());
   std::map<std::pair<std::uint32_t, std::uint32_t>, LockGraphEdge> edges;
   std::set<std::uint32_t> locks;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::set<std::uint32_t>> threads;
-
-  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
-    const format::Event& e = t.events[i];
-    if (!is_lock(t, e.object) || e.thread >= held.size()) continue;
-    // As in lock_order.cpp: a blocking attempt already shows the order (a
-    // deadlock stops both threads before their second lock); a contended
-    // untimed acquisition was counted at its attempt.
-    const bool blocking_attempt = e.kind == EventKind::MutexLockBegin && !(e.flags & format::kFlagTimed);
-    if (e.seq == format::kNoSeq && !blocking_attempt) continue;
-    std::vector<Held>& mine = held[e.thread];
-    const auto same = [&](const Held& h) { return h.lock == e.object; };
-    if (e.kind == EventKind::MutexAcquired || blocking_attempt) {
-      locks.insert(e.object);
-      if (const auto it = std::find_if(mine.begin(), mine.end(), same); it != mine.end()) {
-        if (!blocking_attempt) ++it->depth;
-        continue;
+  detail::walk_lock_nesting(t, [&](std::uint64_t i, const format::Event& e, std::span<const detail::HeldLock> held,
+                                   bool adds_order) {
+    locks.insert(e.object);
+    if (!adds_order) return;
+    for (const detail::HeldLock& h : held) {
+      LockGraphEdge& edge = edges[{h.lock, e.object}];
+      if (edge.count++ == 0) {
+        edge.from = h.lock;
+        edge.to = e.object;
+        edge.first_event = i;
       }
-      const bool recorded_at_attempt = !blocking_attempt && (e.flags & format::kFlagContended) &&
-                                       !(e.flags & format::kFlagTimed);
-      if (!recorded_at_attempt)
-        for (const Held& h : mine) {
-          LockGraphEdge& edge = edges[{h.lock, e.object}];
-          if (edge.count++ == 0) {
-            edge.from = h.lock;
-            edge.to = e.object;
-            edge.first_event = i;
-          }
-          threads[{h.lock, e.object}].insert(e.thread);
-        }
-      if (!blocking_attempt) mine.push_back({e.object, 1});
-    } else if (e.kind == EventKind::MutexReleased) {
-      // A release by a non-owner frees the lock for whoever holds it.
-      std::vector<Held>* owner = &mine;
-      auto it = std::find_if(mine.begin(), mine.end(), same);
-      if (it == mine.end())
-        for (auto& other : held)
-          if (auto o = std::find_if(other.begin(), other.end(), same); o != other.end()) {
-            owner = &other;
-            it = o;
-            break;
-          }
-      if (it != owner->end() && --it->depth == 0) owner->erase(it);
+      threads[{h.lock, e.object}].insert(e.thread);
     }
-  }
+  });
 
   LockGraph g;
   g.locks.assign(locks.begin(), locks.end());

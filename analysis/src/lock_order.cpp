@@ -4,25 +4,20 @@
 // and wait for the next. Not findings: re-acquiring a recursive lock one
 // holds; a cycle all of whose edges one thread took (it cannot wait on
 // itself); a cycle whose every acquisition happened under one common "gate"
-// lock outside the cycle (the rule of lockdep and ThreadSanitizer).
+// lock outside the cycle (the rule of lockdep and ThreadSanitizer). What
+// makes an edge is decided by the walk the viewer's lock graph shares
+// (lock_nesting.hpp).
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <queue>
 #include <set>
 
+#include "lock_nesting.hpp"
 #include "weft/analysis/detectors.hpp"
 
 namespace weft::analysis {
 namespace {
-
-using format::EventKind;
-
-struct Held {
-  std::uint32_t lock;
-  std::uint32_t site;
-  std::uint32_t depth;
-};
 
 struct EdgeInfo {
   LockEdge first;                     // the first time it was taken
@@ -30,12 +25,6 @@ struct EdgeInfo {
   std::set<std::uint32_t> guards;     // locks held every time it was taken (besides `from`)
   std::uint64_t count = 0;
 };
-
-bool is_lock(const format::Trace& t, std::uint32_t object) {
-  if (object == 0 || object >= t.objects.size()) return false;
-  const auto k = t.objects[object].kind;
-  return k == format::ObjectKind::Mutex || k == format::ObjectKind::RecursiveMutex;
-}
 
 // Strongly connected components (Tarjan), iteratively keyed by lock id.
 std::vector<std::vector<std::uint32_t>> components(const std::map<std::uint32_t, std::set<std::uint32_t>>& graph) {
@@ -104,65 +93,32 @@ std::vector<std::uint32_t> shortest_cycle(std::uint32_t start, const std::set<st
 }  // namespace
 
 std::vector<Finding> find_lock_order_inversions(const format::Trace& t) {
-  std::vector<std::vector<Held>> held(t.threads.size());
   std::map<std::pair<std::uint32_t, std::uint32_t>, EdgeInfo> edges;
-
-  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
-    const format::Event& e = t.events[i];
-    if (!is_lock(t, e.object) || e.thread >= held.size()) continue;
-    // The order is shown by a blocking attempt already: a deadlock can stop
-    // both threads before either gets its second lock. A timed or try
-    // attempt shows none (it cannot wait forever).
-    const bool blocking_attempt = e.kind == EventKind::MutexLockBegin && !(e.flags & format::kFlagTimed);
-    if (e.seq == format::kNoSeq && !blocking_attempt) continue;
-    std::vector<Held>& mine = held[e.thread];
-    const auto same = [&](const Held& h) { return h.lock == e.object; };
-    if (e.kind == EventKind::MutexAcquired || blocking_attempt) {
-      if (const auto it = std::find_if(mine.begin(), mine.end(), same); it != mine.end()) {
-        if (!blocking_attempt) ++it->depth;  // recursive re-acquisition: no new order
-        continue;
+  detail::walk_lock_nesting(t, [&](std::uint64_t i, const format::Event& e, std::span<const detail::HeldLock> held,
+                                   bool adds_order) {
+    if (!adds_order) return;
+    for (const detail::HeldLock& h : held) {
+      EdgeInfo& edge = edges[{h.lock, e.object}];
+      // The other locks held along: a gate lock is one held every time.
+      const auto others = [&] {
+        std::set<std::uint32_t> g;
+        for (const detail::HeldLock& x : held)
+          if (x.lock != h.lock) g.insert(x.lock);
+        return g;
+      };
+      if (edge.count++ == 0) {
+        edge.first = LockEdge{h.lock, e.object, e.thread, i, e.site, h.site};
+        edge.guards = others();
+      } else if (!edge.guards.empty()) {  // once empty, it stays empty
+        std::set<std::uint32_t> common;
+        const std::set<std::uint32_t> now = others();
+        std::set_intersection(edge.guards.begin(), edge.guards.end(), now.begin(), now.end(),
+                              std::inserter(common, common.end()));
+        edge.guards = std::move(common);
       }
-      // A contended untimed acquisition was recorded at its attempt.
-      const bool recorded_at_attempt = !blocking_attempt && (e.flags & format::kFlagContended) &&
-                                       !(e.flags & format::kFlagTimed);
-      for (std::size_t k = 0; !recorded_at_attempt && k < mine.size(); ++k) {
-        const Held& h = mine[k];
-        EdgeInfo& edge = edges[{h.lock, e.object}];
-        // The other locks held along: a gate lock is one held every time.
-        const auto others = [&] {
-          std::set<std::uint32_t> g;
-          for (const Held& x : mine)
-            if (x.lock != h.lock) g.insert(x.lock);
-          return g;
-        };
-        if (edge.count++ == 0) {
-          edge.first = LockEdge{h.lock, e.object, e.thread, i, e.site, h.site};
-          edge.guards = others();
-        } else if (!edge.guards.empty()) {  // once empty, it stays empty
-          std::set<std::uint32_t> common;
-          const std::set<std::uint32_t> now = others();
-          std::set_intersection(edge.guards.begin(), edge.guards.end(), now.begin(), now.end(),
-                                std::inserter(common, common.end()));
-          edge.guards = std::move(common);
-        }
-        edge.threads.insert(e.thread);
-      }
-      if (!blocking_attempt) mine.push_back({e.object, e.site, 1});
-    } else if (e.kind == EventKind::MutexReleased) {
-      // A release by a thread that does not hold it (misuse) frees it for
-      // whoever does.
-      std::vector<Held>* owner_list = &mine;
-      auto it = std::find_if(mine.begin(), mine.end(), same);
-      if (it == mine.end())
-        for (auto& other : held)
-          if (auto o = std::find_if(other.begin(), other.end(), same); o != other.end()) {
-            owner_list = &other;
-            it = o;
-            break;
-          }
-      if (it != owner_list->end() && --it->depth == 0) owner_list->erase(it);
+      edge.threads.insert(e.thread);
     }
-  }
+  });
 
   std::map<std::uint32_t, std::set<std::uint32_t>> graph;
   for (const auto& [key, edge] : edges) graph[key.first].insert(key.second);

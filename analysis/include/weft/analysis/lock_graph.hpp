@@ -1,8 +1,9 @@
 // The lock-order graph, for display: locks as nodes, an edge A -> B for
 // every "took B while holding A", and which edges lie on a cycle. The same
-// rules as the lock-order detector (lock_order.cpp) for what makes an edge,
-// but the whole graph rather than only the cycles that are findings: the
-// viewer draws it so that a learner sees the order their locks are taken in.
+// walk as the lock-order detector (src/lock_nesting.hpp) decides what makes
+// an edge, but this is the whole graph rather than only the cycles that are
+// findings: the viewer draws it so that a learner sees the order their locks
+// are taken in.
 #pragma once
 
 #include <cstdint>
