@@ -73,7 +73,15 @@ void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r) {
     stream.reserve(expected_[h.thread]);
     prefault_capacity(stream);
   }
+  const std::size_t before = stream.size();
   decode_events(r, h, trace_.kinds, limits, texts_, stream);
+  // Each object's lowest sequence number, while the chunk is in cache (the
+  // merge needs it, and would otherwise read every event once more for it).
+  if (first_seq_.size() < trace_.objects.size()) first_seq_.resize(trace_.objects.size(), kNoSeq);
+  for (std::size_t k = before; k < stream.size(); ++k) {
+    const Event& e = stream[k];
+    if (e.seq != kNoSeq && e.object < first_seq_.size()) first_seq_[e.object] = std::min(first_seq_[e.object], e.seq);
+  }
 }
 
 void TraceLoader::expect(const std::vector<IndexEntry>& index, std::uint64_t file_size) {
@@ -94,7 +102,8 @@ void TraceLoader::expect(const std::vector<IndexEntry>& index, std::uint64_t fil
 // Ticks become nanoseconds since the start of the trace. The runtime writes
 // (ticks, monotonic ns) pairs as it goes; the first and last of them give
 // the rate over the whole run, better than the start-up estimate.
-void TraceLoader::convert_times() {
+// The merge applies it to each event as it places it.
+TickConversion TraceLoader::tick_conversion() {
   TraceInfo& info = trace_.info;
   double ns_per_tick = info.ticks_per_second > 0 ? 1e9 / info.ticks_per_second : 1.0;
   if (clocks_.size() >= 2) {
@@ -103,11 +112,7 @@ void TraceLoader::convert_times() {
     if (t1 > t0 && n1 > n0 + 1'000'000) ns_per_tick = double(n1 - n0) / double(t1 - t0);
   }
   info.ticks_per_second = 1e9 / ns_per_tick;
-  for (auto& stream : per_thread_)
-    for (Event& e : stream) {
-      const double ns = e.time_ns >= info.start_ticks ? double(e.time_ns - info.start_ticks) * ns_per_tick : 0.0;
-      e.time_ns = static_cast<std::uint64_t>(ns + 0.5);  // ns >= 0: rounds as llround does, without the call
-    }
+  return TickConversion{info.start_ticks, ns_per_tick};
 }
 
 Trace TraceLoader::finish(const std::string& truncation) {
@@ -132,8 +137,8 @@ Trace TraceLoader::finish(const std::string& truncation) {
   if (trace_.end && trace_.end->dropped)
     trace_.warnings.push_back(std::to_string(trace_.end->dropped) + " events were dropped by the runtime (buffers full)");
 
-  convert_times();
-  trace_.events = merge_in_order(per_thread_, trace_.objects.size(), trace_.order);
+  const TickConversion ticks = tick_conversion();
+  trace_.events = merge_in_order(per_thread_, trace_.objects.size(), trace_.order, MergeHints{&first_seq_, &ticks});
   per_thread_.clear();
   if (trace_.order.fallbacks)
     trace_.warnings.push_back(std::to_string(trace_.order.fallbacks) +

@@ -19,16 +19,20 @@ struct Head {
 }  // namespace
 
 std::vector<Event> merge_in_order(std::vector<std::vector<Event>>& per_thread, std::size_t object_count,
-                                  OrderStats& stats) {
+                                  OrderStats& stats, const MergeHints& hints) {
   std::size_t total = 0;
   for (const auto& s : per_thread) total += s.size();
 
   // An object's order starts at its lowest recorded sequence number: events
   // lost before it (dropped, or never written) must not stall the merge.
   std::vector<std::uint64_t> next_seq(object_count, kNoSeq);
-  for (const auto& s : per_thread)
-    for (const Event& e : s)
-      if (e.seq != kNoSeq && e.object < object_count) next_seq[e.object] = std::min(next_seq[e.object], e.seq);
+  if (hints.first_seq) {
+    std::copy_n(hints.first_seq->begin(), std::min(object_count, hints.first_seq->size()), next_seq.begin());
+  } else {
+    for (const auto& s : per_thread)
+      for (const Event& e : s)
+        if (e.seq != kNoSeq && e.object < object_count) next_seq[e.object] = std::min(next_seq[e.object], e.seq);
+  }
 
   std::vector<std::size_t> cursor(per_thread.size(), 0);
   // Threads whose next event waits for its turn on an object, by object.
@@ -90,6 +94,7 @@ std::vector<Event> merge_in_order(std::vector<std::vector<Event>>& per_thread, s
     for (;;) {
       const Event e = per_thread[t][cursor[t]++];
       out.push_back(e);
+      if (hints.ticks) out.back().time_ns = (*hints.ticks)(e.time_ns);
       const bool sequenced = e.seq != kNoSeq && e.object < object_count;
       if (sequenced) {
         next_seq[e.object] = std::max(next_seq[e.object], e.seq + 1);

@@ -3,7 +3,9 @@
 //   return | exit | throw | abort | segv | sigterm | thread-segv
 //            record marks on main and a worker, then end that way
 //   kill     record, flush, say "flushed" and wait to be killed
-//   flood N  two threads lock and unlock a mutex N times each
+//   flood N [report]  two threads lock and unlock a mutex N times each; with
+//            `report`, each then flushes and leaves a mark, so that events it
+//            lost are reported in its stream (not only in the END record)
 //   retarget PATH   record, move the trace to PATH, record more
 //   fork     record, fork a child that records a lot and exits, record more
 //   stop-deadlock   main holds mutex "stuck" and joins "stuck-worker", which
@@ -92,11 +94,16 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "flood") {
     const long n = argc > 2 ? std::atol(argv[2]) : 100000;
+    const bool report = argc > 3 && std::string(argv[3]) == "report";
     weft::mutex m("flood");
     auto work = [&] {
       for (long i = 0; i < n; ++i) {
         m.lock();
         m.unlock();
+      }
+      if (report) {
+        weft::flush();
+        weft::mark("flood done");
       }
     };
     weft::thread a("flood-a", work), b("flood-b", work);

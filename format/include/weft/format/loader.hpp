@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "weft/format/decode.hpp"
+#include "weft/format/order.hpp"
 #include "weft/format/trace.hpp"
 #include "weft/format/trace_file.hpp"
 
@@ -36,13 +37,14 @@ class TraceLoader {
 
  private:
   void add_events(const ChunkRef& ref, ByteReader& r);
-  void convert_times();
+  TickConversion tick_conversion();
 
   std::string source_;
   Trace trace_;
   TextTable texts_;
   std::vector<std::vector<Event>> per_thread_;
   std::vector<std::uint64_t> expected_;  // events per thread, from the index
+  std::vector<std::uint64_t> first_seq_;  // each object's lowest sequence number seen
   std::vector<std::pair<std::uint64_t, std::uint64_t>> clocks_;  // (ticks, monotonic ns)
   std::uint64_t unknown_chunks_ = 0;
   bool have_meta_ = false;

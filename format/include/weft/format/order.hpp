@@ -10,15 +10,36 @@
 // first, so the result also reads naturally by time.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "weft/format/trace.hpp"
 
 namespace weft::format {
 
+// Raw clock ticks to nanoseconds since the trace began.
+struct TickConversion {
+  std::uint64_t start_ticks = 0;
+  double ns_per_tick = 1.0;
+  std::uint64_t operator()(std::uint64_t ticks) const noexcept {
+    const double ns = ticks >= start_ticks ? double(ticks - start_ticks) * ns_per_tick : 0.0;
+    return static_cast<std::uint64_t>(ns + 0.5);  // ns >= 0: rounds as llround does, without the call
+  }
+};
+
+// What the loader learnt while decoding, which saves the merge a pass over
+// every event each (tens of millions of them: memory traffic is its cost).
+struct MergeHints {
+  // Each object's lowest sequence number (kNoSeq: none), by object id.
+  const std::vector<std::uint64_t>* first_seq = nullptr;
+  // If set, the events' times are raw ticks, converted as they are placed;
+  // ticks order as their conversions do.
+  const TickConversion* ticks = nullptr;
+};
+
 // `per_thread[t]` holds thread t's events in program order. Objects ids are
 // below `object_count`.
 std::vector<Event> merge_in_order(std::vector<std::vector<Event>>& per_thread, std::size_t object_count,
-                                  OrderStats& stats);
+                                  OrderStats& stats, const MergeHints& hints = {});
 
 }  // namespace weft::format
