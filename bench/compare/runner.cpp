@@ -256,7 +256,7 @@ void print_results(const std::vector<row>& rows, const options& o, footnotes& no
   heading(o, "Time per operation, median of " + std::to_string(kRounds) + " runs (helgrind: 1 run); (Nx) = ratio to std");
   std::fputs(t.render(o.markdown).c_str(), stdout);
   std::printf("%s", o.markdown ? "\n" : "");
-  std::printf("ns/op: the workload alone (first thread started to last joined) over its ops; tsan and helgrind run the "
+  std::printf("ns/op: the workload alone (its threads' work, without process start-up) over its ops; tsan and helgrind run the "
               "ops in brackets.\nweft B/event: trace file size over the events weft's loader reads from it. Peak RSS: "
               "each child's ru_maxrss (helgrind: valgrind's whole process).\n");
 }

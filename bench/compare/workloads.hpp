@@ -4,8 +4,8 @@
 // the primitives (and the sanitizer) cost.
 //
 // Each workload is timed from just before its threads start to just after
-// the last is joined: process start-up, the tracer's set-up and the final
-// flush of the trace are outside. Each checks its own result (a counter, a
+// the last is joined (uncontended: inside its one thread): process start-up,
+// the tracer's set-up and the final flush of the trace are outside. Each checks its own result (a counter, a
 // sum) so that a broken variant fails instead of reporting a fast time.
 #pragma once
 
