@@ -22,7 +22,6 @@ using weft::test::TempDir;
 
 namespace {
 
-
 std::string abc_trace(const TempDir& dir) {
   const std::string path = (dir.path() / "abc.weft").string();
   const auto r = run_child({WEFT_ABC_SCENARIO}, weft::test::with_env({{"WEFT_TRACE", path}}));
