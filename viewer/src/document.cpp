@@ -1,6 +1,7 @@
 #include "document.hpp"
 
 #include <algorithm>
+#include <future>
 #include <tuple>
 
 #include "weft/format/loader.hpp"
@@ -12,14 +13,25 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path) {
   doc->path = std::move(path);
   doc->trace = std::move(trace);
   doc->model = analysis::build_model(doc->trace);
-  doc->report = analysis::check(doc->trace);
-  doc->stats = analysis::compute_stats(doc->model);
-  doc->lock_graph = analysis::lock_graph(doc->trace);
-  doc->edges = analysis::causal_edges(doc->trace);
-  doc->edges_by_from = doc->edges;
-  std::sort(doc->edges_by_from.begin(), doc->edges_by_from.end(),
-            [](const auto& a, const auto& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
-  doc->timeline = build_timeline(doc->trace, doc->model);
+  // The rest reads only the trace and the model, and each part writes its
+  // own member: on threads of their own beside the check (which runs its
+  // detectors in parallel too), so opening a large trace takes the longest
+  // part, not the sum.
+  Document& d = *doc;
+  auto edges = std::async(std::launch::async, [&d] {
+    d.lock_graph = analysis::lock_graph(d.trace);
+    d.edges = analysis::causal_edges(d.trace);
+    d.edges_by_from = d.edges;
+    std::sort(d.edges_by_from.begin(), d.edges_by_from.end(),
+              [](const auto& a, const auto& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
+  });
+  auto timeline = std::async(std::launch::async, [&d] {
+    d.stats = analysis::compute_stats(d.model);
+    d.timeline = build_timeline(d.trace, d.model);
+  });
+  d.report = analysis::check(d.trace);
+  edges.get();  // rethrows what the thread threw
+  timeline.get();
   return doc;
 }
 
