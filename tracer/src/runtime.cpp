@@ -18,6 +18,9 @@
 namespace weft::detail {
 namespace {
 
+// Whether this thread's fork() took the flush lock (see Runtime::start).
+thread_local bool t_flush_lock_for_fork = false;
+
 StartInfo capture_start() {
   StartInfo s;
   s.ticks = now();
@@ -75,13 +78,39 @@ void Runtime::start() {
   // blocking forever. The only thread in the child is the one that forked;
   // sending its next event down the slow path lets that path say so once,
   // and only if the child records anything before exec.
-  pthread_atfork(nullptr, nullptr, [] {
-    Runtime* rt = instance_.load(std::memory_order_relaxed);
-    rt->closed_.store(true, std::memory_order_relaxed);
-    rt->finishing_.store(true, std::memory_order_relaxed);
-    rt->forked_child_ = true;
-    if (t_buffer != nullptr) t_buffer->limit = 0;
-  });
+  //
+  // Around the fork itself the forking thread holds the flush lock, so the
+  // writer is not half-way through a flush (allocating, holding locks of
+  // its own) when the child is copied: a child that allocates then cannot
+  // inherit an allocator lock nobody will release. glibc's malloc guards
+  // itself at fork; a sanitizer's allocator may not (the fork test hung once
+  // under ASan).
+  pthread_atfork(
+      [] {
+        Runtime* rt = instance_.load(std::memory_order_relaxed);
+        const long self = os_thread_id();
+        t_flush_lock_for_fork = false;
+        for (long expected = 0; !rt->flush_owner_.compare_exchange_weak(expected, self, std::memory_order_acquire,
+                                                                         std::memory_order_relaxed);
+             expected = 0) {
+          if (expected == self) return;  // fork() from inside a flush: it is ours already
+          const timespec pause{0, 100'000};
+          nanosleep(&pause, nullptr);
+        }
+        t_flush_lock_for_fork = true;
+      },
+      [] {
+        if (t_flush_lock_for_fork) instance_.load(std::memory_order_relaxed)->flush_owner_.store(0, std::memory_order_release);
+      },
+      [] {
+        Runtime* rt = instance_.load(std::memory_order_relaxed);
+        // Held by the forking thread, under the parent's thread id.
+        if (t_flush_lock_for_fork) rt->flush_owner_.store(0, std::memory_order_relaxed);
+        rt->closed_.store(true, std::memory_order_relaxed);
+        rt->finishing_.store(true, std::memory_order_relaxed);
+        rt->forked_child_ = true;
+        if (t_buffer != nullptr) t_buffer->limit = 0;
+      });
   writer_thread_ = std::thread([this] {
     writer_tid_.store(os_thread_id(), std::memory_order_relaxed);
     writer_loop();
