@@ -248,7 +248,10 @@ TEST_CASE("abc-turns: one lane per thread in its states' colors, the lock's lane
   // The longest wait of any printer, where the layout puts it: a pixel
   // column through its lane is mostly its color (arrows and marks cross
   // some columns; the best one is taken).
-  const auto [widest, lane_index] = longest_wait(tl, "printer-");
+  // (Not a structured binding: clang 14 cannot capture one in a lambda.)
+  const std::pair<const Span*, std::size_t> found = longest_wait(tl, "printer-");
+  const Span* const widest = found.first;
+  const std::size_t lane_index = found.second;
   REQUIRE(widest != nullptr);  // three threads taking turns: someone waited
   const auto row = std::find_if(rows.begin(), rows.end(), [&](const LaneRow& r) { return r.lane == lane_index; });
   REQUIRE(row != rows.end());
@@ -269,9 +272,10 @@ TEST_CASE("a time range (--time) shows just that range: inside one long wait, th
   const std::string trace = record("abc-turns");
   const auto doc = open_document(trace);
   // Usually main, waiting to join the printers; under load perhaps a printer.
-  const auto [wait, lane_index] = longest_wait(doc->timeline, "");
-  REQUIRE(wait != nullptr);
-  const Span& longest = *wait;
+  const std::pair<const Span*, std::size_t> found = longest_wait(doc->timeline, "");
+  REQUIRE(found.first != nullptr);
+  const Span& longest = *found.first;
+  const std::size_t lane_index = found.second;
   const std::uint64_t len = longest.end_ns - longest.begin_ns;
   REQUIRE(len > 100);
   const std::string range =
