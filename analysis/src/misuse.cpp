@@ -3,17 +3,14 @@
 #include <map>
 #include <tuple>
 
+#include "lock_nesting.hpp"
 #include "weft/analysis/detectors.hpp"
 
 namespace weft::analysis {
 namespace {
 
 using format::EventKind;
-
-bool is_lock(const format::Trace& t, std::uint32_t o) {
-  return o && o < t.objects.size() &&
-         (t.objects[o].kind == format::ObjectKind::Mutex || t.objects[o].kind == format::ObjectKind::RecursiveMutex);
-}
+using detail::is_lock;
 
 }  // namespace
 
