@@ -50,6 +50,8 @@ std::string describe_detail(const Trace& t, const Event& e) {
       if (e.object < t.objects.size() && t.objects[e.object].kind == ObjectKind::RecursiveMutex)
         d = "depth=" + std::to_string(e.arg);
       break;
+    case EventKind::MutexAcquiredShared:
+    case EventKind::MutexReleasedShared: d = "readers=" + std::to_string(e.arg); break;
     case EventKind::CondWaitBegin: d = "mutex=" + (e.arg < t.objects.size() ? t.objects[e.arg].name : "?"); break;
     case EventKind::CondWaitEnd: d = std::string(wake_reason_name(e.arg)); break;
     case EventKind::CondNotifyOne:

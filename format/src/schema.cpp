@@ -57,6 +57,7 @@ std::string_view object_kind_name(ObjectKind kind) {
     case ObjectKind::ThreadPool: return "thread_pool";
     case ObjectKind::Future: return "future";
     case ObjectKind::Shared: return "shared";
+    case ObjectKind::SharedMutex: return "shared_mutex";
   }
   return {};
 }

@@ -134,10 +134,10 @@ TEST_CASE("names of kinds, chunk types, object kinds, wake and end reasons", "[d
   CHECK(ChunkRef{4096, fourcc("EVTS"), 0, 0}.describe() == "EVTS chunk at byte 4096");
 
   const char* object_kinds[] = {"thread", "mutex", "recursive_mutex", "condition", "semaphore", "bounded_semaphore",
-                                "barrier", "event", "queue", "timer", "thread_pool", "future", "shared"};
-  for (unsigned k = 1; k <= 13; ++k) CHECK(object_kind_name(static_cast<ObjectKind>(k)) == object_kinds[k - 1]);
+                                "barrier", "event", "queue", "timer", "thread_pool", "future", "shared", "shared_mutex"};
+  for (unsigned k = 1; k <= 14; ++k) CHECK(object_kind_name(static_cast<ObjectKind>(k)) == object_kinds[k - 1]);
   CHECK(object_kind_name(static_cast<ObjectKind>(0)).empty());
-  CHECK(object_kind_name(static_cast<ObjectKind>(14)).empty());
+  CHECK(object_kind_name(static_cast<ObjectKind>(15)).empty());
 
   CHECK(wake_reason_name(0) == "notified");
   CHECK(wake_reason_name(1) == "timeout");

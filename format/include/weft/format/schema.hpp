@@ -116,6 +116,7 @@ enum class ObjectKind : std::uint8_t {
   ThreadPool = 11,
   Future = 12,
   Shared = 13,
+  SharedMutex = 14,  // std::shared_mutex: exclusive (mutex.*) and shared (mutex.*_shared) holds
 };
 std::string_view object_kind_name(ObjectKind kind);  // "mutex", or "" if unknown
 
