@@ -93,8 +93,7 @@ BENCHMARK(BM_frame_zoomed_in)->Unit(benchmark::kMicrosecond);
 // Scrubbing the replay cursor to random places.
 void BM_replay_seek(benchmark::State& state) {
   const auto& doc = document();
-  weft::viewer::Replayer r(doc.trace);
-  r.seek(doc.trace.events.size());  // checkpoints laid once, as after opening
+  weft::viewer::Replayer r(doc.model);
   std::mt19937_64 rng(3);
   for (auto _ : state) benchmark::DoNotOptimize(r.seek(rng() % doc.trace.events.size()).applied);
 }

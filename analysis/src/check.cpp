@@ -24,7 +24,7 @@ Report check(const format::Trace& trace, const CheckOptions& options) {
     for (Finding& f : find_misuse(trace)) found.push_back(std::move(f));
     return found;
   });
-  const Model m = build_model(trace);
+  const Model m = build_model(trace, ModelDetail::Waits);
   Report r;
   auto add = [&](std::vector<Finding> found) {
     for (Finding& f : found) r.findings.push_back(std::move(f));

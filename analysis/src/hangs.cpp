@@ -9,6 +9,7 @@
 // the waiter needed; it came too early and was lost.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "weft/analysis/detectors.hpp"
@@ -16,12 +17,12 @@
 namespace weft::analysis {
 namespace {
 
-using format::EventKind;
 
 // What a thread waiting with cause `c` on `name` waits for, in words.
 std::string waiting_for(WaitCause c, const std::string& name) {
   switch (c) {
     case WaitCause::Lock: return "lock " + name;
+    case WaitCause::LockShared: return "a shared hold of lock " + name;
     case WaitCause::Condition: return "condition " + name;
     case WaitCause::Semaphore: return "semaphore " + name;
     case WaitCause::Barrier: return "barrier " + name;
@@ -34,6 +35,42 @@ std::string waiting_for(WaitCause c, const std::string& name) {
     case WaitCause::Sleep: return "the end of a sleep";
   }
   return name;
+}
+
+// The last notification of `condition` that found nobody waiting, before
+// the earliest of the stuck waits directly on it, as a lost wake-up.
+std::optional<Finding> lost_wakeup(const format::Trace& t, std::uint32_t condition, const std::vector<const Wait*>& stuck,
+                                   const std::string& name) {
+  const Wait* waiter = nullptr;
+  for (const Wait* w : stuck)
+    if (w->cause == WaitCause::Condition && w->object == condition && (!waiter || w->begin < waiter->begin)) waiter = w;
+  if (!waiter) return std::nullopt;
+  std::optional<std::uint64_t> notify;
+  for (std::uint64_t i = 0; i < waiter->begin; ++i) {
+    const format::Event& e = t.events[i];
+    const format::SyncRole& sync = format::meaning(e.kind).sync;
+    // A notification's arg is how many threads waited on it at the time.
+    if (e.object == condition && sync.op == format::SyncOp::Releases && sync.channel == format::Channel::Notify &&
+        e.arg == 0)
+      notify = i;
+  }
+  if (!notify) return std::nullopt;
+  const format::Event& n = t.events[*notify];
+  const format::Event& w = t.events[waiter->begin];
+  Finding lost;
+  lost.kind = FindingKind::LostWakeup;
+  lost.about = name;
+  lost.title = "lost wake-up on " + name + ": notified at " + site_text(t, n.site) + " while nobody waited";
+  lost.explanation = thread_name(t, n.thread) + " notified " + name + " at " + site_text(t, n.site) +
+                     " when no thread was waiting on it, so the notification was lost. " + thread_name(t, w.thread) +
+                     " began the wait that needed it afterwards, at " + site_text(t, w.site) +
+                     ", and nothing woke it. Wait in a loop on a condition (a predicate) that the notifier sets, so a "
+                     "notification that comes first is not needed.";
+  lost.threads = {n.thread, w.thread};
+  lost.objects = {condition};
+  lost.sites = {n.site, w.site};
+  lost.events = {*notify, waiter->begin};
+  return lost;
 }
 
 }  // namespace
@@ -88,33 +125,14 @@ std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>
               " forever for " + waiting_for(first.cause, f.about);
     f.explanation = "When weft stopped the program because it made no progress, these threads were blocked with no "
                     "timeout, and no thread was left that could wake them: " + who + ".";
-    if (first.cause == WaitCause::Lock) f.explanation += " The lock's holder never released it.";
+    if (first.cause == WaitCause::Lock || first.cause == WaitCause::LockShared) f.explanation += " The lock's holder never released it.";
     out.push_back(f);
 
-    // Was the condition notified while nobody waited, before this wait?
+    // Was the condition notified while nobody waited, before the stuck
+    // wait on it began? Only the waits on the condition itself count here:
+    // a thread joining a stuck waiter is not the one the notification missed.
     if (first.cause != WaitCause::Condition) continue;
-    const std::uint64_t earliest = *std::min_element(f.events.begin(), f.events.end());
-    for (std::uint64_t i = 0; i < earliest; ++i) {
-      const format::Event& e = t.events[i];
-      if (e.object != object || e.arg != 0 ||
-          (e.kind != EventKind::CondNotifyOne && e.kind != EventKind::CondNotifyAll))
-        continue;
-      Finding lost;
-      lost.kind = FindingKind::LostWakeup;
-      lost.about = f.about;
-      lost.title = "lost wake-up on " + f.about + ": notified at " + site_text(t, e.site) + " while nobody waited";
-      lost.explanation = thread_name(t, e.thread) + " notified " + f.about + " at " + site_text(t, e.site) +
-                         " when no thread was waiting on it, so the notification was lost. The wait that needed it "
-                         "began afterwards, at " + site_text(t, t.events[earliest].site) +
-                         ", and nothing woke it. Wait in a loop on a condition (a predicate) that the notifier sets, "
-                         "so a notification that comes first is not needed.";
-      lost.threads = {e.thread, t.events[earliest].thread};
-      lost.objects = {object};
-      lost.sites = {e.site, t.events[earliest].site};
-      lost.events = {i, earliest};
-      out.push_back(std::move(lost));
-      break;
-    }
+    if (auto lost = lost_wakeup(t, object, waits, f.about)) out.push_back(std::move(*lost));
   }
   return out;
 }

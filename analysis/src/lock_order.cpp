@@ -6,13 +6,14 @@
 // itself); a cycle whose every acquisition happened under one common "gate"
 // lock outside the cycle (the rule of lockdep and ThreadSanitizer). What
 // makes an edge is decided by the walk the viewer's lock graph shares
-// (lock_nesting.hpp).
+// (lock_nesting.hpp). A cycle whose every edge is a shared hold taken while
+// holding shared holds is not one either: readers do not wait for readers.
 #include <algorithm>
-#include <functional>
 #include <map>
 #include <queue>
 #include <set>
 
+#include "components.hpp"
 #include "lock_nesting.hpp"
 #include "weft/analysis/detectors.hpp"
 
@@ -24,42 +25,29 @@ struct EdgeInfo {
   std::set<std::uint32_t> threads;    // who took it
   std::set<std::uint32_t> guards;     // locks held every time it was taken (besides `from`)
   std::uint64_t count = 0;
+  bool all_shared = true;             // every time: a shared hold taken while holding `from` shared
 };
 
-// Strongly connected components (Tarjan), iteratively keyed by lock id.
-std::vector<std::vector<std::uint32_t>> components(const std::map<std::uint32_t, std::set<std::uint32_t>>& graph) {
-  std::map<std::uint32_t, int> index, low;
-  std::set<std::uint32_t> on_stack;
-  std::vector<std::uint32_t> stack;
-  std::vector<std::vector<std::uint32_t>> out;
-  int counter = 0;
-  std::function<void(std::uint32_t)> visit = [&](std::uint32_t v) {
-    index[v] = low[v] = counter++;
-    stack.push_back(v);
-    on_stack.insert(v);
-    if (const auto it = graph.find(v); it != graph.end())
-      for (std::uint32_t w : it->second) {
-        if (!index.count(w)) {
-          visit(w);
-          low[v] = std::min(low[v], low[w]);
-        } else if (on_stack.count(w)) {
-          low[v] = std::min(low[v], index[w]);
-        }
-      }
-    if (low[v] == index[v]) {
-      std::vector<std::uint32_t> scc;
-      std::uint32_t w;
-      do {
-        w = stack.back();
-        stack.pop_back();
-        on_stack.erase(w);
-        scc.push_back(w);
-      } while (w != v);
-      if (scc.size() > 1) out.push_back(std::move(scc));
-    }
+// The strongly connected components of the lock graph with more than one lock.
+std::vector<std::set<std::uint32_t>> cycles_of(const std::map<std::uint32_t, std::set<std::uint32_t>>& graph) {
+  std::vector<std::uint32_t> locks;
+  std::map<std::uint32_t, std::size_t> node;
+  const auto add = [&](std::uint32_t lock) {
+    if (node.try_emplace(lock, locks.size()).second) locks.push_back(lock);
   };
-  for (const auto& [v, succ] : graph)
-    if (!index.count(v)) visit(v);
+  for (const auto& [from, to] : graph) {
+    add(from);
+    for (const std::uint32_t t : to) add(t);
+  }
+  std::vector<std::vector<std::size_t>> succ(locks.size());
+  for (const auto& [from, to] : graph)
+    for (const std::uint32_t t : to) succ[node[from]].push_back(node[t]);
+  const std::vector<int> comp = detail::components(locks.size(), succ);
+  std::map<int, std::set<std::uint32_t>> by_component;
+  for (std::size_t k = 0; k < locks.size(); ++k) by_component[comp[k]].insert(locks[k]);
+  std::vector<std::set<std::uint32_t>> out;
+  for (auto& [c, members] : by_component)
+    if (members.size() > 1) out.push_back(std::move(members));
   return out;
 }
 
@@ -117,6 +105,7 @@ std::vector<Finding> find_lock_order_inversions(const format::Trace& t) {
         edge.guards = std::move(common);
       }
       edge.threads.insert(e.thread);
+      edge.all_shared = edge.all_shared && h.shared && detail::takes_shared(e);
     }
   });
 
@@ -124,18 +113,18 @@ std::vector<Finding> find_lock_order_inversions(const format::Trace& t) {
   for (const auto& [key, edge] : edges) graph[key.first].insert(key.second);
 
   std::vector<Finding> out;
-  for (const std::vector<std::uint32_t>& scc_list : components(graph)) {
-    const std::set<std::uint32_t> scc(scc_list.begin(), scc_list.end());
+  for (const std::set<std::uint32_t>& scc : cycles_of(graph)) {
     const std::vector<std::uint32_t> cycle = shortest_cycle(*scc.begin(), scc, graph);
     if (cycle.size() < 2) continue;
     Finding f;
     f.kind = FindingKind::LockOrderInversion;
     std::set<std::uint32_t> threads, guards;
-    bool first = true;
+    bool first = true, all_shared = true;
     std::vector<std::string> names;
     for (std::size_t k = 0; k < cycle.size(); ++k) {
       const EdgeInfo& edge = edges.at({cycle[k], cycle[(k + 1) % cycle.size()]});
       f.cycle.push_back(edge.first);
+      all_shared = all_shared && edge.all_shared;
       threads.insert(edge.threads.begin(), edge.threads.end());
       if (first) {
         guards = edge.guards;
@@ -154,7 +143,7 @@ std::vector<Finding> find_lock_order_inversions(const format::Trace& t) {
       f.count += edge.count - (k == 0 ? 1 : 0);
     }
     for (std::uint32_t member : cycle) guards.erase(member);  // a gate is outside the cycle
-    if (threads.size() < 2 || !guards.empty()) continue;       // one thread alone, or gated
+    if (threads.size() < 2 || !guards.empty() || all_shared) continue;  // one thread alone, gated, or readers only
     f.threads.assign(threads.begin(), threads.end());
     std::sort(f.events.begin(), f.events.end());
     f.about = join_sorted(names);

@@ -3,21 +3,20 @@
 #include <map>
 #include <tuple>
 
-#include "lock_nesting.hpp"
+#include "lock_tracker.hpp"
 #include "weft/analysis/detectors.hpp"
 
 namespace weft::analysis {
 namespace {
 
 using format::EventKind;
-using detail::is_lock;
 
 }  // namespace
 
 std::vector<Finding> find_misuse(const format::Trace& t) {
   std::map<std::tuple<int, std::uint32_t, std::uint32_t>, Finding> found;
-  // lock -> thread that last took it (for "held by whom"); ~0u: none yet.
-  std::vector<std::uint32_t> holder(t.objects.size(), ~0u);
+  // Who holds what, before each event (for "held by whom").
+  detail::LockTracker locks(t);
 
   auto add = [&](int what, const format::Event& e, std::uint64_t index, std::string title, std::string explanation) {
     auto [it, added] = found.try_emplace({what, e.object, e.site});
@@ -44,9 +43,6 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
     const auto where = [&] { return site_text(t, e.site); };
     const auto what = [&] { return object_name(t, e.object); };
     switch (e.kind) {
-      case EventKind::MutexAcquired:
-        if (e.object < holder.size()) holder[e.object] = e.thread;
-        break;
       case EventKind::MutexReleased:
         if (!(e.flags & format::kFlagNotOwner)) break;
         if (e.seq == format::kNoSeq) {
@@ -54,14 +50,20 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
               "Unlocking a lock that is not locked is an error (undefined behaviour for a std::mutex; Python raises "
               "RuntimeError). weft refused it.");
         } else {
-          const std::uint32_t h = e.object < holder.size() ? holder[e.object] : ~0u;
-          const std::string owner = h != ~0u ? thread_name(t, h) : "another thread";
+          const std::span<const detail::Holder> holders = locks.holders(e.object);
+          const std::string owner = holders.empty() ? "another thread" : thread_name(t, holders.front().thread);
           add(1, e, i, who() + " unlocks " + what() + ", held by " + owner + ", at " + where(),
               "A mutex must be unlocked by the thread that locked it (" + owner +
               " here). Python's Lock allows it, C++'s std::mutex does not (undefined behaviour), and it makes the "
               "lock's ownership impossible to follow. To hand a permission from one thread to another, use a "
               "semaphore.");
         }
+        break;
+      case EventKind::MutexReleasedShared:
+        if (e.flags & format::kFlagNotOwner)
+          add(7, e, i, who() + " unlocks " + what() + " shared without holding it shared, at " + where(),
+              "unlock_shared() gives back a shared hold the calling thread took with lock_shared(); this thread "
+              "had none (undefined behaviour for a std::shared_mutex). weft refused it.");
         break;
       case EventKind::SemReleased:
         if (e.flags & format::kFlagRejected)
@@ -82,7 +84,7 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
               "can miss a notification in between. weft refused the wait.");
         break;
       case EventKind::ObjectDestroy:
-        if (e.arg && is_lock(t, e.object))
+        if (e.arg && locks.is_lock(e.object))
           add(5, e, i, who() + " destroys " + what() + " while it is locked",
               "Destroying a mutex that is still locked is undefined behaviour: its holder will unlock freed "
               "memory, and any waiter waits on it.");
@@ -95,6 +97,7 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
         break;
       default: break;
     }
+    locks.step(i);
   }
   std::vector<Finding> out;
   for (auto& [key, f] : found) {

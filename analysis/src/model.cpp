@@ -2,63 +2,63 @@
 
 #include <algorithm>
 
+#include "lock_tracker.hpp"
+#include "series_builder.hpp"
+#include "wait_tracker.hpp"
+
 namespace weft::analysis {
-
-using format::EventKind;
-
-std::string_view wait_cause_name(WaitCause c) {
-  switch (c) {
-    case WaitCause::Lock: return "lock";
-    case WaitCause::Condition: return "condition";
-    case WaitCause::Semaphore: return "semaphore";
-    case WaitCause::Barrier: return "barrier";
-    case WaitCause::Event: return "event";
-    case WaitCause::QueuePut: return "queue put";
-    case WaitCause::QueueGet: return "queue get";
-    case WaitCause::QueueJoin: return "queue join";
-    case WaitCause::Join: return "join";
-    case WaitCause::Future: return "future";
-    case WaitCause::Sleep: return "sleep";
-  }
-  return "?";
-}
-
-std::optional<WaitCause> wait_cause(EventKind begin) {
-  switch (begin) {
-    case EventKind::MutexLockBegin: return WaitCause::Lock;
-    case EventKind::CondWaitBegin: return WaitCause::Condition;
-    case EventKind::SemAcquireBegin: return WaitCause::Semaphore;
-    case EventKind::BarrierArrive: return WaitCause::Barrier;
-    case EventKind::EventWaitBegin: return WaitCause::Event;
-    case EventKind::QueuePutBegin: return WaitCause::QueuePut;
-    case EventKind::QueueGetBegin: return WaitCause::QueueGet;
-    case EventKind::QueueJoinBegin: return WaitCause::QueueJoin;
-    case EventKind::ThreadJoinBegin: return WaitCause::Join;
-    case EventKind::FutureWaitBegin: return WaitCause::Future;
-    case EventKind::SleepBegin: return WaitCause::Sleep;
-    default: return std::nullopt;
-  }
-}
 
 namespace {
 
-// Whether `end` closes a wait of cause `c`.
-bool ends(WaitCause c, EventKind end) {
-  switch (c) {
-    case WaitCause::Lock: return end == EventKind::MutexAcquired || end == EventKind::MutexTryFailed;
-    case WaitCause::Condition: return end == EventKind::CondWaitEnd;
-    case WaitCause::Semaphore: return end == EventKind::SemAcquired || end == EventKind::SemAcquireFailed;
-    case WaitCause::Barrier: return end == EventKind::BarrierLeave;
-    case WaitCause::Event: return end == EventKind::EventWaitEnd;
-    case WaitCause::QueuePut: return end == EventKind::QueuePut || end == EventKind::QueuePutFailed;
-    case WaitCause::QueueGet: return end == EventKind::QueueGet || end == EventKind::QueueGetFailed;
-    case WaitCause::QueueJoin: return end == EventKind::QueueJoinEnd;
-    case WaitCause::Join: return end == EventKind::ThreadJoinEnd;
-    case WaitCause::Future: return end == EventKind::FutureWaitEnd;
-    case WaitCause::Sleep: return end == EventKind::SleepEnd;
+using format::CounterOp;
+
+// The values counted objects hold, by the meaning table's counter roles.
+class Counters {
+ public:
+  Counters(const format::Trace& trace, ObjectState& state, detail::SeriesBuilder& series)
+      : trace_(trace), state_(state), series_(series) {}
+
+  void step(std::uint64_t index, const format::Event& e) {
+    if (e.object == 0 || e.object >= trace_.objects.size()) return;
+    const format::ObjectInfo& object = trace_.objects[e.object];
+    const format::ObjectMeaning om = format::object_meaning(object.kind);
+    if (!om.counted) return;
+    const SeriesKind kind = series_kind(object.kind);
+    const std::int64_t start = om.initial_from_extra ? static_cast<std::int64_t>(object.extra) : 0;
+    // Shown from the object's creation when the trace has it.
+    if (e.kind == format::EventKind::ObjectCreate) return series_.start(e.object, kind, index, e.time_ns, start);
+    const CounterOp op = format::meaning(e.kind).counter;
+    if (op == CounterOp::None || (op != CounterOp::Zeroes && e.seq == format::kNoSeq)) return;
+    std::int64_t value = series_.value(e.object, kind, start);
+    switch (op) {
+      case CounterOp::Increments: ++value; break;
+      case CounterOp::Decrements:
+        if (value > 0)
+          --value;
+        else
+          state_.anomalies.push_back({index, e.object, e.thread, AnomalyKind::GetWithoutPut});
+        break;
+      case CounterOp::SetsToArg: value = static_cast<std::int64_t>(e.arg); break;
+      case CounterOp::SetsToArrivals: value = std::int64_t{format::barrier_index(e.arg)} + 1; break;
+      case CounterOp::Zeroes: value = 0; break;
+      case CounterOp::None: break;
+    }
+    series_.set(e.object, kind, index, e.time_ns, value, start);
   }
-  return false;
-}
+
+ private:
+  static SeriesKind series_kind(format::ObjectKind k) {
+    if (k == format::ObjectKind::Queue) return SeriesKind::QueueDepth;
+    if (k == format::ObjectKind::Barrier) return SeriesKind::BarrierArrivals;
+    return SeriesKind::SemaphoreValue;
+  }
+
+  const format::Trace& trace_;
+  ObjectState& state_;
+  detail::SeriesBuilder& series_;
+};
+
+bool lock_wait(WaitCause c) { return c == WaitCause::Lock || c == WaitCause::LockShared; }
 
 }  // namespace
 
@@ -66,7 +66,7 @@ bool Model::stopped_as_stuck() const {
   return trace->end.has_value() && trace->end->reason == format::EndReason::Watchdog;
 }
 
-Model build_model(const format::Trace& trace) {
+Model build_model(const format::Trace& trace, ModelDetail detail) {
   Model m;
   m.trace = &trace;
   m.lives.resize(trace.threads.size());
@@ -78,45 +78,51 @@ Model build_model(const format::Trace& trace) {
   }
   if (!trace.events.empty()) m.end_ns = trace.events.back().time_ns;
 
-  std::vector<std::size_t> open(trace.threads.size(), SIZE_MAX);  // index into waits
+  const bool full = detail == ModelDetail::Full;
+  detail::SeriesBuilder series;
+  detail::WaitTracker waits(trace, full ? &m.state.anomalies : nullptr);
+  std::optional<detail::LockTracker> locks;
+  std::optional<Counters> counters;
+  if (full) {
+    locks.emplace(trace, m.state, series);
+    counters.emplace(trace, m.state, series);
+  }
+  std::vector<std::uint32_t> lock_waiters(full ? trace.objects.size() : 0, 0);
+
   for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
     const format::Event& e = trace.events[i];
     if (e.thread >= trace.threads.size()) continue;
+    const format::Meaning& meaning = format::meaning(e.kind);
     ThreadLife& life = m.lives[e.thread];
-    if (e.kind == EventKind::ThreadStart && !life.start) {
+    if (!life.first) life.first = i;
+    if (meaning.life == format::LifeOp::Starts && !life.start) {
       life.start = i;
       life.start_ns = e.time_ns;
-    }
-    if (e.kind == EventKind::ThreadEnd) {
+    } else if (meaning.life == format::LifeOp::Ends) {
       life.end = i;
       life.end_ns = e.time_ns;
     }
-    std::size_t& w = open[e.thread];
-    if (w != SIZE_MAX) {
-      Wait& wait = m.waits[w];
-      const bool same_object = wait.cause == WaitCause::Sleep || wait.object == e.object;
-      if (same_object && ends(wait.cause, e.kind)) {
-        wait.end = i;
-        w = SIZE_MAX;
-        continue;
-      }
-    }
-    // Waits the runtime refused (and threw for) never began.
-    const bool refused = (e.kind == EventKind::CondWaitBegin && (e.flags & format::kFlagNotOwner)) ||
-                         (e.kind == EventKind::ThreadJoinBegin && e.arg == e.thread);
-    if (const auto cause = wait_cause(e.kind); cause && !refused) {
-      Wait wait;
-      wait.thread = e.thread;
-      wait.object = *cause == WaitCause::Sleep ? 0 : e.object;
-      wait.cause = *cause;
-      wait.begin = i;
-      wait.timed = *cause == WaitCause::Sleep || (e.flags & format::kFlagTimed) != 0;
-      w = m.waits.size();
-      m.waits.push_back(wait);
-    }
+    const std::size_t before = waits.waits().size();
+    waits.step(i);
+    if (!full) continue;
+    locks->step(i);
+    counters->step(i, e);
+    // Threads waiting for each lock, from the waits that begin and end here.
+    const auto count = [&](const Wait& w, int delta) {
+      if (!lock_wait(w.cause) || w.object >= lock_waiters.size()) return;
+      lock_waiters[w.object] += delta;
+      series.set(w.object, SeriesKind::LockWaiters, i, e.time_ns, lock_waiters[w.object]);
+    };
+    if (const Wait* ended = waits.just_ended()) count(*ended, -1);
+    if (waits.waits().size() > before) count(waits.waits().back(), +1);
   }
   for (ThreadLife& life : m.lives)
     if (!life.end) life.end_ns = m.end_ns;
+  m.waits = waits.take_waits();
+  if (full) {
+    locks->finish(m.end_ns);
+    m.state.series = series.finish();
+  }
   return m;
 }
 

@@ -4,16 +4,16 @@
 // before it.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <vector>
 
 #include "weft/analysis/detectors.hpp"
 #include "weft/analysis/happens_before.hpp"
+#include "weft/analysis/sync_key.hpp"
 
 namespace weft::analysis {
 namespace {
-
-using format::EventKind;
 
 struct Recorded {
   Epoch epoch;
@@ -36,16 +36,41 @@ struct Shadow {
   }
 };
 
+// The event whose release the acquire at `index` took, searching back for
+// the latest release on the same key (only for the few events a finding
+// describes).
+std::optional<std::uint64_t> released_by(const format::Trace& t, std::uint64_t index) {
+  const std::optional<SyncAction> acquire = sync_action(t.events[index]);
+  if (!acquire || acquire->op != format::SyncOp::Acquires) return std::nullopt;
+  for (std::uint64_t i = index; i-- > 0;) {
+    const std::optional<SyncAction> release = sync_action(t.events[i]);
+    if (release && release->op == format::SyncOp::Releases && release->key == acquire->key) return i;
+  }
+  return std::nullopt;
+}
+
+// "mutex.acquired on lock_a at file.cpp:12". An event the runtime records
+// without a site (a thread's start) is placed by what it synchronized with:
+// "thread.start on worker, after main's thread.create at file.cpp:30".
+std::string describe_sync(const format::Trace& t, std::uint64_t index) {
+  const format::Event& sync = t.events[index];
+  std::string s(t.kind_name(sync.kind));
+  if (sync.object) s += " on " + object_name(t, sync.object);
+  if (sync.site) return s + " at " + site_text(t, sync.site);
+  if (const auto from = released_by(t, index)) {
+    const format::Event& r = t.events[*from];
+    s += ", after " + thread_name(t, r.thread) + "'s " + std::string(t.kind_name(r.kind));
+    if (r.site) s += " at " + site_text(t, r.site);
+  }
+  return s;
+}
+
 std::string describe(const format::Trace& t, const Access& a) {
   std::string s = thread_name(t, a.thread) + (a.write ? " writes" : " reads") + " it at " + site_text(t, a.site);
-  if (a.last_sync != ~std::uint64_t{0}) {
-    const format::Event& sync = t.events[a.last_sync];
-    s += " (its last synchronization before: " + std::string(t.kind_name(sync.kind));
-    if (sync.object) s += " on " + object_name(t, sync.object);
-    s += " at " + site_text(t, sync.site) + ")";
-  } else {
+  if (a.last_sync != ~std::uint64_t{0})
+    s += " (its last synchronization before: " + describe_sync(t, a.last_sync) + ")";
+  else
     s += " (having synchronized with nobody yet)";
-  }
   return s;
 }
 
@@ -74,7 +99,10 @@ std::vector<Finding> find_races(const format::Trace& t) {
                     ", at least one of them writing, and nothing orders the two accesses: no lock held by both, no "
                     "signal from one to the other. " +
                     describe(t, earlier) + "; " + describe(t, later) +
-                    ". The result depends on timing, and updates can be lost even in runs that look right.";
+                    ". The result depends on timing, and updates can be lost even in runs that look right. weft sees "
+                    "only the synchronization of its own primitives: if something it does not see orders these "
+                    "accesses (a std::atomic with release/acquire, a plain std::mutex), this report is wrong for "
+                    "that reason; use weft's primitives for it, and weft will see it.";
     f.accesses = {earlier, later};
     f.threads = {earlier.thread, later.thread};
     f.objects = {variable};
@@ -85,8 +113,9 @@ std::vector<Finding> find_races(const format::Trace& t) {
   for (std::uint64_t i = 0; i < t.events.size(); ++i) {
     hb.step(i);
     const format::Event& e = t.events[i];
-    if (e.kind != EventKind::SharedRead && e.kind != EventKind::SharedWrite) continue;
-    const bool write = e.kind == EventKind::SharedWrite;
+    const format::AccessOp op = format::meaning(e.kind).access;
+    if (op == format::AccessOp::None) continue;
+    const bool write = op == format::AccessOp::Writes;
     const Access access{i, e.thread, e.site, write, hb.last_sync(e.thread)};
     if (e.object >= shadows.size()) shadows.resize(e.object + 1);
     Shadow& s = shadows[e.object];

@@ -4,61 +4,40 @@
 
 namespace weft::analysis {
 
-using format::EventKind;
-
 Stats compute_stats(const Model& m) {
   const format::Trace& t = *m.trace;
   Stats s;
   std::map<std::uint32_t, LockStats> locks;
-  std::map<std::uint32_t, std::pair<std::uint32_t, std::uint64_t>> holds;  // lock -> (depth, since ns)
-  std::map<std::uint32_t, std::uint32_t> waiting;                          // lock -> threads waiting now
-
   for (std::uint32_t o = 1; o < t.objects.size(); ++o)
-    if (t.objects[o].kind == format::ObjectKind::Mutex || t.objects[o].kind == format::ObjectKind::RecursiveMutex)
-      locks[o].object = o;
+    if (format::object_meaning(t.objects[o].kind).lock) locks[o].object = o;
 
+  // Acquisitions: every take, re-entries and the re-acquisitions inside
+  // condition waits included; the runtime refuses nothing here.
   for (const format::Event& e : t.events) {
+    const format::HoldOp hold = format::meaning(e.kind).hold;
+    if (hold != format::HoldOp::Takes && hold != format::HoldOp::TakesShared) continue;
     const auto it = locks.find(e.object);
-    if (it == locks.end()) continue;
-    LockStats& l = it->second;
-    switch (e.kind) {
-      case EventKind::MutexLockBegin:
-        l.max_waiters = std::max(l.max_waiters, ++waiting[e.object]);
-        break;
-      case EventKind::MutexTryFailed:
-        if (e.flags & format::kFlagTimed && waiting[e.object] > 0) --waiting[e.object];
-        break;
-      case EventKind::MutexAcquired: {
-        ++l.acquisitions;
-        if (e.flags & format::kFlagContended) {
-          ++l.contended;
-          if (waiting[e.object] > 0) --waiting[e.object];
-        }
-        auto& [depth, since] = holds[e.object];
-        if (depth++ == 0) since = e.time_ns;
-        break;
-      }
-      case EventKind::MutexReleased: {
-        auto h = holds.find(e.object);
-        if (h == holds.end() || h->second.first == 0) break;
-        if (e.seq == format::kNoSeq && !(e.flags & format::kFlagNotOwner)) break;
-        if (--h->second.first == 0 || e.seq == format::kNoSeq) {
-          const std::uint64_t held = e.time_ns - std::min(e.time_ns, h->second.second);
-          l.hold_total_ns += held;
-          l.hold_max_ns = std::max(l.hold_max_ns, held);
-          h->second.first = 0;
-        }
-        break;
-      }
-      default: break;
-    }
+    if (it == locks.end() || e.seq == format::kNoSeq) continue;
+    ++it->second.acquisitions;
+    if (e.flags & format::kFlagContended) ++it->second.contended;
   }
-  // Waits for locks come from the model's intervals (begin to acquired).
+  // Holds and waiters are the model's object state, waits its intervals.
+  for (const Hold& h : m.state.holds) {
+    const auto it = locks.find(h.lock);
+    if (it == locks.end() || h.end == HoldEnd::Open) continue;
+    const std::uint64_t held = h.end_ns - h.begin_ns;
+    it->second.hold_total_ns += held;
+    it->second.hold_max_ns = std::max(it->second.hold_max_ns, held);
+  }
+  for (const Series& series : m.state.series)
+    if (series.kind == SeriesKind::LockWaiters)
+      if (const auto it = locks.find(series.object); it != locks.end())
+        it->second.max_waiters = static_cast<std::uint32_t>(series.peak);
   for (const Wait& w : m.waits) {
-    if (w.cause != WaitCause::Lock || !w.end) continue;
+    if ((w.cause != WaitCause::Lock && w.cause != WaitCause::LockShared) || !w.end) continue;
     const auto it = locks.find(w.object);
     if (it == locks.end()) continue;
-    const std::uint64_t d = t.events[*w.end].time_ns - t.events[w.begin].time_ns;
+    const std::uint64_t d = t.events[*w.end].time_ns - std::min(t.events[*w.end].time_ns, t.events[w.begin].time_ns);
     it->second.wait_total_ns += d;
     it->second.wait_max_ns = std::max(it->second.wait_max_ns, d);
   }

@@ -13,12 +13,12 @@
 #include "weft/analysis/check.hpp"
 #include "weft/analysis/model.hpp"
 #include "weft/export/json_writer.hpp"
+#include "weft/format/describe.hpp"
+#include "weft/format/meaning.hpp"
 
 namespace weft::exporter {
 
 namespace {
-
-using format::EventKind;
 
 class ChromeWriter {
  public:
@@ -30,7 +30,7 @@ class ChromeWriter {
         tracks_(trace, slices_.lanes),
         json_(out),
         stream_(json_, tracks_.pid()),
-        counters_(trace) {
+        counters_(counter_samples(model_)) {
     if (options.findings) findings_ = analysis::check(trace).findings;
     // Labels are written for every slice: made once per site and object.
     for (std::uint32_t i = 0; i < trace.sites.size(); ++i) site_labels_.push_back(trace.site_label(i));
@@ -116,7 +116,7 @@ class ChromeWriter {
     }
     const format::Event& end = trace_.events[s.last];
     stream_.arg("ended by", trace_.kind_name(end.kind));
-    if (end.kind == EventKind::CondWaitEnd) stream_.arg("wake", format::wake_reason_name(end.arg));
+    if (s.cause == analysis::WaitCause::Condition) stream_.arg("wake", format::wake_reason_name(end.arg));
     if (const auto u = analysis::unblocker(edges_, s.last))
       stream_.arg("unblocked by",
                   thread_name(trace_.events[u->from].thread) + " (" + std::string(analysis::causal_kind_name(u->kind)) +
@@ -127,6 +127,11 @@ class ChromeWriter {
     site_arg("acquired at", trace_.events[s.first].site);
     if (s.last == kNoEvent) {
       stream_.arg_bool("still held when the trace ended", true);
+      return;
+    }
+    if (s.hold_end == analysis::HoldEnd::Lost) {
+      stream_.arg("release", "lost: taken again by " + thread_name(trace_.events[s.last].thread) +
+                                 " with no release recorded (events dropped?)");
       return;
     }
     const format::Event& release = trace_.events[s.last];
@@ -150,7 +155,8 @@ class ChromeWriter {
     std::stable_sort(findings.begin(), findings.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
 
-    std::size_t next_from = 0, next_to = 0, next_finding = 0;
+    const std::vector<analysis::Anomaly>& anomalies = model_.state.anomalies;
+    std::size_t next_from = 0, next_to = 0, next_finding = 0, next_counter = 0, next_anomaly = 0;
     for (std::uint64_t i = 0; i < trace_.events.size(); ++i) {
       const format::Event& e = trace_.events[i];
       for (; next_from < by_from.size() && edges_[by_from[next_from]].from == i; ++next_from)
@@ -160,7 +166,10 @@ class ChromeWriter {
         ++summary_.flows;
       }
       write_instant(e);
-      write_counters(e);
+      for (; next_counter < counters_.size() && counters_[next_counter].event == i; ++next_counter)
+        write_counter(counters_[next_counter], e);
+      for (; next_anomaly < anomalies.size() && anomalies[next_anomaly].event == i; ++next_anomaly)
+        write_anomaly(anomalies[next_anomaly], e);
       for (; next_finding < findings.size() && findings[next_finding].first == i; ++next_finding)
         write_finding(findings_[findings[next_finding].second], e.time_ns, e.thread);
     }
@@ -179,29 +188,40 @@ class ChromeWriter {
   }
 
   void write_instant(const format::Event& e) {
-    const std::string_view category = instant_category(e.kind);
+    const std::string_view category = format::point_category(e);
     if (category.empty()) return;
-    stream_.begin('i', instant_name(trace_, e), category, e.time_ns, tracks_.tid(e.thread, 0));
+    stream_.begin('i', format::point_label(trace_, e), category, e.time_ns, tracks_.tid(e.thread, 0));
     stream_.field("s", "t");
     stream_.args_begin();
     site_arg("site", e.site);
-    if (e.kind == EventKind::CondNotifyOne || e.kind == EventKind::CondNotifyAll) stream_.arg_uint("waiters", e.arg);
+    if (format::meaning(e.kind).point == format::PointKind::Notify) stream_.arg_uint("waiters", e.arg);
     stream_.args_end();
     stream_.end();
     ++summary_.instants;
   }
 
-  void write_counters(const format::Event& e) {
-    const CounterStep step = counters_.step(e);
-    for (std::size_t k = 0; k < step.count; ++k) {
-      const CounterSample& c = step.samples[k];
-      stream_.begin('C', counter_name(trace_, c.object), "counter", e.time_ns, tracks_.tid(e.thread, 0));
-      stream_.args_begin();
-      stream_.arg_uint(Counters::series(trace_.objects[c.object].kind), c.value);
-      stream_.args_end();
-      stream_.end();
-      ++summary_.counters;
-    }
+  // A counter track per object, one series per value it counts: "queue
+  // urls" {"depth": 2}, "mutex lock_X" {"waiters": 1}.
+  void write_counter(const CounterSample& c, const format::Event& e) {
+    stream_.begin('C', counter_name(trace_, c.object), "counter", c.time_ns, tracks_.tid(e.thread, 0));
+    stream_.args_begin();
+    stream_.arg_uint(analysis::series_name(c.kind), static_cast<std::uint64_t>(std::max<std::int64_t>(c.value, 0)));
+    stream_.args_end();
+    stream_.end();
+    ++summary_.counters;
+  }
+
+  // What the trace got wrong (analysis/object_state.hpp), where it shows.
+  void write_anomaly(const analysis::Anomaly& a, const format::Event& e) {
+    const std::string what = a.object ? object_labels_[a.object] + ": " : std::string();
+    stream_.begin('i', "anomaly: " + what + std::string(analysis::anomaly_text(a.kind)), "anomaly", e.time_ns,
+                  tracks_.tid(e.thread, 0));
+    stream_.field("s", "t");
+    stream_.args_begin();
+    stream_.arg_uint("event", a.event);
+    stream_.args_end();
+    stream_.end();
+    ++summary_.instants;
   }
 
   void write_finding(const analysis::Finding& f, std::uint64_t ts, std::uint32_t thread) {
@@ -231,7 +251,7 @@ class ChromeWriter {
   std::vector<std::string> site_labels_, object_labels_;  // by id
   JsonWriter json_;
   EventStream stream_;
-  Counters counters_;
+  const std::vector<CounterSample> counters_;
   ChromeSummary summary_;
 };
 

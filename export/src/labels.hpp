@@ -14,10 +14,8 @@ namespace weft::exporter {
 
 std::string object_name(const format::Trace& trace, std::uint32_t object);  // "?" if none
 std::string slice_name(const format::Trace& trace, const Slice& slice);
-// The kinds shown as instants (marks, logs, notifications, what the
-// runtime says about itself) have a category; the others an empty one.
-std::string_view instant_category(format::EventKind kind);
-std::string instant_name(const format::Trace& trace, const format::Event& e);
+// Instants (marks, logs, notifications, the runtime's news) are named and
+// grouped as format::point_label and format::point_category say.
 std::string counter_name(const format::Trace& trace, std::uint32_t object);  // "queue urls"
 
 }  // namespace weft::exporter

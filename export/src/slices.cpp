@@ -2,106 +2,28 @@
 
 #include <algorithm>
 #include <tuple>
-#include <unordered_map>
 
 namespace weft::exporter {
 
-using format::EventKind;
-
 namespace {
 
-// Pairs mutex.acquired with mutex.released per lock, in trace order. The
-// release ends the hold of whoever holds the lock, even when another thread
-// releases it (a misuse weft records; the lock is free afterwards).
-class HoldPairer {
- public:
-  HoldPairer(const format::Trace& trace, std::uint64_t end_ns, std::vector<Slice>& out)
-      : trace_(trace), end_ns_(end_ns), out_(out), cond_begin_(trace.threads.size(), kNoEvent),
-        resuming_(trace.threads.size()) {}
-
-  void step(std::uint64_t i) {
-    const format::Event& e = trace_.events[i];
-    if (e.thread >= cond_begin_.size()) return;
-    const bool sequenced = e.seq != format::kNoSeq;
-    switch (e.kind) {
-      case EventKind::CondWaitBegin:
-        if (!(e.flags & format::kFlagNotOwner)) cond_begin_[e.thread] = i;
-        break;
-      case EventKind::CondWaitEnd:
-        // The holds re-taken inside the wait resume where it returns.
-        for (const std::uint32_t object : resuming_[e.thread]) {
-          const auto it = held_.find(object);
-          if (it != held_.end() && it->second.first == kPending) {
-            it->second.first = i;
-            it->second.begin_ns = e.time_ns;
-          }
-        }
-        resuming_[e.thread].clear();
-        cond_begin_[e.thread] = kNoEvent;
-        break;
-      case EventKind::MutexAcquired:
-        if (!sequenced || e.arg > 1) break;  // a recursive re-entry extends the hold it is in
-        if (const auto it = held_.find(e.object); it != held_.end()) close(it, i, e.time_ns);  // lost release
-        if ((e.flags & format::kFlagCondition) && cond_begin_[e.thread] != kNoEvent) {
-          held_[e.object] = {e.thread, kPending, e.time_ns};
-          resuming_[e.thread].push_back(e.object);
-        } else {
-          held_[e.object] = {e.thread, i, e.time_ns};
-        }
-        break;
-      case EventKind::MutexReleased: {
-        if (!sequenced || e.arg != 0) break;
-        const auto it = held_.find(e.object);
-        if (it == held_.end()) break;
-        const std::uint64_t wait = cond_begin_[e.thread];
-        if ((e.flags & format::kFlagCondition) && wait != kNoEvent)
-          close(it, i, trace_.events[wait].time_ns);
-        else
-          close(it, i, e.time_ns);
-        break;
-      }
-      default: break;
-    }
-  }
-
-  // Holds still open when the trace ends (a deadlock, a thread killed).
-  void finish() {
-    std::vector<std::uint32_t> objects;
-    for (const auto& [object, h] : held_) objects.push_back(object);
-    std::sort(objects.begin(), objects.end());  // the same output every run
-    for (const std::uint32_t object : objects) close(held_.find(object), kNoEvent, end_ns_);
-  }
-
- private:
-  static constexpr std::uint64_t kPending = kNoEvent - 1;  // re-acquired in a condition wait still returning
-  struct Held {
-    std::uint32_t thread = 0;
-    std::uint64_t first = 0;
-    std::uint64_t begin_ns = 0;
-  };
-  using Map = std::unordered_map<std::uint32_t, Held>;
-
-  void close(Map::iterator it, std::uint64_t last, std::uint64_t end_ns) {
-    const Held& h = it->second;
+// Holds are the model's (analysis/object_state.hpp): a hold broken by a
+// condition wait is already two holds around it, so waits and holds nest.
+void add_holds(const analysis::Model& model, std::vector<Slice>& out) {
+  for (const analysis::Hold& h : model.state.holds) {
     Slice s;
     s.type = SliceType::Hold;
     s.thread = h.thread;
-    s.object = it->first;
-    s.first = h.first == kPending ? last : h.first;
-    s.last = last;
+    s.object = h.lock;
+    s.first = h.first;
+    s.last = h.end == analysis::HoldEnd::Open ? kNoEvent : h.last;
     s.begin_ns = h.begin_ns;
-    s.end_ns = std::max(end_ns, h.begin_ns);
-    out_.push_back(s);
-    held_.erase(it);
+    s.end_ns = h.end_ns;
+    s.shared = h.shared;
+    s.hold_end = h.end;
+    out.push_back(s);
   }
-
-  const format::Trace& trace_;
-  std::uint64_t end_ns_;
-  std::vector<Slice>& out_;
-  Map held_;
-  std::vector<std::uint64_t> cond_begin_;                 // by thread: the condition wait it is in
-  std::vector<std::vector<std::uint32_t>> resuming_;      // by thread: locks re-taken inside that wait
-};
+}
 
 void add_waits(const format::Trace& trace, const analysis::Model& model, std::vector<Slice>& out) {
   for (const analysis::Wait& w : model.waits) {
@@ -187,9 +109,7 @@ Slices build_slices(const format::Trace& trace, const analysis::Model& model,
   result.lanes.assign(trace.threads.size(), 1);
   std::vector<Slice>& slices = result.slices;
   add_waits(trace, model, slices);
-  HoldPairer holds(trace, model.end_ns, slices);
-  for (std::uint64_t i = 0; i < trace.events.size(); ++i) holds.step(i);
-  holds.finish();
+  add_holds(model, slices);
   add_ticks(trace, edges, slices);
 
   assign_lanes(slices, result);

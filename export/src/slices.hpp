@@ -1,5 +1,5 @@
-// The spans drawn on the threads' tracks: blocking waits (from the analysis
-// model), lock holds (paired here), and one-nanosecond "ticks" on the
+// The spans drawn on the threads' tracks: blocking waits and lock holds
+// (both the analysis model's), and one-nanosecond "ticks" on the
 // events that causal edges start or end at, for the flow arrows to bind to
 // (a Chrome flow event attaches to the slice that encloses it).
 //
@@ -23,7 +23,7 @@ namespace weft::exporter {
 
 enum class SliceType : std::uint8_t { Wait, Hold, Tick };
 
-inline constexpr std::uint64_t kNoEvent = ~std::uint64_t{0};
+using analysis::kNoEvent;
 
 struct Slice {
   std::uint64_t begin_ns = 0, end_ns = 0;
@@ -35,6 +35,8 @@ struct Slice {
   SliceType type{};
   analysis::WaitCause cause{};       // waits only
   bool timed = false;                // waits only
+  bool shared = false;               // holds only: a shared hold of a shared mutex
+  analysis::HoldEnd hold_end{};      // holds only: how it ended
 };
 
 struct Slices {
@@ -50,10 +52,7 @@ struct Slices {
   std::uint32_t tick_lane(std::uint64_t event) const;
 };
 
-// The events a condition wait consists of are nested: cond.wait.begin, the
-// mutex released (flag Condition), ..., the mutex re-acquired, cond.wait.end.
-// A hold is shown ending where the wait begins and resuming where it ends,
-// so that waits and holds nest.
+// Waits and holds are the model's; this only places them in lanes.
 Slices build_slices(const format::Trace& trace, const analysis::Model& model,
                     const std::vector<analysis::CausalEdge>& edges);
 

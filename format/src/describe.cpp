@@ -1,5 +1,7 @@
 #include "weft/format/describe.hpp"
 
+#include "weft/format/meaning.hpp"
+
 #include <csignal>
 #include <cstring>
 
@@ -66,7 +68,7 @@ std::string describe_detail(const Trace& t, const Event& e) {
     case EventKind::SemReleased: d = "value=" + std::to_string(e.arg); break;
     case EventKind::BarrierArrive:
     case EventKind::BarrierLeave:
-      d = "generation=" + std::to_string(e.arg >> 32) + " index=" + std::to_string(e.arg & 0xffffffffu);
+      d = "generation=" + std::to_string(barrier_generation(e.arg)) + " index=" + std::to_string(barrier_index(e.arg));
       break;
     case EventKind::BarrierAbort:
     case EventKind::BarrierReset: d = "broke " + std::to_string(e.arg) + " waiters"; break;
@@ -99,6 +101,36 @@ std::string describe_detail(const Trace& t, const Event& e) {
     d += "[" + describe_flags(e.flags) + "]";
   }
   return d;
+}
+
+std::string_view point_category(const Event& e) {
+  switch (meaning(e.kind).point) {
+    case PointKind::Mark: return "mark";
+    case PointKind::Log: return "log";
+    case PointKind::Notify: return "notify";
+    case PointKind::Runtime: return "runtime";
+    case PointKind::None: break;
+  }
+  return {};
+}
+
+std::string point_label(const Trace& t, const Event& e) {
+  switch (meaning(e.kind).point) {
+    case PointKind::Mark:
+    case PointKind::Log: return std::string(t.text(e));
+    case PointKind::Notify: {
+      // The kind's name without its family: "notify_one".
+      std::string_view name = t.kind_name(e.kind);
+      if (const auto dot = name.find('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
+      return std::string(name) + " " + (e.object < t.objects.size() ? t.objects[e.object].name : "?");
+    }
+    case PointKind::Runtime:
+      if (e.kind == EventKind::UncaughtException) return "uncaught exception: " + std::string(t.text(e));
+      if (e.kind == EventKind::TraceDropped) return std::to_string(e.arg) + " events dropped";
+      return describe_detail(t, e);
+    case PointKind::None: break;
+  }
+  return {};
 }
 
 }  // namespace weft::format

@@ -1,5 +1,7 @@
 #include "weft/format/schema.hpp"
 
+#include "weft/format/meaning.hpp"
+
 #include <array>
 
 namespace weft::format {
@@ -79,6 +81,24 @@ std::string_view end_reason_name(EndReason reason) {
     case EndReason::Watchdog: return "stopped by the watchdog";
   }
   return "unknown";
+}
+
+std::string_view wait_cause_name(WaitCause c) {
+  switch (c) {
+    case WaitCause::Lock: return "lock";
+    case WaitCause::LockShared: return "shared lock";
+    case WaitCause::Condition: return "condition";
+    case WaitCause::Semaphore: return "semaphore";
+    case WaitCause::Barrier: return "barrier";
+    case WaitCause::Event: return "event";
+    case WaitCause::QueuePut: return "queue put";
+    case WaitCause::QueueGet: return "queue get";
+    case WaitCause::QueueJoin: return "queue join";
+    case WaitCause::Join: return "join";
+    case WaitCause::Future: return "future";
+    case WaitCause::Sleep: return "sleep";
+  }
+  return "?";
 }
 
 }  // namespace weft::format

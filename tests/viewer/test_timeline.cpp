@@ -57,11 +57,14 @@ TEST_CASE("a contended lock: the waiter's lane shows the wait, the lock's lane w
   CHECK(l.spans.spans[0].end_event == a_unlocks);
   CHECK(l.spans.spans[1].who == b);
   CHECK(l.spans.spans[1].end_event == b_unlocks);
-  // One waiter queued from B's attempt until it got the lock.
-  REQUIRE(l.series.steps.size() == 2);
-  CHECK(l.series.steps[0].value == 1);
-  CHECK(l.series.steps[0].event == b_waits);
-  CHECK(l.series.steps[1].value == 0);
+  // One waiter queued from B's attempt until it got the lock (the series
+  // starts at 0 where it is first needed).
+  REQUIRE(l.series.steps.size() == 3);
+  CHECK(l.series.steps[0].value == 0);
+  CHECK(l.series.steps[1].value == 1);
+  CHECK(l.series.steps[1].event == b_waits);
+  CHECK(l.series.steps[2].value == 0);
+  CHECK(l.series.steps[2].event == b_gets);
   CHECK(l.series.peak == 1);
 }
 
@@ -102,11 +105,12 @@ TEST_CASE("marks and logs are ticks; a wait still open at the end lasts to the e
   CHECK(l.spans.spans[0].end_event == wait + 1);
 }
 
-TEST_CASE("queue depth and semaphore value lanes follow puts, gets, acquires and releases") {
+TEST_CASE("queue depth and semaphore value lanes follow puts, gets, acquires and releases, from their start value") {
   TraceMaker m;
   const auto p = m.thread("producer"), c = m.thread("consumer");
   const auto q = m.object(format::ObjectKind::Queue, "jobs");
   const auto s = m.object(format::ObjectKind::Semaphore, "slots");
+  m.t.objects[s].extra = 3;  // its initial value
   m.start(p);
   m.start(c);
   m.add(p, format::EventKind::QueuePut, q, 1);
@@ -122,14 +126,14 @@ TEST_CASE("queue depth and semaphore value lanes follow puts, gets, acquires and
   CHECK(ql.kind == LaneKind::Queue);
   std::vector<std::int64_t> depth;
   for (const Step& st : ql.series.steps) depth.push_back(st.value);
-  CHECK(depth == std::vector<std::int64_t>{1, 2, 1});
+  CHECK(depth == std::vector<std::int64_t>{0, 1, 2, 1});  // empty at first
   CHECK(ql.series.peak == 2);
 
   const Lane& sl = tl.lanes[tl.lane_of_object(s)];
   CHECK(sl.kind == LaneKind::Semaphore);
   std::vector<std::int64_t> value;
   for (const Step& st : sl.series.steps) value.push_back(st.value);
-  CHECK(value == std::vector<std::int64_t>{2, 1, 2});
+  CHECK(value == std::vector<std::int64_t>{3, 2, 1, 2});  // its initial value first
   // Object lanes come after every thread lane, locks first, then queues.
   CHECK(tl.lane_of_object(q) == 2);
   CHECK(tl.lane_of_object(s) == 3);

@@ -3,14 +3,17 @@
 #include "weft/detail/blocking.hpp"
 #include "weft/detail/registry.hpp"
 #include "weft/detail/sync_point.hpp"
+#include "weft/format/meaning.hpp"
 
 namespace weft {
 
 using format::EventKind;
 
 namespace {
+// The arg of barrier.arrive and barrier.leave, packed as the meaning table
+// unpacks it.
 std::uint64_t position(std::uint32_t generation, std::size_t index) {
-  return std::uint64_t{generation} << 32 | static_cast<std::uint32_t>(index);
+  return format::barrier_position(generation, static_cast<std::uint32_t>(index));
 }
 }  // namespace
 

@@ -36,7 +36,7 @@ void App::adopt(std::unique_ptr<Document> doc) {
   doc_ = std::move(doc);
   error_.clear();
   std::snprintf(path_, sizeof path_, "%s", doc_->path.c_str());
-  replayer_ = std::make_unique<Replayer>(doc_->trace);
+  replayer_ = std::make_unique<Replayer>(doc_->model);
   cursor_ = doc_->trace.events.size();  // the state at the end: what was left
   replayer_->seek(cursor_);
   finding_.reset();

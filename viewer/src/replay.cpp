@@ -2,11 +2,23 @@
 
 #include <algorithm>
 
-#include "weft/analysis/model.hpp"
-
 namespace weft::viewer {
 
-using format::EventKind;
+namespace {
+
+// Whether an interval [first, last] of events is under way after the first
+// `applied` events: begun, and its last event not yet applied.
+bool active(std::uint64_t first, std::uint64_t last, std::uint64_t applied) { return first < applied && last >= applied; }
+
+// The last element whose `key` is before `applied`, by binary search over a
+// list sorted by key.
+template <class T, class Key>
+std::size_t count_before(const std::vector<const T*>& list, std::uint64_t applied, Key key) {
+  return static_cast<std::size_t>(
+      std::partition_point(list.begin(), list.end(), [&](const T* x) { return key(*x) < applied; }) - list.begin());
+}
+
+}  // namespace
 
 std::vector<std::uint32_t> ReplayState::waiters_of(std::uint32_t object) const {
   std::vector<std::uint32_t> out;
@@ -15,72 +27,85 @@ std::vector<std::uint32_t> ReplayState::waiters_of(std::uint32_t object) const {
   return out;
 }
 
-void apply_event(ReplayState& s, const format::Trace& trace, std::uint64_t index) {
-  const format::Event& e = trace.events[index];
-  s.applied = index + 1;
-  const bool sequenced = e.seq != format::kNoSeq;
-
-  if (e.kind == EventKind::ThreadEnd) {
-    s.alive.erase(e.thread);
-    s.ended.insert(e.thread);
-  } else if (!s.ended.count(e.thread)) {
-    s.alive.insert(e.thread);
-  }
-
-  // What the thread waits for: set by a wait's begin, cleared by its next
-  // event of its own, except the mutex release and re-acquisition a
-  // condition wait makes inside itself, and annotations.
-  const bool refused = (e.kind == EventKind::CondWaitBegin && (e.flags & format::kFlagNotOwner)) ||
-                       (e.kind == EventKind::ThreadJoinBegin && e.arg == e.thread);
-  if (const auto cause = analysis::wait_cause(e.kind); cause && !refused)
-    s.waiting[e.thread] = Waiting{state_of(*cause), *cause == analysis::WaitCause::Sleep ? 0 : e.object, index};
-  else if (e.kind != EventKind::Mark && e.kind != EventKind::Log && !(e.flags & format::kFlagCondition))
-    s.waiting.erase(e.thread);
-
-  switch (e.kind) {
-    case EventKind::MutexAcquired:
-      if (sequenced) {
-        auto it = s.holders.find(e.object);
-        if (it != s.holders.end() && it->second.thread == e.thread)
-          it->second.depth = std::max<std::uint64_t>(e.arg, 1);
-        else
-          s.holders[e.object] = LockHolder{e.thread, std::max<std::uint64_t>(e.arg, 1), index};
-      }
-      break;
-    case EventKind::MutexReleased:
-      if (sequenced) {
-        if (e.arg == 0)
-          s.holders.erase(e.object);
-        else if (auto it = s.holders.find(e.object); it != s.holders.end())
-          it->second.depth = e.arg;
-      }
-      break;
-    case EventKind::QueuePut: ++s.queue_depth[e.object]; break;
-    case EventKind::QueueGet: --s.queue_depth[e.object]; break;
-    case EventKind::SemAcquired:
-    case EventKind::SemReleased:
-      if (sequenced && !(e.flags & format::kFlagRejected)) s.semaphore_value[e.object] = static_cast<std::int64_t>(e.arg);
-      break;
-    case EventKind::BarrierArrive: s.barrier_arrived[e.object] = static_cast<std::uint32_t>(e.arg & 0xffffffffu) + 1; break;
-    case EventKind::BarrierLeave:
-    case EventKind::BarrierAbort:
-    case EventKind::BarrierReset: s.barrier_arrived[e.object] = 0; break;
-    default: break;
-  }
+Replayer::Replayer(const analysis::Model& model) : model_(&model) {
+  const format::Trace& trace = *model.trace;
+  waits_.resize(trace.threads.size());
+  for (const analysis::Wait& w : model.waits)
+    if (w.thread < waits_.size()) waits_[w.thread].push_back(&w);
+  holds_.resize(trace.objects.size());
+  for (const analysis::Hold& h : model.state.holds)
+    if (h.lock < holds_.size()) holds_[h.lock].push_back(&h);
+  readers_.resize(trace.objects.size());
+  for (const analysis::Series& series : model.state.series)
+    if (series.kind == analysis::SeriesKind::LockReaders && series.object < readers_.size())
+      readers_[series.object] = &series;
 }
 
 const ReplayState& Replayer::seek(std::uint64_t cursor) {
-  cursor = std::min<std::uint64_t>(cursor, trace_->events.size());
-  if (checkpoints_.empty()) checkpoints_.push_back(ReplayState{});
-  // Restart from the last checkpoint at or before the cursor when going
-  // back, or when it is further on than where we are.
-  const std::uint64_t k = std::min<std::uint64_t>(cursor / every_, checkpoints_.size() - 1);
-  if (cursor < current_.applied || k * every_ > current_.applied) current_ = checkpoints_[k];
-  while (current_.applied < cursor) {
-    apply_event(current_, *trace_, current_.applied);
-    if (current_.applied % every_ == 0 && current_.applied / every_ == checkpoints_.size())
-      checkpoints_.push_back(current_);
+  const format::Trace& trace = *model_->trace;
+  cursor = std::min<std::uint64_t>(cursor, trace.events.size());
+  ReplayState s;
+  s.applied = cursor;
+
+  for (std::uint32_t t = 0; t < model_->lives.size(); ++t) {
+    const analysis::ThreadLife& life = model_->lives[t];
+    if (life.end && *life.end < cursor)
+      s.ended.insert(t);
+    else if (life.first && *life.first < cursor)
+      s.alive.insert(t);
+    // Its latest wait begun so far, if it has not ended yet.
+    const auto& waits = waits_[t];
+    const std::size_t n = count_before(waits, cursor, [](const analysis::Wait& w) { return w.begin; });
+    if (n == 0) continue;
+    const analysis::Wait& w = *waits[n - 1];
+    if (active(w.begin, w.end.value_or(kNoEvent), cursor)) s.waiting[t] = Waiting{state_of(w.cause), w.object, w.begin};
   }
+
+  for (std::uint32_t lock = 1; lock < holds_.size(); ++lock) {
+    const auto& holds = holds_[lock];
+    const std::size_t n = count_before(holds, cursor, [](const analysis::Hold& h) { return h.first; });
+    // At most one exclusive hold is under way: the latest begun, if it has
+    // not ended. Shared ones may overlap: look back through them until as
+    // many as the model counts at the cursor are found.
+    const analysis::Step* readers = readers_[lock] ? readers_[lock]->at_event(cursor) : nullptr;
+    std::int64_t missing = readers ? readers->value : 0;
+    for (std::size_t k = n; k-- > 0;) {
+      const analysis::Hold& h = *holds[k];
+      const bool on = active(h.first, h.end == analysis::HoldEnd::Open ? kNoEvent : h.last, cursor);
+      if (!h.shared) {
+        if (on) s.holders[lock] = LockHolder{h.thread, 1, h.first};
+        break;
+      }
+      if (missing <= 0) break;  // every reader under way found
+      if (on) {
+        s.readers[lock].push_back(LockHolder{h.thread, 1, h.first});
+        --missing;
+      }
+    }
+    if (auto& r = s.readers[lock]; r.empty())
+      s.readers.erase(lock);
+    else
+      std::reverse(r.begin(), r.end());
+  }
+
+  for (const analysis::Series& series : model_->state.series) {
+    const analysis::Step* step = series.at_event(cursor);
+    if (!step) continue;
+    switch (series.kind) {
+      case analysis::SeriesKind::QueueDepth: s.queue_depth[series.object] = step->value; break;
+      case analysis::SeriesKind::SemaphoreValue: s.semaphore_value[series.object] = step->value; break;
+      case analysis::SeriesKind::BarrierArrivals:
+        s.barrier_arrived[series.object] = static_cast<std::uint32_t>(step->value);
+        break;
+      case analysis::SeriesKind::LockDepth:
+        if (const auto it = s.holders.find(series.object); it != s.holders.end())
+          it->second.depth = static_cast<std::uint64_t>(std::max<std::int64_t>(step->value, 1));
+        break;
+      case analysis::SeriesKind::LockWaiters:
+      case analysis::SeriesKind::LockReaders: break;
+    }
+  }
+  current_ = std::move(s);
   return current_;
 }
 

@@ -1,8 +1,9 @@
 // Replay: the state of every thread and sync object after the first N
 // events (the replay cursor), for the state panel: who holds which lock,
 // who waits on what, queue depths, semaphore values, barrier arrivals.
-// Seeking is incremental forward and restarts from a saved checkpoint
-// backward, so scrubbing a long trace costs at most `every` events a step.
+// Read off the analysis model's intervals (its waits, holds and series),
+// never derived again here: seeking anywhere is a binary search per thread
+// and per object, in either direction.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "timeline.hpp"
+#include "weft/analysis/model.hpp"
 #include "weft/format/trace.hpp"
 
 namespace weft::viewer {
@@ -29,7 +31,8 @@ struct Waiting {
 
 struct ReplayState {
   std::uint64_t applied = 0;  // events [0, applied) are in this state
-  std::map<std::uint32_t, LockHolder> holders;          // lock -> who holds it
+  std::map<std::uint32_t, LockHolder> holders;          // lock -> who holds it (exclusively)
+  std::map<std::uint32_t, std::vector<LockHolder>> readers;  // shared mutex -> who holds it shared
   std::map<std::uint32_t, Waiting> waiting;             // thread -> what it waits for
   std::map<std::uint32_t, std::int64_t> queue_depth;    // queue -> items in it
   std::map<std::uint32_t, std::int64_t> semaphore_value;
@@ -41,21 +44,18 @@ struct ReplayState {
   std::vector<std::uint32_t> waiters_of(std::uint32_t object) const;
 };
 
-// Applies event `index` (which must be state.applied) to `state`.
-void apply_event(ReplayState& state, const format::Trace& trace, std::uint64_t index);
-
 class Replayer {
  public:
-  explicit Replayer(const format::Trace& trace, std::uint64_t every = 1u << 14) : trace_(&trace), every_(every) {}
+  explicit Replayer(const analysis::Model& model);
   // The state after the first `cursor` events (clamped to the trace).
   const ReplayState& seek(std::uint64_t cursor);
   const ReplayState& state() const { return current_; }
-  std::size_t checkpoints() const { return checkpoints_.size(); }
 
  private:
-  const format::Trace* trace_;
-  std::uint64_t every_;
-  std::vector<ReplayState> checkpoints_;  // [k]: the state after k * every_ events
+  const analysis::Model* model_;
+  std::vector<std::vector<const analysis::Wait*>> waits_;  // by thread, by begin
+  std::vector<std::vector<const analysis::Hold*>> holds_;  // by lock, by acquisition
+  std::vector<const analysis::Series*> readers_;           // by lock: its shared holders over time
   ReplayState current_;
 };
 

@@ -1,15 +1,15 @@
 #include "timeline.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace weft::viewer {
-
-using format::EventKind;
 
 State state_of(analysis::WaitCause cause) {
   using analysis::WaitCause;
   switch (cause) {
-    case WaitCause::Lock: return State::Lock;
+    case WaitCause::Lock:
+    case WaitCause::LockShared: return State::Lock;
     case WaitCause::Condition: return State::Condition;
     case WaitCause::Semaphore: return State::Semaphore;
     case WaitCause::Barrier: return State::Barrier;
@@ -116,26 +116,38 @@ std::uint64_t Timeline::first_event_at(std::uint64_t t) const {
 
 namespace {
 
-bool is_lock(format::ObjectKind k) {
-  return k == format::ObjectKind::Mutex || k == format::ObjectKind::RecursiveMutex;
-}
-bool is_semaphore(format::ObjectKind k) {
-  return k == format::ObjectKind::Semaphore || k == format::ObjectKind::BoundedSemaphore;
-}
-
-void push_step(Series& s, std::uint64_t time, std::int64_t value, std::uint64_t event) {
-  s.steps.push_back({time, value, event});
-  s.peak = std::max(s.peak, value);
+LaneKind lane_kind(format::ObjectKind k) {
+  if (format::object_meaning(k).lock) return LaneKind::Lock;
+  if (k == format::ObjectKind::Queue) return LaneKind::Queue;
+  if (k == format::ObjectKind::Barrier) return LaneKind::Barrier;
+  return LaneKind::Semaphore;
 }
 
-// Per object, what the object lanes need while scanning the events once.
-struct ObjectScan {
-  bool used = false;
-  Lane lane;
-  bool holding = false;
-  Span hold;
-  std::int64_t value = 0;
-};
+// The spans of a lock's lane: its exclusive holds as they are, and where
+// threads held it shared, one span for each stretch in which any did
+// (shared holds overlap; a lane's spans may not).
+std::vector<Span> lock_spans(const std::vector<const analysis::Hold*>& holds) {
+  std::vector<Span> out;
+  std::optional<Span> shared;
+  for (const analysis::Hold* h : holds) {
+    Span s{h->begin_ns, h->end_ns, h->first, h->end == analysis::HoldEnd::Open ? kNoEvent : h->last, h->lock,
+           h->thread, State::Running, h->shared};
+    if (!h->shared) {
+      out.push_back(s);
+    } else if (shared && s.begin_ns <= shared->end_ns) {
+      if (s.end_ns >= shared->end_ns) {
+        shared->end_ns = s.end_ns;
+        shared->end_event = s.end_event;
+      }
+    } else {
+      if (shared) out.push_back(*shared);
+      shared = s;
+    }
+  }
+  if (shared) out.push_back(*shared);
+  std::stable_sort(out.begin(), out.end(), [](const Span& a, const Span& b) { return a.begin_ns < b.begin_ns; });
+  return out;
+}
 
 }  // namespace
 
@@ -159,71 +171,18 @@ Timeline build_timeline(const format::Trace& trace, const analysis::Model& model
     lane.id = static_cast<std::uint32_t>(t);
     lane.label = trace.threads[t].name.empty() ? "thread " + std::to_string(t) : trace.threads[t].name;
   }
-
-  std::vector<ObjectScan> objects(trace.objects.size());
-  std::vector<std::uint32_t> lock_attempt(nthreads, 0);  // the lock a thread is waiting for, 0 if none
-
   for (std::uint64_t i = 0; i < events.size(); ++i) {
     const format::Event& e = events[i];
-    const std::uint64_t now = tl.time_prefix_max[i];
-    if (e.thread < nthreads) {
-      Lane& lane = tl.lanes[e.thread];
-      if (!seen[e.thread]) {
-        seen[e.thread] = true;
-        lane.begin_ns = e.time_ns;
-      }
-      lane.end_ns = std::max(lane.end_ns, e.time_ns);
-      if (e.kind == EventKind::Mark || e.kind == EventKind::Log)
-        lane.ticks.push_back({e.time_ns, i, e.kind == EventKind::Log});
+    if (e.thread >= nthreads) continue;
+    Lane& lane = tl.lanes[e.thread];
+    if (!seen[e.thread]) {
+      seen[e.thread] = true;
+      lane.begin_ns = e.time_ns;
     }
-    if (e.object == 0 || e.object >= objects.size()) continue;
-    const format::ObjectKind okind = trace.objects[e.object].kind;
-    ObjectScan& o = objects[e.object];
-    const bool sequenced = e.seq != format::kNoSeq;
-    if (is_lock(okind)) {
-      o.used = true;
-      o.lane.kind = LaneKind::Lock;
-      if (e.kind == EventKind::MutexLockBegin && e.thread < nthreads) {
-        lock_attempt[e.thread] = e.object;
-        push_step(o.lane.series, now, ++o.value, i);
-      } else if ((e.kind == EventKind::MutexAcquired || e.kind == EventKind::MutexTryFailed) && e.thread < nthreads &&
-                 lock_attempt[e.thread] == e.object) {
-        lock_attempt[e.thread] = 0;
-        push_step(o.lane.series, now, --o.value, i);
-      }
-      if (e.kind == EventKind::MutexAcquired && sequenced && e.arg <= 1 && !o.holding) {
-        o.holding = true;
-        o.hold = Span{now, now, i, kNoEvent, e.object, e.thread, State::Running};
-      } else if (e.kind == EventKind::MutexReleased && sequenced && e.arg == 0 && o.holding) {
-        o.holding = false;
-        o.hold.end_ns = now;
-        o.hold.end_event = i;
-        o.lane.spans.add(o.hold);
-      }
-    } else if (okind == format::ObjectKind::Queue) {
-      if (e.kind == EventKind::QueuePut || e.kind == EventKind::QueueGet) {
-        o.used = true;
-        o.lane.kind = LaneKind::Queue;
-        push_step(o.lane.series, now, o.value += e.kind == EventKind::QueuePut ? 1 : -1, i);
-      }
-    } else if (is_semaphore(okind)) {
-      const bool rejected = e.flags & format::kFlagRejected;
-      if ((e.kind == EventKind::SemAcquired || e.kind == EventKind::SemReleased) && sequenced && !rejected) {
-        o.used = true;
-        o.lane.kind = LaneKind::Semaphore;
-        push_step(o.lane.series, now, o.value = static_cast<std::int64_t>(e.arg), i);
-      }
-    } else if (okind == format::ObjectKind::Barrier) {
-      if (e.kind == EventKind::BarrierArrive) {
-        o.used = true;
-        o.lane.kind = LaneKind::Barrier;
-        push_step(o.lane.series, now, o.value = static_cast<std::int64_t>(e.arg & 0xffffffffu) + 1, i);
-      } else if ((e.kind == EventKind::BarrierLeave || e.kind == EventKind::BarrierAbort ||
-                  e.kind == EventKind::BarrierReset) &&
-                 o.value != 0) {
-        push_step(o.lane.series, now, o.value = 0, i);  // the generation passed (or broke)
-      }
-    }
+    lane.end_ns = std::max(lane.end_ns, e.time_ns);
+    const format::PointKind point = format::meaning(e.kind).point;
+    if (point == format::PointKind::Mark || point == format::PointKind::Log)
+      lane.ticks.push_back({e.time_ns, i, point == format::PointKind::Log});
   }
 
   // Waits, from the model (already in order of their begin).
@@ -243,23 +202,45 @@ Timeline build_timeline(const format::Trace& trace, const analysis::Model& model
   for (Lane& lane : tl.lanes)
     if (!lane.spans.spans.empty()) lane.end_ns = std::max(lane.end_ns, lane.spans.spans.back().end_ns);
 
+  // Object lanes: a lock's holds and how many waited for it; what a queue,
+  // semaphore or barrier counts. The model's object state, as it is.
+  const std::size_t nobjects = trace.objects.size();
+  std::vector<std::vector<const analysis::Hold*>> holds(nobjects);
+  for (const analysis::Hold& h : model.state.holds)
+    if (h.lock < nobjects) holds[h.lock].push_back(&h);
+  std::vector<const analysis::Series*> shown(nobjects, nullptr);
+  for (const analysis::Series& s : model.state.series) {
+    if (s.object >= nobjects) continue;
+    const analysis::SeriesKind k = s.kind;
+    if (k == analysis::SeriesKind::LockWaiters || k == analysis::SeriesKind::QueueDepth ||
+        k == analysis::SeriesKind::SemaphoreValue || k == analysis::SeriesKind::BarrierArrivals)
+      shown[s.object] = &s;
+  }
+  std::vector<Lane> objects(nobjects);
+  for (std::uint32_t id = 1; id < nobjects; ++id) {
+    if (holds[id].empty() && !shown[id]) continue;
+    Lane& lane = objects[id];
+    lane.kind = lane_kind(trace.objects[id].kind);
+    lane.id = id;
+    for (const Span& s : lock_spans(holds[id])) lane.spans.add(s);
+    if (shown[id]) {
+      lane.series.steps = shown[id]->steps;
+      lane.series.peak = shown[id]->peak;
+      lane.series.range_max.build(lane.series.steps);
+    }
+  }
+
   // Object lanes, grouped by kind, by id within a kind.
-  tl.object_lane_index.assign(trace.objects.size(), ~0u);
+  tl.object_lane_index.assign(nobjects, ~0u);
   for (LaneKind kind : {LaneKind::Lock, LaneKind::Queue, LaneKind::Semaphore, LaneKind::Barrier})
-    for (std::uint32_t id = 1; id < objects.size(); ++id) {
-      ObjectScan& o = objects[id];
-      if (!o.used || o.lane.kind != kind) continue;
-      if (o.holding) {  // still held at the end
-        o.hold.end_ns = tl.end_ns;
-        o.lane.spans.add(o.hold);
-      }
-      o.lane.id = id;
-      o.lane.label = trace.object_label(id);
-      o.lane.begin_ns = tl.begin_ns;
-      o.lane.end_ns = tl.end_ns;
-      o.lane.series.range_max.build(o.lane.series.steps);
+    for (std::uint32_t id = 1; id < nobjects; ++id) {
+      Lane& lane = objects[id];
+      if (lane.id != id || lane.kind != kind) continue;
+      lane.label = trace.object_label(id);
+      lane.begin_ns = tl.begin_ns;
+      lane.end_ns = tl.end_ns;
       tl.object_lane_index[id] = static_cast<std::uint32_t>(tl.lanes.size());
-      tl.lanes.push_back(std::move(o.lane));
+      tl.lanes.push_back(std::move(lane));
     }
   return tl;
 }

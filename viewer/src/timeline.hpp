@@ -2,7 +2,8 @@
 // thread (its waits as spans over its lifetime, its marks and logs as
 // ticks) and one lane per sync object worth drawing (who held each lock
 // when, how many waited on it; queue depth and semaphore value over time).
-// Pure data built from the trace and the analysis model; drawing it is
+// Pure data laid out from the analysis model, which derived every wait, hold
+// and value (the viewer derives no object state of its own); drawing it is
 // elsewhere. Everything is sorted by time so that the visible part of a lane
 // is found by binary search, whatever the trace's size.
 #pragma once
@@ -17,7 +18,7 @@
 
 namespace weft::viewer {
 
-inline constexpr std::uint64_t kNoEvent = std::numeric_limits<std::uint64_t>::max();
+using analysis::kNoEvent;
 
 // What a thread is doing during a span. Running is the lane's background:
 // only the other states are stored as spans.
@@ -32,6 +33,7 @@ struct Span {
   std::uint32_t object = 0;              // what it waited on / the lock held
   std::uint32_t who = 0;                 // holder thread (lock lanes); the thread itself (thread lanes)
   State state = State::Running;
+  bool shared = false;                   // lock lanes: a stretch in which threads held it shared (`who`: the first)
 };
 
 // Spans of one lane, sorted and not overlapping, with the running total of
@@ -55,12 +57,9 @@ struct Tick {
   bool log = false;  // a log line; otherwise a mark
 };
 
-// A value over time (queue depth, semaphore value, waiters on a lock): steps.
-struct Step {
-  std::uint64_t time_ns = 0;
-  std::int64_t value = 0;
-  std::uint64_t event = 0;
-};
+// A value over time (queue depth, semaphore value, waiters on a lock): the
+// analysis model's steps.
+using analysis::Step;
 
 // Maximum of any index range of a series in O(levels * fanout): the pixel
 // that stands for 10 000 steps shows their peak without visiting them.
@@ -75,7 +74,7 @@ class RangeMax {
 };
 
 struct Series {
-  std::vector<Step> steps;
+  std::vector<Step> steps;      // a copy of the model's series
   std::int64_t peak = 0;
   RangeMax range_max;
   // Index of the last step at or before t, or steps.size() if none.

@@ -3,12 +3,13 @@
 // an access happens before another exactly when its thread's component at
 // the time is covered by the later thread's clock.
 //
-// The edges, one rule each (see happens_before.cpp): mutex unlock -> lock,
-// notify -> wake, semaphore release -> acquire, barrier arrivals -> the same
-// generation's departures, event set -> a successful wait, queue put -> the
-// get of the same item, task_done -> join, thread create -> start, end ->
-// join, pool submit -> task start, task end -> result and callbacks, timer
-// start -> fire.
+// Its rules are the meaning table's sync column (weft/format/meaning.hpp,
+// kind_meanings.def): an event that releases joins its thread's clock into
+// its key's, an event that acquires joins its key's clock into its
+// thread's. Releases on one key accumulate (an acquire sees every earlier
+// release on it, as ThreadSanitizer's sync clocks do); a queue item's clock
+// is consumed by its get. The causal edges (causality.hpp) read the same
+// column, so each of them is a happens-before edge.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "weft/format/trace.hpp"
+#include "weft/analysis/sync_key.hpp"
 
 namespace weft::analysis {
 
@@ -63,24 +65,13 @@ class HappensBefore {
   void acquire(std::uint32_t thread, const VectorClock& from) { clocks_[thread].join(from); }
   void release_into(std::uint32_t thread, VectorClock& into);  // into |= thread's clock, then tick
   void tick(std::uint32_t thread) { clocks_[thread].set(thread, clocks_[thread].get(thread) + 1); }
-  VectorClock& object_clock(std::uint32_t object) {
-    if (object >= objects_.size()) objects_.resize(object + 1);
-    return objects_[object];
-  }
 
   const format::Trace& trace_;
   std::vector<VectorClock> clocks_;           // by thread
   std::vector<std::uint64_t> last_sync_;      // by thread
-  std::vector<VectorClock> objects_;                                 // by object id: mutex, condition, ...
-  std::unordered_map<std::uint32_t, VectorClock> task_done_;         // queue: task_done -> join
-  std::unordered_map<std::uint32_t, VectorClock> started_, ended_;   // thread objects; futures (submit, end)
-  // Queue items in flight and barrier generations, by (object, item or generation).
-  struct KeyHash {
-    std::size_t operator()(const std::pair<std::uint32_t, std::uint64_t>& k) const noexcept {
-      return std::hash<std::uint64_t>{}(k.second * 0x9E3779B97F4A7C15ull ^ k.first);
-    }
-  };
-  std::unordered_map<std::pair<std::uint32_t, std::uint64_t>, VectorClock, KeyHash> keyed_;
+  // Keys' clocks: mutexes (the busiest) by object id, every other key hashed.
+  std::vector<VectorClock> locks_;
+  std::unordered_map<SyncKey, VectorClock, SyncKeyHash> keyed_;
 };
 
 }  // namespace weft::analysis

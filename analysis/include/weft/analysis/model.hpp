@@ -1,5 +1,8 @@
-// The trace, reorganized for the detectors: who waited on what and when,
-// which thread each thread object belongs to. Built once, read by all.
+// The trace, reorganized for the detectors and the views: who waited on what
+// and when, each thread's life, which thread each thread object belongs to,
+// and (in full) the state of every object over time (object_state.hpp).
+// Built once, read by all; every rule comes from the meaning table
+// (weft/format/meaning.hpp), not from a switch of its own.
 #pragma once
 
 #include <cstdint>
@@ -7,13 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "weft/analysis/object_state.hpp"
+#include "weft/format/meaning.hpp"
 #include "weft/format/trace.hpp"
 
 namespace weft::analysis {
 
 // What a thread is blocked on during a wait.
-enum class WaitCause { Lock, Condition, Semaphore, Barrier, Event, QueuePut, QueueGet, QueueJoin, Join, Future, Sleep };
-std::string_view wait_cause_name(WaitCause c);  // "lock", "condition", ...
+using format::WaitCause;
+using format::wait_cause_name;
 
 struct Wait {
   std::uint32_t thread = 0;
@@ -25,11 +30,16 @@ struct Wait {
 };
 
 struct ThreadLife {
-  std::optional<std::uint64_t> start, end;  // event indices
+  std::optional<std::uint64_t> first;       // its first event
+  std::optional<std::uint64_t> start, end;  // event indices of thread.start and thread.end
   std::uint64_t start_ns = 0, end_ns = 0;   // end_ns: the trace's end if it did not end
   bool daemon = false;
   bool main = false;
 };
+
+// How much build_model derives: the detectors need the waits and lives;
+// the views also need the object state.
+enum class ModelDetail { Waits, Full };
 
 struct Model {
   const format::Trace* trace = nullptr;
@@ -37,6 +47,7 @@ struct Model {
   std::vector<ThreadLife> lives;             // by thread id
   std::vector<std::uint32_t> thread_of_object;  // thread id for thread objects, ~0u otherwise
   std::uint64_t end_ns = 0;                  // time of the last event
+  ObjectState state;                         // ModelDetail::Full only
 
   // Whether weft stopped the program because it could make no progress (a
   // deadlock or hang seen by the watchdog, or a scenario past its
@@ -46,9 +57,6 @@ struct Model {
   bool stopped_as_stuck() const;
 };
 
-Model build_model(const format::Trace& trace);
-
-// The kind of wait a begin event starts, if it is one.
-std::optional<WaitCause> wait_cause(format::EventKind begin);
+Model build_model(const format::Trace& trace, ModelDetail detail = ModelDetail::Full);
 
 }  // namespace weft::analysis

@@ -1,0 +1,85 @@
+// Who holds which lock, event by event, read off the meaning table's hold
+// roles with object_state.hpp's policy for what a trace gets wrong. The
+// detectors that walk the trace (lock order, deadlocks, misuse) ask it what
+// is held before each event; the model runs it in recording mode to keep
+// every hold, with the condition-wait gaps and the anomalies.
+//
+// Invariants, after every step:
+//  - a lock has either one exclusive holder or any number of shared holders
+//    (at most one entry per thread);
+//  - a thread's held list has exactly the locks whose holder lists name it,
+//    in the order it took them (outermost first);
+//  - in recording mode, a holder's `hold` is the index of its open Hold.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "series_builder.hpp"
+#include "weft/analysis/object_state.hpp"
+#include "weft/format/meaning.hpp"
+#include "weft/format/trace.hpp"
+
+namespace weft::analysis::detail {
+
+struct Holder {
+  std::uint32_t thread = 0;
+  std::uint32_t depth = 1;     // re-entries of a recursive mutex (or of a shared hold)
+  bool shared = false;
+  std::uint64_t since = 0;     // the acquisition that began the hold
+  std::size_t hold = 0;        // recording mode: index in ObjectState::holds
+};
+
+struct HeldLock {
+  std::uint32_t lock = 0;
+  std::uint32_t site = 0;      // where it was taken
+  bool shared = false;
+};
+
+class LockTracker {
+ public:
+  explicit LockTracker(const format::Trace& trace);
+  // Recording mode: keeps every hold, the anomalies and the lock series.
+  LockTracker(const format::Trace& trace, ObjectState& record, SeriesBuilder& series);
+
+  // Whether `object` is a lock (its object kind takes holds).
+  bool is_lock(std::uint32_t object) const { return object < lock_.size() && lock_[object]; }
+
+  // Applies event `index` (call in trace order).
+  void step(std::uint64_t index);
+  // Recording mode: ends the holds still open, at `end_ns`.
+  void finish(std::uint64_t end_ns);
+
+  std::span<const Holder> holders(std::uint32_t lock) const {
+    return lock < holders_.size() ? std::span<const Holder>(holders_[lock]) : std::span<const Holder>();
+  }
+  const Holder* holder(std::uint32_t lock, std::uint32_t thread) const;
+  std::span<const HeldLock> held_by(std::uint32_t thread) const {
+    return thread < held_.size() ? std::span<const HeldLock>(held_[thread]) : std::span<const HeldLock>();
+  }
+
+ private:
+  void take(std::uint64_t index, const format::Event& e, bool shared);
+  void drop(std::uint64_t index, const format::Event& e, bool shared);
+  void open(std::uint64_t index, const format::Event& e, bool shared, std::uint32_t depth);
+  void close(std::uint32_t lock, std::size_t position, std::uint64_t index, const format::Event& e, HoldEnd how);
+  void note_condition_wait(std::uint64_t index, const format::Event& e);
+  void anomaly(std::uint64_t index, const format::Event& e, AnomalyKind kind);
+  void record_series(std::uint64_t index, const format::Event& e);
+
+  const format::Trace& trace_;
+  std::vector<bool> lock_;                    // by object
+  std::vector<std::vector<Holder>> holders_;  // by lock
+  std::vector<std::vector<HeldLock>> held_;   // by thread
+
+  // Recording mode only.
+  ObjectState* record_ = nullptr;
+  SeriesBuilder* series_ = nullptr;
+  std::vector<std::uint64_t> last_end_ns_;                // by lock: where its last exclusive hold ended
+  std::vector<bool> deep_;                                // by lock: re-entered once, its depth is kept
+  std::vector<std::uint64_t> condition_wait_;             // by thread: the begin of its condition wait, or kNoEvent
+  std::vector<std::vector<std::size_t>> resuming_;        // by thread: holds re-taken inside that wait
+};
+
+}  // namespace weft::analysis::detail

@@ -1,0 +1,35 @@
+#include "weft/analysis/object_state.hpp"
+
+#include <algorithm>
+
+namespace weft::analysis {
+
+std::string_view series_name(SeriesKind k) {
+  switch (k) {
+    case SeriesKind::QueueDepth: return "depth";
+    case SeriesKind::SemaphoreValue: return "value";
+    case SeriesKind::BarrierArrivals: return "arrivals";
+    case SeriesKind::LockWaiters: return "waiters";
+    case SeriesKind::LockReaders: return "readers";
+    case SeriesKind::LockDepth: return "lock depth";
+  }
+  return "?";
+}
+
+std::string_view anomaly_text(AnomalyKind k) {
+  switch (k) {
+    case AnomalyKind::HoldLost: return "taken while another hold of it was never released (events lost?)";
+    case AnomalyKind::ReleaseUnheld: return "released while nobody held it (events lost?)";
+    case AnomalyKind::GetWithoutPut: return "an item taken from an empty queue: its put is missing (events lost?)";
+    case AnomalyKind::WaitUnended: return "the thread went on while its wait had not ended: the end is missing (events lost?)";
+  }
+  return "?";
+}
+
+const Step* Series::at_event(std::uint64_t applied) const {
+  const auto it = std::lower_bound(steps.begin(), steps.end(), applied,
+                                   [](const Step& s, std::uint64_t v) { return s.event < v; });
+  return it == steps.begin() ? nullptr : &*(it - 1);
+}
+
+}  // namespace weft::analysis
