@@ -101,3 +101,22 @@ TEST_CASE("threads blocked on a queue are grouped into one hang about the queue"
   CHECK(r.findings[0].threads.size() == 4);
   CHECK(r.findings[0].title == "hang: 4 threads wait forever for an item from queue urls");
 }
+
+TEST_CASE("a lost wake-up names the waiter, not a thread joining it, and a notification after the join began counts",
+          "[hang]") {
+  Stuck s;
+  const auto notifier = s.tm.thread("notifier");
+  s.tm.spawn(s.main, notifier);
+  s.join_worker();  // main joins the worker first...
+  const auto notify = s.tm.add(notifier, EventKind::CondNotifyAll, s.cond, /*waiters*/ 0);  // ...then nobody waits
+  const auto wait_begin = s.tm.t.events.size();
+  s.wait(s.worker);  // the wait that needed it
+  s.tm.end(EndReason::Watchdog);
+  const auto r = s.tm.check();
+  REQUIRE(weft::test::summary(r) ==
+          decltype(weft::test::summary(r)){{FindingKind::Hang, "ready"}, {FindingKind::LostWakeup, "ready"}});
+  const auto& lost = r.findings[1];
+  CHECK(lost.events == std::vector<std::uint64_t>{notify, wait_begin + 1});  // the notify, the worker's wait
+  CHECK(lost.threads == std::vector<std::uint32_t>{notifier, s.worker});
+  CHECK(lost.explanation.find("worker began the wait") != std::string::npos);
+}

@@ -146,3 +146,88 @@ TEST_CASE("an inversion is seen in the attempts of a deadlock that struck at onc
   REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::Deadlock, "lock_A, lock_B"},
                                                                       {FindingKind::LockOrderInversion, "lock_A, lock_B"}});
 }
+
+TEST_CASE("std::lock's back-off (lock one, try the rest) in both orders is no inversion: it cannot deadlock",
+          "[lock-order]") {
+  // std::scoped_lock lk(a, b) in one thread, std::scoped_lock lk(b, a) in
+  // the other: each takes its first lock blocking and the second with
+  // try_lock (backing off when it fails).
+  Locks s;
+  s.tm.lock(s.t1, s.a);
+  s.tm.add({s.t1, EventKind::MutexAcquired, s.b, 1, weft::format::kFlagTry});
+  s.tm.unlock(s.t1, s.b);
+  s.tm.unlock(s.t1, s.a);
+  s.tm.lock(s.t2, s.b);
+  s.tm.add({s.t2, EventKind::MutexTryFailed, s.a, 0, weft::format::kFlagTry});  // backs off...
+  s.tm.unlock(s.t2, s.b);
+  s.tm.lock(s.t2, s.a);  // ...and starts again from the other one
+  s.tm.add({s.t2, EventKind::MutexAcquired, s.b, 1, weft::format::kFlagTry});
+  s.tm.unlock(s.t2, s.b);
+  s.tm.unlock(s.t2, s.a);
+  CHECK(s.tm.check().findings.empty());
+}
+
+TEST_CASE("timed attempts that give up or succeed show no order: backing off with try_lock_for is no inversion",
+          "[lock-order]") {
+  Locks s;
+  s.tm.lock(s.t1, s.a);
+  s.tm.add({s.t1, EventKind::MutexLockBegin, s.b, 0, weft::format::kFlagTimed});
+  s.tm.lock(s.t2, s.b);
+  s.tm.add({s.t2, EventKind::MutexLockBegin, s.a, 0, weft::format::kFlagTimed});
+  s.tm.add({s.t1, EventKind::MutexTryFailed, s.b, 0, weft::format::kFlagTimed});
+  s.tm.unlock(s.t1, s.a);
+  s.tm.add({s.t2, EventKind::MutexAcquired, s.a, 1, weft::format::kFlagTimed | weft::format::kFlagContended});
+  s.tm.unlock(s.t2, s.a);
+  s.tm.unlock(s.t2, s.b);
+  CHECK(s.tm.check().findings.empty());
+}
+
+TEST_CASE("shared mutexes: readers only in both orders are no inversion, a writer in the cycle is", "[lock-order]") {
+  TraceMaker tm;
+  const auto t1 = tm.thread("t1"), t2 = tm.thread("t2");
+  const auto x = tm.object(ObjectKind::SharedMutex, "x"), y = tm.object(ObjectKind::SharedMutex, "y");
+  const auto read = [&](std::uint32_t th, std::uint32_t first, std::uint32_t second) {
+    tm.add(th, EventKind::MutexAcquiredShared, first, 1);
+    tm.add(th, EventKind::MutexAcquiredShared, second, 1);
+    tm.add(th, EventKind::MutexReleasedShared, second, 0);
+    tm.add(th, EventKind::MutexReleasedShared, first, 0);
+  };
+  read(t1, x, y);
+  read(t2, y, x);
+  CHECK(tm.check().findings.empty());  // readers never wait for readers
+  tm.lock(t2, y);                       // a writer takes y, then x shared: x -> y (shared) and y -> x
+  tm.add(t2, EventKind::MutexAcquiredShared, x, 1);
+  tm.add(t2, EventKind::MutexReleasedShared, x, 0);
+  tm.unlock(t2, y);
+  const auto r = tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::LockOrderInversion, "x, y"}});
+}
+
+TEST_CASE("a shared mutex: a writer waiting for a reader that waits for the writer's lock is a deadlock", "[deadlock]") {
+  TraceMaker tm;
+  const auto t1 = tm.thread("t1"), t2 = tm.thread("t2");
+  const auto rw = tm.object(ObjectKind::SharedMutex, "table");
+  const auto m = tm.object(ObjectKind::Mutex, "m");
+  tm.add(t1, EventKind::MutexAcquiredShared, rw, 1);
+  tm.lock(t2, m);
+  tm.add(t2, EventKind::MutexLockBegin, rw);  // the writer waits for the reader
+  tm.add(t1, EventKind::MutexLockBegin, m);   // the reader waits for the writer's other lock
+  tm.end(weft::format::EndReason::Watchdog);
+  const auto r = tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::Deadlock, "m, table"},
+                                                                     {FindingKind::LockOrderInversion, "m, table"}});
+}
+
+TEST_CASE("a second shared hold of a shared mutex one holds shared is no self-deadlock; an exclusive one is",
+          "[deadlock]") {
+  TraceMaker tm;
+  const auto t1 = tm.thread("t1");
+  const auto rw = tm.object(ObjectKind::SharedMutex, "table");
+  tm.add(t1, EventKind::MutexAcquiredShared, rw, 1);
+  tm.add(t1, EventKind::MutexLockSharedBegin, rw);
+  tm.add(t1, EventKind::MutexAcquiredShared, rw, 2);
+  CHECK(tm.check().findings.empty());
+  tm.add(t1, EventKind::MutexLockBegin, rw);
+  const auto r = tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::SelfDeadlock, "table"}});
+}

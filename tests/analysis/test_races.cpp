@@ -198,3 +198,26 @@ TEST_CASE("a race is reported once per pair of sites, with a count", "[races]") 
   CHECK(r.findings[0].count == 9);  // every access after the first races with the one before
   CHECK(r.findings[0].title.find("(9 times)") != std::string::npos);
 }
+
+TEST_CASE("a race's explanation places a thread's start by the creation it follows, and says what weft cannot see",
+          "[races]") {
+  TraceMaker tm;
+  const auto main = tm.thread("main");
+  const auto a = tm.thread("worker-a"), b = tm.thread("worker-b");
+  const auto x = tm.object(ObjectKind::Shared, "x");
+  const auto created = tm.site("race.cpp", 20), wrote = tm.site("race.cpp", 9);
+  tm.start(main);
+  tm.add(main, EventKind::ThreadCreate, tm.thread_object(a), a, created);
+  tm.start(a);  // a thread's start is recorded without a site
+  tm.add(main, EventKind::ThreadCreate, tm.thread_object(b), b, created);
+  tm.start(b);
+  tm.write(a, x, wrote);
+  tm.write(b, x, wrote);
+  const auto r = tm.check();
+  REQUIRE(r.findings.size() == 1);
+  const std::string& text = r.findings[0].explanation;
+  INFO(text);
+  CHECK(text.find("unknown place") == std::string::npos);
+  CHECK(text.find("thread.start on worker-a, after main's thread.create at race.cpp:20") != std::string::npos);
+  CHECK(text.find("std::atomic") != std::string::npos);  // synchronization weft does not see
+}

@@ -3,7 +3,9 @@
 // different seeds: it ends on its own (or, for a hang, is stopped with a
 // complete trace), its trace holds the events its lesson is about, its marks
 // follow the expected order, and `weft check` finds exactly the expected
-// findings: every "always" one, nothing beyond "always" and "sometimes".
+// findings: every "always" one, nothing beyond "always" and "sometimes"; and
+// the viewer and the Chrome export show the same holds and counters for it,
+// and every causal edge in it is a happens-before edge.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -15,6 +17,8 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/subprocess.hpp"
+#include "hb_property.hpp"
+#include "views_agree.hpp"
 #include "weft/analysis/check.hpp"
 #include "weft/format/loader.hpp"
 
@@ -88,6 +92,19 @@ TEST_CASE("the scenario does what its lesson says, run after run", "[scenario]")
     INFO("missing:" << describe_findings(c.missing));
     INFO("unexpected:" << describe_findings(c.unexpected));
     CHECK(c.matches());
+
+    // Once per scenario (the trace is the same program's each run): the
+    // viewer and the Chrome export draw the same holds and counters, and
+    // every causal edge is a happens-before edge.
+    if (run > 1) continue;
+    const std::vector<std::string> disagreements = weft::test::view_disagreements(trace);
+    std::string listed;
+    for (std::size_t k = 0; k < disagreements.size() && k < 10; ++k) listed += "\n    " + disagreements[k];
+    INFO("the viewer and the export disagree (" << disagreements.size() << "):" << listed);
+    CHECK(disagreements.empty());
+    const std::vector<std::string> not_hb = weft::test::causal_edges_not_in_happens_before(trace);
+    INFO("causal edges that are not happens-before edges: " << not_hb.size());
+    CHECK(not_hb.empty());
   }
   fs::remove_all(dir);
 }
