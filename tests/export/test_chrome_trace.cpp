@@ -357,3 +357,23 @@ TEST_CASE("the export of the small trace matches its golden file", "[export][gol
   INFO("regenerate with WEFT_UPDATE_GOLDEN=1 if the change is meant");
   CHECK(text == golden);
 }
+
+TEST_CASE("what a trace got wrong is an anomaly instant where it shows", "[export]") {
+  TraceMaker tm;
+  const auto a = tm.thread("A"), b = tm.thread("B");
+  const auto m = tm.object(ObjectKind::Mutex, "lock_X");
+  tm.lock(a, m);  // its release was lost
+  const auto b_locks = tm.add(b, EventKind::MutexAcquired, m, 1);
+  tm.unlock(b, m);
+  const json doc = parsed(tm.t);
+  require_well_formed(doc);
+  std::vector<json> anomalies;
+  for (const json& e : weft::test::events_of(doc, "i"))
+    if (e["cat"] == "anomaly") anomalies.push_back(e);
+  REQUIRE(anomalies.size() == 1);
+  CHECK(anomalies[0]["args"]["event"] == b_locks);
+  CHECK(anomalies[0]["name"].get<std::string>().find("mutex lock_X") != std::string::npos);
+  const auto holds = named(doc, "X", "hold lock_X");  // A's, then B's
+  REQUIRE(holds.size() == 2);
+  CHECK(holds[0]["args"]["release"].get<std::string>().find("lost") != std::string::npos);
+}

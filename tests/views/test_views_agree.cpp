@@ -46,6 +46,11 @@ TEST_CASE("a lost release: the hold ends where the lock is taken again, in both 
   CHECK(model.state.holds[0].end == analysis::HoldEnd::Lost);
   CHECK(model.state.holds[1].end == analysis::HoldEnd::Released);
   CHECK(anomalies(m) == std::vector<analysis::AnomalyKind>{analysis::AnomalyKind::HoldLost});
+  // The viewer shows it on the lock's lane, where it happened.
+  const viewer::Timeline tl = viewer::build_timeline(m.t, model);
+  const auto& marks = tl.lanes[tl.lane_of_object(lock)].anomalies;
+  REQUIRE(marks.size() == 1);
+  CHECK(marks[0].event == b_locks);
 }
 
 TEST_CASE("a get whose put was lost leaves the depth at 0 in both views, and says so") {

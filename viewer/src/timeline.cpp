@@ -230,6 +230,15 @@ Timeline build_timeline(const format::Trace& trace, const analysis::Model& model
     }
   }
 
+  // Anomalies: on the lane of their object when it has one, else on the thread's.
+  for (const analysis::Anomaly& a : model.state.anomalies) {
+    const Tick tick{events[a.event].time_ns, a.event, false};
+    if (a.object < nobjects && objects[a.object].id == a.object && a.object != 0)
+      objects[a.object].anomalies.push_back(tick);
+    else if (a.thread < nthreads)
+      tl.lanes[a.thread].anomalies.push_back(tick);
+  }
+
   // Object lanes, grouped by kind, by id within a kind.
   tl.object_lane_index.assign(nobjects, ~0u);
   for (LaneKind kind : {LaneKind::Lock, LaneKind::Queue, LaneKind::Semaphore, LaneKind::Barrier})

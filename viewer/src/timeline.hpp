@@ -90,6 +90,7 @@ struct Lane {
   std::uint64_t begin_ns = 0, end_ns = 0;  // a thread's life; the trace for objects
   SpanList spans;               // waits (thread), holds (lock)
   std::vector<Tick> ticks;      // thread lanes: marks and logs
+  std::vector<Tick> anomalies;  // what the trace got wrong here (analysis/object_state.hpp): on the object's lane, or the thread's
   Series series;                // lock: waiters; queue: depth; semaphore: value; barrier: arrivals
 };
 
