@@ -1,30 +1,25 @@
-// The viewer application's state and its per-frame UI: the toolbar, the
-// timeline and the side panel (findings, replay state, event details, lock
-// graph, statistics). One App per window; frame() issues the ImGui calls of
-// one frame and is all the window loop calls.
+// The viewer application: one per window. It owns the Session (the open
+// trace, the view, the selection, the replay cursor: session.hpp) and the
+// little state that is only ImGui's business (the path being typed, the side
+// panel's tab, the timeline's gesture in progress). frame() issues the
+// ImGui calls of one frame and is all the window loop calls; every change
+// the user asks for goes through apply().
 #pragma once
 
-#include <cstdint>
+#include <cstddef>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "aggregate.hpp"
+#include "command.hpp"
 #include "document.hpp"
-#include "focus.hpp"
 #include "layout.hpp"
-#include "replay.hpp"
-#include "viewport.hpp"
+#include "session.hpp"
+#include "side_panel.hpp"
+#include "timeline_input.hpp"
 
 namespace weft::viewer {
-
-enum class SideTab { Findings, State, Details, LockGraph, Statistics };
-
-struct SpanRef {
-  std::size_t lane = 0;
-  std::size_t span = 0;
-};
 
 class App {
  public:
@@ -34,53 +29,27 @@ class App {
   // trace before it creates a window, to fail without one).
   void adopt(std::unique_ptr<Document> doc);
   // Selects finding `index` (0-based): zooms to its events, highlights.
-  void select_finding(std::size_t index);
-  void show_time(double begin_ns, double end_ns);
+  void select_finding(std::size_t index) { apply(SelectFinding{index}); }
+  void show_time(double begin_ns, double end_ns) { session_.show_time({begin_ns, end_ns}); }
   void frame(float width, float height, double dt_seconds);
 
-  const Document* document() const { return doc_.get(); }
+  const Document* document() const { return session_.document(); }
   const std::string& error() const { return error_; }
-
-  // What the drawing code shares (app.cpp, timeline_view.cpp, panels.cpp).
-  std::unique_ptr<Document> doc_;
-  std::string error_;
-  Viewport view_;
-  bool fit_pending_ = true;   // fit the whole trace once the canvas size is known
-  std::optional<std::pair<double, double>> show_pending_;  // a time range to show once laid out
-  float scroll_ = 0;
-  char path_[1024] = {};
-
-  std::optional<std::size_t> finding_;
-  Focus focus_;
-  std::optional<std::uint64_t> selected_event_;
-  std::optional<SpanRef> selected_span_;
-  std::optional<SpanRef> hovered_span_;   // for "who unblocked me"
-  SideTab tab_ = SideTab::Findings;
-  bool tab_forced_ = false;               // make the next frame switch to tab_
-
-  std::uint64_t cursor_ = 0;              // replay: events applied
-  bool playing_ = false;
-  double play_seconds_ = 10;              // time to play the visible range
-  std::unique_ptr<Replayer> replayer_;
-
-  std::optional<double> select_from_;     // time-range selection being dragged
-  std::optional<std::pair<double, double>> selection_;
-  bool arrows_ = true;
-  std::vector<LaneDraw> frame_draw_;
-
-  double cursor_time() const;
-  void set_cursor(std::uint64_t cursor);
-  void select_event(std::uint64_t index);
+  bool playing() const { return session_.document() && session_.cursor().playing(); }
 
  private:
-  void toolbar(const Rect& r, double dt);
+  // Carries out a command and shows the side tab that explains it.
+  void apply(const Command& command);
+  void toolbar();
   void timeline(const ScreenLayout& l);
-  void side_panel(const Rect& r);
-  void findings_panel();
-  void state_panel();
-  void details_panel();
-  void lock_graph_panel();
-  void stats_panel();
+
+  Session session_;
+  std::string error_;      // why the last open failed; empty once a trace opens
+  char path_[1024] = {};   // the toolbar's path field
+  SidePanel side_;
+  TimelineGesture gesture_;      // the timeline's right drag in progress
+  std::vector<LaneDraw> lane_draw_;  // a frame's draw data, reused: no allocation per frame
+  bool arrows_ = true;           // draw causality arrows (a toolbar checkbox)
 };
 
 }  // namespace weft::viewer

@@ -7,14 +7,14 @@
 #include <map>
 #include <numbers>
 
-#include "app.hpp"
 #include "palette.hpp"
+#include "panels.hpp"
 
 namespace weft::viewer {
 
-void App::lock_graph_panel() {
-  const analysis::LockGraph& g = doc_->lock_graph;
-  const auto& trace = doc_->trace;
+void lock_graph_panel(const Document& doc, const Focus& focus, const Dispatch& dispatch) {
+  const analysis::LockGraph& g = doc.lock_graph;
+  const auto& trace = doc.trace;
   if (g.locks.empty()) {
     ImGui::TextWrapped("No locks were taken in this trace.");
     return;
@@ -50,7 +50,7 @@ void App::lock_graph_panel() {
   }
   for (std::uint32_t lock : g.locks) {
     const ImVec2 p = at[lock];
-    const bool focused = focus_.objects.count(lock) > 0;
+    const bool focused = focus.objects.count(lock) > 0;
     dl->AddCircleFilled(p, node_r, focused ? colors::highlight : colors::held);
     const std::string name = trace.objects[lock].name;
     const float w = ImGui::CalcTextSize(name.c_str()).x;
@@ -73,9 +73,9 @@ void App::lock_graph_panel() {
       ImGui::Text("%llu%s", static_cast<unsigned long long>(e.count), e.in_cycle ? " (cycle)" : "");
       ImGui::TableNextColumn();
       std::string who;
-      for (std::uint32_t t : e.threads) who += (who.empty() ? "" : ", ") + thread_label(*doc_, t);
+      for (std::uint32_t t : e.threads) who += (who.empty() ? "" : ", ") + thread_label(doc, t);
       ImGui::PushID(static_cast<int>(e.first_event));
-      if (ImGui::SmallButton(who.c_str())) select_event(e.first_event);
+      if (ImGui::SmallButton(who.c_str())) dispatch(SelectEvent{e.first_event});
       ImGui::PopID();
     }
     ImGui::EndTable();

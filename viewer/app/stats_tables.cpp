@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "app.hpp"
+#include "panels.hpp"
 #include "ruler.hpp"
 
 namespace weft::viewer {
@@ -29,9 +29,9 @@ constexpr ImGuiTableFlags kTable = ImGuiTableFlags_Sortable | ImGuiTableFlags_Bo
 
 }  // namespace
 
-void App::stats_panel() {
-  const analysis::Stats& st = doc_->stats;
-  const auto& trace = doc_->trace;
+void stats_panel(const Document& doc) {
+  const analysis::Stats& st = doc.stats;
+  const auto& trace = doc.trace;
   ImGui::Text("Locks");
   std::vector<analysis::LockStats> locks = st.locks;
   if (ImGui::BeginTable("##locks", 7, kTable, ImVec2(0, ImGui::GetContentRegionAvail().y * 0.45f))) {
@@ -91,7 +91,7 @@ void App::stats_panel() {
     for (const analysis::ThreadStats& t : threads) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(thread_label(*doc_, t.thread).c_str());
+      ImGui::TextUnformatted(thread_label(doc, t.thread).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(format_duration(static_cast<double>(t.lifetime_ns)).c_str());
       ImGui::TableNextColumn();

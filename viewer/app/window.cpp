@@ -66,7 +66,7 @@ int run_window(App& app, const Options& options) {
     if (options.screenshot)
       glfwPollEvents();
     else
-      glfwWaitEventsTimeout(app.playing_ ? 0.0 : 0.25);  // idle when nothing moves
+      glfwWaitEventsTimeout(app.playing() ? 0.0 : 0.25);  // idle when nothing moves
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();

@@ -1,0 +1,98 @@
+// The State tab: the replay state at the cursor: each thread running,
+// waiting (on what) or ended; who holds each lock and who waits for it;
+// queue depths, semaphore values, barrier arrivals; other waits.
+#include <imgui.h>
+
+#include <map>
+#include <string>
+
+#include "imgui_color.hpp"
+#include "panels.hpp"
+#include "ruler.hpp"
+
+namespace weft::viewer {
+namespace {
+
+std::string waiter_names(const Document& doc, const ReplayState& s, std::uint32_t object) {
+  std::string names;
+  for (std::uint32_t t : s.waiters_of(object)) names += (names.empty() ? "" : ", ") + thread_label(doc, t);
+  return names;
+}
+
+void threads(const Document& doc, const ReplayState& s) {
+  if (!ImGui::CollapsingHeader("Threads", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  const auto& trace = doc.trace;
+  for (const auto& info : trace.threads) {
+    const std::string name = thread_label(doc, info.id);
+    if (s.ended.count(info.id)) {
+      ImGui::TextDisabled("%s: ended", name.c_str());
+    } else if (const auto w = s.waiting.find(info.id); w != s.waiting.end()) {
+      ImGui::TextColored(rgba_f(state_color(w->second.state)), "%s: %s %s", name.c_str(), state_name(w->second.state),
+                         w->second.object ? trace.object_label(w->second.object).c_str() : "");
+    } else if (s.alive.count(info.id)) {
+      ImGui::TextColored(rgba_f(colors::running), "%s: running", name.c_str());
+    } else {
+      ImGui::TextDisabled("%s: not started", name.c_str());
+    }
+  }
+}
+
+void locks(const Document& doc, const ReplayState& s) {
+  if (!ImGui::CollapsingHeader("Locks", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  bool any = false;
+  for (const Lane& lane : doc.timeline.lanes) {
+    if (lane.kind != LaneKind::Lock) continue;
+    any = true;
+    const auto h = s.holders.find(lane.id);
+    const std::string waiters = waiter_names(doc, s, lane.id);
+    if (h == s.holders.end())
+      ImGui::Text("%s: free", lane.label.c_str());
+    else
+      ImGui::TextColored(rgba_f(colors::held), "%s: held by %s%s", lane.label.c_str(),
+                         thread_label(doc, h->second.thread).c_str(),
+                         h->second.depth > 1 ? (" (depth " + std::to_string(h->second.depth) + ")").c_str() : "");
+    if (!waiters.empty()) ImGui::TextColored(rgba_f(colors::lock_wait), "    waiting: %s", waiters.c_str());
+  }
+  if (!any) ImGui::TextDisabled("no locks");
+}
+
+void values(const Document& doc, const ReplayState& s, const char* title,
+            const std::map<std::uint32_t, std::int64_t>& m, const char* what) {
+  if (m.empty() || !ImGui::CollapsingHeader(title, ImGuiTreeNodeFlags_DefaultOpen)) return;
+  for (const auto& [object, v] : m) {
+    const std::string waiters = waiter_names(doc, s, object);
+    ImGui::Text("%s: %s %lld%s%s", doc.trace.object_label(object).c_str(), what, static_cast<long long>(v),
+                waiters.empty() ? "" : "; waiting: ", waiters.c_str());
+  }
+}
+
+// Threads waiting on objects without a section of their own (conditions,
+// events, joins).
+void other_waits(const Document& doc, const ReplayState& s) {
+  std::string others;
+  for (const auto& [thread, w] : s.waiting)
+    if (w.object != 0 && !s.holders.count(w.object) && !s.queue_depth.count(w.object) &&
+        !s.semaphore_value.count(w.object) && w.state != State::Lock)
+      others += (others.empty() ? "" : "\n") + thread_label(doc, thread) + " waits on " +
+                doc.trace.object_label(w.object);
+  if (!others.empty() && ImGui::CollapsingHeader("Other waits", ImGuiTreeNodeFlags_DefaultOpen))
+    ImGui::TextUnformatted(others.c_str());
+}
+
+}  // namespace
+
+void state_panel(const Document& doc, const ReplayCursor& cursor) {
+  const ReplayState& s = cursor.state();
+  ImGui::Text("after %llu of %zu events, at %s", static_cast<unsigned long long>(s.applied), doc.trace.events.size(),
+              format_duration(cursor.time_ns()).c_str());
+  threads(doc, s);
+  locks(doc, s);
+  values(doc, s, "Queues", s.queue_depth, "depth");
+  values(doc, s, "Semaphores", s.semaphore_value, "value");
+  if (!s.barrier_arrived.empty() && ImGui::CollapsingHeader("Barriers", ImGuiTreeNodeFlags_DefaultOpen))
+    for (const auto& [object, n] : s.barrier_arrived)
+      ImGui::Text("%s: %u arrived", doc.trace.object_label(object).c_str(), n);
+  other_waits(doc, s);
+}
+
+}  // namespace weft::viewer

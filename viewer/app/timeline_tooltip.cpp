@@ -1,0 +1,86 @@
+// The tooltip of what is under the pointer: a mark or log; a wait, how long
+// it lasted and what ended it ("who unblocked me"); a thread running or
+// not alive; a lock's holder; a queue's, semaphore's or barrier's value.
+#include <algorithm>
+#include <string>
+
+#include "ruler.hpp"
+#include "timeline_draw.hpp"
+#include "weft/format/schema.hpp"
+
+namespace weft::viewer {
+namespace {
+
+std::optional<analysis::CausalEdge> thread_tooltip(const Document& doc, const Lane& lane, const Hover& hover) {
+  const format::Trace& trace = doc.trace;
+  if (hover.tick) {
+    const Tick& k = lane.ticks[*hover.tick];
+    const format::Event& e = trace.events[k.event];
+    ImGui::Text("%s \"%s\"", k.log ? "log" : "mark", std::string(trace.text(e)).c_str());
+    ImGui::Text("%s at %s", lane.label.c_str(), format_duration(static_cast<double>(e.time_ns)).c_str());
+    ImGui::TextDisabled("%s", trace.site_label(e.site).c_str());
+    return std::nullopt;
+  }
+  if (!hover.span) {
+    if (hover.alive)
+      ImGui::Text("%s: running", lane.label.c_str());
+    else
+      ImGui::TextDisabled("%s: not alive", lane.label.c_str());
+    return std::nullopt;
+  }
+  const Span& s = lane.spans.spans[*hover.span];
+  ImGui::Text("%s: %s%s%s", lane.label.c_str(), state_name(s.state), s.object ? " " : "",
+              s.object ? trace.object_label(s.object).c_str() : "");
+  ImGui::Text("from %s for %s", format_duration(static_cast<double>(s.begin_ns)).c_str(),
+              format_duration(static_cast<double>(s.end_ns - s.begin_ns)).c_str());
+  ImGui::TextDisabled("%s", trace.site_label(trace.events[s.begin_event].site).c_str());
+  if (s.end_event == kNoEvent) {
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "still waiting when the trace ends");
+    return std::nullopt;
+  }
+  const auto by = analysis::unblocker(doc.edges, s.end_event);
+  if (!by) {
+    ImGui::TextDisabled("ended by %s", event_summary(doc, s.end_event).c_str());
+    return std::nullopt;
+  }
+  const format::Event& from = trace.events[by->from];
+  ImGui::Separator();
+  ImGui::Text("unblocked by %s (%s) at %s", thread_label(doc, from.thread).c_str(),
+              std::string(analysis::causal_kind_name(by->kind)).c_str(),
+              format_duration(static_cast<double>(from.time_ns)).c_str());
+  ImGui::TextDisabled("%s at %s", event_summary(doc, by->from).c_str(), trace.site_label(from.site).c_str());
+  return by;
+}
+
+void object_tooltip(const Document& doc, const Lane& lane, const Hover& hover) {
+  ImGui::Text("%s", lane.label.c_str());
+  if (lane.kind == LaneKind::Lock && hover.span) {
+    const Span& s = lane.spans.spans[*hover.span];
+    ImGui::Text("held by %s from %s for %s", thread_label(doc, s.who).c_str(),
+                format_duration(static_cast<double>(s.begin_ns)).c_str(),
+                format_duration(static_cast<double>(s.end_ns - s.begin_ns)).c_str());
+  }
+  if (hover.step) {
+    const char* what = lane.kind == LaneKind::Lock        ? "threads waiting"
+                       : lane.kind == LaneKind::Queue     ? "items in the queue"
+                       : lane.kind == LaneKind::Semaphore ? "semaphore value"
+                                                          : "arrived at the barrier";
+    ImGui::Text("%s: %lld", what, static_cast<long long>(lane.series.steps[*hover.step].value));
+  }
+}
+
+}  // namespace
+
+std::optional<analysis::CausalEdge> draw_hover_tooltip(const Document& doc, const Hover& hover) {
+  const Lane& lane = doc.timeline.lanes[hover.lane];
+  std::optional<analysis::CausalEdge> unblocked_by;
+  ImGui::BeginTooltip();
+  if (lane.kind == LaneKind::Thread)
+    unblocked_by = thread_tooltip(doc, lane, hover);
+  else
+    object_tooltip(doc, lane, hover);
+  ImGui::EndTooltip();
+  return unblocked_by;
+}
+
+}  // namespace weft::viewer
