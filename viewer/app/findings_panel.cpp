@@ -1,4 +1,4 @@
-// The Findings tab: the trace's warnings, every finding (select one: the
+// The Findings tab: the trace's warnings and anomalies, every finding (select one: the
 // view zooms to its events), and the selected one explained: its threads,
 // objects, sites, lock cycle and events (click one for its details).
 #include <imgui.h>
@@ -18,6 +18,27 @@ void warnings(const format::Trace& trace) {
   for (const std::string& w : trace.warnings) ImGui::TextColored(ImVec4(1, 0.75f, 0.2f, 1), "warning: %s", w.c_str());
   if (trace.truncated && trace.warnings.empty())
     ImGui::TextColored(ImVec4(1, 0.75f, 0.2f, 1), "warning: the trace is truncated; showing what it holds");
+  ImGui::Separator();
+}
+
+// What the trace got wrong (events lost, mostly), as the analysis settled
+// it: each a button to its event.
+void anomalies(const Document& doc, const Dispatch& dispatch) {
+  const auto& list = doc.model.state.anomalies;
+  if (list.empty()) return;
+  const std::string title = "trace anomalies (" + std::to_string(list.size()) + ")";
+  if (!ImGui::CollapsingHeader(title.c_str())) return;
+  for (std::size_t k = 0; k < list.size() && k < 200; ++k) {
+    const analysis::Anomaly& a = list[k];
+    ImGui::PushID(static_cast<int>(k));
+    const std::string what = (a.object ? doc.trace.object_label(a.object) + ": " : std::string()) +
+                             std::string(analysis::anomaly_text(a.kind));
+    if (ImGui::SmallButton(("#" + std::to_string(a.event)).c_str())) dispatch(SelectEvent{a.event});
+    ImGui::SameLine();
+    ImGui::TextColored(rgba_f(colors::anomaly), "%s", what.c_str());
+    ImGui::PopID();
+  }
+  if (list.size() > 200) ImGui::TextDisabled("... and %zu more", list.size() - 200);
   ImGui::Separator();
 }
 
@@ -68,6 +89,7 @@ void explanation(const Document& doc, const analysis::Finding& f, const Focus& f
 void findings_panel(const Session& session, const Dispatch& dispatch) {
   const Document& doc = *session.document();
   warnings(doc.trace);
+  anomalies(doc, dispatch);
   if (doc.report.findings.empty()) {
     ImGui::TextWrapped("No findings: no data race, deadlock, lock-order inversion, hang or misuse in this trace.");
     return;

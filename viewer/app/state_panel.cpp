@@ -1,5 +1,6 @@
 // The State tab: the replay state at the cursor: each thread running,
-// waiting (on what) or ended; who holds each lock and who waits for it;
+// waiting (on what) or ended; who holds each lock (or its readers) and who
+// waits for it;
 // queue depths, semaphore values, barrier arrivals; other waits.
 #include <imgui.h>
 
@@ -44,10 +45,15 @@ void locks(const Document& doc, const ReplayState& s) {
     if (lane.kind != LaneKind::Lock) continue;
     any = true;
     const auto h = s.holders.find(lane.id);
+    const auto r = s.readers.find(lane.id);
     const std::string waiters = waiter_names(doc, s, lane.id);
-    if (h == s.holders.end())
+    if (r != s.readers.end()) {
+      std::string readers;
+      for (const LockHolder& reader : r->second) readers += (readers.empty() ? "" : ", ") + thread_label(doc, reader.thread);
+      ImGui::TextColored(rgba_f(colors::held), "%s: held shared by %s", lane.label.c_str(), readers.c_str());
+    } else if (h == s.holders.end()) {
       ImGui::Text("%s: free", lane.label.c_str());
-    else
+    } else
       ImGui::TextColored(rgba_f(colors::held), "%s: held by %s%s", lane.label.c_str(),
                          thread_label(doc, h->second.thread).c_str(),
                          h->second.depth > 1 ? (" (depth " + std::to_string(h->second.depth) + ")").c_str() : "");

@@ -1,8 +1,9 @@
 // The lanes: a thread's life in the running color under its waits (each in
 // its state's color, named after what it waited on where there is room)
-// and its marks and logs; a lock's holds (named after the holder) over a
-// red band of queued waiters; a queue's, semaphore's or barrier's value as
-// bars. Sub-pixel runs come blended by coverage from the draw data.
+// and its marks and logs; a lock's holds (named after the holder; readers'
+// stretches paler) over a red band of queued waiters; a queue's, semaphore's or barrier's value as
+// bars; and an orange mark wherever the trace got something wrong. Sub-pixel
+// runs come blended by coverage from the draw data.
 #include <algorithm>
 #include <string>
 
@@ -74,10 +75,11 @@ void object_lane(const TimelineCanvas& c, const Lane& lane, const LaneDraw& d, f
   const float left = c.layout.lanes.x, font = ImGui::GetFontSize();
   for (const SpanRect& r : d.spans) {  // lock holds
     const Span& s = lane.spans.spans[r.first];
-    const ImU32 color = r.coverage >= 1 ? colors::held : mix(colors::lane_background, colors::held, r.coverage);
+    const ImU32 held = s.shared ? colors::held_shared : colors::held;
+    const ImU32 color = r.coverage >= 1 ? held : mix(colors::lane_background, held, r.coverage);
     c.dl->AddRectFilled(ImVec2(r.x0, y0), ImVec2(std::max(r.x1, r.x0 + 1), y1), color);
     if (r.count == 1 && r.x1 - r.x0 > 40) {
-      const std::string who = thread_label(c.doc, s.who);
+      const std::string who = s.shared ? "readers" : thread_label(c.doc, s.who);
       if (text_width(who) + 8 < r.x1 - r.x0)
         c.dl->AddText(ImVec2(std::max(r.x0, left) + 4, y0 + (y1 - y0 - font) / 2), IM_COL32(20, 20, 20, 255),
                       who.c_str());
@@ -100,6 +102,15 @@ void object_lane(const TimelineCanvas& c, const Lane& lane, const LaneDraw& d, f
   }
 }
 
+// What the trace got wrong here: a mark at the top of the lane, whatever the zoom.
+void anomalies(const TimelineCanvas& c, const Lane& lane, float y0) {
+  if (lane.anomalies.empty()) return;
+  std::vector<TickMark> marks;
+  tick_marks(lane.anomalies, c.view, marks);
+  for (const TickMark& m : marks)
+    c.dl->AddTriangleFilled(ImVec2(m.x - 5, y0), ImVec2(m.x + 5, y0), ImVec2(m.x, y0 + 8), colors::anomaly);
+}
+
 }  // namespace
 
 void draw_lanes(const TimelineCanvas& c, const std::vector<LaneDraw>& draw, const Focus& focus) {
@@ -112,6 +123,7 @@ void draw_lanes(const TimelineCanvas& c, const std::vector<LaneDraw>& draw, cons
       thread_lane(c, lane, draw[row.lane], row.y0, row.y1);
     else
       object_lane(c, lane, draw[row.lane], row.y0, row.y1);
+    anomalies(c, lane, row.y0);
     if (in_focus(lane, focus))
       c.dl->AddRect(ImVec2(l.lanes.x + 1, row.y0 - 1), ImVec2(l.lanes.right() - 1, row.y1 + 1), colors::highlight, 0,
                     0, 2);
