@@ -7,9 +7,12 @@ namespace weft::analysis::detail {
 using format::HoldOp;
 
 LockTracker::LockTracker(const format::Trace& trace)
-    : trace_(trace), lock_(trace.objects.size()), holders_(trace.objects.size()),
-      held_(trace.threads.size()) {
-  for (std::size_t o = 1; o < trace.objects.size(); ++o) lock_[o] = format::object_meaning(trace.objects[o].kind).lock;
+    : trace_(trace), slot_of_(trace.objects.size(), kNotALock), held_(trace.threads.size()) {
+  for (std::size_t o = 1; o < trace.objects.size(); ++o)
+    if (format::object_meaning(trace.objects[o].kind).lock) {
+      slot_of_[o] = static_cast<std::uint32_t>(slots_.size());
+      slots_.emplace_back();
+    }
 }
 
 LockTracker::LockTracker(const format::Trace& trace, ObjectState& record, SeriesBuilder& series) : LockTracker(trace) {
@@ -45,72 +48,99 @@ void LockTracker::step(std::uint64_t index) {
 }
 
 void LockTracker::take(std::uint64_t index, const format::Event& e, bool shared) {
-  std::vector<Holder>& hs = holders_[e.object];
-  for (Holder& h : hs)
-    if (h.thread == e.thread && h.shared == shared) {  // a re-entry extends the hold it is in
-      h.depth = shared ? h.depth + 1 : std::max<std::uint32_t>(static_cast<std::uint32_t>(e.arg), 1);
-      return;
-    }
+  LockSlot& slot = slots_[slot_of_[e.object]];
+  const std::uint32_t depth = std::max<std::uint32_t>(static_cast<std::uint32_t>(e.arg), 1);
+  // A re-entry extends the hold it is in.
+  if (!shared && slot.held && slot.exclusive.thread == e.thread) {
+    slot.exclusive.depth = depth;
+    return;
+  }
+  if (shared)
+    for (Holder& h : slot.shared)
+      if (h.thread == e.thread) {
+        ++h.depth;
+        return;
+      }
   // Whoever else holds it in a way this acquisition excludes never recorded
   // a release: those holds are lost here.
-  for (std::size_t k = hs.size(); k-- > 0;)
-    if (!shared || !hs[k].shared) {
-      anomaly(index, e, AnomalyKind::HoldLost);
-      close(e.object, k, index, e, HoldEnd::Lost);
-    }
-  open(index, e, shared, shared ? 1 : std::max<std::uint32_t>(static_cast<std::uint32_t>(e.arg), 1));
+  if (slot.held) {
+    anomaly(index, e, AnomalyKind::HoldLost);
+    close(e.object, slot.exclusive, index, e, HoldEnd::Lost);
+  }
+  while (!shared && !slot.shared.empty()) {
+    anomaly(index, e, AnomalyKind::HoldLost);
+    close(e.object, slot.shared.back(), index, e, HoldEnd::Lost);
+  }
+  open(index, e, shared, shared ? 1 : depth);
 }
 
 void LockTracker::drop(std::uint64_t index, const format::Event& e, bool shared) {
-  std::vector<Holder>& hs = holders_[e.object];
+  LockSlot& slot = slots_[slot_of_[e.object]];
   // A shared hold is dropped by its own holder (the runtime refuses any
   // other); an exclusive one by whoever releases the lock.
-  const auto it = std::find_if(hs.begin(), hs.end(), [&](const Holder& h) {
-    return h.shared == shared && (!shared || h.thread == e.thread);
-  });
-  if (it == hs.end()) {
+  Holder* h = shared ? nullptr : slot.held ? &slot.exclusive : nullptr;
+  if (shared)
+    for (Holder& x : slot.shared)
+      if (x.thread == e.thread) h = &x;
+  if (!h) {
     anomaly(index, e, AnomalyKind::ReleaseUnheld);
     return;
   }
-  const bool own = it->thread == e.thread;
-  if (own && (shared ? --it->depth > 0 : e.arg > 0)) {
-    if (!shared) it->depth = static_cast<std::uint32_t>(e.arg);
+  const bool own = h->thread == e.thread;
+  if (own && (shared ? --h->depth > 0 : e.arg > 0)) {
+    if (!shared) h->depth = static_cast<std::uint32_t>(e.arg);
     return;
   }
-  close(e.object, static_cast<std::size_t>(it - hs.begin()), index, e, own ? HoldEnd::Released : HoldEnd::ReleasedByOther);
+  close(e.object, *h, index, e, own ? HoldEnd::Released : HoldEnd::ReleasedByOther);
 }
 
 void LockTracker::open(std::uint64_t index, const format::Event& e, bool shared, std::uint32_t depth) {
-  Holder h{e.thread, depth, shared, index, 0};
-  if (record_) {
-    Hold hold;
-    hold.first = index;
-    hold.lock = e.object;
-    hold.thread = e.thread;
-    hold.shared = shared;
-    hold.begin_ns = shared ? e.time_ns : std::max(e.time_ns, last_end_ns_[e.object]);
-    hold.end_ns = hold.begin_ns;
-    h.hold = record_->holds.size();
-    // Re-taken inside a condition wait: the hold resumes when the wait returns.
-    if ((e.flags & format::kFlagCondition) && condition_wait_[e.thread] != kNoEvent)
-      resuming_[e.thread].push_back(h.hold);
-    record_->holds.push_back(hold);
-  }
-  holders_[e.object].push_back(h);
+  LockSlot& slot = slots_[slot_of_[e.object]];
+  // Filled in place, field by field: a Holder built aside and copied in
+  // costs a store-forwarding stall on every acquisition.
+  Holder& h = shared ? slot.shared.emplace_back() : slot.exclusive;
+  slot.held = slot.held || !shared;
+  h.thread = e.thread;
+  h.depth = depth;
+  h.shared = shared;
+  h.since = index;
+  h.hold = 0;
   held_[e.thread].push_back({e.object, e.site, shared});
+  if (!record_) return;
+  Hold hold;
+  hold.first = index;
+  hold.lock = e.object;
+  hold.thread = e.thread;
+  hold.shared = shared;
+  hold.begin_ns = shared ? e.time_ns : std::max(e.time_ns, last_end_ns_[e.object]);
+  hold.end_ns = hold.begin_ns;
+  h.hold = record_->holds.size();
+  // Re-taken inside a condition wait: the hold resumes when the wait returns.
+  if ((e.flags & format::kFlagCondition) && condition_wait_[e.thread] != kNoEvent)
+    resuming_[e.thread].push_back(h.hold);
+  record_->holds.push_back(hold);
 }
 
-void LockTracker::close(std::uint32_t lock, std::size_t position, std::uint64_t index, const format::Event& e,
+void LockTracker::close(std::uint32_t lock, const Holder& holder, std::uint64_t index, const format::Event& e,
                         HoldEnd how) {
-  std::vector<Holder>& hs = holders_[lock];
-  const Holder h = hs[position];
-  hs.erase(hs.begin() + static_cast<std::ptrdiff_t>(position));
-  std::vector<HeldLock>& mine = held_[h.thread];
-  const auto it = std::find_if(mine.begin(), mine.end(),
-                               [&](const HeldLock& x) { return x.lock == lock && x.shared == h.shared; });
-  if (it != mine.end()) mine.erase(it);
+  // `holder` lives in the slot this erases it from: keep what is needed.
+  const std::uint32_t thread = holder.thread;
+  const bool shared = holder.shared;
+  const std::size_t k = holder.hold;
+  LockSlot& slot = slots_[slot_of_[lock]];
+  if (shared)
+    std::erase_if(slot.shared, [&](const Holder& x) { return x.thread == thread; });
+  else
+    slot.held = false;
+  // Usually the innermost lock: search from the end.
+  std::vector<HeldLock>& mine = held_[thread];
+  for (auto it = mine.end(); it != mine.begin();)
+    if (--it; it->lock == lock && it->shared == shared) {
+      mine.erase(it);
+      break;
+    }
   if (!record_) return;
-  Hold& hold = record_->holds[h.hold];
+  Hold& hold = record_->holds[k];
   hold.last = index;
   hold.end = how;
   // Released inside a condition wait: the hold ends when the wait began.
@@ -119,7 +149,7 @@ void LockTracker::close(std::uint32_t lock, std::size_t position, std::uint64_t 
     end_ns = trace_.events[condition_wait_[e.thread]].time_ns;
   hold.end_ns = std::max(end_ns, hold.begin_ns);
   if (!hold.shared) last_end_ns_[lock] = hold.end_ns;
-  if (!resuming_.empty()) std::erase(resuming_[h.thread], h.hold);
+  if (!resuming_.empty()) std::erase(resuming_[thread], k);
 }
 
 void LockTracker::note_condition_wait(std::uint64_t index, const format::Event& e) {
@@ -158,8 +188,8 @@ void LockTracker::record_series(std::uint64_t index, const format::Event& e) {
 
 void LockTracker::finish(std::uint64_t end_ns) {
   if (!record_) return;
-  for (const std::vector<Holder>& hs : holders_)
-    for (const Holder& h : hs) {
+  for (const LockSlot& slot : slots_)
+    for (const Holder& h : slot.holders()) {
       Hold& hold = record_->holds[h.hold];
       hold.end = HoldEnd::Open;
       hold.end_ns = std::max(end_ns, hold.begin_ns);

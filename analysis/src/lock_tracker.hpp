@@ -44,7 +44,7 @@ class LockTracker {
   LockTracker(const format::Trace& trace, ObjectState& record, SeriesBuilder& series);
 
   // Whether `object` is a lock (its object kind takes holds).
-  bool is_lock(std::uint32_t object) const { return object < lock_.size() && lock_[object]; }
+  bool is_lock(std::uint32_t object) const { return object < slot_of_.size() && slot_of_[object] != kNotALock; }
 
   // Applies event `index` (call in trace order).
   void step(std::uint64_t index);
@@ -52,7 +52,7 @@ class LockTracker {
   void finish(std::uint64_t end_ns);
 
   std::span<const Holder> holders(std::uint32_t lock) const {
-    return lock < holders_.size() ? std::span<const Holder>(holders_[lock]) : std::span<const Holder>();
+    return is_lock(lock) ? slots_[slot_of_[lock]].holders() : std::span<const Holder>();
   }
   const Holder* holder(std::uint32_t lock, std::uint32_t thread) const;
   std::span<const HeldLock> held_by(std::uint32_t thread) const {
@@ -60,17 +60,30 @@ class LockTracker {
   }
 
  private:
+  // A lock's holders: at most one exclusive, kept inline (most locks are
+  // plain mutexes, and every lock event looks here), or any number shared.
+  struct LockSlot {
+    Holder exclusive;
+    bool held = false;            // `exclusive` is a holder
+    std::vector<Holder> shared;
+    std::span<const Holder> holders() const {
+      return held ? std::span<const Holder>(&exclusive, 1) : std::span<const Holder>(shared);
+    }
+  };
+  static constexpr std::uint32_t kNotALock = ~0u;
+
   void take(std::uint64_t index, const format::Event& e, bool shared);
   void drop(std::uint64_t index, const format::Event& e, bool shared);
   void open(std::uint64_t index, const format::Event& e, bool shared, std::uint32_t depth);
-  void close(std::uint32_t lock, std::size_t position, std::uint64_t index, const format::Event& e, HoldEnd how);
+  // Ends the hold of `h` (exclusive, or shared by h.thread).
+  void close(std::uint32_t lock, const Holder& h, std::uint64_t index, const format::Event& e, HoldEnd how);
   void note_condition_wait(std::uint64_t index, const format::Event& e);
   void anomaly(std::uint64_t index, const format::Event& e, AnomalyKind kind);
   void record_series(std::uint64_t index, const format::Event& e);
 
   const format::Trace& trace_;
-  std::vector<bool> lock_;                    // by object
-  std::vector<std::vector<Holder>> holders_;  // by lock
+  std::vector<std::uint32_t> slot_of_;        // by object: its index in slots_, or kNotALock
+  std::vector<LockSlot> slots_;               // the locks'
   std::vector<std::vector<HeldLock>> held_;   // by thread
 
   // Recording mode only.

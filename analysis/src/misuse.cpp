@@ -3,20 +3,30 @@
 #include <map>
 #include <tuple>
 
-#include "lock_tracker.hpp"
 #include "weft/analysis/detectors.hpp"
+#include "weft/format/meaning.hpp"
 
 namespace weft::analysis {
 namespace {
 
 using format::EventKind;
 
+// Who held `lock` when event `index` released it: the thread of its latest
+// acquisition before. Looked back for only at the rare misuse, so that this
+// detector's walk over every event stays a switch.
+std::string holder_before(const format::Trace& t, std::uint32_t lock, std::uint64_t index) {
+  for (std::uint64_t i = index; i-- > 0;) {
+    const format::Event& e = t.events[i];
+    if (e.object == lock && format::meaning(e.kind).hold == format::HoldOp::Takes && e.seq != format::kNoSeq)
+      return thread_name(t, e.thread);
+  }
+  return "another thread";
+}
+
 }  // namespace
 
 std::vector<Finding> find_misuse(const format::Trace& t) {
   std::map<std::tuple<int, std::uint32_t, std::uint32_t>, Finding> found;
-  // Who holds what, before each event (for "held by whom").
-  detail::LockTracker locks(t);
 
   auto add = [&](int what, const format::Event& e, std::uint64_t index, std::string title, std::string explanation) {
     auto [it, added] = found.try_emplace({what, e.object, e.site});
@@ -50,8 +60,7 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
               "Unlocking a lock that is not locked is an error (undefined behaviour for a std::mutex; Python raises "
               "RuntimeError). weft refused it.");
         } else {
-          const std::span<const detail::Holder> holders = locks.holders(e.object);
-          const std::string owner = holders.empty() ? "another thread" : thread_name(t, holders.front().thread);
+          const std::string owner = holder_before(t, e.object, i);
           add(1, e, i, who() + " unlocks " + what() + ", held by " + owner + ", at " + where(),
               "A mutex must be unlocked by the thread that locked it (" + owner +
               " here). Python's Lock allows it, C++'s std::mutex does not (undefined behaviour), and it makes the "
@@ -84,7 +93,7 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
               "can miss a notification in between. weft refused the wait.");
         break;
       case EventKind::ObjectDestroy:
-        if (e.arg && locks.is_lock(e.object))
+        if (e.arg && e.object < t.objects.size() && format::object_meaning(t.objects[e.object].kind).lock)
           add(5, e, i, who() + " destroys " + what() + " while it is locked",
               "Destroying a mutex that is still locked is undefined behaviour: its holder will unlock freed "
               "memory, and any waiter waits on it.");
@@ -97,7 +106,6 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
         break;
       default: break;
     }
-    locks.step(i);
   }
   std::vector<Finding> out;
   for (auto& [key, f] : found) {
