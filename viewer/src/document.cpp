@@ -12,11 +12,10 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path) {
   auto doc = std::make_unique<Document>();
   doc->path = std::move(path);
   doc->trace = std::move(trace);
-  doc->model = analysis::build_model(doc->trace);
-  // The rest reads only the trace and the model, and each part writes its
-  // own member: on threads of their own beside the check (which runs its
-  // detectors in parallel too), so opening a large trace takes the longest
-  // part, not the sum.
+  // Each part reads only the trace (and the model, built first on its own
+  // thread) and writes its own member: on threads of their own beside the
+  // check (which runs its detectors in parallel too), so opening a large
+  // trace takes the longest part, not the sum.
   Document& d = *doc;
   auto edges = std::async(std::launch::async, [&d] {
     d.lock_graph = analysis::lock_graph(d.trace);
@@ -26,6 +25,7 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path) {
               [](const auto& a, const auto& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
   });
   auto timeline = std::async(std::launch::async, [&d] {
+    d.model = analysis::build_model(d.trace);
     d.stats = analysis::compute_stats(d.model);
     d.timeline = build_timeline(d.trace, d.model);
   });

@@ -1,6 +1,7 @@
 #include "timeline.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 namespace weft::viewer {
@@ -123,15 +124,19 @@ LaneKind lane_kind(format::ObjectKind k) {
   return LaneKind::Semaphore;
 }
 
-// The spans of a lock's lane: its exclusive holds as they are, and where
-// threads held it shared, one span for each stretch in which any did
+Span span_of(const analysis::Hold& h) {
+  return Span{h.begin_ns, h.end_ns, h.first, h.end == analysis::HoldEnd::Open ? kNoEvent : h.last, h.lock, h.thread,
+              State::Running, h.shared};
+}
+
+// The spans of a shared mutex's lane: its exclusive holds as they are, and
+// where threads held it shared, one span for each stretch in which any did
 // (shared holds overlap; a lane's spans may not).
-std::vector<Span> lock_spans(const std::vector<const analysis::Hold*>& holds) {
+std::vector<Span> shared_mutex_spans(const std::vector<const analysis::Hold*>& holds) {
   std::vector<Span> out;
   std::optional<Span> shared;
   for (const analysis::Hold* h : holds) {
-    Span s{h->begin_ns, h->end_ns, h->first, h->end == analysis::HoldEnd::Open ? kNoEvent : h->last, h->lock,
-           h->thread, State::Running, h->shared};
+    const Span s = span_of(*h);
     if (!h->shared) {
       out.push_back(s);
     } else if (shared && s.begin_ns <= shared->end_ns) {
@@ -205,35 +210,42 @@ Timeline build_timeline(const format::Trace& trace, const analysis::Model& model
   // Object lanes: a lock's holds and how many waited for it; what a queue,
   // semaphore or barrier counts. The model's object state, as it is.
   const std::size_t nobjects = trace.objects.size();
-  std::vector<std::vector<const analysis::Hold*>> holds(nobjects);
-  for (const analysis::Hold& h : model.state.holds)
-    if (h.lock < nobjects) holds[h.lock].push_back(&h);
-  std::vector<const analysis::Series*> shown(nobjects, nullptr);
-  for (const analysis::Series& s : model.state.series) {
-    if (s.object >= nobjects) continue;
-    const analysis::SeriesKind k = s.kind;
-    if (k == analysis::SeriesKind::LockWaiters || k == analysis::SeriesKind::QueueDepth ||
-        k == analysis::SeriesKind::SemaphoreValue || k == analysis::SeriesKind::BarrierArrivals)
-      shown[s.object] = &s;
-  }
   std::vector<Lane> objects(nobjects);
-  for (std::uint32_t id = 1; id < nobjects; ++id) {
-    if (holds[id].empty() && !shown[id]) continue;
+  const auto use = [&](std::uint32_t id) -> Lane& {
     Lane& lane = objects[id];
     lane.kind = lane_kind(trace.objects[id].kind);
     lane.id = id;
-    for (const Span& s : lock_spans(holds[id])) lane.spans.add(s);
-    if (shown[id]) {
-      lane.series.steps = shown[id]->steps;
-      lane.series.peak = shown[id]->peak;
-      lane.series.range_max.build(lane.series.steps);
-    }
+    return lane;
+  };
+  // Holds are in order of acquisition, which for one lock's exclusive holds
+  // is their order in time: straight onto the lane. A shared mutex's holds
+  // overlap and are merged first.
+  std::map<std::uint32_t, std::vector<const analysis::Hold*>> shared_mutexes;
+  for (const analysis::Hold& h : model.state.holds) {
+    if (h.lock >= nobjects) continue;
+    if (trace.objects[h.lock].kind == format::ObjectKind::SharedMutex)
+      shared_mutexes[h.lock].push_back(&h);
+    else
+      use(h.lock).spans.add(span_of(h));
+  }
+  for (const auto& [id, holds] : shared_mutexes)
+    for (const Span& s : shared_mutex_spans(holds)) use(id).spans.add(s);
+  for (const analysis::Series& s : model.state.series) {
+    if (s.object >= nobjects) continue;
+    const analysis::SeriesKind k = s.kind;
+    if (k != analysis::SeriesKind::LockWaiters && k != analysis::SeriesKind::QueueDepth &&
+        k != analysis::SeriesKind::SemaphoreValue && k != analysis::SeriesKind::BarrierArrivals)
+      continue;
+    Lane& lane = use(s.object);
+    lane.series.steps = s.steps;
+    lane.series.peak = s.peak;
+    lane.series.range_max.build(lane.series.steps);
   }
 
   // Anomalies: on the lane of their object when it has one, else on the thread's.
   for (const analysis::Anomaly& a : model.state.anomalies) {
     const Tick tick{events[a.event].time_ns, a.event, false};
-    if (a.object < nobjects && objects[a.object].id == a.object && a.object != 0)
+    if (a.object != 0 && a.object < nobjects && objects[a.object].id == a.object)
       objects[a.object].anomalies.push_back(tick);
     else if (a.thread < nthreads)
       tl.lanes[a.thread].anomalies.push_back(tick);
