@@ -29,7 +29,6 @@
 #include <thread>
 #include <vector>
 
-#include "child.hpp"
 #include "spawner.hpp"
 #include "table.hpp"
 #include "weft/format/loader.hpp"
@@ -38,9 +37,9 @@
 namespace {
 
 namespace fs = std::filesystem;
-using weft::compare::child_result;
 using weft::compare::spawner;
 using weft::compare::table;
+using child_result = weft::subprocess::result;
 
 constexpr int kRounds = 3;
 constexpr int kHelgrindDivisor = 50;  // Helgrind runs ops / 50
@@ -163,7 +162,7 @@ std::vector<std::string> command(variant v, const plan_entry& p, std::uint64_t o
 
 // One run of one variant; a failure goes into m.error.
 void run_once(spawner& children, variant v, const plan_entry& p, const std::string& trace, measurement& m) {
-  weft::compare::child_options co;
+  weft::subprocess::options co = weft::compare::child_options();
   if (v == kWeft) co.env["WEFT_TRACE"] = trace;  // as the TRACE argument: nothing lands in the working directory
   const child_result r = children.run(command(v, p, m.ops, trace), co);
   if (!r.exited(0)) {
@@ -324,7 +323,7 @@ bool analysis(spawner& children, const options& o, const fs::path& dir, footnote
 
   std::fprintf(stderr, "weft-compare: analysis: recording contended-4, %s ops\n", count(ops).c_str());
   const std::vector<std::string> record = {WEFT_COMPARE_WEFT_BIN, "contended-4", std::to_string(ops), trace};
-  weft::compare::child_options co;
+  weft::subprocess::options co = weft::compare::child_options();
   co.env["WEFT_TRACE"] = trace;
   const child_result rec = children.run(record, co);
   std::uint64_t events = 0;
