@@ -17,19 +17,7 @@ std::string ms(std::uint64_t ns) {
   return buf;
 }
 
-}  // namespace
-
-int run_stats(Args args) {
-  if (args.size() != 1 || args[0].empty() || args[0][0] == '-')
-    throw usage_error("stats: usage: weft stats TRACE");
-  const format::Trace t = format::load_trace(args[0]);
-  const analysis::Model m = analysis::build_model(t);
-  analysis::Stats s = analysis::compute_stats(m);
-  for (const std::string& w : t.warnings) std::fprintf(stderr, "weft: warning: %s: %s\n", args[0].c_str(), w.c_str());
-
-  std::sort(s.locks.begin(), s.locks.end(), [](const auto& a, const auto& b) {
-    return a.wait_total_ns != b.wait_total_ns ? a.wait_total_ns > b.wait_total_ns : a.object < b.object;
-  });
+void print_text(const format::Trace& t, const analysis::Stats& s) {
   std::printf("LOCKS (times in ms)\n%-24s %10s %10s %10s %10s %10s %10s %8s\n", "lock", "acquired", "contended",
               "wait", "max wait", "held", "max held", "waiters");
   for (const auto& l : s.locks)
@@ -57,6 +45,26 @@ int run_stats(Args args) {
     std::printf("%-24s %10s %10s %7.1f%%  %s\n", analysis::thread_name(t, th.thread).c_str(), ms(th.lifetime_ns).c_str(),
                 ms(th.running_ns).c_str(), share, causes.c_str());
   }
+}
+
+}  // namespace
+
+int run_stats(Args args) {
+  std::string path;
+  command_line::parser p = command_parser("stats");
+  p.positional("TRACE", path, "the trace to measure");
+  if (!parse_command(p, "stats", args, one_trace_at_a_time(path))) return kExitOk;
+  if (path.empty()) throw usage_error("stats: which trace? " + p.usage());
+
+  const format::Trace t = format::load_trace(path);
+  const analysis::Model m = analysis::build_model(t);
+  analysis::Stats s = analysis::compute_stats(m);
+  for (const std::string& w : t.warnings) std::fprintf(stderr, "weft: warning: %s: %s\n", path.c_str(), w.c_str());
+
+  std::sort(s.locks.begin(), s.locks.end(), [](const auto& a, const auto& b) {
+    return a.wait_total_ns != b.wait_total_ns ? a.wait_total_ns > b.wait_total_ns : a.object < b.object;
+  });
+  print_text(t, s);
   return kExitOk;
 }
 
