@@ -14,7 +14,7 @@ constexpr Command kCommands[] = {
      run_run},
     {"check", "check TRACE [--format text|json|sarif] [--expect FILE]",
      "find data races, deadlocks, lock-order inversions, hangs, misuse", run_check},
-    {"stats", "stats TRACE", "contention per lock, running and blocked time per thread", run_stats},
+    {"stats", "stats TRACE [--json]", "contention per lock, running and blocked time per thread", run_stats},
     {"dump", "dump TRACE [--no-header]", "print every event of a trace, one line each, in order", run_dump},
     {"view", "view [TRACE] [--screenshot PNG] [--select-finding N] [--time A..B] [--size WxH]",
      "open the desktop viewer: timelines, findings, replay", run_view},

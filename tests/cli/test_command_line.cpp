@@ -86,7 +86,7 @@ TEST_CASE("weft COMMAND --help: the usage and every flag, explained, exit 0", "[
       {{weft, "list"}, "weft list [--json]", {"--json"}},
       {{weft, "run"}, "weft run NAME", {"NAME", "-o,--output FILE", "--seed N", "--timeout S", "--check"}},
       {{weft, "check"}, "weft check TRACE", {"TRACE", "--format text|json|sarif", "--expect FILE"}},
-      {{weft, "stats"}, "weft stats TRACE", {"TRACE"}},
+      {{weft, "stats"}, "weft stats TRACE [--json]", {"TRACE", "--json"}},
       {{weft, "dump"}, "weft dump TRACE [--no-header]", {"TRACE", "--no-header"}},
       {{weft, "export"}, "weft export TRACE", {"TRACE", "--format chrome", "-o,--output FILE|-", "--no-findings"}},
       {{weft, "view"}, "weft view [TRACE]", {"TRACE", "--screenshot OUT.png", "--select-finding N", "--time A..B", "--size WxH"}},
@@ -133,12 +133,13 @@ TEST_CASE("a mistake on any weft command is one line naming it, exit status 2", 
       {{weft, "export", "t.weft", "--output"}, "weft: export: --output needs a value"},
       // a value where none is taken
       {{weft, "list", "--json=yes"}, "weft: list: --json takes no value"},
+      {{weft, "stats", "t.weft", "--json=false"}, "weft: stats: --json takes no value"},
       {{weft, "run", "abc-turns", "--check=1"}, "weft: run: --check takes no value"},
       // an argument too many, or none where one is needed
       {{weft, "list", "abc-turns"}, "weft: list: unexpected argument abc-turns"},
       {{weft, "run"}, "weft: run: which scenario? usage: weft run NAME"},
       {{weft, "run", "abc-turns", "share-race"}, "weft: run: one scenario at a time (got abc-turns and share-race)"},
-      {{weft, "stats"}, "weft: stats: which trace? usage: weft stats TRACE"},
+      {{weft, "stats"}, "weft: stats: which trace? usage: weft stats TRACE [--json]"},
       {{weft, "stats", "a.weft", "b.weft"}, "weft: stats: one trace at a time (got a.weft and b.weft)"},
       {{weft, "check", "a.weft", "b.weft"}, "weft: check: one trace at a time (got a.weft and b.weft)"},
       // a bad value (numbers are checked by the program that uses them)
