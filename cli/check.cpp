@@ -47,8 +47,7 @@ int run_check(Args args) {
   p.positional("TRACE", path, "the trace to check");
   p.option("--format", format, "text|json|sarif", "text for people (the default), json for tools, sarif for code scanning");
   p.option("--expect", expect_file, "FILE", "the findings expected, as JSON: exit 0 when they are exactly these");
-  if (!parse_command(p, "check", args, one_trace_at_a_time(path))) return kExitOk;
-  if (path.empty()) throw usage_error("check: which trace? " + p.usage());
+  if (!parse_trace_command(p, "check", args, path)) return kExitOk;
   if (format != "text" && format != "json" && format != "sarif")
     throw usage_error("check: --format must be text, json or sarif, not '" + format + "'");
   std::optional<std::string> expect_json;

@@ -40,8 +40,10 @@ command_line::parser command_parser(std::string_view name);
 bool parse_command(command_line::parser& parser, std::string_view name, Args args,
                    const command_line::parser::extra_argument& extra = {});
 
-// The words for a second trace: "one trace at a time (got A and B)".
-command_line::parser::extra_argument one_trace_at_a_time(const std::string& first);
+// parse_command for a command on one trace, the positional `path`: a
+// second trace is "one trace at a time (got A and B)", none is "which
+// trace? usage: ...".
+bool parse_trace_command(command_line::parser& parser, std::string_view name, Args args, const std::string& path);
 
 int run_dump(Args args);
 int run_export(Args args);

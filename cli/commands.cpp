@@ -49,8 +49,13 @@ bool parse_command(command_line::parser& parser, std::string_view name, Args arg
   return false;
 }
 
-command_line::parser::extra_argument one_trace_at_a_time(const std::string& first) {
-  return [&first](const std::string& second) { return "one trace at a time (got " + first + " and " + second + ")"; };
+bool parse_trace_command(command_line::parser& parser, std::string_view name, Args args, const std::string& path) {
+  const auto second_trace = [&path](const std::string& second) {
+    return "one trace at a time (got " + path + " and " + second + ")";
+  };
+  if (!parse_command(parser, name, args, second_trace)) return false;
+  if (path.empty()) throw usage_error(std::string(name) + ": which trace? " + parser.usage());
+  return true;
 }
 
 }  // namespace weft::cli

@@ -48,8 +48,7 @@ int run_dump(Args args) {
   command_line::parser p = command_parser("dump");
   p.positional("TRACE", path, "the trace to print");
   p.flag("--no-header", no_header, "leave out the header: program, command line, clock, counts, column names");
-  if (!parse_command(p, "dump", args, one_trace_at_a_time(path))) return kExitOk;
-  if (path.empty()) throw usage_error("dump: which trace? " + p.usage());
+  if (!parse_trace_command(p, "dump", args, path)) return kExitOk;
 
   const format::Trace t = format::load_trace(path);
   if (!no_header) print_header(t, path);

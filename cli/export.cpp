@@ -36,9 +36,8 @@ std::optional<ExportArgs> parse(Args args) {
   p.option("--format", a.format, "chrome", "the output format: Chrome Trace Event JSON (the only one, the default)");
   p.option("-o,--output", a.output, "FILE|-", "where to write it; - for stdout (default: TRACE with .json for .weft)");
   p.flag("--no-findings", no_findings, "skip the detectors (faster on very large traces): no finding instants");
-  if (!parse_command(p, "export", args, one_trace_at_a_time(a.path))) return std::nullopt;
+  if (!parse_trace_command(p, "export", args, a.path)) return std::nullopt;
   a.findings = !no_findings;
-  if (a.path.empty()) throw usage_error("export: which trace? " + p.usage());
   if (a.format != "chrome")
     throw usage_error("export: unknown format '" + a.format + "' (the formats: chrome)");
   if (a.output.empty()) a.output = std::filesystem::path(a.path).replace_extension(".json").string();

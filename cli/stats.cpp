@@ -90,8 +90,7 @@ int run_stats(Args args) {
   command_line::parser p = command_parser("stats");
   p.positional("TRACE", path, "the trace to measure");
   p.flag("--json", as_json, "the same figures as one JSON document, times in nanoseconds");
-  if (!parse_command(p, "stats", args, one_trace_at_a_time(path))) return kExitOk;
-  if (path.empty()) throw usage_error("stats: which trace? " + p.usage());
+  if (!parse_trace_command(p, "stats", args, path)) return kExitOk;
 
   const format::Trace t = format::load_trace(path);
   const analysis::Model m = analysis::build_model(t);
