@@ -43,20 +43,11 @@ int check_trace(const std::string& path, const std::string& format, const std::o
 int run_check(Args args) {
   std::string path, format = "text";
   std::optional<std::string> expect_file;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--format" || a == "--expect") {
-      if (i + 1 == args.size()) throw usage_error("check: " + a + " needs a value");
-      (a == "--format" ? format : expect_file.emplace()) = args[++i];
-    } else if (!a.empty() && a[0] == '-') {
-      throw usage_error("check: unknown option " + a);
-    } else if (path.empty()) {
-      path = a;
-    } else {
-      throw usage_error("check: one trace at a time (got " + path + " and " + a + ")");
-    }
-  }
-  if (path.empty()) throw usage_error("check: which trace? usage: weft check TRACE [--format text|json|sarif] [--expect FILE]");
+  command_line::parser p = command_parser("check");
+  p.positional("TRACE", path, "the trace to check");
+  p.option("--format", format, "text|json|sarif", "text for people (the default), json for tools, sarif for code scanning");
+  p.option("--expect", expect_file, "FILE", "the findings expected, as JSON: exit 0 when they are exactly these");
+  if (!parse_trace_command(p, "check", args, path)) return kExitOk;
   if (format != "text" && format != "json" && format != "sarif")
     throw usage_error("check: --format must be text, json or sarif, not '" + format + "'");
   std::optional<std::string> expect_json;

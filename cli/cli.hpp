@@ -8,6 +8,9 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+
+#include "weft/support/command_line.hpp"
 
 namespace weft::cli {
 
@@ -16,12 +19,31 @@ inline constexpr int kExitFindings = 1;
 inline constexpr int kExitUnusable = 2;
 
 // A mistake on the command line: reported as one line, exit status 2.
-class usage_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using usage_error = command_line::usage_error;
 
 using Args = std::span<const std::string>;
+
+// One command of `weft`: its name, usage line (after "weft "), summary.
+struct Command {
+  const char* name;
+  const char* usage;
+  const char* summary;
+  int (*run)(Args);
+};
+std::span<const Command> commands();  // in the order `weft --help` lists them
+
+// The parser of `weft NAME`, its usage and summary those of commands().
+command_line::parser command_parser(std::string_view name);
+
+// Parses a command's arguments. false: --help was asked, and the command's
+// help is printed. A mistake is a usage_error "NAME: what is wrong".
+bool parse_command(command_line::parser& parser, std::string_view name, Args args,
+                   const command_line::parser::extra_argument& extra = {});
+
+// parse_command for a command on one trace, the positional `path`: a
+// second trace is "one trace at a time (got A and B)", none is "which
+// trace? usage: ...".
+bool parse_trace_command(command_line::parser& parser, std::string_view name, Args args, const std::string& path);
 
 int run_dump(Args args);
 int run_export(Args args);

@@ -1,4 +1,4 @@
-// `weft dump TRACE`: every event, one line each, in the trace's global order.
+// `weft dump TRACE [--no-header]`: every event, one line each, in the trace's global order.
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -44,17 +44,14 @@ void print_header(const format::Trace& t, const std::string& path) {
 
 int run_dump(Args args) {
   std::string path;
-  bool header = true;
-  for (const std::string& a : args) {
-    if (a == "--no-header") header = false;
-    else if (!a.empty() && a[0] == '-') throw usage_error("dump: unknown option " + a);
-    else if (path.empty()) path = a;
-    else throw usage_error("dump: one trace at a time (got " + path + " and " + a + ")");
-  }
-  if (path.empty()) throw usage_error("dump: which trace? usage: weft dump TRACE [--no-header]");
+  bool no_header = false;
+  command_line::parser p = command_parser("dump");
+  p.positional("TRACE", path, "the trace to print");
+  p.flag("--no-header", no_header, "leave out the header: program, command line, clock, counts, column names");
+  if (!parse_trace_command(p, "dump", args, path)) return kExitOk;
 
   const format::Trace t = format::load_trace(path);
-  if (header) print_header(t, path);
+  if (!no_header) print_header(t, path);
   for (const format::Event& e : t.events) {
     std::string object = e.object ? t.object_label(e.object) : "";
     if (e.seq != format::kNoSeq) object += " #" + std::to_string(e.seq);

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <system_error>
 
 #include "cli.hpp"
@@ -19,8 +20,6 @@
 namespace weft::cli {
 namespace {
 
-constexpr const char* kUsage = "usage: weft export TRACE [--format chrome] [-o FILE|-] [--no-findings]";
-
 struct ExportArgs {
   std::string path;
   std::string format = "chrome";
@@ -28,24 +27,17 @@ struct ExportArgs {
   bool findings = true;
 };
 
-ExportArgs parse(Args args) {
+// nullopt: --help was asked (and answered).
+std::optional<ExportArgs> parse(Args args) {
   ExportArgs a;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--format" || arg == "-o" || arg == "--output") {
-      if (i + 1 == args.size()) throw usage_error("export: " + arg + " needs a value");
-      (arg == "--format" ? a.format : a.output) = args[++i];
-    } else if (arg == "--no-findings") {
-      a.findings = false;
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      throw usage_error("export: unknown option " + arg);
-    } else if (a.path.empty()) {
-      a.path = arg;
-    } else {
-      throw usage_error("export: one trace at a time (got " + a.path + " and " + arg + ")");
-    }
-  }
-  if (a.path.empty()) throw usage_error(std::string("export: which trace? ") + kUsage);
+  bool no_findings = false;
+  command_line::parser p = command_parser("export");
+  p.positional("TRACE", a.path, "the trace to export");
+  p.option("--format", a.format, "chrome", "the output format: Chrome Trace Event JSON (the only one, the default)");
+  p.option("-o,--output", a.output, "FILE|-", "where to write it; - for stdout (default: TRACE with .json for .weft)");
+  p.flag("--no-findings", no_findings, "skip the detectors (faster on very large traces): no finding instants");
+  if (!parse_trace_command(p, "export", args, a.path)) return std::nullopt;
+  a.findings = !no_findings;
   if (a.format != "chrome")
     throw usage_error("export: unknown format '" + a.format + "' (the formats: chrome)");
   if (a.output.empty()) a.output = std::filesystem::path(a.path).replace_extension(".json").string();
@@ -74,7 +66,9 @@ exporter::ChromeSummary write_file(const format::Trace& trace, const std::string
 }  // namespace
 
 int run_export(Args args) {
-  const ExportArgs a = parse(args);
+  const std::optional<ExportArgs> parsed = parse(args);
+  if (!parsed) return kExitOk;
+  const ExportArgs& a = *parsed;
   const format::Trace trace = format::load_trace(a.path);
   for (const std::string& w : trace.warnings) std::fprintf(stderr, "weft: warning: %s: %s\n", a.path.c_str(), w.c_str());
   exporter::ChromeOptions options;

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -93,51 +94,51 @@ std::string capture_scenarios_program(const std::vector<std::string>& args) {
 }  // namespace
 
 int run_list(Args args) {
+  bool as_json = false;
+  command_line::parser p = command_parser("list");
+  p.flag("--json", as_json, "the catalogue as JSON: each scenario's name, summary, lesson and expected verdict");
+  if (!parse_command(p, "list", args)) return kExitOk;
   std::vector<std::string> forwarded{"list"};
-  for (const std::string& a : args) {
-    if (a != "--json") throw usage_error("list: unknown option " + a + " (usage: weft list [--json])");
-    forwarded.push_back(a);
-  }
+  if (as_json) forwarded.push_back("--json");
   return run_scenarios_program(forwarded, "") == 0 ? kExitOk : kExitUnusable;
 }
 
 int run_run(Args args) {
-  if (args.empty() || args[0].empty() || args[0][0] == '-')
-    throw usage_error("run: which scenario? usage: weft run NAME [-o FILE] [--seed N] [--timeout SECONDS] [--check]");
-  const std::string name = args[0];
-  std::string output = name + ".weft";
-  std::vector<std::string> forwarded{"run", name};
+  std::string name;
+  std::optional<std::string> output, seed, timeout;
   bool then_check = false;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--check") {
-      then_check = true;
-    } else if (a == "-o" || a == "--output" || a == "--seed" || a == "--timeout") {
-      if (i + 1 == args.size()) throw usage_error("run: " + a + " needs a value");
-      if (a == "-o" || a == "--output")
-        output = args[++i];
-      else
-        forwarded.insert(forwarded.end(), {a, args[++i]});
-    } else {
-      throw usage_error("run: unknown option " + a);
-    }
-  }
-  const int status = run_scenarios_program(forwarded, output);
+  command_line::parser p = command_parser("run");
+  p.positional("NAME", name, "the scenario (weft list shows them)");
+  p.option("-o,--output", output, "FILE", "where the trace goes (default: NAME.weft)");
+  p.option("--seed", seed, "N", "the seed of the scenario's random choices (default: a random one, logged in the trace)");
+  p.option("--timeout", timeout, "S", "stop it, with a complete trace, after S seconds, 1 to 3600 (default: 30, 3 for a hang)");
+  p.flag("--check", then_check, "then check the trace against the scenario's declared verdict (exit 0: as declared)");
+  const auto one_scenario = [&name](const std::string& second) {
+    return "one scenario at a time (got " + name + " and " + second + ")";
+  };
+  if (!parse_command(p, "run", args, one_scenario)) return kExitOk;
+  if (name.empty()) throw usage_error("run: which scenario? " + p.usage());
+  // weft-scenarios checks the numbers, in its own words.
+  std::vector<std::string> forwarded{"run", name};
+  if (seed) forwarded.insert(forwarded.end(), {"--seed", *seed});
+  if (timeout) forwarded.insert(forwarded.end(), {"--timeout", *timeout});
+  const std::string trace = output.value_or(name + ".weft");
+  const int status = run_scenarios_program(forwarded, trace);
   if (status == 2 || status == 127) return kExitUnusable;  // unknown name, bad flag: already said
   // The scenario ran (whatever it did: finding its bugs is `weft check`'s job).
-  if (!std::filesystem::exists(output)) {
+  if (!std::filesystem::exists(trace)) {
     std::fprintf(stderr, "weft: run: the scenario exited with status %d and wrote no trace\n", status);
     return kExitUnusable;
   }
   {
-    const format::Trace trace = format::load_trace(output);
-    std::fprintf(stderr, "weft: %s: %zu events from %zu threads written to %s%s\n", name.c_str(), trace.events.size(),
-                 trace.threads.size(), output.c_str(),
+    const format::Trace loaded = format::load_trace(trace);
+    std::fprintf(stderr, "weft: %s: %zu events from %zu threads written to %s%s\n", name.c_str(), loaded.events.size(),
+                 loaded.threads.size(), trace.c_str(),
                  status == 86 ? " (the program hung and weft stopped it)" : "");
   }
   if (!then_check) return kExitOk;
   // Checked against what the scenario's lesson says it should find.
-  return check_trace(output, "text", capture_scenarios_program({"describe", name}), "scenario " + name);
+  return check_trace(trace, "text", capture_scenarios_program({"describe", name}), "scenario " + name);
 }
 
 }  // namespace weft::cli

@@ -1,12 +1,16 @@
-// `weft stats TRACE`: the contention tables. Locks by total wait, then
-// threads by the share of their life spent blocked.
+// `weft stats TRACE [--json]`: the contention tables. Locks by total wait,
+// then threads by the share of their life spent blocked. --json: the same
+// figures as one JSON document, times in nanoseconds.
 #include <algorithm>
 #include <cstdio>
+
+#include <nlohmann/json.hpp>
 
 #include "cli.hpp"
 #include "weft/analysis/detectors.hpp"
 #include "weft/analysis/stats.hpp"
 #include "weft/format/loader.hpp"
+#include "weft/version.hpp"
 
 namespace weft::cli {
 namespace {
@@ -17,19 +21,7 @@ std::string ms(std::uint64_t ns) {
   return buf;
 }
 
-}  // namespace
-
-int run_stats(Args args) {
-  if (args.size() != 1 || args[0].empty() || args[0][0] == '-')
-    throw usage_error("stats: usage: weft stats TRACE");
-  const format::Trace t = format::load_trace(args[0]);
-  const analysis::Model m = analysis::build_model(t);
-  analysis::Stats s = analysis::compute_stats(m);
-  for (const std::string& w : t.warnings) std::fprintf(stderr, "weft: warning: %s: %s\n", args[0].c_str(), w.c_str());
-
-  std::sort(s.locks.begin(), s.locks.end(), [](const auto& a, const auto& b) {
-    return a.wait_total_ns != b.wait_total_ns ? a.wait_total_ns > b.wait_total_ns : a.object < b.object;
-  });
+void print_text(const format::Trace& t, const analysis::Stats& s) {
   std::printf("LOCKS (times in ms)\n%-24s %10s %10s %10s %10s %10s %10s %8s\n", "lock", "acquired", "contended",
               "wait", "max wait", "held", "max held", "waiters");
   for (const auto& l : s.locks)
@@ -57,6 +49,61 @@ int run_stats(Args args) {
     std::printf("%-24s %10s %10s %7.1f%%  %s\n", analysis::thread_name(t, th.thread).c_str(), ms(th.lifetime_ns).c_str(),
                 ms(th.running_ns).c_str(), share, causes.c_str());
   }
+}
+
+// Keys in the order a reader meets them, like the text columns.
+void print_json(const std::string& path, const format::Trace& t, const analysis::Stats& s) {
+  using json = nlohmann::ordered_json;
+  json locks = json::array();
+  for (const auto& l : s.locks)
+    locks.push_back({{"id", l.object},
+                     {"name", analysis::object_name(t, l.object)},
+                     {"acquisitions", l.acquisitions},
+                     {"contended", l.contended},
+                     {"wait_total_ns", l.wait_total_ns},
+                     {"wait_max_ns", l.wait_max_ns},
+                     {"hold_total_ns", l.hold_total_ns},
+                     {"hold_max_ns", l.hold_max_ns},
+                     {"max_waiters", l.max_waiters}});
+  json threads = json::array();
+  for (const auto& th : s.threads) {
+    json blocked = json::object();
+    for (const auto& [cause, ns] : th.blocked_ns) blocked[std::string(analysis::wait_cause_name(cause))] = ns;
+    threads.push_back({{"id", th.thread},
+                       {"name", analysis::thread_name(t, th.thread)},
+                       {"lifetime_ns", th.lifetime_ns},
+                       {"running_ns", th.running_ns},
+                       {"blocked_ns", std::move(blocked)}});
+  }
+  const json out = {{"tool", "weft"},          {"version", kVersion},         {"trace", path},
+                    {"program", t.info.program}, {"events", t.events.size()}, {"truncated", t.truncated},
+                    {"warnings", t.warnings},  {"locks", std::move(locks)}, {"threads", std::move(threads)}};
+  const std::string text = out.dump(2) + "\n";
+  std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+}  // namespace
+
+int run_stats(Args args) {
+  std::string path;
+  bool as_json = false;
+  command_line::parser p = command_parser("stats");
+  p.positional("TRACE", path, "the trace to measure");
+  p.flag("--json", as_json, "the same figures as one JSON document, times in nanoseconds");
+  if (!parse_trace_command(p, "stats", args, path)) return kExitOk;
+
+  const format::Trace t = format::load_trace(path);
+  const analysis::Model m = analysis::build_model(t);
+  analysis::Stats s = analysis::compute_stats(m);
+  for (const std::string& w : t.warnings) std::fprintf(stderr, "weft: warning: %s: %s\n", path.c_str(), w.c_str());
+
+  std::sort(s.locks.begin(), s.locks.end(), [](const auto& a, const auto& b) {
+    return a.wait_total_ns != b.wait_total_ns ? a.wait_total_ns > b.wait_total_ns : a.object < b.object;
+  });
+  if (as_json)
+    print_json(path, t, s);
+  else
+    print_text(t, s);
   return kExitOk;
 }
 

@@ -23,30 +23,29 @@ std::uint64_t parse_number(const std::string& flag, const std::string& text) {
     used = 0;
   }
   if (used != text.size() || text.empty() || text[0] == '-')
-    throw std::invalid_argument(flag + " wants a whole number, not '" + text + "'");
+    throw command_line::usage_error(flag + " wants a whole number, not '" + text + "'");
   return v;
 }
 
 }  // namespace
 
-run_settings parse_run_flags(const std::vector<std::string>& args) {
+void declare_run_flags(command_line::parser& p, run_flags& flags) {
+  p.option("--seed", flags.seed, "N", "the seed of the scenario's random choices (default: a random one, logged in the trace)");
+  p.option("--timeout", flags.timeout, "SECONDS",
+           "stop the program, with a complete trace, after this long, 1 to 3600 (default: 30, 3 for a hang)");
+}
+
+run_settings settings_from(const run_flags& flags) {
   run_settings s;
   s.opt.seed = std::random_device{}();
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--seed" || a == "--timeout") {
-      if (i + 1 == args.size()) throw std::invalid_argument(a + " needs a value");
-      const std::uint64_t v = parse_number(a, args[++i]);
-      if (a == "--seed") {
-        s.opt.seed = v;
-        s.seed_given = true;
-      } else {
-        if (v == 0 || v > 3600) throw std::invalid_argument("--timeout wants seconds from 1 to 3600");
-        s.timeout = std::chrono::seconds(v);
-      }
-    } else {
-      throw std::invalid_argument("unknown option '" + a + "' (options: --seed N, --timeout SECONDS)");
-    }
+  if (flags.seed) {
+    s.opt.seed = parse_number("--seed", *flags.seed);
+    s.seed_given = true;
+  }
+  if (flags.timeout) {
+    const std::uint64_t v = parse_number("--timeout", *flags.timeout);
+    if (v == 0 || v > 3600) throw command_line::usage_error("--timeout wants seconds from 1 to 3600");
+    s.timeout = std::chrono::seconds(v);
   }
   return s;
 }

@@ -6,10 +6,11 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
-#include <vector>
 
 #include "catalog.hpp"
+#include "weft/support/command_line.hpp"
 
 namespace weft::scenarios {
 
@@ -19,9 +20,14 @@ struct run_settings {
   bool seed_given = false;
 };
 
-// Parses [--seed N] [--timeout SECONDS]; throws std::invalid_argument with a
-// one-line message on anything else.
-run_settings parse_run_flags(const std::vector<std::string>& args);
+// The flags of a run as typed, [--seed N] [--timeout SECONDS]: declared on
+// a program's parser by declare_run_flags, checked by settings_from (which
+// throws command_line::usage_error, one line, for a bad number).
+struct run_flags {
+  std::optional<std::string> seed, timeout;
+};
+void declare_run_flags(command_line::parser& p, run_flags& flags);
+run_settings settings_from(const run_flags& flags);
 
 // Default deadline: short for scenarios whose lesson is a hang.
 std::chrono::milliseconds default_timeout(const scenario& s);

@@ -1,7 +1,6 @@
 // The main of each scenario's own program: runs the one scenario linked in.
 //   <scenario> [--seed N] [--timeout SECONDS]
 #include <cstdio>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,10 +16,20 @@ int main(int argc, char** argv) {
                  all().size(), all().empty() ? "none" : all().front()->name);
     return 2;
   }
+  const scenario& s = *all().front();
+  run_flags flags;
+  weft::command_line::parser p(s.name, "[--seed N] [--timeout SECONDS]", s.summary);
+  declare_run_flags(p, flags);
+  run_settings settings;
   try {
-    return run_scenario(*all().front(), parse_run_flags({argv + 1, argv + argc}));
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "%s: %s\n", all().front()->name, e.what());
+    if (!p.parse(std::vector<std::string>(argv + 1, argv + argc))) {
+      std::fputs(p.help().c_str(), stdout);
+      return 0;
+    }
+    settings = settings_from(flags);
+  } catch (const weft::command_line::usage_error& e) {
+    std::fprintf(stderr, "%s: %s\n", s.name, e.what());
     return 2;
   }
+  return run_scenario(s, settings);
 }

@@ -2,19 +2,25 @@
 //   weft-scenarios list [--json]
 //   weft-scenarios describe NAME          (JSON)
 //   weft-scenarios run NAME [--seed N] [--timeout SECONDS]
+//   weft-scenarios --help, weft-scenarios COMMAND --help
 // `weft list` and `weft run` use it; the trace goes where WEFT_TRACE says.
+// The first word is the command; the command parses the rest with the
+// project's parser (weft::command_line).
 #include <cstdio>
-#include <stdexcept>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "catalog.hpp"
 #include "catalog_json.hpp"
 #include "runner.hpp"
+#include "weft/support/command_line.hpp"
 
 namespace {
 
 using namespace weft::scenarios;
+using weft::command_line::parser;
+using Args = std::span<const std::string>;
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "weft-scenarios: %s\n", message.c_str());
@@ -46,35 +52,92 @@ void print_table() {
   }
 }
 
+struct command {
+  const char* name;
+  const char* usage;
+  const char* summary;
+};
+constexpr command kList{"list", "[--json]", "the catalogue: each scenario's name, summary and expected verdict"};
+constexpr command kDescribe{"describe", "NAME", "one scenario's declaration, as JSON: what weft check must find in it"};
+constexpr command kRun{"run", "NAME [--seed N] [--timeout SECONDS]",
+                       "run one scenario under tracing (the trace goes where WEFT_TRACE says)"};
+
+parser parser_for(const command& c) { return parser(std::string("weft-scenarios ") + c.name, c.usage, c.summary); }
+
+void print_help() {
+  std::printf("weft-scenarios: every scenario of the catalogue in one program (weft list and weft run use it)\n\n");
+  std::printf("usage: weft-scenarios COMMAND [ARGS...]\n\ncommands:\n");
+  for (const command& c : {kList, kDescribe, kRun})
+    std::printf("  %-46s %s\n", (std::string(c.name) + " " + c.usage).c_str(), c.summary);
+  std::printf("\noptions:\n  %-46s %s\n  %-46s %s\n", "-h, --help", "show this help",
+              "COMMAND --help", "the command's arguments and flags, each explained");
+}
+
+// Parses; false: help was asked for and printed. Throws usage_error.
+bool parse(parser& p, Args args, const parser::extra_argument& extra = {}) {
+  if (p.parse(args, extra)) return true;
+  std::fputs(p.help().c_str(), stdout);
+  return false;
+}
+
+parser::extra_argument one_scenario(const std::string& name) {
+  return [&name](const std::string& second) { return "one scenario at a time (got " + name + " and " + second + ")"; };
+}
+
+int list(Args args) {
+  bool as_json = false;
+  parser p = parser_for(kList);
+  p.flag("--json", as_json, "the catalogue as JSON: each scenario's name, summary, lesson and expected verdict");
+  if (!parse(p, args)) return 0;
+  if (as_json)
+    std::printf("%s\n", catalog_json().c_str());
+  else
+    print_table();
+  return 0;
+}
+
+int describe(Args args) {
+  std::string name;
+  parser p = parser_for(kDescribe);
+  p.positional("NAME", name, "the scenario");
+  if (!parse(p, args, one_scenario(name))) return 0;
+  if (name.empty()) throw weft::command_line::usage_error("which scenario? " + p.usage());
+  const scenario* s = find_or_explain(name);
+  if (!s) return 2;
+  std::printf("%s\n", scenario_json(*s).c_str());
+  return 0;
+}
+
+int run(Args args) {
+  std::string name;
+  run_flags flags;
+  parser p = parser_for(kRun);
+  p.positional("NAME", name, "the scenario");
+  declare_run_flags(p, flags);
+  if (!parse(p, args, one_scenario(name))) return 0;
+  if (name.empty()) throw weft::command_line::usage_error("which scenario? " + p.usage());
+  const scenario* s = find_or_explain(name);
+  if (!s) return 2;
+  return run_scenario(*s, settings_from(flags));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return usage_error("usage: weft-scenarios list [--json] | describe NAME | run NAME [--seed N] [--timeout S]");
-  const std::string& command = args[0];
-  if (command == "list") {
-    if (args.size() == 2 && args[1] == "--json") {
-      std::printf("%s\n", catalog_json().c_str());
-      return 0;
-    }
-    if (args.size() != 1) return usage_error("list takes only --json");
-    print_table();
+  const std::string& name = args[0];
+  if (name == "-h" || name == "--help") {
+    print_help();
     return 0;
   }
-  if (command == "describe" || command == "run") {
-    if (args.size() < 2) return usage_error(command + ": which scenario?");
-    const scenario* s = find_or_explain(args[1]);
-    if (!s) return 2;
-    if (command == "describe") {
-      if (args.size() != 2) return usage_error("describe takes only a name");
-      std::printf("%s\n", scenario_json(*s).c_str());
-      return 0;
-    }
-    try {
-      return run_scenario(*s, parse_run_flags({args.begin() + 2, args.end()}));
-    } catch (const std::invalid_argument& e) {
-      return usage_error(e.what());
-    }
+  const Args rest = Args(args).subspan(1);
+  try {
+    if (name == kList.name) return list(rest);
+    if (name == kDescribe.name) return describe(rest);
+    if (name == kRun.name) return run(rest);
+  } catch (const weft::command_line::usage_error& e) {
+    return usage_error(name + ": " + e.what());
   }
-  return usage_error("unknown command '" + command + "' (list, describe, run)");
+  return usage_error("unknown command '" + name + "' (list, describe, run; try: weft-scenarios --help)");
 }

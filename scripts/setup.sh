@@ -11,6 +11,8 @@ packages=(
   catch2 libbenchmark-dev
   # JSON: expectation files, and the tests that parse weft's JSON output
   nlohmann-json3-dev
+  # the command line of every weft program (header-only CLI11)
+  libcli11-dev
   # the viewer: GLFW, Dear ImGui 1.86 (ships the GLFW/OpenGL3 backends), stb
   libglfw3-dev libimgui-dev libstb-dev libgl-dev
   # headless GUI tests: a virtual X server and a software OpenGL driver

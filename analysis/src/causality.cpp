@@ -31,8 +31,6 @@ std::string_view causal_kind_name(CausalKind k) {
 
 namespace {
 
-constexpr std::uint64_t kNone = ~std::uint64_t{0};
-
 // What an edge is called: its channel, and for the start and finish
 // channels what started or finished (a thread, a task, a timer).
 CausalKind causal_kind(format::Channel channel, format::ObjectKind object) {

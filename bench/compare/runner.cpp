@@ -29,18 +29,18 @@
 #include <thread>
 #include <vector>
 
-#include "child.hpp"
 #include "spawner.hpp"
 #include "table.hpp"
+#include "weft/support/command_line.hpp"
 #include "weft/format/loader.hpp"
 #include "workloads.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-using weft::compare::child_result;
 using weft::compare::spawner;
 using weft::compare::table;
+using child_result = weft::subprocess::result;
 
 constexpr int kRounds = 3;
 constexpr int kHelgrindDivisor = 50;  // Helgrind runs ops / 50
@@ -163,7 +163,7 @@ std::vector<std::string> command(variant v, const plan_entry& p, std::uint64_t o
 
 // One run of one variant; a failure goes into m.error.
 void run_once(spawner& children, variant v, const plan_entry& p, const std::string& trace, measurement& m) {
-  weft::compare::child_options co;
+  weft::subprocess::options co = weft::compare::child_options();
   if (v == kWeft) co.env["WEFT_TRACE"] = trace;  // as the TRACE argument: nothing lands in the working directory
   const child_result r = children.run(command(v, p, m.ops, trace), co);
   if (!r.exited(0)) {
@@ -324,7 +324,7 @@ bool analysis(spawner& children, const options& o, const fs::path& dir, footnote
 
   std::fprintf(stderr, "weft-compare: analysis: recording contended-4, %s ops\n", count(ops).c_str());
   const std::vector<std::string> record = {WEFT_COMPARE_WEFT_BIN, "contended-4", std::to_string(ops), trace};
-  weft::compare::child_options co;
+  weft::subprocess::options co = weft::compare::child_options();
   co.env["WEFT_TRACE"] = trace;
   const child_result rec = children.run(record, co);
   std::uint64_t events = 0;
@@ -392,10 +392,20 @@ bool analysis(spawner& children, const options& o, const fs::path& dir, footnote
 
 // ---------------------------------------------------------------- main
 
-int usage_error(const std::string& why) {
-  std::fprintf(stderr, "weft-compare: %s (usage: weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD])\n",
-               why.c_str());
-  return 2;
+// The command line, declared once for parsing and for --help.
+weft::command_line::parser command_line(options& o, bool& no_helgrind, std::optional<std::string>& only) {
+  weft::command_line::parser p("weft-compare", "[--quick] [--markdown] [--no-helgrind] [--only WORKLOAD]",
+                               "what tracing with weft costs next to std, ThreadSanitizer and Helgrind");
+  p.flag("--quick", o.quick, "fewer operations and a smaller analysis trace (a quick look, or a smoke test)");
+  p.flag("--markdown", o.markdown, "print the tables as GitHub Markdown");
+  p.flag("--no-helgrind", no_helgrind, "leave out the Helgrind column (the slowest, and needs valgrind)");
+  p.option("--only", only, "WORKLOAD", "run this workload alone (they are listed below)");
+  std::string workloads = "workloads (one op is):\n";
+  for (const auto& w : weft::compare::kWorkloads)
+    workloads += "  " + std::string(w.name) + std::string(w.name.size() < 14 ? 14 - w.name.size() : 0, ' ') + " " +
+                 std::string(w.ops) + "\n";
+  p.footer(workloads);
+  return p;
 }
 
 // Removes the run's temporary traces however main returns.
@@ -427,27 +437,24 @@ int main(int argc, char** argv) {
     return 1;
   }
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--quick") o.quick = true;
-    else if (a == "--markdown") o.markdown = true;
-    else if (a == "--no-helgrind") o.helgrind = false;
-    else if (a == "--only") {
-      if (i + 1 == argc) return usage_error("--only needs a workload");
-      o.only = argv[++i];
-      bool known = false;
-      for (const auto& w : weft::compare::kWorkloads) known = known || w.name == o.only;
-      if (!known) return usage_error("unknown workload '" + o.only + "'");
-    } else if (a == "--help" || a == "-h") {
-      std::printf("usage: weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD]\n\nworkloads (one op is):\n");
-      for (const auto& w : weft::compare::kWorkloads)
-        std::printf("  %-14.*s %.*s\n", static_cast<int>(w.name.size()), w.name.data(), static_cast<int>(w.ops.size()),
-                    w.ops.data());
+  bool no_helgrind = false;
+  std::optional<std::string> only;
+  weft::command_line::parser cli = command_line(o, no_helgrind, only);
+  try {
+    if (!cli.parse(std::vector<std::string>(argv + 1, argv + argc))) {
+      std::fputs(cli.help().c_str(), stdout);
       return 0;
-    } else {
-      return usage_error((a.rfind("-", 0) == 0 ? "unknown option " : "unexpected argument ") + a);
     }
+    bool known = !only;
+    for (const auto& w : weft::compare::kWorkloads) known = known || w.name == *only;
+    if (!known) throw weft::command_line::usage_error("unknown workload '" + *only + "'");
+  } catch (const weft::command_line::usage_error& e) {
+    // One line, as every weft program says it.
+    std::fprintf(stderr, "weft-compare: %s (%s)\n", e.what(), cli.usage().c_str());
+    return 2;
   }
+  o.helgrind = !no_helgrind;
+  o.only = only.value_or("");
 
   std::vector<row> rows;
   for (const plan_entry& p : o.quick ? std::span<const plan_entry>(kQuickPlan) : std::span<const plan_entry>(kFullPlan))

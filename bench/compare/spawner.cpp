@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -73,26 +74,53 @@ void reset_peak_rss() {
   ::close(fd);
 }
 
+// Output past this is read and dropped: the runner needs a line of figures
+// or the first line of an error, and what is kept counts in the helper's
+// peak memory, which the next child inherits (see spawner.hpp).
+constexpr std::int64_t kKeepBytes = 64 << 10;
+
+// The options cross the socket field by field; on_ready (and so ready_text)
+// cannot cross at all.
+bool send_options(wire& w, const subprocess::options& o) {
+  bool sent = w.put(static_cast<std::int64_t>(o.env.size()));
+  for (const auto& [name, value] : o.env) sent = sent && w.put(name) && w.put(value);
+  sent = sent && w.put(static_cast<std::int64_t>(o.unset_env.size()));
+  for (const std::string& name : o.unset_env) sent = sent && w.put(name);
+  return sent && w.put(o.cwd) && w.put(static_cast<std::int64_t>(o.timeout.count())) &&
+         w.put(static_cast<std::int64_t>(std::min<std::size_t>(o.keep_bytes, kKeepBytes)));
+}
+
+bool get_options(wire& w, subprocess::options& o) {
+  std::int64_t n = 0, timeout = 0, keep = 0;
+  if (!w.get(n)) return false;
+  for (std::int64_t i = 0; i < n; ++i) {
+    std::string name, value;
+    if (!w.get(name) || !w.get(value)) return false;
+    o.env[name] = value;
+  }
+  if (!w.get(n)) return false;
+  o.unset_env.resize(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
+  for (std::string& name : o.unset_env)
+    if (!w.get(name)) return false;
+  if (!w.get(o.cwd) || !w.get(timeout) || !w.get(keep)) return false;
+  o.timeout = std::chrono::milliseconds(timeout);
+  o.keep_bytes = static_cast<std::size_t>(keep);
+  return true;
+}
+
 [[noreturn]] void serve(int fd) {
   wire w(fd);
   for (;;) {
-    std::int64_t argc = 0, envc = 0, timeout = 0;
+    std::int64_t argc = 0;
     if (!w.get(argc)) _exit(0);  // the runner is done
     std::vector<std::string> argv(static_cast<std::size_t>(argc));
     for (std::string& a : argv)
       if (!w.get(a)) _exit(1);
-    child_options options;
-    if (!w.get(envc)) _exit(1);
-    for (std::int64_t i = 0; i < envc; ++i) {
-      std::string name, value;
-      if (!w.get(name) || !w.get(value)) _exit(1);
-      options.env[name] = value;
-    }
-    if (!w.get(timeout)) _exit(1);
-    options.timeout = std::chrono::seconds(timeout);
+    subprocess::options options;
+    if (!get_options(w, options)) _exit(1);
 
     reset_peak_rss();
-    const child_result r = run_child(argv, options);
+    const subprocess::result r = subprocess::run(argv, options);
     const bool sent = w.put(r.spawn_error) && w.put(r.exit_code) && w.put(r.signal) && w.put(r.timed_out ? 1 : 0) &&
                       w.put(r.out) && w.put(r.err) && w.put(static_cast<std::int64_t>(r.wall.count())) &&
                       w.put(static_cast<std::int64_t>(r.max_rss_kb));
@@ -127,19 +155,21 @@ spawner::~spawner() {
   }
 }
 
-child_result spawner::run(const std::vector<std::string>& argv, const child_options& options) {
+subprocess::result spawner::run(const std::vector<std::string>& argv, const subprocess::options& options) {
+  subprocess::result r;
+  if (options.on_ready) {
+    r.spawn_error = "an on_ready callback cannot run in the helper process";
+    return r;
+  }
   wire w(fd_);
   bool sent = w.put(static_cast<std::int64_t>(argv.size()));
   for (const std::string& a : argv) sent = sent && w.put(a);
-  sent = sent && w.put(static_cast<std::int64_t>(options.env.size()));
-  for (const auto& [name, value] : options.env) sent = sent && w.put(name) && w.put(value);
-  sent = sent && w.put(static_cast<std::int64_t>(options.timeout.count()));
+  sent = sent && send_options(w, options);
 
-  child_result r;
   std::int64_t timed_out = 0, wall = 0, rss = 0;
   if (!sent || !w.get(r.spawn_error) || !w.get(r.exit_code) || !w.get(r.signal) || !w.get(timed_out) ||
       !w.get(r.out) || !w.get(r.err) || !w.get(wall) || !w.get(rss)) {
-    child_result gone;
+    subprocess::result gone;
     gone.spawn_error = "the helper process that runs the children is gone";
     return gone;
   }

@@ -137,8 +137,24 @@ TEST_CASE("weft-compare --markdown: GitHub tables", "[compare]") {
   CHECK(contains(r.out, "| weft check (wall, as a subprocess) |"));
 }
 
+TEST_CASE("weft-compare --help: the usage, each flag explained, the workloads", "[compare]") {
+  for (const char* flag : {"--help", "-h"}) {
+    const auto r = run_child({WEFT_COMPARE, flag});
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK(contains(r.out, "usage: weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD]\n"));
+    for (const char* option : {"--quick", "--markdown", "--no-helgrind", "--only WORKLOAD"}) {
+      INFO(option);
+      CHECK(std::regex_search(r.out, std::regex("\n  " + std::string(option) + " {2,}[a-z]")));
+    }
+    for (const auto& w : weft::compare::kWorkloads) CHECK(contains(r.out, "\n  " + std::string(w.name) + " "));
+  }
+}
+
 TEST_CASE("weft-compare: an unknown option or workload is one line and exit status 2", "[compare]") {
-  for (const std::vector<std::string>& args : {std::vector<std::string>{"--bogus"}, {"--only", "nope"}, {"--only"}, {"extra"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--bogus"}, {"--only", "nope"}, {"--only"}, {"extra"},
+                                               {"--quick=yes"}}) {
     std::vector<std::string> argv = {WEFT_COMPARE};
     argv.insert(argv.end(), args.begin(), args.end());
     const auto r = run_child(argv);

@@ -1,32 +1,22 @@
 // Runs a helper program as a child process with extra environment variables,
 // collects its output and how it ended. Used by the crash-safety and CLI
-// tests, which must watch programs die.
+// tests, which must watch programs die. The work is done by the project's
+// one subprocess library (support/, shared with weft-compare); this is the
+// tests' face of it.
 #pragma once
 
-#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "weft/support/subprocess.hpp"
+
 namespace weft::test {
 
-struct ChildResult {
-  int exit_code = -1;      // if it exited
-  int signal = 0;          // if a signal killed it
-  bool timed_out = false;  // killed by us after the deadline
-  std::string out;
-  std::string err;
-};
-
-struct ChildOptions {
-  std::map<std::string, std::string> env;  // added to (or replacing) the parent's
-  std::vector<std::string> unset_env;      // removed from the child's environment
-  std::string cwd;                         // empty: inherit
-  std::chrono::milliseconds timeout{30'000};
-  // Called with the child's pid once `ready_text` appears on its stdout.
-  std::string ready_text;
-  void (*on_ready)(int pid) = nullptr;
-};
+// exit_code, signal, timed_out, out, err (and wall, max_rss_kb).
+using ChildResult = weft::subprocess::result;
+// env, unset_env, cwd, timeout (30 s), ready_text + on_ready.
+using ChildOptions = weft::subprocess::options;
 
 // The common case: only environment (and optionally a working directory).
 inline ChildOptions with_env(std::map<std::string, std::string> env, std::string cwd = {}) {
@@ -36,6 +26,8 @@ inline ChildOptions with_env(std::map<std::string, std::string> env, std::string
   return o;
 }
 
+// Throws std::runtime_error if the child cannot be started at all: a test
+// that cannot run its program has nothing to check.
 ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& options = {});
 
 // What every weft command promises for bad input: one line, ending in a

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (options.help) {
-    std::printf("%s\n", usage_text());
+    std::fputs(help_text().c_str(), stdout);
     return 0;
   }
   App app;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "weft/support/command_line.hpp"
+
 namespace weft::viewer {
 
 const char* usage_text() {
@@ -47,40 +49,56 @@ std::size_t parse_count(const std::string& flag, const std::string& text) {
   return static_cast<std::size_t>(v);
 }
 
+// The flags as typed, checked after parsing in the viewer's own words.
+struct Raw {
+  std::optional<std::string> trace, screenshot, select_finding, time, size;
+};
+
+command_line::parser declare(Raw& raw) {
+  const std::string usage(usage_text());
+  command_line::parser p("weft view", usage.substr(usage.find("view ") + 5),
+                         "timelines of a trace's threads and locks, its findings, replay (also: weft-view)");
+  p.positional("TRACE", raw.trace, "the trace to open (or open one from the window: path box, drag and drop)");
+  p.option("--screenshot", raw.screenshot, "OUT.png", "render off-screen into this PNG and exit (no window needed)");
+  p.option("--select-finding", raw.select_finding, "N", "select finding N, numbered as weft check does (from 1)");
+  p.option("--time", raw.time, "A..B", "show this time range, e.g. 1ms..2.5ms (units ns, us, ms, s; bare: ns)");
+  p.option("--size", raw.size, "WxH", "the window or screenshot size, 320x240 to 8192x8192 (default 1600x900)");
+  return p;
+}
+
 }  // namespace
+
+std::string help_text() {
+  Raw raw;
+  return declare(raw).help();
+}
 
 Options parse_options(const std::vector<std::string>& args) {
   Options o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const auto value = [&]() -> const std::string& {
-      if (i + 1 == args.size()) throw usage_error(a + " needs a value");
-      return args[++i];
-    };
-    if (a == "-h" || a == "--help") {
-      o.help = true;
-    } else if (a == "--screenshot") {
-      o.screenshot = value();
-    } else if (a == "--select-finding") {
-      o.select_finding = parse_count(a, value());
-    } else if (a == "--time") {
-      o.time = parse_time_range(value());
-    } else if (a == "--size") {
-      const std::string& v = value();
-      const auto x = v.find('x');
-      if (x == std::string::npos) throw usage_error("--size wants WxH, not '" + v + "'");
-      const std::size_t w = parse_count(a, v.substr(0, x)), h = parse_count(a, v.substr(x + 1));
-      if (w < 320 || h < 240 || w > 8192 || h > 8192)
-        throw usage_error("--size " + v + " is out of range (320x240 to 8192x8192)");
-      o.width = static_cast<int>(w);
-      o.height = static_cast<int>(h);
-    } else if (!a.empty() && a[0] == '-') {
-      throw usage_error("unknown option " + a);
-    } else if (o.trace) {
-      throw usage_error("one trace at a time (got '" + *o.trace + "' and '" + a + "')");
-    } else {
-      o.trace = a;
-    }
+  Raw raw;
+  command_line::parser p = declare(raw);
+  const auto one_trace = [&raw](const std::string& second) {
+    return "one trace at a time (got '" + raw.trace.value_or("") + "' and '" + second + "')";
+  };
+  try {
+    o.help = !p.parse(args, one_trace);
+  } catch (const command_line::usage_error& e) {
+    throw usage_error(e.what());
+  }
+  if (o.help) return o;
+  o.trace = raw.trace;
+  o.screenshot = raw.screenshot;
+  if (raw.select_finding) o.select_finding = parse_count("--select-finding", *raw.select_finding);
+  if (raw.time) o.time = parse_time_range(*raw.time);
+  if (raw.size) {
+    const std::string& v = *raw.size;
+    const auto x = v.find('x');
+    if (x == std::string::npos) throw usage_error("--size wants WxH, not '" + v + "'");
+    const std::size_t w = parse_count("--size", v.substr(0, x)), h = parse_count("--size", v.substr(x + 1));
+    if (w < 320 || h < 240 || w > 8192 || h > 8192)
+      throw usage_error("--size " + v + " is out of range (320x240 to 8192x8192)");
+    o.width = static_cast<int>(w);
+    o.height = static_cast<int>(h);
   }
   if (o.screenshot && !o.trace) throw usage_error("--screenshot needs a TRACE to render");
   if ((o.select_finding || o.time) && !o.trace) throw usage_error("--select-finding and --time need a TRACE");

@@ -4,7 +4,9 @@
 //             [--time A..B] [--size WxH]
 //
 // Parsed without a window so that a bad command line is a one-line error,
-// exit status 2, even where no display exists.
+// exit status 2, even where no display exists. The parser is the project's
+// one (weft::command_line); the values are checked here, in the viewer's
+// words.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +36,8 @@ class usage_error : public std::runtime_error {
 };
 
 Options parse_options(const std::vector<std::string>& args);  // throws usage_error
-const char* usage_text();
+const char* usage_text();  // one line: "usage: weft view [TRACE] ..."
+std::string help_text();   // --help: the usage, every argument and flag explained
 
 // "250", "250ns", "1.5us", "1.5µs", "12ms", "3s" -> nanoseconds (a bare
 // number is nanoseconds). Throws usage_error.
