@@ -2,7 +2,7 @@
 // ThreadSanitizer lock-order tests (test_tsan_lock_order.cpp):
 //
 //   lock_order_child KIND ORDER
-//     KIND   mutex | recursive_mutex
+//     KIND   mutex | recursive_mutex | shared_mutex (its exclusive side)
 //     ORDER  inverted: thread "first" takes a then b, and after it has ended
 //                      thread "second" takes b then a;
 //            same:     both take a then b.
@@ -47,7 +47,7 @@ int run(bool inverted, bool reenter) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: lock_order_child mutex|recursive_mutex inverted|same\n");
+    std::fprintf(stderr, "usage: lock_order_child mutex|recursive_mutex|shared_mutex inverted|same\n");
     return 2;
   }
   const std::string kind = argv[1], order = argv[2];
@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   const bool inverted = order == "inverted";
   if (kind == "mutex") return run<weft::mutex>(inverted, false);
   if (kind == "recursive_mutex") return run<weft::recursive_mutex>(inverted, true);
+  if (kind == "shared_mutex") return run<weft::shared_mutex>(inverted, false);
   std::fprintf(stderr, "lock_order_child: unknown kind %s\n", kind.c_str());
   return 2;
 }

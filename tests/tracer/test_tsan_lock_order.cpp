@@ -42,7 +42,7 @@ constexpr const char* kInversion = "WARNING: ThreadSanitizer: lock-order-inversi
 }  // namespace
 
 TEST_CASE("TSan reports two weft locks of one kind taken in opposite orders", "[tsan][lock-order]") {
-  const std::string kind = GENERATE("mutex", "recursive_mutex");
+  const std::string kind = GENERATE("mutex", "recursive_mutex", "shared_mutex");
   const Outcome out = run_child(kind, "inverted");
   INFO(kind << "; stderr: " << out.result.err.substr(0, 3000));
   REQUIRE(out.result.exit_code == 0);
@@ -53,7 +53,7 @@ TEST_CASE("TSan reports two weft locks of one kind taken in opposite orders", "[
 TEST_CASE("TSan reports nothing when both threads take the locks in one order", "[tsan][lock-order]") {
   // Also proves that a recursive mutex's re-entry shows TSan nothing it
   // would call a double lock.
-  const std::string kind = GENERATE("mutex", "recursive_mutex");
+  const std::string kind = GENERATE("mutex", "recursive_mutex", "shared_mutex");
   const Outcome out = run_child(kind, "same");
   INFO(kind << "; stderr: " << out.result.err.substr(0, 3000));
   REQUIRE(out.result.exit_code == 0);

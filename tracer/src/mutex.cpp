@@ -25,17 +25,22 @@ timespec realtime_after(std::chrono::nanoseconds timeout) {
 }
 
 // Calls `timed(deadline)` (a pthread timed lock) until it succeeds or the
-// deadline passes.
+// deadline passes. EDEADLK (a shared mutex the caller already holds) is a
+// lock that can never be had in time, as libstdc++'s timed shared mutex
+// treats it.
 template <class TimedLock>
 bool until_deadline(TimedLock timed, std::chrono::nanoseconds timeout, const char* what) {
   const timespec deadline = realtime_after(timeout);
   for (;;) {
     const int rc = timed(&deadline);
     if (rc == 0) return true;
-    if (rc == ETIMEDOUT) return false;
+    if (rc == ETIMEDOUT || rc == EDEADLK) return false;
     if (rc != EINTR) throw std::system_error(rc, std::generic_category(), what);
   }
 }
+
+// libstdc++'s std::shared_mutex is a pthread rwlock; its handle is untyped.
+pthread_rwlock_t* rwlock(std::shared_mutex& m) { return static_cast<pthread_rwlock_t*>(m.native_handle()); }
 
 }  // namespace
 
@@ -47,6 +52,22 @@ bool timed_lock(std::recursive_mutex& m, std::chrono::nanoseconds timeout) {
   return until_deadline([&](const timespec* d) { return pthread_mutex_timedlock(m.native_handle(), d); }, timeout,
                         "pthread_mutex_timedlock");
 }
+bool timed_lock(std::shared_mutex& m, std::chrono::nanoseconds timeout) {
+  return until_deadline([&](const timespec* d) { return pthread_rwlock_timedwrlock(rwlock(m), d); }, timeout,
+                        "pthread_rwlock_timedwrlock");
+}
+
+bool timed_lock_shared(std::shared_mutex& m, std::chrono::nanoseconds timeout) {
+  return until_deadline(
+      [&](const timespec* d) {
+        int rc;
+        do rc = pthread_rwlock_timedrdlock(rwlock(m), d);
+        while (rc == EAGAIN);  // too many readers for now: as libstdc++, try again
+        return rc;
+      },
+      timeout, "pthread_rwlock_timedrdlock");
+}
+
 void throw_not_held(const char* what) {
   throw std::system_error(std::make_error_code(std::errc::operation_not_permitted), what);
 }
@@ -54,9 +75,13 @@ void throw_not_held(const char* what) {
 template <class Native>
 void lock_core<Native>::lock_slow(const source_site& site) {
   detail::sync_point(format::EventKind::MutexLockBegin, id_, format::kNoSeq, 0, site);
-  // A non-recursive lock the caller holds waits for itself forever.
-  if constexpr (!traits::recursive)
-    if (held_by_caller()) detail::on_self_deadlock(id_);
+  // A non-recursive lock the caller holds (for a shared mutex, in either
+  // mode) waits for itself forever.
+  if constexpr (!traits::recursive) {
+    bool self = held_by_caller();
+    if constexpr (traits::shared) self = self || holds_shared(id_);
+    if (self) detail::on_self_deadlock(id_);
+  }
   {
     detail::blocked_scope blocked(format::EventKind::MutexLockBegin, id_, false, &owner_);
     m_.lock();
@@ -110,6 +135,7 @@ void lock_core<Native>::relock_native(std::uint32_t depth) {
 
 template class lock_core<std::mutex>;
 template class lock_core<std::recursive_mutex>;
+template class lock_core<std::shared_mutex>;
 
 }  // namespace detail
 }  // namespace weft

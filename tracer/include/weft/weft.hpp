@@ -14,6 +14,7 @@
 #include "weft/queue.hpp"
 #include "weft/semaphore.hpp"
 #include "weft/shared.hpp"
+#include "weft/shared_mutex.hpp"
 #include "weft/site.hpp"
 #include "weft/sleep.hpp"
 #include "weft/stop.hpp"

@@ -33,6 +33,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -87,10 +88,28 @@ struct lock_traits<std::recursive_mutex> {
   static constexpr const char* not_held = "weft::recursive_mutex::unlock: the calling thread does not hold it";
 };
 
-// Waits for `m` at most `timeout`; false if the time ran out.
+template <>
+struct lock_traits<std::shared_mutex> {
+  static constexpr format::ObjectKind kind = format::ObjectKind::SharedMutex;
+  static constexpr bool recursive = false;
+  static constexpr bool shared = true;
+  // glibc tells a writer's unlock from a reader's by the calling thread:
+  // another thread's unlock would be taken for a reader's and corrupt the
+  // lock. Refused instead.
+  static constexpr bool foreign_unlock = false;
+  static constexpr const char* not_held = "weft::shared_mutex::unlock: the calling thread does not hold it exclusively";
+};
+
+// Waits for `m` at most `timeout`; false if the time ran out (or, for a
+// shared mutex, if waiting could never succeed: glibc says so at once).
 bool timed_lock(std::mutex& m, std::chrono::nanoseconds timeout);
 bool timed_lock(std::recursive_mutex& m, std::chrono::nanoseconds timeout);
+bool timed_lock(std::shared_mutex& m, std::chrono::nanoseconds timeout);
+bool timed_lock_shared(std::shared_mutex& m, std::chrono::nanoseconds timeout);
 [[noreturn]] void throw_not_held(const char* what);
+// Whether the calling thread holds the shared mutex `object` shared (see
+// shared_mutex.cpp): asking for it exclusively then waits for itself.
+bool holds_shared(std::uint32_t object) noexcept;
 
 template <class Native>
 class lock_core {
@@ -258,6 +277,7 @@ class lock_core {
 // The out-of-line parts are compiled once, in mutex.cpp.
 extern template class lock_core<std::mutex>;
 extern template class lock_core<std::recursive_mutex>;
+extern template class lock_core<std::shared_mutex>;
 
 }  // namespace detail
 }  // namespace weft
