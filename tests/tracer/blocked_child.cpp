@@ -1,5 +1,6 @@
-// A traced program whose threads block on a weft::shared_mutex for good, to
-// show that the watchdog sees them (test_shared_mutex_watchdog.cpp):
+// A traced program whose threads block for good on a weft::shared_mutex or
+// a weft::condition_variable_any, to show that the watchdog sees them
+// (test_blocked_watchdog.cpp):
 //
 //   blocked_child MODE
 //     reader-behind-writer  main holds "rw" exclusively and joins "reader",
@@ -13,6 +14,8 @@
 //     deadlock              main holds "rw" exclusively and waits for
 //                           mutex "m", which "other" holds while it waits
 //                           for "rw": a wait-for cycle
+//     cond-any              main holds recursive mutex "r" twice and waits
+//                           on "cv", which nobody notifies: a hang
 //
 // Each should be stopped by the watchdog (exit status 86); returning is a
 // failure (status 1).
@@ -52,6 +55,12 @@ int main(int argc, char** argv) {
     both_hold.arrive_and_wait();
     m.lock();
     other.join();
+  } else if (mode == "cond-any") {
+    weft::recursive_mutex r("r");
+    weft::condition_variable_any cv("cv");
+    r.lock();
+    r.lock();
+    cv.wait(r);
   } else {
     std::fprintf(stderr, "blocked_child: unknown mode %s\n", mode.c_str());
     return 2;

@@ -7,6 +7,7 @@
 #include "weft/annotate.hpp"
 #include "weft/barrier.hpp"
 #include "weft/condition_variable.hpp"
+#include "weft/condition_variable_any.hpp"
 #include "weft/event.hpp"
 #include "weft/future.hpp"
 #include "weft/lock_guards.hpp"

@@ -1,5 +1,6 @@
 // The watchdog sees a thread blocked on a weft::shared_mutex, on either
-// side, and stops a program that can no longer move (blocked_child.cpp).
+// side, or in a weft::condition_variable_any, and stops a program that can
+// no longer move (blocked_child.cpp).
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -51,6 +52,15 @@ TEST_CASE("a writer blocked behind a reader counts as blocked: the program is st
   REQUIRE_FALSE(result.timed_out);
   check_stopped_by_weft(result, true);
   CHECK(result.err.find("writer in mutex.lock.begin on rw") != std::string::npos);
+}
+
+TEST_CASE("a thread waiting on a condition_variable_any counts as blocked: the program is stopped as hung",
+          "[condition_any][watchdog]") {
+  const auto result = run_blocked("cond-any");
+  INFO(result.err);
+  REQUIRE_FALSE(result.timed_out);
+  check_stopped_by_weft(result, true);
+  CHECK(result.err.find("main in cond.wait.begin on cv") != std::string::npos);
 }
 #endif
 
