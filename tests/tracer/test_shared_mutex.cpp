@@ -314,6 +314,40 @@ TEST_CASE("with every std guard at once, the sequence numbers and holder counts 
   CHECK(acquisitions >= 2 * kRounds + 8 * kRounds);
 }
 
+TEST_CASE("weft::shared_lock and weft::unique_lock record the caller's site on either side", "[shared_mutex]") {
+  weft::shared_mutex rw("rw_site");
+  const unsigned shared_line = __LINE__ + 2;
+  {
+    weft::shared_lock<weft::shared_mutex> reading(rw);
+    CHECK(reading.owns_lock());
+    reading.unlock();
+    CHECK_FALSE(reading.owns_lock());
+    CHECK(reading.try_lock());
+  }
+  {
+    weft::shared_lock<weft::shared_mutex> deferred(rw, std::defer_lock);
+    CHECK_FALSE(deferred.owns_lock());
+    deferred.lock();
+    CHECK(rw.shared_holders() == 1);
+  }
+  { weft::unique_lock<weft::shared_mutex> writing(rw, std::try_to_lock); CHECK(writing.owns_lock()); }
+  CHECK(rw.shared_holders() == 0);
+  CHECK(rw.holder() == -1);
+
+  const auto probe = weft::test::Probe::take();
+  const auto events = probe.on_object(rw.id());
+  REQUIRE(probe.kinds(rw.id()) ==
+          std::vector<EventKind>{EventKind::ObjectCreate, EventKind::MutexAcquiredShared, EventKind::MutexReleasedShared,
+                                 EventKind::MutexAcquiredShared, EventKind::MutexReleasedShared,
+                                 EventKind::MutexAcquiredShared, EventKind::MutexReleasedShared,
+                                 EventKind::MutexAcquired, EventKind::MutexReleased});
+  for (const auto& e : events)
+    if (e.kind != EventKind::ObjectCreate) CHECK(probe.site_file(e).find("test_shared_mutex.cpp") != std::string::npos);
+  CHECK(probe.trace.site(events[1].site).line == shared_line);
+  CHECK(events[3].flags == flag::kFlagTry);
+  CHECK(events[7].flags == flag::kFlagTry);
+}
+
 TEST_CASE("unlock_shared by a thread that does not hold it shared is recorded and refused", "[shared_mutex][misuse]") {
   weft::shared_mutex rw("rw_misuse_shared");
   CHECK_THROWS_AS(rw.unlock_shared(), std::system_error);  // nobody holds it
