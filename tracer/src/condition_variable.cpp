@@ -3,62 +3,88 @@
 #include <system_error>
 
 #include "weft/detail/blocking.hpp"
+#include "weft/detail/sync_point.hpp"
 
 namespace weft {
+namespace detail {
 
-void condition_variable::notify(format::EventKind kind, const source_site& site) {
+// --- condition_core: the events every weft condition variable records ---
+
+condition_core::condition_core(std::string_view name, const source_site& site)
+    : id_(detail::register_object(format::ObjectKind::Condition, name, site)) {}
+
+condition_core::~condition_core() { detail::unregister_object(id_, waiters_.load(std::memory_order_relaxed) != 0, {}); }
+
+void condition_core::record_notify(format::EventKind kind, const source_site& site) {
   notifies_.fetch_add(1, std::memory_order_relaxed);
   detail::sync_point(kind, id_, seq_.fetch_add(1, std::memory_order_relaxed), waiters_.load(std::memory_order_relaxed),
                      site);
+}
+
+void condition_core::refuse_wait(std::uint32_t lock, bool timed, const source_site& site, const char* what) {
+  // Recorded for analysis, refused here (with a std condition variable it
+  // would be undefined behaviour).
+  detail::sync_point(format::EventKind::CondWaitBegin, id_, format::kNoSeq, lock, site,
+                     (timed ? format::kFlagTimed : 0) | format::kFlagNotOwner);
+  throw std::system_error(std::make_error_code(std::errc::operation_not_permitted), what);
+}
+
+condition_core::wait_record condition_core::record_wait_begin(std::uint32_t lock, bool timed,
+                                                              const source_site& site) {
+  waiters_.fetch_add(1, std::memory_order_relaxed);
+  const wait_record wait{notifies_.load(std::memory_order_relaxed), std::uint8_t(timed ? format::kFlagTimed : 0)};
+  detail::sync_point(format::EventKind::CondWaitBegin, id_, seq_.fetch_add(1, std::memory_order_relaxed), lock, site,
+                     wait.flags);
+  return wait;
+}
+
+format::WakeReason condition_core::woke(const wait_record& wait, std::cv_status status) {
+  waiters_.fetch_sub(1, std::memory_order_relaxed);
+  if (status == std::cv_status::timeout) return format::WakeReason::Timeout;
+  return notifies_.load(std::memory_order_relaxed) != wait.notifies_before ? format::WakeReason::Notified
+                                                                          : format::WakeReason::Spurious;
+}
+
+void condition_core::record_wait_end(const wait_record& wait, format::WakeReason reason, const source_site& site) {
+  detail::sync_point(format::EventKind::CondWaitEnd, id_, seq_.fetch_add(1, std::memory_order_relaxed),
+                     static_cast<std::uint64_t>(reason), site, wait.flags);
+}
+
+}  // namespace detail
+
+// --- weft::condition_variable: std::condition_variable over a weft::mutex ---
+
+void condition_variable::notify(format::EventKind kind, const source_site& site) {
+  record_notify(kind, site);
   if (kind == format::EventKind::CondNotifyOne)
     cv_.notify_one();
   else
     cv_.notify_all();
 }
 
-std::cv_status condition_variable::wait_impl(std::unique_lock<mutex>& lock, const steady_time* deadline,
+std::cv_status condition_variable::wait_with(std::unique_lock<mutex>& lock, const detail::deadline& until,
                                              const source_site& site) {
-  const std::uint8_t timed = deadline ? format::kFlagTimed : 0;
   mutex* m = lock.mutex();
-  if (m == nullptr || !lock.owns_lock()) {
-    // Waiting without holding the lock: recorded for analysis, refused here
-    // (std::condition_variable would be undefined behaviour).
-    detail::sync_point(format::EventKind::CondWaitBegin, id_, format::kNoSeq, m ? m->id() : 0, site,
-                       timed | format::kFlagNotOwner);
-    throw std::system_error(std::make_error_code(std::errc::operation_not_permitted),
-                            "weft::condition_variable::wait: the lock is not held");
-  }
-  waiters_.fetch_add(1, std::memory_order_relaxed);
-  const std::uint64_t notifies_before = notifies_.load(std::memory_order_relaxed);
-  detail::sync_point(format::EventKind::CondWaitBegin, id_, seq_.fetch_add(1, std::memory_order_relaxed), m->id_, site,
-                     timed);
+  if (m == nullptr || !lock.owns_lock())
+    refuse_wait(m ? m->id() : 0, until.has_value(), site, "weft::condition_variable::wait: the lock is not held");
+  const wait_record wait = record_wait_begin(m->id(), until.has_value(), site);
 
   // The wait releases and re-takes the mutex inside std::condition_variable;
-  // record both on the mutex's own order, while holding it.
-  m->owner_.store(detail::kNoOwner, std::memory_order_relaxed);
-  detail::sync_point(format::EventKind::MutexReleased, m->id_, m->next_seq(), 0, site, format::kFlagCondition);
-#if defined(WEFT_TSAN_LOCK_ORDER)
-  m->tsan_order_.unlock();  // taken back by acquired() below
-#endif
+  // both are recorded on the mutex's own order, while holding it.
+  m->begin_wait(site);
   std::unique_lock<std::mutex> native(m->m_, std::adopt_lock);
   std::cv_status status = std::cv_status::no_timeout;
   {
-    detail::blocked_scope blocked(format::EventKind::CondWaitBegin, id_, deadline != nullptr);
-    if (deadline)
-      status = cv_.wait_until(native, *deadline);
+    detail::blocked_scope blocked(format::EventKind::CondWaitBegin, id(), until.has_value());
+    if (until)
+      status = cv_.wait_until(native, *until);
     else
       cv_.wait(native);
   }
   native.release();
-  m->acquired(site, format::kFlagCondition);
+  m->end_wait(site, 1);
 
-  waiters_.fetch_sub(1, std::memory_order_relaxed);
-  const format::WakeReason reason = status == std::cv_status::timeout ? format::WakeReason::Timeout
-                                    : notifies_.load(std::memory_order_relaxed) != notifies_before
-                                        ? format::WakeReason::Notified
-                                        : format::WakeReason::Spurious;
-  detail::sync_point(format::EventKind::CondWaitEnd, id_, seq_.fetch_add(1, std::memory_order_relaxed),
-                     static_cast<std::uint64_t>(reason), site, timed);
+  record_wait_end(wait, woke(wait, status), site);
   return status;
 }
 

@@ -1,14 +1,17 @@
-// weft::lock_guard and weft::unique_lock: the standard guards, recording the
-// site where the guard was created instead of a line inside <mutex>.
+// weft::lock_guard, weft::unique_lock and weft::shared_lock: the standard
+// guards, recording the site where the guard was created instead of a line
+// inside <mutex> or <shared_mutex>.
 //
 // std::lock_guard<weft::mutex> and friends work as they are, but the lock()
 // call they make is in the standard library, so that is the site a trace
 // shows. These capture the caller's site; the unlock at scope exit is
 // recorded at the same site. weft::unique_lock<M> is a std::unique_lock<M>,
-// so it goes wherever one is expected (weft::condition_variable::wait).
+// so it goes wherever one is expected (weft::condition_variable::wait), and
+// weft::shared_lock<M> a std::shared_lock<M>.
 #pragma once
 
 #include <mutex>
+#include <shared_mutex>
 #include <system_error>
 
 #include "weft/site.hpp"
@@ -29,35 +32,62 @@ class lock_guard {
   source_site site_;
 };
 
-template <class Mutex>
-class unique_lock : public std::unique_lock<Mutex> {
-  using base = std::unique_lock<Mutex>;
+namespace detail {
+
+// How a guard holds its lock: exclusively (lock, try_lock, unlock) or
+// shared (lock_shared, try_lock_shared, unlock_shared).
+struct exclusive_hold {
+  template <class Mutex>
+  using std_lock = std::unique_lock<Mutex>;
+  template <class Mutex>
+  static void lock(Mutex& m, const source_site& site) { m.lock(site); }
+  template <class Mutex>
+  static bool try_lock(Mutex& m, const source_site& site) { return m.try_lock(site); }
+  template <class Mutex>
+  static void unlock(Mutex& m, const source_site& site) { m.unlock(site); }
+};
+struct shared_hold {
+  template <class Mutex>
+  using std_lock = std::shared_lock<Mutex>;
+  template <class Mutex>
+  static void lock(Mutex& m, const source_site& site) { m.lock_shared(site); }
+  template <class Mutex>
+  static bool try_lock(Mutex& m, const source_site& site) { return m.try_lock_shared(site); }
+  template <class Mutex>
+  static void unlock(Mutex& m, const source_site& site) { m.unlock_shared(site); }
+};
+
+// A std::unique_lock or std::shared_lock whose every lock and unlock passes
+// the guard's site (or the caller's) to the weft lock.
+template <class Mutex, class Hold>
+class site_guard : public Hold::template std_lock<Mutex> {
+  using base = typename Hold::template std_lock<Mutex>;
 
  public:
-  explicit unique_lock(Mutex& m, source_site site = source_site::current())
-      : base((m.lock(site), m), std::adopt_lock), site_(site) {}
-  unique_lock(Mutex& m, std::defer_lock_t, source_site site = source_site::current())
+  explicit site_guard(Mutex& m, source_site site = source_site::current())
+      : base((Hold::lock(m, site), m), std::adopt_lock), site_(site) {}
+  site_guard(Mutex& m, std::defer_lock_t, source_site site = source_site::current())
       : base(m, std::defer_lock), site_(site) {}
-  unique_lock(Mutex& m, std::adopt_lock_t, source_site site = source_site::current())
+  site_guard(Mutex& m, std::adopt_lock_t, source_site site = source_site::current())
       : base(m, std::adopt_lock), site_(site) {}
-  unique_lock(Mutex& m, std::try_to_lock_t, source_site site = source_site::current())
+  site_guard(Mutex& m, std::try_to_lock_t, source_site site = source_site::current())
       : base(m, std::defer_lock), site_(site) {
     try_lock(site);
   }
-  ~unique_lock() {
+  ~site_guard() {
     if (this->owns_lock()) unlock(site_);
   }
-  unique_lock(unique_lock&&) noexcept = default;
-  unique_lock& operator=(unique_lock&&) noexcept = default;
+  site_guard(site_guard&&) noexcept = default;
+  site_guard& operator=(site_guard&&) noexcept = default;
 
   void lock(source_site site = source_site::current()) {
     check(false);
-    this->mutex()->lock(site);
+    Hold::lock(*this->mutex(), site);
     adopt();
   }
   bool try_lock(source_site site = source_site::current()) {
     check(false);
-    if (!this->mutex()->try_lock(site)) return false;
+    if (!Hold::try_lock(*this->mutex(), site)) return false;
     adopt();
     return true;
   }
@@ -65,11 +95,11 @@ class unique_lock : public std::unique_lock<Mutex> {
     check(true);
     Mutex* m = this->mutex();
     reset(m, false);
-    m->unlock(site);
+    Hold::unlock(*m, site);
   }
 
  private:
-  // std::unique_lock's own checks, before we bypass it.
+  // The std guard's own checks, before we bypass it.
   void check(bool must_own) const {
     if (this->mutex() == nullptr) throw std::system_error(std::make_error_code(std::errc::operation_not_permitted));
     if (this->owns_lock() != must_own)
@@ -85,6 +115,21 @@ class unique_lock : public std::unique_lock<Mutex> {
   void adopt() { reset(this->mutex(), true); }
 
   source_site site_;
+};
+
+}  // namespace detail
+
+template <class Mutex>
+class unique_lock : public detail::site_guard<Mutex, detail::exclusive_hold> {
+ public:
+  using detail::site_guard<Mutex, detail::exclusive_hold>::site_guard;
+};
+
+// For the shared side of a weft::shared_mutex.
+template <class Mutex>
+class shared_lock : public detail::site_guard<Mutex, detail::shared_hold> {
+ public:
+  using detail::site_guard<Mutex, detail::shared_hold>::site_guard;
 };
 
 }  // namespace weft
