@@ -80,7 +80,8 @@ class DeadlockFinder {
     f.explanation = thread_name(t_, e.thread) + " took " + f.about + " at " + site_text(t_, held_site) +
                     " and, still holding it, locks it again at " + site_text(t_, e.site) +
                     ". A mutex that is not recursive waits for its holder to release it, and the holder is the "
-                    "thread that waits: it never will. Release it first, or use a recursive mutex.";
+                    "thread that waits: it never will. Release it first, or use a recursive mutex." +
+                    standard_library_note(t_, {held_site, e.site});
     f.threads = {e.thread};
     f.objects = {e.object};
     f.sites = {held_site, e.site};
@@ -144,7 +145,8 @@ class DeadlockFinder {
     f.about = join_sorted(names);
     f.title = "deadlock: " + std::to_string(path.size()) + " threads wait for each other on " + f.about;
     f.explanation = "A circle of threads, each waiting for a lock the next one holds: " + how +
-                    ". None can go on, so none ever releases what the others wait for.";
+                    ". None can go on, so none ever releases what the others wait for." +
+                    standard_library_note(t_, f.sites);
     cycles_.push_back(std::move(c));
   }
 

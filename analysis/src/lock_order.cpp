@@ -155,7 +155,8 @@ std::vector<Finding> find_lock_order_inversions(const format::Trace& t) {
              site_text(t, edge.held_site) + ")";
     f.explanation = "These locks are taken in an order that goes round in a circle: " + how +
                     ". If the threads do this at the same moment, each holds one lock and waits forever for the next: "
-                    "a deadlock, whether or not this run had one. Take the locks in one fixed order everywhere.";
+                    "a deadlock, whether or not this run had one. Take the locks in one fixed order everywhere." +
+                    standard_library_note(t, f.sites);
     out.push_back(std::move(f));
   }
   return out;

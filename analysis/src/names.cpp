@@ -19,6 +19,21 @@ std::string site_text(const format::Trace& t, std::uint32_t site) {
   return std::string(file) + ":" + std::to_string(t.sites[site].line);
 }
 
+bool in_standard_library(const format::Trace& t, std::uint32_t site) {
+  if (site == 0 || site >= t.sites.size()) return false;
+  const std::string_view file = t.sites[site].file;
+  return file.find("/include/c++/") != std::string_view::npos || file.rfind("/usr/include/", 0) == 0;
+}
+
+std::string standard_library_note(const format::Trace& t, const std::vector<std::uint32_t>& sites) {
+  for (const std::uint32_t site : sites)
+    if (in_standard_library(t, site))
+      return " Some of these places are inside the C++ standard library: std::scoped_lock, std::lock and the std "
+             "lock guards call lock() there, so that is the line weft records. weft::scoped_lock, weft::lock_guard "
+             "and weft::unique_lock record your own lines.";
+  return {};
+}
+
 std::string join_sorted(std::vector<std::string> names) {
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());

@@ -231,3 +231,23 @@ TEST_CASE("a second shared hold of a shared mutex one holds shared is no self-de
   const auto r = tm.check();
   REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::SelfDeadlock, "table"}});
 }
+
+TEST_CASE("an inversion whose locks were taken inside the standard library says so, and what records the user's line",
+          "[lock-order]") {
+  Locks s;
+  const auto std_site = s.tm.site("/usr/include/c++/12/bits/std_mutex.h", 95);
+  const auto user_site = s.tm.site("/src/bank.cpp", 12);
+  s.tm.lock(s.t1, s.a, user_site);
+  s.tm.lock(s.t1, s.b, std_site);
+  s.tm.unlock(s.t1, s.b);
+  s.tm.unlock(s.t1, s.a);
+  s.nested(s.t2, s.b, s.a);
+  const auto r = s.tm.check();
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].explanation.find("inside the C++ standard library") != std::string::npos);
+  CHECK(r.findings[0].explanation.find("weft::scoped_lock") != std::string::npos);
+  Locks plain;
+  plain.nested(plain.t1, plain.a, plain.b);
+  plain.nested(plain.t2, plain.b, plain.a);
+  CHECK(plain.tm.check().findings.at(0).explanation.find("standard library") == std::string::npos);
+}

@@ -49,6 +49,34 @@ TEST_CASE("std::scoped_lock over two weft::mutexes, in both orders, is no lock-o
   CHECK(found.empty());
 }
 
+TEST_CASE("weft::scoped_lock takes both in either order without deadlock, and records the user's line",
+          "[first-use]") {
+  weft::mutex a("account_a"), b("account_b");
+  const unsigned guard_line = __LINE__ + 2;
+  const auto transfer = [&](weft::mutex& from, weft::mutex& to) {
+    for (int i = 0; i < 2000; ++i) weft::scoped_lock both(from, to);
+  };
+  {
+    weft::thread one("transfer-1", transfer, std::ref(a), std::ref(b));
+    weft::thread two("transfer-2", transfer, std::ref(b), std::ref(a));
+  }
+  const unsigned adopt_line = __LINE__ + 1;
+  { weft::scoped_lock adopted(std::adopt_lock, (a.lock(), a)); }  // adopts: unlocks at scope exit
+  const auto probe = weft::test::Probe::take();
+  const auto found = findings_about(probe.trace, a.id());
+  INFO("findings:" << titles(found));
+  CHECK(found.empty());
+  for (const auto& e : probe.on_object(a.id())) {
+    if (e.kind == weft::format::EventKind::ObjectCreate || e.kind == weft::format::EventKind::ObjectDestroy) continue;
+    INFO(probe.trace.kind_name(e.kind) << " at " << probe.site_file(e) << ":" << probe.trace.site(e.site).line);
+    CHECK(probe.site_file(e).find("test_first_use.cpp") != std::string::npos);
+    const unsigned at = probe.trace.site(e.site).line;
+    CHECK((at == guard_line || at == adopt_line));
+  }
+  CHECK(a.holder() == -1);
+  CHECK(b.holder() == -1);
+}
+
 TEST_CASE("backing off with try_lock_for, in both orders, is no lock-order inversion", "[first-use]") {
   weft::mutex a("fork_left"), b("fork_right");
   const auto philosopher = [](weft::mutex& first, weft::mutex& second) {

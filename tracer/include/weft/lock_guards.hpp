@@ -1,6 +1,6 @@
-// weft::lock_guard, weft::unique_lock and weft::shared_lock: the standard
-// guards, recording the site where the guard was created instead of a line
-// inside <mutex> or <shared_mutex>.
+// weft::lock_guard, weft::unique_lock, weft::shared_lock and
+// weft::scoped_lock: the standard guards, recording the site where the guard
+// was created instead of a line inside <mutex> or <shared_mutex>.
 //
 // std::lock_guard<weft::mutex> and friends work as they are, but the lock()
 // call they make is in the standard library, so that is the site a trace
@@ -10,9 +10,12 @@
 // weft::shared_lock<M> a std::shared_lock<M>.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <mutex>
 #include <shared_mutex>
 #include <system_error>
+#include <tuple>
 
 #include "weft/site.hpp"
 
@@ -131,5 +134,75 @@ class shared_lock : public detail::site_guard<Mutex, detail::shared_hold> {
  public:
   using detail::site_guard<Mutex, detail::shared_hold>::site_guard;
 };
+
+namespace detail {
+
+// std::lock's algorithm, passing the caller's site to every lock, try and
+// unlock: take one lock blocking, try the others; if one is busy, give back
+// what was taken and start again from the busy one. No order between the
+// locks is ever waited on while holding another, which is why this cannot
+// deadlock (and why weft's lock-order check draws no edge from the tries).
+template <class... Mutexes>
+void lock_all(const source_site& site, Mutexes&... ms) {
+  struct lockable {
+    void* m;
+    void (*lock)(void*, const source_site&);
+    bool (*try_lock)(void*, const source_site&);
+    void (*unlock)(void*, const source_site&);
+  };
+  constexpr std::size_t n = sizeof...(Mutexes);
+  const std::array<lockable, n> all{lockable{
+      &ms, [](void* m, const source_site& s) { static_cast<Mutexes*>(m)->lock(s); },
+      [](void* m, const source_site& s) { return static_cast<Mutexes*>(m)->try_lock(s); },
+      [](void* m, const source_site& s) { static_cast<Mutexes*>(m)->unlock(s); }}...};
+  for (std::size_t first = 0;;) {
+    all[first].lock(all[first].m, site);
+    std::size_t taken = 1;
+    while (taken < n && all[(first + taken) % n].try_lock(all[(first + taken) % n].m, site)) ++taken;
+    if (taken == n) return;
+    const std::size_t busy = (first + taken) % n;
+    while (taken-- > 0) all[(first + taken) % n].unlock(all[(first + taken) % n].m, site);
+    first = busy;
+  }
+}
+
+}  // namespace detail
+
+// std::scoped_lock for weft locks, recording your line: locks every mutex
+// given without deadlock (std::lock's way, see detail::lock_all) and unlocks
+// them at scope exit, in reverse.
+//   weft::scoped_lock both(account_a, account_b);
+template <class... Mutexes>
+class scoped_lock {
+ public:
+  explicit scoped_lock(Mutexes&... ms, source_site site = source_site::current()) : ms_(ms...), site_(site) {
+    if constexpr (sizeof...(Mutexes) == 1)
+      (ms.lock(site), ...);
+    else if constexpr (sizeof...(Mutexes) > 1)
+      detail::lock_all(site, ms...);
+  }
+  explicit scoped_lock(std::adopt_lock_t, Mutexes&... ms, source_site site = source_site::current())
+      : ms_(ms...), site_(site) {}
+  ~scoped_lock() {
+    std::apply([this](Mutexes&... ms) { unlock_reversed(ms...); }, ms_);
+  }
+  scoped_lock(const scoped_lock&) = delete;
+  scoped_lock& operator=(const scoped_lock&) = delete;
+
+ private:
+  void unlock_reversed() {}
+  template <class First, class... Rest>
+  void unlock_reversed(First& first, Rest&... rest) {
+    unlock_reversed(rest...);
+    first.unlock(site_);
+  }
+
+  std::tuple<Mutexes&...> ms_;
+  source_site site_;
+};
+template <class... Mutexes>
+scoped_lock(Mutexes&...) -> scoped_lock<Mutexes...>;
+template <class... Mutexes>
+scoped_lock(std::adopt_lock_t, Mutexes&...) -> scoped_lock<Mutexes...>;
 
 }  // namespace weft

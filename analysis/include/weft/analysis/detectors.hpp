@@ -44,5 +44,11 @@ std::string object_name(const format::Trace& t, std::uint32_t object);
 std::string thread_name(const format::Trace& t, std::uint32_t thread);
 std::string site_text(const format::Trace& t, std::uint32_t site);  // "file.cpp:12"
 std::string join_sorted(std::vector<std::string> names);             // sorted, ", "
+// Whether a site is in a header of the C++ standard library (where a std::
+// lock guard or std::lock called a weft lock's lock()).
+bool in_standard_library(const format::Trace& t, std::uint32_t site);
+// A sentence for an explanation when any of `sites` is in the standard
+// library, saying why and what records the user's line instead; "" if none.
+std::string standard_library_note(const format::Trace& t, const std::vector<std::uint32_t>& sites);
 
 }  // namespace weft::analysis
