@@ -1,5 +1,6 @@
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -146,12 +147,14 @@ TEST_CASE("the main thread is registered as main", "[thread]") {
 }
 
 TEST_CASE("a daemon thread is detached when its handle goes away, others are joined", "[thread]") {
-  std::atomic<bool> release{false};
+  // Owned with the daemon: nobody joins it, so it may still be reading the
+  // flag when this test has returned and its stack is reused.
+  const auto release = std::make_shared<std::atomic<bool>>(false);
   std::atomic<bool> normal_done{false};
   std::uint32_t daemon_id = 0, normal_id = 0;
   {
-    weft::thread d({"daemon", true}, [&] {
-      while (!release) std::this_thread::sleep_for(1ms);
+    weft::thread d({"daemon", true}, [release] {
+      while (!*release) std::this_thread::sleep_for(1ms);
     });
     CHECK(d.daemon());
     daemon_id = d.id();
@@ -162,7 +165,7 @@ TEST_CASE("a daemon thread is detached when its handle goes away, others are joi
     normal_id = n.id();
   }  // n is joined here, d detached
   CHECK(normal_done);
-  release = true;
+  *release = true;
   const auto probe = weft::test::Probe::take();
   auto kinds_of = [&](std::uint32_t id) {
     std::vector<EventKind> k;
