@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <atomic>
+#include <string>
 #include <system_error>
 
 #include "flush_lock.hpp"
@@ -26,10 +28,22 @@ void set_os_name(std::string_view name) {
 
 }  // namespace
 
+namespace {
+
+// Python's threading.Thread names a thread created without a name
+// "Thread-N", N counting from 1 over such threads in the process.
+std::string unnamed_thread_name() {
+  static std::atomic<std::uint64_t> unnamed{0};
+  return "Thread-" + std::to_string(unnamed.fetch_add(1, std::memory_order_relaxed) + 1);
+}
+
+}  // namespace
+
 std::shared_ptr<thread_control> prepare_thread(const thread_options& options) {
   ThreadBuffer* parent = current_buffer();
   const std::uint8_t flags = options.daemon ? format::kThreadDaemon : 0;
-  const Registry::NewThread ids = Runtime::get().registry().add_thread(options.name, 0, parent->thread_id + 1, flags);
+  const std::string name = options.name.empty() ? unnamed_thread_name() : options.name;
+  const Registry::NewThread ids = Runtime::get().registry().add_thread(name, 0, parent->thread_id + 1, flags);
   auto control = std::make_shared<thread_control>();
   control->id = ids.id;
   control->object = ids.object;
