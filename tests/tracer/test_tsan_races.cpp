@@ -36,7 +36,8 @@ weft::test::ChildResult run_child(const std::string& mode, bool locked) {
   return weft::test::run_child(argv, options);
 }
 
-void require_race_every_run(const std::string& mode) {
+// `location`: the variable TSan's report must name.
+void require_race_every_run(const std::string& mode, const std::string& location = "racy_counter") {
   for (int run = 1; run <= kRuns; ++run) {
     const auto result = run_child(mode, false);
     INFO(mode << ", run " << run << "; stderr: " << result.err.substr(0, 4000));
@@ -44,9 +45,9 @@ void require_race_every_run(const std::string& mode) {
     REQUIRE(result.exit_code == 0);
     CHECK(count_of(result.err, "WARNING: ThreadSanitizer: data race") >= 1);
     // On the program's variable, not somewhere inside weft.
-    CHECK(count_of(result.err, "Location is global 'racy_counter'") >= 1);
-    CHECK(count_of(result.err, "WARNING: ThreadSanitizer:") ==
-          count_of(result.err, "Location is global 'racy_counter'"));
+    const std::string where = "Location is global '" + location + "'";
+    CHECK(count_of(result.err, where) >= 1);
+    CHECK(count_of(result.err, "WARNING: ThreadSanitizer:") == count_of(result.err, where));
   }
 }
 
@@ -87,7 +88,11 @@ TEST_CASE("TSan reports a race between two threads that submit to one thread_poo
   require_race_every_run("pool-submitters");
 }
 
+TEST_CASE("TSan reports a race on a weft::shared updated with ++ and -= by two weft threads", "[tsan]") {
+  require_race_every_run("shared", "shared_counter()::counter");
+}
+
 TEST_CASE("TSan reports nothing when a weft::mutex guards the same accesses", "[tsan]") {
-  const std::string mode = GENERATE("threads", "threads-apart", "main", "main-late", "pool", "pool-submitters");
+  const std::string mode = GENERATE("threads", "threads-apart", "main", "main-late", "pool", "pool-submitters", "shared");
   require_silence_every_run(mode);
 }

@@ -14,6 +14,8 @@
 //   pool          two tasks of a weft::thread_pool, at once (on two workers)
 //   pool-submitters  two weft threads, apart, each submitting a task to one
 //                 pool: the pool's own lock does not order them
+//   shared        two weft threads on a weft::shared<int> (++ and -=), whose
+//                 accesses are plain loads and stores TSan sees as well
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -23,6 +25,11 @@
 #include <weft/weft.hpp>
 
 int racy_counter = 0;  // the name TSan's report gives as the location
+// Created on first use, so not during static initialization.
+weft::shared<int>& shared_counter() {
+  static weft::shared<int> counter("shared_counter");
+  return counter;
+}
 
 namespace {
 
@@ -37,6 +44,25 @@ void add(int delta) {
       racy_counter += delta;
     } else {
       racy_counter += delta;
+    }
+  }
+}
+
+// As the plain code reads: x++ and x -= 1, each a load then a store.
+void add_shared(int delta) {
+  weft::shared<int>& x = shared_counter();
+  const auto step = [&] {
+    if (delta > 0)
+      x++;
+    else
+      x -= 1;
+  };
+  for (int i = 0; i < kTimes / 10; ++i) {
+    if (g_locked) {
+      weft::lock_guard<weft::mutex> guard(g_lock);
+      step();
+    } else {
+      step();
     }
   }
 }
@@ -99,6 +125,13 @@ int run(std::string_view mode) {
     });
     a.join();
     b.join();
+  } else if (mode == "shared") {
+    shared_counter();
+    weft::thread a("up", add_shared, 1);
+    weft::thread b("down", add_shared, -1);
+    a.join();
+    b.join();
+    racy_counter = shared_counter();
   } else {
     std::fprintf(stderr, "unknown mode %.*s\n", static_cast<int>(mode.size()), mode.data());
     return 2;
