@@ -183,12 +183,16 @@ class thread {
   void detach(source_site site = source_site::current());
 
   bool joinable() const noexcept { return thread_.joinable(); }
-  // From construction until the thread function has returned.
+  // From construction until the thread function has returned. Seeing it
+  // false orders the thread's work before the caller, as a join does (and
+  // ThreadSanitizer is shown that edge).
   bool is_alive() const;
   bool daemon() const noexcept { return control_ && control_->daemon; }
   std::string name() const;          // current name (renames included)
   std::uint32_t id() const noexcept { return control_ ? control_->id : 0; }
-  std::uint64_t native_id() const;   // OS thread id; waits until the thread runs
+  // OS thread id; waits until the thread runs. Not a synchronization with
+  // the thread (ThreadSanitizer is shown no edge).
+  std::uint64_t native_id() const;
 
  private:
   template <class F, class... Args>
@@ -214,7 +218,9 @@ struct thread_info {
 
 // Threads that have started and not yet ended, main included (Python's
 // threading.enumerate()). Only threads weft has seen: created with
-// weft::thread, or that have used a weft primitive.
+// weft::thread, or that have used a weft primitive. A snapshot, not a
+// synchronization: a thread missing from it has ended, but only a join (or
+// is_alive() returning false) orders its work before the caller.
 std::vector<thread_info> live_threads();
 std::size_t active_count();
 
