@@ -46,6 +46,11 @@ Config configure() {
 std::atomic<Runtime*> Runtime::instance_{nullptr};
 
 Runtime& Runtime::get() {
+  // The first call creates the runtime under a static guard, which TSan
+  // sees as a release by the creating thread that every later caller
+  // acquires: an edge from whatever that thread did before it first used
+  // weft to every thread that uses weft after. Not the program's.
+  const TsanInvisible invisible;
   static Runtime* const runtime = [] {
     auto* rt = new Runtime();  // never deleted, see the class comment
     rt->start();
@@ -140,6 +145,7 @@ void Runtime::note_dropped_after_close() {
 }
 
 void Runtime::wake_writer() {
+  const TsanInvisible invisible;  // every producer locks wake_mutex_: not the program's lock
   {
     std::lock_guard<std::mutex> lock(wake_mutex_);
     wake_ = true;
@@ -148,6 +154,7 @@ void Runtime::wake_writer() {
 }
 
 ThreadBuffer* Runtime::acquire_buffer() {
+  const TsanInvisible invisible;  // see bind_current_thread (thread_buffer.cpp)
   for (ThreadBuffer* b = buffers_.load(std::memory_order_acquire); b; b = b->next) {
     BufferState expected = BufferState::Free;
     if (b->state.compare_exchange_strong(expected, BufferState::Active, std::memory_order_acq_rel)) return b;
@@ -192,6 +199,7 @@ std::string Runtime::trace_path() {
 }
 
 void Runtime::finish(format::EndReason reason, std::uint64_t status) {
+  const TsanInvisible invisible;  // stopping weft's threads is not the program's synchronization
   if (!config_.enabled || finishing_.exchange(true)) return;
   end_current_thread();  // the thread calling exit() ends here (main, usually)
   watchdog_.stop();
@@ -201,7 +209,6 @@ void Runtime::finish(format::EndReason reason, std::uint64_t status) {
   }
   wake_cv_.notify_one();
   if (writer_thread_.joinable()) writer_thread_.join();
-  const TsanInvisible invisible;
   FlushLock flushing(flush_owner_, false);
   writer_.finalize(reason, status, false);
   closed_.store(true, std::memory_order_release);

@@ -8,7 +8,7 @@ namespace weft::detail {
 
 using format::EventKind;
 
-semaphore_core::semaphore_core(format::ObjectKind kind, std::ptrdiff_t initial, std::string_view name,
+semaphore_base::semaphore_base(format::ObjectKind kind, std::ptrdiff_t initial, std::string_view name,
                                const source_site& site)
     : value_(initial),
       initial_(initial),
@@ -17,9 +17,9 @@ semaphore_core::semaphore_core(format::ObjectKind kind, std::ptrdiff_t initial, 
   if (initial < 0) throw std::invalid_argument("weft semaphore: initial value must not be negative");
 }
 
-semaphore_core::~semaphore_core() { unregister_object(id_, false, {}); }
+semaphore_base::~semaphore_base() { unregister_object(id_, false, {}); }
 
-bool semaphore_core::acquire(const deadline& until, bool try_only, const source_site& site) {
+bool semaphore_base::acquire_until(const deadline& until, bool try_only, const source_site& site) {
   const std::uint8_t how = try_only ? format::kFlagTry : until ? format::kFlagTimed : 0;
   std::unique_lock<std::mutex> lock(m_);
   std::uint8_t flags = how;
@@ -46,7 +46,7 @@ bool semaphore_core::acquire(const deadline& until, bool try_only, const source_
   return true;
 }
 
-void semaphore_core::release(std::ptrdiff_t n, const source_site& site) {
+void semaphore_base::release_n(std::ptrdiff_t n, const source_site& site) {
   if (n < 1) throw std::invalid_argument("weft semaphore: release count must be at least 1");
   {
     std::lock_guard<std::mutex> lock(m_);
@@ -62,7 +62,7 @@ void semaphore_core::release(std::ptrdiff_t n, const source_site& site) {
   for (std::ptrdiff_t i = 0; i < n; ++i) cv_.notify_one();
 }
 
-std::ptrdiff_t semaphore_core::value() const {
+std::ptrdiff_t semaphore_base::value() const {
   std::lock_guard<std::mutex> lock(m_);
   return value_;
 }

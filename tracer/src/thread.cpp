@@ -2,11 +2,14 @@
 
 #include <pthread.h>
 
+#include <atomic>
+#include <string>
 #include <system_error>
 
 #include "flush_lock.hpp"
 #include "runtime.hpp"
 #include "thread_binding.hpp"
+#include "tsan_invisible.hpp"
 #include "weft/detail/blocking.hpp"
 #include "weft/detail/sync_point.hpp"
 
@@ -25,10 +28,22 @@ void set_os_name(std::string_view name) {
 
 }  // namespace
 
+namespace {
+
+// Python's threading.Thread names a thread created without a name
+// "Thread-N", N counting from 1 over such threads in the process.
+std::string unnamed_thread_name() {
+  static std::atomic<std::uint64_t> unnamed{0};
+  return "Thread-" + std::to_string(unnamed.fetch_add(1, std::memory_order_relaxed) + 1);
+}
+
+}  // namespace
+
 std::shared_ptr<thread_control> prepare_thread(const thread_options& options) {
   ThreadBuffer* parent = current_buffer();
   const std::uint8_t flags = options.daemon ? format::kThreadDaemon : 0;
-  const Registry::NewThread ids = Runtime::get().registry().add_thread(options.name, 0, parent->thread_id + 1, flags);
+  const std::string name = options.name.empty() ? unnamed_thread_name() : options.name;
+  const Registry::NewThread ids = Runtime::get().registry().add_thread(name, 0, parent->thread_id + 1, flags);
   auto control = std::make_shared<thread_control>();
   control->id = ids.id;
   control->object = ids.object;
@@ -37,12 +52,21 @@ std::shared_ptr<thread_control> prepare_thread(const thread_options& options) {
   return control;
 }
 
+// What a weft thread does before and after the program's function is
+// weft's bookkeeping, invisible to ThreadSanitizer (tsan_invisible.hpp):
+// the edges TSan sees are the ones a std::thread has, its creation and its
+// join (thread_finished's `finished` under control.mutex, which join waits
+// for), so TSan judges the races between weft threads as it would between
+// std::threads.
 void thread_started(thread_control& control) {
   bind_current_thread(control.id, control.object);
   const auto tid = static_cast<std::uint64_t>(os_thread_id());
-  entry(control.id).os_tid.store(tid, std::memory_order_relaxed);
-  control.native_id.store(tid, std::memory_order_release);
-  control.native_id.notify_all();
+  {
+    const TsanInvisible invisible;  // native_id() waiting for this is not the program's synchronization
+    entry(control.id).os_tid.store(tid, std::memory_order_relaxed);
+    control.native_id.store(tid, std::memory_order_release);
+    control.native_id.notify_all();
+  }
   set_os_name(Runtime::get().registry().thread_name(control.id));
   sync_point(format::EventKind::ThreadStart, control.object, next_seq(control.id), tid, source_site{});
 }
@@ -50,7 +74,10 @@ void thread_started(thread_control& control) {
 void thread_finished(thread_control& control) {
   // thread.end before waking joiners, so end -> join holds in the object order.
   end_current_thread();
-  entry(control.id).alive.store(false, std::memory_order_release);
+  {
+    const TsanInvisible invisible;  // live_threads() reads it: not a join
+    entry(control.id).alive.store(false, std::memory_order_release);
+  }
   {
     std::lock_guard<std::mutex> lock(control.mutex);
     control.finished = true;
@@ -136,12 +163,14 @@ std::string thread::name() const {
 
 std::uint64_t thread::native_id() const {
   if (!control_) return 0;
+  const detail::TsanInvisible invisible;  // see thread_started
   control_->native_id.wait(0, std::memory_order_acquire);
   return control_->native_id.load(std::memory_order_acquire);
 }
 
 std::vector<thread_info> live_threads() {
   detail::current_buffer();  // the caller is alive: make sure weft knows it
+  const detail::TsanInvisible invisible;  // a snapshot of weft's registry, not a synchronization
   detail::Registry& registry = detail::Runtime::get().registry();
   auto& threads = registry.threads();
   std::vector<thread_info> out;

@@ -1,6 +1,11 @@
 // The slow paths behind the inline hot path in event_buffer.hpp: a thread's
 // first event, a ring past half full, a site seen for the first time, and
 // events that carry text.
+//
+// Every function here runs in a TsanInvisible scope: rings are handed from
+// a thread that ended to the next one that starts, and a visible hand-over
+// was a happens-before edge between the two for ThreadSanitizer, which then
+// missed every race between them (see bind_current_thread).
 #include <sched.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,6 +16,7 @@
 #include "flush_lock.hpp"
 #include "runtime.hpp"
 #include "thread_binding.hpp"
+#include "tsan_invisible.hpp"
 #include "weft/detail/sync_point.hpp"
 #include "weft/format/schema.hpp"
 
@@ -35,6 +41,9 @@ struct ThreadExitGuard {
   ~ThreadExitGuard() {
     ThreadBuffer* b = t_buffer;
     if (!armed || b == nullptr || b == &g_after_exit) return;
+    // The release of `state` below is what the next thread to take this
+    // ring acquired: keep it from TSan (see bind_current_thread).
+    const TsanInvisible invisible;
     Runtime& rt = Runtime::get();
     ThreadEntry& entry = rt.registry().threads()[b->thread_id];
     if (entry.flags & format::kThreadMain) return;
@@ -49,6 +58,7 @@ thread_local ThreadExitGuard t_exit_guard;
 }  // namespace
 
 void end_current_thread() {
+  const TsanInvisible invisible;
   ThreadBuffer* b = t_buffer;
   if (b == nullptr || b == &g_after_exit || b->ended) return;
   sync_point(format::EventKind::ThreadEnd, b->thread_object,
@@ -57,7 +67,18 @@ void end_current_thread() {
   b->ended = true;
 }
 
+// Under ThreadSanitizer this is the spot that hid races between threads.
+// Taking a buffer walks the list of every thread's buffer and compare-
+// exchanges each one's `state`; a thread that has ended stored its state
+// with a release (ThreadExitGuard). Seen by TSan, that pair was an edge from
+// everything the ended thread did to everything the new thread would do:
+// a thread that finished before another started (the common case for short
+// threads, and always so when a ring is reused) was ordered before it, and
+// TSan reported none of their races. So binding, like all of weft's ring
+// bookkeeping, is invisible to TSan; the thread's creation (pthread_create)
+// and join remain the edges TSan sees, as for a std::thread.
 ThreadBuffer* bind_current_thread(std::uint32_t thread_id, std::uint32_t thread_object) {
+  const TsanInvisible invisible;
   Runtime& rt = Runtime::get();
   ThreadBuffer* b = rt.acquire_buffer();
   b->thread_id = thread_id;
@@ -74,6 +95,7 @@ ThreadBuffer* bind_current_thread(std::uint32_t thread_id, std::uint32_t thread_
 }
 
 ThreadBuffer* attach_current_thread() {
+  const TsanInvisible invisible;
   Runtime& rt = Runtime::get();
   const long tid = os_thread_id();
   const bool is_main = tid == ::getpid();
@@ -87,6 +109,7 @@ ThreadBuffer* attach_current_thread() {
 }
 
 bool reserve_slow(ThreadBuffer* b, std::uint64_t slots) {
+  const TsanInvisible invisible;  // waking and helping the writer are weft's hand-overs
   if (b == &g_after_exit) {
     TraceWriter::dropped_after_exit.fetch_add(1, std::memory_order_relaxed);
     return false;
@@ -145,6 +168,7 @@ bool reserve_slow(ThreadBuffer* b, std::uint64_t slots) {
 }
 
 std::uint32_t intern_site_slow(ThreadBuffer* b, const source_site& site) {
+  const TsanInvisible invisible;
   const std::uint32_t id = Runtime::get().registry().intern_site(site);
   const auto key = reinterpret_cast<std::uintptr_t>(site.file) ^ (std::uintptr_t(site.line) * 0x9E3779B1u);
   b->site_cache[(key ^ (key >> 8)) & (kSiteCacheSize - 1)] = SiteCacheEntry{site.file, site.function, site.line, id};
@@ -153,6 +177,7 @@ std::uint32_t intern_site_slow(ThreadBuffer* b, const source_site& site) {
 
 void emit_text(std::uint8_t kind, std::uint32_t object, std::string_view text, const source_site& site) {
   ThreadBuffer* b = current_buffer();
+  const TsanInvisible invisible;  // as emit() (event_buffer.hpp)
   std::uint8_t flags = 0;
   if (text.size() > kMaxTextBytes) {
     text = text.substr(0, kMaxTextBytes);

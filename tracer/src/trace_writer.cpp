@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
+#include <type_traits>
 
 #include "registry.hpp"
 #include "weft/format/chunk_encoder.hpp"
@@ -74,6 +76,9 @@ void say(const char* a, const char* b = "", const char* c = "", const char* d = 
 
 }  // namespace
 
+// A copy would share the chunk buffer (and free it twice) and the file.
+static_assert(!std::is_copy_constructible_v<TraceWriter> && !std::is_copy_assignable_v<TraceWriter>);
+
 std::atomic<std::uint64_t> TraceWriter::dropped_after_exit{0};
 
 TraceWriter::TraceWriter(std::string path, const std::vector<std::string>& command_line, const std::string& program,
@@ -84,11 +89,12 @@ TraceWriter::TraceWriter(std::string path, const std::vector<std::string>& comma
       start_(start),
       registry_(registry),
       buffers_(buffers),
-      chunk_(new unsigned char[kChunkBytes]) {
+      // Not zeroed: every chunk is encoded before it is written.
+      chunk_(std::make_unique_for_overwrite<unsigned char[]>(kChunkBytes)) {
   index_.reserve(1024);
 }
 
-TraceWriter::~TraceWriter() { delete[] chunk_; }
+TraceWriter::~TraceWriter() = default;
 
 void TraceWriter::report(const char* what, int err) {
   say("weft: ", what, path_.c_str(), ": ");
@@ -133,7 +139,7 @@ void TraceWriter::write_preamble() {
   format::encode_file_header(header);
   write_chunk(header);
 
-  format::ChunkEncoder enc(chunk_, kChunkBytes);
+  format::ChunkEncoder enc(chunk_.get(), kChunkBytes);
   format::ByteWriter& meta = enc.begin(format::ChunkType::Meta);
   format::encode_meta_string(meta, format::MetaKey::Program, program_);
   for (const std::string& arg : command_line_)
@@ -156,7 +162,7 @@ void TraceWriter::write_preamble() {
 }
 
 void TraceWriter::write_clock() {
-  format::ChunkEncoder enc(chunk_, kChunkBytes);
+  format::ChunkEncoder enc(chunk_.get(), kChunkBytes);
   format::encode_clock(enc.begin(format::ChunkType::Clock), now(), monotonic_ns());
   write_chunk(enc.finish());
 }
@@ -164,7 +170,7 @@ void TraceWriter::write_clock() {
 // Writes the records published since the last round, in id order, as many
 // per chunk as fit.
 void TraceWriter::emit_metadata() {
-  format::ChunkEncoder enc(chunk_, kChunkBytes);
+  format::ChunkEncoder enc(chunk_.get(), kChunkBytes);
   auto emit_table = [&](format::ChunkType type, std::uint32_t& emitted, std::uint32_t published, auto&& encode_one) {
     if (emitted >= published) return;
     format::ByteWriter* w = &enc.begin(type);
@@ -203,7 +209,7 @@ void TraceWriter::drain(ThreadBuffer& b, std::uint64_t head, bool crashing) {
   std::uint64_t tail = b.tail.load(std::memory_order_relaxed);
   if (tail == head) return;
   const std::uint32_t thread = b.owner_id.load(std::memory_order_relaxed);
-  format::ChunkEncoder chunk(chunk_, kChunkBytes);
+  format::ChunkEncoder chunk(chunk_.get(), kChunkBytes);
   format::EventChunkEncoder enc(chunk);
   char text[kMaxTextBytes];
 
@@ -295,7 +301,7 @@ void TraceWriter::finalize(format::EndReason reason, std::uint64_t status, bool 
   if (finalized_) return;
   flush(crashing);
   if (fd_ >= 0 && !failed_) {
-    format::ChunkEncoder enc(chunk_, kChunkBytes);
+    format::ChunkEncoder enc(chunk_.get(), kChunkBytes);
     std::uint64_t index_offset = 0;
     if (!crashing && !index_.empty()) {
       index_offset = offset_;
@@ -346,8 +352,8 @@ void TraceWriter::retarget(const std::string& path) {
   std::uint64_t copied = 0;
   while (copied < offset_) {
     const std::size_t n = offset_ - copied < kChunkBytes ? static_cast<std::size_t>(offset_ - copied) : kChunkBytes;
-    const ssize_t got = ::pread(fd_, chunk_, n, static_cast<off_t>(copied));
-    if (got <= 0 || !write_all(to, chunk_, static_cast<std::size_t>(got))) {
+    const ssize_t got = ::pread(fd_, chunk_.get(), n, static_cast<off_t>(copied));
+    if (got <= 0 || !write_all(to, chunk_.get(), static_cast<std::size_t>(got))) {
       const int err = got < 0 ? errno : EIO;
       ::close(to);
       ::unlink(path.c_str());

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -34,6 +35,10 @@ class TraceWriter {
   TraceWriter(std::string path, const std::vector<std::string>& command_line, const std::string& program,
               const StartInfo& start, Registry& registry, std::atomic<ThreadBuffer*>& buffers);
   ~TraceWriter();
+  // One writer per trace: it owns the chunk buffer and the file, and refers
+  // to the runtime's registry and rings.
+  TraceWriter(const TraceWriter&) = delete;
+  TraceWriter& operator=(const TraceWriter&) = delete;
 
   void flush(bool crashing);
   void finalize(format::EndReason reason, std::uint64_t status, bool crashing);
@@ -68,7 +73,7 @@ class TraceWriter {
   bool failed_ = false;     // could not open or write: drain and discard
   bool finalized_ = false;
   std::uint64_t offset_ = 0;
-  unsigned char* chunk_ = nullptr;
+  std::unique_ptr<unsigned char[]> chunk_;  // kChunkBytes, where every chunk is encoded
   std::uint32_t emitted_threads_ = 0;
   std::uint32_t emitted_objects_ = 1;  // id 0 is the "none" placeholder
   std::uint32_t emitted_sites_ = 1;

@@ -31,20 +31,37 @@ class semaphore_error : public std::logic_error {
 
 namespace detail {
 
-class semaphore_core {
+// Everything weft::semaphore and weft::bounded_semaphore do, in one place:
+// the two differ only in their object kind, and a bounded one refuses a
+// release above its initial value (semaphore.cpp checks the kind).
+class semaphore_base {
  public:
-  semaphore_core(format::ObjectKind kind, std::ptrdiff_t initial, std::string_view name, const source_site& site);
-  ~semaphore_core();
-  semaphore_core(const semaphore_core&) = delete;
-  semaphore_core& operator=(const semaphore_core&) = delete;
+  semaphore_base(const semaphore_base&) = delete;
+  semaphore_base& operator=(const semaphore_base&) = delete;
 
-  // nullopt deadline with `try_only` false: wait as long as it takes.
-  bool acquire(const deadline& until, bool try_only, const source_site& site);
-  void release(std::ptrdiff_t n, const source_site& site);
+  void acquire(source_site site = source_site::current()) { acquire_until(std::nullopt, false, site); }
+  bool try_acquire(source_site site = source_site::current()) { return acquire_until(std::nullopt, true, site); }
+  template <class Rep, class Period>
+  bool try_acquire_for(const std::chrono::duration<Rep, Period>& timeout, source_site site = source_site::current()) {
+    return acquire_until(detail::deadline_after(timeout), false, site);
+  }
+  // A bounded semaphore throws weft::semaphore_error if the value would
+  // exceed its initial one.
+  void release(source_site site = source_site::current()) { release_n(1, site); }
+  void release(std::ptrdiff_t n, source_site site = source_site::current()) { release_n(n, site); }
+
   std::ptrdiff_t value() const;
   std::uint32_t id() const noexcept { return id_; }
 
+ protected:
+  semaphore_base(format::ObjectKind kind, std::ptrdiff_t initial, std::string_view name, const source_site& site);
+  ~semaphore_base();
+
  private:
+  // nullopt deadline with `try_only` false: wait as long as it takes.
+  bool acquire_until(const deadline& until, bool try_only, const source_site& site);
+  void release_n(std::ptrdiff_t n, const source_site& site);
+
   mutable std::mutex m_;
   std::condition_variable cv_;
   std::ptrdiff_t value_;         // guarded by m_
@@ -56,48 +73,20 @@ class semaphore_core {
 
 }  // namespace detail
 
-class semaphore {
+// Python's threading.Semaphore.
+class semaphore : public detail::semaphore_base {
  public:
   explicit semaphore(std::ptrdiff_t initial = 1, std::string_view name = {}, source_site site = source_site::current())
-      : core_(format::ObjectKind::Semaphore, initial, name, site) {}
-
-  void acquire(source_site site = source_site::current()) { core_.acquire(std::nullopt, false, site); }
-  bool try_acquire(source_site site = source_site::current()) { return core_.acquire(std::nullopt, true, site); }
-  template <class Rep, class Period>
-  bool try_acquire_for(const std::chrono::duration<Rep, Period>& timeout, source_site site = source_site::current()) {
-    return core_.acquire(detail::deadline_after(timeout), false, site);
-  }
-  void release(source_site site = source_site::current()) { core_.release(1, site); }
-  void release(std::ptrdiff_t n, source_site site = source_site::current()) { core_.release(n, site); }
-
-  std::ptrdiff_t value() const { return core_.value(); }
-  std::uint32_t id() const noexcept { return core_.id(); }
-
- private:
-  detail::semaphore_core core_;
+      : semaphore_base(format::ObjectKind::Semaphore, initial, name, site) {}
 };
 
-class bounded_semaphore {
+// Python's threading.BoundedSemaphore: release() above the initial value
+// throws weft::semaphore_error (and is recorded, flagged Rejected).
+class bounded_semaphore : public detail::semaphore_base {
  public:
   explicit bounded_semaphore(std::ptrdiff_t initial = 1, std::string_view name = {},
                              source_site site = source_site::current())
-      : core_(format::ObjectKind::BoundedSemaphore, initial, name, site) {}
-
-  void acquire(source_site site = source_site::current()) { core_.acquire(std::nullopt, false, site); }
-  bool try_acquire(source_site site = source_site::current()) { return core_.acquire(std::nullopt, true, site); }
-  template <class Rep, class Period>
-  bool try_acquire_for(const std::chrono::duration<Rep, Period>& timeout, source_site site = source_site::current()) {
-    return core_.acquire(detail::deadline_after(timeout), false, site);
-  }
-  // Throws weft::semaphore_error if the value would exceed its initial one.
-  void release(source_site site = source_site::current()) { core_.release(1, site); }
-  void release(std::ptrdiff_t n, source_site site = source_site::current()) { core_.release(n, site); }
-
-  std::ptrdiff_t value() const { return core_.value(); }
-  std::uint32_t id() const noexcept { return core_.id(); }
-
- private:
-  detail::semaphore_core core_;
+      : semaphore_base(format::ObjectKind::BoundedSemaphore, initial, name, site) {}
 };
 
 }  // namespace weft

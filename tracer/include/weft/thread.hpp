@@ -3,10 +3,32 @@
 //
 //   weft::thread worker("worker-1", work, 42);          // named
 //   weft::thread ticker({"ticker", /*daemon=*/true}, tick);
-//   weft::thread anon({}, work, 7);                      // "thread-<id>"
+//   weft::thread anon(work, 7);                          // "Thread-1", "Thread-2", ...
+//   weft::thread also_anon({}, work, 7);                 // the same
 //
-// The name (or options) comes first so that the creating call site can be
-// captured. Destroying a weft::thread that is still joinable joins it, like
+// The name is optional. Unnamed threads are named as Python names them,
+// "Thread-N", N counting from 1 in the process over the weft::threads
+// created without a name. (Threads weft adopts, std::threads that use a weft
+// primitive, are "thread-<id>".)
+//
+// Which argument is the name. The first argument is the name (or the
+// options) exactly when it is a string literal, a `const char*`, a
+// std::string, a std::string_view or a weft::thread_options (or `{}`), and
+// the rest is a function with its arguments; otherwise the first argument
+// is the function. So a function whose first parameter is a string reads
+// as it should either way:
+//   weft::thread t(greet, "bob");              // greet("bob"), unnamed
+//   weft::thread t("greeter", greet, "bob");   // greet("bob"), named greeter
+// A callable object that converts to a string is a function, not a name.
+//
+// The creating call site is captured as every weft operation does it, with
+// a defaulted argument: through the name's conversion to thread_options in
+// the named form, and as a trailing parameter in the unnamed form, which
+// therefore takes at most kMaxUnnamedArgs arguments for the function (a
+// defaulted parameter cannot follow a parameter pack); beyond that, pass
+// `{}` first.
+//
+// Destroying a weft::thread that is still joinable joins it, like
 // std::jthread, unless it is a daemon thread, which is detached: the process
 // does not wait for daemon threads, exactly as in Python.
 //
@@ -16,8 +38,10 @@
 // end -> join happens-before edges.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -63,16 +87,78 @@ std::shared_ptr<thread_control> prepare_thread(const thread_options& options);
 void thread_started(thread_control& control);
 void thread_finished(thread_control& control);
 
+// The types a weft::thread's first argument is the name as (see the top).
+template <class A>
+inline constexpr bool is_thread_name_v =
+    std::is_same_v<std::decay_t<A>, const char*> || std::is_same_v<std::decay_t<A>, char*> ||
+    std::is_same_v<std::decay_t<A>, std::string> || std::is_same_v<std::decay_t<A>, std::string_view> ||
+    std::is_same_v<std::decay_t<A>, thread_options>;
+// What std::thread requires: the decayed function callable with the decayed
+// arguments.
+template <class F, class... Args>
+inline constexpr bool is_thread_body_v = std::is_invocable_v<std::decay_t<F>, std::decay_t<Args>...>;
+template <class F, class... Args>
+inline constexpr bool is_unnamed_start_v = !is_thread_name_v<F> && is_thread_body_v<F, Args...>;
+
 }  // namespace detail
 
 class thread {
  public:
+  // How many arguments the unnamed form passes on to the function.
+  static constexpr std::size_t kMaxUnnamedArgs = 6;
+
   thread() noexcept = default;
 
+  // Named: thread("name", f, args...), thread({"name", daemon}, f, args...),
+  // thread({}, f, args...).
   template <class F, class... Args>
+    requires detail::is_thread_body_v<F, Args...>
   explicit thread(thread_options options, F&& f, Args&&... args) : control_(detail::prepare_thread(options)) {
     thread_ = std::thread(&run<std::decay_t<F>, std::decay_t<Args>...>, control_, std::forward<F>(f),
                           std::forward<Args>(args)...);
+  }
+
+  // Unnamed: thread(f, args...), named "Thread-N". One constructor per
+  // count of arguments, each with the creating site as its last, defaulted
+  // parameter.
+  template <class F>
+    requires detail::is_unnamed_start_v<F>
+  explicit thread(F&& f, source_site site = source_site::current()) : thread(thread_options(site), std::forward<F>(f)) {}
+  template <class F, class A1>
+    requires detail::is_unnamed_start_v<F, A1>
+  thread(F&& f, A1&& a1, source_site site = source_site::current())
+      : thread(thread_options(site), std::forward<F>(f), std::forward<A1>(a1)) {}
+  template <class F, class A1, class A2>
+    requires detail::is_unnamed_start_v<F, A1, A2>
+  thread(F&& f, A1&& a1, A2&& a2, source_site site = source_site::current())
+      : thread(thread_options(site), std::forward<F>(f), std::forward<A1>(a1), std::forward<A2>(a2)) {}
+  template <class F, class A1, class A2, class A3>
+    requires detail::is_unnamed_start_v<F, A1, A2, A3>
+  thread(F&& f, A1&& a1, A2&& a2, A3&& a3, source_site site = source_site::current())
+      : thread(thread_options(site), std::forward<F>(f), std::forward<A1>(a1), std::forward<A2>(a2),
+               std::forward<A3>(a3)) {}
+  template <class F, class A1, class A2, class A3, class A4>
+    requires detail::is_unnamed_start_v<F, A1, A2, A3, A4>
+  thread(F&& f, A1&& a1, A2&& a2, A3&& a3, A4&& a4, source_site site = source_site::current())
+      : thread(thread_options(site), std::forward<F>(f), std::forward<A1>(a1), std::forward<A2>(a2),
+               std::forward<A3>(a3), std::forward<A4>(a4)) {}
+  template <class F, class A1, class A2, class A3, class A4, class A5>
+    requires detail::is_unnamed_start_v<F, A1, A2, A3, A4, A5>
+  thread(F&& f, A1&& a1, A2&& a2, A3&& a3, A4&& a4, A5&& a5, source_site site = source_site::current())
+      : thread(thread_options(site), std::forward<F>(f), std::forward<A1>(a1), std::forward<A2>(a2),
+               std::forward<A3>(a3), std::forward<A4>(a4), std::forward<A5>(a5)) {}
+  template <class F, class A1, class A2, class A3, class A4, class A5, class A6>
+    requires detail::is_unnamed_start_v<F, A1, A2, A3, A4, A5, A6>
+  thread(F&& f, A1&& a1, A2&& a2, A3&& a3, A4&& a4, A5&& a5, A6&& a6, source_site site = source_site::current())
+      : thread(thread_options(site), std::forward<F>(f), std::forward<A1>(a1), std::forward<A2>(a2),
+               std::forward<A3>(a3), std::forward<A4>(a4), std::forward<A5>(a5), std::forward<A6>(a6)) {}
+  // More arguments, unnamed: said plainly rather than as a failed overload.
+  template <class F, class... Args>
+    requires(sizeof...(Args) > kMaxUnnamedArgs && detail::is_unnamed_start_v<F, Args...>)
+  thread(F&&, Args&&...) {
+    static_assert(sizeof...(Args) <= kMaxUnnamedArgs,
+                  "weft::thread(f, args...) passes at most 6 arguments without a name (the creating site is "
+                  "a defaulted parameter after them); give a name or {} first: weft::thread t({}, f, args...)");
   }
 
   thread(thread&&) noexcept = default;
@@ -97,12 +183,16 @@ class thread {
   void detach(source_site site = source_site::current());
 
   bool joinable() const noexcept { return thread_.joinable(); }
-  // From construction until the thread function has returned.
+  // From construction until the thread function has returned. Seeing it
+  // false orders the thread's work before the caller, as a join does (and
+  // ThreadSanitizer is shown that edge).
   bool is_alive() const;
   bool daemon() const noexcept { return control_ && control_->daemon; }
   std::string name() const;          // current name (renames included)
   std::uint32_t id() const noexcept { return control_ ? control_->id : 0; }
-  std::uint64_t native_id() const;   // OS thread id; waits until the thread runs
+  // OS thread id; waits until the thread runs. Not a synchronization with
+  // the thread (ThreadSanitizer is shown no edge).
+  std::uint64_t native_id() const;
 
  private:
   template <class F, class... Args>
@@ -128,7 +218,9 @@ struct thread_info {
 
 // Threads that have started and not yet ended, main included (Python's
 // threading.enumerate()). Only threads weft has seen: created with
-// weft::thread, or that have used a weft primitive.
+// weft::thread, or that have used a weft primitive. A snapshot, not a
+// synchronization: a thread missing from it has ended, but only a join (or
+// is_alive() returning false) orders its work before the caller.
 std::vector<thread_info> live_threads();
 std::size_t active_count();
 

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "weft/detail/clock.hpp"
+#include "weft/detail/tsan_invisible.hpp"
 #include "weft/site.hpp"
 
 namespace weft::detail {
@@ -107,9 +108,15 @@ inline std::uint32_t site_id(ThreadBuffer* b, const source_site& site) {
 
 // Appends one event to `b`, the calling thread's buffer. `seq` is kSeqNone
 // (or format::kNoSeq) for events outside any object order.
+//
+// Under ThreadSanitizer the ring is weft's, not the program's: a ring passes
+// from a thread that ended to the next one started, and its slots, limit and
+// site cache with it. TSan must see none of it (tsan_invisible.hpp); in
+// other builds the scope is empty and compiles away.
 __attribute__((always_inline)) inline void emit(ThreadBuffer* b, std::uint8_t kind, std::uint32_t object,
                                                 std::uint64_t seq, std::uint64_t arg, const source_site& site,
                                                 std::uint8_t flags = 0) {
+  const TsanInvisible invisible;
   std::uint64_t h = b->head.load(std::memory_order_relaxed);
   if (__builtin_expect(h >= b->limit, 0)) {
     if (!reserve_slow(b, 1)) return;
