@@ -16,13 +16,7 @@ struct Locks {
   std::uint32_t b = tm.object(ObjectKind::Mutex, "lock_B");
   std::uint32_t c = tm.object(ObjectKind::Mutex, "lock_C");
   std::uint32_t g = tm.object(ObjectKind::Mutex, "gate");
-  // Takes `first` then `second`, then releases both.
-  void nested(std::uint32_t th, std::uint32_t first, std::uint32_t second) {
-    tm.lock(th, first);
-    tm.lock(th, second);
-    tm.unlock(th, second);
-    tm.unlock(th, first);
-  }
+  void nested(std::uint32_t th, std::uint32_t first, std::uint32_t second) { tm.nested(th, first, second); }
 };
 
 }  // namespace

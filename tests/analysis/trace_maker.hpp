@@ -95,6 +95,14 @@ class TraceMaker {
   void unlock(std::uint32_t thread, std::uint32_t m, std::uint32_t site = 0) {
     add(thread, EventKind::MutexReleased, m, 0, site);
   }
+  // Takes `first` then `second`, then releases both (the shape of every
+  // lock-order test).
+  void nested(std::uint32_t thread, std::uint32_t first, std::uint32_t second) {
+    lock(thread, first);
+    lock(thread, second);
+    unlock(thread, second);
+    unlock(thread, first);
+  }
   void read(std::uint32_t thread, std::uint32_t var, std::uint32_t site) { add(thread, EventKind::SharedRead, var, 0, site); }
   void write(std::uint32_t thread, std::uint32_t var, std::uint32_t site) { add(thread, EventKind::SharedWrite, var, 0, site); }
   void end(format::EndReason reason) {

@@ -25,14 +25,8 @@ std::unique_ptr<Document> inversion() {
   const auto x = m.object(format::ObjectKind::Mutex, "X"), y = m.object(format::ObjectKind::Mutex, "Y");
   m.start(a);
   m.start(b);
-  m.lock(a, x);
-  m.lock(a, y);
-  m.unlock(a, y);
-  m.unlock(a, x);
-  m.lock(b, y);
-  m.lock(b, x);
-  m.unlock(b, x);
-  m.unlock(b, y);
+  m.nested(a, x, y);
+  m.nested(b, y, x);
   return make_document(std::move(m.t), "inversion.weft");
 }
 
