@@ -66,7 +66,7 @@ std::size_t SpanList::first_beginning_at(std::uint64_t t, std::size_t from) cons
       spans.begin());
 }
 
-void RangeMax::build(const std::vector<Step>& steps) {
+void RangeMax::build(std::span<const Step> steps) {
   levels_.clear();
   std::vector<std::int64_t> level;
   level.reserve(steps.size());

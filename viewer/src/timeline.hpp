@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -65,7 +66,7 @@ using analysis::Step;
 // that stands for 10 000 steps shows their peak without visiting them.
 class RangeMax {
  public:
-  void build(const std::vector<Step>& steps);
+  void build(std::span<const Step> steps);
   std::int64_t max(std::size_t begin, std::size_t end) const;  // begin < end
 
  private:
@@ -74,7 +75,7 @@ class RangeMax {
 };
 
 struct Series {
-  std::vector<Step> steps;      // a copy of the model's series
+  std::span<const Step> steps;  // the model's series: the model outlives the timeline (a Document keeps both)
   std::int64_t peak = 0;
   RangeMax range_max;
   // Index of the last step at or before t, or steps.size() if none.
