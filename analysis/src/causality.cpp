@@ -143,7 +143,8 @@ class EdgeFinder {
 std::vector<CausalEdge> causal_edges(const format::Trace& trace) { return EdgeFinder(trace).run(); }
 
 std::optional<CausalEdge> unblocker(const std::vector<CausalEdge>& edges, std::uint64_t to) {
-  auto it = std::lower_bound(edges.begin(), edges.end(), to, [](const CausalEdge& e, std::uint64_t v) { return e.to < v; });
+  auto it =
+      std::lower_bound(edges.begin(), edges.end(), to, [](const CausalEdge& e, std::uint64_t v) { return e.to < v; });
   for (; it != edges.end() && it->to == to; ++it)
     if (it->unblocked) return *it;
   return std::nullopt;

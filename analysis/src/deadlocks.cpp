@@ -107,8 +107,8 @@ class DeadlockFinder {
     if (search(start, start, path, seen)) report(path);
   }
 
-  bool search(std::uint32_t start, std::uint32_t thread, std::vector<std::pair<std::uint32_t, const detail::Holder*>>& path,
-              std::set<std::uint32_t>& seen) {
+  bool search(std::uint32_t start, std::uint32_t thread,
+              std::vector<std::pair<std::uint32_t, const detail::Holder*>>& path, std::set<std::uint32_t>& seen) {
     for (const detail::Holder* h : blockers(thread)) {
       path.emplace_back(thread, h);
       if (h->thread == start) return true;

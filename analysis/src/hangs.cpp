@@ -39,8 +39,8 @@ std::string waiting_for(WaitCause c, const std::string& name) {
 
 // The last notification of `condition` that found nobody waiting, before
 // the earliest of the stuck waits directly on it, as a lost wake-up.
-std::optional<Finding> lost_wakeup(const format::Trace& t, std::uint32_t condition, const std::vector<const Wait*>& stuck,
-                                   const std::string& name) {
+std::optional<Finding> lost_wakeup(const format::Trace& t, std::uint32_t condition,
+                                   const std::vector<const Wait*>& stuck, const std::string& name) {
   const Wait* waiter = nullptr;
   for (const Wait* w : stuck)
     if (w->cause == WaitCause::Condition && w->object == condition && (!waiter || w->begin < waiter->begin)) waiter = w;
@@ -125,7 +125,8 @@ std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>
               " forever for " + waiting_for(first.cause, f.about);
     f.explanation = "When weft stopped the program because it made no progress, these threads were blocked with no "
                     "timeout, and no thread was left that could wake them: " + who + ".";
-    if (first.cause == WaitCause::Lock || first.cause == WaitCause::LockShared) f.explanation += " The lock's holder never released it.";
+    if (first.cause == WaitCause::Lock || first.cause == WaitCause::LockShared)
+      f.explanation += " The lock's holder never released it.";
     out.push_back(f);
 
     // Was the condition notified while nobody waited, before the stuck

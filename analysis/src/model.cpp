@@ -66,7 +66,7 @@ bool Model::stopped_as_stuck() const {
   return trace->end.has_value() && trace->end->reason == format::EndReason::Watchdog;
 }
 
-Model build_model(const format::Trace& trace, ModelDetail detail) {
+Model build_model(const format::Trace& trace, ModelDetail how_much) {
   Model m;
   m.trace = &trace;
   m.lives.resize(trace.threads.size());
@@ -78,7 +78,7 @@ Model build_model(const format::Trace& trace, ModelDetail detail) {
   }
   if (!trace.events.empty()) m.end_ns = trace.events.back().time_ns;
 
-  const bool full = detail == ModelDetail::Full;
+  const bool full = how_much == ModelDetail::Full;
   detail::SeriesBuilder series;
   detail::WaitTracker waits(trace, full ? &m.state.anomalies : nullptr);
   std::optional<detail::LockTracker> locks;

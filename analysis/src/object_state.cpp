@@ -21,7 +21,8 @@ std::string_view anomaly_text(AnomalyKind k) {
     case AnomalyKind::HoldLost: return "taken while another hold of it was never released (events lost?)";
     case AnomalyKind::ReleaseUnheld: return "released while nobody held it (events lost?)";
     case AnomalyKind::GetWithoutPut: return "an item taken from an empty queue: its put is missing (events lost?)";
-    case AnomalyKind::WaitUnended: return "the thread went on while its wait had not ended: the end is missing (events lost?)";
+    case AnomalyKind::WaitUnended:
+      return "the thread went on while its wait had not ended: the end is missing (events lost?)";
   }
   return "?";
 }

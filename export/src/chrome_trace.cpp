@@ -174,7 +174,8 @@ class ChromeWriter {
         write_finding(findings_[findings[next_finding].second], e.time_ns, e.thread);
     }
     const std::uint64_t end_ns = model_.end_ns;
-    for (; next_finding < findings.size(); ++next_finding) write_finding(findings_[findings[next_finding].second], end_ns, 0);
+    for (; next_finding < findings.size(); ++next_finding)
+      write_finding(findings_[findings[next_finding].second], end_ns, 0);
   }
 
   // A flow's two ends share an id (the edge's position + 1) and a name; the

@@ -57,6 +57,6 @@ struct Model {
   bool stopped_as_stuck() const;
 };
 
-Model build_model(const format::Trace& trace, ModelDetail detail = ModelDetail::Full);
+Model build_model(const format::Trace& trace, ModelDetail how_much = ModelDetail::Full);
 
 }  // namespace weft::analysis
