@@ -6,11 +6,13 @@ set -euo pipefail
 
 packages=(
   # toolchain and build (clang++ too: weft must build with both)
-  g++ clang cmake ninja-build pkg-config
+  g++ clang cmake ninja-build pkg-config ccache
   # tests and benchmarks
   catch2 libbenchmark-dev
   # JSON: expectation files, and the tests that parse weft's JSON output
   nlohmann-json3-dev
+  # weft record: symbolizing return addresses and object addresses (libdw)
+  libdw-dev
   # the command line of every weft program (header-only CLI11)
   libcli11-dev
   # the viewer: GLFW, Dear ImGui 1.86 (ships the GLFW/OpenGL3 backends), stb

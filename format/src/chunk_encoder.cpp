@@ -92,6 +92,21 @@ void encode_site(ByteWriter& w, const SiteRecord& r) noexcept {
   w.string(r.function);
 }
 
+void encode_module(ByteWriter& w, const ModuleRecord& r) noexcept {
+  w.varint(r.id);
+  w.varint(r.base);
+  w.varint(r.low);
+  w.varint(r.high);
+  w.string(r.path);
+  w.string(r.build_id);
+}
+
+void encode_address(ByteWriter& w, const AddressRecord& r) noexcept {
+  w.u8(static_cast<std::uint8_t>(r.of));
+  w.varint(r.id);
+  w.varint(r.address);
+}
+
 void encode_clock(ByteWriter& w, std::uint64_t ticks, std::uint64_t monotonic_ns) noexcept {
   w.u64(ticks);
   w.u64(monotonic_ns);

@@ -89,6 +89,29 @@ SiteInfo decode_site(ByteReader& r) {
   return s;
 }
 
+ModuleInfo decode_module(ByteReader& r) {
+  ModuleInfo m;
+  m.id = static_cast<std::uint32_t>(r.varint_max("module id", UINT32_MAX));
+  m.base = r.varint("module base");
+  m.low = r.varint("module low");
+  m.high = r.varint("module high");
+  if (m.high < m.low) r.fail("module range", "ends before it begins");
+  m.path = r.string("module path");
+  m.build_id = r.string("module build id");
+  return m;
+}
+
+AddressRecord decode_address(ByteReader& r) {
+  AddressRecord a;
+  const std::uint8_t of = r.u8("address of");
+  if (of != static_cast<std::uint8_t>(AddressOf::Site) && of != static_cast<std::uint8_t>(AddressOf::Object))
+    r.fail("address of", "unknown target " + std::to_string(of));
+  a.of = static_cast<AddressOf>(of);
+  a.id = static_cast<std::uint32_t>(r.varint_max("address id", UINT32_MAX));
+  a.address = r.varint("address");
+  return a;
+}
+
 std::pair<std::uint64_t, std::uint64_t> decode_clock(ByteReader& r) {
   const std::uint64_t ticks = r.u64("clock ticks");
   const std::uint64_t ns = r.u64("clock ns");

@@ -57,6 +57,23 @@ void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payloa
     case ChunkType::End:
       trace_.end = decode_end(r);
       return;
+    case ChunkType::Module:
+      while (!r.empty()) append_dense(trace_.modules, decode_module(r), 1, r, "module");
+      return;
+    case ChunkType::Address:
+      while (!r.empty()) {
+        const AddressRecord a = decode_address(r);
+        // Written after the record it annotates, in the same round.
+        if (a.of == AddressOf::Site) {
+          if (a.id == 0 || a.id >= trace_.sites.size()) r.fail("address", "site " + std::to_string(a.id) + " not defined yet");
+          trace_.sites[a.id].address = a.address;
+        } else {
+          if (a.id == 0 || a.id >= trace_.objects.size())
+            r.fail("address", "object " + std::to_string(a.id) + " not defined yet");
+          trace_.objects[a.id].address = a.address;
+        }
+      }
+      return;
   }
   ++unknown_chunks_;  // a newer writer's chunk: skipped
 }

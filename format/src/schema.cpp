@@ -40,6 +40,8 @@ std::string_view chunk_type_name(std::uint32_t type) {
     case ChunkType::Events: return "EVTS";
     case ChunkType::Index: return "INDX";
     case ChunkType::End: return "END";
+    case ChunkType::Module: return "MODL";
+    case ChunkType::Address: return "ADDR";
   }
   return {};
 }

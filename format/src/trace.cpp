@@ -1,5 +1,7 @@
 #include "weft/format/trace.hpp"
 
+#include <cstdio>
+
 namespace weft::format {
 
 std::string_view Trace::kind_name(EventKind k) const {
@@ -26,7 +28,13 @@ std::string Trace::site_label(std::uint32_t id) const {
   const SiteInfo& s = sites[id];
   std::string_view file = s.file;
   if (const auto slash = file.rfind('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
-  std::string label = std::string(file) + ":" + std::to_string(s.line);
+  std::string label(file);
+  if (s.line != 0) label += ":" + std::to_string(s.line);
+  if (label.empty() && s.address != 0) {  // a return address not symbolized (yet)
+    char hex[24];
+    std::snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(s.address));
+    label = hex;
+  }
   if (!s.function.empty()) label += " (" + s.function + ")";
   return label;
 }

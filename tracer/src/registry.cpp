@@ -11,6 +11,7 @@ Registry::Registry() {
   // so real ids start at 1. The writer skips both placeholders.
   objects_.append([](ObjectEntry&, std::uint32_t) {});
   sites_.append([](SiteEntry&, std::uint32_t) {});
+  modules_.append([](ModuleEntry&, std::uint32_t) {});
 }
 
 Registry::NewThread Registry::add_thread(std::string_view name, std::uint64_t os_tid, std::uint32_t parent_plus1,
@@ -61,6 +62,37 @@ std::uint32_t Registry::intern_site(const source_site& site) {
   });
   site_ids_.emplace(key, id);
   return id;
+}
+
+std::uint32_t Registry::add_object_at(format::ObjectKind kind, std::uint64_t address, std::uint32_t site,
+                                      std::uint32_t creator, std::uint64_t extra) {
+  // The name ("mutex#3") stands until the reader names the object after its
+  // symbol or the site of its first use.
+  return objects_.append([&](ObjectEntry& o, std::uint32_t id) {
+    o.kind = kind;
+    o.site = site;
+    o.creator = creator;
+    o.extra = extra;
+    o.name = std::string(format::object_kind_name(kind)) + "#" + std::to_string(id);
+    o.address = address;
+  });
+}
+
+std::uint32_t Registry::intern_address_site(std::uint64_t return_address) {
+  if (return_address == 0) return 0;
+  const TsanInvisible invisible;
+  std::lock_guard<std::mutex> lock(site_mutex_);
+  if (auto it = address_site_ids_.find(return_address); it != address_site_ids_.end()) return it->second;
+  const std::uint32_t id = sites_.append([&](SiteEntry& s, std::uint32_t) { s.address = return_address; });
+  address_site_ids_.emplace(return_address, id);
+  return id;
+}
+
+std::uint32_t Registry::add_module(ModuleEntry module) {
+  const TsanInvisible invisible;
+  module.path = clip_name(module.path);
+  module.build_id = module.build_id.substr(0, 64);
+  return modules_.append([&](ModuleEntry& m, std::uint32_t) { m = std::move(module); });
 }
 
 void Registry::set_thread_name(std::uint32_t id, std::string_view name) {

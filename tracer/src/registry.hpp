@@ -37,12 +37,24 @@ struct ObjectEntry {
   std::uint32_t creator = 0;
   std::uint64_t extra = 0;
   std::string name;
+  std::uint64_t address = 0;  // the program's object (weft record), 0 for weft's own primitives
 };
 
 struct SiteEntry {
   std::string file;
   std::string function;
   std::uint32_t line = 0;
+  std::uint64_t address = 0;  // a return address (weft record): resolved when the trace is read
+};
+
+// A module loaded into the program (weft record), so that the reader can
+// turn addresses into file:line and symbol names.
+struct ModuleEntry {
+  std::uint64_t base = 0;
+  std::uint64_t low = 0;
+  std::uint64_t high = 0;
+  std::string path;
+  std::string build_id;
 };
 
 class Registry {
@@ -58,10 +70,16 @@ class Registry {
   std::uint32_t add_object(format::ObjectKind kind, std::string_view name, std::uint32_t site, std::uint32_t creator,
                            std::uint64_t extra);
   std::uint32_t intern_site(const source_site& site);
+  // Objects and sites of a program recorded unmodified: known by address.
+  std::uint32_t add_object_at(format::ObjectKind kind, std::uint64_t address, std::uint32_t site,
+                              std::uint32_t creator, std::uint64_t extra);
+  std::uint32_t intern_address_site(std::uint64_t return_address);
+  std::uint32_t add_module(ModuleEntry module);
 
   PublishedTable<ThreadEntry>& threads() { return threads_; }
   PublishedTable<ObjectEntry>& objects() { return objects_; }
   PublishedTable<SiteEntry>& sites() { return sites_; }
+  PublishedTable<ModuleEntry>& modules() { return modules_; }
 
   // Current thread names (renames included), for live_threads() and friends.
   void set_thread_name(std::uint32_t id, std::string_view name);
@@ -85,6 +103,8 @@ class Registry {
   PublishedTable<SiteEntry> sites_;       // index 0: the unknown site
   std::mutex site_mutex_;
   std::unordered_map<SiteKey, std::uint32_t, SiteKeyHash> site_ids_;
+  std::unordered_map<std::uint64_t, std::uint32_t> address_site_ids_;  // under site_mutex_
+  PublishedTable<ModuleEntry> modules_;   // index 0 unused: module ids start at 1
   std::mutex name_mutex_;
   std::vector<std::string> current_names_;
 };

@@ -188,16 +188,46 @@ void TraceWriter::emit_metadata() {
     write_chunk(enc.finish());
   };
 
+  // Addresses (weft record) go in ADDR chunks after the records they
+  // annotate: one per round and table, only when some record has one.
+  auto emit_addresses = [&](format::AddressOf of, std::uint32_t from, std::uint32_t to, auto&& address_of) {
+    format::ByteWriter* w = nullptr;
+    for (std::uint32_t id = from; id < to; ++id) {
+      const std::uint64_t address = address_of(id);
+      if (address == 0) continue;
+      if (w == nullptr) w = &enc.begin(format::ChunkType::Address);
+      const std::size_t mark = w->size();
+      format::encode_address(*w, {of, id, address});
+      if (w->overflowed()) {
+        w->rewind(mark);
+        write_chunk(enc.finish());
+        w = &enc.begin(format::ChunkType::Address);
+        format::encode_address(*w, {of, id, address});
+      }
+    }
+    if (w != nullptr) write_chunk(enc.finish());
+  };
+
+  auto& modules = registry_.modules();
+  emit_table(format::ChunkType::Module, emitted_modules_, modules.size(), [&](format::ByteWriter& w, std::uint32_t id) {
+    const ModuleEntry& m = modules[id];
+    format::encode_module(w, {id, m.base, m.low, m.high, m.path, m.build_id});
+  });
   auto& objects = registry_.objects();
+  const std::uint32_t objects_from = emitted_objects_;
   emit_table(format::ChunkType::Object, emitted_objects_, objects.size(), [&](format::ByteWriter& w, std::uint32_t id) {
     const ObjectEntry& o = objects[id];
     format::encode_object(w, {id, o.kind, o.flags, o.site, o.creator, o.extra, o.name});
   });
   auto& sites = registry_.sites();
+  const std::uint32_t sites_from = emitted_sites_;
   emit_table(format::ChunkType::Site, emitted_sites_, sites.size(), [&](format::ByteWriter& w, std::uint32_t id) {
     const SiteEntry& s = sites[id];
     format::encode_site(w, {id, s.line, s.file, s.function});
   });
+  emit_addresses(format::AddressOf::Object, objects_from, emitted_objects_,
+                 [&](std::uint32_t id) { return objects[id].address; });
+  emit_addresses(format::AddressOf::Site, sites_from, emitted_sites_, [&](std::uint32_t id) { return sites[id].address; });
   auto& threads = registry_.threads();
   emit_table(format::ChunkType::Thread, emitted_threads_, threads.size(), [&](format::ByteWriter& w, std::uint32_t id) {
     const ThreadEntry& t = threads[id];

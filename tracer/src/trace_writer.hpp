@@ -77,6 +77,7 @@ class TraceWriter {
   std::uint32_t emitted_threads_ = 0;
   std::uint32_t emitted_objects_ = 1;  // id 0 is the "none" placeholder
   std::uint32_t emitted_sites_ = 1;
+  std::uint32_t emitted_modules_ = 1;  // id 0 unused
   std::vector<format::IndexEntry> index_;
   std::uint64_t events_written_ = 0;
   std::uint64_t dropped_reported_ = 0;

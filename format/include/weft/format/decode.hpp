@@ -19,6 +19,8 @@ std::vector<KindInfo> decode_kind_table(ByteReader& r);  // size kMaxKindCode + 
 ThreadInfo decode_thread(ByteReader& r);
 ObjectInfo decode_object(ByteReader& r);
 SiteInfo decode_site(ByteReader& r);
+ModuleInfo decode_module(ByteReader& r);
+AddressRecord decode_address(ByteReader& r);
 std::pair<std::uint64_t, std::uint64_t> decode_clock(ByteReader& r);  // ticks, monotonic ns
 IndexEntry decode_index_entry(ByteReader& r);
 

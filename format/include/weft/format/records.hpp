@@ -35,6 +35,22 @@ struct SiteRecord {
   std::string_view function;
 };
 
+// A module (the executable or a shared library) mapped into the program.
+struct ModuleRecord {
+  std::uint32_t id = 0;           // 1-based, dense
+  std::uint64_t base = 0;         // load bias: run-time address - link-time address
+  std::uint64_t low = 0;          // the mapped address range [low, high)
+  std::uint64_t high = 0;
+  std::string_view path;
+  std::string_view build_id;      // raw bytes of NT_GNU_BUILD_ID, empty if none
+};
+
+struct AddressRecord {
+  AddressOf of = AddressOf::Site;
+  std::uint32_t id = 0;           // the site's or the object's id
+  std::uint64_t address = 0;
+};
+
 struct EventRecord {
   std::uint64_t ticks = 0;        // raw clock reading
   std::uint64_t seq = kNoSeq;     // per-object sequence, kNoSeq if none

@@ -45,6 +45,17 @@ enum class ChunkType : std::uint32_t {
   Events = fourcc("EVTS"),   // one thread's events, in program order
   Index = fourcc("INDX"),    // offsets of the event chunks, written at close
   End = fourcc("END "),      // the program ended and the trace is complete
+  // For programs recorded unmodified (weft record): their sites and objects
+  // are addresses, resolved to file:line and symbol names when the trace is
+  // read, through the modules the program had loaded.
+  Module = fourcc("MODL"),   // loaded modules: path, address range, build id
+  Address = fourcc("ADDR"),  // (site or object, id, address) entries
+};
+
+// What an ADDR entry gives an address to.
+enum class AddressOf : std::uint8_t {
+  Site = 1,    // a return address: the site is the call just before it
+  Object = 2,  // a sync object's address in the program's memory
 };
 
 std::string_view chunk_type_name(std::uint32_t type);  // "META", or "" if unknown

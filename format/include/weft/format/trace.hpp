@@ -54,6 +54,7 @@ struct ObjectInfo {
   std::uint32_t creator = 0;
   std::uint64_t extra = 0;
   std::string name;
+  std::uint64_t address = 0;  // where it lives in the program (weft record), 0 if not known
 };
 
 struct SiteInfo {
@@ -61,6 +62,19 @@ struct SiteInfo {
   std::uint32_t line = 0;
   std::string file;
   std::string function;
+  // A return address (weft record), 0 for sites captured at compile time.
+  // Until symbolized, file and function are empty.
+  std::uint64_t address = 0;
+};
+
+struct ModuleInfo {
+  std::uint32_t id = 0;
+  std::uint64_t base = 0;
+  std::uint64_t low = 0;
+  std::uint64_t high = 0;
+  std::string path;
+  std::string build_id;  // raw bytes
+  bool contains(std::uint64_t address) const { return address >= low && address < high; }
 };
 
 // How the global order was put together. Events of one object are ordered by
@@ -77,6 +91,7 @@ struct Trace {
   std::vector<ObjectInfo> objects;  // index = object id; [0] stands for "none"
   std::vector<SiteInfo> sites;      // index = site id; [0] stands for "unknown"
   std::vector<std::string> texts;   // marks and logs, deduplicated
+  std::vector<ModuleInfo> modules;  // index = module id; [0] unused (empty unless weft record)
   std::vector<Event> events;        // global order
   std::vector<KindInfo> kinds;      // the file's own kind table, index = code
   std::optional<EndRecord> end;     // absent: the program did not finish writing
