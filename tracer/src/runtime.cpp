@@ -14,9 +14,14 @@
 #include "tsan_reports.hpp"
 #include "flush_lock.hpp"
 #include "thread_binding.hpp"
+#include "weft/detail/runtime_note.hpp"
 
 namespace weft::detail {
 namespace {
+
+// See runtime_note.hpp. The section name makes both compilers emit a note
+// section, which the linker puts in a PT_NOTE segment.
+__attribute__((section(".note.weft.runtime"), used, aligned(4))) const RuntimeNote kRuntimeNote{};
 
 // Whether this thread's fork() took the flush lock (see Runtime::start).
 thread_local bool t_flush_lock_for_fork = false;

@@ -177,6 +177,11 @@ std::uint32_t intern_site_slow(ThreadBuffer* b, const source_site& site) {
 
 void emit_text(std::uint8_t kind, std::uint32_t object, std::string_view text, const source_site& site) {
   ThreadBuffer* b = current_buffer();
+  emit_text_interned(kind, object, text, site_id(b, site));
+}
+
+void emit_text_interned(std::uint8_t kind, std::uint32_t object, std::string_view text, std::uint32_t site) {
+  ThreadBuffer* b = current_buffer();
   const TsanInvisible invisible;  // as emit() (event_buffer.hpp)
   std::uint8_t flags = 0;
   if (text.size() > kMaxTextBytes) {
@@ -194,7 +199,7 @@ void emit_text(std::uint8_t kind, std::uint32_t object, std::string_view text, c
   e.arg = text.size();
   e.seq_kind_flags = pack_seq_kind_flags(kSeqNone, kind, flags);
   e.object = object;
-  e.site = site_id(b, site);
+  e.site = site;
   for (std::size_t i = 0; i < text.size(); i += sizeof(RawEvent)) {
     const std::size_t n = std::min(text.size() - i, sizeof(RawEvent));
     std::memcpy(&b->slots[(h + 1 + i / sizeof(RawEvent)) & b->mask], text.data() + i, n);

@@ -113,9 +113,12 @@ inline std::uint32_t site_id(ThreadBuffer* b, const source_site& site) {
 // from a thread that ended to the next one started, and its slots, limit and
 // site cache with it. TSan must see none of it (tsan_invisible.hpp); in
 // other builds the scope is empty and compiles away.
-__attribute__((always_inline)) inline void emit(ThreadBuffer* b, std::uint8_t kind, std::uint32_t object,
-                                                std::uint64_t seq, std::uint64_t arg, const source_site& site,
-                                                std::uint8_t flags = 0) {
+//
+// `site` is an interned site id: emit() interns a source_site through the
+// thread's cache; weft record's wrappers intern return addresses instead.
+__attribute__((always_inline)) inline void emit_interned(ThreadBuffer* b, std::uint8_t kind, std::uint32_t object,
+                                                         std::uint64_t seq, std::uint64_t arg, std::uint32_t site,
+                                                         std::uint8_t flags = 0) {
   const TsanInvisible invisible;
   std::uint64_t h = b->head.load(std::memory_order_relaxed);
   if (__builtin_expect(h >= b->limit, 0)) {
@@ -127,8 +130,14 @@ __attribute__((always_inline)) inline void emit(ThreadBuffer* b, std::uint8_t ki
   e.arg = arg;
   e.seq_kind_flags = pack_seq_kind_flags(seq, kind, flags);
   e.object = object;
-  e.site = site_id(b, site);
+  e.site = site;
   b->head.store(h + 1, std::memory_order_release);
+}
+
+__attribute__((always_inline)) inline void emit(ThreadBuffer* b, std::uint8_t kind, std::uint32_t object,
+                                                std::uint64_t seq, std::uint64_t arg, const source_site& site,
+                                                std::uint8_t flags = 0) {
+  emit_interned(b, kind, object, seq, arg, site_id(b, site), flags);
 }
 
 __attribute__((always_inline)) inline void emit(std::uint8_t kind, std::uint32_t object, std::uint64_t seq,
@@ -138,5 +147,6 @@ __attribute__((always_inline)) inline void emit(std::uint8_t kind, std::uint32_t
 
 // An event carrying text (a mark, a log line, a thread's new name).
 void emit_text(std::uint8_t kind, std::uint32_t object, std::string_view text, const source_site& site);
+void emit_text_interned(std::uint8_t kind, std::uint32_t object, std::string_view text, std::uint32_t site);
 
 }  // namespace weft::detail

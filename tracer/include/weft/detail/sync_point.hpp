@@ -40,6 +40,19 @@ __attribute__((always_inline)) inline void sync_point(ThreadBuffer* b, format::E
     hook(sync_event{kind, object, seq, arg, flags, &site});
 }
 
+// The same for weft record's wrappers, whose sites are interned return
+// addresses (the hook sees no source_site for them).
+__attribute__((always_inline)) inline void sync_point_interned(ThreadBuffer* b, format::EventKind kind,
+                                                               std::uint32_t object, std::uint64_t seq,
+                                                               std::uint64_t arg, std::uint32_t site,
+                                                               std::uint8_t flags = 0) {
+  emit_interned(b, static_cast<std::uint8_t>(kind), object, seq, arg, site, flags);
+  if (sync_hook hook = g_sync_hook.load(std::memory_order_relaxed); __builtin_expect(hook != nullptr, 0)) {
+    static const source_site unknown{};
+    hook(sync_event{kind, object, seq, arg, flags, &unknown});
+  }
+}
+
 inline void sync_point(format::EventKind kind, std::uint32_t object, std::uint64_t seq, std::uint64_t arg,
                        const source_site& site, std::uint8_t flags = 0) {
   sync_point(current_buffer(), kind, object, seq, arg, site, flags);

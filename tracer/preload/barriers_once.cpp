@@ -1,0 +1,119 @@
+// pthread barriers and pthread_once (std::call_once reaches it).
+//
+// A barrier is recorded as weft::barrier records one: barrier.arrive and
+// barrier.leave, each with arg generation << 32 | arrival index. The index
+// and generation are weft's count of arrivals; arrivals are serialized by a
+// flag beside the barrier so that an arrival's index and its place in the
+// barrier's order agree (the native barrier orders them the same way).
+//
+// A once is recorded as an event object (Python's threading.Event): the
+// thread that runs the initializer sets it when the initializer returns,
+// and every call that finds it done waited for it, which is the
+// happens-before edge pthread_once gives.
+#include <pthread.h>
+
+#include <thread>
+
+#include "lock_events.hpp"
+#include "real.hpp"
+#include "weft/format/meaning.hpp"
+
+namespace weft::preload {
+namespace {
+
+void arrive_lock(sync_entry& e) noexcept {
+  while (e.arriving.exchange(true, std::memory_order_acquire)) std::this_thread::yield();
+}
+void arrive_unlock(sync_entry& e) noexcept { e.arriving.store(false, std::memory_order_release); }
+
+thread_local void (*t_once_routine)() = nullptr;
+thread_local const object_call* t_once_call = nullptr;
+
+void run_once_routine() {
+  void (*routine)() = t_once_routine;
+  const object_call* c = t_once_call;
+  {
+    // The initializer is the program's: its calls are recorded.
+    t_state.busy = false;
+    routine();
+    t_state.busy = true;
+  }
+  c->record(format::EventKind::EventSet, c->e->seq.fetch_add(1, std::memory_order_relaxed), 0);
+}
+
+}  // namespace
+}  // namespace weft::preload
+
+using namespace weft::preload;
+using weft::format::EventKind;
+
+extern "C" {
+
+int pthread_barrier_init(pthread_barrier_t* b, const pthread_barrierattr_t* attr, unsigned count) noexcept {
+  const int rc = next.pthread_barrier_init.get()(b, attr, count);
+  if (rc == 0 && recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(b)) {
+      retire(*e);
+      e->parties.store(count, std::memory_order_relaxed);
+      object_call c;
+      begin_call(c, b, weft::format::ObjectKind::Barrier, __builtin_return_address(0), count);
+    }
+  }
+  return rc;
+}
+
+int pthread_barrier_destroy(pthread_barrier_t* b) noexcept {
+  if (recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(b); e && e->object.load() != 0) {
+      const std::uint32_t parties = e->parties.load(std::memory_order_relaxed);
+      const bool waiting = parties && e->count.load(std::memory_order_relaxed) % parties != 0;
+      record_destroy(*e, waiting, site_of(__builtin_return_address(0)), weft::detail::current_buffer());
+    }
+  }
+  return next.pthread_barrier_destroy.get()(b);
+}
+
+int pthread_barrier_wait(pthread_barrier_t* b) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_barrier_wait.get()(b));
+  const busy_scope busy;
+  object_call c;
+  sync_entry* e = find_entry(b);
+  const std::uint32_t parties = e ? e->parties.load(std::memory_order_relaxed) : 0;
+  if (parties == 0 || !begin_call(c, b, weft::format::ObjectKind::Barrier, __builtin_return_address(0), parties))
+    return next.pthread_barrier_wait.get()(b);  // initialized before weft was there: count unknown
+  arrive_lock(*e);
+  const std::uint32_t arrival = e->count.fetch_add(1, std::memory_order_relaxed);
+  const std::uint64_t position = weft::format::barrier_position(arrival / parties, arrival % parties);
+  c.record(EventKind::BarrierArrive, e->seq.fetch_add(1, std::memory_order_relaxed), position);
+  arrive_unlock(*e);
+  int rc;
+  {
+    const weft::detail::blocked_scope blocked(EventKind::BarrierArrive, c.object, false);
+    rc = next.pthread_barrier_wait.get()(b);
+  }
+  c.record(EventKind::BarrierLeave, e->seq.fetch_add(1, std::memory_order_relaxed), position);
+  return rc;
+}
+
+int pthread_once(pthread_once_t* once, void (*routine)()) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_once.get()(once, routine));
+  const busy_scope busy;
+  object_call c;
+  if (!begin_call(c, once, weft::format::ObjectKind::Event, __builtin_return_address(0)))
+    return next.pthread_once.get()(once, routine);
+  // Nested once calls (an initializer calling pthread_once) keep their own.
+  void (*const outer_routine)() = t_once_routine;
+  const object_call* const outer_call = t_once_call;
+  t_once_routine = routine;
+  t_once_call = &c;
+  const int rc = next.pthread_once.get()(once, run_once_routine);
+  t_once_routine = outer_routine;
+  t_once_call = outer_call;
+  // Whoever ran it or found it done: ordered after the initializer.
+  c.record(EventKind::EventWaitEnd, c.e->seq.fetch_add(1, std::memory_order_relaxed), 1);
+  return rc;
+}
+
+}  // extern "C"

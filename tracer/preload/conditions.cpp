@@ -1,0 +1,133 @@
+// pthread condition variables (std::condition_variable is one; _any waits
+// on one with an internal mutex). Recorded as weft's condition_core records
+// a wait: cond.wait.begin (arg: the mutex's object id), the mutex's release
+// and re-acquisition on the mutex's own order (flag Condition), and
+// cond.wait.end (arg: why it woke); a notification carries how many threads
+// were waiting, which is how a lost wake-up shows.
+#include <pthread.h>
+
+#include "lock_events.hpp"
+#include "real.hpp"
+
+namespace weft::preload {
+namespace {
+
+format::ObjectKind mutex_kind(const pthread_mutex_t* m) noexcept {
+  return (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE ? format::ObjectKind::RecursiveMutex
+                                                            : format::ObjectKind::Mutex;
+}
+
+template <class Wait>
+int wait(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra, bool timed, Wait&& native_wait) {
+  const busy_scope busy;
+  object_call c;
+  object_call mc;
+  if (!begin_call(c, cv, format::ObjectKind::Condition, ra)) return native_wait();
+  mc.b = c.b;
+  mc.site = c.site;
+  mc.e = find_entry(m);
+  if (mc.e == nullptr) return native_wait();
+  mc.object = object_of(*mc.e, m, mutex_kind(m), c.site, c.b);
+  const std::uint8_t timed_flag = timed ? format::kFlagTimed : 0;
+
+  if (mc.e->owner.load(std::memory_order_relaxed) != c.me()) {
+    // Undefined behaviour in POSIX; recorded (flag NotOwner, no sequence)
+    // for the misuse check, then done as the program asked.
+    c.record(format::EventKind::CondWaitBegin, format::kNoSeq, mc.object, timed_flag | format::kFlagNotOwner);
+    return native_wait();
+  }
+  c.e->count.fetch_add(1, std::memory_order_relaxed);
+  const std::int64_t notifies_before = c.e->value.load(std::memory_order_relaxed);
+  c.record(format::EventKind::CondWaitBegin, c.e->seq.fetch_add(1, std::memory_order_relaxed), mc.object, timed_flag);
+
+  // The wait lets the mutex go entirely and takes it back at its depth.
+  const std::uint32_t depth = mc.e->depth;
+  mc.e->depth = 0;
+  mc.e->owner.store(0, std::memory_order_relaxed);
+  mc.record(format::EventKind::MutexReleased, mc.e->seq.fetch_add(1, std::memory_order_relaxed), 0,
+            format::kFlagCondition);
+  int rc;
+  {
+    const detail::blocked_scope blocked(format::EventKind::CondWaitBegin, c.object, timed);
+    rc = native_wait();
+  }
+  mc.e->owner.store(c.me(), std::memory_order_relaxed);
+  mc.e->depth = depth;
+  mc.record(format::EventKind::MutexAcquired, mc.e->seq.fetch_add(1, std::memory_order_relaxed), depth,
+            format::kFlagCondition);
+
+  c.e->count.fetch_sub(1, std::memory_order_relaxed);
+  const format::WakeReason reason = rc == ETIMEDOUT ? format::WakeReason::Timeout
+                                    : c.e->value.load(std::memory_order_relaxed) != notifies_before
+                                        ? format::WakeReason::Notified
+                                        : format::WakeReason::Spurious;
+  c.record(format::EventKind::CondWaitEnd, c.e->seq.fetch_add(1, std::memory_order_relaxed),
+           static_cast<std::uint64_t>(reason), timed_flag);
+  return rc;
+}
+
+int notify(pthread_cond_t* cv, const void* ra, format::EventKind kind) {
+  const busy_scope busy;
+  object_call c;
+  if (begin_call(c, cv, format::ObjectKind::Condition, ra)) {
+    c.e->value.fetch_add(1, std::memory_order_relaxed);
+    c.record(kind, c.e->seq.fetch_add(1, std::memory_order_relaxed), c.e->count.load(std::memory_order_relaxed));
+  }
+  return kind == format::EventKind::CondNotifyOne ? next.pthread_cond_signal.get()(cv)
+                                                  : next.pthread_cond_broadcast.get()(cv);
+}
+
+}  // namespace
+}  // namespace weft::preload
+
+using namespace weft::preload;
+
+extern "C" {
+
+int pthread_cond_init(pthread_cond_t* cv, const pthread_condattr_t* attr) noexcept {
+  const int rc = next.pthread_cond_init.get()(cv, attr);
+  if (rc == 0 && recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(cv)) retire(*e);
+  }
+  return rc;
+}
+
+int pthread_cond_destroy(pthread_cond_t* cv) noexcept {
+  if (recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(cv); e && e->object.load() != 0)
+      record_destroy(*e, e->count.load(std::memory_order_relaxed) != 0, site_of(__builtin_return_address(0)),
+                     weft::detail::current_buffer());
+  }
+  return next.pthread_cond_destroy.get()(cv);
+}
+
+int pthread_cond_signal(pthread_cond_t* cv) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_signal.get()(cv));
+  return notify(cv, __builtin_return_address(0), weft::format::EventKind::CondNotifyOne);
+}
+
+int pthread_cond_broadcast(pthread_cond_t* cv) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_broadcast.get()(cv));
+  return notify(cv, __builtin_return_address(0), weft::format::EventKind::CondNotifyAll);
+}
+
+int pthread_cond_wait(pthread_cond_t* cv, pthread_mutex_t* m) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_wait.get()(cv, m));
+  return wait(cv, m, __builtin_return_address(0), false, [cv, m] { return next.pthread_cond_wait.get()(cv, m); });
+}
+
+int pthread_cond_timedwait(pthread_cond_t* cv, pthread_mutex_t* m, const struct timespec* t) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_timedwait.get()(cv, m, t));
+  return wait(cv, m, __builtin_return_address(0), true,
+              [cv, m, t] { return next.pthread_cond_timedwait.get()(cv, m, t); });
+}
+
+int pthread_cond_clockwait(pthread_cond_t* cv, pthread_mutex_t* m, clockid_t clock, const struct timespec* t) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_clockwait.get()(cv, m, clock, t));
+  return wait(cv, m, __builtin_return_address(0), true,
+              [cv, m, clock, t] { return next.pthread_cond_clockwait.get()(cv, m, clock, t); });
+}
+
+}  // extern "C"

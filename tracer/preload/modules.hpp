@@ -1,0 +1,25 @@
+// The modules (executable, shared libraries) loaded into the recorded
+// program: registered in the trace so that the reader can symbolize return
+// addresses and object addresses, and classified so that a call made inside
+// the C++ or C runtime on the program's behalf is attributed to the
+// program's own frame.
+#pragma once
+
+#include <cstdint>
+
+namespace weft::preload {
+
+// Registers the modules not registered yet (start-up, and after a dlopen:
+// an address in no known module triggers a new scan).
+void scan_modules() noexcept;
+// Whether `pc` lies in a known module; false may mean "loaded since".
+bool in_known_module(std::uintptr_t pc) noexcept;
+// Whether `pc` lies in a runtime library whose calls are made on the
+// program's behalf (libstdc++, libc, libgcc_s, the dynamic loader) or in
+// this preload library.
+bool in_runtime_library(std::uintptr_t pc) noexcept;
+// Whether a module other than this library carries weft's own runtime (the
+// note of runtime_note.hpp): the program was built with weft.
+bool program_has_weft_runtime() noexcept;
+
+}  // namespace weft::preload

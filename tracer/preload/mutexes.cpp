@@ -1,0 +1,194 @@
+// pthread mutexes and spin locks. A mutex's type (normal, recursive, error-
+// checking; robust or not) is read from glibc's pthread_mutex_t, which is
+// where glibc itself keeps it.
+#include <pthread.h>
+#include <time.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "lock_events.hpp"
+#include "real.hpp"
+
+namespace weft::preload {
+namespace {
+
+int mutex_type(const pthread_mutex_t* m) noexcept { return m->__data.__kind & 3; }
+bool recursive(const pthread_mutex_t* m) noexcept { return mutex_type(m) == PTHREAD_MUTEX_RECURSIVE; }
+bool error_checking(const pthread_mutex_t* m) noexcept { return mutex_type(m) == PTHREAD_MUTEX_ERRORCHECK; }
+format::ObjectKind kind_of(const pthread_mutex_t* m) noexcept {
+  return recursive(m) ? format::ObjectKind::RecursiveMutex : format::ObjectKind::Mutex;
+}
+
+// A spin lock is a volatile int; its address is what identifies it.
+const void* spin_address(pthread_spinlock_t* s) noexcept { return const_cast<int*>(s); }
+
+// A robust mutex whose holder died: the caller holds it now, and the trace
+// says whose death it inherited.
+void note_owner_died(const object_call& c) noexcept {
+  static const char text[] = "pthread_mutex_lock: the previous owner died holding it (EOWNERDEAD)";
+  detail::emit_text_interned(static_cast<std::uint8_t>(format::EventKind::Log), c.object, text, c.site);
+}
+
+// lock, timedlock and clocklock: `block` is the native blocking call.
+template <class Block>
+int lock_mutex(pthread_mutex_t* m, const void* ra, bool timed, Block&& block) {
+  const busy_scope busy;
+  object_call c;
+  if (!begin_call(c, m, kind_of(m), ra)) return block();
+  const std::uint8_t timed_flag = timed ? format::kFlagTimed : 0;
+  int rc = next.pthread_mutex_trylock.get()(m);
+  std::uint8_t flags = timed_flag;
+  if (rc == EBUSY) {
+    const bool mine = c.e->owner.load(std::memory_order_relaxed) == c.me();
+    // A normal mutex locked again by its holder never returns; an
+    // error-checking one returns EDEADLK, which the program is told.
+    const bool self_deadlock = mine && !error_checking(m) && !timed;
+    rc = block_for_lock(c, timed, self_deadlock, block);
+    flags |= format::kFlagContended;
+    if (rc == ETIMEDOUT || rc == EDEADLK) {
+      c.record(format::EventKind::MutexTryFailed, format::kNoSeq, 0, timed_flag);
+      return rc;
+    }
+  }
+  if (rc == 0 || rc == EOWNERDEAD) {
+    record_exclusive_acquired(c, flags);
+    if (rc == EOWNERDEAD) note_owner_died(c);
+  }
+  return rc;
+}
+
+}  // namespace
+}  // namespace weft::preload
+
+using namespace weft::preload;
+using weft::format::EventKind;
+using weft::preload::spin_address;
+
+extern "C" {
+
+int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* attr) noexcept {
+  const int rc = next.pthread_mutex_init.get()(m, attr);
+  if (rc == 0 && recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(m)) retire(*e);  // a new mutex at this address from now on
+  }
+  return rc;
+}
+
+int pthread_mutex_destroy(pthread_mutex_t* m) noexcept {
+  if (recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(m); e != nullptr && e->object.load(std::memory_order_acquire) != 0) {
+      object_call c{weft::detail::current_buffer(), e, 0, site_of(__builtin_return_address(0))};
+      record_destroy(*e, e->owner.load(std::memory_order_relaxed) != 0, c.site, c.b);
+    }
+  }
+  return next.pthread_mutex_destroy.get()(m);
+}
+
+int pthread_mutex_lock(pthread_mutex_t* m) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_lock.get()(m));
+  return lock_mutex(m, __builtin_return_address(0), false, [m] { return next.pthread_mutex_lock.get()(m); });
+}
+
+int pthread_mutex_timedlock(pthread_mutex_t* m, const struct timespec* abstime) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_timedlock.get()(m, abstime));
+  return lock_mutex(m, __builtin_return_address(0), true,
+                    [m, abstime] { return next.pthread_mutex_timedlock.get()(m, abstime); });
+}
+
+int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const struct timespec* abstime) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_clocklock.get()(m, clock, abstime));
+  return lock_mutex(m, __builtin_return_address(0), true,
+                    [m, clock, abstime] { return next.pthread_mutex_clocklock.get()(m, clock, abstime); });
+}
+
+int pthread_mutex_trylock(pthread_mutex_t* m) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_trylock.get()(m));
+  const busy_scope busy;
+  object_call c;
+  if (!begin_call(c, m, kind_of(m), __builtin_return_address(0))) return next.pthread_mutex_trylock.get()(m);
+  const int rc = next.pthread_mutex_trylock.get()(m);
+  if (rc == 0 || rc == EOWNERDEAD) {
+    record_exclusive_acquired(c, weft::format::kFlagTry);
+    if (rc == EOWNERDEAD) note_owner_died(c);
+  } else {
+    c.record(EventKind::MutexTryFailed, weft::format::kNoSeq, 0, weft::format::kFlagTry);
+  }
+  return rc;
+}
+
+int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_unlock.get()(m));
+  const busy_scope busy;
+  object_call c;
+  if (!begin_call(c, m, kind_of(m), __builtin_return_address(0))) return next.pthread_mutex_unlock.get()(m);
+  // glibc lets any thread unlock a normal mutex; the other types refuse
+  // (EPERM), and the refusal changes nothing.
+  record_exclusive_release(c, mutex_type(m) == PTHREAD_MUTEX_NORMAL || mutex_type(m) == PTHREAD_MUTEX_ADAPTIVE_NP);
+  return next.pthread_mutex_unlock.get()(m);
+}
+
+// Spin locks: exclusive locks that wait by spinning; a second lock by the
+// holder spins forever.
+int pthread_spin_init(pthread_spinlock_t* s, int pshared) noexcept {
+  const int rc = next.pthread_spin_init.get()(s, pshared);
+  if (rc == 0 && recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(spin_address(s))) retire(*e);
+  }
+  return rc;
+}
+
+int pthread_spin_destroy(pthread_spinlock_t* s) noexcept {
+  if (recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(spin_address(s)); e && e->object.load() != 0)
+      record_destroy(*e, e->owner.load(std::memory_order_relaxed) != 0, site_of(__builtin_return_address(0)),
+                     weft::detail::current_buffer());
+  }
+  return next.pthread_spin_destroy.get()(s);
+}
+
+int pthread_spin_lock(pthread_spinlock_t* s) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_spin_lock.get()(s));
+  const busy_scope busy;
+  object_call c;
+  if (!begin_call(c, spin_address(s), weft::format::ObjectKind::Mutex, __builtin_return_address(0)))
+    return next.pthread_spin_lock.get()(s);
+  std::uint8_t flags = 0;
+  if (next.pthread_spin_trylock.get()(s) != 0) {
+    const bool mine = c.e->owner.load(std::memory_order_relaxed) == c.me();
+    block_for_lock(c, false, mine, [s] { return next.pthread_spin_lock.get()(s); });
+    flags = weft::format::kFlagContended;
+  }
+  record_exclusive_acquired(c, flags);
+  return 0;
+}
+
+int pthread_spin_trylock(pthread_spinlock_t* s) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_spin_trylock.get()(s));
+  const busy_scope busy;
+  object_call c;
+  if (!begin_call(c, spin_address(s), weft::format::ObjectKind::Mutex, __builtin_return_address(0)))
+    return next.pthread_spin_trylock.get()(s);
+  const int rc = next.pthread_spin_trylock.get()(s);
+  if (rc == 0)
+    record_exclusive_acquired(c, weft::format::kFlagTry);
+  else
+    c.record(EventKind::MutexTryFailed, weft::format::kNoSeq, 0, weft::format::kFlagTry);
+  return rc;
+}
+
+int pthread_spin_unlock(pthread_spinlock_t* s) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_spin_unlock.get()(s));
+  const busy_scope busy;
+  object_call c;
+  if (!begin_call(c, spin_address(s), weft::format::ObjectKind::Mutex, __builtin_return_address(0)))
+    return next.pthread_spin_unlock.get()(s);
+  record_exclusive_release(c, true);  // a spin lock is just a word: anyone's store frees it
+  return next.pthread_spin_unlock.get()(s);
+}
+
+}  // extern "C"

@@ -1,0 +1,159 @@
+// POSIX semaphores, unnamed (sem_init) and named (sem_open). Recorded as
+// weft::semaphore records: sem.acquired / sem.released carry the value
+// after the operation, a wait that blocks is sem.acquire.begin first, a
+// try or timed wait that fails is sem.acquire.failed. The value is weft's
+// own count beside the semaphore, started from sem_init's value (or
+// sem_getvalue for a semaphore first seen elsewhere), so it is exact for
+// the operations the program makes through these calls.
+#include <fcntl.h>
+#include <semaphore.h>
+
+#include <cstdarg>
+
+#include "lock_events.hpp"
+#include "real.hpp"
+
+namespace weft::preload {
+namespace {
+
+constexpr auto kKind = format::ObjectKind::Semaphore;
+
+bool begin_sem(object_call& c, sem_t* s, const void* ra) noexcept {
+  int value = 0;
+  next.sem_getvalue.get()(s, &value);
+  if (!begin_call(c, s, kKind, ra, static_cast<std::uint64_t>(value))) return false;
+  // First sight: the count starts from the semaphore's own.
+  if (c.e->parties.exchange(1, std::memory_order_relaxed) == 0) c.e->value.store(value, std::memory_order_relaxed);
+  return true;
+}
+
+void record_acquired(object_call& c, std::uint8_t flags) noexcept {
+  const std::int64_t after = c.e->value.fetch_sub(1, std::memory_order_relaxed) - 1;
+  c.record(format::EventKind::SemAcquired, c.e->seq.fetch_add(1, std::memory_order_relaxed),
+           static_cast<std::uint64_t>(after < 0 ? 0 : after), flags);
+}
+
+template <class Block>
+int acquire(sem_t* s, const void* ra, bool timed, Block&& block) {
+  const busy_scope busy;
+  object_call c;
+  if (!begin_sem(c, s, ra)) return block();
+  std::uint8_t flags = timed ? format::kFlagTimed : 0;
+  int rc = next.sem_trywait.get()(s);
+  if (rc != 0 && errno == EAGAIN) {
+    c.record(format::EventKind::SemAcquireBegin, format::kNoSeq, 0, flags);
+    {
+      const detail::blocked_scope blocked(format::EventKind::SemAcquireBegin, c.object, timed);
+      rc = block();
+    }
+    flags |= format::kFlagContended;
+  }
+  if (rc == 0) {
+    record_acquired(c, flags);
+  } else {
+    const int saved = errno;
+    c.record(format::EventKind::SemAcquireFailed, format::kNoSeq, 0, timed ? format::kFlagTimed : 0);
+    errno = saved;
+  }
+  return rc;
+}
+
+}  // namespace
+}  // namespace weft::preload
+
+using namespace weft::preload;
+
+extern "C" {
+
+int sem_init(sem_t* s, int pshared, unsigned value) noexcept {
+  const int rc = next.sem_init.get()(s, pshared, value);
+  if (rc == 0 && recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(s)) retire(*e);
+  }
+  return rc;
+}
+
+int sem_destroy(sem_t* s) noexcept {
+  if (recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(s); e && e->object.load() != 0)
+      record_destroy(*e, false, site_of(__builtin_return_address(0)), weft::detail::current_buffer());
+  }
+  return next.sem_destroy.get()(s);
+}
+
+int sem_wait(sem_t* s) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.sem_wait.get()(s));
+  return acquire(s, __builtin_return_address(0), false, [s] { return next.sem_wait.get()(s); });
+}
+
+int sem_timedwait(sem_t* s, const struct timespec* t) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.sem_timedwait.get()(s, t));
+  return acquire(s, __builtin_return_address(0), true, [s, t] { return next.sem_timedwait.get()(s, t); });
+}
+
+int sem_clockwait(sem_t* s, clockid_t clock, const struct timespec* t) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.sem_clockwait.get()(s, clock, t));
+  return acquire(s, __builtin_return_address(0), true, [s, clock, t] { return next.sem_clockwait.get()(s, clock, t); });
+}
+
+int sem_trywait(sem_t* s) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.sem_trywait.get()(s));
+  const busy_scope busy;
+  object_call c;
+  if (!begin_sem(c, s, __builtin_return_address(0))) return next.sem_trywait.get()(s);
+  const int rc = next.sem_trywait.get()(s);
+  if (rc == 0) {
+    record_acquired(c, weft::format::kFlagTry);
+  } else {
+    const int saved = errno;
+    c.record(weft::format::EventKind::SemAcquireFailed, weft::format::kNoSeq, 0, weft::format::kFlagTry);
+    errno = saved;
+  }
+  return rc;
+}
+
+int sem_post(sem_t* s) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.sem_post.get()(s));
+  const busy_scope busy;
+  object_call c;
+  if (begin_sem(c, s, __builtin_return_address(0))) {
+    // Before the native post, so the release precedes the acquire it allows
+    // in the semaphore's order.
+    const std::int64_t after = c.e->value.fetch_add(1, std::memory_order_relaxed) + 1;
+    c.record(weft::format::EventKind::SemReleased, c.e->seq.fetch_add(1, std::memory_order_relaxed),
+             static_cast<std::uint64_t>(after));
+  }
+  return next.sem_post.get()(s);
+}
+
+// Named semaphores: sem_open's variadic tail (mode, value) only with O_CREAT.
+sem_t* sem_open(const char* name, int oflag, ...) noexcept {
+  mode_t mode = 0;
+  unsigned value = 0;
+  if (oflag & O_CREAT) {
+    va_list ap;
+    va_start(ap, oflag);
+    mode = static_cast<mode_t>(va_arg(ap, unsigned));
+    value = va_arg(ap, unsigned);
+    va_end(ap);
+  }
+  sem_t* s = next.sem_open.get()(name, oflag, mode, value);
+  if (s != SEM_FAILED && recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(s)) retire(*e);  // first use names it, with the value it has then
+  }
+  return s;
+}
+
+int sem_close(sem_t* s) noexcept {
+  if (recording()) {
+    const busy_scope busy;
+    if (sync_entry* e = find_entry(s); e && e->object.load() != 0)
+      record_destroy(*e, false, site_of(__builtin_return_address(0)), weft::detail::current_buffer());
+  }
+  return next.sem_close.get()(s);
+}
+
+}  // extern "C"

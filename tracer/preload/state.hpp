@@ -1,0 +1,45 @@
+// When weft record's wrappers record, and when they only pass a call on.
+//
+// A wrapper records a call of the program's. It passes the call straight on
+// when recording is off in this process (weft record without -f in a child,
+// a program with its own weft runtime, tracing disabled), on a thread of
+// weft's own (the writer, the watchdog: `ignored` from their first
+// instruction), and while this thread is already inside weft (`busy`): the
+// runtime takes std::mutexes of its own, and those are not the program's.
+#pragma once
+
+#include <atomic>
+
+namespace weft::preload {
+
+extern std::atomic<bool> g_recording;
+
+struct thread_state {
+  bool busy = false;     // inside weft: calls pass through
+  bool ignored = false;  // a thread of weft's own
+};
+extern thread_local thread_state t_state __attribute__((tls_model("initial-exec")));
+
+inline bool recording() noexcept {
+  return __builtin_expect(g_recording.load(std::memory_order_relaxed), 1) && !t_state.busy && !t_state.ignored;
+}
+
+// Marks this thread as inside weft for its lifetime.
+class busy_scope {
+ public:
+  busy_scope() noexcept : was_(t_state.busy) { t_state.busy = true; }
+  ~busy_scope() { t_state.busy = was_; }
+  busy_scope(const busy_scope&) = delete;
+  busy_scope& operator=(const busy_scope&) = delete;
+
+ private:
+  bool was_;
+};
+
+// Returns `call` unrecorded when this call is not to be recorded.
+#define WEFT_PASS_THROUGH_UNLESS_RECORDING(call) \
+  do {                                          \
+    if (!::weft::preload::recording()) return call; \
+  } while (0)
+
+}  // namespace weft::preload

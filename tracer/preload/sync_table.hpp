@@ -1,0 +1,61 @@
+// What weft knows about each of the program's sync objects, by address.
+//
+// weft's own primitives keep their object id, holder and sequence counter
+// inside themselves; a pthread_mutex_t has no room for them, so weft record
+// keeps them beside it, in one open-addressing table keyed by the object's
+// address (as ThreadSanitizer keeps its sync objects). A look-up is a hash
+// and, almost always, one probe; insertion is a compare-exchange on the key,
+// so the table takes no lock.
+//
+// Invariants:
+//  - an entry's key never changes once set (entries are not removed: an
+//    object destroyed and another created at its address reuse the entry,
+//    with a new object id: see retire());
+//  - `object` is 0 until the object is registered, kRegistering while one
+//    thread registers it (the others wait), then its weft object id;
+//  - owner/depth/seq mean what they mean in lock_core.hpp: owner is the
+//    exclusive holder's thread id + 1, set after the native lock is taken
+//    and cleared before it is let go; depth is the holder's recursion
+//    depth; seq numbers, under the lock, the operations that change who
+//    holds it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "weft/detail/event_buffer.hpp"
+#include "weft/format/schema.hpp"
+
+namespace weft::preload {
+
+struct sync_entry {
+  std::atomic<std::uintptr_t> key{0};
+  std::atomic<std::uint32_t> object{0};
+  std::atomic<std::uint32_t> owner{0};
+  std::atomic<std::uint64_t> seq{0};
+  std::atomic<std::uint32_t> count{0};    // rwlock: readers holding; cond: waiters; barrier: arrivals
+  std::atomic<std::uint32_t> parties{0};  // barrier: threads per generation
+  std::atomic<std::int64_t> value{0};     // cond: notifications so far; semaphore: its value
+  std::uint32_t depth = 0;                // written by the holder only
+  std::atomic<std::uint8_t> kind{0};      // format::ObjectKind it was registered as
+  std::atomic<bool> arriving{false};      // barrier: serializes arrivals (see barriers.cpp)
+};
+
+inline constexpr std::uint32_t kRegistering = ~std::uint32_t{0};
+
+// The entry for `address`, created if new; nullptr if the table is full
+// (the object is then not recorded, and the trace says so once).
+sync_entry* find_entry(const void* address) noexcept;
+
+// The object id of `e`, registering it on first use (or when it was last
+// registered as another kind: the memory was reused) as an object of `kind`
+// created at `site` by the thread of `b`. `extra` as in ObjectRecord.
+std::uint32_t object_of(sync_entry& e, const void* address, format::ObjectKind kind, std::uint32_t site,
+                        detail::ThreadBuffer* b, std::uint64_t extra = 0) noexcept;
+
+// pthread_*_init on a known address: the next use registers a new object.
+// pthread_*_destroy: records object.destroy (arg 1 if still in use) first.
+void retire(sync_entry& e) noexcept;
+void record_destroy(sync_entry& e, bool in_use, std::uint32_t site, detail::ThreadBuffer* b) noexcept;
+
+}  // namespace weft::preload

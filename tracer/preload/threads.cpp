@@ -1,0 +1,207 @@
+// Threads: pthread_create (std::thread reaches it), joins, detach, names.
+//
+// A thread created by the program is registered before it runs, as
+// weft::thread registers its threads: thread.create on the creator, then
+// thread.start as the new thread's first event and thread.end as its last
+// (also when it leaves through pthread_exit or cancellation, which unwind
+// through the trampoline), so create -> start -> end -> join is the
+// thread object's own order. A thread created by weft itself (the writer,
+// the watchdog) is marked ignored before its first instruction.
+#include <pthread.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "../src/runtime.hpp"
+#include "../src/thread_binding.hpp"
+#include "lock_events.hpp"
+#include "real.hpp"
+
+namespace weft::preload {
+namespace {
+
+struct start_args {
+  void* (*routine)(void*);
+  void* arg;
+  std::uint32_t id;
+  std::uint32_t object;
+  bool ignored;
+};
+
+struct known_thread {
+  std::uint32_t id;
+  std::uint32_t object;
+};
+
+// pthread_t -> weft's thread, until joined or detached.
+std::mutex g_threads_mutex;
+std::unordered_map<pthread_t, known_thread>& threads() {
+  static auto* m = new std::unordered_map<pthread_t, known_thread>();  // never freed: used until exit
+  return *m;
+}
+
+bool find_thread(pthread_t t, known_thread& out) {
+  std::lock_guard<std::mutex> lock(g_threads_mutex);
+  auto it = threads().find(t);
+  if (it == threads().end()) return false;
+  out = it->second;
+  return true;
+}
+
+void forget_thread(pthread_t t) {
+  std::lock_guard<std::mutex> lock(g_threads_mutex);
+  threads().erase(t);
+}
+
+std::uint64_t next_seq(std::uint32_t id) {
+  return detail::Runtime::get().registry().threads()[id].seq.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Records thread.end when the thread's function returns or unwinds.
+struct end_of_thread {
+  ~end_of_thread() {
+    const busy_scope busy;
+    detail::end_current_thread();
+  }
+};
+
+void* trampoline(void* p) {
+  const start_args a = *static_cast<start_args*>(p);
+  delete static_cast<start_args*>(p);
+  if (a.ignored) {
+    t_state.ignored = true;
+    return a.routine(a.arg);
+  }
+  {
+    const busy_scope busy;
+    detail::bind_current_thread(a.id, a.object);
+    const auto tid = static_cast<std::uint64_t>(::gettid());
+    detail::Runtime::get().registry().threads()[a.id].os_tid.store(tid, std::memory_order_relaxed);
+    detail::sync_point_interned(detail::current_buffer(), format::EventKind::ThreadStart, a.object, next_seq(a.id),
+                                tid, 0);
+  }
+  const end_of_thread end;
+  return a.routine(a.arg);
+}
+
+// The joined thread's object, or false if weft does not know the thread
+// (created before recording began, or by weft).
+bool begin_join(pthread_t t, const void* ra, object_call& c, known_thread& k) {
+  if (!find_thread(t, k)) return false;
+  c.b = detail::current_buffer();
+  c.site = site_of(ra);
+  c.object = k.object;
+  return true;
+}
+
+template <class Join>
+int join(pthread_t t, const void* ra, std::uint8_t flags, bool timed, Join&& native_join) {
+  const busy_scope busy;
+  object_call c{};
+  known_thread k{};
+  if (!begin_join(t, ra, c, k)) return native_join();
+  c.record(format::EventKind::ThreadJoinBegin, format::kNoSeq, k.id, flags);
+  int rc;
+  {
+    const detail::blocked_scope blocked(format::EventKind::ThreadJoinBegin, k.object, timed);
+    rc = native_join();
+  }
+  if (rc == 0) {
+    forget_thread(t);
+    c.record(format::EventKind::ThreadJoinEnd, next_seq(k.id), 1, flags);
+  } else {
+    c.record(format::EventKind::ThreadJoinEnd, format::kNoSeq, 0, flags);
+  }
+  return rc;
+}
+
+}  // namespace
+}  // namespace weft::preload
+
+using namespace weft::preload;
+using weft::format::EventKind;
+
+extern "C" {
+
+int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*routine)(void*), void* arg) noexcept {
+  if (t_state.ignored) return next.pthread_create.get()(thread, attr, routine, arg);
+  if (t_state.busy) {
+    // weft's own thread (the writer, the watchdog): ignored for its life.
+    auto* a = new start_args{routine, arg, 0, 0, true};
+    const int rc = next.pthread_create.get()(thread, attr, trampoline, a);
+    if (rc != 0) delete a;
+    return rc;
+  }
+  if (!g_recording.load(std::memory_order_relaxed)) return next.pthread_create.get()(thread, attr, routine, arg);
+  const busy_scope busy;
+  weft::detail::ThreadBuffer* b = weft::detail::current_buffer();
+  const std::uint32_t site = site_of(__builtin_return_address(0));
+  const auto ids = weft::detail::Runtime::get().registry().add_thread("", 0, b->thread_id + 1, 0);
+  weft::detail::sync_point_interned(b, EventKind::ThreadCreate, ids.object, next_seq(ids.id), ids.id, site);
+  auto* a = new start_args{routine, arg, ids.id, ids.object, false};
+  std::lock_guard<std::mutex> lock(g_threads_mutex);  // the thread's entry before anyone can join it
+  const int rc = next.pthread_create.get()(thread, attr, trampoline, a);
+  if (rc != 0) {
+    delete a;
+    static const char text[] = "pthread_create failed: the thread never ran";
+    weft::detail::emit_text_interned(static_cast<std::uint8_t>(EventKind::Log), ids.object, text, site);
+    return rc;
+  }
+  threads()[*thread] = {ids.id, ids.object};
+  return rc;
+}
+
+int pthread_join(pthread_t t, void** ret) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_join.get()(t, ret));
+  return join(t, __builtin_return_address(0), 0, false, [t, ret] { return next.pthread_join.get()(t, ret); });
+}
+
+int pthread_tryjoin_np(pthread_t t, void** ret) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_tryjoin_np.get()(t, ret));
+  return join(t, __builtin_return_address(0), weft::format::kFlagTry, false,
+              [t, ret] { return next.pthread_tryjoin_np.get()(t, ret); });
+}
+
+int pthread_timedjoin_np(pthread_t t, void** ret, const struct timespec* abstime) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_timedjoin_np.get()(t, ret, abstime));
+  return join(t, __builtin_return_address(0), weft::format::kFlagTimed, true,
+              [t, ret, abstime] { return next.pthread_timedjoin_np.get()(t, ret, abstime); });
+}
+
+int pthread_clockjoin_np(pthread_t t, void** ret, clockid_t clock, const struct timespec* abstime) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_clockjoin_np.get()(t, ret, clock, abstime));
+  return join(t, __builtin_return_address(0), weft::format::kFlagTimed, true,
+              [t, ret, clock, abstime] { return next.pthread_clockjoin_np.get()(t, ret, clock, abstime); });
+}
+
+int pthread_detach(pthread_t t) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_detach.get()(t));
+  const busy_scope busy;
+  object_call c{};
+  known_thread k{};
+  if (begin_join(t, __builtin_return_address(0), c, k)) {
+    c.record(EventKind::ThreadDetach, weft::format::kNoSeq, 0);
+    forget_thread(t);
+  }
+  return next.pthread_detach.get()(t);
+}
+
+int pthread_setname_np(pthread_t t, const char* name) noexcept {
+  const int rc = next.pthread_setname_np.get()(t, name);
+  if (rc != 0 || !recording()) return rc;
+  const busy_scope busy;
+  weft::detail::ThreadBuffer* b = weft::detail::current_buffer();
+  known_thread k{};
+  if (pthread_equal(t, pthread_self()))
+    k = {b->thread_id, b->thread_object};
+  else if (!find_thread(t, k))
+    return rc;
+  weft::detail::Runtime::get().registry().set_thread_name(k.id, name);
+  weft::detail::emit_text_interned(static_cast<std::uint8_t>(EventKind::ThreadRename), k.object, name,
+                                   site_of(__builtin_return_address(0)));
+  return rc;
+}
+
+}  // extern "C"
