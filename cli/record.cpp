@@ -365,8 +365,9 @@ int run_record(Args args) {
       if (s.dropped) line += " (" + std::to_string(s.dropped) + " events dropped: buffers full)";
       if (!children_text.empty()) line += "; children: " + children_text;
       if (!s.complete())
-        line += "; incomplete: " + (how_it_ended.empty() ? "the program exited without finishing the trace (_exit?)"
-                                                         : how_it_ended);
+        line += "; incomplete: " + (outcome.signal ? how_it_ended
+                                                   : "the program exited (status " + std::to_string(outcome.status) +
+                                                         ") without finishing the trace (_exit?)");
       else if (s.end->reason == format::EndReason::Watchdog)
         line += "; the program hung and weft stopped it (exit status " + std::to_string(outcome.status) + ")";
       else if (!how_it_ended.empty())

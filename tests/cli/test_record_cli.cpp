@@ -246,17 +246,19 @@ TEST_CASE("record summarizes the trace in one line, children and incomplete trac
 }
 
 TEST_CASE("record traces an unmodified threaded program with the real preload library", "[cli][record]") {
-  const fs::path lib = fs::path(WEFT_CLI).parent_path() / "libweft_preload.so";
-  if (!fs::exists(lib)) {
-    WARN("libweft_preload.so is not built next to weft (" << lib.string() << "): skipped");
-    return;
-  }
-  TempDir dir;
-  const std::string trace = dir.file("plain.weft");
-  const auto r = run_child({WEFT_CLI, "record", "-o", trace, WEFT_PLAIN_THREADS});
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  // A copy of weft beside the library, wherever the build puts it.
+  const Weft weft(false);
+  fs::copy_file(WEFT_PRELOAD, weft.preload());
+  const auto r = weft.record({"-o", "plain.weft", WEFT_PLAIN_THREADS});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(one_line(r.err));
-  CHECK(std::regex_match(r.err, std::regex("weft record: wrote .*plain\\.weft: [1-9][0-9]* events, [2-9][0-9]* threads\n")));
-  CHECK(fs::exists(trace));
+  CHECK(std::regex_match(r.err, std::regex("weft record: wrote plain\\.weft: [1-9][0-9]* events, [3-9][0-9]* threads\n")));
+  CHECK(fs::exists(weft.dir.path() / "plain.weft"));
+  // The library itself sits next to weft in the build tree, as record looks for it.
+  const fs::path beside = fs::path(WEFT_CLI).parent_path() / "libweft_preload.so";
+  if (!fs::exists(beside)) WARN("libweft_preload.so is not built next to weft (" << beside.string() << ")");
+#endif
 }
