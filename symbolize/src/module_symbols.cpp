@@ -41,7 +41,8 @@ bool same_build(Dwfl_Module* module, const std::string& recorded) {
   const unsigned char* bits = nullptr;
   GElf_Addr vaddr = 0;
   const int n = dwfl_module_build_id(module, &bits, &vaddr);
-  return n > 0 && static_cast<std::size_t>(n) == recorded.size() && std::memcmp(bits, recorded.data(), recorded.size()) == 0;
+  return n > 0 && static_cast<std::size_t>(n) == recorded.size() &&
+         std::memcmp(bits, recorded.data(), recorded.size()) == 0;
 }
 
 }  // namespace
@@ -86,7 +87,8 @@ CodePlace ModuleSymbols::code(std::uint64_t address) {
     }
   }
   Dwarf_Addr bias = 0;
-  if (Dwarf_Die* cu = dwfl_module_addrdie(module_, address, &bias)) place.function = functions_->innermost(cu, address - bias);
+  if (Dwarf_Die* cu = dwfl_module_addrdie(module_, address, &bias))
+    place.function = functions_->innermost(cu, address - bias);
   if (place.function.empty()) {  // no debug info here: the symbol table, if any
     GElf_Off offset = 0;
     GElf_Sym sym;

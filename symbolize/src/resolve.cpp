@@ -34,7 +34,8 @@ class Symbolizer {
     symbols_.resize(modules_.size());
     for (std::size_t i = 1; i < modules_.size(); ++i)
       if (modules_[i].low < modules_[i].high) by_low_.push_back(i);
-    std::sort(by_low_.begin(), by_low_.end(), [&](std::size_t a, std::size_t b) { return modules_[a].low < modules_[b].low; });
+    std::sort(by_low_.begin(), by_low_.end(),
+              [&](std::size_t a, std::size_t b) { return modules_[a].low < modules_[b].low; });
   }
 
   // A site's return address points after its call instruction, which may
@@ -52,7 +53,8 @@ class Symbolizer {
     }
     r.place = symbols(m).code(call);
     r.from_debug_info = !r.place.file.empty();
-    if (!r.from_debug_info) r.place.file = std::string(basename(modules_[m].path)) + "+" + hex(return_address - modules_[m].base);
+    if (!r.from_debug_info)
+      r.place.file = std::string(basename(modules_[m].path)) + "+" + hex(return_address - modules_[m].base);
     return r;
   }
 

@@ -3,23 +3,20 @@
 // modules that cannot be read.
 #include <catch2/catch.hpp>
 
-#include <elf.h>
-#include <link.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "self_module.hpp"
 #include "weft/symbolize/symbolize.hpp"
 
 using weft::format::ModuleInfo;
 using weft::format::ObjectKind;
 using weft::format::Trace;
+using weft::symbolize::test::self;
 
 // Globals with names the symbolizer must find in the symbol table.
 namespace symtest {
@@ -56,58 +53,6 @@ struct Captured {
 }  // namespace symtest
 
 namespace {
-
-// The test executable as `weft record` would describe it: load bias, the
-// span of its PT_LOAD segments, its path and its GNU build id.
-struct Self {
-  ModuleInfo module;
-  std::uint64_t code_low = 0, code_high = 0;  // its executable segment
-};
-
-int find_self(dl_phdr_info* info, std::size_t, void* data) {
-  auto& self = *static_cast<Self*>(data);
-  ModuleInfo& m = self.module;
-  m.base = info->dlpi_addr;
-  m.low = std::numeric_limits<std::uint64_t>::max();
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-    const std::uint64_t start = info->dlpi_addr + ph.p_vaddr;
-    if (ph.p_type == PT_LOAD) {
-      m.low = std::min<std::uint64_t>(m.low, start);
-      m.high = std::max<std::uint64_t>(m.high, start + ph.p_memsz);
-      if (ph.p_flags & PF_X) {
-        self.code_low = start;
-        self.code_high = start + ph.p_memsz;
-      }
-    } else if (ph.p_type == PT_NOTE) {
-      const auto* p = reinterpret_cast<const unsigned char*>(start);
-      const unsigned char* end = p + ph.p_memsz;
-      const auto align4 = [](std::size_t n) { return (n + 3) & ~std::size_t{3}; };
-      while (p + sizeof(ElfW(Nhdr)) <= end) {
-        const auto* note = reinterpret_cast<const ElfW(Nhdr)*>(p);
-        const unsigned char* name = p + sizeof(ElfW(Nhdr));
-        const unsigned char* desc = name + align4(note->n_namesz);
-        if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 && std::string(reinterpret_cast<const char*>(name), 3) == "GNU")
-          m.build_id.assign(reinterpret_cast<const char*>(desc), note->n_descsz);
-        p = desc + align4(note->n_descsz);
-      }
-    }
-  }
-  return 1;  // the first entry is the executable itself
-}
-
-const Self& self() {
-  static const Self s = [] {
-    Self found;
-    dl_iterate_phdr(find_self, &found);
-    char path[4096];
-    const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-    found.module.path.assign(path, n > 0 ? static_cast<std::size_t>(n) : 0);
-    found.module.id = 1;
-    return found;
-  }();
-  return s;
-}
 
 // A trace as the loader leaves it: placeholders at sites[0] and objects[0],
 // module 0 unused.
@@ -242,7 +187,7 @@ TEST_CASE("ten thousand code addresses resolve quickly") {
   const auto start = std::chrono::steady_clock::now();
   const auto stats = weft::symbolize::resolve(t);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  WARN("10000 addresses in " << seconds << " s, " << stats.sites_resolved << " with a source line");
+  INFO("10000 addresses in " << seconds << " s, " << stats.sites_resolved << " with a source line");
   CHECK(stats.sites == kSites);
   CHECK(stats.sites_resolved > kSites / 2);
   CHECK(seconds < 10);  // < 1 s in a release build; sanitizer builds are slower
