@@ -7,6 +7,7 @@
 
 #include "demangle.hpp"
 #include "function_index.hpp"
+#include "unit_index.hpp"
 
 namespace weft::symbolize {
 namespace {
@@ -70,6 +71,7 @@ ModuleSymbols::ModuleSymbols(const format::ModuleInfo& m) {
   dwfl_ = dwfl;
   module_ = module;
   functions_ = std::make_unique<FunctionIndex>();
+  units_ = std::make_unique<UnitIndex>();
 }
 
 ModuleSymbols::~ModuleSymbols() {
@@ -79,16 +81,20 @@ ModuleSymbols::~ModuleSymbols() {
 CodePlace ModuleSymbols::code(std::uint64_t address) {
   CodePlace place;
   if (module_ == nullptr) return place;
-  if (Dwfl_Line* line = dwfl_module_getsrc(module_, address)) {
-    int lineno = 0;
-    if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr); file != nullptr) {
-      place.file = file;
-      place.line = lineno > 0 ? static_cast<std::uint32_t>(lineno) : 0;
-    }
-  }
   Dwarf_Addr bias = 0;
-  if (Dwarf_Die* cu = dwfl_module_addrdie(module_, address, &bias))
-    place.function = functions_->innermost(cu, address - bias);
+  if (Dwarf_Die* unit = units_->find(module_, address, &bias)) {
+    // For an address in inlined code this is the line inside the inlined
+    // function, where the innermost function below is that function too.
+    if (Dwarf_Line* line = dwarf_getsrc_die(unit, address - bias)) {
+      int lineno = 0;
+      dwarf_lineno(line, &lineno);
+      if (const char* file = dwarf_linesrc(line, nullptr, nullptr); file != nullptr) {
+        place.file = file;
+        place.line = lineno > 0 ? static_cast<std::uint32_t>(lineno) : 0;
+      }
+    }
+    place.function = functions_->innermost(unit, address - bias);
+  }
   if (place.function.empty()) {  // no debug info here: the symbol table, if any
     GElf_Off offset = 0;
     GElf_Sym sym;

@@ -15,6 +15,7 @@ struct Dwfl_Module;
 namespace weft::symbolize {
 
 class FunctionIndex;
+class UnitIndex;
 
 // What the module says about one code address. file is empty when it has no
 // line information there (no debug info); function may come from the symbol
@@ -49,6 +50,7 @@ class ModuleSymbols {
  private:
   Dwfl* dwfl_ = nullptr;
   Dwfl_Module* module_ = nullptr;
+  std::unique_ptr<UnitIndex> units_;          // built if .debug_aranges is missing
   std::unique_ptr<FunctionIndex> functions_;  // built as addresses ask
 };
 
