@@ -201,8 +201,11 @@ std::vector<std::string> child_traces(const fs::path& trace, const struct timesp
   for (const fs::directory_entry& e : fs::directory_iterator(trace.parent_path(), ec)) {
     const std::string name = e.path().filename().string();
     if (name.size() <= prefix.size() + suffix.size() || !name.starts_with(prefix) || !name.ends_with(suffix)) continue;
-    const std::string pid = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
-    if (!std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    // "<stem>.<pid>.weft", or "<stem>.<pid>.<program>.weft" for a program
+    // a followed process exec'd in its own place.
+    const std::string middle = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    const std::string pid = middle.substr(0, middle.find('.'));
+    if (pid.empty() || !std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
     if (written_since(e.path(), since)) found.push_back(name);
   }
   std::sort(found.begin(), found.end());

@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <cerrno>  // program_invocation_short_name
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -34,9 +35,15 @@ namespace {
 // Whether this process records; may point WEFT_TRACE at this process's own file.
 bool this_process_records() {
   const char* root = std::getenv("WEFT_RECORD_PID");
-  if (root == nullptr || std::atoll(root) == ::getpid()) return true;
-  const char* follow = std::getenv("WEFT_RECORD_FOLLOW");
-  if (follow == nullptr || std::strcmp(follow, "1") != 0) return false;
+  const bool follow = std::getenv("WEFT_RECORD_FOLLOW") && std::strcmp(std::getenv("WEFT_RECORD_FOLLOW"), "1") == 0;
+  // An image that replaced a traced one in this same process (exec without
+  // fork). Without -f it writes the process's trace anew: the trace is the
+  // last program's. With -f it gets its own file, "<stem>.<pid>.<name>".
+  const char* traced = std::getenv("WEFT_RECORD_TRACED_PID");
+  const bool replaced = traced != nullptr && std::atoll(traced) == ::getpid();
+  const bool is_root = root == nullptr || std::atoll(root) == ::getpid();
+  if (is_root && !(replaced && follow)) return true;
+  if (!follow) return false;
   const char* trace = std::getenv("WEFT_TRACE");
   if (trace == nullptr || std::strcmp(trace, "off") == 0) return false;
   // Every descendant's name derives from the first trace's (WEFT_TRACE_ROOT
@@ -44,7 +51,9 @@ bool this_process_records() {
   const char* first = std::getenv("WEFT_TRACE_ROOT");
   const std::string root_path = first ? first : trace;
   ::setenv("WEFT_TRACE_ROOT", root_path.c_str(), 0);
-  ::setenv("WEFT_TRACE", detail::followed_trace_path(root_path, ::getpid()).c_str(), 1);
+  std::string path = detail::followed_trace_path(root_path, ::getpid());
+  if (replaced) path.insert(path.size() - 5, std::string(".") + program_invocation_short_name);
+  ::setenv("WEFT_TRACE", path.c_str(), 1);
   ::setenv("WEFT_RECORD_PID", std::to_string(::getpid()).c_str(), 1);
   return true;
 }
@@ -72,6 +81,8 @@ __attribute__((constructor(101))) void start_recording() {
   if (!rt.enabled()) return;
   scan_modules();
   detail::current_buffer();  // the main thread, first
+  // Inherited by a program this process execs (see this_process_records).
+  ::setenv("WEFT_RECORD_TRACED_PID", std::to_string(::getpid()).c_str(), 1);
   g_recording.store(true, std::memory_order_release);
 }
 
