@@ -12,6 +12,8 @@ constexpr Command kCommands[] = {
     {"list", "list [--json]", "list the scenarios: teaching programs to trace, check and view", run_list},
     {"run", "run NAME [-o FILE] [--seed N] [--timeout S] [--check]", "run a scenario under tracing (trace: NAME.weft)",
      run_run},
+    {"record", "record [-o FILE] [-f] [--] PROGRAM [ARGS...]",
+     "run an unmodified program under tracing, through LD_PRELOAD (trace: PROGRAM.weft)", run_record},
     {"check", "check TRACE [--format text|json|sarif] [--expect FILE]",
      "find data races, deadlocks, lock-order inversions, hangs, misuse", run_check},
     {"stats", "stats TRACE [--json]", "contention per lock, running and blocked time per thread", run_stats},

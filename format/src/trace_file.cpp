@@ -146,6 +146,12 @@ std::vector<unsigned char> TraceFile::read_payload(const ChunkRef& ref) const {
   return payload;
 }
 
+std::vector<unsigned char> TraceFile::read_payload_prefix(const ChunkRef& ref, std::size_t max) const {
+  std::vector<unsigned char> prefix(std::min<std::size_t>(ref.length, max));
+  pread_exact(prefix.data(), prefix.size(), ref.payload_offset());
+  return prefix;
+}
+
 bool TraceFile::next(ChunkRef& ref, std::vector<unsigned char>& payload) {
   if (cursor_ >= size_ || !truncation_.empty()) return false;
   const std::optional<ChunkRef> header = read_header(cursor_);

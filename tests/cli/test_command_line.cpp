@@ -85,6 +85,7 @@ TEST_CASE("weft COMMAND --help: the usage and every flag, explained, exit 0", "[
   const Help helps[] = {
       {{weft, "list"}, "weft list [--json]", {"--json"}},
       {{weft, "run"}, "weft run NAME", {"NAME", "-o,--output FILE", "--seed N", "--timeout S", "--check"}},
+      {{weft, "record"}, "weft record [-o FILE] [-f] [--] PROGRAM [ARGS...]", {"PROGRAM", "-o,--output FILE", "-f,--follow"}},
       {{weft, "check"}, "weft check TRACE", {"TRACE", "--format text|json|sarif", "--expect FILE"}},
       {{weft, "stats"}, "weft stats TRACE [--json]", {"TRACE", "--json"}},
       {{weft, "dump"}, "weft dump TRACE [--no-header]", {"TRACE", "--no-header"}},
@@ -107,7 +108,7 @@ TEST_CASE("weft-view, weft-scenarios and a scenario's program answer --help too"
   for (const char* c : {"list", "describe", "run"}) CHECK(contains(scenarios.out, std::string("\n  ") + c + " "));
   const auto weft = run_child({WEFT_CLI, "--help"});
   CHECK(weft.exit_code == 0);
-  for (const char* c : {"list", "run", "check", "stats", "dump", "view", "export"})
+  for (const char* c : {"list", "run", "record", "check", "stats", "dump", "view", "export"})
     CHECK(contains(weft.out, std::string("\n  ") + c + " "));
   CHECK(contains(weft.out, "COMMAND --help"));
 }
@@ -129,6 +130,8 @@ TEST_CASE("a mistake on any weft command is one line naming it, exit status 2", 
       // a missing value
       {{weft, "run", "abc-turns", "--seed"}, "weft: run: --seed needs a value"},
       {{weft, "run", "abc-turns", "-o"}, "weft: run: -o needs a value"},
+      {{weft, "record", "-o"}, "weft: record: -o needs a value"},
+      {{weft, "record", "--follow=1", "true"}, "weft: record: --follow takes no value"},
       {{weft, "check", "t.weft", "--expect"}, "weft: check: --expect needs a value"},
       {{weft, "export", "t.weft", "--output"}, "weft: export: --output needs a value"},
       // a value where none is taken

@@ -25,7 +25,7 @@
 namespace weft::preload {
 
 std::atomic<bool> g_recording{false};
-thread_local thread_state t_state;
+constinit thread_local thread_state t_state;
 
 namespace {
 

@@ -8,13 +8,6 @@
 namespace weft::preload {
 namespace {
 
-struct cached_site {
-  std::uintptr_t address = 0;
-  std::uint32_t id = 0;
-};
-constexpr unsigned kCacheSize = 256;
-thread_local cached_site t_cache[kCacheSize] __attribute__((tls_model("initial-exec")));
-
 // The first return address on the stack that is in neither this library nor
 // a runtime library; 0 if there is none (a thread's entry inside libc).
 std::uintptr_t first_program_frame() noexcept {
@@ -40,10 +33,9 @@ std::uint32_t intern(std::uintptr_t pc) noexcept {
 
 }  // namespace
 
-std::uint32_t site_of(const void* return_address) noexcept {
-  std::uintptr_t pc = reinterpret_cast<std::uintptr_t>(return_address);
-  cached_site& c = t_cache[(pc >> 2 ^ pc >> 10) & (kCacheSize - 1)];
-  if (__builtin_expect(c.address == pc && pc != 0, 1)) return c.id;
+constinit thread_local cached_site t_site_cache[kSiteCacheSize];
+
+std::uint32_t site_of_slow(std::uintptr_t pc) noexcept {
   if (in_runtime_library(pc)) {
     // Not cached by this address: one libstdc++ return address serves every
     // caller of condition_variable::wait.
@@ -51,7 +43,7 @@ std::uint32_t site_of(const void* return_address) noexcept {
     return program_pc ? intern(program_pc) : intern(pc);
   }
   const std::uint32_t id = intern(pc);
-  c = {pc, id};
+  t_site_cache[(pc >> 2 ^ pc >> 10) & (kSiteCacheSize - 1)] = {pc, id};
   return id;
 }
 

@@ -18,7 +18,7 @@ struct thread_state {
   bool busy = false;     // inside weft: calls pass through
   bool ignored = false;  // a thread of weft's own
 };
-extern thread_local thread_state t_state __attribute__((tls_model("initial-exec")));
+extern constinit thread_local thread_state t_state __attribute__((tls_model("initial-exec")));
 
 inline bool recording() noexcept {
   return __builtin_expect(g_recording.load(std::memory_order_relaxed), 1) && !t_state.busy && !t_state.ignored;

@@ -11,19 +11,16 @@
 namespace weft::preload {
 namespace {
 
-// 2^20 entries of 64 bytes: 64 MiB of address space, touched only where
-// objects hash to. Programs with more live sync objects than that lose the
-// rest (counted, reported once).
-constexpr std::size_t kBits = 20;
-constexpr std::size_t kSize = std::size_t{1} << kBits;
 constexpr std::size_t kMaxProbes = 64;
 
+sync_entry* map_table() noexcept {
+  void* p = ::mmap(nullptr, kTableSize * sizeof(sync_entry), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? nullptr : static_cast<sync_entry*>(p);  // zero pages: every entry empty
+}
+
 sync_entry* table() noexcept {
-  static sync_entry* const t = [] {
-    void* p = ::mmap(nullptr, kSize * sizeof(sync_entry), PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    return p == MAP_FAILED ? nullptr : static_cast<sync_entry*>(p);  // zero pages: every entry empty
-  }();
+  static sync_entry* const t = map_table();
   return t;
 }
 
@@ -31,12 +28,14 @@ std::atomic<bool> g_told_full{false};
 
 }  // namespace
 
-sync_entry* find_entry(const void* address) noexcept {
+sync_entry* g_table = table();
+
+sync_entry* find_entry_slow(const void* address) noexcept {
   sync_entry* const t = table();
   const auto key = reinterpret_cast<std::uintptr_t>(address);
   if (t == nullptr || key == 0) return nullptr;
-  std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> (64 - kBits);
-  for (std::size_t probe = 0; probe < kMaxProbes; ++probe, i = (i + 1) & (kSize - 1)) {
+  std::size_t i = home_slot(key);
+  for (std::size_t probe = 0; probe < kMaxProbes; ++probe, i = (i + 1) & (kTableSize - 1)) {
     sync_entry& e = t[i];
     std::uintptr_t k = e.key.load(std::memory_order_acquire);
     if (k == key) return &e;
@@ -50,8 +49,8 @@ sync_entry* find_entry(const void* address) noexcept {
   return nullptr;
 }
 
-std::uint32_t object_of(sync_entry& e, const void* address, format::ObjectKind kind, std::uint32_t site,
-                        detail::ThreadBuffer* b, std::uint64_t extra) noexcept {
+std::uint32_t object_of_slow(sync_entry& e, const void* address, format::ObjectKind kind, std::uint32_t site,
+                             detail::ThreadBuffer* b, std::uint64_t extra) noexcept {
   for (;;) {
     std::uint32_t id = e.object.load(std::memory_order_acquire);
     if (__builtin_expect(id != 0 && id != kRegistering, 1)) {

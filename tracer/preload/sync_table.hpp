@@ -43,15 +43,46 @@ struct sync_entry {
 
 inline constexpr std::uint32_t kRegistering = ~std::uint32_t{0};
 
+// 2^20 entries of 64 bytes: 64 MiB of address space, touched only where
+// objects hash to. Programs with more live sync objects than that lose the
+// rest (counted, reported once).
+inline constexpr std::size_t kTableBits = 20;
+inline constexpr std::size_t kTableSize = std::size_t{1} << kTableBits;
+
+// Mapped by the library's constructor (or the first call before it).
+extern sync_entry* g_table;
+
+inline std::size_t home_slot(std::uintptr_t key) noexcept { return (key * 0x9E3779B97F4A7C15ull) >> (64 - kTableBits); }
+
+sync_entry* find_entry_slow(const void* address) noexcept;
+std::uint32_t object_of_slow(sync_entry& e, const void* address, format::ObjectKind kind, std::uint32_t site,
+                             detail::ThreadBuffer* b, std::uint64_t extra) noexcept;
+
 // The entry for `address`, created if new; nullptr if the table is full
-// (the object is then not recorded, and the trace says so once).
-sync_entry* find_entry(const void* address) noexcept;
+// (the object is then not recorded, and the trace says so once). The hot
+// case, an object seen before in its home slot, is inline.
+inline sync_entry* find_entry(const void* address) noexcept {
+  sync_entry* const t = g_table;
+  const auto key = reinterpret_cast<std::uintptr_t>(address);
+  if (__builtin_expect(t != nullptr, 1)) {
+    sync_entry& e = t[home_slot(key)];
+    if (__builtin_expect(e.key.load(std::memory_order_acquire) == key && key != 0, 1)) return &e;
+  }
+  return find_entry_slow(address);
+}
 
 // The object id of `e`, registering it on first use (or when it was last
 // registered as another kind: the memory was reused) as an object of `kind`
 // created at `site` by the thread of `b`. `extra` as in ObjectRecord.
-std::uint32_t object_of(sync_entry& e, const void* address, format::ObjectKind kind, std::uint32_t site,
-                        detail::ThreadBuffer* b, std::uint64_t extra = 0) noexcept;
+inline std::uint32_t object_of(sync_entry& e, const void* address, format::ObjectKind kind, std::uint32_t site,
+                               detail::ThreadBuffer* b, std::uint64_t extra = 0) noexcept {
+  const std::uint32_t id = e.object.load(std::memory_order_acquire);
+  if (__builtin_expect(id != 0 && id != kRegistering &&
+                           e.kind.load(std::memory_order_relaxed) == static_cast<std::uint8_t>(kind),
+                       1))
+    return id;
+  return object_of_slow(e, address, kind, site, b, extra);
+}
 
 // pthread_*_init on a known address: the next use registers a new object.
 // pthread_*_destroy: records object.destroy (arg 1 if still in use) first.

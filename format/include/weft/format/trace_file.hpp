@@ -47,6 +47,10 @@ class TraceFile {
 
   // Random access.
   std::vector<unsigned char> read_payload(const ChunkRef& ref) const;
+  // The first `max` bytes of a payload (fewer if it is shorter), unchecked:
+  // the checksum covers the whole payload. For fixed headers at the start of
+  // a chunk (an event chunk's thread and count) without reading the rest.
+  std::vector<unsigned char> read_payload_prefix(const ChunkRef& ref, std::size_t max) const;
   // nullopt: the file ends there, or inside the header. Past the end of the
   // file (a damaged index, say) is a format_error.
   std::optional<ChunkRef> read_header(std::uint64_t offset) const;
