@@ -7,13 +7,13 @@
 
 #include "check_render.hpp"
 #include "cli.hpp"
-#include "weft/format/loader.hpp"
+#include "weft/symbolize/symbolize.hpp"
 
 namespace weft::cli {
 
 int check_trace(const std::string& path, const std::string& format, const std::optional<std::string>& expect_json,
                 const std::string& expect_source) {
-  const format::Trace trace = format::load_trace(path);
+  const format::Trace trace = symbolize::load_trace(path);
   std::optional<analysis::Expectations> expected;
   if (expect_json) {
     try {

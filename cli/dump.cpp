@@ -5,7 +5,7 @@
 
 #include "cli.hpp"
 #include "weft/format/describe.hpp"
-#include "weft/format/loader.hpp"
+#include "weft/symbolize/symbolize.hpp"
 
 namespace weft::cli {
 namespace {
@@ -50,7 +50,7 @@ int run_dump(Args args) {
   p.flag("--no-header", no_header, "leave out the header: program, command line, clock, counts, column names");
   if (!parse_trace_command(p, "dump", args, path)) return kExitOk;
 
-  const format::Trace t = format::load_trace(path);
+  const format::Trace t = symbolize::load_trace(path);
   if (!no_header) print_header(t, path);
   for (const format::Event& e : t.events) {
     std::string object = e.object ? t.object_label(e.object) : "";

@@ -15,7 +15,7 @@
 
 #include "cli.hpp"
 #include "weft/export/chrome_trace.hpp"
-#include "weft/format/loader.hpp"
+#include "weft/symbolize/symbolize.hpp"
 
 namespace weft::cli {
 namespace {
@@ -69,7 +69,7 @@ int run_export(Args args) {
   const std::optional<ExportArgs> parsed = parse(args);
   if (!parsed) return kExitOk;
   const ExportArgs& a = *parsed;
-  const format::Trace trace = format::load_trace(a.path);
+  const format::Trace trace = symbolize::load_trace(a.path);
   for (const std::string& w : trace.warnings) std::fprintf(stderr, "weft: warning: %s: %s\n", a.path.c_str(), w.c_str());
   exporter::ChromeOptions options;
   options.findings = a.findings;

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "cli.hpp"
-#include "weft/format/loader.hpp"
+#include "weft/symbolize/symbolize.hpp"
 
 namespace weft::cli {
 namespace {
@@ -131,7 +131,7 @@ int run_run(Args args) {
     return kExitUnusable;
   }
   {
-    const format::Trace loaded = format::load_trace(trace);
+    const format::Trace loaded = symbolize::load_trace(trace);
     std::fprintf(stderr, "weft: %s: %zu events from %zu threads written to %s%s\n", name.c_str(), loaded.events.size(),
                  loaded.threads.size(), trace.c_str(),
                  status == 86 ? " (the program hung and weft stopped it)" : "");

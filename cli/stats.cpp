@@ -9,7 +9,7 @@
 #include "cli.hpp"
 #include "weft/analysis/detectors.hpp"
 #include "weft/analysis/stats.hpp"
-#include "weft/format/loader.hpp"
+#include "weft/symbolize/symbolize.hpp"
 #include "weft/version.hpp"
 
 namespace weft::cli {
@@ -92,7 +92,7 @@ int run_stats(Args args) {
   p.flag("--json", as_json, "the same figures as one JSON document, times in nanoseconds");
   if (!parse_trace_command(p, "stats", args, path)) return kExitOk;
 
-  const format::Trace t = format::load_trace(path);
+  const format::Trace t = symbolize::load_trace(path);
   const analysis::Model m = analysis::build_model(t);
   analysis::Stats s = analysis::compute_stats(m);
   for (const std::string& w : t.warnings) std::fprintf(stderr, "weft: warning: %s: %s\n", path.c_str(), w.c_str());

@@ -1,19 +1,30 @@
 // weft-compare: what tracing with weft costs next to the alternatives, in
 // one command. The same workloads (workloads.hpp) run untraced (std),
-// traced by weft, under ThreadSanitizer and under Helgrind, each in a child
-// process of its own; the table gives time per operation with its ratio to
-// std, weft's trace size per event and every variant's peak memory, then
-// the goals met or missed. A second part records a real trace of ten million
-// events and times what reads it: `weft check` and the viewer's opening.
+// traced by weft's own primitives (weft), the unmodified std program run by
+// `weft record` through its preload library (record), under ThreadSanitizer
+// and under Helgrind, each in a child process of its own; the table gives
+// time per operation with its ratio to std, the trace size per event of
+// weft and of record, and every variant's peak memory, then the goals met
+// or missed. A second part records a real trace of ten million events and
+// times what reads it: `weft check` and the viewer's opening.
 //
 //   weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD]
 //
-// Times are medians of three runs (std, weft and tsan interleaved, so that
-// drift on a busy machine hits all three alike); Helgrind, orders of
+// Times are medians of three runs (std, weft, record and tsan interleaved,
+// so that drift on a busy machine hits all four alike); Helgrind, orders of
 // magnitude slower, runs once on a fiftieth of the operations: per-op times
 // are what is compared. A variant that fails or times out shows as FAILED
 // with the reason below the table; the rest still run, and the exit status
 // is 1. Missed goals are reported, never an error: they are measurements.
+//
+// record runs `weft record -o TMP -- compare_std WORKLOAD OPS` with the real
+// weft binary (WEFT_CLI; libweft_preload.so beside it). Its ns/op is the
+// program's own line, as for std. Its peak RSS is what wait4 says of `weft
+// record`, which on Linux includes the children it waited for: the larger of
+// weft record's own peak and the traced program's (weft record stays small,
+// so in practice the program's). Before the rounds, one tiny recorded run
+// checks that weft record works at all; if not, every record cell points to
+// one note saying why, and the other variants still run.
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -33,6 +44,7 @@
 #include "table.hpp"
 #include "weft/support/command_line.hpp"
 #include "weft/format/loader.hpp"
+#include "weft/format/summary.hpp"
 #include "workloads.hpp"
 
 namespace {
@@ -45,16 +57,20 @@ using child_result = weft::subprocess::result;
 constexpr int kRounds = 3;
 constexpr int kHelgrindDivisor = 50;  // Helgrind runs ops / 50
 constexpr double kGoalUncontended = 1.5, kGoalBytesPerEvent = 16, kGoalCheckEventsPerSecond = 20e6;
+constexpr double kGoalRecordUncontended = 2;  // weft record on an unmodified program
 
-enum variant { kStd, kWeft, kTsan, kHelgrind, kVariants };
-constexpr const char* kVariantNames[kVariants] = {"std", "weft", "tsan", "helgrind"};
+// In the order of the table's columns.
+enum variant { kStd, kWeft, kRecord, kTsan, kHelgrind, kVariants };
+constexpr const char* kVariantNames[kVariants] = {"std", "weft", "record", "tsan", "helgrind"};
 
 // How many operations each workload runs. Full: a few tenths of a second
 // to a second per run for std and weft on a 2-core machine; TSan, 5-30x
 // slower here, gets fewer where it would dominate the run (per-op times are
-// what is compared). weft's trace of the first run is loaded whole for its
-// bytes/event, so no workload records more than about 20 M events (1.5 GB
-// loaded): two per op for uncontended and contended, four for share.
+// what is compared); record runs std's count. weft's trace of the first run
+// is loaded whole for its bytes/event, so no workload records more than
+// about 20 M events (1.5 GB loaded): two per op for uncontended and
+// contended, four for share. record's trace is only summarized (its END
+// record's count), never loaded.
 struct plan_entry {
   std::string_view workload;
   std::uint64_t ops, tsan_ops;
@@ -84,7 +100,10 @@ struct measurement {
   std::vector<double> ns_per_op;
   long peak_rss_kb = 0;
   std::string error;   // the first failure; no more runs after it
+  bool error_everywhere = false;  // the variant cannot run at all: one note for every row
   std::string remark;  // worth knowing, not a failure (a Helgrind report)
+  double bytes_per_event = -1;  // weft and record: the trace of the first run
+  std::string trace_error;
   bool ok() const { return error.empty() && !ns_per_op.empty(); }
   double median() const {
     std::vector<double> v = ns_per_op;
@@ -96,8 +115,6 @@ struct measurement {
 struct row {
   plan_entry plan;
   measurement m[kVariants];
-  double bytes_per_event = -1;  // weft's trace, from its first run
-  std::string trace_error;
 };
 
 // ---------------------------------------------------------------- formatting
@@ -156,6 +173,7 @@ std::vector<std::string> command(variant v, const plan_entry& p, std::uint64_t o
   switch (v) {
     case kStd: return {WEFT_COMPARE_STD, w, n};
     case kWeft: return {WEFT_COMPARE_WEFT_BIN, w, n, trace};
+    case kRecord: return {WEFT_CLI, "record", "-o", trace, "--", WEFT_COMPARE_STD, w, n};
     case kTsan: return {WEFT_COMPARE_TSAN, w, n};
     default: return {"valgrind", "--tool=helgrind", "-q", WEFT_COMPARE_STD, w, n};
   }
@@ -185,31 +203,71 @@ void run_once(spawner& children, variant v, const plan_entry& p, const std::stri
   m.peak_rss_kb = std::max(m.peak_rss_kb, r.max_rss_kb);
 }
 
-// Trace bytes per event: the file's size over the events the project's own
-// loader finds in it.
-std::string bytes_per_event(const std::string& trace, double& out) {
+// weft's trace bytes per event: the file's size over the events the
+// project's own loader finds in it.
+void weft_bytes_per_event(const std::string& trace, measurement& m) {
   try {
     const std::uint64_t bytes = fs::file_size(trace);
     const std::size_t events = weft::format::load_trace(trace).events.size();
-    if (events == 0) return "the trace holds no events";
-    out = double(bytes) / double(events);
-    return {};
+    if (events == 0) m.trace_error = "the trace holds no events";
+    else m.bytes_per_event = double(bytes) / double(events);
   } catch (const std::exception& e) {
-    return e.what();
+    m.trace_error = e.what();
   }
 }
 
-void measure(spawner& children, row& r, const options& o, const fs::path& dir) {
-  r.m[kStd].ops = r.m[kWeft].ops = r.plan.ops;
+// record's: the file's size over the events its END record counts
+// (format::summarize_trace, which reads no event). An unfinished trace is a
+// failure; events dropped for full buffers, a remark.
+void record_bytes_per_event(const std::string& trace, measurement& m) {
+  try {
+    const std::uint64_t bytes = fs::file_size(trace);
+    const weft::format::TraceSummary s = weft::format::summarize_trace(trace);
+    if (!s.complete()) m.trace_error = "the trace is unfinished (no END record)";
+    else if (s.events == 0) m.trace_error = "the trace holds no events";
+    else m.bytes_per_event = double(bytes) / double(s.events);
+    if (s.dropped > 0) m.remark = std::to_string(s.dropped) + " events dropped (buffers full)";
+  } catch (const std::exception& e) {
+    m.trace_error = e.what();
+  }
+}
+
+// One tiny recorded run before any timing: "" if weft record works here,
+// else why not (the preload library missing, say).
+std::string record_works(spawner& children, const fs::path& dir) {
+  const std::string trace = (dir / "probe.weft").string();
+  const child_result r = children.run({WEFT_CLI, "record", "-o", trace, "--", WEFT_COMPARE_STD, "uncontended", "1"});
+  std::error_code ignored;
+  const bool wrote = fs::exists(trace, ignored);
+  fs::remove(trace, ignored);
+  if (!r.exited(0)) return "weft record cannot run compare_std: " + r.failure();
+  if (!wrote) return "weft record ran compare_std but wrote no trace: " + r.err.substr(0, r.err.find('\n'));
+  return {};
+}
+
+void measure(spawner& children, row& r, const options& o, const fs::path& dir, const std::string& record_problem) {
+  r.m[kStd].ops = r.m[kWeft].ops = r.m[kRecord].ops = r.plan.ops;
   r.m[kTsan].ops = r.plan.tsan_ops;
   r.m[kHelgrind].ops = std::max<std::uint64_t>(1, r.plan.ops / kHelgrindDivisor);
+  if (!record_problem.empty()) {
+    r.m[kRecord].error = record_problem;
+    r.m[kRecord].error_everywhere = true;
+  }
   for (int round = 0; round < kRounds; ++round) {
-    for (variant v : {kStd, kWeft, kTsan}) {
-      if (!r.m[v].error.empty()) continue;
-      const std::string trace = (dir / (std::string(r.plan.workload) + "-" + std::to_string(round) + ".weft")).string();
-      run_once(children, v, r.plan, trace, r.m[v]);
-      if (v == kWeft && round == 0 && r.m[v].error.empty()) r.trace_error = bytes_per_event(trace, r.bytes_per_event);
-      if (v == kWeft) fs::remove(trace);
+    for (variant v : {kStd, kWeft, kRecord, kTsan}) {
+      measurement& m = r.m[v];
+      if (!m.error.empty()) continue;
+      const std::string trace =
+          (dir / (std::string(r.plan.workload) + "-" + std::to_string(round) + "-" + kVariantNames[v] + ".weft")).string();
+      run_once(children, v, r.plan, trace, m);
+      if (round == 0 && m.error.empty()) {
+        if (v == kWeft) weft_bytes_per_event(trace, m);
+        if (v == kRecord) record_bytes_per_event(trace, m);
+      }
+      if (v == kWeft || v == kRecord) {
+        std::error_code ignored;
+        fs::remove(trace, ignored);
+      }
     }
   }
   if (o.helgrind) run_once(children, kHelgrind, r.plan, {}, r.m[kHelgrind]);
@@ -220,7 +278,9 @@ void measure(spawner& children, row& r, const options& o, const fs::path& dir) {
 // Failures and remarks, numbered as the tables refer to them.
 struct footnotes {
   std::vector<std::string> lines;
-  std::string mark(const std::string& text) {
+  std::string mark(const std::string& text) {  // the same text, the same number
+    const auto at = std::find(lines.begin(), lines.end(), text);
+    if (at != lines.end()) return "[" + std::to_string(at - lines.begin() + 1) + "]";
     lines.push_back(text);
     return "[" + std::to_string(lines.size()) + "]";
   }
@@ -229,9 +289,9 @@ struct footnotes {
 
 void print_results(const std::vector<row>& rows, const options& o, footnotes& notes) {
   table t;
-  t.header = {"workload", "ops (tsan, helgrind)", "std ns/op", "weft ns/op", "tsan ns/op", "helgrind ns/op",
-              "weft B/event", "peak RSS MB std / weft / tsan / helgrind"};
-  t.numeric = {false, true, true, true, true, true, true, true};
+  t.header = {"workload",       "ops (tsan, helgrind)", "std ns/op",      "weft ns/op",   "record ns/op", "tsan ns/op",
+              "helgrind ns/op", "weft B/event",         "record B/event", "peak RSS MB std / weft / record / tsan / helgrind"};
+  t.numeric = {false, true, true, true, true, true, true, true, true, true};
   for (const row& r : rows) {
     const std::string name(r.plan.workload);
     std::vector<std::string> cells = {name, count(r.plan.ops) + " (" + count(r.m[kTsan].ops) + ", " +
@@ -240,13 +300,16 @@ void print_results(const std::vector<row>& rows, const options& o, footnotes& no
     for (int v = kStd; v < kVariants; ++v) {
       const measurement& m = r.m[v];
       if (v == kHelgrind && !o.helgrind) cells.push_back("-");
-      else if (!m.ok()) cells.push_back(notes.add(name + " " + kVariantNames[v] + ": " + m.error));
+      else if (!m.ok()) cells.push_back(notes.add((m.error_everywhere ? "" : name + " ") + kVariantNames[v] + ": " + m.error));
       else if (v == kStd || !base.ok()) cells.push_back(ns(m.median()));
       else cells.push_back(ns(m.median()) + " (" + ratio(m.median() / base.median()) + ")");
       if (!m.remark.empty()) cells.back() += " " + notes.mark(name + " " + kVariantNames[v] + ": " + m.remark);
     }
-    if (!r.trace_error.empty()) cells.push_back(notes.add(name + " weft trace: " + r.trace_error));
-    else cells.push_back(r.bytes_per_event < 0 ? "-" : fixed(r.bytes_per_event, 2));
+    for (variant v : {kWeft, kRecord}) {
+      const measurement& m = r.m[v];
+      if (!m.trace_error.empty()) cells.push_back(notes.add(name + " " + kVariantNames[v] + " trace: " + m.trace_error));
+      else cells.push_back(m.bytes_per_event < 0 ? "-" : fixed(m.bytes_per_event, 2));
+    }
     std::string rss;
     for (int v = kStd; v < kVariants; ++v)
       rss += (v ? " / " : "") + (r.m[v].peak_rss_kb > 0 ? mb(r.m[v].peak_rss_kb) : std::string("-"));
@@ -257,8 +320,10 @@ void print_results(const std::vector<row>& rows, const options& o, footnotes& no
   std::fputs(t.render(o.markdown).c_str(), stdout);
   std::printf("%s", o.markdown ? "\n" : "");
   std::printf("ns/op: the workload alone (its threads' work, without process start-up) over its ops; tsan and helgrind run the "
-              "ops in brackets.\nweft B/event: trace file size over the events weft's loader reads from it. Peak RSS: "
-              "each child's ru_maxrss (helgrind: valgrind's whole process).\n");
+              "ops in brackets; record: compare_std run by `weft record` (its preload library), std's ops.\n"
+              "weft B/event: trace file size over the events weft's loader reads from it; record B/event: over the "
+              "events its END record counts.\nPeak RSS: each child's ru_maxrss (helgrind: valgrind's whole process; "
+              "record: weft record's, which includes the program it waited for: the larger of the two).\n");
 }
 
 const char* verdict(bool met) { return met ? "met" : "MISSED"; }
@@ -268,41 +333,53 @@ void print_goals(const std::vector<row>& rows, const options& o) {
   t.header = {"goal", "measured", "verdict"};
   t.numeric = {false, false, false};
   const auto slowdown = [](const row& r, variant v) { return r.m[v].median() / r.m[kStd].median(); };
-  for (const row& r : rows) {
-    if (r.plan.workload != "uncontended") continue;
-    if (r.m[kStd].ok() && r.m[kWeft].ok()) {
-      const double s = slowdown(r, kWeft);
-      t.rows.push_back({"weft slowdown on uncontended ≤ " + ratio(kGoalUncontended), ratio(s), verdict(s <= kGoalUncontended)});
-    } else {
-      t.rows.push_back({"weft slowdown on uncontended ≤ " + ratio(kGoalUncontended), "no figure (a run failed)", "n/a"});
+  const auto uncontended_goal = [&](variant v, const std::string& goal, double limit) {
+    for (const row& r : rows) {
+      if (r.plan.workload != "uncontended") continue;
+      if (r.m[kStd].ok() && r.m[v].ok()) {
+        const double s = slowdown(r, v);
+        t.rows.push_back({goal, ratio(s), verdict(s <= limit)});
+      } else {
+        t.rows.push_back({goal, "no figure (a run failed)", "n/a"});
+      }
     }
-  }
-  // "Far below TSan" as added time: weft's overhead over std at most half
+  };
+  // "Far below TSan" as added time: the overhead over std at most half
   // TSan's. (Halving the ratio itself cannot be met where waking a thread
   // dominates and TSan costs 1.5x: weft would have to beat untraced std.)
   const auto overhead = [](double ratio_to_std) {
     const double pct = (ratio_to_std - 1) * 100;
     return (pct >= 0 ? "+" : "") + fixed(pct, 0) + "%";
   };
-  for (const row& r : rows) {
-    const std::string goal = "weft's added time ≤ half TSan's: " + std::string(r.plan.workload);
-    if (!r.m[kStd].ok() || !r.m[kWeft].ok() || !r.m[kTsan].ok()) {
-      t.rows.push_back({goal, "no figure (a run failed)", "n/a"});
-      continue;
+  const auto beside_tsan = [&](variant v, const std::string& goal_prefix) {
+    for (const row& r : rows) {
+      const std::string goal = goal_prefix + std::string(r.plan.workload);
+      if (!r.m[kStd].ok() || !r.m[v].ok() || !r.m[kTsan].ok()) {
+        t.rows.push_back({goal, "no figure (a run failed)", "n/a"});
+        continue;
+      }
+      const double w = slowdown(r, v), s = slowdown(r, kTsan);
+      t.rows.push_back({goal, std::string(kVariantNames[v]) + " " + overhead(w) + ", tsan " + overhead(s),
+                        verdict(w - 1 <= (s - 1) / 2)});
     }
-    const double w = slowdown(r, kWeft), s = slowdown(r, kTsan);
-    t.rows.push_back({goal, "weft " + overhead(w) + ", tsan " + overhead(s), verdict(w - 1 <= (s - 1) / 2)});
-  }
+  };
+
+  uncontended_goal(kWeft, "weft slowdown on uncontended ≤ " + ratio(kGoalUncontended), kGoalUncontended);
+  beside_tsan(kWeft, "weft's added time ≤ half TSan's: ");
   double worst = -1;
   std::string worst_at;
   for (const row& r : rows)
-    if (r.bytes_per_event > worst) {
-      worst = r.bytes_per_event;
+    if (r.m[kWeft].bytes_per_event > worst) {
+      worst = r.m[kWeft].bytes_per_event;
       worst_at = std::string(r.plan.workload);
     }
   const std::string goal = "trace ≤ " + fixed(kGoalBytesPerEvent, 0) + " bytes/event";
   if (worst < 0) t.rows.push_back({goal, "no figure (no trace loaded)", "n/a"});
   else t.rows.push_back({goal, fixed(worst, 2) + " B/event at most (" + worst_at + ")", verdict(worst <= kGoalBytesPerEvent)});
+  // The same two for an unmodified program under `weft record`.
+  uncontended_goal(kRecord, "weft record: uncontended lock/unlock ≤ " + ratio(kGoalRecordUncontended) + " untraced",
+                   kGoalRecordUncontended);
+  beside_tsan(kRecord, "weft record's added time ≤ half TSan's: ");
   heading(o, "Goals");
   std::fputs(t.render(o.markdown).c_str(), stdout);
 }
@@ -458,28 +535,29 @@ int main(int argc, char** argv) {
 
   std::vector<row> rows;
   for (const plan_entry& p : o.quick ? std::span<const plan_entry>(kQuickPlan) : std::span<const plan_entry>(kFullPlan))
-    if (o.only.empty() || p.workload == o.only) rows.push_back(row{p, {}, -1, {}});
+    if (o.only.empty() || p.workload == o.only) rows.push_back(row{p, {}});
 
   try {
     temp_dir dir;
-    std::printf("weft-compare (%s run, %u CPUs): each workload untraced (std), traced (weft), under ThreadSanitizer "
-                "(g++ -fsanitize=thread) and %s\n",
+    std::printf("weft-compare (%s run, %u CPUs): each workload untraced (std), traced (weft), the std program under "
+                "weft record (record), under ThreadSanitizer (g++ -fsanitize=thread) and %s\n",
                 o.quick ? "quick" : "full", std::thread::hardware_concurrency(),
                 o.helgrind ? "under Helgrind (valgrind --tool=helgrind)" : "not under Helgrind (--no-helgrind)");
     std::fflush(stdout);
+    std::fprintf(stderr, "weft-compare: checking that weft record runs\n");
+    const std::string record_problem = record_works(*children, dir.path);
     std::size_t done = 0;
     for (row& r : rows) {
       std::fprintf(stderr, "weft-compare: [%zu/%zu] %.*s\n", ++done, rows.size(), static_cast<int>(r.plan.workload.size()),
                    r.plan.workload.data());
-      measure(*children, r, o, dir.path);
+      measure(*children, r, o, dir.path, record_problem);
     }
     footnotes notes;
     print_results(rows, o, notes);
     print_goals(rows, o);
     bool ok = analysis(*children, o, dir.path, notes);
     for (const row& r : rows)
-      for (const measurement& m : r.m) ok = ok && m.error.empty();
-    for (const row& r : rows) ok = ok && r.trace_error.empty();
+      for (const measurement& m : r.m) ok = ok && m.error.empty() && m.trace_error.empty();
     if (!notes.lines.empty()) {
       heading(o, "Notes");
       for (std::size_t i = 0; i < notes.lines.size(); ++i)

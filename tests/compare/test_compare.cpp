@@ -1,6 +1,6 @@
 // weft-compare as its user meets it: a --quick run lists every workload
-// with a positive time under each variant, weft's trace size per event and
-// the peak memories, then the goals and the analysis of a real trace; bad
+// with a positive time under each variant (weft record's included), the
+// trace size per event of weft and of weft record, and the peak memories, then the goals and the analysis of a real trace; bad
 // arguments are refused with one line and exit status 2. Whether a goal is
 // met is never asserted: timings are the runner's to report, not a test's.
 #include <chrono>
@@ -63,7 +63,7 @@ const std::string* row_of(const std::vector<std::string>& ls, std::string_view w
 
 }  // namespace
 
-TEST_CASE("weft-compare --quick: every workload, a positive time per op under std, weft and tsan", "[compare]") {
+TEST_CASE("weft-compare --quick: every workload, a positive time per op under std, weft, record and tsan", "[compare]") {
   const auto r = run_child({WEFT_COMPARE, "--quick", "--no-helgrind"}, long_run());
   INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
   REQUIRE_FALSE(r.timed_out);
@@ -75,37 +75,43 @@ TEST_CASE("weft-compare --quick: every workload, a positive time per op under st
     const std::string* row = row_of(ls, w.name);
     REQUIRE(row != nullptr);
     const auto c = cells(*row);
-    // workload | ops | std | weft | tsan | helgrind | B/event | RSS
-    REQUIRE(c.size() == 8);
+    // workload | ops | std | weft | record | tsan | helgrind | weft B/event | record B/event | RSS
+    REQUIRE(c.size() == 10);
     double ns = 0, ratio = 0;
     REQUIRE(time_cell(c[2], ns, ratio));
     CHECK(ns > 0);
-    for (int v : {3, 4}) {
+    for (int v : {3, 4, 5}) {
       INFO("column " << v << ": " << c[static_cast<std::size_t>(v)]);
       REQUIRE(time_cell(c[static_cast<std::size_t>(v)], ns, ratio));
       CHECK(ns > 0);
       CHECK(ratio > 0);
     }
-    CHECK(c[5] == "-");  // --no-helgrind
-    const double bytes_per_event = std::stod(c[6]);
-    CHECK(bytes_per_event > 0);
-    CHECK(bytes_per_event < 100);  // sanity (a size, not the goal): a wrong count would be far off
-    // Peak RSS: std / weft / tsan positive, helgrind not run.
+    CHECK(c[6] == "-");  // --no-helgrind
+    for (int b : {7, 8}) {  // weft's, record's
+      INFO("column " << b << ": " << c[static_cast<std::size_t>(b)]);
+      const double bytes_per_event = std::stod(c[static_cast<std::size_t>(b)]);
+      CHECK(bytes_per_event > 0);
+      CHECK(bytes_per_event < 100);  // sanity (a size, not the goal): a wrong count would be far off
+    }
+    // Peak RSS: std / weft / record / tsan positive, helgrind not run.
     std::smatch m;
-    REQUIRE(std::regex_match(c[7], m, std::regex(R"(([0-9.]+) / ([0-9.]+) / ([0-9.]+) / -)")));
-    for (int k = 1; k <= 3; ++k) CHECK(std::stod(m[k]) > 0);
+    REQUIRE(std::regex_match(c[9], m, std::regex(R"(([0-9.]+) / ([0-9.]+) / ([0-9.]+) / ([0-9.]+) / -)")));
+    for (int k = 1; k <= 4; ++k) CHECK(std::stod(m[k]) > 0);
   }
 
   // The goals, each with a verdict; one beside-TSan line per workload.
   CHECK(contains(r.out, "weft slowdown on uncontended"));
+  CHECK(contains(r.out, "weft record: uncontended lock/unlock"));
   CHECK(contains(r.out, "bytes/event"));
-  for (const auto& w : weft::compare::kWorkloads) {
-    bool judged = false;
-    for (const std::string& l : ls)
-      judged = judged || (contains(l, "added time ≤ half TSan's: " + std::string(w.name)) &&
-                          (contains(l, "met") || contains(l, "MISSED")));
-    CHECK(judged);
-  }
+  for (const auto& w : weft::compare::kWorkloads)
+    for (const std::string who : {"weft's", "weft record's"}) {
+      INFO(who << " " << w.name);
+      bool judged = false;
+      for (const std::string& l : ls)
+        judged = judged || (l.rfind(who + " added time ≤ half TSan's: " + std::string(w.name), 0) == 0 &&
+                            (contains(l, "met") || contains(l, "MISSED")));
+      CHECK(judged);
+    }
 
   // The analysis: a real trace of at least a million events, its check (and
   // the check's two stages) and the viewer's opening, each with a figure.

@@ -10,6 +10,7 @@
 //
 // A program built with weft's own primitives carries weft's runtime: the
 // library steps aside, and that runtime writes the trace (WEFT_TRACE).
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <string>
 
+#include "../src/config.hpp"
 #include "../src/runtime.hpp"
 #include "modules.hpp"
 #include "real.hpp"
@@ -28,12 +30,6 @@ std::atomic<bool> g_recording{false};
 constinit thread_local thread_state t_state;
 
 namespace {
-
-std::string followed_trace_path(const std::string& root_path) {
-  std::string stem = root_path;
-  if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".weft") == 0) stem.resize(stem.size() - 5);
-  return stem + "." + std::to_string(::getpid()) + ".weft";
-}
 
 // Whether this process records; may point WEFT_TRACE at this process's own file.
 bool this_process_records() {
@@ -48,14 +44,29 @@ bool this_process_records() {
   const char* first = std::getenv("WEFT_TRACE_ROOT");
   const std::string root_path = first ? first : trace;
   ::setenv("WEFT_TRACE_ROOT", root_path.c_str(), 0);
-  ::setenv("WEFT_TRACE", followed_trace_path(root_path).c_str(), 1);
+  ::setenv("WEFT_TRACE", detail::followed_trace_path(root_path, ::getpid()).c_str(), 1);
   ::setenv("WEFT_RECORD_PID", std::to_string(::getpid()).c_str(), 1);
   return true;
 }
 
+// ThreadSanitizer intercepts the same functions and would see weft's own
+// bookkeeping (its rings, its writer thread's copies) as the program's
+// memory accesses and synchronization: races reported inside weft, races of
+// the program hidden behind weft's locks. The two do not share a process;
+// the README says how to get both (weft's primitives in a TSan build).
+bool under_thread_sanitizer() { return dlsym(RTLD_DEFAULT, "__tsan_init") != nullptr; }
+
 __attribute__((constructor(101))) void start_recording() {
   if (!this_process_records()) return;
   if (program_has_weft_runtime()) return;  // its own runtime records it
+  if (under_thread_sanitizer()) {
+    static const char line[] =
+        "weft record: this program is built with ThreadSanitizer, which cannot share a process with weft record's "
+        "interceptors: not recording it (its TSan reports still print; see the README, \"weft record and "
+        "ThreadSanitizer\")\n";
+    (void)!::write(2, line, sizeof line - 1);
+    return;
+  }
   const busy_scope busy;
   detail::Runtime& rt = detail::Runtime::get();
   if (!rt.enabled()) return;

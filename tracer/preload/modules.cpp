@@ -9,10 +9,12 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <string>
 #include <string_view>
 
 #include "../src/runtime.hpp"
+#include "state.hpp"
 #include "weft/detail/runtime_note.hpp"
 
 namespace weft::preload {
@@ -121,6 +123,8 @@ bool any_module(F&& pred, std::uintptr_t pc) noexcept {
 }
 
 }  // namespace
+
+void reset_module_lock_in_child() noexcept { new (&g_scan_mutex) std::mutex(); }
 
 void scan_modules() noexcept {
   std::lock_guard<std::mutex> lock(g_scan_mutex);

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <semaphore.h>
+#include <sys/types.h>
 
 #include <atomic>
 
@@ -92,6 +93,8 @@ struct next_functions {
   next_function<sem_t* (*)(const char*, int, ...)> sem_open{"sem_open", nullptr};
   next_function<int (*)(sem_t*)> sem_close{"sem_close", nullptr};
   next_function<int (*)(sem_t*, int*)> sem_getvalue{"sem_getvalue", nullptr};
+
+  next_function<pid_t (*)()> fork{"fork", nullptr};
 };
 
 extern next_functions next;

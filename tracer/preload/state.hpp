@@ -36,6 +36,12 @@ class busy_scope {
   bool was_;
 };
 
+// In a child of fork(): the library's own locks made anew (their holders
+// may have been other threads, which the child does not have).
+void reset_locks_in_child() noexcept;
+void reset_module_lock_in_child() noexcept;
+void reset_thread_table_lock_in_child() noexcept;
+
 // Returns `call` unrecorded when this call is not to be recorded.
 #define WEFT_PASS_THROUGH_UNLESS_RECORDING(call) \
   do {                                          \

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <mutex>
+#include <new>
 #include <string>
 #include <unordered_map>
 
@@ -118,6 +119,9 @@ int join(pthread_t t, const void* ra, std::uint8_t flags, bool timed, Join&& nat
 }
 
 }  // namespace
+
+void reset_thread_table_lock_in_child() noexcept { new (&g_threads_mutex) std::mutex(); }
+
 }  // namespace weft::preload
 
 using namespace weft::preload;

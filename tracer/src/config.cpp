@@ -38,6 +38,12 @@ bool parse_uint(const char* text, std::uint64_t& out) {
 
 }  // namespace
 
+std::string followed_trace_path(const std::string& root, long pid) {
+  std::string stem = root;
+  if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".weft") == 0) stem.resize(stem.size() - 5);
+  return stem + "." + std::to_string(pid) + ".weft";
+}
+
 Config read_config() {
   Config c;
   c.command_line = read_command_line();
@@ -86,6 +92,12 @@ Config read_config() {
       c.hang_ms = static_cast<std::uint32_t>(ms);
     else
       c.warnings.push_back(std::string("WEFT_HANG_MS=") + v + " ignored: want milliseconds from 100 to 3600000");
+  }
+  if (const char* v = std::getenv("WEFT_RECORD_FOLLOW"); v != nullptr && std::string_view(v) == "1" &&
+                                                          std::getenv("WEFT_RECORD_PID") != nullptr) {
+    c.follow_forks = true;
+    const char* root = std::getenv("WEFT_TRACE_ROOT");
+    c.follow_root = root ? root : c.path;
   }
   return c;
 }

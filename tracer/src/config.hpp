@@ -7,6 +7,8 @@
 //   WEFT_ON_DEADLOCK    what the watchdog does with a deadlock or hang:
 //                       "exit" (default: trace, report, exit 86), "abort", "wait"
 //   WEFT_HANG_MS        how long everything must be blocked to be a hang (1000)
+//   WEFT_RECORD_FOLLOW  "1" under weft record -f: children of fork() trace too
+//                       (WEFT_TRACE_ROOT: the first trace, whose name theirs derive from)
 #pragma once
 
 #include <cstdint>
@@ -26,7 +28,14 @@ struct Config {
   std::string program;                 // basename of argv[0]
   std::vector<std::string> command_line;
   std::vector<std::string> warnings;   // bad settings, reported once at start
+  // weft record -f (WEFT_RECORD_FOLLOW=1 under weft record): a child of
+  // fork() goes on tracing, into "<stem of follow_root>.<pid>.weft".
+  bool follow_forks = false;
+  std::string follow_root;
 };
+
+// The trace of a followed process: "<root without .weft>.<pid>.weft".
+std::string followed_trace_path(const std::string& root, long pid);
 
 Config read_config();
 

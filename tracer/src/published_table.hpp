@@ -48,6 +48,10 @@ class PublishedTable {
 
   std::uint32_t size() const noexcept { return size_.load(std::memory_order_acquire); }
 
+  // In a child of fork(), where the thread that held the lock may not
+  // exist: the lock made anew (see Runtime::continue_in_forked_child).
+  void reset_lock_in_child() noexcept { new (&append_mutex_) std::mutex(); }
+
   // Requires index < size() as seen by this thread.
   T& operator[](std::uint32_t index) const noexcept {
     const auto [seg, offset] = locate(index);

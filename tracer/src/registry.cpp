@@ -95,6 +95,15 @@ std::uint32_t Registry::add_module(ModuleEntry module) {
   return modules_.append([&](ModuleEntry& m, std::uint32_t) { m = std::move(module); });
 }
 
+void Registry::reset_locks_in_child() noexcept {
+  threads_.reset_lock_in_child();
+  objects_.reset_lock_in_child();
+  sites_.reset_lock_in_child();
+  modules_.reset_lock_in_child();
+  new (&site_mutex_) std::mutex();
+  new (&name_mutex_) std::mutex();
+}
+
 void Registry::set_thread_name(std::uint32_t id, std::string_view name) {
   const TsanInvisible invisible;
   std::lock_guard<std::mutex> lock(name_mutex_);

@@ -81,6 +81,9 @@ class Registry {
   PublishedTable<SiteEntry>& sites() { return sites_; }
   PublishedTable<ModuleEntry>& modules() { return modules_; }
 
+  // In a followed child of fork(): every lock made anew.
+  void reset_locks_in_child() noexcept;
+
   // Current thread names (renames included), for live_threads() and friends.
   void set_thread_name(std::uint32_t id, std::string_view name);
   std::string thread_name(std::uint32_t id);

@@ -1,5 +1,6 @@
 #include "runtime.hpp"
 
+#include <new>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -116,16 +117,58 @@ void Runtime::start() {
         Runtime* rt = instance_.load(std::memory_order_relaxed);
         // Held by the forking thread, under the parent's thread id.
         if (t_flush_lock_for_fork) rt->flush_owner_.store(0, std::memory_order_relaxed);
+        if (rt->config_.follow_forks) {
+          rt->continue_in_forked_child();
+          return;
+        }
         rt->closed_.store(true, std::memory_order_relaxed);
         rt->finishing_.store(true, std::memory_order_relaxed);
         rt->forked_child_ = true;
         if (t_buffer != nullptr) t_buffer->limit = 0;
       });
+  start_writer();
+  watchdog_.start();
+}
+
+void Runtime::start_writer() {
   writer_thread_ = std::thread([this] {
     writer_tid_.store(os_thread_id(), std::memory_order_relaxed);
     writer_loop();
   });
-  watchdog_.start();
+}
+
+// Runs in the child, inside fork(), before it returns: only the forking
+// thread exists. Every other thread's ring is given up (those threads are
+// the parent's) and so are this thread's undrained events (the parent's
+// writer writes them); the locks another thread may have held at the fork
+// are made anew; the registry stays, so the child's trace begins with every
+// thread, object and site known so far, and goes on from here.
+void Runtime::continue_in_forked_child() {
+  new (&wake_mutex_) std::mutex();
+  new (&wake_cv_) std::condition_variable();
+  registry_.reset_locks_in_child();
+  ThreadBuffer* const mine = t_buffer;
+  auto& threads = registry_.threads();
+  for (ThreadBuffer* b = buffers_.load(std::memory_order_relaxed); b != nullptr; b = b->next) {
+    const std::uint64_t head = b->head.load(std::memory_order_relaxed);
+    b->tail.store(head, std::memory_order_relaxed);
+    b->writer_head = head;
+    b->dropped.store(0, std::memory_order_relaxed);
+    if (b == mine || b->state.load(std::memory_order_relaxed) == BufferState::Free) continue;
+    const std::uint32_t owner = b->owner_id.load(std::memory_order_relaxed);
+    if (owner < threads.size()) threads[owner].alive.store(false, std::memory_order_relaxed);
+    b->wait_kind.store(0, std::memory_order_relaxed);
+    b->writer_state = BufferState::Free;
+    b->state.store(BufferState::Free, std::memory_order_relaxed);
+  }
+  start_ = capture_start();
+  writer_.restart_in_child(followed_trace_path(config_.follow_root, ::getpid()));
+  closed_.store(false, std::memory_order_relaxed);
+  finishing_.store(false, std::memory_order_relaxed);
+  stop_ = false;
+  new (&writer_thread_) std::thread();  // the parent's writer is not here; its handle is left as is
+  start_writer();
+  watchdog_.restart_in_child();
 }
 
 void Runtime::writer_loop() {

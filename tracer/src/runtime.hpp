@@ -58,6 +58,10 @@ class Runtime {
   Runtime();
   void start();
   void writer_loop();
+  void start_writer();
+  // weft record -f: this process is a child of fork() and traces on, into
+  // its own file (config_.follow_forks).
+  void continue_in_forked_child();
 
   static std::atomic<Runtime*> instance_;
 

@@ -359,6 +359,22 @@ void TraceWriter::finalize(format::EndReason reason, std::uint64_t status, bool 
   finalized_ = true;
 }
 
+void TraceWriter::restart_in_child(std::string path) {
+  if (fd_ >= 0) ::close(fd_);  // the parent's lock stays: it belongs to the parent's descriptor too
+  fd_ = -1;
+  path_ = std::move(path);
+  failed_ = false;
+  finalized_ = false;
+  offset_ = 0;
+  emitted_threads_ = 0;
+  emitted_objects_ = 1;
+  emitted_sites_ = 1;
+  emitted_modules_ = 1;
+  index_.clear();
+  events_written_ = 0;
+  dropped_reported_ = 0;
+}
+
 void TraceWriter::retarget(const std::string& path) {
   if (path.empty()) throw std::runtime_error("weft::trace_to: empty path");
   if (finalized_) throw std::runtime_error("weft::trace_to: the trace is already complete");

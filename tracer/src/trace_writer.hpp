@@ -48,6 +48,9 @@ class TraceWriter {
   // Throws std::runtime_error naming the problem.
   void retarget(const std::string& path);
   const std::string& path() const { return path_; }
+  // In a followed child of fork(): leaves the parent's file to the parent
+  // and starts a new trace at `path`, every record written anew.
+  void restart_in_child(std::string path);
 
   // Events lost after their thread ended (see thread_buffer.cpp).
   static std::atomic<std::uint64_t> dropped_after_exit;

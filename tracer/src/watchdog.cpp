@@ -2,6 +2,7 @@
 
 #include "tsan_invisible.hpp"
 
+#include <new>
 #include <dirent.h>
 #include <unistd.h>
 
@@ -62,6 +63,22 @@ void Watchdog::start() {
     ignore_thread(os_thread_id());
     loop();
   });
+}
+
+void Watchdog::restart_in_child() {
+  // The old thread object stands for a thread of the parent: it is left,
+  // not destroyed (destroying a joinable std::thread terminates).
+  new (&thread_) std::thread();
+  new (&m_) std::mutex();
+  new (&cv_) std::condition_variable();
+  stop_ = false;
+  ignored_.clear();
+  preexisting_.clear();
+  last_cycle_.clear();
+  last_progress_ = ~std::uint64_t{0};
+  stalled_since_ms_ = 0;
+  reported_ = false;
+  start();
 }
 
 void Watchdog::stop() {

@@ -34,6 +34,9 @@ class Watchdog {
   ~Watchdog();
   void start();
   void stop();
+  // In a followed child of fork(): the parent's watchdog thread is not
+  // here; a new one watches this process.
+  void restart_in_child();
   // Acts on a finding per the policy; returns only under `wait`.
   void act(const std::string& finding);
 

@@ -4,7 +4,7 @@
 #include <future>
 #include <tuple>
 
-#include "weft/format/loader.hpp"
+#include "weft/symbolize/symbolize.hpp"
 
 namespace weft::viewer {
 
@@ -35,7 +35,7 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path) {
   return doc;
 }
 
-std::unique_ptr<Document> open_document(const std::string& path) { return make_document(format::load_trace(path), path); }
+std::unique_ptr<Document> open_document(const std::string& path) { return make_document(symbolize::load_trace(path), path); }
 
 std::string thread_label(const Document& doc, std::uint32_t thread) {
   if (thread >= doc.trace.threads.size()) return "thread " + std::to_string(thread);
