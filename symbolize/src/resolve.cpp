@@ -132,6 +132,18 @@ Stats resolve(format::Trace& trace) {
     o.name = std::string(kind.empty() ? "object" : kind) + "@" + where;
     ++stats.objects_named;
   }
+
+  // Several objects first used at one place (a mutex per node, per
+  // connection) share that name: each gets its ordinal among them, in the
+  // order they were first used, so a finding about two of them tells them
+  // apart ("mutex@node.cpp:12", "mutex@node.cpp:12#2").
+  std::unordered_map<std::string, std::size_t> seen;
+  for (std::size_t i = 1; i < trace.objects.size(); ++i) {
+    format::ObjectInfo& o = trace.objects[i];
+    if (o.address == 0 || o.name.find('@') == std::string::npos) continue;
+    const std::size_t n = ++seen[o.name];
+    if (n > 1) o.name += "#" + std::to_string(n);
+  }
   return stats;
 }
 

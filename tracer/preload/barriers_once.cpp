@@ -34,9 +34,9 @@ void run_once_routine() {
   const object_call* c = t_once_call;
   {
     // The initializer is the program's: its calls are recorded.
-    t_state.busy = false;
+    weft::detail::t_inside_weft = false;
     routine();
-    t_state.busy = true;
+    weft::detail::t_inside_weft = true;
   }
   c->record(format::EventKind::EventSet, c->e->seq.fetch_add(1, std::memory_order_relaxed), 0);
 }

@@ -10,31 +10,28 @@
 
 #include <atomic>
 
+#include "weft/detail/internal_scope.hpp"
+
 namespace weft::preload {
 
 extern std::atomic<bool> g_recording;
 
 struct thread_state {
-  bool busy = false;     // inside weft: calls pass through
   bool ignored = false;  // a thread of weft's own
 };
 extern constinit thread_local thread_state t_state __attribute__((tls_model("initial-exec")));
 
+// "busy": inside weft, the runtime's flag (internal_scope.hpp), which the
+// runtime also sets where it is entered without a wrapper (at exit, ...).
+inline bool busy() noexcept { return detail::t_inside_weft; }
+
 inline bool recording() noexcept {
-  return __builtin_expect(g_recording.load(std::memory_order_relaxed), 1) && !t_state.busy && !t_state.ignored;
+  return __builtin_expect(g_recording.load(std::memory_order_relaxed), 1) && !detail::t_inside_weft &&
+         !t_state.ignored;
 }
 
 // Marks this thread as inside weft for its lifetime.
-class busy_scope {
- public:
-  busy_scope() noexcept : was_(t_state.busy) { t_state.busy = true; }
-  ~busy_scope() { t_state.busy = was_; }
-  busy_scope(const busy_scope&) = delete;
-  busy_scope& operator=(const busy_scope&) = delete;
-
- private:
-  bool was_;
-};
+using busy_scope = detail::internal_scope;
 
 // In a child of fork(): the library's own locks made anew (their holders
 // may have been other threads, which the child does not have).

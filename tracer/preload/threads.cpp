@@ -131,7 +131,7 @@ extern "C" {
 
 int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*routine)(void*), void* arg) noexcept {
   if (t_state.ignored) return next.pthread_create.get()(thread, attr, routine, arg);
-  if (t_state.busy) {
+  if (busy()) {
     // weft's own thread (the writer, the watchdog): ignored for its life.
     auto* a = new start_args{routine, arg, 0, 0, true};
     const int rc = next.pthread_create.get()(thread, attr, trampoline, a);

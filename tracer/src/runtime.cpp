@@ -15,6 +15,7 @@
 #include "tsan_reports.hpp"
 #include "flush_lock.hpp"
 #include "thread_binding.hpp"
+#include "weft/detail/internal_scope.hpp"
 #include "weft/detail/runtime_note.hpp"
 
 namespace weft::detail {
@@ -248,6 +249,7 @@ std::string Runtime::trace_path() {
 
 void Runtime::finish(format::EndReason reason, std::uint64_t status) {
   const TsanInvisible invisible;  // stopping weft's threads is not the program's synchronization
+  const internal_scope inside;    // nor, under weft record, its pthread calls
   if (!config_.enabled || finishing_.exchange(true)) return;
   end_current_thread();  // the thread calling exit() ends here (main, usually)
   watchdog_.stop();
@@ -264,6 +266,7 @@ void Runtime::finish(format::EndReason reason, std::uint64_t status) {
 
 void Runtime::finish_in_crash(format::EndReason reason, std::uint64_t status) noexcept {
   if (!config_.enabled || closed()) return;
+  const internal_scope inside;
   const TsanInvisible invisible;
   FlushLock flushing(flush_owner_, true);
   writer_.finalize(reason, status, true);  // no-op if already complete

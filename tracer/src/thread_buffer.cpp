@@ -15,6 +15,7 @@
 
 #include "flush_lock.hpp"
 #include "runtime.hpp"
+#include "weft/detail/internal_scope.hpp"
 #include "thread_binding.hpp"
 #include "tsan_invisible.hpp"
 #include "weft/detail/sync_point.hpp"
@@ -41,6 +42,7 @@ struct ThreadExitGuard {
   ~ThreadExitGuard() {
     ThreadBuffer* b = t_buffer;
     if (!armed || b == nullptr || b == &g_after_exit) return;
+    const internal_scope inside;  // weft's own work (internal_scope.hpp)
     // The release of `state` below is what the next thread to take this
     // ring acquired: keep it from TSan (see bind_current_thread).
     const TsanInvisible invisible;
@@ -56,6 +58,8 @@ struct ThreadExitGuard {
 thread_local ThreadExitGuard t_exit_guard;
 
 }  // namespace
+
+constinit thread_local bool t_inside_weft = false;
 
 void end_current_thread() {
   const TsanInvisible invisible;
