@@ -72,12 +72,6 @@ __attribute__((constructor(101))) void start_recording() {
   if (!rt.enabled()) return;
   scan_modules();
   detail::current_buffer();  // the main thread, first
-  // The runtime's atexit handler (registered just above, by Runtime::get)
-  // stops the watchdog and the writer with std::mutexes and conditions of
-  // its own; those are not the program's. Handlers run in reverse order, so
-  // this one runs just before it, after every handler and static destructor
-  // of the program, on the thread that called exit().
-  std::atexit([] { t_state.busy = true; });
   g_recording.store(true, std::memory_order_release);
 }
 
