@@ -52,13 +52,23 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
     const auto who = [&] { return thread_name(t, e.thread); };
     const auto where = [&] { return site_text(t, e.site); };
     const auto what = [&] { return object_name(t, e.object); };
+    // weft's own primitives refuse a misuse; a program recorded unmodified
+    // (weft record: its objects have addresses) did it through the C
+    // library, which weft passed the call on to.
+    const auto refused = [&](const char* weft_text, const char* recorded_text) {
+      const bool recorded = e.object < t.objects.size() && t.objects[e.object].address != 0;
+      return std::string(recorded ? recorded_text : weft_text);
+    };
     switch (e.kind) {
       case EventKind::MutexReleased:
         if (!(e.flags & format::kFlagNotOwner)) break;
         if (e.seq == format::kNoSeq) {
           add(0, e, i, who() + " unlocks " + what() + ", which nobody holds, at " + where(),
               "Unlocking a lock that is not locked is an error (undefined behaviour for a std::mutex; Python raises "
-              "RuntimeError). weft refused it.");
+              "RuntimeError). " +
+                  refused("weft refused it.",
+                          "The call went on to the C library: an error-checking mutex refuses it (EPERM), a "
+                          "normal one is corrupted by it."));
         } else {
           const std::string owner = holder_before(t, e.object, i);
           add(1, e, i, who() + " unlocks " + what() + ", held by " + owner + ", at " + where(),
@@ -72,7 +82,8 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
         if (e.flags & format::kFlagNotOwner)
           add(7, e, i, who() + " unlocks " + what() + " shared without holding it shared, at " + where(),
               "unlock_shared() gives back a shared hold the calling thread took with lock_shared(); this thread "
-              "had none (undefined behaviour for a std::shared_mutex). weft refused it.");
+              "had none (undefined behaviour for a std::shared_mutex). " +
+                  refused("weft refused it.", "The call went on to the C library, whose lock it may corrupt."));
         break;
       case EventKind::SemReleased:
         if (e.flags & format::kFlagRejected)
@@ -90,7 +101,9 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
         if (e.flags & format::kFlagNotOwner)
           add(4, e, i, who() + " waits on condition " + what() + " without holding its lock, at " + where(),
               "A condition wait must hold the lock that protects the condition's state, or the check and the wait "
-              "can miss a notification in between. weft refused the wait.");
+              "can miss a notification in between. " +
+                  refused("weft refused the wait.",
+                          "The wait went on as the program asked (undefined behaviour in POSIX)."));
         break;
       case EventKind::ObjectDestroy:
         if (e.arg && e.object < t.objects.size() && format::object_meaning(t.objects[e.object].kind).lock)
