@@ -2,6 +2,8 @@
 // One finding per kind of misuse, object and site, with a count.
 #include <map>
 #include <tuple>
+#include <unordered_map>
+#include <vector>
 
 #include "weft/analysis/detectors.hpp"
 #include "weft/format/meaning.hpp"
@@ -45,8 +47,47 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
     f.events = {index};
   };
 
+  // Who holds each lock as the walk goes (exclusive holder; shared holds
+  // counted per lock and thread), for a thread that ends holding one, and
+  // the lock each condition is waited on with.
+  std::unordered_map<std::uint32_t, std::uint32_t> holder;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> shared_holds;
+  std::unordered_map<std::uint32_t, std::uint32_t> holds_of_thread;
+  std::unordered_map<std::uint32_t, std::uint32_t> condition_lock;
+  std::unordered_map<std::uint32_t, bool> waiting;  // thread -> inside a wait
+  std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> ended_holding;  // thread.end, locks held
+
   for (std::uint64_t i = 0; i < t.events.size(); ++i) {
     const format::Event& e = t.events[i];
+    if (const format::WaitOp w = format::meaning(e.kind).wait.op; w != format::WaitOp::None)
+      waiting[e.thread] = w == format::WaitOp::Begins;
+    if (e.seq != format::kNoSeq) {
+      switch (format::meaning(e.kind).hold) {
+        case format::HoldOp::Takes:
+          if (auto [it, added] = holder.try_emplace(e.object, e.thread); added) ++holds_of_thread[e.thread];
+          break;
+        case format::HoldOp::Drops:
+          if (e.flags & format::kFlagNotOwner)  // another thread let it go: not left locked for good
+            for (auto& [end, locks] : ended_holding) std::erase(locks, e.object);
+          if (e.arg == 0)
+            if (auto it = holder.find(e.object); it != holder.end()) {
+              --holds_of_thread[it->second];
+              holder.erase(it);
+            }
+          break;
+        case format::HoldOp::TakesShared:
+          ++shared_holds[{e.object, e.thread}];
+          ++holds_of_thread[e.thread];
+          break;
+        case format::HoldOp::DropsShared:
+          if (auto it = shared_holds.find({e.object, e.thread}); it != shared_holds.end() && it->second > 0) {
+            --it->second;
+            --holds_of_thread[e.thread];
+          }
+          break;
+        case format::HoldOp::None: break;
+      }
+    }
     // Names are looked up only for the rare events that are misuse: this
     // loop sees every event of the trace.
     const auto who = [&] { return thread_name(t, e.thread); };
@@ -98,6 +139,16 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
               "were put, it counts work that does not exist. weft refused it (Python raises ValueError).");
         break;
       case EventKind::CondWaitBegin:
+        if (e.seq != format::kNoSeq && e.arg != 0) {
+          const auto [it, first] = condition_lock.try_emplace(e.object, static_cast<std::uint32_t>(e.arg));
+          if (!first && it->second != e.arg)
+            add(8, e, i,
+                who() + " waits on condition " + what() + " with " + object_name(t, static_cast<std::uint32_t>(e.arg)) +
+                    ", which earlier waits used with " + object_name(t, it->second) + ", at " + where(),
+                "One condition variable belongs with one mutex, the one that guards the state it signals about: "
+                "waits with two mutexes are undefined behaviour for pthread and std::condition_variable, and a "
+                "notifier holding one of them does not exclude a waiter checking under the other.");
+        }
         if (e.flags & format::kFlagNotOwner)
           add(4, e, i, who() + " waits on condition " + what() + " without holding its lock, at " + where(),
               "A condition wait must hold the lock that protects the condition's state, or the check and the wait "
@@ -110,6 +161,23 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
           add(5, e, i, who() + " destroys " + what() + " while it is locked",
               "Destroying a mutex that is still locked is undefined behaviour: its holder will unlock freed "
               "memory, and any waiter waits on it.");
+        else if (e.arg && e.object < t.objects.size() && t.objects[e.object].kind == format::ObjectKind::Condition)
+          add(9, e, i, who() + " destroys condition " + what() + " while threads wait on it, at " + where(),
+              "Destroying a condition variable that threads are waiting on is undefined behaviour: they wait on "
+              "freed memory and may never wake. Wake them and let them leave the wait first.");
+        break;
+      case EventKind::ThreadEnd:
+        // Judged at the end of the walk: a lock another thread releases
+        // later is the foreign unlock reported above (Python's Lock allows
+        // the pattern), and a thread that ends inside a wait was stopped
+        // there by the watchdog, not returned.
+        if (holds_of_thread[e.thread] > 0 && !waiting[e.thread]) {
+          ended_holding.push_back({i, {}});
+          for (const auto& [lock, thread] : holder)
+            if (thread == e.thread) ended_holding.back().second.push_back(lock);
+          for (const auto& [key, n] : shared_holds)
+            if (key.second == e.thread && n > 0) ended_holding.back().second.push_back(key.first);
+        }
         break;
       case EventKind::ThreadJoinBegin:
         if (e.arg == e.thread)
@@ -120,6 +188,27 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
       default: break;
     }
   }
+  for (const auto& [index, locks] : ended_holding) {
+    if (locks.empty()) continue;
+    const format::Event& e = t.events[index];
+    std::string names;
+    for (std::uint32_t lock : locks) names += (names.empty() ? "" : ", ") + object_name(t, lock);
+    auto [it, added] = found.try_emplace({10, e.object, e.site});
+    if (!added) continue;
+    Finding& f = it->second;
+    f.kind = FindingKind::Misuse;
+    f.about = thread_name(t, e.thread);
+    f.title = thread_name(t, e.thread) + " ends while holding " + names;
+    f.explanation =
+        "A thread that ends holding a lock leaves it locked for good: every thread that asks for it later waits "
+        "forever (the owner is gone; only a robust pthread mutex tells the next one). Release the lock before the "
+        "thread returns, on every path: a std::lock_guard or std::unique_lock does.";
+    f.threads = {e.thread};
+    f.objects = locks;
+    f.sites = {e.site};
+    f.events = {index};
+  }
+
   std::vector<Finding> out;
   for (auto& [key, f] : found) {
     if (f.count > 1) f.title += " (" + std::to_string(f.count) + " times)";
