@@ -15,6 +15,7 @@
 
 #include "../src/runtime.hpp"
 #include "state.hpp"
+#include "symbol_table.hpp"
 #include "weft/detail/runtime_note.hpp"
 
 namespace weft::preload {
@@ -33,6 +34,27 @@ constexpr std::size_t kMaxModules = 1024;
 std::array<known_module, kMaxModules> g_modules;
 std::atomic<std::size_t> g_count{0};
 std::mutex g_scan_mutex;
+
+// A program module's standard-library wrapper functions, read from its file
+// the first time an address in it needs them.
+struct module_symbols {
+  const char* path = nullptr;  // set before the module is published; never freed
+  std::atomic<bool> loaded{false};
+  std::atomic<const wrapper_ranges*> table{nullptr};
+};
+std::array<module_symbols, kMaxModules> g_symbols;
+std::mutex g_symbols_mutex;
+
+const wrapper_ranges* wrappers_of(std::size_t i) noexcept {
+  module_symbols& s = g_symbols[i];
+  if (s.loaded.load(std::memory_order_acquire)) return s.table.load(std::memory_order_relaxed);
+  std::lock_guard<std::mutex> lock(g_symbols_mutex);
+  if (!s.loaded.load(std::memory_order_relaxed)) {
+    s.table.store(wrapper_ranges::load(s.path, g_modules[i].base), std::memory_order_relaxed);
+    s.loaded.store(true, std::memory_order_release);
+  }
+  return s.table.load(std::memory_order_relaxed);
+}
 
 std::uintptr_t own_base() noexcept {
   Dl_info info{};
@@ -97,11 +119,14 @@ int register_one(dl_phdr_info* info, std::size_t, void*) {
   if (path.empty()) path = executable_path();  // the main program has no name here
   const bool runtime = is_runtime_library(path) || info->dlpi_addr == own_base();
   g_modules[n] = {info->dlpi_addr, low, high, runtime};
+  // The vDSO has no file to read symbols from.
+  const bool has_file = !path.empty() && !path.starts_with("linux-vdso") && !path.starts_with("linux-gate");
+  if (has_file && !runtime) g_symbols[n].path = ::strdup(path.c_str());
   g_count.store(n + 1, std::memory_order_release);
 
-  // The vDSO has no file to read symbols from; everything else goes in the
-  // trace, with its build id, so the reader can tell a rebuilt file.
-  if (path.empty() || path.starts_with("linux-vdso") || path.starts_with("linux-gate")) return 0;
+  // Every module with a file goes in the trace, with its build id, so the
+  // reader can tell a rebuilt file.
+  if (!has_file) return 0;
   detail::ModuleEntry entry;
   entry.base = info->dlpi_addr;
   entry.low = low;
@@ -124,7 +149,10 @@ bool any_module(F&& pred, std::uintptr_t pc) noexcept {
 
 }  // namespace
 
-void reset_module_lock_in_child() noexcept { new (&g_scan_mutex) std::mutex(); }
+void reset_module_lock_in_child() noexcept {
+  new (&g_scan_mutex) std::mutex();
+  new (&g_symbols_mutex) std::mutex();
+}
 
 void scan_modules() noexcept {
   std::lock_guard<std::mutex> lock(g_scan_mutex);
@@ -137,6 +165,17 @@ bool in_known_module(std::uintptr_t pc) noexcept {
 
 bool in_runtime_library(std::uintptr_t pc) noexcept {
   return any_module([](const known_module& m) { return m.runtime_library; }, pc);
+}
+
+bool in_wrapper_function(std::uintptr_t pc) noexcept {
+  const std::size_t n = g_count.load(std::memory_order_acquire);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (pc < g_modules[i].low || pc >= g_modules[i].high) continue;
+    if (g_modules[i].runtime_library) return false;
+    const wrapper_ranges* table = wrappers_of(i);
+    return table != nullptr && table->contains(pc);
+  }
+  return false;
 }
 
 bool program_has_weft_runtime() noexcept {

@@ -18,6 +18,12 @@ bool in_known_module(std::uintptr_t pc) noexcept;
 // program's behalf (libstdc++, libc, libgcc_s, the dynamic loader) or in
 // this preload library.
 bool in_runtime_library(std::uintptr_t pc) noexcept;
+// Whether `pc` lies in a program module (not a runtime library) inside a
+// function of the C++ standard library's own that the module carries: at -O0
+// std::mutex::lock, std::lock_guard's constructor, __gthread_mutex_lock...
+// The module's symbol table is read from its file on the first question
+// about it; a stripped module has none of these functions.
+bool in_wrapper_function(std::uintptr_t pc) noexcept;
 // Whether a module other than this library carries weft's own runtime (the
 // note of runtime_note.hpp): the program was built with weft.
 bool program_has_weft_runtime() noexcept;

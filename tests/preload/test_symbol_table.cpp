@@ -1,0 +1,180 @@
+// The preload library's ELF symbol-table reader: which functions are the
+// standard library's wrappers, and no read outside the file whatever it holds.
+#include <elf.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "symbol_table.hpp"
+
+using weft::preload::is_wrapper_symbol;
+using weft::preload::wrapper_ranges;
+
+namespace {
+
+// An image placed to end exactly at a page that cannot be read: a read past
+// its end faults.
+class guarded_image {
+ public:
+  explicit guarded_image(const std::vector<unsigned char>& bytes) : size_(bytes.size()) {
+    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    pages_ = (size_ + page - 1) / page * page + page;
+    base_ = static_cast<unsigned char*>(::mmap(nullptr, pages_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    REQUIRE(base_ != MAP_FAILED);
+    REQUIRE(::mprotect(base_ + pages_ - page, page, PROT_NONE) == 0);
+    data_ = base_ + pages_ - page - size_;
+    if (size_ != 0) std::memcpy(data_, bytes.data(), size_);
+  }
+  ~guarded_image() { ::munmap(base_, pages_); }
+  guarded_image(const guarded_image&) = delete;
+  guarded_image& operator=(const guarded_image&) = delete;
+  const wrapper_ranges* parse(std::uintptr_t bias) const { return wrapper_ranges::parse(data_, size_, bias); }
+
+ private:
+  std::size_t size_;
+  std::size_t pages_ = 0;
+  unsigned char* base_ = nullptr;
+  unsigned char* data_ = nullptr;
+};
+
+struct symbol {
+  const char* name;
+  std::uint64_t value;
+  std::uint64_t size;
+  unsigned char type;
+  std::uint16_t shndx;
+};
+
+// A minimal ELF64 file: header, .symtab, .strtab, section headers.
+std::vector<unsigned char> make_elf(const std::vector<symbol>& symbols) {
+  std::string strtab(1, '\0');
+  std::vector<Elf64_Sym> syms(1);  // the null symbol
+  for (const symbol& s : symbols) {
+    Elf64_Sym e{};
+    e.st_name = static_cast<std::uint32_t>(strtab.size());
+    strtab += s.name;
+    strtab += '\0';
+    e.st_info = ELF64_ST_INFO(STB_GLOBAL, s.type);
+    e.st_shndx = s.shndx;
+    e.st_value = s.value;
+    e.st_size = s.size;
+    syms.push_back(e);
+  }
+  const std::size_t symtab_offset = sizeof(Elf64_Ehdr);
+  const std::size_t strtab_offset = symtab_offset + syms.size() * sizeof(Elf64_Sym);
+  const std::size_t shoff = (strtab_offset + strtab.size() + 7) / 8 * 8;
+  std::vector<unsigned char> out(shoff + 3 * sizeof(Elf64_Shdr));
+  Elf64_Ehdr eh{};
+  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_ident[EI_VERSION] = EV_CURRENT;
+  eh.e_type = ET_DYN;
+  eh.e_machine = EM_X86_64;
+  eh.e_version = EV_CURRENT;
+  eh.e_shoff = shoff;
+  eh.e_ehsize = sizeof(Elf64_Ehdr);
+  eh.e_shentsize = sizeof(Elf64_Shdr);
+  eh.e_shnum = 3;
+  std::memcpy(out.data(), &eh, sizeof eh);
+  std::memcpy(out.data() + symtab_offset, syms.data(), syms.size() * sizeof(Elf64_Sym));
+  std::memcpy(out.data() + strtab_offset, strtab.data(), strtab.size());
+  Elf64_Shdr sh[3]{};
+  sh[1].sh_type = SHT_SYMTAB;
+  sh[1].sh_offset = symtab_offset;
+  sh[1].sh_size = syms.size() * sizeof(Elf64_Sym);
+  sh[1].sh_link = 2;
+  sh[1].sh_entsize = sizeof(Elf64_Sym);
+  sh[2].sh_type = SHT_STRTAB;
+  sh[2].sh_offset = strtab_offset;
+  sh[2].sh_size = strtab.size();
+  std::memcpy(out.data() + shoff, sh, sizeof sh);
+  return out;
+}
+
+const std::vector<symbol> kSymbols = {
+    {"_ZNSt5mutex4lockEv", 0x1000, 0x20, STT_FUNC, 1},
+    {"_ZNSt10lock_guardISt5mutexEC2ERS0_", 0x1020, 0x30, STT_FUNC, 1},
+    {"_ZNSt10lock_guardISt5mutexEC1ERS0_", 0x1020, 0x30, STT_FUNC, 1},  // an alias
+    {"_Z3onev", 0x1050, 0x40, STT_FUNC, 1},
+    {"_ZL20__gthread_mutex_lockP15pthread_mutex_t", 0x2000, 0x10, STT_FUNC, 1},
+    {"_ZNSt6thread15_M_start_threadESt10unique_ptrINS_6_StateESt14default_deleteIS1_EEPFvvE", 0, 0, STT_FUNC,
+     SHN_UNDEF},
+    {"_ZSt4cout", 0x3000, 0x110, STT_OBJECT, 2},
+    {"main", 0x4000, 0x80, STT_FUNC, 1},
+};
+
+std::vector<unsigned char> read_file(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("wrapper symbols: the standard library's own functions, and only those", "[preload][symbols]") {
+  for (const char* name : {"_ZNSt5mutex4lockEv", "_ZNKSt6thread8joinableEv", "_ZSt4moveIRiEONSt16remove_referenceIT_E4typeEOS2_",
+                           "_ZN9__gnu_cxx13new_allocatorIiE8allocateEmPKv", "_ZNK9__gnu_cxx17__normal_iteratorIPiSt6vectorIiSaIiEEEdeEv",
+                           "_ZL20__gthread_mutex_lockP15pthread_mutex_t", "_ZL22__gthread_mutex_unlockP15pthread_mutex_t",
+                           "__gthread_active_p", "_ZZNSt11scoped_lockIJSt5mutexS0_EED4EvENKUlDpRT_E_clIJS0_S0_EEEDaS4_"})
+    CHECK(is_wrapper_symbol(name));
+  for (const char* name : {"_Z3onev", "main", "_ZN4mine5mutex4lockEv", "_ZL6helperv", "_ZL", "_ZL__gthread_x",
+                           "_ZZ4mainENKUlvE_clEv", "", "_ZNS", "_ZZ", "_ZZZ"})
+    CHECK_FALSE(is_wrapper_symbol(name));
+}
+
+TEST_CASE("wrapper ranges: the functions' addresses, biased, aliases merged", "[preload][symbols]") {
+  const guarded_image image(make_elf(kSymbols));
+  const wrapper_ranges* table = image.parse(0x500000);
+  REQUIRE(table != nullptr);
+  CHECK(table->size() == 2);  // [0x1000, 0x1050) and [0x2000, 0x2010)
+  CHECK(table->contains(0x501000));
+  CHECK(table->contains(0x50104f));
+  CHECK_FALSE(table->contains(0x501050));  // one()
+  CHECK_FALSE(table->contains(0x500fff));
+  CHECK(table->contains(0x502008));
+  CHECK_FALSE(table->contains(0x502010));
+  CHECK_FALSE(table->contains(0x503000));  // an object, not a function
+  CHECK_FALSE(table->contains(0x504000));  // main
+  wrapper_ranges::destroy(table);
+}
+
+TEST_CASE("wrapper ranges: none from a damaged image, and no read outside it", "[preload][symbols]") {
+  const std::vector<unsigned char> good = make_elf(kSymbols);
+  for (std::size_t size = 0; size < good.size(); ++size) {
+    const guarded_image image(std::vector<unsigned char>(good.begin(), good.begin() + std::ptrdiff_t(size)));
+    wrapper_ranges::destroy(image.parse(0));
+  }
+  for (std::size_t at = 0; at < good.size(); ++at) {
+    for (unsigned char value : {0x00, 0x01, 0x7f, 0x80, 0xff}) {
+      std::vector<unsigned char> bad = good;
+      bad[at] = value;
+      const guarded_image image(bad);
+      wrapper_ranges::destroy(image.parse(0));
+    }
+  }
+  SUCCEED("no damaged image was read outside its bytes");
+}
+
+TEST_CASE("wrapper ranges: a program built at -O0, and what is not an ELF file", "[preload][symbols]") {
+  const wrapper_ranges* table = wrapper_ranges::load(WEFT_O0_PROGRAM, 0);
+  REQUIRE(table != nullptr);
+  CHECK(table->size() > 0);
+  wrapper_ranges::destroy(table);
+  CHECK(wrapper_ranges::load("/nonexistent/weft", 0) == nullptr);
+  CHECK(wrapper_ranges::load("/dev/null", 0) == nullptr);
+  CHECK(wrapper_ranges::load("/proc/self/status", 0) == nullptr);
+  CHECK(wrapper_ranges::load(nullptr, 0) == nullptr);
+  // Every truncation of the real file, at a stride.
+  const std::vector<unsigned char> file = read_file(WEFT_O0_PROGRAM);
+  REQUIRE(file.size() > sizeof(Elf64_Ehdr));
+  for (std::size_t size = 0; size < file.size(); size += 61) {
+    const guarded_image image(std::vector<unsigned char>(file.begin(), file.begin() + std::ptrdiff_t(size)));
+    wrapper_ranges::destroy(image.parse(0));
+  }
+}

@@ -1,0 +1,156 @@
+#include "symbol_table.hpp"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <vector>
+
+namespace weft::preload {
+namespace {
+
+// A T copied out of the image at `offset`, if it lies wholly inside.
+template <class T>
+bool read_at(const unsigned char* data, std::size_t size, std::uint64_t offset, T& out) noexcept {
+  if (offset > size || size - offset < sizeof(T)) return false;
+  std::memcpy(&out, data + offset, sizeof(T));
+  return true;
+}
+
+// A section's bytes lie wholly inside the image.
+bool inside(const Elf64_Shdr& s, std::size_t size) noexcept {
+  return s.sh_type != SHT_NOBITS && s.sh_offset <= size && s.sh_size <= size - s.sh_offset;
+}
+
+}  // namespace
+
+bool is_wrapper_symbol(std::string_view name) noexcept {
+  if (name.starts_with("__gthread_")) return true;
+  if (!name.starts_with("_Z")) return false;
+  std::string_view encoding = name.substr(2);
+  // A local entity of such a function (the lambda in scoped_lock's
+  // destructor, _ZZNSt11scoped_lock...E...) is one too.
+  if (encoding.starts_with("Z")) encoding.remove_prefix(1);
+  for (std::string_view prefix : {"NSt", "NKSt", "St", "N9__gnu_cxx", "NK9__gnu_cxx"})
+    if (encoding.starts_with(prefix)) return true;
+  // A static (internal) function is _ZL<length><name>: libstdc++'s static
+  // inline __gthread_mutex_lock is _ZL20__gthread_mutex_lockP15pthread_mutex_t.
+  if (!encoding.starts_with("L")) return false;
+  std::size_t i = 1;
+  while (i < encoding.size() && encoding[i] >= '0' && encoding[i] <= '9') ++i;
+  return i > 1 && encoding.substr(i).starts_with("__gthread_");
+}
+
+wrapper_ranges::~wrapper_ranges() { delete[] ranges_; }
+
+void wrapper_ranges::destroy(const wrapper_ranges* table) noexcept { delete table; }
+
+const wrapper_ranges* wrapper_ranges::parse(const unsigned char* data, std::size_t size, std::uintptr_t bias) noexcept {
+  Elf64_Ehdr eh;
+  if (data == nullptr || !read_at(data, size, 0, eh)) return nullptr;
+  if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64) return nullptr;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (eh.e_ident[EI_DATA] != ELFDATA2LSB) return nullptr;
+#else
+  if (eh.e_ident[EI_DATA] != ELFDATA2MSB) return nullptr;
+#endif
+  if (eh.e_shoff == 0 || eh.e_shentsize != sizeof(Elf64_Shdr)) return nullptr;
+
+  // More than SHN_LORESERVE sections: the count is in section 0's sh_size.
+  std::uint64_t shnum = eh.e_shnum;
+  if (shnum == 0) {
+    Elf64_Shdr first;
+    if (!read_at(data, size, eh.e_shoff, first)) return nullptr;
+    shnum = first.sh_size;
+  }
+  if (eh.e_shoff > size || shnum > (size - eh.e_shoff) / sizeof(Elf64_Shdr)) return nullptr;
+  const auto section = [&](std::uint64_t i, Elf64_Shdr& out) {
+    return i < shnum && read_at(data, size, eh.e_shoff + i * sizeof(Elf64_Shdr), out);
+  };
+
+  // .symtab (every function, local ones too), else .dynsym (the exported).
+  Elf64_Shdr symtab{}, dynsym{};
+  bool have_symtab = false, have_dynsym = false;
+  for (std::uint64_t i = 1; i < shnum; ++i) {
+    Elf64_Shdr s;
+    if (!section(i, s)) return nullptr;
+    if (s.sh_type == SHT_SYMTAB && !have_symtab) symtab = s, have_symtab = true;
+    if (s.sh_type == SHT_DYNSYM && !have_dynsym) dynsym = s, have_dynsym = true;
+  }
+  if (!have_symtab && !have_dynsym) return nullptr;
+  const Elf64_Shdr& syms = have_symtab ? symtab : dynsym;
+  Elf64_Shdr strs;
+  if (!section(syms.sh_link, strs) || strs.sh_type != SHT_STRTAB) return nullptr;
+  if (!inside(syms, size) || !inside(strs, size) || syms.sh_entsize != sizeof(Elf64_Sym)) return nullptr;
+  const char* const names = reinterpret_cast<const char*>(data + strs.sh_offset);
+  const std::uint64_t names_size = strs.sh_size;
+  const std::uint64_t count = syms.sh_size / sizeof(Elf64_Sym);
+
+  try {
+    std::vector<range> found;
+    for (std::uint64_t k = 1; k < count; ++k) {  // symbol 0 is the null symbol
+      Elf64_Sym s;
+      std::memcpy(&s, data + syms.sh_offset + k * sizeof(Elf64_Sym), sizeof s);
+      if (ELF64_ST_TYPE(s.st_info) != STT_FUNC || s.st_shndx == SHN_UNDEF || s.st_size == 0) continue;
+      if (s.st_name >= names_size) continue;
+      const char* name = names + s.st_name;
+      const void* nul = std::memchr(name, 0, names_size - s.st_name);
+      if (nul == nullptr) continue;
+      if (!is_wrapper_symbol(std::string_view(name, std::size_t(static_cast<const char*>(nul) - name)))) continue;
+      if (s.st_value > UINTPTR_MAX - bias) continue;
+      const std::uintptr_t low = bias + s.st_value;
+      if (s.st_size > UINTPTR_MAX - low) continue;
+      found.push_back({low, low + s.st_size});
+    }
+    if (found.empty()) return nullptr;
+    // Sorted and merged: aliases (a C1 and C2 constructor) share their code.
+    std::sort(found.begin(), found.end(), [](const range& a, const range& b) { return a.low < b.low; });
+    std::size_t n = 0;
+    for (const range& r : found) {
+      if (n != 0 && r.low <= found[n - 1].high)
+        found[n - 1].high = std::max(found[n - 1].high, r.high);
+      else
+        found[n++] = r;
+    }
+    auto* ranges = new (std::nothrow) range[n];
+    if (ranges == nullptr) return nullptr;
+    std::copy_n(found.begin(), n, ranges);
+    auto* table = new (std::nothrow) wrapper_ranges(ranges, n);
+    if (table == nullptr) delete[] ranges;
+    return table;
+  } catch (...) {  // std::bad_alloc: no table, sites as without symbols
+    return nullptr;
+  }
+}
+
+const wrapper_ranges* wrapper_ranges::load(const char* path, std::uintptr_t bias) noexcept {
+  if (path == nullptr || *path == '\0') return nullptr;
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < static_cast<off_t>(sizeof(Elf64_Ehdr))) {
+    ::close(fd);
+    return nullptr;
+  }
+  const auto size = static_cast<std::size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return nullptr;
+  const wrapper_ranges* table = parse(static_cast<const unsigned char*>(map), size, bias);
+  ::munmap(map, size);
+  return table;
+}
+
+bool wrapper_ranges::contains(std::uintptr_t pc) const noexcept {
+  // The last range starting at or before pc.
+  const range* begin = ranges_;
+  const range* it = std::upper_bound(begin, begin + count_, pc, [](std::uintptr_t v, const range& r) { return v < r.low; });
+  return it != begin && pc < (it - 1)->high;
+}
+
+}  // namespace weft::preload
