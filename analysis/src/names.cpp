@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "weft/analysis/detectors.hpp"
+#include "weft/format/standard_library.hpp"
 
 namespace weft::analysis {
 
@@ -21,8 +22,7 @@ std::string site_text(const format::Trace& t, std::uint32_t site) {
 
 bool in_standard_library(const format::Trace& t, std::uint32_t site) {
   if (site == 0 || site >= t.sites.size()) return false;
-  const std::string_view file = t.sites[site].file;
-  return file.find("/include/c++/") != std::string_view::npos || file.rfind("/usr/include/", 0) == 0;
+  return format::is_standard_library_file(t.sites[site].file);
 }
 
 std::string standard_library_note(const format::Trace& t, const std::vector<std::uint32_t>& sites) {

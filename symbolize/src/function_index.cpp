@@ -91,7 +91,9 @@ FunctionIndex::Unit FunctionIndex::build(Dwarf_Die* cu) {
   return unit;
 }
 
-std::string FunctionIndex::innermost(Dwarf_Die* cu, Dwarf_Addr address) {
+std::string FunctionIndex::name(Dwarf_Die* function) { return function_name(function); }
+
+std::vector<Dwarf_Die*> FunctionIndex::chain(Dwarf_Die* cu, Dwarf_Addr address) {
   auto it = units_.find(dwarf_dieoffset(cu));
   if (it == units_.end()) it = units_.emplace(dwarf_dieoffset(cu), build(cu)).first;
   Unit& unit = it->second;
@@ -107,16 +109,19 @@ std::string FunctionIndex::innermost(Dwarf_Die* cu, Dwarf_Addr address) {
   }
   if (scope == nullptr) return {};
   // Down through the calls inlined at the address.
+  std::vector<Dwarf_Die*> out{&scope->die};
   for (bool deeper = true; deeper;) {
     deeper = false;
     for (const std::uint32_t i : scope->inner)
       if (unit.scopes[i].contains(address)) {
         scope = &unit.scopes[i];
+        out.push_back(&scope->die);
         deeper = true;
         break;
       }
   }
-  return function_name(&scope->die);
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace weft::symbolize

@@ -1,4 +1,4 @@
-// The innermost function (inlined ones included) at a code address.
+// The functions (inlined ones included) at a code address, innermost first.
 //
 // dwarf_getscopes answers this, but walks the whole compilation unit's DIE
 // tree on every call (twice for an inlined call, to find its abstract
@@ -20,9 +20,16 @@ namespace weft::symbolize {
 class FunctionIndex {
  public:
   // cu: the unit's DIE (dwfl_module_addrdie); address: in the unit's own
-  // address space (run-time address - bias). The function's name, "" if no
-  // function DIE covers the address.
-  std::string innermost(Dwarf_Die* cu, Dwarf_Addr address);
+  // address space (run-time address - bias). The function DIEs covering the
+  // address, innermost first: the innermost inlined call
+  // (DW_TAG_inlined_subroutine), the calls it is inlined into, and last the
+  // concrete function (DW_TAG_subprogram). Empty if no function DIE covers
+  // the address. The DIEs live as long as the index.
+  std::vector<Dwarf_Die*> chain(Dwarf_Die* cu, Dwarf_Addr address);
+
+  // A function DIE's name: demangled linkage name with its parameters
+  // ("Cache::get(int)"), or its plain name; "" if it has none.
+  static std::string name(Dwarf_Die* function);
 
  private:
   struct Range {

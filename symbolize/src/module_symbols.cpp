@@ -1,13 +1,16 @@
 #include "module_symbols.hpp"
 
+#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
 #include <cstring>
+#include <vector>
 
 #include "demangle.hpp"
 #include "function_index.hpp"
 #include "unit_index.hpp"
+#include "weft/format/standard_library.hpp"
 
 namespace weft::symbolize {
 namespace {
@@ -44,6 +47,46 @@ bool same_build(Dwfl_Module* module, const std::string& recorded) {
   const int n = dwfl_module_build_id(module, &bits, &vaddr);
   return n > 0 && static_cast<std::size_t>(n) == recorded.size() &&
          std::memcmp(bits, recorded.data(), recorded.size()) == 0;
+}
+
+// Where an inlined call was made, from its DW_TAG_inlined_subroutine:
+// DW_AT_call_file (an index into the unit's file table) and DW_AT_call_line
+// (0 if absent). false if the file is not said.
+bool call_site(Dwarf_Die* cu, Dwarf_Die* call, const char** file, std::uint32_t* line) {
+  Dwarf_Attribute attr;
+  Dwarf_Word index = 0;
+  if (dwarf_formudata(dwarf_attr(call, DW_AT_call_file, &attr), &index) != 0) return false;
+  Dwarf_Files* files = nullptr;
+  std::size_t count = 0;
+  if (dwarf_getsrcfiles(cu, &files, &count) != 0 || index >= count) return false;
+  *file = dwarf_filesrc(files, index, nullptr, nullptr);
+  if (*file == nullptr) return false;
+  Dwarf_Word lineno = 0;
+  if (dwarf_formudata(dwarf_attr(call, DW_AT_call_line, &attr), &lineno) != 0) lineno = 0;
+  *line = static_cast<std::uint32_t>(lineno);
+  return true;
+}
+
+// A place in a standard library header (an inlined std::lock_guard,
+// std::mutex::lock, __gthread_mutex_lock, std::thread's constructor...)
+// moves out along the inline chain (innermost first) to the first call made
+// from a file that is not one: that line, in the function containing it
+// (the next scope out: an inlined call or the concrete function). When the
+// whole chain is standard library code (a std function compiled out of
+// line), the place stays the innermost one.
+void look_past_standard_library(Dwarf_Die* cu, const std::vector<Dwarf_Die*>& chain, CodePlace& place) {
+  for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
+    if (dwarf_tag(chain[i]) != DW_TAG_inlined_subroutine) return;
+    const char* file = nullptr;
+    std::uint32_t line = 0;
+    if (!call_site(cu, chain[i], &file, &line)) return;
+    if (!format::is_standard_library_file(file)) {
+      place.file = file;
+      place.line = line;
+      place.function = FunctionIndex::name(chain[i + 1]);
+      return;
+    }
+  }
 }
 
 }  // namespace
@@ -84,7 +127,8 @@ CodePlace ModuleSymbols::code(std::uint64_t address) {
   Dwarf_Addr bias = 0;
   if (Dwarf_Die* unit = units_->find(module_, address, &bias)) {
     // For an address in inlined code this is the line inside the inlined
-    // function, where the innermost function below is that function too.
+    // function, where the innermost function below is that function too;
+    // unless that is standard library code, whose caller's line is wanted.
     if (Dwarf_Line* line = dwarf_getsrc_die(unit, address - bias)) {
       int lineno = 0;
       dwarf_lineno(line, &lineno);
@@ -93,7 +137,9 @@ CodePlace ModuleSymbols::code(std::uint64_t address) {
         place.line = lineno > 0 ? static_cast<std::uint32_t>(lineno) : 0;
       }
     }
-    place.function = functions_->innermost(unit, address - bias);
+    const std::vector<Dwarf_Die*> chain = functions_->chain(unit, address - bias);
+    if (!chain.empty()) place.function = FunctionIndex::name(chain.front());
+    if (format::is_standard_library_file(place.file)) look_past_standard_library(unit, chain, place);
   }
   if (place.function.empty()) {  // no debug info here: the symbol table, if any
     GElf_Off offset = 0;

@@ -19,7 +19,8 @@ class UnitIndex;
 
 // What the module says about one code address. file is empty when it has no
 // line information there (no debug info); function may come from the symbol
-// table then.
+// table then. In code inlined from a standard library header it is the line
+// the outermost such inlined call was made from, in the user's function.
 struct CodePlace {
   std::string file;
   std::uint32_t line = 0;

@@ -257,6 +257,14 @@ TEST_CASE("record traces an unmodified threaded program with the real preload li
   CHECK(r.exit_code == 0);
   CHECK(std::regex_match(r.err, std::regex("weft record: wrote plain\\.weft: [1-9][0-9]* events, [3-9][0-9]* threads\n")));
   CHECK(fs::exists(weft.dir.path() / "plain.weft"));
+  // Its std::lock_guard sites read back as the guard's own line when the
+  // guard is inlined (an optimized build), not libstdc++'s gthr-default.h.
+  const auto dump = run_child({weft.binary, "dump", weft.dir.file("plain.weft")});
+  CHECK(dump.exit_code == 0);
+#ifdef __OPTIMIZE__
+  CHECK(std::regex_search(dump.out, std::regex("mutex\\.acquired .* plain_threads\\.cpp:11 \\(")));
+  CHECK(dump.out.find("gthr-default.h") == std::string::npos);
+#endif
   // The library itself sits next to weft in the build tree, as record looks for it.
   const fs::path beside = fs::path(WEFT_CLI).parent_path() / "libweft_preload.so";
   if (!fs::exists(beside)) WARN("libweft_preload.so is not built next to weft (" << beside.string() << ")");

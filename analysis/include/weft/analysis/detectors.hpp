@@ -45,7 +45,9 @@ std::string thread_name(const format::Trace& t, std::uint32_t thread);
 std::string site_text(const format::Trace& t, std::uint32_t site);  // "file.cpp:12"
 std::string join_sorted(std::vector<std::string> names);             // sorted, ", "
 // Whether a site is in a header of the C++ standard library (where a std::
-// lock guard or std::lock called a weft lock's lock()).
+// lock guard or std::lock called a weft lock's lock()), or of the C library
+// or compiler: format::is_standard_library_file, the test the symbolizer
+// uses to look past inlined std code.
 bool in_standard_library(const format::Trace& t, std::uint32_t site);
 // A sentence for an explanation when any of `sites` is in the standard
 // library, saying why and what records the user's line instead; "" if none.
