@@ -55,6 +55,7 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
   std::unordered_map<std::uint32_t, std::uint32_t> holds_of_thread;
   std::unordered_map<std::uint32_t, std::uint32_t> condition_lock;
   std::unordered_map<std::uint32_t, bool> waiting;  // thread -> inside a wait
+  std::unordered_map<std::uint32_t, std::uint32_t> taken_at;  // lock -> site of its latest acquisition
   std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> ended_holding;  // thread.end, locks held
 
   for (std::uint64_t i = 0; i < t.events.size(); ++i) {
@@ -62,7 +63,9 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
     if (const format::WaitOp w = format::meaning(e.kind).wait.op; w != format::WaitOp::None)
       waiting[e.thread] = w == format::WaitOp::Begins;
     if (e.seq != format::kNoSeq) {
-      switch (format::meaning(e.kind).hold) {
+      const format::HoldOp hold = format::meaning(e.kind).hold;
+      if (hold == format::HoldOp::Takes || hold == format::HoldOp::TakesShared) taken_at[e.object] = e.site;
+      switch (hold) {
         case format::HoldOp::Takes:
           if (auto [it, added] = holder.try_emplace(e.object, e.thread); added) ++holds_of_thread[e.thread];
           break;
@@ -192,7 +195,11 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
     if (locks.empty()) continue;
     const format::Event& e = t.events[index];
     std::string names;
-    for (std::uint32_t lock : locks) names += (names.empty() ? "" : ", ") + object_name(t, lock);
+    std::vector<std::uint32_t> sites;
+    for (std::uint32_t lock : locks) {
+      names += (names.empty() ? "" : ", ") + object_name(t, lock) + " (taken at " + site_text(t, taken_at[lock]) + ")";
+      sites.push_back(taken_at[lock]);
+    }
     auto [it, added] = found.try_emplace({10, e.object, e.site});
     if (!added) continue;
     Finding& f = it->second;
@@ -205,7 +212,7 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
         "thread returns, on every path: a std::lock_guard or std::unique_lock does.";
     f.threads = {e.thread};
     f.objects = locks;
-    f.sites = {e.site};
+    f.sites = sites;
     f.events = {index};
   }
 
