@@ -20,7 +20,11 @@ sync_entry* map_table() noexcept {
 }
 
 sync_entry* table() noexcept {
-  static sync_entry* const t = map_table();
+  static sync_entry* const t = [] {
+    sync_entry* mapped = map_table();
+    g_table.store(mapped, std::memory_order_relaxed);  // from now on the inline look-up finds it
+    return mapped;
+  }();
   return t;
 }
 
@@ -28,7 +32,9 @@ std::atomic<bool> g_told_full{false};
 
 }  // namespace
 
-sync_entry* g_table = table();
+// Constant-initialized (no dynamic initializer: see init.cpp); set by the
+// first look-up, which the library's constructor makes.
+constinit std::atomic<sync_entry*> g_table{nullptr};
 
 sync_entry* find_entry_slow(const void* address) noexcept {
   sync_entry* const t = table();

@@ -50,7 +50,7 @@ inline constexpr std::size_t kTableBits = 20;
 inline constexpr std::size_t kTableSize = std::size_t{1} << kTableBits;
 
 // Mapped by the library's constructor (or the first call before it).
-extern sync_entry* g_table;
+extern std::atomic<sync_entry*> g_table;
 
 inline std::size_t home_slot(std::uintptr_t key) noexcept { return (key * 0x9E3779B97F4A7C15ull) >> (64 - kTableBits); }
 
@@ -62,7 +62,7 @@ std::uint32_t object_of_slow(sync_entry& e, const void* address, format::ObjectK
 // (the object is then not recorded, and the trace says so once). The hot
 // case, an object seen before in its home slot, is inline.
 inline sync_entry* find_entry(const void* address) noexcept {
-  sync_entry* const t = g_table;
+  sync_entry* const t = g_table.load(std::memory_order_relaxed);
   const auto key = reinterpret_cast<std::uintptr_t>(address);
   if (__builtin_expect(t != nullptr, 1)) {
     sync_entry& e = t[home_slot(key)];
