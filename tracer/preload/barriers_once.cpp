@@ -56,6 +56,9 @@ int pthread_barrier_init(pthread_barrier_t* b, const pthread_barrierattr_t* attr
     if (sync_entry* e = find_entry(b)) {
       retire(*e);
       e->parties.store(count, std::memory_order_relaxed);
+      int pshared = PTHREAD_PROCESS_PRIVATE;
+      if (attr != nullptr) pthread_barrierattr_getpshared(attr, &pshared);
+      e->process_shared.store(pshared == PTHREAD_PROCESS_SHARED, std::memory_order_relaxed);
       object_call c;
       begin_call(c, b, weft::format::ObjectKind::Barrier, __builtin_return_address(0), count);
     }
@@ -90,7 +93,7 @@ int pthread_barrier_wait(pthread_barrier_t* b) noexcept {
   arrive_unlock(*e);
   int rc;
   {
-    const weft::detail::blocked_scope blocked(EventKind::BarrierArrive, c.object, false);
+    const weft::detail::blocked_scope blocked(EventKind::BarrierArrive, c.object, watchdog_timed(*e, false));
     rc = next.pthread_barrier_wait.get()(b);
   }
   c.record(EventKind::BarrierLeave, e->seq.fetch_add(1, std::memory_order_relaxed), position);

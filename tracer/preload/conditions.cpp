@@ -48,7 +48,8 @@ int wait(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra, bool timed, Wai
             format::kFlagCondition);
   int rc;
   {
-    const detail::blocked_scope blocked(format::EventKind::CondWaitBegin, c.object, timed);
+    const detail::blocked_scope blocked(format::EventKind::CondWaitBegin, c.object,
+                                        watchdog_timed(*c.e, timed) || watchdog_timed(*mc.e, false));
     rc = native_wait();
   }
   mc.e->owner.store(c.me(), std::memory_order_relaxed);
@@ -88,7 +89,12 @@ int pthread_cond_init(pthread_cond_t* cv, const pthread_condattr_t* attr) noexce
   const int rc = next.pthread_cond_init.get()(cv, attr);
   if (rc == 0 && recording()) {
     const busy_scope busy;
-    if (sync_entry* e = find_entry(cv)) retire(*e);
+    if (sync_entry* e = find_entry(cv)) {
+      retire(*e);
+      int pshared = PTHREAD_PROCESS_PRIVATE;
+      if (attr != nullptr) pthread_condattr_getpshared(attr, &pshared);
+      e->process_shared.store(pshared == PTHREAD_PROCESS_SHARED, std::memory_order_relaxed);
+    }
   }
   return rc;
 }

@@ -22,6 +22,19 @@
 
 namespace weft::preload {
 
+// The next number in an exclusive lock's order. Taken only while holding
+// the native lock exclusively (or, for a foreign unlock, while its holder
+// holds it and nobody else can take it), so nobody else changes `seq`
+// meanwhile: a plain load and store, as in lock_core, not a locked
+// read-modify-write (which would cost about as much as the lock itself).
+// A reader-writer lock's readers take their numbers with fetch_add; they
+// never run while a writer holds it.
+inline std::uint64_t next_exclusive_seq(sync_entry& e) noexcept {
+  const std::uint64_t s = e.seq.load(std::memory_order_relaxed);
+  e.seq.store(s + 1, std::memory_order_relaxed);
+  return s;
+}
+
 // One recorded call on one object.
 struct object_call {
   detail::ThreadBuffer* b;
@@ -51,7 +64,7 @@ inline void record_exclusive_acquired(object_call& c, std::uint8_t flags) noexce
   sync_entry& e = *c.e;
   const std::uint32_t depth = e.owner.load(std::memory_order_relaxed) == c.me() ? ++e.depth : (e.depth = 1);
   e.owner.store(c.me(), std::memory_order_relaxed);
-  c.record(format::EventKind::MutexAcquired, e.seq.fetch_add(1, std::memory_order_relaxed), depth, flags);
+  c.record(format::EventKind::MutexAcquired, next_exclusive_seq(e), depth, flags);
 }
 
 // Before the native unlock. Returns false when the caller does not hold the
@@ -65,14 +78,13 @@ inline void record_exclusive_release(object_call& c, bool performed_if_foreign) 
   if (__builtin_expect(owner == c.me(), 1)) {
     const std::uint32_t depth = --e.depth;
     if (depth == 0) e.owner.store(0, std::memory_order_relaxed);
-    c.record(format::EventKind::MutexReleased, e.seq.fetch_add(1, std::memory_order_relaxed), depth);
+    c.record(format::EventKind::MutexReleased, next_exclusive_seq(e), depth);
     return;
   }
   if (owner != 0 && performed_if_foreign) {
     e.depth = 0;
     e.owner.store(0, std::memory_order_relaxed);
-    c.record(format::EventKind::MutexReleased, e.seq.fetch_add(1, std::memory_order_relaxed), 0,
-             format::kFlagNotOwner);
+    c.record(format::EventKind::MutexReleased, next_exclusive_seq(e), 0, format::kFlagNotOwner);
     return;
   }
   c.record(format::EventKind::MutexReleased, format::kNoSeq, 0, format::kFlagNotOwner);
@@ -85,7 +97,8 @@ template <class Block>
 int block_for_lock(object_call& c, bool timed, bool self_deadlock, Block&& block) {
   c.record(format::EventKind::MutexLockBegin, format::kNoSeq, 0, timed ? format::kFlagTimed : 0);
   if (self_deadlock) detail::on_self_deadlock(c.object);
-  const detail::blocked_scope blocked(format::EventKind::MutexLockBegin, c.object, timed, &c.e->owner);
+  const detail::blocked_scope blocked(format::EventKind::MutexLockBegin, c.object, watchdog_timed(*c.e, timed),
+                                      &c.e->owner);
   return block();
 }
 

@@ -71,7 +71,12 @@ int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* attr) noex
   const int rc = next.pthread_mutex_init.get()(m, attr);
   if (rc == 0 && recording()) {
     const busy_scope busy;
-    if (sync_entry* e = find_entry(m)) retire(*e);  // a new mutex at this address from now on
+    if (sync_entry* e = find_entry(m)) {
+      retire(*e);  // a new mutex at this address from now on
+      int pshared = PTHREAD_PROCESS_PRIVATE;
+      if (attr != nullptr) pthread_mutexattr_getpshared(attr, &pshared);
+      e->process_shared.store(pshared == PTHREAD_PROCESS_SHARED, std::memory_order_relaxed);
+    }
   }
   return rc;
 }

@@ -76,7 +76,8 @@ int read_lock(pthread_rwlock_t* l, const void* ra, bool timed, Try&& try_lock, B
   std::uint8_t flags = timed ? format::kFlagTimed : 0;
   if (rc == EBUSY) {
     c.record(format::EventKind::MutexLockSharedBegin, format::kNoSeq, 0, flags);
-    const detail::blocked_scope blocked(format::EventKind::MutexLockSharedBegin, c.object, timed, &c.e->owner);
+    const detail::blocked_scope blocked(format::EventKind::MutexLockSharedBegin, c.object,
+                                        watchdog_timed(*c.e, timed), &c.e->owner);
     rc = block();
     flags |= format::kFlagContended;
   }
@@ -99,7 +100,12 @@ int pthread_rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* attr) n
   const int rc = next.pthread_rwlock_init.get()(l, attr);
   if (rc == 0 && recording()) {
     const busy_scope busy;
-    if (sync_entry* e = find_entry(l)) retire(*e);
+    if (sync_entry* e = find_entry(l)) {
+      retire(*e);
+      int pshared = PTHREAD_PROCESS_PRIVATE;
+      if (attr != nullptr) pthread_rwlockattr_getpshared(attr, &pshared);
+      e->process_shared.store(pshared == PTHREAD_PROCESS_SHARED, std::memory_order_relaxed);
+    }
   }
   return rc;
 }

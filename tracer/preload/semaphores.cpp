@@ -43,7 +43,7 @@ int acquire(sem_t* s, const void* ra, bool timed, Block&& block) {
   if (rc != 0 && errno == EAGAIN) {
     c.record(format::EventKind::SemAcquireBegin, format::kNoSeq, 0, flags);
     {
-      const detail::blocked_scope blocked(format::EventKind::SemAcquireBegin, c.object, timed);
+      const detail::blocked_scope blocked(format::EventKind::SemAcquireBegin, c.object, watchdog_timed(*c.e, timed));
       rc = block();
     }
     flags |= format::kFlagContended;
@@ -69,7 +69,10 @@ int sem_init(sem_t* s, int pshared, unsigned value) noexcept {
   const int rc = next.sem_init.get()(s, pshared, value);
   if (rc == 0 && recording()) {
     const busy_scope busy;
-    if (sync_entry* e = find_entry(s)) retire(*e);
+    if (sync_entry* e = find_entry(s)) {
+      retire(*e);
+      e->process_shared.store(pshared != 0, std::memory_order_relaxed);
+    }
   }
   return rc;
 }
@@ -142,7 +145,10 @@ sem_t* sem_open(const char* name, int oflag, ...) noexcept {
   sem_t* s = next.sem_open.get()(name, oflag, mode, value);
   if (s != SEM_FAILED && recording()) {
     const busy_scope busy;
-    if (sync_entry* e = find_entry(s)) retire(*e);  // first use names it, with the value it has then
+    if (sync_entry* e = find_entry(s)) {
+      retire(*e);  // first use names it, with the value it has then
+      e->process_shared.store(true, std::memory_order_relaxed);  // a named semaphore is for other processes
+    }
   }
   return s;
 }

@@ -89,6 +89,7 @@ void retire(sync_entry& e) noexcept {
   e.count.store(0, std::memory_order_relaxed);
   e.value.store(0, std::memory_order_relaxed);
   e.parties.store(0, std::memory_order_relaxed);
+  e.process_shared.store(false, std::memory_order_relaxed);
   e.depth = 0;
 }
 

@@ -39,7 +39,18 @@ struct sync_entry {
   std::uint32_t depth = 0;                // written by the holder only
   std::atomic<std::uint8_t> kind{0};      // format::ObjectKind it was registered as
   std::atomic<bool> arriving{false};      // barrier: serializes arrivals (see barriers.cpp)
+  // Process-shared (PTHREAD_PROCESS_SHARED, a pshared or named semaphore):
+  // another process may end a wait on it, which the watchdog cannot see,
+  // so such waits count as ones that can end by themselves (see
+  // watchdog_timed()).
+  std::atomic<bool> process_shared{false};
 };
+
+// What the watchdog is told about a wait on `e`: "timed" (it may end by
+// itself) when it has a time-out or another process may end it.
+inline bool watchdog_timed(const sync_entry& e, bool timed) noexcept {
+  return timed || e.process_shared.load(std::memory_order_relaxed);
+}
 
 inline constexpr std::uint32_t kRegistering = ~std::uint32_t{0};
 
