@@ -100,6 +100,10 @@ void Runtime::start() {
   pthread_atfork(
       [] {
         Runtime* rt = instance_.load(std::memory_order_relaxed);
+        // The watchdog first (it may want the flush lock while it looks):
+        // the child must not inherit a look half done, with the
+        // allocator's or the registry's locks held by a thread it lacks.
+        rt->watchdog_.hold_for_fork();
         const long self = os_thread_id();
         t_flush_lock_for_fork = false;
         for (long expected = 0; !rt->flush_owner_.compare_exchange_weak(expected, self, std::memory_order_acquire,
@@ -112,12 +116,15 @@ void Runtime::start() {
         t_flush_lock_for_fork = true;
       },
       [] {
-        if (t_flush_lock_for_fork) instance_.load(std::memory_order_relaxed)->flush_owner_.store(0, std::memory_order_release);
+        Runtime* rt = instance_.load(std::memory_order_relaxed);
+        if (t_flush_lock_for_fork) rt->flush_owner_.store(0, std::memory_order_release);
+        rt->watchdog_.release_after_fork();
       },
       [] {
         Runtime* rt = instance_.load(std::memory_order_relaxed);
         // Held by the forking thread, under the parent's thread id.
         if (t_flush_lock_for_fork) rt->flush_owner_.store(0, std::memory_order_relaxed);
+        rt->watchdog_.release_after_fork();  // the forking thread's, here as in the parent
         if (rt->config_.follow_forks) {
           rt->continue_in_forked_child();
           return;

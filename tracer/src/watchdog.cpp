@@ -70,6 +70,7 @@ void Watchdog::restart_in_child() {
   // not destroyed (destroying a joinable std::thread terminates).
   new (&thread_) std::thread();
   new (&m_) std::mutex();
+  new (&looking_) std::mutex();
   new (&cv_) std::condition_variable();
   stop_ = false;
   ignored_.clear();
@@ -80,6 +81,9 @@ void Watchdog::restart_in_child() {
   reported_ = false;
   start();
 }
+
+void Watchdog::hold_for_fork() { looking_.lock(); }
+void Watchdog::release_after_fork() { looking_.unlock(); }
 
 void Watchdog::stop() {
   {
@@ -101,7 +105,14 @@ void Watchdog::loop() {
   while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop_; })) {
     lock.unlock();
     std::string why;
-    if ((check_deadlock(why) || check_hang(why)) && !reported_) {
+    bool found;
+    {
+      // A look allocates and takes the registry's locks: never while a
+      // thread forks (hold_for_fork), or the child could inherit them held.
+      std::lock_guard<std::mutex> looking(looking_);
+      found = check_deadlock(why) || check_hang(why);
+    }
+    if (found && !reported_) {
       weft::this_thread::set_name("watchdog");  // it is about to appear in the trace
       act(why);
     }

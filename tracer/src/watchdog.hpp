@@ -37,6 +37,10 @@ class Watchdog {
   // In a followed child of fork(): the parent's watchdog thread is not
   // here; a new one watches this process.
   void restart_in_child();
+  // Around fork() (runtime.cpp): the forking thread waits for a look in
+  // progress to end, and none starts until the fork is done.
+  void hold_for_fork();
+  void release_after_fork();
   // Acts on a finding per the policy; returns only under `wait`.
   void act(const std::string& finding);
 
@@ -53,6 +57,7 @@ class Watchdog {
   const std::uint32_t hang_ms_;
   std::thread thread_;
   std::mutex m_;
+  std::mutex looking_;  // held while the watchdog looks; see hold_for_fork
   std::condition_variable cv_;
   bool stop_ = false;                    // guarded by m_
   std::set<long> ignored_;               // guarded by m_
