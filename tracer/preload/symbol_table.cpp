@@ -29,6 +29,11 @@ bool inside(const Elf64_Shdr& s, std::size_t size) noexcept {
 
 }  // namespace
 
+// Only the standard library's thread and lock wrappers: the functions that
+// call pthread on the program's behalf. Not every std:: function: a lambda
+// of the program's inlined into std::thread's _State_impl::_M_run, or into
+// std::for_each, runs inside a std:: symbol but is the program's own code;
+// taking it for a wrapper would unwind on every lock and lose its line.
 bool is_wrapper_symbol(std::string_view name) noexcept {
   if (name.starts_with("__gthread_")) return true;
   if (!name.starts_with("_Z")) return false;
@@ -36,8 +41,19 @@ bool is_wrapper_symbol(std::string_view name) noexcept {
   // A local entity of such a function (the lambda in scoped_lock's
   // destructor, _ZZNSt11scoped_lock...E...) is one too.
   if (encoding.starts_with("Z")) encoding.remove_prefix(1);
-  for (std::string_view prefix : {"NSt", "NKSt", "St", "N9__gnu_cxx", "NK9__gnu_cxx"})
-    if (encoding.starts_with(prefix)) return true;
+  // Nested names: N (or NK, const members) St <length><class>...
+  static constexpr std::string_view kClasses[] = {
+      "5mutex", "15recursive_mutex", "11timed_mutex", "21recursive_timed_mutex", "12shared_mutex",
+      "18shared_timed_mutex", "22__shared_mutex_pthread", "10lock_guard", "11unique_lock", "11scoped_lock",
+      "11shared_lock", "6threadC", "18condition_variable", "3_V222condition_variable_any", "22condition_variable_any",
+      "8__condvar", "13__timed_mutex_impl", "16counting_semaphore", "5latch", "7barrier"};
+  for (std::string_view nested : {"NSt", "NKSt"})
+    if (encoding.starts_with(nested))
+      for (std::string_view c : kClasses)
+        if (encoding.substr(nested.size()).starts_with(c)) return true;
+  // Free function templates: std::lock, std::try_lock, std::call_once.
+  for (std::string_view f : {"St4lock", "St8try_lock", "St9call_once"})
+    if (encoding.starts_with(f)) return true;
   // A static (internal) function is _ZL<length><name>: libstdc++'s static
   // inline __gthread_mutex_lock is _ZL20__gthread_mutex_lockP15pthread_mutex_t.
   if (!encoding.starts_with("L")) return false;
