@@ -2,9 +2,8 @@
 // inlined into libstdc++'s std::thread::_State_impl<...>::_M_run, a
 // function of the program whose symbol is in std::. It is the program's own
 // code all the same: weft record must name its lines (marked "@lambda" and
-// "@unlock"), and
-// must not take _M_run for a standard-library wrapper (which would also
-// unwind on every lock).
+// "@unlock"). (That _M_run is not taken for a standard-library wrapper,
+// which would unwind on every lock, is test_symbol_table.cpp's.)
 #include <mutex>
 #include <thread>
 
