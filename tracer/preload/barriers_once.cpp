@@ -51,30 +51,24 @@ extern "C" {
 
 int pthread_barrier_init(pthread_barrier_t* b, const pthread_barrierattr_t* attr, unsigned count) noexcept {
   const int rc = next.pthread_barrier_init.get()(b, attr, count);
-  if (rc == 0 && recording()) {
+  int pshared = PTHREAD_PROCESS_PRIVATE;
+  if (attr != nullptr) pthread_barrierattr_getpshared(attr, &pshared);
+  if (rc != 0) return rc;
+  if (sync_entry* e = renew(b, pshared == PTHREAD_PROCESS_SHARED)) {
+    // Registered now, not at first use: its parties are known here only.
     const busy_scope busy;
-    if (sync_entry* e = find_entry(b)) {
-      retire(*e);
-      e->parties.store(count, std::memory_order_relaxed);
-      int pshared = PTHREAD_PROCESS_PRIVATE;
-      if (attr != nullptr) pthread_barrierattr_getpshared(attr, &pshared);
-      e->process_shared.store(pshared == PTHREAD_PROCESS_SHARED, std::memory_order_relaxed);
-      object_call c;
-      begin_call(c, b, weft::format::ObjectKind::Barrier, __builtin_return_address(0), count);
-    }
+    e->parties.store(count, std::memory_order_relaxed);
+    object_call c;
+    begin_call(c, b, weft::format::ObjectKind::Barrier, __builtin_return_address(0), count);
   }
   return rc;
 }
 
 int pthread_barrier_destroy(pthread_barrier_t* b) noexcept {
-  if (recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(b); e && e->object.load() != 0) {
-      const std::uint32_t parties = e->parties.load(std::memory_order_relaxed);
-      const bool waiting = parties && e->count.load(std::memory_order_relaxed) % parties != 0;
-      record_destroy(*e, waiting, site_of(__builtin_return_address(0)), weft::detail::current_buffer());
-    }
-  }
+  record_end(b, __builtin_return_address(0), [](const sync_entry& e) {
+    const std::uint32_t parties = e.parties.load(std::memory_order_relaxed);
+    return parties != 0 && e.count.load(std::memory_order_relaxed) % parties != 0;  // some wait mid-generation
+  });
   return next.pthread_barrier_destroy.get()(b);
 }
 

@@ -87,25 +87,15 @@ extern "C" {
 
 int pthread_cond_init(pthread_cond_t* cv, const pthread_condattr_t* attr) noexcept {
   const int rc = next.pthread_cond_init.get()(cv, attr);
-  if (rc == 0 && recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(cv)) {
-      retire(*e);
-      int pshared = PTHREAD_PROCESS_PRIVATE;
-      if (attr != nullptr) pthread_condattr_getpshared(attr, &pshared);
-      e->process_shared.store(pshared == PTHREAD_PROCESS_SHARED, std::memory_order_relaxed);
-    }
-  }
+  int pshared = PTHREAD_PROCESS_PRIVATE;
+  if (attr != nullptr) pthread_condattr_getpshared(attr, &pshared);
+  if (rc == 0) renew(cv, pshared == PTHREAD_PROCESS_SHARED);
   return rc;
 }
 
 int pthread_cond_destroy(pthread_cond_t* cv) noexcept {
-  if (recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(cv); e && e->object.load() != 0)
-      record_destroy(*e, e->count.load(std::memory_order_relaxed) != 0, site_of(__builtin_return_address(0)),
-                     weft::detail::current_buffer());
-  }
+  record_end(cv, __builtin_return_address(0),
+             [](const sync_entry& e) { return e.count.load(std::memory_order_relaxed) != 0; });
   return next.pthread_cond_destroy.get()(cv);
 }
 

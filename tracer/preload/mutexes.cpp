@@ -69,26 +69,15 @@ extern "C" {
 
 int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* attr) noexcept {
   const int rc = next.pthread_mutex_init.get()(m, attr);
-  if (rc == 0 && recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(m)) {
-      retire(*e);  // a new mutex at this address from now on
-      int pshared = PTHREAD_PROCESS_PRIVATE;
-      if (attr != nullptr) pthread_mutexattr_getpshared(attr, &pshared);
-      e->process_shared.store(pshared == PTHREAD_PROCESS_SHARED, std::memory_order_relaxed);
-    }
-  }
+  int pshared = PTHREAD_PROCESS_PRIVATE;
+  if (attr != nullptr) pthread_mutexattr_getpshared(attr, &pshared);
+  if (rc == 0) renew(m, pshared == PTHREAD_PROCESS_SHARED);  // a new mutex at this address from now on
   return rc;
 }
 
 int pthread_mutex_destroy(pthread_mutex_t* m) noexcept {
-  if (recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(m); e != nullptr && e->object.load(std::memory_order_acquire) != 0) {
-      object_call c{weft::detail::current_buffer(), e, 0, site_of(__builtin_return_address(0))};
-      record_destroy(*e, e->owner.load(std::memory_order_relaxed) != 0, c.site, c.b);
-    }
-  }
+  record_end(m, __builtin_return_address(0),
+             [](const sync_entry& e) { return e.owner.load(std::memory_order_relaxed) != 0; });
   return next.pthread_mutex_destroy.get()(m);
 }
 
@@ -139,20 +128,13 @@ int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
 // holder spins forever.
 int pthread_spin_init(pthread_spinlock_t* s, int pshared) noexcept {
   const int rc = next.pthread_spin_init.get()(s, pshared);
-  if (rc == 0 && recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(spin_address(s))) retire(*e);
-  }
+  if (rc == 0) renew(spin_address(s), pshared == PTHREAD_PROCESS_SHARED);
   return rc;
 }
 
 int pthread_spin_destroy(pthread_spinlock_t* s) noexcept {
-  if (recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(spin_address(s)); e && e->object.load() != 0)
-      record_destroy(*e, e->owner.load(std::memory_order_relaxed) != 0, site_of(__builtin_return_address(0)),
-                     weft::detail::current_buffer());
-  }
+  record_end(spin_address(s), __builtin_return_address(0),
+             [](const sync_entry& e) { return e.owner.load(std::memory_order_relaxed) != 0; });
   return next.pthread_spin_destroy.get()(s);
 }
 

@@ -98,25 +98,16 @@ extern "C" {
 
 int pthread_rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* attr) noexcept {
   const int rc = next.pthread_rwlock_init.get()(l, attr);
-  if (rc == 0 && recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(l)) {
-      retire(*e);
-      int pshared = PTHREAD_PROCESS_PRIVATE;
-      if (attr != nullptr) pthread_rwlockattr_getpshared(attr, &pshared);
-      e->process_shared.store(pshared == PTHREAD_PROCESS_SHARED, std::memory_order_relaxed);
-    }
-  }
+  int pshared = PTHREAD_PROCESS_PRIVATE;
+  if (attr != nullptr) pthread_rwlockattr_getpshared(attr, &pshared);
+  if (rc == 0) renew(l, pshared == PTHREAD_PROCESS_SHARED);
   return rc;
 }
 
 int pthread_rwlock_destroy(pthread_rwlock_t* l) noexcept {
-  if (recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(l); e && e->object.load() != 0)
-      record_destroy(*e, e->owner.load(std::memory_order_relaxed) != 0 || e->count.load(std::memory_order_relaxed) != 0,
-                     site_of(__builtin_return_address(0)), weft::detail::current_buffer());
-  }
+  record_end(l, __builtin_return_address(0), [](const sync_entry& e) {
+    return e.owner.load(std::memory_order_relaxed) != 0 || e.count.load(std::memory_order_relaxed) != 0;
+  });
   return next.pthread_rwlock_destroy.get()(l);
 }
 

@@ -67,22 +67,12 @@ extern "C" {
 
 int sem_init(sem_t* s, int pshared, unsigned value) noexcept {
   const int rc = next.sem_init.get()(s, pshared, value);
-  if (rc == 0 && recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(s)) {
-      retire(*e);
-      e->process_shared.store(pshared != 0, std::memory_order_relaxed);
-    }
-  }
+  if (rc == 0) renew(s, pshared != 0);
   return rc;
 }
 
 int sem_destroy(sem_t* s) noexcept {
-  if (recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(s); e && e->object.load() != 0)
-      record_destroy(*e, false, site_of(__builtin_return_address(0)), weft::detail::current_buffer());
-  }
+  record_end(s, __builtin_return_address(0), [](const sync_entry&) { return false; });
   return next.sem_destroy.get()(s);
 }
 
@@ -143,22 +133,14 @@ sem_t* sem_open(const char* name, int oflag, ...) noexcept {
     va_end(ap);
   }
   sem_t* s = next.sem_open.get()(name, oflag, mode, value);
-  if (s != SEM_FAILED && recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(s)) {
-      retire(*e);  // first use names it, with the value it has then
-      e->process_shared.store(true, std::memory_order_relaxed);  // a named semaphore is for other processes
-    }
-  }
+  // A named semaphore is for other processes; its first use names it, with
+  // the value it has then.
+  if (s != SEM_FAILED) renew(s, true);
   return s;
 }
 
 int sem_close(sem_t* s) noexcept {
-  if (recording()) {
-    const busy_scope busy;
-    if (sync_entry* e = find_entry(s); e && e->object.load() != 0)
-      record_destroy(*e, false, site_of(__builtin_return_address(0)), weft::detail::current_buffer());
-  }
+  record_end(s, __builtin_return_address(0), [](const sync_entry&) { return false; });
   return next.sem_close.get()(s);
 }
 

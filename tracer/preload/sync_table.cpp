@@ -93,6 +93,16 @@ void retire(sync_entry& e) noexcept {
   e.depth = 0;
 }
 
+sync_entry* renew(const void* address, bool process_shared) noexcept {
+  if (!recording()) return nullptr;
+  const busy_scope busy;
+  sync_entry* e = find_entry(address);
+  if (e == nullptr) return nullptr;
+  retire(*e);
+  e->process_shared.store(process_shared, std::memory_order_relaxed);
+  return e;
+}
+
 void record_destroy(sync_entry& e, bool in_use, std::uint32_t site, detail::ThreadBuffer* b) noexcept {
   const std::uint32_t id = e.object.load(std::memory_order_acquire);
   if (id != 0 && id != kRegistering)

@@ -100,4 +100,32 @@ inline std::uint32_t object_of(sync_entry& e, const void* address, format::Objec
 void retire(sync_entry& e) noexcept;
 void record_destroy(sync_entry& e, bool in_use, std::uint32_t site, detail::ThreadBuffer* b) noexcept;
 
+// What every *_init wrapper does after the native init succeeded: a new
+// object at `address` from here on (registered at its first use), shared
+// between processes or not. Returns the entry, nullptr if not recording.
+sync_entry* renew(const void* address, bool process_shared) noexcept;
+
+// What every *_destroy wrapper does before the native destroy: records the
+// object's end, if it was ever used, `in_use(entry)` saying whether it was
+// still held or waited on. `return_address`: the wrapper's caller.
+template <class InUse>
+void record_end(const void* address, const void* return_address, InUse&& in_use) noexcept;
+
+}  // namespace weft::preload
+
+// record_end needs sites.hpp and state.hpp, which need this header's types.
+#include "sites.hpp"
+#include "state.hpp"
+
+namespace weft::preload {
+
+template <class InUse>
+void record_end(const void* address, const void* return_address, InUse&& in_use) noexcept {
+  if (!recording()) return;
+  const busy_scope busy;
+  sync_entry* e = find_entry(address);
+  if (e == nullptr || e->object.load(std::memory_order_acquire) == 0) return;
+  record_destroy(*e, in_use(*e), site_of(return_address), detail::current_buffer());
+}
+
 }  // namespace weft::preload
