@@ -93,6 +93,7 @@ Config read_config() {
     else
       c.warnings.push_back(std::string("WEFT_HANG_MS=") + v + " ignored: want milliseconds from 100 to 3600000");
   }
+  c.under_record = std::getenv("WEFT_RECORD_PID") != nullptr;
   if (const char* v = std::getenv("WEFT_RECORD_FOLLOW"); v != nullptr && std::string_view(v) == "1" &&
                                                           std::getenv("WEFT_RECORD_PID") != nullptr) {
     c.follow_forks = true;

@@ -32,6 +32,9 @@ struct Config {
   // fork() goes on tracing, into "<stem of follow_root>.<pid>.weft".
   bool follow_forks = false;
   std::string follow_root;
+  // Under weft record (WEFT_RECORD_PID set): without -f, a child of fork()
+  // is untraced by the user's choice, and says nothing about it.
+  bool under_record = false;
 };
 
 // The trace of a followed process: "<root without .weft>.<pid>.weft".

@@ -196,7 +196,7 @@ void Runtime::writer_loop() {
 
 void Runtime::note_dropped_after_close() {
   static std::atomic<bool> told{false};
-  if (forked_child_ && !told.exchange(true))
+  if (forked_child_ && !config_.under_record && !told.exchange(true))
     std::fprintf(stderr, "weft: this child of fork() is not traced (pid %d); the parent's trace goes on\n", ::getpid());
 }
 
