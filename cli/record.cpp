@@ -370,7 +370,8 @@ int run_record(Args args) {
       if (!s.complete())
         line += "; incomplete: " + (outcome.signal ? how_it_ended
                                                    : "the program exited (status " + std::to_string(outcome.status) +
-                                                         ") without finishing the trace (_exit?)");
+                                                         ") without finishing the trace (it called _exit, or "
+                                                         "exec'd a program in its place)");
       else if (s.end->reason == format::EndReason::Watchdog)
         line += "; the program hung and weft stopped it (exit status " + std::to_string(outcome.status) + ")";
       else if (!how_it_ended.empty())

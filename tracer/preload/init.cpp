@@ -86,6 +86,10 @@ __attribute__((constructor(101))) void start_recording() {
   if (!rt.enabled()) return;
   scan_modules();
   detail::current_buffer();  // the main thread, first
+  // The file is written at once, not at the writer's first round: a process
+  // that execs another in its place within milliseconds (a shell's `exec`)
+  // still leaves its own trace (incomplete: exec ends it without an END).
+  rt.flush();
   // Inherited by a program this process execs (see this_process_records).
   ::setenv("WEFT_RECORD_TRACED_PID", std::to_string(::getpid()).c_str(), 1);
   g_recording.store(true, std::memory_order_release);
