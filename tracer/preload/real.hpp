@@ -95,6 +95,11 @@ struct next_functions {
   next_function<int (*)(sem_t*, int*)> sem_getvalue{"sem_getvalue", nullptr};
 
   next_function<pid_t (*)()> fork{"fork", nullptr};
+  next_function<int (*)(const char*, char* const*, char* const*)> execve{"execve", nullptr};
+  next_function<int (*)(const char*, char* const*)> execv{"execv", nullptr};
+  next_function<int (*)(const char*, char* const*)> execvp{"execvp", nullptr};
+  next_function<int (*)(const char*, char* const*, char* const*)> execvpe{"execvpe", nullptr};
+  next_function<int (*)(int, char* const*, char* const*)> fexecve{"fexecve", nullptr};
 };
 
 extern next_functions next;

@@ -233,6 +233,11 @@ void Runtime::flush() {
   writer_.flush(false);
 }
 
+void Runtime::flush_before_exec() {
+  if (start_.pid != static_cast<std::uint64_t>(::getpid())) return;  // a vfork child: the parent's runtime
+  flush();
+}
+
 bool Runtime::help_flush() {
   const TsanInvisible invisible;  // draining every ring is not the program's synchronization
   FlushLock flushing(flush_owner_, FlushLock::try_only_t{});

@@ -44,6 +44,11 @@ class Runtime {
   void wake_writer();
 
   void flush();                                   // weft::flush()
+  // Before this process execs another program (weft record): what is
+  // recorded so far goes to the file, since exec ends the process's writer
+  // without its last round. Nothing in a vfork child, whose memory is the
+  // parent's. Not an END: an exec that fails goes on.
+  void flush_before_exec();
   // A thread whose ring is full drains the rings itself rather than wait
   // for the writer thread to be scheduled; false if a flush is under way.
   bool help_flush();
