@@ -20,7 +20,12 @@ std::string_view Trace::text(const Event& e) const {
 std::string Trace::object_label(std::uint32_t id) const {
   if (id == 0 || id >= objects.size()) return "-";
   const ObjectInfo& o = objects[id];
-  return std::string(object_kind_name(o.kind)) + " " + o.name;
+  const std::string_view kind = object_kind_name(o.kind);
+  // A name that already says its kind ("mutex@worker.cpp:42", as weft
+  // record names a heap object) is not prefixed with it again.
+  if (o.name.size() > kind.size() && o.name.compare(0, kind.size(), kind) == 0 && o.name[kind.size()] == '@')
+    return o.name;
+  return std::string(kind) + " " + o.name;
 }
 
 std::string Trace::site_label(std::uint32_t id) const {

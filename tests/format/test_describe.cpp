@@ -121,6 +121,19 @@ TEST_CASE("object_label and site_label", "[describe]") {
   CHECK(t.seconds(1'500'000'000) == Approx(1.5));
 }
 
+TEST_CASE("a label does not repeat the kind a name already says; an unsymbolized address site shows the address",
+          "[describe]") {
+  Trace t = small_trace();
+  t.objects[1].name = "mutex@worker.cpp:42";  // as weft record names a heap mutex
+  CHECK(t.object_label(1) == "mutex@worker.cpp:42");
+  t.objects[2].name = "mutex@worker.cpp:42";  // a recursive mutex named otherwise keeps its kind
+  CHECK(t.object_label(2) == "recursive_mutex mutex@worker.cpp:42");
+  t.sites[2] = SiteInfo{2, 0, "", "", 0x4011a6};
+  CHECK(t.site_label(2) == "0x4011a6");
+  t.sites[2] = SiteInfo{2, 0, "libz.so.1+0x1234", "deflate", 0x7f0000001234};
+  CHECK(t.site_label(2) == "libz.so.1+0x1234 (deflate)");  // no debug info: no line
+}
+
 TEST_CASE("names of kinds, chunk types, object kinds, wake and end reasons", "[describe]") {
   CHECK(kind_name(K::ThreadJoinBegin) == "thread.join.begin");
   CHECK(kind_name(K::CondNotifyAll) == "cond.notify_all");
