@@ -72,7 +72,7 @@ std::uint32_t object_of_slow(sync_entry& e, const void* address, format::ObjectK
     if (id == 0 && e.object.compare_exchange_strong(id, kRegistering, std::memory_order_acq_rel)) {
       detail::Registry& registry = detail::Runtime::get().registry();
       const std::uint32_t object =
-          registry.add_object_at(kind, reinterpret_cast<std::uintptr_t>(address), site, b->thread_id, extra);
+          registry.add_object(kind, {}, site, b->thread_id, extra, reinterpret_cast<std::uintptr_t>(address));
       detail::emit_interned(b, static_cast<std::uint8_t>(format::EventKind::ObjectCreate), object, format::kNoSeq, 0,
                             site);
       e.kind.store(static_cast<std::uint8_t>(kind), std::memory_order_relaxed);

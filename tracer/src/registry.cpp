@@ -38,13 +38,14 @@ Registry::NewThread Registry::add_thread(std::string_view name, std::uint64_t os
 }
 
 std::uint32_t Registry::add_object(format::ObjectKind kind, std::string_view name, std::uint32_t site,
-                                   std::uint32_t creator, std::uint64_t extra) {
+                                   std::uint32_t creator, std::uint64_t extra, std::uint64_t address) {
   return objects_.append([&](ObjectEntry& o, std::uint32_t id) {
     o.kind = kind;
     o.site = site;
     o.creator = creator;
     o.extra = extra;
     o.name = name.empty() ? std::string(format::object_kind_name(kind)) + "#" + std::to_string(id) : clip_name(name);
+    o.address = address;
   });
 }
 
@@ -62,20 +63,6 @@ std::uint32_t Registry::intern_site(const source_site& site) {
   });
   site_ids_.emplace(key, id);
   return id;
-}
-
-std::uint32_t Registry::add_object_at(format::ObjectKind kind, std::uint64_t address, std::uint32_t site,
-                                      std::uint32_t creator, std::uint64_t extra) {
-  // The name ("mutex#3") stands until the reader names the object after its
-  // symbol or the site of its first use.
-  return objects_.append([&](ObjectEntry& o, std::uint32_t id) {
-    o.kind = kind;
-    o.site = site;
-    o.creator = creator;
-    o.extra = extra;
-    o.name = std::string(format::object_kind_name(kind)) + "#" + std::to_string(id);
-    o.address = address;
-  });
 }
 
 std::uint32_t Registry::intern_address_site(std::uint64_t return_address) {

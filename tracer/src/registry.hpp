@@ -67,12 +67,13 @@ class Registry {
   };
   // Registers a thread and its object. An empty name becomes "thread-<id>".
   NewThread add_thread(std::string_view name, std::uint64_t os_tid, std::uint32_t parent_plus1, std::uint8_t flags);
+  // `address`: the program's object, for one recorded unmodified (weft
+  // record; its placeholder name "mutex#3" stands until the reader names it
+  // after its symbol or the site of its first use); 0 for weft's own.
   std::uint32_t add_object(format::ObjectKind kind, std::string_view name, std::uint32_t site, std::uint32_t creator,
-                           std::uint64_t extra);
+                           std::uint64_t extra, std::uint64_t address = 0);
   std::uint32_t intern_site(const source_site& site);
-  // Objects and sites of a program recorded unmodified: known by address.
-  std::uint32_t add_object_at(format::ObjectKind kind, std::uint64_t address, std::uint32_t site,
-                              std::uint32_t creator, std::uint64_t extra);
+  // A site of a program recorded unmodified: a return address.
   std::uint32_t intern_address_site(std::uint64_t return_address);
   std::uint32_t add_module(ModuleEntry module);
 
