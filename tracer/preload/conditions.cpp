@@ -12,11 +12,6 @@
 namespace weft::preload {
 namespace {
 
-format::ObjectKind mutex_kind(const pthread_mutex_t* m) noexcept {
-  return (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE ? format::ObjectKind::RecursiveMutex
-                                                            : format::ObjectKind::Mutex;
-}
-
 template <class Wait>
 int wait(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra, bool timed, Wait&& native_wait) {
   const busy_scope busy;
@@ -27,7 +22,7 @@ int wait(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra, bool timed, Wai
   mc.site = c.site;
   mc.e = find_entry(m);
   if (mc.e == nullptr) return native_wait();
-  mc.object = object_of(*mc.e, m, mutex_kind(m), c.site, c.b);
+  mc.object = object_of(*mc.e, m, mutex_object_kind(m), c.site, c.b);
   const std::uint8_t timed_flag = timed ? format::kFlagTimed : 0;
 
   if (mc.e->owner.load(std::memory_order_relaxed) != c.me()) {

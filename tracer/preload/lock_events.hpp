@@ -11,6 +11,8 @@
 // of letting it hang silently.
 #pragma once
 
+#include <pthread.h>
+
 #include <cerrno>
 #include <cstdint>
 
@@ -33,6 +35,13 @@ inline std::uint64_t next_exclusive_seq(sync_entry& e) noexcept {
   const std::uint64_t s = e.seq.load(std::memory_order_relaxed);
   e.seq.store(s + 1, std::memory_order_relaxed);
   return s;
+}
+
+// A pthread mutex's type (normal, recursive, error-checking, adaptive), read
+// where glibc itself keeps it, and the weft object kind it is recorded as.
+inline int mutex_type(const pthread_mutex_t* m) noexcept { return m->__data.__kind & 3; }
+inline format::ObjectKind mutex_object_kind(const pthread_mutex_t* m) noexcept {
+  return mutex_type(m) == PTHREAD_MUTEX_RECURSIVE ? format::ObjectKind::RecursiveMutex : format::ObjectKind::Mutex;
 }
 
 // One recorded call on one object.

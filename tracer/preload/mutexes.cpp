@@ -13,12 +13,7 @@
 namespace weft::preload {
 namespace {
 
-int mutex_type(const pthread_mutex_t* m) noexcept { return m->__data.__kind & 3; }
-bool recursive(const pthread_mutex_t* m) noexcept { return mutex_type(m) == PTHREAD_MUTEX_RECURSIVE; }
 bool error_checking(const pthread_mutex_t* m) noexcept { return mutex_type(m) == PTHREAD_MUTEX_ERRORCHECK; }
-format::ObjectKind kind_of(const pthread_mutex_t* m) noexcept {
-  return recursive(m) ? format::ObjectKind::RecursiveMutex : format::ObjectKind::Mutex;
-}
 
 // A spin lock is a volatile int; its address is what identifies it.
 const void* spin_address(pthread_spinlock_t* s) noexcept { return const_cast<int*>(s); }
@@ -35,7 +30,7 @@ template <class Block>
 int lock_mutex(pthread_mutex_t* m, const void* ra, bool timed, Block&& block) {
   const busy_scope busy;
   object_call c;
-  if (!begin_call(c, m, kind_of(m), ra)) return block();
+  if (!begin_call(c, m, mutex_object_kind(m), ra)) return block();
   const std::uint8_t timed_flag = timed ? format::kFlagTimed : 0;
   int rc = next.pthread_mutex_trylock.get()(m);
   std::uint8_t flags = timed_flag;
@@ -102,7 +97,7 @@ int pthread_mutex_trylock(pthread_mutex_t* m) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_trylock.get()(m));
   const busy_scope busy;
   object_call c;
-  if (!begin_call(c, m, kind_of(m), __builtin_return_address(0))) return next.pthread_mutex_trylock.get()(m);
+  if (!begin_call(c, m, mutex_object_kind(m), __builtin_return_address(0))) return next.pthread_mutex_trylock.get()(m);
   const int rc = next.pthread_mutex_trylock.get()(m);
   if (rc == 0 || rc == EOWNERDEAD) {
     record_exclusive_acquired(c, weft::format::kFlagTry);
@@ -117,7 +112,7 @@ int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_unlock.get()(m));
   const busy_scope busy;
   object_call c;
-  if (!begin_call(c, m, kind_of(m), __builtin_return_address(0))) return next.pthread_mutex_unlock.get()(m);
+  if (!begin_call(c, m, mutex_object_kind(m), __builtin_return_address(0))) return next.pthread_mutex_unlock.get()(m);
   // glibc lets any thread unlock a normal mutex; the other types refuse
   // (EPERM), and the refusal changes nothing.
   record_exclusive_release(c, mutex_type(m) == PTHREAD_MUTEX_NORMAL || mutex_type(m) == PTHREAD_MUTEX_ADAPTIVE_NP);
