@@ -18,12 +18,20 @@ namespace {
 
 constexpr auto kKind = format::ObjectKind::Semaphore;
 
+// The semaphore's own value is read only at first sight (after init or
+// open, or for one first used before weft was there): from then on weft's
+// count beside it follows every operation.
 bool begin_sem(object_call& c, sem_t* s, const void* ra) noexcept {
+  c.b = detail::current_buffer();
+  c.site = site_of(ra);
+  c.e = find_entry(s);
+  if (c.e == nullptr) return false;
   int value = 0;
-  next.sem_getvalue.get()(s, &value);
-  if (!begin_call(c, s, kKind, ra, static_cast<std::uint64_t>(value))) return false;
-  // First sight: the count starts from the semaphore's own.
-  if (c.e->parties.exchange(1, std::memory_order_relaxed) == 0) c.e->value.store(value, std::memory_order_relaxed);
+  const bool first_sight = c.e->parties.load(std::memory_order_relaxed) == 0;
+  if (first_sight) next.sem_getvalue.get()(s, &value);
+  c.object = object_of(*c.e, s, kKind, c.site, c.b, static_cast<std::uint64_t>(value));
+  if (first_sight && c.e->parties.exchange(1, std::memory_order_relaxed) == 0)
+    c.e->value.store(value, std::memory_order_relaxed);
   return true;
 }
 
