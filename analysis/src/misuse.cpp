@@ -2,7 +2,6 @@
 // One finding per kind of misuse, object and site, with a count.
 #include <map>
 #include <tuple>
-#include <unordered_map>
 #include <vector>
 
 #include "weft/analysis/detectors.hpp"
@@ -49,34 +48,41 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
 
   // Who holds each lock as the walk goes (exclusive holder; shared holds
   // counted per lock and thread), for a thread that ends holding one, and
-  // the lock each condition is waited on with.
-  std::unordered_map<std::uint32_t, std::uint32_t> holder;
+  // the lock each condition is waited on with. This loop sees every event:
+  // per-object and per-thread state is kept in vectors indexed by id, not
+  // hashed (only the rarer shared holds are).
+  constexpr std::uint32_t kNobody = ~0u;
+  std::vector<std::uint32_t> holder(t.objects.size(), kNobody);    // lock -> exclusive holder
+  std::vector<std::uint32_t> taken_at(t.objects.size(), 0);        // lock -> site of its latest acquisition
+  std::vector<std::uint32_t> condition_lock(t.objects.size(), 0);  // condition -> its first wait's lock
+  std::vector<std::uint32_t> holds_of_thread(t.threads.size(), 0);
+  std::vector<char> waiting(t.threads.size(), 0);  // thread -> inside a wait
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> shared_holds;
-  std::unordered_map<std::uint32_t, std::uint32_t> holds_of_thread;
-  std::unordered_map<std::uint32_t, std::uint32_t> condition_lock;
-  std::unordered_map<std::uint32_t, bool> waiting;  // thread -> inside a wait
-  std::unordered_map<std::uint32_t, std::uint32_t> taken_at;  // lock -> site of its latest acquisition
   std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> ended_holding;  // thread.end, locks held
 
   for (std::uint64_t i = 0; i < t.events.size(); ++i) {
     const format::Event& e = t.events[i];
-    if (const format::WaitOp w = format::meaning(e.kind).wait.op; w != format::WaitOp::None)
-      waiting[e.thread] = w == format::WaitOp::Begins;
-    if (e.seq != format::kNoSeq) {
-      const format::HoldOp hold = format::meaning(e.kind).hold;
+    const format::Meaning& m = format::meaning(e.kind);
+    const bool known = e.object < holder.size() && e.thread < holds_of_thread.size();
+    if (m.wait.op != format::WaitOp::None && e.thread < waiting.size())
+      waiting[e.thread] = m.wait.op == format::WaitOp::Begins;
+    if (e.seq != format::kNoSeq && known) {
+      const format::HoldOp hold = m.hold;
       if (hold == format::HoldOp::Takes || hold == format::HoldOp::TakesShared) taken_at[e.object] = e.site;
       switch (hold) {
         case format::HoldOp::Takes:
-          if (auto [it, added] = holder.try_emplace(e.object, e.thread); added) ++holds_of_thread[e.thread];
+          if (holder[e.object] == kNobody) {
+            holder[e.object] = e.thread;
+            ++holds_of_thread[e.thread];
+          }
           break;
         case format::HoldOp::Drops:
           if (e.flags & format::kFlagNotOwner)  // another thread let it go: not left locked for good
             for (auto& [end, locks] : ended_holding) std::erase(locks, e.object);
-          if (e.arg == 0)
-            if (auto it = holder.find(e.object); it != holder.end()) {
-              --holds_of_thread[it->second];
-              holder.erase(it);
-            }
+          if (e.arg == 0 && holder[e.object] != kNobody) {
+            --holds_of_thread[holder[e.object]];
+            holder[e.object] = kNobody;
+          }
           break;
         case format::HoldOp::TakesShared:
           ++shared_holds[{e.object, e.thread}];
@@ -142,12 +148,13 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
               "were put, it counts work that does not exist. weft refused it (Python raises ValueError).");
         break;
       case EventKind::CondWaitBegin:
-        if (e.seq != format::kNoSeq && e.arg != 0) {
-          const auto [it, first] = condition_lock.try_emplace(e.object, static_cast<std::uint32_t>(e.arg));
-          if (!first && it->second != e.arg)
+        if (e.seq != format::kNoSeq && e.arg != 0 && e.object < condition_lock.size()) {
+          std::uint32_t& first = condition_lock[e.object];
+          if (first == 0) first = static_cast<std::uint32_t>(e.arg);
+          if (first != e.arg)
             add(8, e, i,
                 who() + " waits on condition " + what() + " with " + object_name(t, static_cast<std::uint32_t>(e.arg)) +
-                    ", which earlier waits used with " + object_name(t, it->second) + ", at " + where(),
+                    ", which earlier waits used with " + object_name(t, first) + ", at " + where(),
                 "One condition variable belongs with one mutex, the one that guards the state it signals about: "
                 "waits with two mutexes are undefined behaviour for pthread and std::condition_variable, and a "
                 "notifier holding one of them does not exclude a waiter checking under the other.");
@@ -174,10 +181,10 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
         // later is the foreign unlock reported above (Python's Lock allows
         // the pattern), and a thread that ends inside a wait was stopped
         // there by the watchdog, not returned.
-        if (holds_of_thread[e.thread] > 0 && !waiting[e.thread]) {
+        if (e.thread < holds_of_thread.size() && holds_of_thread[e.thread] > 0 && !waiting[e.thread]) {
           ended_holding.push_back({i, {}});
-          for (const auto& [lock, thread] : holder)
-            if (thread == e.thread) ended_holding.back().second.push_back(lock);
+          for (std::uint32_t lock = 0; lock < holder.size(); ++lock)
+            if (holder[lock] == e.thread) ended_holding.back().second.push_back(lock);
           for (const auto& [key, n] : shared_holds)
             if (key.second == e.thread && n > 0) ended_holding.back().second.push_back(key.first);
         }
