@@ -49,6 +49,7 @@ int run_dump(Args args);
 int run_export(Args args);
 int run_list(Args args);
 int run_run(Args args);
+int run_explore(Args args);
 int run_record(Args args);
 int run_check(Args args);
 int run_stats(Args args);

@@ -10,8 +10,12 @@ namespace {
 
 constexpr Command kCommands[] = {
     {"list", "list [--json]", "list the scenarios: teaching programs to trace, check and view", run_list},
-    {"run", "run NAME [-o FILE] [--seed N] [--timeout S] [--check]", "run a scenario under tracing (trace: NAME.weft)",
-     run_run},
+    {"run", "run NAME [-o FILE] [--seed N] [--timeout S] [--check] [--schedule SEED|FILE]",
+     "run a scenario under tracing (trace: NAME.weft); --schedule replays a run of weft explore", run_run},
+    {"explore", "explore NAME [--runs N] [--strategy random|pct|dfs] [--depth D] [--bound K] [--seed S] "
+                "[--early-timers] [--time-limit SECONDS] [--stop-at-first] [--check] [-o DIR]",
+     "run a scenario many times under weft's scheduler, each run a different interleaving, and report what any "
+     "run found", run_explore},
     {"record", "record [-o FILE] [-f] [--] PROGRAM [ARGS...]",
      "run an unmodified program under tracing, through LD_PRELOAD (trace: PROGRAM.weft)", run_record},
     {"check", "check TRACE [--format text|json|sarif] [--expect FILE]",

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <weft/detail/blocking.hpp>
+#include <weft/detail/explore.hpp>
 #include <weft/weft.hpp>
 
 namespace weft::scenarios {
@@ -57,6 +58,15 @@ std::chrono::milliseconds default_timeout(const scenario& s) {
 int run_scenario(const scenario& s, const run_settings& settings) {
   weft::log(std::string("scenario ") + s.name + ", seed " + std::to_string(settings.opt.seed));
   const auto timeout = settings.timeout.count() ? settings.timeout : default_timeout(s);
+  const std::string too_long = std::string("scenario ") + s.name + " did not finish within " +
+                               std::to_string(timeout.count() / 1000.0).substr(0, 4) + " s: it hangs";
+
+  // Under the controlled scheduler (weft explore) the deadline is on its
+  // virtual clock, where a scenario's sleeps cost nothing.
+  if (weft::detail::exploring()) {
+    weft::detail::explore::stop_at(timeout, too_long.c_str());
+    return s.run(settings.opt);
+  }
 
   // The deadline keeper: a plain thread, invisible in the trace until it has
   // to act (then it records why it stopped the program).
@@ -68,8 +78,7 @@ int run_scenario(const scenario& s, const run_settings& settings) {
     std::unique_lock<std::mutex> lock(m);
     if (cv.wait_for(lock, timeout, [&] { return finished; })) return;
     weft::this_thread::set_name("deadline");
-    weft::stop_program(std::string("scenario ") + s.name + " did not finish within " +
-                       std::to_string(timeout.count() / 1000.0).substr(0, 4) + " s: it hangs");
+    weft::stop_program(too_long);
   });
   const int status = s.run(settings.opt);
   {

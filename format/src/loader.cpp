@@ -57,6 +57,10 @@ void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payloa
     case ChunkType::End:
       trace_.end = decode_end(r);
       return;
+    case ChunkType::Schedule:
+      if (!trace_.schedule) trace_.schedule.emplace();
+      decode_schedule(r, *trace_.schedule);
+      return;
     case ChunkType::Module:
       while (!r.empty()) append_dense(trace_.modules, decode_module(r), 1, r, "module");
       return;
@@ -123,7 +127,9 @@ void TraceLoader::expect(const std::vector<IndexEntry>& index, std::uint64_t fil
 TickConversion TraceLoader::tick_conversion() {
   TraceInfo& info = trace_.info;
   double ns_per_tick = info.ticks_per_second > 0 ? 1e9 / info.ticks_per_second : 1.0;
-  if (clocks_.size() >= 2) {
+  // A virtual clock (weft explore) counts nanoseconds of its own, unrelated
+  // to the real time the pairs also carry.
+  if (clocks_.size() >= 2 && info.clock_name != "virtual") {
     const auto& [t0, n0] = clocks_.front();
     const auto& [t1, n1] = clocks_.back();
     if (t1 > t0 && n1 > n0 + 1'000'000) ns_per_tick = double(n1 - n0) / double(t1 - t0);

@@ -42,6 +42,7 @@ std::string_view chunk_type_name(std::uint32_t type) {
     case ChunkType::End: return "END";
     case ChunkType::Module: return "MODL";
     case ChunkType::Address: return "ADDR";
+    case ChunkType::Schedule: return "SCHD";
   }
   return {};
 }

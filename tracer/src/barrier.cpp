@@ -39,7 +39,7 @@ void barrier::leave_broken(std::uint32_t generation_number, std::size_t index, c
 
 std::size_t barrier::wait_until(const detail::deadline& until, const source_site& site) {
   const std::uint8_t timed = until ? format::kFlagTimed : 0;
-  std::unique_lock<std::mutex> lock(m_);
+  std::unique_lock<detail::internal_mutex> lock(m_);
   const std::shared_ptr<generation> mine = current_;
   if (broken_) leave_broken(mine->number, 0, site);
   const std::size_t index = count_++;
@@ -70,7 +70,7 @@ std::size_t barrier::wait_until(const detail::deadline& until, const source_site
 }
 
 void barrier::abort(source_site site) {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   detail::sync_point(EventKind::BarrierAbort, id_, seq_++, count_, site);
   broken_ = true;
   current_->broken = true;
@@ -79,7 +79,7 @@ void barrier::abort(source_site site) {
 }
 
 void barrier::reset(source_site site) {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   detail::sync_point(EventKind::BarrierReset, id_, seq_++, count_, site);
   if (count_ > 0) {  // those waiting now are sent away broken
     current_->broken = true;
@@ -90,12 +90,12 @@ void barrier::reset(source_site site) {
 }
 
 bool barrier::broken() const {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   return broken_;
 }
 
 std::size_t barrier::n_waiting() const {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   return count_;
 }
 

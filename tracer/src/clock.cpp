@@ -7,6 +7,7 @@
 namespace weft::detail {
 
 bool g_clock_is_tsc = false;
+const std::atomic<std::uint64_t>* g_virtual_clock = nullptr;
 
 // The TSC is a usable clock only when it is invariant: constant rate across
 // frequency changes and sleep states (CPUID 0x80000007, EDX bit 8). Linux
@@ -19,6 +20,6 @@ void choose_clock() {
 #endif
 }
 
-const char* clock_name() { return g_clock_is_tsc ? "tsc" : "steady"; }
+const char* clock_name() { return g_clock_is_tsc ? "tsc" : g_virtual_clock ? "virtual" : "steady"; }
 
 }  // namespace weft::detail

@@ -56,7 +56,9 @@ void condition_core::record_wait_end(const wait_record& wait, format::WakeReason
 
 void condition_variable::notify(format::EventKind kind, const source_site& site) {
   record_notify(kind, site);
-  if (kind == format::EventKind::CondNotifyOne)
+  if (detail::exploring())
+    detail::explore::wake(this, kind == format::EventKind::CondNotifyAll);
+  else if (kind == format::EventKind::CondNotifyOne)
     cv_.notify_one();
   else
     cv_.notify_all();
@@ -72,6 +74,19 @@ std::cv_status condition_variable::wait_with(std::unique_lock<mutex>& lock, cons
   // The wait releases and re-takes the mutex inside std::condition_variable;
   // both are recorded on the mutex's own order, while holding it.
   m->begin_wait(site);
+  if (detail::exploring()) {
+    bool woken;
+    {
+      detail::blocked_scope blocked(format::EventKind::CondWaitBegin, id(), until.has_value());
+      m->release_native(1);
+      woken = detail::explore::block(this, until);
+    }
+    m->relock_native(1);
+    m->end_wait(site, 1);
+    const std::cv_status status = woken ? std::cv_status::no_timeout : std::cv_status::timeout;
+    record_wait_end(wait, woke(wait, status), site);
+    return status;
+  }
   std::unique_lock<std::mutex> native(m->m_, std::adopt_lock);
   std::cv_status status = std::cv_status::no_timeout;
   {

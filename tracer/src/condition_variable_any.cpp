@@ -5,7 +5,7 @@
 namespace weft {
 
 void condition_variable_any::notify(format::EventKind kind, const source_site& site) {
-  const std::lock_guard<std::mutex> inner(internal_);
+  const std::lock_guard<detail::internal_mutex> inner(internal_);
   record_notify(kind, site);
   if (kind == format::EventKind::CondNotifyOne)
     cv_.notify_one();
@@ -20,7 +20,7 @@ std::cv_status condition_variable_any::wait_on(detail::lock_core<Native>* lock, 
     refuse_wait(lock ? lock->id() : 0, until.has_value(), site,
                 "weft::condition_variable_any::wait: the calling thread does not hold the lock");
 
-  std::unique_lock<std::mutex> inner(internal_);
+  std::unique_lock<detail::internal_mutex> inner(internal_);
   const wait_record wait = record_wait_begin(lock->id(), until.has_value(), site);
   // Let the lock go entirely (every level of a recursive mutex), recording
   // the release on its own order while still holding it.

@@ -14,34 +14,34 @@ event::event(std::string_view name, source_site site)
 event::~event() {
   std::uint32_t waiting;
   {
-    std::lock_guard<std::mutex> lock(m_);
+    std::lock_guard<detail::internal_mutex> lock(m_);
     waiting = waiters_;
   }
   detail::unregister_object(id_, waiting != 0, {});
 }
 
 void event::set(source_site site) {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   flag_ = true;
   detail::sync_point(EventKind::EventSet, id_, seq_++, waiters_, site);
   cv_.notify_all();
 }
 
 void event::clear(source_site site) {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   flag_ = false;
   detail::sync_point(EventKind::EventClear, id_, seq_++, 0, site);
 }
 
 bool event::is_set(source_site site) const {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   detail::sync_point(EventKind::EventIsSet, id_, seq_++, flag_ ? 1 : 0, site);
   return flag_;
 }
 
 bool event::wait_until(const detail::deadline& until, const source_site& site) {
   const std::uint8_t timed = until ? format::kFlagTimed : 0;
-  std::unique_lock<std::mutex> lock(m_);
+  std::unique_lock<detail::internal_mutex> lock(m_);
   if (!flag_) {
     detail::sync_point(EventKind::EventWaitBegin, id_, format::kNoSeq, 0, site, timed);
     ++waiters_;

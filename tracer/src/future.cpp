@@ -14,7 +14,7 @@ future_core::future_core(std::string_view name, const source_site& site)
 future_core::~future_core() { unregister_object(id_, false, {}); }
 
 bool future_core::start() {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   if (status_ != status::pending) return false;
   status_ = status::running;
   sync_point(EventKind::TaskStart, id_, seq_++, 0, source_site{});
@@ -22,14 +22,14 @@ bool future_core::start() {
 }
 
 void future_core::skip_cancelled() {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   sync_point(EventKind::TaskEnd, id_, seq_++, static_cast<std::uint64_t>(format::TaskOutcome::Cancelled), source_site{});
 }
 
 void future_core::finish(std::exception_ptr error) {
   std::vector<std::function<void()>> callbacks;
   {
-    std::lock_guard<std::mutex> lock(m_);
+    std::lock_guard<detail::internal_mutex> lock(m_);
     status_ = status::finished;
     error_ = std::move(error);
     const auto outcome = error_ ? format::TaskOutcome::Threw : format::TaskOutcome::Returned;
@@ -43,7 +43,7 @@ void future_core::finish(std::exception_ptr error) {
 bool future_core::cancel(const source_site& site) {
   std::vector<std::function<void()>> callbacks;
   {
-    std::lock_guard<std::mutex> lock(m_);
+    std::lock_guard<detail::internal_mutex> lock(m_);
     if (status_ == status::cancelled) {
       sync_point(EventKind::FutureCancel, id_, seq_++, 1, site);
       return true;
@@ -61,7 +61,7 @@ bool future_core::cancel(const source_site& site) {
 
 bool future_core::wait(const deadline& until, const source_site& site) {
   const std::uint8_t timed = until ? format::kFlagTimed : 0;
-  std::unique_lock<std::mutex> lock(m_);
+  std::unique_lock<detail::internal_mutex> lock(m_);
   const auto is_done = [&] { return status_ == status::finished || status_ == status::cancelled; };
   if (!is_done()) {
     sync_point(EventKind::FutureWaitBegin, id_, format::kNoSeq, 0, site, timed);
@@ -78,7 +78,7 @@ bool future_core::wait(const deadline& until, const source_site& site) {
 
 void future_core::add_callback(std::function<void()> fn, const source_site& site) {
   {
-    std::lock_guard<std::mutex> lock(m_);
+    std::lock_guard<detail::internal_mutex> lock(m_);
     if (status_ != status::finished && status_ != status::cancelled) {
       callbacks_.push_back(std::move(fn));
       return;
@@ -91,7 +91,7 @@ void future_core::add_callback(std::function<void()> fn, const source_site& site
 void future_core::run_callbacks(std::vector<std::function<void()>> callbacks) {
   for (auto& fn : callbacks) {
     {
-      std::lock_guard<std::mutex> lock(m_);
+      std::lock_guard<detail::internal_mutex> lock(m_);
       sync_point(EventKind::FutureCallback, id_, seq_++, 0, source_site{});
     }
     // Python logs and ignores a callback's exception; so do we, in the trace.
@@ -107,22 +107,22 @@ void future_core::run_callbacks(std::vector<std::function<void()>> callbacks) {
 }
 
 bool future_core::cancelled() const {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   return status_ == status::cancelled;
 }
 
 bool future_core::running() const {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   return status_ == status::running;
 }
 
 bool future_core::done() const {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   return status_ == status::finished || status_ == status::cancelled;
 }
 
 std::exception_ptr future_core::error() const {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   return error_;
 }
 

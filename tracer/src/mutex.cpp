@@ -3,6 +3,8 @@
 // here for every weft lock type.
 #include "weft/detail/lock_core.hpp"
 
+#include "weft/detail/deadline.hpp"
+
 #include <pthread.h>
 #include <time.h>
 
@@ -84,7 +86,10 @@ void lock_core<Native>::lock_slow(const source_site& site) {
   }
   {
     detail::blocked_scope blocked(format::EventKind::MutexLockBegin, id_, false, &owner_);
-    m_.lock();
+    if (exploring())
+      explore::acquire(&m_, std::nullopt, [this] { return m_.try_lock(); });
+    else
+      m_.lock();
   }
   acquired(site, format::kFlagContended);
 }
@@ -100,7 +105,8 @@ bool lock_core<Native>::try_lock_timed(std::chrono::nanoseconds timeout, const s
     bool got;
     {
       detail::blocked_scope blocked(format::EventKind::MutexLockBegin, id_, true, &owner_);
-      got = detail::timed_lock(m_, timeout);
+      got = exploring() ? explore::acquire(&m_, deadline_after(timeout), [this] { return m_.try_lock(); })
+                        : detail::timed_lock(m_, timeout);
     }
     if (got) {
       acquired(site, format::kFlagContended | format::kFlagTimed);
@@ -127,7 +133,10 @@ template <class Native>
 void lock_core<Native>::relock_native(std::uint32_t depth) {
   if (!m_.try_lock()) {
     detail::blocked_scope blocked(format::EventKind::MutexLockBegin, id_, false, &owner_);
-    m_.lock();
+    if (exploring())
+      explore::acquire(&m_, std::nullopt, [this] { return m_.try_lock(); });
+    else
+      m_.lock();
   }
   // The rest of a recursive depth: re-entries, immediate.
   for (; depth > 1; --depth) m_.lock();

@@ -19,7 +19,7 @@ std::uint8_t mode_flag(queue_core::mode how) {
 }
 }  // namespace
 
-bool queue_core::wait_for_room(std::unique_lock<std::mutex>& lock, mode how, const deadline& until,
+bool queue_core::wait_for_room(std::unique_lock<detail::internal_mutex>& lock, mode how, const deadline& until,
                                const source_site& site, std::uint8_t& flags) {
   flags = mode_flag(how);
   const auto room = [&] { return maxsize_ == 0 || count_ < maxsize_; };
@@ -36,7 +36,7 @@ bool queue_core::wait_for_room(std::unique_lock<std::mutex>& lock, mode how, con
   return false;
 }
 
-bool queue_core::wait_for_item(std::unique_lock<std::mutex>& lock, mode how, const deadline& until,
+bool queue_core::wait_for_item(std::unique_lock<detail::internal_mutex>& lock, mode how, const deadline& until,
                                const source_site& site, std::uint8_t& flags) {
   flags = mode_flag(how);
   const auto item = [&] { return count_ > 0; };
@@ -69,7 +69,7 @@ void queue_core::record_get(std::uint64_t item, const source_site& site, std::ui
 }
 
 void queue_core::task_done(const source_site& site) {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   if (unfinished_ == 0) {
     sync_point(EventKind::QueueTaskDone, id_, format::kNoSeq, 0, site, format::kFlagRejected);
     throw std::logic_error("weft::queue::task_done: called more times than there were items");
@@ -80,7 +80,7 @@ void queue_core::task_done(const source_site& site) {
 }
 
 void queue_core::join(const source_site& site) {
-  std::unique_lock<std::mutex> lock(m_);
+  std::unique_lock<detail::internal_mutex> lock(m_);
   if (unfinished_ != 0) {
     sync_point(EventKind::QueueJoinBegin, id_, format::kNoSeq, 0, site);
     blocked_scope blocked(EventKind::QueueJoinBegin, id_, false);
@@ -90,7 +90,7 @@ void queue_core::join(const source_site& site) {
 }
 
 std::size_t queue_core::size() const {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   return count_;
 }
 

@@ -11,6 +11,7 @@
 
 #include "clock.hpp"
 #include "crash_handlers.hpp"
+#include "explore/scheduler.hpp"
 #include "tsan_invisible.hpp"
 #include "tsan_reports.hpp"
 #include "flush_lock.hpp"
@@ -45,6 +46,7 @@ StartInfo capture_start() {
 // the runtime's members are being initialized.
 Config configure() {
   choose_clock();
+  explore::start_from_environment();  // virtual time, if a scheduler is asked for
   return read_config();
 }
 
@@ -135,7 +137,12 @@ void Runtime::start() {
         if (t_buffer != nullptr) t_buffer->limit = 0;
       });
   start_writer();
-  watchdog_.start();
+  // Under the controlled scheduler a deadlock or hang is seen at once, by
+  // the scheduler itself: no thread can run and no timer is pending.
+  if (explore::Scheduler* s = explore::scheduler())
+    s->start();
+  else
+    watchdog_.start();
 }
 
 void Runtime::start_writer() {

@@ -21,7 +21,7 @@ semaphore_base::~semaphore_base() { unregister_object(id_, false, {}); }
 
 bool semaphore_base::acquire_until(const deadline& until, bool try_only, const source_site& site) {
   const std::uint8_t how = try_only ? format::kFlagTry : until ? format::kFlagTimed : 0;
-  std::unique_lock<std::mutex> lock(m_);
+  std::unique_lock<detail::internal_mutex> lock(m_);
   std::uint8_t flags = how;
   if (value_ == 0) {
     if (try_only) {
@@ -49,7 +49,7 @@ bool semaphore_base::acquire_until(const deadline& until, bool try_only, const s
 void semaphore_base::release_n(std::ptrdiff_t n, const source_site& site) {
   if (n < 1) throw std::invalid_argument("weft semaphore: release count must be at least 1");
   {
-    std::lock_guard<std::mutex> lock(m_);
+    std::lock_guard<detail::internal_mutex> lock(m_);
     if (bounded_ && value_ + n > initial_) {
       sync_point(EventKind::SemReleased, id_, format::kNoSeq, static_cast<std::uint64_t>(value_), site,
                  format::kFlagRejected);
@@ -63,7 +63,7 @@ void semaphore_base::release_n(std::ptrdiff_t n, const source_site& site) {
 }
 
 std::ptrdiff_t semaphore_base::value() const {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   return value_;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "weft/detail/blocking.hpp"
+#include "weft/detail/deadline.hpp"
 #include "weft/detail/sync_point.hpp"
 
 namespace weft {
@@ -39,7 +40,10 @@ void shared_mutex::lock_shared(source_site site) {
     // A writer holds it (owner_) or waits for it: the watchdog sees this
     // thread blocked, behind that holder.
     detail::blocked_scope blocked(format::EventKind::MutexLockSharedBegin, id_, false, &owner_);
-    m_.lock_shared();
+    if (detail::exploring())
+      detail::explore::acquire(&m_, std::nullopt, [this] { return m_.try_lock_shared(); });
+    else
+      m_.lock_shared();
   }
   acquired_shared(site, format::kFlagContended);
 }
@@ -63,7 +67,9 @@ bool shared_mutex::try_lock_shared_timed(std::chrono::nanoseconds timeout, const
     bool got;
     {
       detail::blocked_scope blocked(format::EventKind::MutexLockSharedBegin, id_, true, &owner_);
-      got = detail::timed_lock_shared(m_, timeout);
+      got = detail::exploring() ? detail::explore::acquire(&m_, detail::deadline_after(timeout),
+                                                           [this] { return m_.try_lock_shared(); })
+                                : detail::timed_lock_shared(m_, timeout);
     }
     if (got) {
       acquired_shared(site, format::kFlagContended | format::kFlagTimed);
@@ -97,6 +103,7 @@ void shared_mutex::unlock_shared(source_site site) {
   detail::sync_point(format::EventKind::MutexReleasedShared, id_, before >> kHolderBits, (before & kHolderMask) - 1,
                      site);
   m_.unlock_shared();
+  if (detail::exploring()) detail::explore::wake(&m_);
 }
 
 }  // namespace weft

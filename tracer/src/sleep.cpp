@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "weft/detail/blocking.hpp"
+#include "weft/detail/explore.hpp"
 #include "weft/detail/sync_point.hpp"
 
 namespace weft::detail {
@@ -13,7 +14,10 @@ void recorded_sleep(std::chrono::nanoseconds planned, void (*sleep)(const void*)
   sync_point(format::EventKind::SleepBegin, 0, format::kNoSeq, ns, site);
   {
     blocked_scope blocked(format::EventKind::SleepBegin, 0, true);
-    sleep(arg);
+    if (exploring())
+      explore::sleep_for(planned);  // virtual time: it costs nothing
+    else
+      sleep(arg);
   }
   sync_point(format::EventKind::SleepEnd, 0, format::kNoSeq, 0, site);
 }

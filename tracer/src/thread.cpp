@@ -58,7 +58,14 @@ std::shared_ptr<thread_control> prepare_thread(const thread_options& options) {
 // join (thread_finished's `finished` under control.mutex, which join waits
 // for), so TSan judges the races between weft threads as it would between
 // std::threads.
+void thread_launched(const thread_control& control) {
+  if (exploring()) explore::thread_created(control.id);
+}
+
 void thread_started(thread_control& control) {
+  // Under the controlled scheduler nothing of the thread's runs before its
+  // first turn.
+  if (exploring()) explore::thread_attach(control.id);
   bind_current_thread(control.id, control.object);
   const auto tid = static_cast<std::uint64_t>(os_thread_id());
   {
@@ -66,6 +73,7 @@ void thread_started(thread_control& control) {
     entry(control.id).os_tid.store(tid, std::memory_order_relaxed);
     control.native_id.store(tid, std::memory_order_release);
     control.native_id.notify_all();
+    if (exploring()) explore::wake(&control.native_id);
   }
   set_os_name(Runtime::get().registry().thread_name(control.id));
   sync_point(format::EventKind::ThreadStart, control.object, next_seq(control.id), tid, source_site{});
@@ -79,10 +87,11 @@ void thread_finished(thread_control& control) {
     entry(control.id).alive.store(false, std::memory_order_release);
   }
   {
-    std::lock_guard<std::mutex> lock(control.mutex);
+    std::lock_guard<detail::internal_mutex> lock(control.mutex);
     control.finished = true;
   }
   control.finished_cv.notify_all();
+  if (exploring()) explore::thread_exit();  // gives the turn away for good
 }
 
 }  // namespace detail
@@ -108,7 +117,7 @@ void thread::join(source_site site) {
   detail::sync_point(format::EventKind::ThreadJoinBegin, c.object, format::kNoSeq, c.id, site);
   {
     detail::blocked_scope blocked(format::EventKind::ThreadJoinBegin, c.object, false);
-    std::unique_lock<std::mutex> lock(c.mutex);
+    std::unique_lock<detail::internal_mutex> lock(c.mutex);
     c.finished_cv.wait(lock, [&] { return c.finished; });
   }
   thread_.join();
@@ -122,7 +131,7 @@ bool thread::join_timed(std::chrono::nanoseconds timeout, const source_site& sit
   bool finished;
   {
     detail::blocked_scope blocked(format::EventKind::ThreadJoinBegin, c.object, true);
-    std::unique_lock<std::mutex> lock(c.mutex);
+    std::unique_lock<detail::internal_mutex> lock(c.mutex);
     finished = c.finished_cv.wait_for(lock, timeout, [&] { return c.finished; });
   }
   if (!finished) {
@@ -153,7 +162,7 @@ void thread::release() noexcept {
 
 bool thread::is_alive() const {
   if (!control_) return false;
-  std::lock_guard<std::mutex> lock(control_->mutex);
+  std::lock_guard<detail::internal_mutex> lock(control_->mutex);
   return !control_->finished;
 }
 
@@ -164,6 +173,9 @@ std::string thread::name() const {
 std::uint64_t thread::native_id() const {
   if (!control_) return 0;
   const detail::TsanInvisible invisible;  // see thread_started
+  // Under the scheduler the thread starts only when it is given the turn.
+  while (detail::exploring() && control_->native_id.load(std::memory_order_acquire) == 0)
+    detail::explore::block(&control_->native_id, std::nullopt);
   control_->native_id.wait(0, std::memory_order_acquire);
   return control_->native_id.load(std::memory_order_acquire);
 }

@@ -30,7 +30,7 @@ thread_pool::~thread_pool() {
 // through their join).
 std::string thread_pool::task_name() {
   const detail::TsanInvisible invisible;
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   return detail::object_name(id_) + ".task-" + std::to_string(tasks_++);
 }
 
@@ -39,7 +39,7 @@ void thread_pool::enqueue(std::function<void()> work, std::uint32_t task, const 
   detail::tsan_release(queued.get());  // the submit happens before the task runs
   const detail::TsanInvisible invisible;
   {
-    std::lock_guard<std::mutex> lock(m_);
+    std::lock_guard<detail::internal_mutex> lock(m_);
     if (shutdown_) throw std::runtime_error("weft::thread_pool: cannot submit after shutdown");
     detail::sync_point(EventKind::PoolSubmit, id_, seq_++, task, site);
     work_.push_back(std::move(queued));
@@ -61,7 +61,7 @@ void thread_pool::worker_loop() {
     task_fn work;
     {
       const detail::TsanInvisible invisible;
-      std::unique_lock<std::mutex> lock(m_);
+      std::unique_lock<detail::internal_mutex> lock(m_);
       {
         // An idle worker waits for work like a consumer on a queue.
         detail::blocked_scope blocked(EventKind::QueueGetBegin, id_, false);
@@ -78,7 +78,7 @@ void thread_pool::worker_loop() {
     // starting another (a worker is started for its first task, so it
     // counts as idle only once it has done one).
     const detail::TsanInvisible invisible;
-    std::lock_guard<std::mutex> lock(m_);
+    std::lock_guard<detail::internal_mutex> lock(m_);
     ++idle_;
   }
 }
@@ -87,7 +87,7 @@ void thread_pool::shutdown(bool wait, source_site site) {
   std::vector<weft::thread> to_join;
   {
     const detail::TsanInvisible invisible;
-    std::lock_guard<std::mutex> lock(m_);
+    std::lock_guard<detail::internal_mutex> lock(m_);
     detail::sync_point(EventKind::PoolShutdownBegin, id_, format::kNoSeq, wait ? 1 : 0, site);
     shutdown_ = true;
     if (wait && !joined_) {
@@ -100,7 +100,7 @@ void thread_pool::shutdown(bool wait, source_site site) {
   // Joining them is visible: every task they ran happens before this.
   for (weft::thread& w : to_join) w.join(site);
   const detail::TsanInvisible invisible;
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   detail::sync_point(EventKind::PoolShutdownEnd, id_, seq_++, 0, site);
 }
 

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "weft/detail/deadline.hpp"
 #include "weft/detail/registry.hpp"
 #include "weft/detail/sync_point.hpp"
 
@@ -22,7 +23,7 @@ timer::~timer() {
 
 void timer::start(source_site site) {
   {
-    std::lock_guard<std::mutex> lock(m_);
+    std::lock_guard<detail::internal_mutex> lock(m_);
     if (started_) throw std::logic_error("weft::timer: already started");
     started_ = true;
     if (state_ == state::idle) state_ = state::waiting;
@@ -32,8 +33,8 @@ void timer::start(source_site site) {
 }
 
 void timer::run() {
-  std::unique_lock<std::mutex> lock(m_);
-  const auto deadline = std::chrono::steady_clock::now() + interval_;
+  std::unique_lock<detail::internal_mutex> lock(m_);
+  const auto deadline = detail::deadline_after(interval_);
   if (cv_.wait_until(lock, deadline, [&] { return state_ == state::cancelled; })) return;
   state_ = state::running;
   detail::sync_point(EventKind::TimerFire, id_, seq_++, 0, source_site{});
@@ -46,7 +47,7 @@ void timer::run() {
 }
 
 void timer::cancel(source_site site) {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   const bool in_time = state_ == state::idle || state_ == state::waiting;
   if (in_time) state_ = state::cancelled;
   detail::sync_point(EventKind::TimerCancel, id_, seq_++, in_time ? 1 : 0, site);
@@ -58,7 +59,7 @@ void timer::join(source_site site) {
 }
 
 bool timer::is_alive() const {
-  std::lock_guard<std::mutex> lock(m_);
+  std::lock_guard<detail::internal_mutex> lock(m_);
   return state_ == state::waiting || state_ == state::running;
 }
 

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "clock.hpp"
+#include "explore/scheduler.hpp"
 #include "registry.hpp"
 #include "weft/format/chunk_encoder.hpp"
 #include "weft/version.hpp"
@@ -146,7 +148,7 @@ void TraceWriter::write_preamble() {
     format::encode_meta_string(meta, format::MetaKey::Argument, std::string_view(arg).substr(0, 4096));
   format::encode_meta_uint(meta, format::MetaKey::Pid, start_.pid);
   format::encode_meta_uint(meta, format::MetaKey::StartWallNs, start_.wall_ns);
-  format::encode_meta_string(meta, format::MetaKey::ClockName, g_clock_is_tsc ? "tsc" : "steady");
+  format::encode_meta_string(meta, format::MetaKey::ClockName, clock_name());
   // The TSC's rate is measured from the CLCK pairs; a steady clock counts ns.
   format::encode_meta_f64(meta, format::MetaKey::TicksPerSecond, g_clock_is_tsc ? 0.0 : 1e9);
   format::encode_meta_uint(meta, format::MetaKey::StartTicks, start_.ticks);
@@ -332,6 +334,7 @@ void TraceWriter::finalize(format::EndReason reason, std::uint64_t status, bool 
   flush(crashing);
   if (fd_ >= 0 && !failed_) {
     format::ChunkEncoder enc(chunk_.get(), kChunkBytes);
+    if (!crashing) write_schedule(enc);
     std::uint64_t index_offset = 0;
     if (!crashing && !index_.empty()) {
       index_offset = offset_;
@@ -357,6 +360,27 @@ void TraceWriter::finalize(format::EndReason reason, std::uint64_t status, bool 
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   finalized_ = true;
+}
+
+// A run made by the controlled scheduler: its decisions, in as many SCHD
+// chunks as they need (read as one), before the index and the END record.
+void TraceWriter::write_schedule(format::ChunkEncoder& enc) {
+  explore::Scheduler* scheduler = explore::scheduler();
+  if (scheduler == nullptr) return;
+  const format::Schedule s = scheduler->record();
+  format::ByteWriter* w = &enc.begin(format::ChunkType::Schedule);
+  format::encode_schedule_settings(*w, s);
+  for (const format::ScheduleDecision& d : s.decisions) {
+    const std::size_t mark = w->size();
+    format::encode_schedule_decision(*w, d, s.enabled_recorded);
+    if (w->overflowed()) {
+      w->rewind(mark);
+      write_chunk(enc.finish());
+      w = &enc.begin(format::ChunkType::Schedule);
+      format::encode_schedule_decision(*w, d, s.enabled_recorded);
+    }
+  }
+  write_chunk(enc.finish());
 }
 
 void TraceWriter::restart_in_child(std::string path) {

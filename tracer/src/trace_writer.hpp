@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "weft/detail/event_buffer.hpp"
+#include "weft/format/chunk_encoder.hpp"
 #include "weft/format/records.hpp"
 
 namespace weft::detail {
@@ -62,6 +63,7 @@ class TraceWriter {
   void drain(ThreadBuffer& b, std::uint64_t head, bool crashing);
   void discard();
   void write_chunk(std::span<const unsigned char> bytes);
+  void write_schedule(format::ChunkEncoder& enc);
   void write_clock();
   void report(const char* what, int err);
 

@@ -20,6 +20,7 @@
 
 #include "weft/detail/deadline.hpp"
 #include "weft/site.hpp"
+#include "weft/detail/internal_sync.hpp"
 
 namespace weft {
 
@@ -63,8 +64,8 @@ class barrier {
   };
   void start_generation();
 
-  mutable std::mutex m_;
-  std::condition_variable cv_;
+  mutable detail::internal_mutex m_;
+  detail::internal_condition cv_;
   const std::size_t parties_;
   const std::uint32_t id_;
   std::shared_ptr<generation> current_;  // the generation now filling

@@ -24,6 +24,7 @@
 #include "weft/detail/condition_core.hpp"
 #include "weft/detail/lock_core.hpp"
 #include "weft/site.hpp"
+#include "weft/detail/internal_sync.hpp"
 
 namespace weft {
 
@@ -81,8 +82,8 @@ class condition_variable_any : public detail::condition_waits<condition_variable
   // its lock go holding it, and cv_ lets it go only once the thread is
   // waiting; a notification is recorded and sent holding it. So a
   // notification recorded after a wait began finds that thread waiting.
-  std::mutex internal_;
-  std::condition_variable cv_;
+  detail::internal_mutex internal_;
+  detail::internal_condition cv_;
 };
 
 }  // namespace weft

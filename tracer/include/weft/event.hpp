@@ -15,6 +15,7 @@
 
 #include "weft/detail/deadline.hpp"
 #include "weft/site.hpp"
+#include "weft/detail/internal_sync.hpp"
 
 namespace weft {
 
@@ -39,8 +40,8 @@ class event {
  private:
   bool wait_until(const detail::deadline& until, const source_site& site);
 
-  mutable std::mutex m_;
-  std::condition_variable cv_;
+  mutable detail::internal_mutex m_;
+  detail::internal_condition cv_;
   const std::uint32_t id_;
   bool flag_ = false;           // guarded by m_
   std::uint32_t waiters_ = 0;   // guarded by m_

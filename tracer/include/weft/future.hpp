@@ -26,6 +26,7 @@
 
 #include "weft/detail/deadline.hpp"
 #include "weft/site.hpp"
+#include "weft/detail/internal_sync.hpp"
 
 namespace weft {
 
@@ -70,8 +71,8 @@ class future_core {
   enum class status { pending, running, finished, cancelled };
   void run_callbacks(std::vector<std::function<void()>> callbacks);
 
-  mutable std::mutex m_;
-  std::condition_variable cv_;
+  mutable detail::internal_mutex m_;
+  detail::internal_condition cv_;
   status status_ = status::pending;                  // guarded by m_
   std::exception_ptr error_;                         // guarded by m_
   std::vector<std::function<void()>> callbacks_;     // guarded by m_

@@ -22,6 +22,7 @@
 
 #include "weft/detail/deadline.hpp"
 #include "weft/site.hpp"
+#include "weft/detail/internal_sync.hpp"
 
 namespace weft {
 
@@ -48,9 +49,9 @@ class queue_core {
   enum class mode { block, nowait, timed };
   // With the lock held: wait for room (put) or for an item (get). False
   // when the caller must fail (Full / Empty); the failure is recorded.
-  bool wait_for_room(std::unique_lock<std::mutex>& lock, mode how, const deadline& until, const source_site& site,
+  bool wait_for_room(std::unique_lock<detail::internal_mutex>& lock, mode how, const deadline& until, const source_site& site,
                      std::uint8_t& flags);
-  bool wait_for_item(std::unique_lock<std::mutex>& lock, mode how, const deadline& until, const source_site& site,
+  bool wait_for_item(std::unique_lock<detail::internal_mutex>& lock, mode how, const deadline& until, const source_site& site,
                      std::uint8_t& flags);
   // With the lock held, as the caller stores or removes an item.
   std::uint64_t record_put(const source_site& site, std::uint8_t flags);  // the new item's id
@@ -58,14 +59,14 @@ class queue_core {
   void task_done(const source_site& site);
   void join(const source_site& site);
 
-  std::mutex& mutex() const { return m_; }
+  internal_mutex& mutex() const { return m_; }
   std::size_t size() const;
   std::size_t maxsize() const noexcept { return maxsize_; }
   std::uint32_t id() const noexcept { return id_; }
 
  private:
-  mutable std::mutex m_;
-  std::condition_variable not_empty_, not_full_, all_done_;
+  mutable detail::internal_mutex m_;
+  detail::internal_condition not_empty_, not_full_, all_done_;
   const std::size_t maxsize_;
   const std::uint32_t id_;
   std::size_t count_ = 0;         // items in the queue; guarded by m_
@@ -115,7 +116,7 @@ class queue {
 
  private:
   void put_impl(T&& item, mode how, const detail::deadline& until, const source_site& site) {
-    std::unique_lock<std::mutex> lock(core_.mutex());
+    std::unique_lock<detail::internal_mutex> lock(core_.mutex());
     std::uint8_t flags = 0;
     if (!core_.wait_for_room(lock, how, until, site, flags)) throw queue_full();
     const std::uint64_t id = core_.record_put(site, flags);
@@ -123,7 +124,7 @@ class queue {
   }
 
   T get_impl(mode how, const detail::deadline& until, const source_site& site) {
-    std::unique_lock<std::mutex> lock(core_.mutex());
+    std::unique_lock<detail::internal_mutex> lock(core_.mutex());
     std::uint8_t flags = 0;
     if (!core_.wait_for_item(lock, how, until, site, flags)) throw queue_empty();
     T item = std::move(items_.front().first);

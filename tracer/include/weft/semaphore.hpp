@@ -21,6 +21,7 @@
 #include "weft/detail/deadline.hpp"
 #include "weft/format/schema.hpp"
 #include "weft/site.hpp"
+#include "weft/detail/internal_sync.hpp"
 
 namespace weft {
 
@@ -62,8 +63,8 @@ class semaphore_base {
   bool acquire_until(const deadline& until, bool try_only, const source_site& site);
   void release_n(std::ptrdiff_t n, const source_site& site);
 
-  mutable std::mutex m_;
-  std::condition_variable cv_;
+  mutable detail::internal_mutex m_;
+  detail::internal_condition cv_;
   std::ptrdiff_t value_;         // guarded by m_
   const std::ptrdiff_t initial_;
   const bool bounded_;

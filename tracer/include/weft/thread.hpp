@@ -54,6 +54,7 @@
 #include <vector>
 
 #include "weft/site.hpp"
+#include "weft/detail/internal_sync.hpp"
 
 namespace weft {
 
@@ -77,13 +78,15 @@ struct thread_control {
   std::uint32_t id = 0;
   std::uint32_t object = 0;
   bool daemon = false;
-  std::mutex mutex;
-  std::condition_variable finished_cv;
+  detail::internal_mutex mutex;
+  detail::internal_condition finished_cv;
   bool finished = false;                    // guarded by mutex
   std::atomic<std::uint64_t> native_id{0};  // OS tid once running
 };
 
 std::shared_ptr<thread_control> prepare_thread(const thread_options& options);
+// The OS thread exists (the controlled scheduler may now give it the turn).
+void thread_launched(const thread_control& control);
 void thread_started(thread_control& control);
 void thread_finished(thread_control& control);
 
@@ -116,6 +119,7 @@ class thread {
   explicit thread(thread_options options, F&& f, Args&&... args) : control_(detail::prepare_thread(options)) {
     thread_ = std::thread(&run<std::decay_t<F>, std::decay_t<Args>...>, control_, std::forward<F>(f),
                           std::forward<Args>(args)...);
+    detail::thread_launched(*control_);
   }
 
   // Unnamed: thread(f, args...), named "Thread-N". One constructor per

@@ -37,6 +37,7 @@
 #include "weft/future.hpp"
 #include "weft/site.hpp"
 #include "weft/thread.hpp"
+#include "weft/detail/internal_sync.hpp"
 
 namespace weft {
 
@@ -102,8 +103,8 @@ class thread_pool {
 
   const std::size_t max_workers_;
   const std::uint32_t id_;
-  std::mutex m_;
-  std::condition_variable cv_;
+  detail::internal_mutex m_;
+  detail::internal_condition cv_;
   std::deque<task_fn> work_;                // guarded by m_
   std::vector<weft::thread> workers_;       // guarded by m_
   std::size_t idle_ = 0;                    // workers free and not claimed by a submit; guarded by m_
@@ -124,7 +125,7 @@ class as_completed {
       futures_[i].add_done_callback(
           [o = order_, i](future<T>) {
             {
-              std::lock_guard<std::mutex> lock(o->m);
+              std::lock_guard<detail::internal_mutex> lock(o->m);
               o->done.push_back(i);
             }
             o->cv.notify_one();
@@ -159,7 +160,7 @@ class as_completed {
     }
     void fetch() {  // wait for the next future to complete
       detail::blocked_scope blocked(format::EventKind::FutureWaitBegin, 0, false);
-      std::unique_lock<std::mutex> lock(owner_->order_->m);
+      std::unique_lock<detail::internal_mutex> lock(owner_->order_->m);
       owner_->order_->cv.wait(lock, [&] { return owner_->order_->done.size() > taken_; });
       current_ = owner_->order_->done[taken_];
     }
@@ -173,8 +174,8 @@ class as_completed {
 
  private:
   struct order {
-    std::mutex m;
-    std::condition_variable cv;
+    detail::internal_mutex m;
+    detail::internal_condition cv;
     std::vector<std::size_t> done;  // indices, in completion order
   };
   std::shared_ptr<order> order_;

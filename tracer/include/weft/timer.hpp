@@ -19,6 +19,7 @@
 
 #include "weft/site.hpp"
 #include "weft/thread.hpp"
+#include "weft/detail/internal_sync.hpp"
 
 namespace weft {
 
@@ -50,8 +51,8 @@ class timer {
   const std::chrono::nanoseconds interval_;
   const std::function<void()> fn_;
   const std::uint32_t id_;
-  mutable std::mutex m_;
-  std::condition_variable cv_;
+  mutable detail::internal_mutex m_;
+  detail::internal_condition cv_;
   state state_ = state::idle;  // guarded by m_
   bool started_ = false;       // guarded by m_
   std::uint64_t seq_ = 0;      // guarded by m_

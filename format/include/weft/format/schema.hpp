@@ -50,6 +50,9 @@ enum class ChunkType : std::uint32_t {
   // read, through the modules the program had loaded.
   Module = fourcc("MODL"),   // loaded modules: path, address range, build id
   Address = fourcc("ADDR"),  // (site or object, id, address) entries
+  // A run made by the controlled scheduler (weft explore): its strategy,
+  // seed and decisions (schedule.hpp), before the END record.
+  Schedule = fourcc("SCHD"),
 };
 
 // What an ADDR entry gives an address to.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "weft/format/records.hpp"
+#include "weft/format/schedule.hpp"
 #include "weft/format/schema.hpp"
 
 namespace weft::format {
@@ -94,6 +95,7 @@ struct Trace {
   std::vector<ModuleInfo> modules;  // index = module id; [0] unused (empty unless weft record)
   std::vector<Event> events;        // global order
   std::vector<KindInfo> kinds;      // the file's own kind table, index = code
+  std::optional<Schedule> schedule; // a run made by the controlled scheduler (weft explore)
   std::optional<EndRecord> end;     // absent: the program did not finish writing
   bool truncated = false;           // the file ends inside a chunk
   std::vector<std::string> warnings;

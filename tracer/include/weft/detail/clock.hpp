@@ -4,6 +4,7 @@
 // from sequence numbers, never from clocks.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <ctime>
 
@@ -16,6 +17,9 @@ namespace weft::detail {
 
 // Decided once, before the first event (see clock.cpp); read-only after.
 extern bool g_clock_is_tsc;
+// Under the controlled scheduler (weft explore) time is its virtual clock,
+// in nanoseconds; nullptr otherwise. Set with g_clock_is_tsc.
+extern const std::atomic<std::uint64_t>* g_virtual_clock;
 
 inline std::uint64_t monotonic_ns() noexcept {
   timespec ts;
@@ -27,6 +31,7 @@ inline std::uint64_t now() noexcept {
 #ifdef WEFT_HAVE_TSC
   if (__builtin_expect(g_clock_is_tsc, 1)) return __rdtsc();
 #endif
+  if (g_virtual_clock != nullptr) return g_virtual_clock->load(std::memory_order_relaxed);
   return monotonic_ns();
 }
 

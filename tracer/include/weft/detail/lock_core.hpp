@@ -40,6 +40,7 @@
 #include <utility>
 
 #include "weft/detail/blocking.hpp"
+#include "weft/detail/explore.hpp"
 #include "weft/detail/registry.hpp"
 #include "weft/detail/sync_point.hpp"
 #include "weft/site.hpp"
@@ -159,6 +160,7 @@ class lock_core {
     detail::sync_point(b, format::EventKind::MutexReleased, id_, next_seq(), depth, site, flags);
     if (depth == 0) shadow_unlock();
     m_.unlock();
+    if (exploring()) explore::wake(&m_);
   }
 
   std::uint32_t id() const noexcept { return id_; }
@@ -255,6 +257,7 @@ class lock_core {
   }
   void release_native(std::uint32_t depth) {
     for (; depth > 0; --depth) m_.unlock();
+    if (exploring()) explore::wake(&m_);
   }
   void relock_native(std::uint32_t depth);  // blocks as lock() does, watched
   void end_wait(const source_site& site, std::uint32_t depth) {

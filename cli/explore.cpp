@@ -1,0 +1,369 @@
+// `weft explore NAME`: runs a scenario many times under weft's controlled
+// scheduler (tracer/src/explore), each run one interleaving chosen by its
+// seed (random, pct) or by a search (dfs); checks every run's trace; groups
+// the findings by kind, objects and sites; and says, per distinct finding,
+// how many runs showed it, the first seed that did, how to replay that run
+// and where its trace was kept. Exit status: 0 no run found anything, 1
+// something was found (with --check: the union of the findings is not the
+// scenario's declared verdict), 2 bad input.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "explore_search.hpp"
+#include "scenarios_program.hpp"
+#include "weft/analysis/check.hpp"
+#include "weft/symbolize/symbolize.hpp"
+
+namespace weft::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Settings {
+  std::string name, strategy = "random", dir;
+  std::uint64_t runs = 1000, seed = 0;
+  std::uint32_t depth = 3, bound = 2;
+  std::uint64_t time_limit_s = 10;
+  unsigned jobs = 1;
+  bool stop_at_first = false, check = false, early_timers = false;
+};
+
+std::uint64_t parse_count(const std::string& flag, const std::optional<std::string>& text, std::uint64_t fallback,
+                          std::uint64_t low, std::uint64_t high) {
+  if (!text) return fallback;
+  std::size_t used = 0;
+  unsigned long long v = 0;
+  try {
+    v = std::stoull(*text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text->size() || text->empty() || (*text)[0] == '-' || v < low || v > high)
+    throw usage_error("explore: " + flag + " wants a whole number from " + std::to_string(low) + " to " +
+                      std::to_string(high) + ", not '" + *text + "'");
+  return v;
+}
+
+// One distinct finding: the same kind, objects and sites in every run that
+// showed it.
+struct Group {
+  analysis::Finding first;
+  std::uint64_t runs = 0;
+  std::uint64_t first_run = 0, first_seed = 0, horizon = 0;
+  std::string trace;  // the first run's, kept
+};
+
+std::string group_key(const format::Trace& t, const analysis::Finding& f) {
+  std::vector<std::string> sites;
+  for (std::uint32_t s : f.sites) sites.push_back(t.site_label(s));
+  std::sort(sites.begin(), sites.end());
+  std::string key = std::string(analysis::finding_kind_name(f.kind)) + "|" + f.about;
+  for (const std::string& s : sites) key += "|" + s;
+  return key;
+}
+
+std::string slug(std::string_view kind) {
+  std::string s;
+  for (char c : kind) s += (c == ' ' ? '-' : c);
+  return s;
+}
+
+class Explorer {
+ public:
+  Explorer(Settings s, analysis::Expectations expected)
+      : s_(std::move(s)), expected_(std::move(expected)), search_(s_.bound) {
+    options_.marks_pattern = expected_.marks;
+  }
+
+  int run();
+
+ private:
+  struct Running {
+    pid_t pid;
+    std::uint64_t run, seed, horizon;
+    std::string trace, schedule_file;
+    unsigned cpu;
+  };
+  void launch(std::uint64_t run);
+  void finish(const Running& r, int status);
+  void progress(bool last);
+  std::string replay_command(const Group& g) const;
+  int report();
+
+  Settings s_;
+  analysis::Expectations expected_;
+  analysis::CheckOptions options_;
+  PreemptionBoundedSearch search_;
+  std::vector<Running> running_;
+  std::map<std::string, Group> groups_;
+  std::vector<std::string> order_;  // group keys, first found first
+  std::uint64_t done_ = 0, found_runs_ = 0, budget_stops_ = 0, diverged_ = 0, failed_ = 0;
+  std::uint64_t first_failed_seed_ = 0;
+  std::uint64_t horizon_ = 1000;  // pct: the longest run so far, in steps
+  bool exhausted_ = false, stop_ = false;
+  std::string budget_example_;
+  std::string keeper_;  // the trace kept for the current run's first new finding
+  Clock::time_point start_ = Clock::now(), last_progress_{};
+  const bool terminal_ = ::isatty(2) != 0;
+};
+
+void Explorer::launch(std::uint64_t run) {
+  // Each run on a CPU of its own (its threads take turns on it).
+  unsigned cpu = 0;
+  while (std::any_of(running_.begin(), running_.end(), [cpu](const Running& o) { return o.cpu == cpu; })) ++cpu;
+  Running r{0,  run, s_.seed + run, horizon_, (fs::path(s_.dir) / (".run-" + std::to_string(run) + ".weft")).string(),
+            {}, cpu % std::max(1u, std::thread::hardware_concurrency())};
+  Environment env{{"WEFT_TRACE", r.trace},
+                  {"WEFT_EXPLORE", s_.strategy},
+                  {"WEFT_EXPLORE_SEED", std::to_string(r.seed)},
+                  {"WEFT_EXPLORE_BUDGET_MS", std::to_string(s_.time_limit_s * 1000)},
+                  {"WEFT_EXPLORE_CPU", std::to_string(r.cpu)}};
+  if (s_.early_timers) env.emplace_back("WEFT_EXPLORE_EARLY_TIMERS", "1");
+  if (s_.strategy == "pct") {
+    env.emplace_back("WEFT_EXPLORE_DEPTH", std::to_string(s_.depth));
+    env.emplace_back("WEFT_EXPLORE_HORIZON", std::to_string(r.horizon));
+  }
+  if (s_.strategy == "dfs") {
+    env.emplace_back("WEFT_EXPLORE_BOUND", std::to_string(s_.bound));
+    r.schedule_file = (fs::path(s_.dir) / ".prefix").string();
+    std::ofstream out(r.schedule_file);
+    for (std::uint32_t t : search_.next_prefix()) out << t << '\n';
+    env.emplace_back("WEFT_EXPLORE_SCHEDULE", r.schedule_file);
+  }
+  fs::remove(r.trace);
+  r.pid = spawn_scenarios_program({"run", s_.name, "--seed", std::to_string(r.seed)}, env, true);
+  running_.push_back(std::move(r));
+}
+
+void Explorer::finish(const Running& r, int status) {
+  ++done_;
+  std::optional<format::Trace> trace;
+  try {
+    if (fs::exists(r.trace)) trace = symbolize::load_trace(r.trace);
+  } catch (const std::exception&) {
+  }
+  if (!trace || !trace->schedule) {
+    // It crashed before weft could finish its trace, or never started.
+    if (failed_++ == 0) first_failed_seed_ = r.seed;
+    (void)status;
+    fs::remove(r.trace);
+    if (s_.strategy == "dfs") stop_ = true;  // the search cannot go on without the run's decisions
+    return;
+  }
+  const format::Schedule& sched = *trace->schedule;
+  horizon_ = std::max<std::uint64_t>(horizon_, sched.steps);
+  if (sched.stopped.rfind("the explored run did not end", 0) == 0) {
+    if (budget_stops_++ == 0) budget_example_ = sched.stopped;
+  }
+  if (sched.stopped.rfind("the replay diverged", 0) == 0) ++diverged_;
+
+  const analysis::Report report = analysis::check(*trace, options_);
+  bool kept = false;
+  for (const analysis::Finding& f : report.findings) {
+    if (f.kind == analysis::FindingKind::TsanReport) continue;
+    const std::string key = group_key(*trace, f);
+    Group& g = groups_[key];
+    if (g.runs++ == 0) {
+      order_.push_back(key);
+      g.first = f;
+      g.first_run = r.run;
+      g.first_seed = r.seed;
+      g.horizon = sched.horizon;
+      const std::string stem = slug(analysis::finding_kind_name(f.kind)) +
+                               (s_.strategy == "dfs" ? "-run-" + std::to_string(r.run + 1)
+                                                     : "-seed-" + std::to_string(r.seed));
+      g.trace = (fs::path(s_.dir) / (stem + ".weft")).string();
+      if (!kept) {
+        fs::rename(r.trace, g.trace);
+        kept = true;
+        keeper_ = g.trace;
+      } else if (g.trace != keeper_) {  // a finding of another kind in the same run: its own copy
+        fs::copy_file(keeper_, g.trace, fs::copy_options::overwrite_existing);
+      }
+    }
+  }
+  if (!report.findings.empty()) {
+    ++found_runs_;
+    if (s_.stop_at_first) stop_ = true;
+  }
+  if (!kept) fs::remove(r.trace);
+  if (s_.strategy == "dfs" && !search_.advance(sched.decisions)) exhausted_ = true;
+}
+
+void Explorer::progress(bool last) {
+  if (!terminal_) return;
+  const auto now = Clock::now();
+  if (!last && now - last_progress_ < std::chrono::milliseconds(200)) return;
+  last_progress_ = now;
+  const double secs = std::chrono::duration<double>(now - start_).count();
+  std::fprintf(stderr, "\r\033[K  %llu/%llu runs  %.0f runs/s  %zu distinct findings in %llu runs",
+               static_cast<unsigned long long>(done_), static_cast<unsigned long long>(s_.runs),
+               secs > 0 ? double(done_) / secs : 0.0, order_.size(), static_cast<unsigned long long>(found_runs_));
+  if (last) std::fputs("\r\033[K", stderr);
+  std::fflush(stderr);
+}
+
+std::string Explorer::replay_command(const Group& g) const {
+  std::string cmd = "weft run " + s_.name + " --schedule ";
+  if (s_.strategy == "dfs") return cmd + g.trace;
+  cmd += std::to_string(g.first_seed);
+  if (s_.strategy == "pct")
+    cmd += " --strategy pct --depth " + std::to_string(s_.depth) + " --horizon " + std::to_string(g.horizon);
+  if (s_.early_timers) cmd += " --early-timers";
+  return cmd;
+}
+
+int Explorer::run() {
+  std::uint64_t launched = 0;
+  while (true) {
+    const bool more = !stop_ && !exhausted_ && launched < s_.runs;
+    // dfs decides each run from the one before: one at a time.
+    const unsigned width = s_.strategy == "dfs" ? 1 : s_.jobs;
+    if (more && running_.size() < width) {
+      launch(launched++);
+      continue;
+    }
+    if (running_.empty()) break;
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("explore: waiting for a run failed");
+    }
+    const auto it = std::find_if(running_.begin(), running_.end(), [pid](const Running& r) { return r.pid == pid; });
+    if (it == running_.end()) continue;
+    const Running r = *it;
+    running_.erase(it);
+    finish(r, WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+    progress(false);
+  }
+  progress(true);
+  fs::remove(fs::path(s_.dir) / ".prefix");
+  return report();
+}
+
+int Explorer::report() {
+  const double secs = std::chrono::duration<double>(Clock::now() - start_).count();
+  std::string how = s_.strategy;
+  if (s_.strategy == "pct") how += " depth " + std::to_string(s_.depth);
+  if (s_.early_timers) how += ", early timers";
+  if (s_.strategy == "dfs")
+    how += " bound " + std::to_string(s_.bound);
+  else
+    how += ", seeds " + std::to_string(s_.seed) + ".." + std::to_string(s_.seed + (done_ ? done_ - 1 : 0));
+  std::printf("weft explore %s: %llu runs (%s) in %.1f s, %.0f runs/s\n", s_.name.c_str(),
+              static_cast<unsigned long long>(done_), how.c_str(), secs, secs > 0 ? double(done_) / secs : 0.0);
+  if (s_.strategy == "dfs")
+    std::printf("%s\n", exhausted_ ? "the search is complete: every schedule within the preemption bound was run"
+                                   : "the search is not complete (raise --runs to go on)");
+  if (order_.empty()) {
+    std::printf("no run found anything\n");
+  } else {
+    std::printf("%zu distinct finding%s, in %llu of %llu runs:\n", order_.size(), order_.size() == 1 ? "" : "s",
+                static_cast<unsigned long long>(found_runs_), static_cast<unsigned long long>(done_));
+    std::size_t n = 0;
+    for (const std::string& key : order_) {
+      const Group& g = groups_.at(key);
+      std::printf("  [%zu] %s\n", ++n, g.first.title.c_str());
+      std::printf("      in %llu of %llu runs (%.1f%%); first in run %llu", static_cast<unsigned long long>(g.runs),
+                  static_cast<unsigned long long>(done_), 100.0 * double(g.runs) / double(done_),
+                  static_cast<unsigned long long>(g.first_run + 1));
+      if (s_.strategy != "dfs") std::printf(", seed %llu", static_cast<unsigned long long>(g.first_seed));
+      std::printf("\n      replay: %s\n      trace:  %s\n", replay_command(g).c_str(), g.trace.c_str());
+    }
+  }
+  if (budget_stops_)
+    std::printf("%llu run%s stopped at the time limit (%llu s), e.g.: %s\n",
+                static_cast<unsigned long long>(budget_stops_), budget_stops_ == 1 ? "" : "s",
+                static_cast<unsigned long long>(s_.time_limit_s), budget_example_.c_str());
+  if (diverged_)
+    std::printf("%llu run%s diverged from their schedule (the program's path depends on more than the schedule)\n",
+                static_cast<unsigned long long>(diverged_), diverged_ == 1 ? "" : "s");
+  if (failed_)
+    std::printf("%llu run%s left no complete trace (crashed?); the first was seed %llu\n",
+                static_cast<unsigned long long>(failed_), failed_ == 1 ? "" : "s",
+                static_cast<unsigned long long>(first_failed_seed_));
+
+  if (!s_.check) return order_.empty() && failed_ == 0 ? kExitOk : kExitFindings;
+  // The union of every run's findings against the scenario's verdict.
+  analysis::Report all;
+  for (const std::string& key : order_) all.findings.push_back(groups_.at(key).first);
+  const analysis::Comparison c = analysis::compare(all, expected_);
+  for (const auto& m : c.missing)
+    std::printf("expected and never found: %s (%s)\n", std::string(analysis::finding_kind_name(m.kind)).c_str(),
+                m.about.c_str());
+  for (const auto& u : c.unexpected)
+    std::printf("found and not expected: %s (%s)\n", std::string(analysis::finding_kind_name(u.kind)).c_str(),
+                u.about.c_str());
+  std::printf("%s\n", c.matches() ? "as declared: the findings are the scenario's verdict"
+                                  : "not as declared");
+  return c.matches() && failed_ == 0 ? kExitOk : kExitFindings;
+}
+
+}  // namespace
+
+int run_explore(Args args) {
+  Settings s;
+  std::optional<std::string> runs, depth, bound, seed, time_limit, dir, jobs;
+  command_line::parser p = command_parser("explore");
+  p.positional("NAME", s.name, "the scenario (weft list shows them)");
+  p.option("--runs", runs, "N", "how many runs, 1 to 10000000 (default 1000; dfs stops early when its search is done)");
+  p.option("--strategy", s.strategy, "random|pct|dfs",
+           "random: any thread at every point; pct: random priorities changed at D-1 random points; dfs: every "
+           "schedule with at most K preemptions (default random)");
+  p.option("--depth", depth, "D", "pct: the bug depth it aims at, 1 to 100 (default 3)");
+  p.option("--bound", bound, "K", "dfs: the preemption bound, 0 to 100 (default 2)");
+  p.option("--seed", seed, "S", "the first run's seed; run i has S+i (default: a random one)");
+  p.option("--time-limit", time_limit, "SECONDS",
+           "the real time each run may take before it is stopped, 1 to 3600 (default 10)");
+  p.flag("--stop-at-first", s.stop_at_first, "stop at the first run that finds something");
+  p.flag("--early-timers", s.early_timers,
+         "a sleep or timeout may end while other threads can still run, as if they were slow: finds the bugs a "
+         "program's sleeps hide, and shows where it relies on timing (default: virtual time moves only when no "
+         "thread can run)");
+  p.flag("--check", s.check, "exit 0 when the findings of all runs together are the scenario's declared verdict");
+  p.option("-o,--output", dir, "DIR", "where the traces of the first run of each finding go (default NAME.explore)");
+  p.option("--jobs", jobs, "N", "runs at once, 1 to 64 (default: the number of cores; dfs runs one at a time)");
+  const auto one_scenario = [&s](const std::string& second) {
+    return "one scenario at a time (got " + s.name + " and " + second + ")";
+  };
+  if (!parse_command(p, "explore", args, one_scenario)) return kExitOk;
+  if (s.name.empty()) throw usage_error("explore: which scenario? " + p.usage());
+  if (s.strategy != "random" && s.strategy != "pct" && s.strategy != "dfs")
+    throw usage_error("explore: --strategy must be random, pct or dfs, not '" + s.strategy + "'");
+  if (depth && s.strategy != "pct") throw usage_error("explore: --depth goes with --strategy pct");
+  if (bound && s.strategy != "dfs") throw usage_error("explore: --bound goes with --strategy dfs");
+  s.runs = parse_count("--runs", runs, 1000, 1, 10'000'000);
+  s.depth = static_cast<std::uint32_t>(parse_count("--depth", depth, 3, 1, 100));
+  s.bound = static_cast<std::uint32_t>(parse_count("--bound", bound, 2, 0, 100));
+  s.seed = parse_count("--seed", seed, std::random_device{}() % 1'000'000, 0, ~std::uint64_t{0} / 2);
+  s.time_limit_s = parse_count("--time-limit", time_limit, 10, 1, 3600);
+  s.jobs = static_cast<unsigned>(parse_count("--jobs", jobs, std::max(1u, std::thread::hardware_concurrency()), 1, 64));
+  s.dir = dir.value_or(s.name + ".explore");
+
+  // The scenario's verdict (and a check of its name: weft-scenarios says
+  // what is wrong with it).
+  const std::optional<std::string> described = capture_scenarios_program({"describe", s.name});
+  if (!described) return kExitUnusable;
+  analysis::Expectations expected = analysis::parse_expectations(*described);
+  std::error_code ec;
+  fs::create_directories(s.dir, ec);
+  if (ec || !fs::is_directory(s.dir)) throw usage_error("explore: cannot make the directory " + s.dir + ": " + ec.message());
+  return Explorer(std::move(s), std::move(expected)).run();
+}
+
+}  // namespace weft::cli

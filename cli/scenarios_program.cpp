@@ -1,0 +1,99 @@
+#include "scenarios_program.hpp"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+namespace weft::cli {
+namespace {
+
+std::string scenarios_program() {
+  if (const char* override_path = std::getenv("WEFT_SCENARIOS_BIN")) return override_path;
+  char self[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) throw std::runtime_error("cannot find the weft-scenarios program (readlink /proc/self/exe failed)");
+  self[n] = '\0';
+  const std::filesystem::path path = std::filesystem::path(self).parent_path() / "weft-scenarios";
+  if (::access(path.c_str(), X_OK) != 0)
+    throw std::runtime_error("cannot find the weft-scenarios program next to weft (" + path.string() + ")");
+  return path.string();
+}
+
+// fork + exec; in the child, `prepare` runs first (redirections).
+template <class Prepare>
+pid_t spawn(const std::vector<std::string>& args, const Environment& env, Prepare prepare) {
+  std::vector<std::string> argv{scenarios_program()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> raw;
+  for (std::string& a : argv) raw.push_back(a.data());
+  raw.push_back(nullptr);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+  if (pid == 0) {
+    prepare();
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+    ::execv(raw[0], raw.data());
+    std::fprintf(stderr, "weft: cannot run %s: %s\n", raw[0], std::strerror(errno));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+}  // namespace
+
+pid_t spawn_scenarios_program(const std::vector<std::string>& args, const Environment& env, bool quiet) {
+  return spawn(args, env, [quiet] {
+    if (!quiet) return;
+    const int null = ::open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      ::close(null);
+    }
+  });
+}
+
+int wait_scenarios_program(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return 127;
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+int run_scenarios_program(const std::vector<std::string>& args, const Environment& env) {
+  return wait_scenarios_program(spawn_scenarios_program(args, env, false));
+}
+
+std::optional<std::string> capture_scenarios_program(const std::vector<std::string>& args) {
+  int out[2];
+  if (::pipe(out) != 0) throw std::runtime_error(std::string("pipe failed: ") + std::strerror(errno));
+  const pid_t pid = spawn(args, {}, [&] {
+    ::dup2(out[1], 1);
+    ::close(out[0]);
+    ::close(out[1]);
+  });
+  ::close(out[1]);
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(out[0]);
+  if (wait_scenarios_program(pid) != 0) return std::nullopt;
+  return text;
+}
+
+}  // namespace weft::cli

@@ -1,0 +1,30 @@
+// The scenario catalogue lives in the weft-scenarios program next to weft
+// (the weft command itself is not traced and does not link the scenarios):
+// `weft list`, `run` and `explore` hand over to it through these.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace weft::cli {
+
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+// Starts weft-scenarios with `args` and `env` added to ours; with `quiet`
+// its output goes to /dev/null. Returns its pid.
+pid_t spawn_scenarios_program(const std::vector<std::string>& args, const Environment& env, bool quiet);
+// Waits for it: its exit status, or 128 + the signal that killed it.
+int wait_scenarios_program(pid_t pid);
+
+// Runs it to the end, its output straight to ours.
+int run_scenarios_program(const std::vector<std::string>& args, const Environment& env = {});
+
+// Runs it capturing its standard output (its errors go to ours): the
+// output, or nullopt if it failed (it has said why).
+std::optional<std::string> capture_scenarios_program(const std::vector<std::string>& args);
+
+}  // namespace weft::cli

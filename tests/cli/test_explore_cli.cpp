@@ -1,0 +1,188 @@
+// `weft explore` and `weft run --schedule`: the controlled scheduler finds
+// a bug that a plain run shows only sometimes, the run that found it
+// replays exactly, clean scenarios stay clean, and bad input is one line.
+// Short explorations only (tens of runs): the find-rate table of the README
+// comes from longer ones, by hand.
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "../support/subprocess.hpp"
+#include "../support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using weft::test::ChildResult;
+using weft::test::one_line;
+using weft::test::run_child;
+using weft::test::TempDir;
+
+namespace {
+
+ChildResult weft_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), WEFT_CLI);
+  weft::test::ChildOptions o;
+  o.timeout = std::chrono::seconds(120);
+  return run_child(args, o);
+}
+
+// The events of a trace, as `weft dump` prints them, without what differs
+// from run to run whatever the schedule: the OS thread ids.
+std::string events_of(const std::string& trace) {
+  const ChildResult r = weft_cli({"dump", trace, "--no-header"});
+  REQUIRE(r.exit_code == 0);
+  return std::regex_replace(r.out, std::regex("tid=[0-9]+"), "tid=N");
+}
+
+// What `weft check` says of a trace: its first line.
+std::string verdict(const std::string& trace) {
+  const ChildResult r = weft_cli({"check", trace});
+  return r.out.substr(0, r.out.find('\n'));
+}
+
+// The replay command explore printed for its first finding.
+std::string first_replay_seed(const std::string& out) {
+  std::smatch m;
+  REQUIRE(std::regex_search(out, m, std::regex("replay: weft run \\S+ --schedule ([0-9]+)")));
+  return m[1];
+}
+
+}  // namespace
+
+TEST_CASE("explore finds lock-order-deadlock's deadlock and its seed replays it every time", "[explore]") {
+  TempDir dir;
+  const std::string out_dir = (dir.path() / "found").string();
+  const ChildResult r =
+      weft_cli({"explore", "lock-order-deadlock", "--runs", "20", "--seed", "1", "--check", "-o", out_dir});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);  // --check: the union is the declared verdict, deadlock included
+  CHECK(r.out.find("deadlock: 2 threads wait for each other on lock_X, lock_Y") != std::string::npos);
+  CHECK(r.out.find("as declared") != std::string::npos);
+  const std::string seed = first_replay_seed(r.out);
+  CHECK(fs::exists(fs::path(out_dir) / ("deadlock-seed-" + seed + ".weft")));
+
+  std::string first_events;
+  for (int i = 0; i < 10; ++i) {
+    const std::string trace = (dir.path() / ("replay-" + std::to_string(i) + ".weft")).string();
+    const ChildResult replay = weft_cli({"run", "lock-order-deadlock", "--schedule", seed, "-o", trace});
+    INFO(replay.err);
+    REQUIRE(replay.exit_code == 0);
+    CHECK(verdict(trace).find("deadlock") != std::string::npos);
+    const std::string events = events_of(trace);
+    if (i == 0)
+      first_events = events;
+    else
+      CHECK(events == first_events);  // the same decisions: the same events, in the same order, at the same times
+  }
+}
+
+TEST_CASE("a kept trace replays its run exactly, decision by decision", "[explore]") {
+  TempDir dir;
+  const std::string out_dir = (dir.path() / "found").string();
+  const ChildResult r = weft_cli({"explore", "lock-order-deadlock", "--runs", "5", "--strategy", "pct", "--seed", "3",
+                                  "--stop-at-first", "-o", out_dir});
+  REQUIRE(r.exit_code == 1);
+  std::smatch m;
+  REQUIRE(std::regex_search(r.out, m, std::regex("trace:  (\\S*deadlock-seed-[0-9]+\\.weft)")));
+  const std::string kept = m[1];
+  const std::string again = (dir.path() / "again.weft").string();
+  const ChildResult replay = weft_cli({"run", "lock-order-deadlock", "--schedule", kept, "-o", again});
+  INFO(replay.err);
+  REQUIRE(replay.exit_code == 0);
+  CHECK(events_of(again) == events_of(kept));
+}
+
+TEST_CASE("the same seed twice gives the same events, in a scenario full of sleeps and timeouts", "[explore]") {
+  TempDir dir;
+  const std::string a = (dir.path() / "a.weft").string(), b = (dir.path() / "b.weft").string();
+  REQUIRE(weft_cli({"run", "handmade-bounded-queue", "--schedule", "42", "-o", a}).exit_code == 0);
+  REQUIRE(weft_cli({"run", "handmade-bounded-queue", "--schedule", "42", "-o", b}).exit_code == 0);
+  CHECK(events_of(a) == events_of(b));
+  // Virtual time: its sleeps and timeouts cost nothing, and the header says so.
+  const ChildResult header = weft_cli({"dump", a});
+  CHECK(header.out.find("clock    virtual") != std::string::npos);
+}
+
+TEST_CASE("exploring a clean scenario finds nothing", "[explore]") {
+  TempDir dir;
+  for (const char* name : {"abc-turns", "semaphore-signal", "thread-pool-futures"}) {
+    const ChildResult r =
+        weft_cli({"explore", name, "--runs", "30", "--seed", "1", "--check", "-o", (dir.path() / name).string()});
+    INFO(name << "\n" << r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("no run found anything") != std::string::npos);
+  }
+}
+
+TEST_CASE("dfs runs every schedule within the bound, and says when it is done", "[explore]") {
+  TempDir dir;
+  const ChildResult r = weft_cli({"explore", "speakers-a-first", "--strategy", "dfs", "--bound", "1", "--runs", "500",
+                                  "-o", (dir.path() / "dfs").string()});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("the search is complete") != std::string::npos);
+  CHECK(r.out.find("lost wake-up") != std::string::npos);
+}
+
+TEST_CASE("early timers find the lost wake-up that condition-four-consumers' sleep hides", "[explore]") {
+  TempDir dir;
+  const ChildResult r = weft_cli({"explore", "condition-four-consumers", "--early-timers", "--strategy", "pct",
+                                  "--runs", "100", "--seed", "1", "-o", (dir.path() / "c4").string()});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 1);
+  std::smatch m;
+  REQUIRE(std::regex_search(r.out, m, std::regex("lost wake-up[^\\n]*\\n[^\\n]*\\n *replay: weft (run [^\\n]*)")));
+  // The replay command as printed, word by word, with a trace path added.
+  std::vector<std::string> replay;
+  std::istringstream words(m[1].str());
+  for (std::string w; words >> w;) replay.push_back(w);
+  CHECK(std::find(replay.begin(), replay.end(), "--early-timers") != replay.end());
+  for (int i = 0; i < 10; ++i) {
+    std::vector<std::string> args = replay;
+    args.insert(args.end(), {"-o", (dir.path() / ("r" + std::to_string(i) + ".weft")).string()});
+    REQUIRE(weft_cli(args).exit_code == 0);
+    CHECK(weft_cli({"check", args.back()}).out.find("lost wake-up") != std::string::npos);
+  }
+}
+
+TEST_CASE("a replay that cannot follow its schedule stops and says where", "[explore]") {
+  TempDir dir;
+  const std::string wrong = (dir.path() / "wrong.txt").string();
+  {
+    std::ofstream out(wrong);
+    out << "7 7 7 7\n";  // no such thread
+  }
+  const std::string trace = (dir.path() / "t.weft").string();
+  const ChildResult r = weft_cli({"run", "abc-turns", "--schedule", wrong, "-o", trace});
+  CHECK(r.err.find("the replay diverged at decision 1") != std::string::npos);
+  CHECK(r.err.find("which cannot run here") != std::string::npos);
+}
+
+TEST_CASE("explore refuses bad input in one line", "[explore]") {
+  struct Case {
+    std::vector<std::string> args;
+    const char* says;
+  };
+  const std::vector<Case> cases = {
+      {{"explore", "no-such-scenario"}, "no-such-scenario"},
+      {{"explore", "abc-turns", "--strategy", "chaos"}, "--strategy must be random, pct or dfs"},
+      {{"explore", "abc-turns", "--runs", "0"}, "--runs wants a whole number"},
+      {{"explore", "abc-turns", "--depth", "2"}, "--depth goes with --strategy pct"},
+      {{"explore", "abc-turns", "--strategy", "pct", "--depth", "0"}, "--depth wants a whole number"},
+      {{"explore", "abc-turns", "--time-limit", "x"}, "--time-limit wants a whole number"},
+      {{"run", "abc-turns", "--schedule", "/no/such/file"}, "--schedule wants a seed"},
+      {{"run", "abc-turns", "--strategy", "pct"}, "go with --schedule"},
+  };
+  for (const Case& c : cases) {
+    const ChildResult r = weft_cli(c.args);
+    INFO(c.args[0] << " " << c.args[1] << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(one_line(r.err));
+    CHECK(r.err.find(c.says) != std::string::npos);
+  }
+}

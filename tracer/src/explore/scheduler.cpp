@@ -1,0 +1,401 @@
+#include "scheduler.hpp"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+#include "../clock.hpp"
+#include "../runtime.hpp"
+#include "weft/detail/explore.hpp"
+#include "weft/detail/registry.hpp"
+#include "weft/detail/sync_point.hpp"
+#include "weft/stop.hpp"
+
+namespace weft::detail {
+
+std::atomic<bool> g_exploring{false};
+
+namespace explore {
+namespace {
+
+Scheduler* g_scheduler = nullptr;  // set once, before the program's threads; never freed
+const char kSleepKey = 0;           // what a sleep "waits for": nothing wakes it
+
+void on_sync_point(const sync_event& ev) {
+  if (exploring()) g_scheduler->step(ev.site, ev.kind == format::EventKind::ThreadEnd);
+}
+
+std::string thread_label(std::uint32_t id) {
+  return "'" + Runtime::get().registry().thread_name(id) + "'";
+}
+
+std::string site_text(const source_site* site) {
+  if (site == nullptr || site->file == nullptr || site->file[0] == '\0') return "";
+  std::string file = site->file;
+  if (const auto slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);
+  return " at " + file + ":" + std::to_string(site->line);
+}
+
+}  // namespace
+
+Scheduler* scheduler() noexcept { return g_scheduler; }
+
+void start_from_environment() {
+  std::optional<Settings> settings = settings_from_environment();
+  if (!settings) return;
+  // One thread runs at a time: on one CPU, handing the turn over is a
+  // context switch there, not a wake-up sent to another CPU (several times
+  // slower). Threads inherit it; the runtime's own start after this.
+  const int cpu = settings->cpu ? static_cast<int>(*settings->cpu) : sched_getcpu();
+  if (cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    (void)sched_setaffinity(0, sizeof set, &set);  // best effort: a CPU we may not use just leaves it as it was
+  }
+  g_scheduler = new Scheduler(std::move(*settings));
+  // Virtual time from here on: every timestamp is the scheduler's clock.
+  g_clock_is_tsc = false;
+  g_virtual_clock = &g_scheduler->clock();
+  g_exploring.store(true, std::memory_order_relaxed);
+}
+
+Scheduler::Scheduler(Settings settings) : settings_(std::move(settings)), chooser_(make_chooser(settings_)) {}
+
+void Scheduler::start() {
+  started_ = std::chrono::steady_clock::now();
+  set_sync_hook(&on_sync_point);
+  std::atexit([] { g_scheduler->end(); });
+  std::thread([this] { keep_budget(); }).detach();
+}
+
+Scheduler::Slot& Scheduler::slot(std::uint32_t id) {
+  if (slots_.size() <= id) slots_.resize(id + 1);
+  if (!slots_[id]) slots_[id] = std::make_unique<Slot>();
+  return *slots_[id];
+}
+
+std::uint32_t Scheduler::me() { return current_thread_id(); }
+
+void Scheduler::ensure_turn(std::uint32_t id, Lock& lock) {
+  Slot& s = slot(id);
+  if (s.state == State::unborn) {  // the first thread, or one weft::thread did not start (adopted)
+    s.state = State::runnable;
+    chooser_->thread_added(id);
+  }
+  if (turn_ == kDiverged) turn_ = id;
+  await_turn(id, lock);
+}
+
+void Scheduler::await_turn(std::uint32_t id, Lock& lock) {
+  if (turn_.load(std::memory_order_relaxed) == id) return;
+  // Asleep on the thread's own semaphore, not holding m_: the thread that
+  // hands over the turn wakes exactly this one, which then finds m_ free.
+  Slot& s = slot(id);
+  lock.unlock();
+  while (turn_.load(std::memory_order_acquire) != id) s.wakeup.acquire();
+  lock.lock();
+}
+
+void Scheduler::give_turn(std::uint32_t next) {
+  turn_.store(next, std::memory_order_release);
+  slot(next).wakeup.release();
+}
+
+void Scheduler::fire_due_timers() {
+  const std::uint64_t now = clock_.load(std::memory_order_relaxed);
+  for (auto& s : slots_)
+    if (s && s->state == State::blocked && s->deadline && *s->deadline <= now) {
+      s->state = State::runnable;
+      s->timed_out = true;
+      s->resource = nullptr;
+      s->deadline.reset();
+    }
+}
+
+std::string Scheduler::describe_stuck() {
+  std::string what;
+  bool any_lock = false;
+  for (std::uint32_t id = 0; id < slots_.size(); ++id) {
+    if (!slots_[id] || slots_[id]->state != State::blocked) continue;
+    format::EventKind kind{};
+    std::uint32_t object = 0;
+    for (ThreadBuffer* b = Runtime::get().buffers(); b; b = b->next)
+      if (b->state.load(std::memory_order_acquire) == BufferState::Active &&
+          b->owner_id.load(std::memory_order_relaxed) == id) {
+        kind = static_cast<format::EventKind>(b->wait_kind.load(std::memory_order_acquire));
+        object = b->wait_object.load(std::memory_order_relaxed);
+      }
+    if (kind == format::EventKind::MutexLockBegin) any_lock = true;
+    what += (what.empty() ? "" : "; ") + thread_label(id);
+    if (static_cast<std::uint8_t>(kind) != 0)
+      what += " waits in " + std::string(format::kind_name(kind)) + (object ? " on " + object_name(object) : "");
+    else
+      what += " waits";
+    what += site_text(slots_[id]->site);
+  }
+  return std::string(any_lock ? "deadlock" : "hang") +
+         " under the scheduler: no thread can run and no timer is pending (" + what + ")";
+}
+
+std::uint32_t Scheduler::decide(std::string& stop) {
+  for (;;) {
+    enabled_.clear();
+    for (std::uint32_t id = 0; id < slots_.size(); ++id)
+      if (slots_[id] && slots_[id]->state == State::runnable) enabled_.push_back(id);
+    if (!enabled_.empty()) break;
+    std::optional<std::uint64_t> next;
+    for (auto& s : slots_)
+      if (s && s->state == State::blocked && s->deadline && (!next || *s->deadline < *next)) next = s->deadline;
+    if (!next) {
+      bool anyone_blocked = false;
+      for (auto& s : slots_) anyone_blocked = anyone_blocked || (s && s->state == State::blocked);
+      if (anyone_blocked) stop = describe_stuck();
+      return kDiverged;  // nobody left at all: every thread has finished
+    }
+    // Nothing can run before the next deadline: time jumps there.
+    clock_.store(std::max(clock_.load(std::memory_order_relaxed), *next), std::memory_order_relaxed);
+    fire_due_timers();
+  }
+  if (stop_at_ns_ && clock_.load(std::memory_order_relaxed) >= *stop_at_ns_) {
+    stop = stop_why_;
+    return kDiverged;
+  }
+  // With early timers the next timer may also fire now, as if the threads
+  // that could run had been slow: a timeout that can fire is one of the
+  // choices, its threads candidates beside the runnable ones. (Without,
+  // computation is fast and sleeps are long, as a scenario's timing
+  // assumes.)
+  std::optional<std::uint64_t> next_timer;
+  if (settings_.early_timers)
+  for (auto& s : slots_)
+    if (s && s->state == State::blocked && s->deadline && (!next_timer || *s->deadline < *next_timer))
+      next_timer = s->deadline;
+  if (next_timer)
+    for (std::uint32_t id = 0; id < slots_.size(); ++id)
+      if (slots_[id] && slots_[id]->state == State::blocked && slots_[id]->deadline == next_timer)
+        enabled_.insert(std::upper_bound(enabled_.begin(), enabled_.end(), id), id);
+  if (enabled_.size() == 1) return enabled_.front();
+  const std::uint32_t running = turn_;
+  const std::uint32_t chosen = chooser_->choose(enabled_, running);
+  if (chosen == kDiverged) {
+    std::string can;
+    for (std::uint32_t t : enabled_) can += (can.empty() ? "" : ", ") + thread_label(t);
+    const std::size_t n = decisions_.size();
+    stop = "the replay diverged at decision " + std::to_string(n + 1) + ": " +
+           (n < settings_.forced.size() ? "the schedule gives the turn to thread " +
+                                              thread_label(settings_.forced[n]) + ", which cannot run here"
+                                        : std::string("the schedule has no more decisions")) +
+           " (threads that can: " + can + "); thread " + thread_label(running) + " was" +
+           (slot(running).site ? site_text(slot(running).site) : std::string(" starting")) +
+           ". The program took another path than in the recorded run (it read the clock, a random number, or "
+           "input that changed?)";
+    return kDiverged;
+  }
+  if (slot(chosen).state == State::blocked) {  // its timer fires now
+    clock_.store(*slot(chosen).deadline, std::memory_order_relaxed);
+    fire_due_timers();
+  }
+  format::ScheduleDecision d{chosen, running, {}};
+  if (settings_.strategy == Strategy::dfs) d.enabled = enabled_;
+  decisions_.push_back(std::move(d));
+  return chosen;
+}
+
+void Scheduler::switch_from(std::uint32_t id, Lock& lock, bool leaving) {
+  std::string stop;
+  const std::uint32_t next = decide(stop);
+  if (!stop.empty()) stop_program_now(lock, stop);
+  if (next == kDiverged) {  // every thread has finished
+    turn_ = kDiverged;
+    return;
+  }
+  if (next == id) return;
+  give_turn(next);
+  if (!leaving) await_turn(id, lock);
+}
+
+void Scheduler::stop_program_now(Lock& lock, const std::string& why) {
+  stopped_ = why;
+  // From here the program runs as it would without the scheduler while it
+  // ends: the hook does nothing, and nobody waits for a turn.
+  ending_ = true;
+  g_exploring.store(false, std::memory_order_relaxed);
+  lock.unlock();
+  weft::stop_program(why);
+}
+
+void Scheduler::step(const source_site* site, bool thread_ends) {
+  const std::uint32_t id = me();
+  Lock lock(m_);
+  if (ending_) return;
+  ensure_turn(id, lock);
+  Slot& s = slot(id);
+  if (site != nullptr) s.site = site;
+  ++steps_;
+  steps_seen_.store(steps_, std::memory_order_relaxed);
+  clock_.store(clock_.load(std::memory_order_relaxed) + kQuantumNs, std::memory_order_relaxed);
+  fire_due_timers();
+  chooser_->at_step(steps_, id);
+  // A thread weft::thread did not start ends without telling us otherwise.
+  const bool leaving = thread_ends && !s.managed;
+  if (leaving) s.state = State::finished;
+  switch_from(id, lock, leaving);
+}
+
+bool Scheduler::block(const void* resource, std::optional<std::uint64_t> until_ns) {
+  const std::uint32_t id = me();
+  Lock lock(m_);
+  if (ending_) {
+    // The program is ending and runs unscheduled: wait a moment, let the
+    // caller try again.
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return true;
+  }
+  ensure_turn(id, lock);
+  Slot& s = slot(id);
+  s.state = State::blocked;
+  s.resource = resource;
+  s.deadline = until_ns;
+  s.timed_out = false;
+  s.blocked_at = ++blocks_;
+  fire_due_timers();  // a deadline already past fires now
+  switch_from(id, lock, false);
+  return !s.timed_out;
+}
+
+void Scheduler::wake(const void* resource, bool all) {
+  Lock lock(m_);
+  Slot* first = nullptr;
+  for (auto& s : slots_) {
+    if (!s || s->state != State::blocked || s->resource != resource) continue;
+    if (!all) {
+      if (!first || s->blocked_at < first->blocked_at) first = s.get();
+      continue;
+    }
+    s->state = State::runnable;
+    s->resource = nullptr;
+    s->deadline.reset();
+  }
+  if (first) {
+    first->state = State::runnable;
+    first->resource = nullptr;
+    first->deadline.reset();
+  }
+}
+
+void Scheduler::thread_created(std::uint32_t id) {
+  Lock lock(m_);
+  Slot& s = slot(id);
+  s.managed = true;
+  if (s.state == State::unborn) {
+    s.state = State::runnable;
+    chooser_->thread_added(id);
+  }
+}
+
+void Scheduler::thread_attach(std::uint32_t id) {
+  Lock lock(m_);
+  slot(id).managed = true;
+  if (ending_) return;
+  await_turn(id, lock);
+}
+
+void Scheduler::thread_exit() {
+  const std::uint32_t id = me();
+  Lock lock(m_);
+  if (ending_) return;
+  slot(id).state = State::finished;
+  if (turn_ != id) return;
+  switch_from(id, lock, true);
+}
+
+void Scheduler::stop_at(std::uint64_t at_ns, std::string why) {
+  Lock lock(m_);
+  stop_at_ns_ = at_ns;
+  stop_why_ = std::move(why);
+}
+
+void Scheduler::end() {
+  Lock lock(m_);
+  ending_ = true;
+  g_exploring.store(false, std::memory_order_relaxed);
+}
+
+format::Schedule Scheduler::record() {
+  Lock lock(m_);
+  format::Schedule s;
+  s.strategy = strategy_name(settings_.strategy);
+  s.seed = settings_.seed;
+  s.depth = settings_.strategy == Strategy::pct ? settings_.depth : 0;
+  s.horizon = settings_.strategy == Strategy::pct ? settings_.horizon : 0;
+  s.bound = settings_.strategy == Strategy::dfs ? settings_.bound : 0;
+  s.steps = steps_;
+  s.virtual_ns = clock_.load(std::memory_order_relaxed);
+  s.quantum_ns = kQuantumNs;
+  s.stopped = stopped_;
+  s.enabled_recorded = settings_.strategy == Strategy::dfs;
+  s.early_timers = settings_.early_timers;
+  s.decisions = decisions_;
+  return s;
+}
+
+void Scheduler::keep_budget() {
+  const auto budget = std::chrono::milliseconds(settings_.budget_ms);
+  std::uint64_t last_steps = 0;
+  auto last_progress = std::chrono::steady_clock::now();
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto now = std::chrono::steady_clock::now();
+    const std::uint64_t steps = steps_seen_.load(std::memory_order_relaxed);
+    if (steps != last_steps) {
+      last_steps = steps;
+      last_progress = now;
+    }
+    if (now - started_ < budget) continue;
+    Lock lock(m_);
+    if (ending_) return;
+    const auto ms = [](auto d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); };
+    const std::string holder = turn_ == kDiverged ? std::string("no thread") : "thread " + thread_label(turn_);
+    std::string why = "the explored run did not end within its real-time budget of " + ms(budget) + " ms: ";
+    if (now - last_progress >= std::chrono::milliseconds(500))
+      why += holder + " has run for " + ms(now - last_progress) +
+             " ms without reaching a scheduling point (a loop on a variable weft does not see?)";
+    else
+      why += std::to_string(steps) + " scheduling steps and still going (a livelock, or raise --time-limit)";
+    stop_program_now(lock, why);
+  }
+}
+
+// --- explore.hpp ---
+
+steady_time now() noexcept {
+  return steady_time(std::chrono::nanoseconds(g_scheduler->clock().load(std::memory_order_relaxed)));
+}
+
+bool block(const void* resource, const std::optional<steady_time>& until) {
+  std::optional<std::uint64_t> ns;
+  if (until) ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, until->time_since_epoch().count()));
+  return g_scheduler->block(resource, ns);
+}
+
+void wake(const void* resource, bool all) { g_scheduler->wake(resource, all); }
+
+void sleep_for(std::chrono::nanoseconds duration) {
+  const std::int64_t ns = std::max<std::int64_t>(0, duration.count());
+  g_scheduler->block(&kSleepKey, g_scheduler->clock().load(std::memory_order_relaxed) + static_cast<std::uint64_t>(ns));
+}
+
+void thread_created(std::uint32_t id) { g_scheduler->thread_created(id); }
+void thread_attach(std::uint32_t id) { g_scheduler->thread_attach(id); }
+void thread_exit() { g_scheduler->thread_exit(); }
+
+void stop_at(std::chrono::nanoseconds after_start, const char* why) {
+  g_scheduler->stop_at(static_cast<std::uint64_t>(std::max<std::int64_t>(0, after_start.count())), why);
+}
+
+}  // namespace explore
+}  // namespace weft::detail

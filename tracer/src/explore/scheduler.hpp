@@ -1,0 +1,115 @@
+// The controlled scheduler (weft/detail/explore.hpp says what the
+// primitives see of it). One per process, created when the runtime starts
+// under WEFT_EXPLORE.
+//
+// Invariants, all under m_:
+//  - turn_ is the one thread allowed to run weft code; every other thread
+//    the scheduler knows is parked in await_turn or has finished. Only the
+//    turn holder changes thread states (other than its own registration).
+//  - a thread is runnable, blocked (on a resource, maybe until a virtual
+//    deadline) or finished; the runnable ones are the candidates at every
+//    decision, the holder included while it is runnable.
+//  - clock_ only grows: by kQuantumNs per step, and by jumps to the next
+//    deadline when no thread is runnable. A deadline at or before clock_
+//    has fired: its thread is runnable, timed_out set.
+//  - a decision (recorded) is made wherever two or more threads could run.
+#pragma once
+
+#include <atomic>
+#include <semaphore>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "settings.hpp"
+#include "strategies.hpp"
+#include "weft/format/schedule.hpp"
+#include "weft/site.hpp"
+
+namespace weft::detail::explore {
+
+class Scheduler {
+ public:
+  // Virtual time a scheduling step costs: computation is not free, so a
+  // long run reaches a timed wait's deadline even while threads can run.
+  static constexpr std::uint64_t kQuantumNs = 100;
+
+  explicit Scheduler(Settings settings);
+  void start();  // the budget keeper, the hook, the exit handler
+
+  void step(const source_site* site, bool thread_ends);
+  bool block(const void* resource, std::optional<std::uint64_t> until_ns);
+  void wake(const void* resource, bool all);
+  void thread_created(std::uint32_t id);
+  void thread_attach(std::uint32_t id);
+  void thread_exit();
+  void stop_at(std::uint64_t at_ns, std::string why);
+
+  const std::atomic<std::uint64_t>& clock() const { return clock_; }
+  // What the trace's SCHD chunk says.
+  format::Schedule record();
+  // The program is ending (exit): the scheduler lets go.
+  void end();
+
+ private:
+  enum class State : std::uint8_t { unborn, runnable, blocked, finished };
+  struct Slot {
+    State state = State::unborn;
+    bool managed = false;       // a weft::thread (it says when it exits)
+    const void* resource = nullptr;
+    std::optional<std::uint64_t> deadline;
+    bool timed_out = false;
+    std::uint64_t blocked_at = 0;  // for "the longest-waiting" in wake(one)
+    const source_site* site = nullptr;
+    std::binary_semaphore wakeup{0};  // released when the thread is given the turn
+  };
+  using Lock = std::unique_lock<std::mutex>;
+
+  Slot& slot(std::uint32_t id);
+  std::uint32_t me();
+  // Registers the caller if new, and waits for the turn if it lacks it.
+  void ensure_turn(std::uint32_t id, Lock& lock);
+  void await_turn(std::uint32_t id, Lock& lock);
+  void give_turn(std::uint32_t next);
+  void fire_due_timers();
+  // Who runs next; sets `stop` (and returns kDiverged) when nobody can, or
+  // the run must end.
+  std::uint32_t decide(std::string& stop);
+  std::string describe_stuck();
+  // Hands the turn from the caller to the decided thread and waits for it
+  // back (unless `leaving`); ends the program if the decision says so.
+  void switch_from(std::uint32_t id, Lock& lock, bool leaving);
+  [[noreturn]] void stop_program_now(Lock& lock, const std::string& why);
+  void keep_budget();
+
+  const Settings settings_;
+  std::unique_ptr<Chooser> chooser_;
+  std::mutex m_;
+  std::vector<std::unique_ptr<Slot>> slots_;  // by weft thread id
+  // Who holds the turn (kDiverged: nobody yet, the first to arrive takes
+  // it). Written under m_; read without it by a thread spinning for its turn.
+  std::atomic<std::uint32_t> turn_{kDiverged};
+  std::atomic<std::uint64_t> clock_{0};
+  std::uint64_t steps_ = 0;
+  std::atomic<std::uint64_t> steps_seen_{0};  // steps_, for the budget keeper
+  std::uint64_t blocks_ = 0;
+  std::vector<format::ScheduleDecision> decisions_;
+  std::vector<std::uint32_t> enabled_;        // scratch
+  std::optional<std::uint64_t> stop_at_ns_;
+  std::string stop_why_;
+  std::string stopped_;
+  bool ending_ = false;
+  std::chrono::steady_clock::time_point started_;
+};
+
+// The process's scheduler, if the runtime started one.
+Scheduler* scheduler() noexcept;
+// Called by the runtime as it starts, before the first timestamp: a
+// scheduler if the environment asks for one.
+void start_from_environment();
+
+}  // namespace weft::detail::explore
