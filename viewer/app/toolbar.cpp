@@ -17,6 +17,13 @@ void trace_summary(const Document& doc) {
   const auto& t = doc.trace;
   ImGui::Text("%s: %zu events, %zu threads, %zu findings", t.info.program.c_str(), t.events.size(), t.threads.size(),
               doc.report.findings.size());
+  // A run made by weft explore: its times are virtual, and it says how to replay it.
+  if (t.schedule) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.55f, 0.8f, 1, 1), "virtual time: weft's scheduler (%s, seed %llu, %zu decisions)",
+                       t.schedule->strategy.c_str(), static_cast<unsigned long long>(t.schedule->seed),
+                       t.schedule->decisions.size());
+  }
   if (t.truncated || !t.warnings.empty()) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1, 0.75f, 0.2f, 1), "warning: %s",
