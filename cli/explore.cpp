@@ -99,7 +99,7 @@ class Explorer {
     unsigned cpu;
   };
   void launch(std::uint64_t run);
-  void finish(const Running& r, int status);
+  void finish(const Running& r);
   void progress(bool last);
   std::string replay_command(const Group& g) const;
   int report();
@@ -116,7 +116,6 @@ class Explorer {
   std::uint64_t horizon_ = 1000;  // pct: the longest run so far, in steps
   bool exhausted_ = false, stop_ = false;
   std::string budget_example_;
-  std::string keeper_;  // the trace kept for the current run's first new finding
   Clock::time_point start_ = Clock::now(), last_progress_{};
   const bool terminal_ = ::isatty(2) != 0;
 };
@@ -149,7 +148,7 @@ void Explorer::launch(std::uint64_t run) {
   running_.push_back(std::move(r));
 }
 
-void Explorer::finish(const Running& r, int status) {
+void Explorer::finish(const Running& r) {
   ++done_;
   std::optional<format::Trace> trace;
   try {
@@ -159,7 +158,6 @@ void Explorer::finish(const Running& r, int status) {
   if (!trace || !trace->schedule) {
     // It crashed before weft could finish its trace, or never started.
     if (failed_++ == 0) first_failed_seed_ = r.seed;
-    (void)status;
     fs::remove(r.trace);
     if (s_.strategy == "dfs") stop_ = true;  // the search cannot go on without the run's decisions
     return;
@@ -172,7 +170,7 @@ void Explorer::finish(const Running& r, int status) {
   if (sched.stopped.rfind("the replay diverged", 0) == 0) ++diverged_;
 
   const analysis::Report report = analysis::check(*trace, options_);
-  bool kept = false;
+  std::string kept;  // where this run's trace went, for its first new finding
   for (const analysis::Finding& f : report.findings) {
     if (f.kind == analysis::FindingKind::TsanReport) continue;
     const std::string key = group_key(*trace, f);
@@ -187,12 +185,11 @@ void Explorer::finish(const Running& r, int status) {
                                (s_.strategy == "dfs" ? "-run-" + std::to_string(r.run + 1)
                                                      : "-seed-" + std::to_string(r.seed));
       g.trace = (fs::path(s_.dir) / (stem + ".weft")).string();
-      if (!kept) {
+      if (kept.empty()) {
         fs::rename(r.trace, g.trace);
-        kept = true;
-        keeper_ = g.trace;
-      } else if (g.trace != keeper_) {  // a finding of another kind in the same run: its own copy
-        fs::copy_file(keeper_, g.trace, fs::copy_options::overwrite_existing);
+        kept = g.trace;
+      } else if (g.trace != kept) {  // a finding of another kind in the same run: its own copy
+        fs::copy_file(kept, g.trace, fs::copy_options::overwrite_existing);
       }
     }
   }
@@ -200,7 +197,7 @@ void Explorer::finish(const Running& r, int status) {
     ++found_runs_;
     if (s_.stop_at_first) stop_ = true;
   }
-  if (!kept) fs::remove(r.trace);
+  if (kept.empty()) fs::remove(r.trace);
   if (s_.strategy == "dfs" && !search_.advance(sched.decisions)) exhausted_ = true;
 }
 
@@ -248,7 +245,7 @@ int Explorer::run() {
     if (it == running_.end()) continue;
     const Running r = *it;
     running_.erase(it);
-    finish(r, WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+    finish(r);  // what it found is in its trace, whatever its exit status
     progress(false);
   }
   progress(true);

@@ -74,29 +74,27 @@ std::cv_status condition_variable::wait_with(std::unique_lock<mutex>& lock, cons
   // The wait releases and re-takes the mutex inside std::condition_variable;
   // both are recorded on the mutex's own order, while holding it.
   m->begin_wait(site);
+  std::cv_status status = std::cv_status::no_timeout;
   if (detail::exploring()) {
-    bool woken;
+    // Under the scheduler the mutex is let go and taken back as any
+    // waiter's would be, the wait in between given to the scheduler.
     {
       detail::blocked_scope blocked(format::EventKind::CondWaitBegin, id(), until.has_value());
       m->release_native(1);
-      woken = detail::explore::block(this, until);
+      if (!detail::explore::block(this, until)) status = std::cv_status::timeout;
     }
     m->relock_native(1);
-    m->end_wait(site, 1);
-    const std::cv_status status = woken ? std::cv_status::no_timeout : std::cv_status::timeout;
-    record_wait_end(wait, woke(wait, status), site);
-    return status;
+  } else {
+    std::unique_lock<std::mutex> native(m->m_, std::adopt_lock);
+    {
+      detail::blocked_scope blocked(format::EventKind::CondWaitBegin, id(), until.has_value());
+      if (until)
+        status = cv_.wait_until(native, *until);
+      else
+        cv_.wait(native);
+    }
+    native.release();
   }
-  std::unique_lock<std::mutex> native(m->m_, std::adopt_lock);
-  std::cv_status status = std::cv_status::no_timeout;
-  {
-    detail::blocked_scope blocked(format::EventKind::CondWaitBegin, id(), until.has_value());
-    if (until)
-      status = cv_.wait_until(native, *until);
-    else
-      cv_.wait(native);
-  }
-  native.release();
   m->end_wait(site, 1);
 
   record_wait_end(wait, woke(wait, status), site);

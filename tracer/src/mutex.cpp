@@ -84,13 +84,7 @@ void lock_core<Native>::lock_slow(const source_site& site) {
     if constexpr (traits::shared) self = self || holds_shared(id_);
     if (self) detail::on_self_deadlock(id_);
   }
-  {
-    detail::blocked_scope blocked(format::EventKind::MutexLockBegin, id_, false, &owner_);
-    if (exploring())
-      explore::acquire(&m_, std::nullopt, [this] { return m_.try_lock(); });
-    else
-      m_.lock();
-  }
+  lock_native_watched();
   acquired(site, format::kFlagContended);
 }
 
@@ -130,14 +124,17 @@ std::uint8_t lock_core<Native>::unlock_misuse(const source_site& site) {
 }
 
 template <class Native>
+void lock_core<Native>::lock_native_watched() {
+  detail::blocked_scope blocked(format::EventKind::MutexLockBegin, id_, false, &owner_);
+  if (exploring())
+    explore::acquire(&m_, std::nullopt, [this] { return m_.try_lock(); });
+  else
+    m_.lock();
+}
+
+template <class Native>
 void lock_core<Native>::relock_native(std::uint32_t depth) {
-  if (!m_.try_lock()) {
-    detail::blocked_scope blocked(format::EventKind::MutexLockBegin, id_, false, &owner_);
-    if (exploring())
-      explore::acquire(&m_, std::nullopt, [this] { return m_.try_lock(); });
-    else
-      m_.lock();
-  }
+  if (!m_.try_lock()) lock_native_watched();
   // The rest of a recursive depth: re-entries, immediate.
   for (; depth > 1; --depth) m_.lock();
 }

@@ -107,12 +107,14 @@ void Scheduler::give_turn(std::uint32_t next) {
 void Scheduler::fire_due_timers() {
   const std::uint64_t now = clock_.load(std::memory_order_relaxed);
   for (auto& s : slots_)
-    if (s && s->state == State::blocked && s->deadline && *s->deadline <= now) {
-      s->state = State::runnable;
-      s->timed_out = true;
-      s->resource = nullptr;
-      s->deadline.reset();
-    }
+    if (s && s->state == State::blocked && s->deadline && *s->deadline <= now) s->make_runnable(true);
+}
+
+std::optional<std::uint64_t> Scheduler::next_deadline() const {
+  std::optional<std::uint64_t> next;
+  for (const auto& s : slots_)
+    if (s && s->state == State::blocked && s->deadline && (!next || *s->deadline < *next)) next = s->deadline;
+  return next;
 }
 
 std::string Scheduler::describe_stuck() {
@@ -146,9 +148,7 @@ std::uint32_t Scheduler::decide(std::string& stop) {
     for (std::uint32_t id = 0; id < slots_.size(); ++id)
       if (slots_[id] && slots_[id]->state == State::runnable) enabled_.push_back(id);
     if (!enabled_.empty()) break;
-    std::optional<std::uint64_t> next;
-    for (auto& s : slots_)
-      if (s && s->state == State::blocked && s->deadline && (!next || *s->deadline < *next)) next = s->deadline;
+    const std::optional<std::uint64_t> next = next_deadline();
     if (!next) {
       bool anyone_blocked = false;
       for (auto& s : slots_) anyone_blocked = anyone_blocked || (s && s->state == State::blocked);
@@ -168,11 +168,7 @@ std::uint32_t Scheduler::decide(std::string& stop) {
   // choices, its threads candidates beside the runnable ones. (Without,
   // computation is fast and sleeps are long, as a scenario's timing
   // assumes.)
-  std::optional<std::uint64_t> next_timer;
-  if (settings_.early_timers)
-  for (auto& s : slots_)
-    if (s && s->state == State::blocked && s->deadline && (!next_timer || *s->deadline < *next_timer))
-      next_timer = s->deadline;
+  const std::optional<std::uint64_t> next_timer = settings_.early_timers ? next_deadline() : std::nullopt;
   if (next_timer)
     for (std::uint32_t id = 0; id < slots_.size(); ++id)
       if (slots_[id] && slots_[id]->state == State::blocked && slots_[id]->deadline == next_timer)
@@ -234,11 +230,11 @@ void Scheduler::step(const source_site* site, bool thread_ends) {
   ensure_turn(id, lock);
   Slot& s = slot(id);
   if (site != nullptr) s.site = site;
-  ++steps_;
-  steps_seen_.store(steps_, std::memory_order_relaxed);
+  const std::uint64_t step = steps_.load(std::memory_order_relaxed) + 1;
+  steps_.store(step, std::memory_order_relaxed);
   clock_.store(clock_.load(std::memory_order_relaxed) + kQuantumNs, std::memory_order_relaxed);
   fire_due_timers();
-  chooser_->at_step(steps_, id);
+  chooser_->at_step(step, id);
   // A thread weft::thread did not start ends without telling us otherwise.
   const bool leaving = thread_ends && !s.managed;
   if (leaving) s.state = State::finished;
@@ -276,15 +272,9 @@ void Scheduler::wake(const void* resource, bool all) {
       if (!first || s->blocked_at < first->blocked_at) first = s.get();
       continue;
     }
-    s->state = State::runnable;
-    s->resource = nullptr;
-    s->deadline.reset();
+    s->make_runnable(false);
   }
-  if (first) {
-    first->state = State::runnable;
-    first->resource = nullptr;
-    first->deadline.reset();
-  }
+  if (first) first->make_runnable(false);
 }
 
 void Scheduler::thread_created(std::uint32_t id) {
@@ -333,7 +323,7 @@ format::Schedule Scheduler::record() {
   s.depth = settings_.strategy == Strategy::pct ? settings_.depth : 0;
   s.horizon = settings_.strategy == Strategy::pct ? settings_.horizon : 0;
   s.bound = settings_.strategy == Strategy::dfs ? settings_.bound : 0;
-  s.steps = steps_;
+  s.steps = steps_.load(std::memory_order_relaxed);
   s.virtual_ns = clock_.load(std::memory_order_relaxed);
   s.quantum_ns = kQuantumNs;
   s.stopped = stopped_;
@@ -350,7 +340,7 @@ void Scheduler::keep_budget() {
   for (;;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const auto now = std::chrono::steady_clock::now();
-    const std::uint64_t steps = steps_seen_.load(std::memory_order_relaxed);
+    const std::uint64_t steps = steps_.load(std::memory_order_relaxed);
     if (steps != last_steps) {
       last_steps = steps;
       last_progress = now;

@@ -66,6 +66,14 @@ class Scheduler {
     std::uint64_t blocked_at = 0;  // for "the longest-waiting" in wake(one)
     const source_site* site = nullptr;
     std::binary_semaphore wakeup{0};  // released when the thread is given the turn
+
+    // Its wait is over: woken, or its deadline passed (`timed_out`).
+    void make_runnable(bool by_timeout) {
+      state = State::runnable;
+      timed_out = by_timeout;
+      resource = nullptr;
+      deadline.reset();
+    }
   };
   using Lock = std::unique_lock<std::mutex>;
 
@@ -76,6 +84,8 @@ class Scheduler {
   void await_turn(std::uint32_t id, Lock& lock);
   void give_turn(std::uint32_t next);
   void fire_due_timers();
+  // The earliest deadline of a blocked thread, if any has one.
+  std::optional<std::uint64_t> next_deadline() const;
   // Who runs next; sets `stop` (and returns kDiverged) when nobody can, or
   // the run must end.
   std::uint32_t decide(std::string& stop);
@@ -94,8 +104,7 @@ class Scheduler {
   // it). Written under m_; read without it by a thread spinning for its turn.
   std::atomic<std::uint32_t> turn_{kDiverged};
   std::atomic<std::uint64_t> clock_{0};
-  std::uint64_t steps_ = 0;
-  std::atomic<std::uint64_t> steps_seen_{0};  // steps_, for the budget keeper
+  std::atomic<std::uint64_t> steps_{0};  // written under m_; the budget keeper reads it without
   std::uint64_t blocks_ = 0;
   std::vector<format::ScheduleDecision> decisions_;
   std::vector<std::uint32_t> enabled_;        // scratch

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 
+#include "weft/detail/deadline.hpp"
 #include "weft/detail/explore.hpp"
 
 namespace weft::detail {
@@ -82,8 +83,7 @@ class internal_condition {
   // A relative timeout: measured on the virtual clock under the scheduler.
   template <class Rep, class Period, class Predicate>
   bool wait_for(lock_type& lock, const std::chrono::duration<Rep, Period>& timeout, Predicate pred) {
-    const time_point now = exploring() ? explore::now() : std::chrono::steady_clock::now();
-    return wait_until(lock, now + std::chrono::ceil<std::chrono::steady_clock::duration>(timeout), pred);
+    return wait_until(lock, deadline_after(timeout), pred);
   }
 
  private:

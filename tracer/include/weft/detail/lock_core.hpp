@@ -267,6 +267,8 @@ class lock_core {
   }
 
   void lock_slow(const source_site& site);  // contended: wait, watched
+  // Takes m_, blocking as the watchdog (or the scheduler) can see.
+  void lock_native_watched();
   bool try_lock_timed(std::chrono::nanoseconds timeout, const source_site& site);
   std::uint8_t unlock_misuse(const source_site& site);  // the flags to record, or throws
 
