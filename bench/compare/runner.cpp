@@ -6,7 +6,8 @@
 // time per operation with its ratio to std, the trace size per event of
 // weft and of record, and every variant's peak memory, then the goals met
 // or missed. A second part records a real trace of ten million events and
-// times what reads it: `weft check` and the viewer's opening.
+// times what reads it: `weft check` and the viewer's opening. A third times
+// `weft explore` (explored runs per second).
 //
 //   weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD]
 //
@@ -58,6 +59,8 @@ constexpr int kRounds = 3;
 constexpr int kHelgrindDivisor = 50;  // Helgrind runs ops / 50
 constexpr double kGoalUncontended = 1.5, kGoalBytesPerEvent = 16, kGoalCheckEventsPerSecond = 20e6;
 constexpr double kGoalRecordUncontended = 2;  // weft record on an unmodified program
+constexpr double kGoalExploredRunsPerSecond = 200;  // weft explore on a small scenario
+constexpr std::uint64_t kFullExploreRuns = 500, kQuickExploreRuns = 50;
 
 // In the order of the table's columns.
 enum variant { kStd, kWeft, kRecord, kTsan, kHelgrind, kVariants };
@@ -467,6 +470,34 @@ bool analysis(spawner& children, const options& o, const fs::path& dir, footnote
   return ok;
 }
 
+// Times `weft explore` on the scenarios the goal names: explored runs per
+// second, each run a process of its own under weft's scheduler, checked.
+// False if a step failed.
+bool exploration(spawner& children, const options& o, const fs::path& dir, footnotes& notes) {
+  const std::uint64_t runs = o.quick ? kQuickExploreRuns : kFullExploreRuns;
+  table t;
+  t.header = {"what", "measured", "goal", "verdict"};
+  t.numeric = {false, false, false, false};
+  bool ok = true;
+  for (const char* scenario : {"abc-turns", "lock-order-deadlock"}) {
+    std::fprintf(stderr, "weft-compare: exploring %s, %s runs\n", scenario, count(runs).c_str());
+    const std::string what = std::string("weft explore ") + scenario + " --runs " + std::to_string(runs);
+    const child_result r = children.run({WEFT_CLI, "explore", scenario, "--runs", std::to_string(runs), "--seed", "1",
+                                         "-o", (dir / (std::string(scenario) + ".explore")).string()});
+    if (!r.exited(0) && !r.exited(1)) {  // 1: it found the scenario's bug, as it should
+      t.rows.push_back({what, notes.add(what + ": " + r.failure()), "", ""});
+      ok = false;
+      continue;
+    }
+    const double seconds = double(r.wall.count()) / 1e9, rate = double(runs) / seconds;
+    t.rows.push_back({what, fixed(seconds, 2) + " s, " + fixed(rate, 0) + " runs/s" + (r.exited(1) ? " (found)" : " (clean)"),
+                      "≥ " + fixed(kGoalExploredRunsPerSecond, 0) + " runs/s", verdict(rate >= kGoalExploredRunsPerSecond)});
+  }
+  heading(o, "Exploring schedules");
+  std::fputs(t.render(o.markdown).c_str(), stdout);
+  return ok;
+}
+
 // ---------------------------------------------------------------- main
 
 // The command line, declared once for parsing and for --help.
@@ -556,6 +587,7 @@ int main(int argc, char** argv) {
     print_results(rows, o, notes);
     print_goals(rows, o);
     bool ok = analysis(*children, o, dir.path, notes);
+    if (o.only.empty()) ok = exploration(*children, o, dir.path, notes) && ok;
     for (const row& r : rows)
       for (const measurement& m : r.m) ok = ok && m.error.empty() && m.trace_error.empty();
     if (!notes.lines.empty()) {
