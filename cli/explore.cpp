@@ -95,7 +95,7 @@ class Explorer {
   struct Running {
     pid_t pid;
     std::uint64_t run, seed, horizon;
-    std::string trace, schedule_file;
+    std::string trace;
     unsigned cpu;
   };
   void launch(std::uint64_t run);
@@ -124,8 +124,8 @@ void Explorer::launch(std::uint64_t run) {
   // Each run on a CPU of its own (its threads take turns on it).
   unsigned cpu = 0;
   while (std::any_of(running_.begin(), running_.end(), [cpu](const Running& o) { return o.cpu == cpu; })) ++cpu;
-  Running r{0,  run, s_.seed + run, horizon_, (fs::path(s_.dir) / (".run-" + std::to_string(run) + ".weft")).string(),
-            {}, cpu % std::max(1u, std::thread::hardware_concurrency())};
+  Running r{0, run, s_.seed + run, horizon_, (fs::path(s_.dir) / (".run-" + std::to_string(run) + ".weft")).string(),
+            cpu % std::max(1u, std::thread::hardware_concurrency())};
   Environment env{{"WEFT_TRACE", r.trace},
                   {"WEFT_EXPLORE", s_.strategy},
                   {"WEFT_EXPLORE_SEED", std::to_string(r.seed)},
@@ -138,10 +138,10 @@ void Explorer::launch(std::uint64_t run) {
   }
   if (s_.strategy == "dfs") {
     env.emplace_back("WEFT_EXPLORE_BOUND", std::to_string(s_.bound));
-    r.schedule_file = (fs::path(s_.dir) / ".prefix").string();
-    std::ofstream out(r.schedule_file);
+    const std::string prefix = (fs::path(s_.dir) / ".prefix").string();
+    std::ofstream out(prefix);
     for (std::uint32_t t : search_.next_prefix()) out << t << '\n';
-    env.emplace_back("WEFT_EXPLORE_SCHEDULE", r.schedule_file);
+    env.emplace_back("WEFT_EXPLORE_SCHEDULE", prefix);
   }
   fs::remove(r.trace);
   r.pid = spawn_scenarios_program({"run", s_.name, "--seed", std::to_string(r.seed)}, env, true);
@@ -164,10 +164,8 @@ void Explorer::finish(const Running& r) {
   }
   const format::Schedule& sched = *trace->schedule;
   horizon_ = std::max<std::uint64_t>(horizon_, sched.steps);
-  if (sched.stopped.rfind("the explored run did not end", 0) == 0) {
-    if (budget_stops_++ == 0) budget_example_ = sched.stopped;
-  }
-  if (sched.stopped.rfind("the replay diverged", 0) == 0) ++diverged_;
+  if (sched.stop == format::ScheduleStop::Budget && budget_stops_++ == 0) budget_example_ = sched.stopped;
+  if (sched.stop == format::ScheduleStop::Diverged) ++diverged_;
 
   const analysis::Report report = analysis::check(*trace, options_);
   std::string kept;  // where this run's trace went, for its first new finding

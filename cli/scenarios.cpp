@@ -141,7 +141,7 @@ int run_run(Args args) {
     std::fprintf(stderr, "weft: %s: %zu events from %zu threads written to %s%s\n", name.c_str(), loaded.events.size(),
                  loaded.threads.size(), trace.c_str(),
                  status != 86                                  ? ""
-                 : loaded.schedule && !loaded.schedule->stopped.empty() ? " (weft's scheduler stopped it)"
+                 : loaded.schedule && loaded.schedule->stop != format::ScheduleStop::None ? " (weft's scheduler stopped it)"
                                                                        : " (the program hung and weft stopped it)");
     if (loaded.schedule)
       std::fprintf(stderr, "weft: under weft's scheduler (%s, seed %llu): %zu decisions, %llu steps, %.3f ms of virtual time\n",

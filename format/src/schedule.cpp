@@ -12,6 +12,7 @@ void encode_schedule_settings(ByteWriter& w, const Schedule& s) noexcept {
   w.varint(s.steps);
   w.varint(s.virtual_ns);
   w.varint(s.quantum_ns);
+  w.u8(static_cast<std::uint8_t>(s.stop));
   w.string(s.stopped);
   w.u8((s.enabled_recorded ? 1 : 0) | (s.early_timers ? 2 : 0));
 }
@@ -38,6 +39,9 @@ void decode_schedule(ByteReader& r, Schedule& s) {
       s.steps = r.varint("steps");
       s.virtual_ns = r.varint("virtual time");
       s.quantum_ns = r.varint("quantum");
+      const std::uint8_t stop = r.u8("stop");
+      if (stop > static_cast<std::uint8_t>(ScheduleStop::Deadline)) r.fail("stop", "unknown reason " + std::to_string(stop));
+      s.stop = static_cast<ScheduleStop>(stop);
       s.stopped = std::string(r.string("stopped"));
       const std::uint8_t flags = r.u8("schedule flags");
       s.enabled_recorded = (flags & 1) != 0;

@@ -142,7 +142,7 @@ std::string Scheduler::describe_stuck() {
          " under the scheduler: no thread can run and no timer is pending (" + what + ")";
 }
 
-std::uint32_t Scheduler::decide(std::string& stop) {
+std::uint32_t Scheduler::decide(Stop& stop) {
   for (;;) {
     enabled_.clear();
     for (std::uint32_t id = 0; id < slots_.size(); ++id)
@@ -152,7 +152,7 @@ std::uint32_t Scheduler::decide(std::string& stop) {
     if (!next) {
       bool anyone_blocked = false;
       for (auto& s : slots_) anyone_blocked = anyone_blocked || (s && s->state == State::blocked);
-      if (anyone_blocked) stop = describe_stuck();
+      if (anyone_blocked) stop = {format::ScheduleStop::Stuck, describe_stuck()};
       return kDiverged;  // nobody left at all: every thread has finished
     }
     // Nothing can run before the next deadline: time jumps there.
@@ -160,7 +160,7 @@ std::uint32_t Scheduler::decide(std::string& stop) {
     fire_due_timers();
   }
   if (stop_at_ns_ && clock_.load(std::memory_order_relaxed) >= *stop_at_ns_) {
-    stop = stop_why_;
+    stop = {format::ScheduleStop::Deadline, stop_why_};
     return kDiverged;
   }
   // With early timers the next timer may also fire now, as if the threads
@@ -180,7 +180,8 @@ std::uint32_t Scheduler::decide(std::string& stop) {
     std::string can;
     for (std::uint32_t t : enabled_) can += (can.empty() ? "" : ", ") + thread_label(t);
     const std::size_t n = decisions_.size();
-    stop = "the replay diverged at decision " + std::to_string(n + 1) + ": " +
+    stop.reason = format::ScheduleStop::Diverged;
+    stop.why = "the replay diverged at decision " + std::to_string(n + 1) + ": " +
            (n < settings_.forced.size() ? "the schedule gives the turn to thread " +
                                               thread_label(settings_.forced[n]) + ", which cannot run here"
                                         : std::string("the schedule has no more decisions")) +
@@ -201,9 +202,9 @@ std::uint32_t Scheduler::decide(std::string& stop) {
 }
 
 void Scheduler::switch_from(std::uint32_t id, Lock& lock, bool leaving) {
-  std::string stop;
+  Stop stop;
   const std::uint32_t next = decide(stop);
-  if (!stop.empty()) stop_program_now(lock, stop);
+  if (stop.reason != format::ScheduleStop::None) stop_program_now(lock, std::move(stop));
   if (next == kDiverged) {  // every thread has finished
     turn_ = kDiverged;
     return;
@@ -213,12 +214,13 @@ void Scheduler::switch_from(std::uint32_t id, Lock& lock, bool leaving) {
   if (!leaving) await_turn(id, lock);
 }
 
-void Scheduler::stop_program_now(Lock& lock, const std::string& why) {
-  stopped_ = why;
+void Scheduler::stop_program_now(Lock& lock, Stop stop) {
+  stopped_ = std::move(stop);
   // From here the program runs as it would without the scheduler while it
   // ends: the hook does nothing, and nobody waits for a turn.
   ending_ = true;
   g_exploring.store(false, std::memory_order_relaxed);
+  const std::string why = stopped_.why;
   lock.unlock();
   weft::stop_program(why);
 }
@@ -326,7 +328,8 @@ format::Schedule Scheduler::record() {
   s.steps = steps_.load(std::memory_order_relaxed);
   s.virtual_ns = clock_.load(std::memory_order_relaxed);
   s.quantum_ns = kQuantumNs;
-  s.stopped = stopped_;
+  s.stop = stopped_.reason;
+  s.stopped = stopped_.why;
   s.enabled_recorded = settings_.strategy == Strategy::dfs;
   s.early_timers = settings_.early_timers;
   s.decisions = decisions_;
@@ -356,7 +359,7 @@ void Scheduler::keep_budget() {
              " ms without reaching a scheduling point (a loop on a variable weft does not see?)";
     else
       why += std::to_string(steps) + " scheduling steps and still going (a livelock, or raise --time-limit)";
-    stop_program_now(lock, why);
+    stop_program_now(lock, {format::ScheduleStop::Budget, why});
   }
 }
 

@@ -86,14 +86,19 @@ class Scheduler {
   void fire_due_timers();
   // The earliest deadline of a blocked thread, if any has one.
   std::optional<std::uint64_t> next_deadline() const;
+  // Why the run must end, if it must.
+  struct Stop {
+    format::ScheduleStop reason = format::ScheduleStop::None;
+    std::string why;
+  };
   // Who runs next; sets `stop` (and returns kDiverged) when nobody can, or
   // the run must end.
-  std::uint32_t decide(std::string& stop);
+  std::uint32_t decide(Stop& stop);
   std::string describe_stuck();
   // Hands the turn from the caller to the decided thread and waits for it
   // back (unless `leaving`); ends the program if the decision says so.
   void switch_from(std::uint32_t id, Lock& lock, bool leaving);
-  [[noreturn]] void stop_program_now(Lock& lock, const std::string& why);
+  [[noreturn]] void stop_program_now(Lock& lock, Stop stop);
   void keep_budget();
 
   const Settings settings_;
@@ -110,7 +115,7 @@ class Scheduler {
   std::vector<std::uint32_t> enabled_;        // scratch
   std::optional<std::uint64_t> stop_at_ns_;
   std::string stop_why_;
-  std::string stopped_;
+  Stop stopped_;
   bool ending_ = false;
   std::chrono::steady_clock::time_point started_;
 };

@@ -24,6 +24,15 @@ struct ScheduleDecision {
   std::vector<std::uint32_t> enabled;  // empty unless Schedule::enabled_recorded
 };
 
+// Why the scheduler ended a run itself, if it did.
+enum class ScheduleStop : std::uint8_t {
+  None = 0,
+  Stuck = 1,     // no thread could run and no timer was pending: a deadlock or hang
+  Budget = 2,    // the run's real-time budget ran out
+  Diverged = 3,  // a replay could not follow its schedule
+  Deadline = 4,  // the program's own deadline (a scenario's timeout) passed in virtual time
+};
+
 struct Schedule {
   std::string strategy;          // random | pct | dfs | replay
   std::uint64_t seed = 0;
@@ -33,7 +42,8 @@ struct Schedule {
   std::uint64_t steps = 0;       // scheduling points in the run
   std::uint64_t virtual_ns = 0;  // the virtual clock when the trace ended
   std::uint64_t quantum_ns = 0;  // virtual time one scheduling step costs
-  std::string stopped;           // why the scheduler stopped the run, if it did
+  ScheduleStop stop = ScheduleStop::None;
+  std::string stopped;           // why the scheduler stopped the run, in words
   bool enabled_recorded = false;
   bool early_timers = false;     // a timer could fire while threads could run
   std::vector<ScheduleDecision> decisions;
