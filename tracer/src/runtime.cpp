@@ -83,6 +83,12 @@ Runtime::Runtime()
 
 void Runtime::start() {
   for (const std::string& w : config_.warnings) std::fprintf(stderr, "weft: %s\n", w.c_str());
+  if (!config_.enabled && explore::scheduler() != nullptr) {
+    // Exploring is for the trace: a run nobody records finds nothing.
+    std::fprintf(stderr, "weft: WEFT_EXPLORE wants a trace, and WEFT_TRACE=off turns tracing off\n");
+    std::fflush(stderr);
+    ::_exit(2);
+  }
   if (!config_.enabled) return;
   install_crash_handlers();
   install_tsan_report_hook();

@@ -12,6 +12,7 @@
 #include "weft/detail/registry.hpp"
 #include "weft/detail/sync_point.hpp"
 #include "weft/stop.hpp"
+#include "weft/thread.hpp"
 
 namespace weft::detail {
 
@@ -68,7 +69,7 @@ void Scheduler::start() {
   started_ = std::chrono::steady_clock::now();
   set_sync_hook(&on_sync_point);
   std::atexit([] { g_scheduler->end(); });
-  std::thread([this] { keep_budget(); }).detach();
+  std::thread([this] { keep(); }).detach();
 }
 
 Scheduler::Slot& Scheduler::slot(std::uint32_t id) {
@@ -204,7 +205,7 @@ std::uint32_t Scheduler::decide(Stop& stop) {
 void Scheduler::switch_from(std::uint32_t id, Lock& lock, bool leaving) {
   Stop stop;
   const std::uint32_t next = decide(stop);
-  if (stop.reason != format::ScheduleStop::None) stop_program_now(lock, std::move(stop));
+  if (stop.reason != format::ScheduleStop::None) request_stop(lock, std::move(stop));
   if (next == kDiverged) {  // every thread has finished
     turn_ = kDiverged;
     return;
@@ -214,15 +215,19 @@ void Scheduler::switch_from(std::uint32_t id, Lock& lock, bool leaving) {
   if (!leaving) await_turn(id, lock);
 }
 
-void Scheduler::stop_program_now(Lock& lock, Stop stop) {
-  stopped_ = std::move(stop);
-  // From here the program runs as it would without the scheduler while it
-  // ends: the hook does nothing, and nobody waits for a turn.
+void Scheduler::let_go() {
   ending_ = true;
   g_exploring.store(false, std::memory_order_relaxed);
-  const std::string why = stopped_.why;
+}
+
+void Scheduler::request_stop(Lock& lock, Stop stop) {
+  stopped_ = std::move(stop);
+  let_go();
+  stop_requested_ = true;
+  keeper_cv_.notify_one();
+  Slot& s = slot(me());
   lock.unlock();
-  weft::stop_program(why);
+  for (;;) s.wakeup.acquire();  // no turn comes again: the keeper ends the process
 }
 
 void Scheduler::step(const source_site* site, bool thread_ends) {
@@ -313,8 +318,7 @@ void Scheduler::stop_at(std::uint64_t at_ns, std::string why) {
 
 void Scheduler::end() {
   Lock lock(m_);
-  ending_ = true;
-  g_exploring.store(false, std::memory_order_relaxed);
+  let_go();
 }
 
 format::Schedule Scheduler::record() {
@@ -336,12 +340,15 @@ format::Schedule Scheduler::record() {
   return s;
 }
 
-void Scheduler::keep_budget() {
+void Scheduler::keep() {
   const auto budget = std::chrono::milliseconds(settings_.budget_ms);
   std::uint64_t last_steps = 0;
   auto last_progress = std::chrono::steady_clock::now();
-  for (;;) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  Lock lock(m_);
+  while (!stop_requested_) {
+    keeper_cv_.wait_for(lock, std::chrono::milliseconds(20));
+    if (stop_requested_) break;
+    if (ending_) return;  // the program ends by itself
     const auto now = std::chrono::steady_clock::now();
     const std::uint64_t steps = steps_.load(std::memory_order_relaxed);
     if (steps != last_steps) {
@@ -349,8 +356,6 @@ void Scheduler::keep_budget() {
       last_progress = now;
     }
     if (now - started_ < budget) continue;
-    Lock lock(m_);
-    if (ending_) return;
     const auto ms = [](auto d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); };
     const std::string holder = turn_ == kDiverged ? std::string("no thread") : "thread " + thread_label(turn_);
     std::string why = "the explored run did not end within its real-time budget of " + ms(budget) + " ms: ";
@@ -359,8 +364,14 @@ void Scheduler::keep_budget() {
              " ms without reaching a scheduling point (a loop on a variable weft does not see?)";
     else
       why += std::to_string(steps) + " scheduling steps and still going (a livelock, or raise --time-limit)";
-    stop_program_now(lock, {format::ScheduleStop::Budget, why});
+    stopped_ = {format::ScheduleStop::Budget, why};
+    let_go();
+    break;
   }
+  const std::string why = stopped_.why;
+  lock.unlock();
+  weft::this_thread::set_name("scheduler");  // as the watchdog names itself in the trace when it acts
+  weft::stop_program(why);
 }
 
 // --- explore.hpp ---

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <semaphore>
 #include <chrono>
 #include <cstdint>
@@ -98,8 +99,15 @@ class Scheduler {
   // Hands the turn from the caller to the decided thread and waits for it
   // back (unless `leaving`); ends the program if the decision says so.
   void switch_from(std::uint32_t id, Lock& lock, bool leaving);
-  [[noreturn]] void stop_program_now(Lock& lock, Stop stop);
-  void keep_budget();
+  // The run must end: the keeper stops the program, as the watchdog would,
+  // from a thread of its own, so that the threads' waits stay open in the
+  // trace; the caller waits for the end.
+  [[noreturn]] void request_stop(Lock& lock, Stop stop);
+  // The scheduler lets go: the hook does nothing, nobody waits for a turn.
+  void let_go();
+  // The keeper: stops the program when asked to, or when the run's
+  // real-time budget has run out.
+  void keep();
 
   const Settings settings_;
   std::unique_ptr<Chooser> chooser_;
@@ -117,6 +125,8 @@ class Scheduler {
   std::string stop_why_;
   Stop stopped_;
   bool ending_ = false;
+  bool stop_requested_ = false;
+  std::condition_variable keeper_cv_;
   std::chrono::steady_clock::time_point started_;
 };
 
