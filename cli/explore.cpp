@@ -37,7 +37,7 @@ struct Settings {
   std::string name, strategy = "random", dir;
   std::uint64_t runs = 1000, seed = 0;
   std::uint32_t depth = 3, bound = 2;
-  std::uint64_t time_limit_s = 10;
+  std::uint64_t time_limit_s = 60;
   unsigned jobs = 1;
   bool stop_at_first = false, check = false, early_timers = false;
 };
@@ -116,6 +116,7 @@ class Explorer {
   std::uint64_t horizon_ = 1000;  // pct: the longest run so far, in steps
   bool exhausted_ = false, stop_ = false;
   std::string budget_example_;
+  std::uint64_t budget_seed_ = 0;
   Clock::time_point start_ = Clock::now(), last_progress_{};
   const bool terminal_ = ::isatty(2) != 0;
 };
@@ -164,8 +165,18 @@ void Explorer::finish(const Running& r) {
   }
   const format::Schedule& sched = *trace->schedule;
   horizon_ = std::max<std::uint64_t>(horizon_, sched.steps);
-  if (sched.stop == format::ScheduleStop::Budget && budget_stops_++ == 0) budget_example_ = sched.stopped;
   if (sched.stop == format::ScheduleStop::Diverged) ++diverged_;
+  if (sched.stop == format::ScheduleStop::Budget) {
+    // Cut off mid-way, its threads caught in waits that were not over: what
+    // a check would say of its trace is about the cut, not the program.
+    if (budget_stops_++ == 0) {
+      budget_example_ = sched.stopped;
+      budget_seed_ = r.seed;
+    }
+    fs::remove(r.trace);
+    if (s_.strategy == "dfs" && !search_.advance(sched.decisions)) exhausted_ = true;
+    return;
+  }
 
   const analysis::Report report = analysis::check(*trace, options_);
   std::string kept;  // where this run's trace went, for its first new finding
@@ -282,9 +293,10 @@ int Explorer::report() {
     }
   }
   if (budget_stops_)
-    std::printf("%llu run%s stopped at the time limit (%llu s), e.g.: %s\n",
-                static_cast<unsigned long long>(budget_stops_), budget_stops_ == 1 ? "" : "s",
-                static_cast<unsigned long long>(s_.time_limit_s), budget_example_.c_str());
+    std::printf("%llu run%s stopped by the time limit (%llu s) and not checked; the first, seed %llu: %s\n",
+                static_cast<unsigned long long>(budget_stops_), budget_stops_ == 1 ? " was" : "s were",
+                static_cast<unsigned long long>(s_.time_limit_s), static_cast<unsigned long long>(budget_seed_),
+                budget_example_.c_str());
   if (diverged_)
     std::printf("%llu run%s diverged from their schedule (the program's path depends on more than the schedule)\n",
                 static_cast<unsigned long long>(diverged_), diverged_ == 1 ? "" : "s");
@@ -293,7 +305,8 @@ int Explorer::report() {
                 static_cast<unsigned long long>(failed_), failed_ == 1 ? "" : "s",
                 static_cast<unsigned long long>(first_failed_seed_));
 
-  if (!s_.check) return order_.empty() && failed_ == 0 ? kExitOk : kExitFindings;
+  // A run cut off by the time limit is a finding of its own (a spin, a livelock).
+  if (!s_.check) return order_.empty() && failed_ == 0 && budget_stops_ == 0 ? kExitOk : kExitFindings;
   // The union of every run's findings against the scenario's verdict.
   analysis::Report all;
   for (const std::string& key : order_) all.findings.push_back(groups_.at(key).first);
@@ -306,7 +319,7 @@ int Explorer::report() {
                 u.about.c_str());
   std::printf("%s\n", c.matches() ? "as declared: the findings are the scenario's verdict"
                                   : "not as declared");
-  return c.matches() && failed_ == 0 ? kExitOk : kExitFindings;
+  return c.matches() && failed_ == 0 && budget_stops_ == 0 ? kExitOk : kExitFindings;
 }
 
 }  // namespace
@@ -324,7 +337,8 @@ int run_explore(Args args) {
   p.option("--bound", bound, "K", "dfs: the preemption bound, 0 to 100 (default 2)");
   p.option("--seed", seed, "S", "the first run's seed; run i has S+i (default: a random one)");
   p.option("--time-limit", time_limit, "SECONDS",
-           "the real time each run may take before it is stopped, 1 to 3600 (default 10)");
+           "the real time each run may take before it is stopped, 1 to 3600 (default 60; a thread that reaches no "
+           "scheduling point for 10 s is stopped sooner)");
   p.flag("--stop-at-first", s.stop_at_first, "stop at the first run that finds something");
   p.flag("--early-timers", s.early_timers,
          "a sleep or timeout may end while other threads can still run, as if they were slow: finds the bugs a "
@@ -346,7 +360,7 @@ int run_explore(Args args) {
   s.depth = static_cast<std::uint32_t>(parse_count("--depth", depth, 3, 1, 100));
   s.bound = static_cast<std::uint32_t>(parse_count("--bound", bound, 2, 0, 100));
   s.seed = parse_count("--seed", seed, std::random_device{}() % 1'000'000, 0, ~std::uint64_t{0} / 2);
-  s.time_limit_s = parse_count("--time-limit", time_limit, 10, 1, 3600);
+  s.time_limit_s = parse_count("--time-limit", time_limit, 60, 1, 3600);
   s.jobs = static_cast<unsigned>(parse_count("--jobs", jobs, std::max(1u, std::thread::hardware_concurrency()), 1, 64));
   s.dir = dir.value_or(s.name + ".explore");
 

@@ -163,6 +163,19 @@ TEST_CASE("a replay that cannot follow its schedule stops and says where", "[exp
   CHECK(r.err.find("which cannot run here") != std::string::npos);
 }
 
+TEST_CASE("a thread that never reaches a scheduling point is stopped by the budget, by name", "[explore]") {
+  TempDir dir;
+  const std::string trace = (dir.path() / "spin.weft").string();
+  const ChildResult r = run_child({WEFT_EXPLORE_SPINNER}, weft::test::with_env({{"WEFT_TRACE", trace},
+                                                                              {"WEFT_EXPLORE", "random"},
+                                                                              {"WEFT_EXPLORE_BUDGET_MS", "1000"}}));
+  INFO(r.err);
+  CHECK(r.exit_code == 86);
+  CHECK(r.err.find("thread 'spinner' has run for") != std::string::npos);
+  CHECK(r.err.find("without reaching a scheduling point") != std::string::npos);
+  CHECK(fs::exists(trace));  // complete, as any stopped program's
+}
+
 TEST_CASE("explore refuses bad input in one line", "[explore]") {
   struct Case {
     std::vector<std::string> args;

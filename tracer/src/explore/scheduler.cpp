@@ -355,12 +355,17 @@ void Scheduler::keep() {
       last_steps = steps;
       last_progress = now;
     }
-    if (now - started_ < budget) continue;
+    // A thread that reaches no scheduling point for a while (a spin on a
+    // variable weft does not see) is stopped sooner than a run that goes
+    // on stepping (a livelock, or only a long run).
+    const auto idle = now - last_progress;
+    if (idle < std::min<std::chrono::steady_clock::duration>(budget, kStall) && now - started_ < budget) continue;
+    const bool stalled = idle >= std::chrono::milliseconds(500);
     const auto ms = [](auto d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); };
     const std::string holder = turn_ == kDiverged ? std::string("no thread") : "thread " + thread_label(turn_);
-    std::string why = "the explored run did not end within its real-time budget of " + ms(budget) + " ms: ";
-    if (now - last_progress >= std::chrono::milliseconds(500))
-      why += holder + " has run for " + ms(now - last_progress) +
+    std::string why = "the explored run was stopped after " + ms(now - started_) + " ms: ";
+    if (stalled)
+      why += holder + " has run for " + ms(idle) +
              " ms without reaching a scheduling point (a loop on a variable weft does not see?)";
     else
       why += std::to_string(steps) + " scheduling steps and still going (a livelock, or raise --time-limit)";

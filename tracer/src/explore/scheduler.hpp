@@ -38,6 +38,9 @@ class Scheduler {
   // Virtual time a scheduling step costs: computation is not free, so a
   // long run reaches a timed wait's deadline even while threads can run.
   static constexpr std::uint64_t kQuantumNs = 100;
+  // How long the turn may be held without a scheduling point before the run
+  // is stopped (or the whole budget, if shorter).
+  static constexpr std::chrono::seconds kStall{10};
 
   explicit Scheduler(Settings settings);
   void start();  // the budget keeper, the hook, the exit handler

@@ -74,7 +74,7 @@ std::optional<Settings> settings_from_environment() {
   s.depth = static_cast<std::uint32_t>(number("WEFT_EXPLORE_DEPTH", 3, 1, 100));
   s.horizon = number("WEFT_EXPLORE_HORIZON", 1000, 1, std::uint64_t{1} << 40);
   s.bound = static_cast<std::uint32_t>(number("WEFT_EXPLORE_BOUND", 0, 0, 1000));
-  s.budget_ms = number("WEFT_EXPLORE_BUDGET_MS", 10000, 10, 3'600'000);
+  s.budget_ms = number("WEFT_EXPLORE_BUDGET_MS", 60000, 10, 3'600'000);
   s.early_timers = number("WEFT_EXPLORE_EARLY_TIMERS", 0, 0, 1) == 1;
   if (std::getenv("WEFT_EXPLORE_CPU") != nullptr) s.cpu = static_cast<unsigned>(number("WEFT_EXPLORE_CPU", 0, 0, 4095));
   if (const char* path = std::getenv("WEFT_EXPLORE_SCHEDULE")) s.forced = read_decisions(path);

@@ -7,7 +7,8 @@
 //   WEFT_EXPLORE_BOUND     dfs: the preemption bound (recorded; the search is weft explore's)
 //   WEFT_EXPLORE_SCHEDULE  a file of decisions (thread ids) to make first: all of
 //                          them for replay, a prefix for dfs
-//   WEFT_EXPLORE_BUDGET_MS the run's real-time budget (10000)
+//   WEFT_EXPLORE_BUDGET_MS the run's real-time budget (60000; a thread that holds the
+//                          turn 10 s without a scheduling point is stopped sooner)
 //   WEFT_EXPLORE_EARLY_TIMERS  "1": the next timer may fire while threads can
 //                          still run (else only when none can)
 //   WEFT_EXPLORE_CPU       the CPU the run's threads are kept on (default:
@@ -32,7 +33,7 @@ struct Settings {
   std::uint64_t horizon = 1000;
   std::uint32_t bound = 0;
   std::vector<std::uint32_t> forced;
-  std::uint64_t budget_ms = 10000;
+  std::uint64_t budget_ms = 60000;
   std::optional<unsigned> cpu;
   bool early_timers = false;
 };
