@@ -5,7 +5,8 @@
 // Invariants, all under m_:
 //  - turn_ is the one thread allowed to run weft code; every other thread
 //    the scheduler knows is parked in await_turn or has finished. Only the
-//    turn holder changes thread states (other than its own registration).
+//    turn holder decides; any thread may wake() a blocked one (a lock let
+//    go by a thread on its way out), which only makes it a candidate.
 //  - a thread is runnable, blocked (on a resource, maybe until a virtual
 //    deadline) or finished; the runnable ones are the candidates at every
 //    decision, the holder included while it is runnable.
@@ -13,16 +14,19 @@
 //    deadline when no thread is runnable. A deadline at or before clock_
 //    has fired: its thread is runnable, timed_out set.
 //  - a decision (recorded) is made wherever two or more threads could run.
+//  - the run ends by the scheduler's hand only through the keeper thread
+//    (keep), never the thread that found it stuck, whose wait must stay
+//    open in the trace.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <semaphore>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <string>
 #include <vector>
 
@@ -43,7 +47,7 @@ class Scheduler {
   static constexpr std::chrono::seconds kStall{10};
 
   explicit Scheduler(Settings settings);
-  void start();  // the budget keeper, the hook, the exit handler
+  void start();  // the keeper, the hook, the exit handler
 
   void step(const source_site* site, bool thread_ends);
   bool block(const void* resource, std::optional<std::uint64_t> until_ns);
@@ -120,7 +124,7 @@ class Scheduler {
   // it). Written under m_; read without it by a thread spinning for its turn.
   std::atomic<std::uint32_t> turn_{kDiverged};
   std::atomic<std::uint64_t> clock_{0};
-  std::atomic<std::uint64_t> steps_{0};  // written under m_; the budget keeper reads it without
+  std::atomic<std::uint64_t> steps_{0};  // written under m_; the keeper reads it without
   std::uint64_t blocks_ = 0;
   std::vector<format::ScheduleDecision> decisions_;
   std::vector<std::uint32_t> enabled_;        // scratch
