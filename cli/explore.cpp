@@ -1,5 +1,7 @@
-// `weft explore NAME`: runs a scenario many times under weft's controlled
-// scheduler (tracer/src/explore), each run one interleaving chosen by its
+// `weft explore NAME` and `weft explore -- PROGRAM [ARGS]`: runs a scenario,
+// or an unmodified program through weft record's preload library, many
+// times under weft's controlled scheduler (tracer/src/explore), each run one
+// interleaving chosen by its
 // seed (random, pct) or by a search (dfs); checks every run's trace; groups
 // the findings by kind, objects and sites; and says, per distinct finding,
 // how many runs showed it, the first seed that did, how to replay that run
@@ -21,9 +23,12 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli.hpp"
 #include "explore_search.hpp"
 #include "scenarios_program.hpp"
+#include "traced_program.hpp"
 #include "weft/analysis/check.hpp"
 #include "weft/symbolize/symbolize.hpp"
 
@@ -35,11 +40,16 @@ using Clock = std::chrono::steady_clock;
 
 struct Settings {
   std::string name, strategy = "random", dir;
+  // An unmodified program instead of a scenario: its command line, as
+  // given and as found.
+  std::vector<std::string> program;
+  TracedProgram traced;
   std::uint64_t runs = 1000, seed = 0;
   std::uint32_t depth = 3, bound = 2;
   std::uint64_t time_limit_s = 60;
   unsigned jobs = 1;
   bool stop_at_first = false, check = false, early_timers = false;
+  bool timing_bet = false;  // the scenario declares its bug a bet on its sleeps: early timers by default
 };
 
 std::uint64_t parse_count(const std::string& flag, const std::optional<std::string>& text, std::uint64_t fallback,
@@ -145,7 +155,8 @@ void Explorer::launch(std::uint64_t run) {
     env.emplace_back("WEFT_EXPLORE_SCHEDULE", prefix);
   }
   fs::remove(r.trace);
-  r.pid = spawn_scenarios_program({"run", s_.name, "--seed", std::to_string(r.seed)}, env, true);
+  r.pid = s_.program.empty() ? spawn_scenarios_program({"run", s_.name, "--seed", std::to_string(r.seed)}, env, true)
+                             : spawn_traced_program(s_.traced, s_.program, r.trace, env, true);
   running_.push_back(std::move(r));
 }
 
@@ -223,13 +234,30 @@ void Explorer::progress(bool last) {
   std::fflush(stderr);
 }
 
+// A word as a shell reads it back: quoted when it holds anything but
+// letters, digits and a few safe characters.
+std::string shell_word(const std::string& w) {
+  if (!w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%") ==
+                        std::string::npos)
+    return w;
+  std::string q = "'";
+  for (char c : w) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
 std::string Explorer::replay_command(const Group& g) const {
-  std::string cmd = "weft run " + s_.name + " --schedule ";
-  if (s_.strategy == "dfs") return cmd + g.trace;
-  cmd += std::to_string(g.first_seed);
-  if (s_.strategy == "pct")
-    cmd += " --strategy pct --depth " + std::to_string(s_.depth) + " --horizon " + std::to_string(g.horizon);
-  if (s_.early_timers) cmd += " --early-timers";
+  std::string how;
+  if (s_.strategy == "dfs") {
+    how = " --schedule " + shell_word(g.trace);
+  } else {
+    how = " --schedule " + std::to_string(g.first_seed);
+    if (s_.strategy == "pct")
+      how += " --strategy pct --depth " + std::to_string(s_.depth) + " --horizon " + std::to_string(g.horizon);
+    if (s_.early_timers) how += " --early-timers";
+  }
+  if (s_.program.empty()) return "weft run " + s_.name + how;
+  std::string cmd = "weft record" + how + " --";
+  for (const std::string& a : s_.program) cmd += " " + shell_word(a);
   return cmd;
 }
 
@@ -273,6 +301,8 @@ int Explorer::report() {
     how += ", seeds " + std::to_string(s_.seed) + ".." + std::to_string(s_.seed + (done_ ? done_ - 1 : 0));
   std::printf("weft explore %s: %llu runs (%s) in %.1f s, %.0f runs/s\n", s_.name.c_str(),
               static_cast<unsigned long long>(done_), how.c_str(), secs, secs > 0 ? double(done_) / secs : 0.0);
+  if (s_.timing_bet)
+    std::printf("(its bug is a bet on its sleeps, the scenario says: timers may fire early, as with --early-timers)\n");
   if (s_.strategy == "dfs")
     std::printf("%s\n", exhausted_ ? "the search is complete: every schedule within the preemption bound was run"
                                    : "the search is not complete (raise --runs to go on)");
@@ -326,9 +356,16 @@ int Explorer::report() {
 
 int run_explore(Args args) {
   Settings s;
+  // `-- PROGRAM [ARGS]`: everything after `--` is the program's.
+  const auto dashes = std::find(args.begin(), args.end(), std::string("--"));
+  const bool a_program = dashes != args.end();
+  if (a_program) {
+    s.program.assign(dashes + 1, args.end());
+    args = args.first(static_cast<std::size_t>(dashes - args.begin()));
+  }
   std::optional<std::string> runs, depth, bound, seed, time_limit, dir, jobs;
   command_line::parser p = command_parser("explore");
-  p.positional("NAME", s.name, "the scenario (weft list shows them)");
+  p.positional("NAME", s.name, "the scenario (weft list shows them); or, after --, a program and its arguments");
   p.option("--runs", runs, "N", "how many runs, 1 to 10000000 (default 1000; dfs stops early when its search is done)");
   p.option("--strategy", s.strategy, "random|pct|dfs",
            "random: any thread at every point; pct: random priorities changed at D-1 random points; dfs: every "
@@ -345,13 +382,26 @@ int run_explore(Args args) {
          "program's sleeps hide, and shows where it relies on timing (default: virtual time moves only when no "
          "thread can run)");
   p.flag("--check", s.check, "exit 0 when the findings of all runs together are the scenario's declared verdict");
-  p.option("-o,--output", dir, "DIR", "where the traces of the first run of each finding go (default NAME.explore)");
+  p.option("-o,--output", dir, "DIR",
+           "where the traces of the first run of each finding go (default NAME.explore, or PROGRAM.explore)");
+  p.footer(
+      "weft explore -- PROGRAM [ARGS] explores an unmodified, dynamically linked program through weft record's "
+      "preload library: its pthread and std:: threads, mutexes, conditions, reader-writer locks, semaphores, "
+      "barriers, once and sleeps are scheduled, its clocks read virtual time. Its output is discarded; replay a run "
+      "with the weft record command printed for it.");
   p.option("--jobs", jobs, "N", "runs at once, 1 to 64 (default: the number of cores; dfs runs one at a time)");
   const auto one_scenario = [&s](const std::string& second) {
     return "one scenario at a time (got " + s.name + " and " + second + ")";
   };
   if (!parse_command(p, "explore", args, one_scenario)) return kExitOk;
-  if (s.name.empty()) throw usage_error("explore: which scenario? " + p.usage());
+  if (a_program) {
+    if (!s.name.empty())
+      throw usage_error("explore: a scenario or a program after --, not both (got " + s.name + " and --)");
+    if (s.program.empty()) throw usage_error("explore: which program? weft explore [FLAGS] -- PROGRAM [ARGS]");
+    if (s.check) throw usage_error("explore: --check compares with a scenario's declared verdict; a program has none");
+  } else if (s.name.empty()) {
+    throw usage_error("explore: which scenario? " + p.usage());
+  }
   if (s.strategy != "random" && s.strategy != "pct" && s.strategy != "dfs")
     throw usage_error("explore: --strategy must be random, pct or dfs, not '" + s.strategy + "'");
   if (depth && s.strategy != "pct") throw usage_error("explore: --depth goes with --strategy pct");
@@ -362,13 +412,29 @@ int run_explore(Args args) {
   s.seed = parse_count("--seed", seed, std::random_device{}() % 1'000'000, 0, ~std::uint64_t{0} / 2);
   s.time_limit_s = parse_count("--time-limit", time_limit, 60, 1, 3600);
   s.jobs = static_cast<unsigned>(parse_count("--jobs", jobs, std::max(1u, std::thread::hardware_concurrency()), 1, 64));
+  analysis::Expectations expected;
+  if (s.program.empty()) {
+    // The scenario's verdict (and a check of its name: weft-scenarios says
+    // what is wrong with it).
+    const std::optional<std::string> described = capture_scenarios_program({"describe", s.name});
+    if (!described) return kExitUnusable;
+    expected = analysis::parse_expectations(*described);
+    // A scenario whose bug is a bet on its sleeps is explored with timers
+    // that may fire early: the default mode takes sleeps at their word.
+    const nlohmann::json declared = nlohmann::json::parse(*described, nullptr, false);
+    if (declared.is_object() && declared.value("timing_bet", false) && !s.early_timers)
+      s.early_timers = s.timing_bet = true;
+  } else {
+    try {
+      s.traced = locate_traced_program(s.program.front());
+      s.traced.preload = find_preload();
+    } catch (const refusal& r) {
+      std::fprintf(stderr, "weft explore: %s\n", r.what.c_str());
+      return kExitUnusable;
+    }
+    s.name = fs::path(s.program.front()).filename().string();
+  }
   s.dir = dir.value_or(s.name + ".explore");
-
-  // The scenario's verdict (and a check of its name: weft-scenarios says
-  // what is wrong with it).
-  const std::optional<std::string> described = capture_scenarios_program({"describe", s.name});
-  if (!described) return kExitUnusable;
-  analysis::Expectations expected = analysis::parse_expectations(*described);
   std::error_code ec;
   fs::create_directories(s.dir, ec);
   if (ec || !fs::is_directory(s.dir)) throw usage_error("explore: cannot make the directory " + s.dir + ": " + ec.message());

@@ -4,19 +4,19 @@
 //
 // Everything that can be known before the program starts is checked first,
 // and a problem is one line and exit status 2 with nothing run and nothing
-// written: the program (found as execvp finds it; an ELF executable with a
-// dynamic loader, or a #! script; not setuid), the trace path (writable),
-// then the preload library.
+// written: the program (traced_program.hpp: found as execvp finds it; an
+// ELF executable with a dynamic loader, or a #! script; not setuid), the
+// trace path (writable), then the preload library.
+//
+// With --schedule the program runs under weft's controlled scheduler,
+// remaking one run of `weft explore -- PROGRAM` (schedule_replay.hpp).
 //
 // Not weft::subprocess: the program keeps weft's standard input, output and
 // error (it is the user's program, run in the foreground), and learns its own
 // pid (WEFT_RECORD_PID) before exec.
-#include <elf.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,117 +32,16 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "schedule_replay.hpp"
+#include "traced_program.hpp"
 #include "weft/format/bytes.hpp"
 #include "weft/format/summary.hpp"
+#include "weft/symbolize/symbolize.hpp"
 
 namespace weft::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A problem with the input: one line "weft record: ...", exit status 2.
-struct refusal {
-  std::string what;
-};
-
-[[noreturn]] void refuse(std::string what) { throw refusal{std::move(what)}; }
-
-std::string errno_text(int e) { return std::strerror(e); }
-
-// The program as execvp would find it: a name with a slash is a path; a
-// bare name is looked up in PATH, the first executable regular file winning
-// (a match that is not one is remembered, to say why nothing ran).
-std::string resolve_program(const std::string& program) {
-  struct stat st {};
-  if (program.find('/') != std::string::npos) {
-    if (::stat(program.c_str(), &st) != 0) refuse(program + ": " + errno_text(errno));
-    if (S_ISDIR(st.st_mode)) refuse(program + " is a directory, not a program");
-    if (!S_ISREG(st.st_mode)) refuse(program + " is not a regular file, not a program");
-    if (::access(program.c_str(), X_OK) != 0) refuse(program + " is not executable");
-    return program;
-  }
-  const char* path_env = std::getenv("PATH");
-  const std::string path = path_env ? path_env : "/bin:/usr/bin";  // glibc's default
-  std::string unusable;  // the first match that cannot run
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t colon = std::min(path.find(':', start), path.size());
-    std::string dir = path.substr(start, colon - start);
-    start = colon + 1;
-    const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + program;
-    if (::stat(candidate.c_str(), &st) != 0) continue;
-    if (S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-    if (unusable.empty()) unusable = candidate;
-  }
-  if (!unusable.empty()) {
-    if (::stat(unusable.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-      refuse(program + " (found as " + unusable + ") is a directory, not a program");
-    refuse(program + " (found as " + unusable + ") is not executable");
-  }
-  refuse(program + ": not found (looked in PATH)");
-}
-
-bool read_at(int fd, void* buf, std::size_t n, off_t offset) {
-  return ::pread(fd, buf, n, offset) == static_cast<ssize_t>(n);
-}
-
-// A #! script runs (its interpreter is a dynamic program, presumably); an
-// ELF executable needs a program interpreter (PT_INTERP, the dynamic
-// loader), or nothing will load the preload library.
-void check_loadable(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) refuse("cannot read " + path + ": " + errno_text(errno));
-  struct closer {
-    int fd;
-    ~closer() { ::close(fd); }
-  } close_it{fd};
-  unsigned char ident[EI_NIDENT] = {};
-  const ssize_t got = ::pread(fd, ident, sizeof ident, 0);
-  if (got >= 2 && ident[0] == '#' && ident[1] == '!') return;
-  if (got < SELFMAG || std::memcmp(ident, ELFMAG, SELFMAG) != 0)
-    refuse(path + " is neither an ELF executable nor a #! script, so weft cannot run it");
-  if (got != EI_NIDENT || ident[EI_DATA] != ELFDATA2LSB || (ident[EI_CLASS] != ELFCLASS64 && ident[EI_CLASS] != ELFCLASS32))
-    refuse(path + " is not an ELF executable this machine runs (class or byte order)");
-  const std::string damaged = path + " is a damaged ELF file (its program headers cannot be read)";
-  std::uint16_t type = 0;
-  std::uint64_t phoff = 0;
-  std::size_t phentsize = 0, phnum = 0;
-  if (ident[EI_CLASS] == ELFCLASS64) {
-    Elf64_Ehdr h;
-    if (!read_at(fd, &h, sizeof h, 0)) refuse(damaged);
-    type = h.e_type, phoff = h.e_phoff, phentsize = h.e_phentsize, phnum = h.e_phnum;
-    if (phentsize < sizeof(Elf64_Phdr)) refuse(damaged);
-  } else {
-    Elf32_Ehdr h;
-    if (!read_at(fd, &h, sizeof h, 0)) refuse(damaged);
-    type = h.e_type, phoff = h.e_phoff, phentsize = h.e_phentsize, phnum = h.e_phnum;
-    if (phentsize < sizeof(Elf32_Phdr)) refuse(damaged);
-  }
-  if (type != ET_EXEC && type != ET_DYN) refuse(path + " is an ELF file but not an executable");
-  bool interp = false;
-  for (std::size_t i = 0; i < phnum && !interp; ++i) {
-    const off_t at = static_cast<off_t>(phoff + i * phentsize);
-    std::uint32_t p_type = 0;  // first field in both classes
-    if (!read_at(fd, &p_type, sizeof p_type, at)) refuse(damaged);
-    interp = p_type == PT_INTERP;
-  }
-  if (!interp) refuse(path + " is statically linked: preloading needs the dynamic loader, so weft cannot trace it");
-}
-
-// A setuid or setgid program that would change who it runs as makes the
-// dynamic loader run in secure mode, which ignores LD_PRELOAD. (The bits
-// count for nothing on a file system mounted nosuid, or when they name who
-// we already are.)
-void check_not_setuid(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return;
-  struct statvfs vfs {};
-  if (::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_NOSUID)) return;
-  if ((st.st_mode & S_ISUID) && st.st_uid != ::getuid())
-    refuse(path + " is setuid: the dynamic loader ignores LD_PRELOAD for it");
-  if ((st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP) && st.st_gid != ::getgid())
-    refuse(path + " is setgid: the dynamic loader ignores LD_PRELOAD for it");
-}
 
 // Opens the trace path for writing, as the traced program will; a file made
 // for the test is removed again (nothing is left if the program then fails
@@ -160,22 +59,6 @@ void check_writable(const std::string& trace) {
   if (fd < 0) refuse("cannot write the trace " + trace + ": " + errno_text(errno));
   ::close(fd);
   ::unlink(trace.c_str());
-}
-
-// libweft_preload.so next to the weft binary (the build tree), else where an
-// installation puts libraries.
-std::string find_preload() {
-  char self[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) refuse("cannot find libweft_preload.so (readlink /proc/self/exe failed)");
-  self[n] = '\0';
-  const fs::path dir = fs::path(self).parent_path();
-  for (const fs::path& candidate : {dir / "libweft_preload.so", dir / "../lib/weft/libweft_preload.so",
-                                    dir / "../lib/libweft_preload.so"}) {
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec)) return fs::weakly_canonical(candidate, ec).string();
-  }
-  refuse("libweft_preload.so not found next to " + dir.string() + " (build the weft_preload target)");
 }
 
 // Realtime as the kernel stamps files (its coarse clock): a file written
@@ -225,16 +108,16 @@ struct Outcome {
 // Runs the program in the foreground: weft ignores SIGINT and SIGQUIT
 // meanwhile (the terminal's Ctrl-C is for the program, and weft reports
 // after it), the child gets them back before exec.
-Outcome run_program(const std::string& resolved, const std::vector<std::string>& argv, const std::string& preload,
-                    const std::string& trace, bool follow) {
+Outcome run_program(const TracedProgram& program, const std::vector<std::string>& argv, const std::string& trace,
+                    bool follow, const Environment& env) {
+  const std::string& resolved = program.resolved;
   int report[2];  // the child's exec error, if any; closed by a successful exec
   if (::pipe2(report, O_CLOEXEC) != 0) refuse("pipe failed: " + errno_text(errno));
   std::vector<char*> raw;
   std::vector<std::string> args = argv;
   for (std::string& a : args) raw.push_back(a.data());
   raw.push_back(nullptr);
-  std::string ld_preload = preload;
-  if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing) ld_preload += std::string(":") + existing;
+  const std::string ld_preload = preload_list(program);
 
   struct sigaction ignore {}, old_int {}, old_quit {};
   ignore.sa_handler = SIG_IGN;
@@ -265,6 +148,7 @@ Outcome run_program(const std::string& resolved, const std::vector<std::string>&
       ::setenv("WEFT_RECORD_FOLLOW", "1", 1);
     else
       ::unsetenv("WEFT_RECORD_FOLLOW");
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
     ::execv(resolved.c_str(), raw.data());
     const int e = errno;
     [[maybe_unused]] const ssize_t w = ::write(report[1], &e, sizeof e);
@@ -286,6 +170,21 @@ Outcome run_program(const std::string& resolved, const std::vector<std::string>&
   return {WEXITSTATUS(status), 0};
 }
 
+// Under the scheduler: what it did, from the trace's SCHD record.
+void say_schedule(const std::string& trace) {
+  try {
+    const format::Trace t = symbolize::load_trace(trace);
+    if (!t.schedule) return;
+    std::fprintf(stderr, "weft record: under weft's scheduler (%s, seed %llu): %zu decisions, %llu steps, %.3f ms of virtual time%s\n",
+                 t.schedule->strategy.c_str(), static_cast<unsigned long long>(t.schedule->seed),
+                 t.schedule->decisions.size(), static_cast<unsigned long long>(t.schedule->steps),
+                 double(t.schedule->virtual_ns) / 1e6,
+                 t.schedule->stop == format::ScheduleStop::Diverged ? "; the replay diverged (see above)" : "");
+  } catch (const std::exception&) {
+    // The line before said what is wrong with the trace.
+  }
+}
+
 }  // namespace
 
 int run_record(Args args) {
@@ -299,7 +198,7 @@ int run_record(Args args) {
       program_at = i + 1;
       break;
     }
-    if (a == "-o" || a == "--output") {
+    if (a == "-o" || a == "--output" || a == "--schedule" || a == "--strategy" || a == "--depth" || a == "--horizon") {
       ++i;  // its value, whatever it looks like
       continue;
     }
@@ -308,14 +207,22 @@ int run_record(Args args) {
     break;
   }
 
-  std::optional<std::string> output;
-  bool follow = false;
+  std::optional<std::string> output, schedule, depth, horizon;
+  std::string strategy = "random";
+  bool follow = false, early_timers = false;
   std::string program_placeholder;
   command_line::parser p = command_parser("record");
   p.positional("PROGRAM", program_placeholder,
                "the program to run, then its arguments (a name without a slash is looked up in PATH)");
   p.option("-o,--output", output, "FILE", "where the trace goes (default: PROGRAM.weft, its base name, here)");
   p.flag("-f,--follow", follow, "trace the processes it starts too: each writes FILE's stem.<pid>.weft beside FILE");
+  p.option("--schedule", schedule, "SEED|FILE",
+           "run it under weft's scheduler: remake the run of weft explore -- PROGRAM with this seed, or replay the "
+           "decisions in FILE (a trace weft explore kept) exactly");
+  p.option("--strategy", strategy, "random|pct", "with --schedule SEED: the strategy that made the run (random)");
+  p.option("--depth", depth, "D", "with --schedule SEED and pct: its depth (3)");
+  p.option("--horizon", horizon, "K", "with --schedule SEED and pct: the steps its change points were spread over");
+  p.flag("--early-timers", early_timers, "with --schedule SEED: the run was explored with --early-timers");
   p.footer(
       "The program runs with libweft_preload.so (LD_PRELOAD), found next to weft. It must be dynamically linked "
       "(or a #! script) and not setuid. Exit status: the program's own, or 128 + the signal that killed it; 2 when "
@@ -324,21 +231,31 @@ int run_record(Args args) {
   if (program_at >= args.size()) throw usage_error("record: which program? " + p.usage());
   const std::string& program = args[program_at];
   std::vector<std::string> argv(args.begin() + static_cast<std::ptrdiff_t>(program_at), args.end());
+  std::optional<Replay> replay;
+  if (schedule) {
+    if (follow) throw usage_error("record: --schedule explores one process; it does not go with -f");
+    replay = replay_settings("record", *schedule, strategy, depth, horizon, early_timers);
+  } else if (strategy != "random" || depth || horizon || early_timers) {
+    throw usage_error("record: --strategy, --depth, --horizon and --early-timers go with --schedule");
+  }
+  struct remove_decisions {
+    const std::optional<Replay>& r;
+    ~remove_decisions() {
+      if (r && !r->decisions_file.empty()) fs::remove(r->decisions_file);
+    }
+  } cleanup{replay};
 
-  std::string resolved, preload;
+  TracedProgram traced;
   fs::path trace;
   const std::string shown = output.value_or(fs::path(program).filename().string() + ".weft");
   try {
-    if (program.empty()) refuse("the program's name is empty");
-    resolved = resolve_program(program);
-    check_loadable(resolved);
-    check_not_setuid(resolved);
+    traced = locate_traced_program(program);
     if (shown.empty()) refuse("the trace path is empty");
     std::error_code ec;
     trace = fs::absolute(shown, ec);
     if (ec) refuse("cannot write the trace " + shown + ": " + ec.message());
     check_writable(trace.string());
-    preload = find_preload();
+    traced.preload = find_preload();
   } catch (const refusal& r) {
     std::fprintf(stderr, "weft record: %s\n", r.what.c_str());
     return kExitUnusable;
@@ -347,7 +264,7 @@ int run_record(Args args) {
   const struct timespec started = now_coarse();
   Outcome outcome;
   try {
-    outcome = run_program(resolved, argv, preload, trace.string(), follow);
+    outcome = run_program(traced, argv, trace.string(), follow, replay ? replay->env : Environment{});
   } catch (const refusal& r) {
     std::fprintf(stderr, "weft record: %s\n", r.what.c_str());
     return kExitUnusable;
@@ -385,6 +302,7 @@ int run_record(Args args) {
     if (!how_it_ended.empty()) line += "; " + how_it_ended;
   }
   std::fprintf(stderr, "weft record: %s\n", line.c_str());
+  if (replay) say_schedule(trace.string());
   return outcome.status;
 }
 

@@ -14,72 +14,11 @@
 
 #include "cli.hpp"
 #include "scenarios_program.hpp"
+#include "schedule_replay.hpp"
 #include "weft/format/schema.hpp"
 #include "weft/symbolize/symbolize.hpp"
 
 namespace weft::cli {
-namespace {
-
-bool starts_like_a_trace(const std::string& path) {
-  unsigned char head[sizeof format::kMagic] = {};
-  std::ifstream in(path, std::ios::binary);
-  in.read(reinterpret_cast<char*>(head), sizeof head);
-  return in.gcount() == sizeof head && std::equal(std::begin(head), std::end(head), std::begin(format::kMagic));
-}
-
-bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
-
-// What `--schedule SEED|FILE` asks of the scheduler, as the environment the
-// scenario runs in. A seed remakes a run of --strategy (random, or pct with
-// its --depth and --horizon); a file replays its decisions exactly: a trace
-// weft explore kept (its SCHD record), or a text file of thread ids.
-struct Replay {
-  Environment env;
-  std::string seed;  // the scenario's own --seed, as the explored run had it
-  std::string decisions_file;  // a temporary file to remove afterwards
-};
-
-Replay replay_settings(const std::string& schedule, const std::string& strategy, const std::optional<std::string>& depth,
-                       const std::optional<std::string>& horizon, bool early_timers) {
-  Replay r;
-  if (all_digits(schedule)) {
-    if (strategy != "random" && strategy != "pct")
-      throw usage_error("run: --schedule SEED remakes a random or pct run; --strategy must be random or pct, not '" +
-                        strategy + "'");
-    r.env = {{"WEFT_EXPLORE", strategy}, {"WEFT_EXPLORE_SEED", schedule}};
-    if (early_timers) r.env.emplace_back("WEFT_EXPLORE_EARLY_TIMERS", "1");
-    if (depth) r.env.emplace_back("WEFT_EXPLORE_DEPTH", *depth);
-    if (horizon) r.env.emplace_back("WEFT_EXPLORE_HORIZON", *horizon);
-    r.seed = schedule;
-    return r;
-  }
-  if (!std::filesystem::is_regular_file(schedule))
-    throw usage_error("run: --schedule wants a seed (a whole number) or a file, and " + schedule + " is neither");
-  std::string decisions;
-  std::uint64_t seed = 0;
-  if (starts_like_a_trace(schedule)) {
-    const format::Trace t = symbolize::load_trace(schedule);
-    if (!t.schedule) throw usage_error("run: " + schedule + " was not made by weft explore: it has no schedule to replay");
-    for (const format::ScheduleDecision& d : t.schedule->decisions) decisions += std::to_string(d.chosen) + "\n";
-    seed = t.schedule->seed;
-    early_timers = t.schedule->early_timers;
-  } else {
-    std::ifstream in(schedule);
-    decisions.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  char path[] = "/tmp/weft-schedule-XXXXXX";
-  const int fd = ::mkstemp(path);
-  if (fd < 0) throw std::runtime_error("cannot create a temporary file for the schedule");
-  ::close(fd);
-  std::ofstream(path) << decisions;
-  r.decisions_file = path;
-  r.env = {{"WEFT_EXPLORE", "replay"}, {"WEFT_EXPLORE_SCHEDULE", path}, {"WEFT_EXPLORE_SEED", std::to_string(seed)}};
-  if (early_timers) r.env.emplace_back("WEFT_EXPLORE_EARLY_TIMERS", "1");
-  r.seed = std::to_string(seed);
-  return r;
-}
-
-}  // namespace
 
 int run_list(Args args) {
   bool as_json = false;
@@ -117,7 +56,7 @@ int run_run(Args args) {
   // weft-scenarios checks the numbers, in its own words.
   std::optional<Replay> replay;
   if (schedule) {
-    replay = replay_settings(*schedule, strategy, depth, horizon, early_timers);
+    replay = replay_settings("run", *schedule, strategy, depth, horizon, early_timers);
     if (!seed) seed = replay->seed;  // the scenario's own choices, as in the explored run
   } else if (strategy != "random" || depth || horizon || early_timers) {
     throw usage_error("run: --strategy, --depth, --horizon and --early-timers go with --schedule");

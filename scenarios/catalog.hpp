@@ -57,6 +57,11 @@ struct scenario {
   // must contain: the events the lesson is about.
   std::vector<std::string> shows;
   bool hangs = false;                  // its lesson is a hang: the runner stops it
+  // Its bug is a bet that a sleep is long enough for the other threads to
+  // get somewhere (a loaded machine loses the bet). weft explore lets its
+  // timers fire early, while other threads can still run (--early-timers);
+  // other scenarios' sleeps are taken as the timing they rely on.
+  bool timing_bet = false;
   int (*run)(const options&) = nullptr;
 
   bool clean() const { return always.empty() && sometimes.empty(); }

@@ -46,7 +46,8 @@ std::string scenario_json(const scenario& s) {
   return "{\"name\": " + quote(s.name) + ", \"summary\": " + quote(s.summary) + ", \"teaches\": " + quote(s.teaches) +
          ", \"lesson\": " + quote(s.lesson) + ", \"always\": " + findings(s.always) +
          ", \"sometimes\": " + findings(s.sometimes) + ", \"marks\": " + (s.marks ? quote(s.marks) : "null") +
-         ", \"shows\": " + strings(s.shows) + ", \"hangs\": " + (s.hangs ? "true" : "false") + "}";
+         ", \"shows\": " + strings(s.shows) + ", \"hangs\": " + (s.hangs ? "true" : "false") +
+         ", \"timing_bet\": " + (s.timing_bet ? "true" : "false") + "}";
 }
 
 std::string catalog_json() {

@@ -4,9 +4,12 @@
 // hangs: they end by themselves. Waiting to join a thread, or for a task,
 // that is itself stuck is part of that thread's hang, not a hang of its own.
 //
-// Lost wake-ups: a hang on a condition that was notified while nobody was
-// waiting on it, before the stuck wait began. The notification was the one
-// the waiter needed; it came too early and was lost.
+// Lost wake-ups: a hang on a condition that was notified before the stuck
+// wait began, while nobody waited on it, or by a notify_all that reached
+// the others already waiting but not this thread, which began its first wait
+// on the condition after it (four consumers that each wait once for one
+// broadcast: the late one misses it). The notification was the one the
+// waiter needed; it came too early and was lost.
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -45,27 +48,36 @@ std::optional<Finding> lost_wakeup(const format::Trace& t, std::uint32_t conditi
   for (const Wait* w : stuck)
     if (w->cause == WaitCause::Condition && w->object == condition && (!waiter || w->begin < waiter->begin)) waiter = w;
   if (!waiter) return std::nullopt;
+  const format::Event& w = t.events[waiter->begin];
   std::optional<std::uint64_t> notify;
+  bool waited_before = false;  // the waiter's earlier waits on it: a broadcast then may have been for those
   for (std::uint64_t i = 0; i < waiter->begin; ++i) {
     const format::Event& e = t.events[i];
+    if (e.object != condition) continue;
     const format::SyncRole& sync = format::meaning(e.kind).sync;
+    if (e.thread == w.thread && e.kind == format::EventKind::CondWaitBegin) waited_before = true;
     // A notification's arg is how many threads waited on it at the time.
-    if (e.object == condition && sync.op == format::SyncOp::Releases && sync.channel == format::Channel::Notify &&
-        e.arg == 0)
+    if (sync.op == format::SyncOp::Releases && sync.channel == format::Channel::Notify &&
+        (e.arg == 0 || e.kind == format::EventKind::CondNotifyAll))
       notify = i;
   }
   if (!notify) return std::nullopt;
   const format::Event& n = t.events[*notify];
-  const format::Event& w = t.events[waiter->begin];
+  const bool nobody = n.arg == 0;
+  if (!nobody && waited_before) return std::nullopt;
   Finding lost;
   lost.kind = FindingKind::LostWakeup;
   lost.about = name;
-  lost.title = "lost wake-up on " + name + ": notified at " + site_text(t, n.site) + " while nobody waited";
-  lost.explanation = thread_name(t, n.thread) + " notified " + name + " at " + site_text(t, n.site) +
-                     " when no thread was waiting on it, so the notification was lost. " + thread_name(t, w.thread) +
-                     " began the wait that needed it afterwards, at " + site_text(t, w.site) +
-                     ", and nothing woke it. Wait in a loop on a condition (a predicate) that the notifier sets, so a "
-                     "notification that comes first is not needed.";
+  lost.title = "lost wake-up on " + name + ": notified at " + site_text(t, n.site) +
+               (nobody ? " while nobody waited" : " before " + thread_name(t, w.thread) + " waited");
+  lost.explanation =
+      thread_name(t, n.thread) + " notified " + name + " at " + site_text(t, n.site) +
+      (nobody ? " when no thread was waiting on it, so the notification was lost. "
+              : " and woke the " + std::to_string(n.arg) + " thread" + (n.arg == 1 ? "" : "s") +
+                    " waiting then; a notification reaches only those. ") +
+      thread_name(t, w.thread) + " began the wait that needed it afterwards, at " + site_text(t, w.site) +
+      ", and nothing woke it. Wait in a loop on a condition (a predicate) that the notifier sets, so a "
+      "notification that comes first is not needed.";
   lost.threads = {n.thread, w.thread};
   lost.objects = {condition};
   lost.sites = {n.site, w.site};

@@ -78,6 +78,7 @@ const weft::scenarios::registrar registered{{
                   {weft::scenarios::finding::ordering, ""}},
     .marks = "(waiting ){4}notify (consumed ){4}",
     .shows = {"cond.wait.begin", "cond.wait.end", "cond.notify_all", "sleep.begin", "mark"},
+    .timing_bet = true,
     .run = run,
 }};
 

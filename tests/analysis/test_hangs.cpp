@@ -120,3 +120,36 @@ TEST_CASE("a lost wake-up names the waiter, not a thread joining it, and a notif
   CHECK(lost.threads == std::vector<std::uint32_t>{notifier, s.worker});
   CHECK(lost.explanation.find("worker began the wait") != std::string::npos);
 }
+
+TEST_CASE("a notify_all that woke the others before a thread's first wait is that thread's lost wake-up", "[hang]") {
+  Stuck s;
+  const auto early = s.tm.thread("early");
+  s.tm.spawn(s.main, early);
+  s.wait(early);
+  const auto notify = s.tm.add(s.main, EventKind::CondNotifyAll, s.cond, /*waiters*/ 1);
+  s.tm.lock(early, s.m);
+  s.tm.add(early, EventKind::CondWaitEnd, s.cond, 0);
+  const auto wait_begin = s.tm.t.events.size();
+  s.wait(s.worker);  // late: its first wait began after the broadcast
+  s.tm.end(EndReason::Watchdog);
+  const auto r = s.tm.check();
+  REQUIRE(weft::test::summary(r) ==
+          decltype(weft::test::summary(r)){{FindingKind::Hang, "ready"}, {FindingKind::LostWakeup, "ready"}});
+  const auto& lost = r.findings[1];
+  CHECK(lost.events == std::vector<std::uint64_t>{notify, wait_begin + 1});
+  CHECK(lost.title.find("before worker waited") != std::string::npos);
+}
+
+TEST_CASE("a broadcast before a thread waits again is not its lost wake-up: it may have been for the earlier wait",
+          "[hang]") {
+  Stuck s;
+  s.wait(s.worker);
+  s.tm.add(s.main, EventKind::CondNotifyAll, s.cond, /*waiters*/ 1);
+  s.tm.lock(s.worker, s.m);
+  s.tm.add(s.worker, EventKind::CondWaitEnd, s.cond, 0);
+  s.tm.unlock(s.worker, s.m);
+  s.wait(s.worker);  // waits again, for something nobody sends
+  s.tm.end(EndReason::Watchdog);
+  const auto r = s.tm.check();
+  CHECK(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::Hang, "ready"}});
+}

@@ -16,15 +16,26 @@
 
 #include "lock_events.hpp"
 #include "real.hpp"
+#include "scheduled.hpp"
 #include "weft/format/meaning.hpp"
 
 namespace weft::preload {
 namespace {
 
+// Under the scheduler the holder of the flag may be descheduled at its
+// arrival's sync point: the next arrival waits on the scheduler, not in a
+// spin that would keep the turn.
 void arrive_lock(sync_entry& e) noexcept {
-  while (e.arriving.exchange(true, std::memory_order_acquire)) std::this_thread::yield();
+  while (e.arriving.exchange(true, std::memory_order_acquire))
+    if (scheduled())
+      detail::explore::block(&e.arriving, std::nullopt);
+    else
+      std::this_thread::yield();
 }
-void arrive_unlock(sync_entry& e) noexcept { e.arriving.store(false, std::memory_order_release); }
+void arrive_unlock(sync_entry& e) noexcept {
+  e.arriving.store(false, std::memory_order_release);
+  if (scheduled()) detail::explore::wake(&e.arriving);
+}
 
 thread_local void (*t_once_routine)() = nullptr;
 thread_local const object_call* t_once_call = nullptr;
@@ -39,6 +50,28 @@ void run_once_routine() {
     weft::detail::t_inside_weft = true;
   }
   c->record(format::EventKind::EventSet, c->e->seq.fetch_add(1, std::memory_order_relaxed), 0);
+}
+
+// Under the scheduler the barrier is weft's count beside it, never the
+// native wait (which would block the thread holding the turn): the last of
+// a generation wakes the others, who wait on the barrier's address until
+// their generation is full. The last one is the serial thread, as in glibc.
+int scheduled_barrier_wait(pthread_barrier_t* b, const sync_entry& e, std::uint32_t arrival, std::uint32_t parties) {
+  const std::uint64_t full = (static_cast<std::uint64_t>(arrival / parties) + 1) * parties;
+  if (arrival + 1 == full) {
+    detail::explore::wake(b);
+    return PTHREAD_BARRIER_SERIAL_THREAD;
+  }
+  while (e.count.load(std::memory_order_relaxed) < full) detail::explore::block(b, std::nullopt);
+  return 0;
+}
+
+// glibc's pthread_once_t: bit 0 "in progress", bit 1 "done" (the rest
+// counts forks). Under the scheduler a thread that finds another running
+// the initializer waits on the scheduler, not in the kernel.
+bool once_in_progress(const pthread_once_t* once) noexcept {
+  const int v = __atomic_load_n(once, __ATOMIC_ACQUIRE);
+  return (v & 1) != 0 && (v & 2) == 0;
 }
 
 }  // namespace
@@ -88,7 +121,7 @@ int pthread_barrier_wait(pthread_barrier_t* b) noexcept {
   int rc;
   {
     const weft::detail::blocked_scope blocked(EventKind::BarrierArrive, c.object, watchdog_timed(*e, false));
-    rc = next.pthread_barrier_wait.get()(b);
+    rc = scheduled_object(b) ? scheduled_barrier_wait(b, *e, arrival, parties) : next.pthread_barrier_wait.get()(b);
   }
   c.record(EventKind::BarrierLeave, e->seq.fetch_add(1, std::memory_order_relaxed), position);
   return rc;
@@ -105,7 +138,10 @@ int pthread_once(pthread_once_t* once, void (*routine)()) {
   const object_call* const outer_call = t_once_call;
   t_once_routine = routine;
   t_once_call = &c;
+  if (scheduled())
+    while (once_in_progress(once)) weft::detail::explore::block(once, std::nullopt);
   const int rc = next.pthread_once.get()(once, run_once_routine);
+  if (scheduled()) weft::detail::explore::wake(once);
   t_once_routine = outer_routine;
   t_once_call = outer_call;
   // Whoever ran it or found it done: ordered after the initializer.

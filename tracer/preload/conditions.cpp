@@ -8,9 +8,24 @@
 
 #include "lock_events.hpp"
 #include "real.hpp"
+#include "scheduled.hpp"
 
 namespace weft::preload {
 namespace {
+
+// Under the scheduler, the native wait's part: the mutex let go (waking its
+// waiters), the thread blocked on the condition's address until a notify
+// wakes it or `until` passes, the mutex taken back as the scheduler allows.
+// Nothing runs between the unlock and the block, so no notify is missed.
+int scheduled_wait(pthread_cond_t* cv, pthread_mutex_t* m, const std::optional<virtual_time>& until) {
+  next.pthread_mutex_unlock.get()(m);
+  detail::explore::wake(m);
+  const bool woken = detail::explore::block(cv, until);
+  int rc = EBUSY;
+  scheduled_take(m, std::nullopt, [&] { return (rc = next.pthread_mutex_trylock.get()(m)) != EBUSY; });
+  if (rc != 0 && rc != EOWNERDEAD) return rc;
+  return woken ? 0 : ETIMEDOUT;
+}
 
 template <class Wait>
 int wait(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra, bool timed, Wait&& native_wait) {
@@ -69,6 +84,7 @@ int notify(pthread_cond_t* cv, const void* ra, format::EventKind kind) {
     c.e->value.fetch_add(1, std::memory_order_relaxed);
     c.record(kind, c.e->seq.fetch_add(1, std::memory_order_relaxed), c.e->count.load(std::memory_order_relaxed));
   }
+  if (scheduled()) detail::explore::wake(cv, kind == format::EventKind::CondNotifyAll);
   return kind == format::EventKind::CondNotifyOne ? next.pthread_cond_signal.get()(cv)
                                                   : next.pthread_cond_broadcast.get()(cv);
 }
@@ -106,19 +122,29 @@ int pthread_cond_broadcast(pthread_cond_t* cv) noexcept {
 
 int pthread_cond_wait(pthread_cond_t* cv, pthread_mutex_t* m) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_wait.get()(cv, m));
-  return wait(cv, m, __builtin_return_address(0), false, [cv, m] { return next.pthread_cond_wait.get()(cv, m); });
+  return wait(cv, m, __builtin_return_address(0), false, [cv, m] {
+    return scheduled_object(cv) ? scheduled_wait(cv, m, std::nullopt) : next.pthread_cond_wait.get()(cv, m);
+  });
 }
 
 int pthread_cond_timedwait(pthread_cond_t* cv, pthread_mutex_t* m, const struct timespec* t) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_timedwait.get()(cv, m, t));
   return wait(cv, m, __builtin_return_address(0), true,
-              [cv, m, t] { return next.pthread_cond_timedwait.get()(cv, m, t); });
+              [cv, m, t] {
+                if (!scheduled_object(cv)) return next.pthread_cond_timedwait.get()(cv, m, t);
+                // The condition's clock, as pthread_condattr_setclock chose it.
+                const clockid_t clock = (cv->__data.__wrefs & 2) ? CLOCK_MONOTONIC : CLOCK_REALTIME;  // glibc: bit 1 of __wrefs
+                return scheduled_wait(cv, m, virtual_deadline(clock, t));
+              });
 }
 
 int pthread_cond_clockwait(pthread_cond_t* cv, pthread_mutex_t* m, clockid_t clock, const struct timespec* t) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_clockwait.get()(cv, m, clock, t));
   return wait(cv, m, __builtin_return_address(0), true,
-              [cv, m, clock, t] { return next.pthread_cond_clockwait.get()(cv, m, clock, t); });
+              [cv, m, clock, t] {
+                return scheduled_object(cv) ? scheduled_wait(cv, m, virtual_deadline(clock, t))
+                                   : next.pthread_cond_clockwait.get()(cv, m, clock, t);
+              });
 }
 
 }  // extern "C"

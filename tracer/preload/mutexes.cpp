@@ -9,6 +9,7 @@
 
 #include "lock_events.hpp"
 #include "real.hpp"
+#include "scheduled.hpp"
 
 namespace weft::preload {
 namespace {
@@ -23,6 +24,18 @@ const void* spin_address(pthread_spinlock_t* s) noexcept { return const_cast<int
 void note_owner_died(const object_call& c) noexcept {
   static const char text[] = "pthread_mutex_lock: the previous owner died holding it (EOWNERDEAD)";
   detail::emit_text_interned(static_cast<std::uint8_t>(format::EventKind::Log), c.object, text, c.site);
+}
+
+// Under the scheduler, the blocking part of a lock: tried, and waited for on
+// the mutex's address (which unlock wakes) until a try takes it.
+int scheduled_lock(pthread_mutex_t* m, const std::optional<virtual_time>& until) {
+  int rc = EBUSY;
+  const int waited = scheduled_take(m, until, [&] { return (rc = next.pthread_mutex_trylock.get()(m)) != EBUSY; });
+  return waited == 0 ? rc : ETIMEDOUT;
+}
+
+int scheduled_spin_lock(pthread_spinlock_t* s) {
+  return scheduled_take(spin_address(s), std::nullopt, [s] { return next.pthread_spin_trylock.get()(s) == 0; });
 }
 
 // lock, timedlock and clocklock: `block` is the native blocking call.
@@ -78,19 +91,26 @@ int pthread_mutex_destroy(pthread_mutex_t* m) noexcept {
 
 int pthread_mutex_lock(pthread_mutex_t* m) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_lock.get()(m));
-  return lock_mutex(m, __builtin_return_address(0), false, [m] { return next.pthread_mutex_lock.get()(m); });
+  return lock_mutex(m, __builtin_return_address(0), false,
+                    [m] { return scheduled_object(m) ? scheduled_lock(m, std::nullopt) : next.pthread_mutex_lock.get()(m); });
 }
 
 int pthread_mutex_timedlock(pthread_mutex_t* m, const struct timespec* abstime) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_timedlock.get()(m, abstime));
   return lock_mutex(m, __builtin_return_address(0), true,
-                    [m, abstime] { return next.pthread_mutex_timedlock.get()(m, abstime); });
+                    [m, abstime] {
+                      return scheduled_object(m) ? scheduled_lock(m, virtual_deadline(CLOCK_REALTIME, abstime))
+                                         : next.pthread_mutex_timedlock.get()(m, abstime);
+                    });
 }
 
 int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const struct timespec* abstime) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_clocklock.get()(m, clock, abstime));
   return lock_mutex(m, __builtin_return_address(0), true,
-                    [m, clock, abstime] { return next.pthread_mutex_clocklock.get()(m, clock, abstime); });
+                    [m, clock, abstime] {
+                      return scheduled_object(m) ? scheduled_lock(m, virtual_deadline(clock, abstime))
+                                         : next.pthread_mutex_clocklock.get()(m, clock, abstime);
+                    });
 }
 
 int pthread_mutex_trylock(pthread_mutex_t* m) noexcept {
@@ -112,11 +132,13 @@ int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_unlock.get()(m));
   const busy_scope busy;
   object_call c;
-  if (!begin_call(c, m, mutex_object_kind(m), __builtin_return_address(0))) return next.pthread_mutex_unlock.get()(m);
   // glibc lets any thread unlock a normal mutex; the other types refuse
   // (EPERM), and the refusal changes nothing.
-  record_exclusive_release(c, mutex_type(m) == PTHREAD_MUTEX_NORMAL || mutex_type(m) == PTHREAD_MUTEX_ADAPTIVE_NP);
-  return next.pthread_mutex_unlock.get()(m);
+  if (begin_call(c, m, mutex_object_kind(m), __builtin_return_address(0)))
+    record_exclusive_release(c, mutex_type(m) == PTHREAD_MUTEX_NORMAL || mutex_type(m) == PTHREAD_MUTEX_ADAPTIVE_NP);
+  const int rc = next.pthread_mutex_unlock.get()(m);
+  if (scheduled()) weft::detail::explore::wake(m);
+  return rc;
 }
 
 // Spin locks: exclusive locks that wait by spinning; a second lock by the
@@ -142,7 +164,8 @@ int pthread_spin_lock(pthread_spinlock_t* s) noexcept {
   std::uint8_t flags = 0;
   if (next.pthread_spin_trylock.get()(s) != 0) {
     const bool mine = c.e->owner.load(std::memory_order_relaxed) == c.me();
-    block_for_lock(c, false, mine, [s] { return next.pthread_spin_lock.get()(s); });
+    block_for_lock(c, false, mine,
+                   [s] { return scheduled_object(spin_address(s)) ? scheduled_spin_lock(s) : next.pthread_spin_lock.get()(s); });
     flags = weft::format::kFlagContended;
   }
   record_exclusive_acquired(c, flags);
@@ -167,10 +190,11 @@ int pthread_spin_unlock(pthread_spinlock_t* s) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_spin_unlock.get()(s));
   const busy_scope busy;
   object_call c;
-  if (!begin_call(c, spin_address(s), weft::format::ObjectKind::Mutex, __builtin_return_address(0)))
-    return next.pthread_spin_unlock.get()(s);
-  record_exclusive_release(c, true);  // a spin lock is just a word: anyone's store frees it
-  return next.pthread_spin_unlock.get()(s);
+  if (begin_call(c, spin_address(s), weft::format::ObjectKind::Mutex, __builtin_return_address(0)))
+    record_exclusive_release(c, true);  // a spin lock is just a word: anyone's store frees it
+  const int rc = next.pthread_spin_unlock.get()(s);
+  if (scheduled()) weft::detail::explore::wake(spin_address(s));
+  return rc;
 }
 
 }  // extern "C"

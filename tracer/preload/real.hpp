@@ -8,8 +8,11 @@
 #pragma once
 
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
+#include <sys/time.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <atomic>
 
@@ -93,6 +96,16 @@ struct next_functions {
   next_function<sem_t* (*)(const char*, int, ...)> sem_open{"sem_open", nullptr};
   next_function<int (*)(sem_t*)> sem_close{"sem_close", nullptr};
   next_function<int (*)(sem_t*, int*)> sem_getvalue{"sem_getvalue", nullptr};
+
+  // Time, virtual under weft's scheduler (clocks.cpp).
+  next_function<int (*)(clockid_t, struct timespec*)> clock_gettime{"clock_gettime", nullptr};
+  next_function<int (*)(struct timeval*, void*)> gettimeofday{"gettimeofday", nullptr};
+  next_function<time_t (*)(time_t*)> time{"time", nullptr};
+  next_function<int (*)(const struct timespec*, struct timespec*)> nanosleep{"nanosleep", nullptr};
+  next_function<int (*)(clockid_t, int, const struct timespec*, struct timespec*)> clock_nanosleep{"clock_nanosleep", nullptr};
+  next_function<int (*)(useconds_t)> usleep{"usleep", nullptr};
+  next_function<unsigned (*)(unsigned)> sleep{"sleep", nullptr};
+  next_function<int (*)()> sched_yield{"sched_yield", nullptr};
 
   next_function<pid_t (*)()> fork{"fork", nullptr};
   next_function<int (*)(const char*, char* const*, char* const*)> execve{"execve", nullptr};

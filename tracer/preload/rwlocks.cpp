@@ -15,6 +15,7 @@
 
 #include "lock_events.hpp"
 #include "real.hpp"
+#include "scheduled.hpp"
 
 namespace weft::preload {
 namespace {
@@ -40,8 +41,26 @@ thread_local read_holds t_read_holds __attribute__((tls_model("initial-exec")));
 
 constexpr auto kKind = format::ObjectKind::SharedMutex;
 
+// A timed call's absolute timeout and its clock; `at` null: untimed.
+struct timeout {
+  const struct timespec* at = nullptr;
+  clockid_t clock = CLOCK_REALTIME;
+};
+
+// The blocking part of a lock: the native call, or under the scheduler
+// tries waited for on the lock's address (which unlock wakes).
 template <class Try, class Block>
-int write_lock(pthread_rwlock_t* l, const void* ra, bool timed, Try&& try_lock, Block&& block) {
+int block_on(pthread_rwlock_t* l, const timeout& to, Try& try_lock, Block& block) {
+  if (!scheduled_object(l)) return block();
+  std::optional<virtual_time> until;
+  if (to.at != nullptr) until = virtual_deadline(to.clock, to.at);
+  int rc = EBUSY;
+  return scheduled_take(l, until, [&] { return (rc = try_lock()) != EBUSY; }) == 0 ? rc : ETIMEDOUT;
+}
+
+template <class Try, class Block>
+int write_lock(pthread_rwlock_t* l, const void* ra, timeout to, Try&& try_lock, Block&& block) {
+  const bool timed = to.at != nullptr;
   const busy_scope busy;
   object_call c;
   if (!begin_call(c, l, kKind, ra)) return block();
@@ -51,7 +70,7 @@ int write_lock(pthread_rwlock_t* l, const void* ra, bool timed, Try&& try_lock, 
     // A reader asking to write waits for itself; glibc returns EDEADLK to a
     // writer asking again, which the program is told.
     const bool self_deadlock = t_read_holds.holds(l) && !timed;
-    rc = block_for_lock(c, timed, self_deadlock, block);
+    rc = block_for_lock(c, timed, self_deadlock, [&] { return block_on(l, to, try_lock, block); });
     flags |= format::kFlagContended;
   }
   if (rc == 0)
@@ -68,7 +87,8 @@ void record_read_acquired(object_call& c, const void* l, std::uint8_t flags) noe
 }
 
 template <class Try, class Block>
-int read_lock(pthread_rwlock_t* l, const void* ra, bool timed, Try&& try_lock, Block&& block) {
+int read_lock(pthread_rwlock_t* l, const void* ra, timeout to, Try&& try_lock, Block&& block) {
+  const bool timed = to.at != nullptr;
   const busy_scope busy;
   object_call c;
   if (!begin_call(c, l, kKind, ra)) return block();
@@ -78,7 +98,7 @@ int read_lock(pthread_rwlock_t* l, const void* ra, bool timed, Try&& try_lock, B
     c.record(format::EventKind::MutexLockSharedBegin, format::kNoSeq, 0, flags);
     const detail::blocked_scope blocked(format::EventKind::MutexLockSharedBegin, c.object,
                                         watchdog_timed(*c.e, timed), &c.e->owner);
-    rc = block();
+    rc = block_on(l, to, try_lock, block);
     flags |= format::kFlagContended;
   }
   if (rc == 0)
@@ -114,21 +134,21 @@ int pthread_rwlock_destroy(pthread_rwlock_t* l) noexcept {
 int pthread_rwlock_wrlock(pthread_rwlock_t* l) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_rwlock_wrlock.get()(l));
   return write_lock(
-      l, __builtin_return_address(0), false, [l] { return next.pthread_rwlock_trywrlock.get()(l); },
+      l, __builtin_return_address(0), timeout{}, [l] { return next.pthread_rwlock_trywrlock.get()(l); },
       [l] { return next.pthread_rwlock_wrlock.get()(l); });
 }
 
 int pthread_rwlock_timedwrlock(pthread_rwlock_t* l, const struct timespec* t) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_rwlock_timedwrlock.get()(l, t));
   return write_lock(
-      l, __builtin_return_address(0), true, [l] { return next.pthread_rwlock_trywrlock.get()(l); },
+      l, __builtin_return_address(0), timeout{t}, [l] { return next.pthread_rwlock_trywrlock.get()(l); },
       [l, t] { return next.pthread_rwlock_timedwrlock.get()(l, t); });
 }
 
 int pthread_rwlock_clockwrlock(pthread_rwlock_t* l, clockid_t clock, const struct timespec* t) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_rwlock_clockwrlock.get()(l, clock, t));
   return write_lock(
-      l, __builtin_return_address(0), true, [l] { return next.pthread_rwlock_trywrlock.get()(l); },
+      l, __builtin_return_address(0), timeout{t, clock}, [l] { return next.pthread_rwlock_trywrlock.get()(l); },
       [l, clock, t] { return next.pthread_rwlock_clockwrlock.get()(l, clock, t); });
 }
 
@@ -148,21 +168,21 @@ int pthread_rwlock_trywrlock(pthread_rwlock_t* l) noexcept {
 int pthread_rwlock_rdlock(pthread_rwlock_t* l) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_rwlock_rdlock.get()(l));
   return read_lock(
-      l, __builtin_return_address(0), false, [l] { return next.pthread_rwlock_tryrdlock.get()(l); },
+      l, __builtin_return_address(0), timeout{}, [l] { return next.pthread_rwlock_tryrdlock.get()(l); },
       [l] { return next.pthread_rwlock_rdlock.get()(l); });
 }
 
 int pthread_rwlock_timedrdlock(pthread_rwlock_t* l, const struct timespec* t) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_rwlock_timedrdlock.get()(l, t));
   return read_lock(
-      l, __builtin_return_address(0), true, [l] { return next.pthread_rwlock_tryrdlock.get()(l); },
+      l, __builtin_return_address(0), timeout{t}, [l] { return next.pthread_rwlock_tryrdlock.get()(l); },
       [l, t] { return next.pthread_rwlock_timedrdlock.get()(l, t); });
 }
 
 int pthread_rwlock_clockrdlock(pthread_rwlock_t* l, clockid_t clock, const struct timespec* t) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_rwlock_clockrdlock.get()(l, clock, t));
   return read_lock(
-      l, __builtin_return_address(0), true, [l] { return next.pthread_rwlock_tryrdlock.get()(l); },
+      l, __builtin_return_address(0), timeout{t, clock}, [l] { return next.pthread_rwlock_tryrdlock.get()(l); },
       [l, clock, t] { return next.pthread_rwlock_clockrdlock.get()(l, clock, t); });
 }
 
@@ -183,7 +203,11 @@ int pthread_rwlock_unlock(pthread_rwlock_t* l) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_rwlock_unlock.get()(l));
   const busy_scope busy;
   object_call c;
-  if (!begin_call(c, l, kKind, __builtin_return_address(0))) return next.pthread_rwlock_unlock.get()(l);
+  if (!begin_call(c, l, kKind, __builtin_return_address(0))) {
+    const int rc = next.pthread_rwlock_unlock.get()(l);
+    if (scheduled()) weft::detail::explore::wake(l);
+    return rc;
+  }
   if (c.e->owner.load(std::memory_order_relaxed) == c.me()) {
     record_exclusive_release(c, false);
   } else if (t_read_holds.remove(l) || c.e->count.load(std::memory_order_relaxed) > 0) {
@@ -193,7 +217,9 @@ int pthread_rwlock_unlock(pthread_rwlock_t* l) noexcept {
   } else {
     c.record(EventKind::MutexReleased, weft::format::kNoSeq, 0, weft::format::kFlagNotOwner);
   }
-  return next.pthread_rwlock_unlock.get()(l);
+  const int rc = next.pthread_rwlock_unlock.get()(l);
+  if (scheduled()) weft::detail::explore::wake(l);  // readers and writers alike try again
+  return rc;
 }
 
 }  // extern "C"

@@ -12,6 +12,7 @@
 
 #include "lock_events.hpp"
 #include "real.hpp"
+#include "scheduled.hpp"
 
 namespace weft::preload {
 namespace {
@@ -39,6 +40,15 @@ void record_acquired(object_call& c, std::uint8_t flags) noexcept {
   const std::int64_t after = c.e->value.fetch_sub(1, std::memory_order_relaxed) - 1;
   c.record(format::EventKind::SemAcquired, c.e->seq.fetch_add(1, std::memory_order_relaxed),
            static_cast<std::uint64_t>(after < 0 ? 0 : after), flags);
+}
+
+// Under the scheduler, the blocking part of a wait: tries waited for on
+// the semaphore's address (which sem_post wakes), until `until` if given.
+// As sem_wait returns: 0, or -1 with errno ETIMEDOUT.
+int scheduled_sem_wait(sem_t* s, const std::optional<virtual_time>& until) {
+  if (scheduled_take(s, until, [s] { return next.sem_trywait.get()(s) == 0; }) == 0) return 0;
+  errno = ETIMEDOUT;
+  return -1;
 }
 
 template <class Block>
@@ -86,17 +96,22 @@ int sem_destroy(sem_t* s) noexcept {
 
 int sem_wait(sem_t* s) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.sem_wait.get()(s));
-  return acquire(s, __builtin_return_address(0), false, [s] { return next.sem_wait.get()(s); });
+  return acquire(s, __builtin_return_address(0), false,
+                 [s] { return scheduled_object(s) ? scheduled_sem_wait(s, std::nullopt) : next.sem_wait.get()(s); });
 }
 
 int sem_timedwait(sem_t* s, const struct timespec* t) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.sem_timedwait.get()(s, t));
-  return acquire(s, __builtin_return_address(0), true, [s, t] { return next.sem_timedwait.get()(s, t); });
+  return acquire(s, __builtin_return_address(0), true, [s, t] {
+    return scheduled_object(s) ? scheduled_sem_wait(s, virtual_deadline(CLOCK_REALTIME, t)) : next.sem_timedwait.get()(s, t);
+  });
 }
 
 int sem_clockwait(sem_t* s, clockid_t clock, const struct timespec* t) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.sem_clockwait.get()(s, clock, t));
-  return acquire(s, __builtin_return_address(0), true, [s, clock, t] { return next.sem_clockwait.get()(s, clock, t); });
+  return acquire(s, __builtin_return_address(0), true, [s, clock, t] {
+    return scheduled_object(s) ? scheduled_sem_wait(s, virtual_deadline(clock, t)) : next.sem_clockwait.get()(s, clock, t);
+  });
 }
 
 int sem_trywait(sem_t* s) noexcept {
@@ -126,7 +141,9 @@ int sem_post(sem_t* s) noexcept {
     c.record(weft::format::EventKind::SemReleased, c.e->seq.fetch_add(1, std::memory_order_relaxed),
              static_cast<std::uint64_t>(after));
   }
-  return next.sem_post.get()(s);
+  const int rc = next.sem_post.get()(s);
+  if (scheduled()) weft::detail::explore::wake(s);
+  return rc;
 }
 
 // Named semaphores: sem_open's variadic tail (mode, value) only with O_CREAT.

@@ -19,9 +19,14 @@
 #include "../src/thread_binding.hpp"
 #include "lock_events.hpp"
 #include "real.hpp"
+#include "scheduled.hpp"
 
 namespace weft::preload {
 namespace {
+
+// Under the scheduler a thread's end is a flag its joiners wait on (at its
+// address); made at creation, freed by the join.
+using end_flag = std::atomic<bool>;
 
 struct start_args {
   void* (*routine)(void*);
@@ -29,11 +34,13 @@ struct start_args {
   std::uint32_t id;
   std::uint32_t object;
   bool ignored;
+  end_flag* ended = nullptr;  // under the scheduler
 };
 
 struct known_thread {
   std::uint32_t id;
   std::uint32_t object;
+  end_flag* ended = nullptr;
 };
 
 // pthread_t -> weft's thread, until joined or detached.
@@ -60,11 +67,19 @@ std::uint64_t next_seq(std::uint32_t id) {
   return detail::Runtime::get().registry().threads()[id].seq.fetch_add(1, std::memory_order_relaxed);
 }
 
-// Records thread.end when the thread's function returns or unwinds.
+// Records thread.end when the thread's function returns or unwinds; under
+// the scheduler, then says so to its joiners and gives the turn away for
+// good.
 struct end_of_thread {
+  end_flag* ended;
   ~end_of_thread() {
     const busy_scope busy;
     detail::end_current_thread();
+    if (ended == nullptr) return;
+    ended->store(true, std::memory_order_release);
+    if (!scheduled()) return;
+    detail::explore::wake(ended);
+    detail::explore::thread_exit();
   }
 };
 
@@ -77,13 +92,15 @@ void* trampoline(void* p) {
   }
   {
     const busy_scope busy;
+    // Under the scheduler nothing of the thread runs before its first turn.
+    if (a.ended != nullptr && scheduled()) detail::explore::thread_attach(a.id);
     detail::bind_current_thread(a.id, a.object);
     const auto tid = static_cast<std::uint64_t>(::gettid());
     detail::Runtime::get().registry().threads()[a.id].os_tid.store(tid, std::memory_order_relaxed);
     detail::sync_point_interned(detail::current_buffer(), format::EventKind::ThreadStart, a.object, next_seq(a.id),
                                 tid, 0);
   }
-  const end_of_thread end;
+  const end_of_thread end{a.ended};
   return a.routine(a.arg);
 }
 
@@ -102,20 +119,35 @@ int join(pthread_t t, const void* ra, std::uint8_t flags, bool timed, Join&& nat
   const busy_scope busy;
   object_call c{};
   known_thread k{};
-  if (!begin_join(t, ra, c, k)) return native_join();
+  if (!begin_join(t, ra, c, k)) return native_join(k);
   c.record(format::EventKind::ThreadJoinBegin, format::kNoSeq, k.id, flags);
   int rc;
   {
     const detail::blocked_scope blocked(format::EventKind::ThreadJoinBegin, k.object, timed);
-    rc = native_join();
+    rc = native_join(k);
   }
   if (rc == 0) {
+    if (k.ended != nullptr) delete k.ended;  // the thread has exited: nobody reads it any more
     forget_thread(t);
     c.record(format::EventKind::ThreadJoinEnd, next_seq(k.id), 1, flags);
   } else {
     c.record(format::EventKind::ThreadJoinEnd, format::kNoSeq, 0, flags);
   }
   return rc;
+}
+
+// Under the scheduler, a join that would block: the joiner waits on the
+// thread's end flag (which its end wakes) until `until`, if any, or tries
+// once (`try_only`); the native join that follows finds the thread on its
+// way out and returns at once. -1: the scheduler is not exploring this
+// thread; the native join does it all.
+int scheduled_join(pthread_t t, void** ret, const known_thread& k, const std::optional<virtual_time>& until,
+                   bool try_only) {
+  if (k.ended == nullptr || !scheduled()) return -1;
+  while (!k.ended->load(std::memory_order_acquire) && !try_only)
+    if (!detail::explore::block(k.ended, until)) break;
+  if (!k.ended->load(std::memory_order_acquire)) return try_only ? EBUSY : ETIMEDOUT;
+  return next.pthread_join.get()(t, ret);
 }
 
 }  // namespace
@@ -144,40 +176,56 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*routin
   const std::uint32_t site = site_of(__builtin_return_address(0));
   const auto ids = weft::detail::Runtime::get().registry().add_thread("", 0, b->thread_id + 1, 0);
   weft::detail::sync_point_interned(b, EventKind::ThreadCreate, ids.object, next_seq(ids.id), ids.id, site);
-  auto* a = new start_args{routine, arg, ids.id, ids.object, false};
+  end_flag* ended = scheduled() ? new end_flag(false) : nullptr;
+  auto* a = new start_args{routine, arg, ids.id, ids.object, false, ended};
   std::lock_guard<std::mutex> lock(g_threads_mutex);  // the thread's entry before anyone can join it
   const int rc = next.pthread_create.get()(thread, attr, trampoline, a);
   if (rc != 0) {
     delete a;
+    delete ended;
     static const char text[] = "pthread_create failed: the thread never ran";
     weft::detail::emit_text_interned(static_cast<std::uint8_t>(EventKind::Log), ids.object, text, site);
     return rc;
   }
-  threads()[*thread] = {ids.id, ids.object};
+  threads()[*thread] = {ids.id, ids.object, ended};
+  // The scheduler may give it the turn from now on (it waits for it first).
+  if (ended != nullptr) weft::detail::explore::thread_created(ids.id);
   return rc;
 }
 
 int pthread_join(pthread_t t, void** ret) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_join.get()(t, ret));
-  return join(t, __builtin_return_address(0), 0, false, [t, ret] { return next.pthread_join.get()(t, ret); });
+  return join(t, __builtin_return_address(0), 0, false, [t, ret](const known_thread& k) {
+    const int rc = scheduled_join(t, ret, k, std::nullopt, false);
+    return rc >= 0 ? rc : next.pthread_join.get()(t, ret);
+  });
 }
 
 int pthread_tryjoin_np(pthread_t t, void** ret) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_tryjoin_np.get()(t, ret));
   return join(t, __builtin_return_address(0), weft::format::kFlagTry, false,
-              [t, ret] { return next.pthread_tryjoin_np.get()(t, ret); });
+              [t, ret](const known_thread& k) {
+                const int rc = scheduled_join(t, ret, k, std::nullopt, true);
+                return rc >= 0 ? rc : next.pthread_tryjoin_np.get()(t, ret);
+              });
 }
 
 int pthread_timedjoin_np(pthread_t t, void** ret, const struct timespec* abstime) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_timedjoin_np.get()(t, ret, abstime));
   return join(t, __builtin_return_address(0), weft::format::kFlagTimed, true,
-              [t, ret, abstime] { return next.pthread_timedjoin_np.get()(t, ret, abstime); });
+              [t, ret, abstime](const known_thread& k) {
+                const int rc = scheduled() ? scheduled_join(t, ret, k, virtual_deadline(CLOCK_REALTIME, abstime), false) : -1;
+                return rc >= 0 ? rc : next.pthread_timedjoin_np.get()(t, ret, abstime);
+              });
 }
 
 int pthread_clockjoin_np(pthread_t t, void** ret, clockid_t clock, const struct timespec* abstime) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_clockjoin_np.get()(t, ret, clock, abstime));
   return join(t, __builtin_return_address(0), weft::format::kFlagTimed, true,
-              [t, ret, clock, abstime] { return next.pthread_clockjoin_np.get()(t, ret, clock, abstime); });
+              [t, ret, clock, abstime](const known_thread& k) {
+                const int rc = scheduled() ? scheduled_join(t, ret, k, virtual_deadline(clock, abstime), false) : -1;
+                return rc >= 0 ? rc : next.pthread_clockjoin_np.get()(t, ret, clock, abstime);
+              });
 }
 
 int pthread_detach(pthread_t t) noexcept {

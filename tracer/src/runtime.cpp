@@ -12,6 +12,7 @@
 #include "clock.hpp"
 #include "crash_handlers.hpp"
 #include "explore/scheduler.hpp"
+#include "weft/detail/explore.hpp"
 #include "tsan_invisible.hpp"
 #include "tsan_reports.hpp"
 #include "flush_lock.hpp"
@@ -133,6 +134,9 @@ void Runtime::start() {
         // Held by the forking thread, under the parent's thread id.
         if (t_flush_lock_for_fork) rt->flush_owner_.store(0, std::memory_order_relaxed);
         rt->watchdog_.release_after_fork();  // the forking thread's, here as in the parent
+        // The scheduler's threads are the parent's: the child, with only the
+        // forking thread, runs unscheduled.
+        g_exploring.store(false, std::memory_order_relaxed);
         if (rt->config_.follow_forks) {
           rt->continue_in_forked_child();
           return;

@@ -9,6 +9,7 @@
 #include "../clock.hpp"
 #include "../runtime.hpp"
 #include "weft/detail/explore.hpp"
+#include "weft/detail/internal_scope.hpp"
 #include "weft/detail/registry.hpp"
 #include "weft/detail/sync_point.hpp"
 #include "weft/stop.hpp"
@@ -68,7 +69,10 @@ Scheduler::Scheduler(Settings settings) : settings_(std::move(settings)), choose
 void Scheduler::start() {
   started_ = std::chrono::steady_clock::now();
   set_sync_hook(&on_sync_point);
-  std::atexit([] { g_scheduler->end(); });
+  std::atexit([] {
+    const internal_scope inside;  // under weft record the scheduler's lock is not the program's
+    g_scheduler->end();
+  });
   std::thread([this] { keep(); }).detach();
 }
 
@@ -397,6 +401,8 @@ void sleep_for(std::chrono::nanoseconds duration) {
   const std::int64_t ns = std::max<std::int64_t>(0, duration.count());
   g_scheduler->block(&kSleepKey, g_scheduler->clock().load(std::memory_order_relaxed) + static_cast<std::uint64_t>(ns));
 }
+
+void yield() { g_scheduler->step(nullptr, false); }
 
 void thread_created(std::uint32_t id) { g_scheduler->thread_created(id); }
 void thread_attach(std::uint32_t id) { g_scheduler->thread_attach(id); }

@@ -51,6 +51,10 @@ void wake(const void* resource, bool all = true);
 // A sleep in virtual time.
 void sleep_for(std::chrono::nanoseconds duration);
 
+// A scheduling point without an event: the caller offers the turn (a
+// program's sched_yield, under weft record's scheduler).
+void yield();
+
 // What the scheduler needs to know of weft::thread: the thread `id` exists
 // and may be scheduled (called by its creator once the OS thread exists);
 // the calling OS thread is `id` and waits for its first turn; the calling

@@ -1,0 +1,27 @@
+// `--schedule SEED|FILE`, shared by `weft run NAME` (a scenario) and `weft
+// record PROGRAM` (an unmodified program): what the controlled scheduler is
+// asked to do, as the environment the program runs in.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "scenarios_program.hpp"  // Environment
+
+namespace weft::cli {
+
+// A seed remakes a run of --strategy (random, or pct with its --depth and
+// --horizon); a file replays its decisions exactly: a trace weft explore
+// kept (its SCHD record), or a text file of thread ids.
+struct Replay {
+  Environment env;
+  std::string seed;            // the seed of the explored run (a scenario's own --seed too)
+  std::string decisions_file;  // a temporary file to remove afterwards
+};
+
+// `command` names the command in errors ("run: --schedule wants ...").
+Replay replay_settings(const std::string& command, const std::string& schedule, const std::string& strategy,
+                       const std::optional<std::string>& depth, const std::optional<std::string>& horizon,
+                       bool early_timers);
+
+}  // namespace weft::cli

@@ -1,0 +1,127 @@
+// `weft explore -- PROGRAM` and `weft record --schedule`: an unmodified
+// program (std::thread, std::mutex, a condition, sleeps, clock reads) is
+// explored through the preload library; the run that found its deadlock
+// replays exactly, its clocks reading the scheduler's virtual time; bad
+// input is one line.
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "../support/subprocess.hpp"
+#include "../support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using weft::test::ChildResult;
+using weft::test::one_line;
+using weft::test::run_child;
+using weft::test::TempDir;
+
+namespace {
+
+ChildResult weft_in(const TempDir& dir, std::vector<std::string> args) {
+  args.insert(args.begin(), WEFT_CLI);
+  weft::test::ChildOptions o;
+  o.cwd = dir.path().string();
+  o.timeout = std::chrono::seconds(120);
+  return run_child(args, o);
+}
+
+// The events of a trace without what differs whatever the schedule: the OS
+// thread ids and the padding after them.
+std::string events_of(const TempDir& dir, const std::string& trace) {
+  const ChildResult r = weft_in(dir, {"dump", trace, "--no-header"});
+  REQUIRE(r.exit_code == 0);
+  return std::regex_replace(r.out, std::regex("tid=[0-9]+ *"), "tid=N ");
+}
+
+}  // namespace
+
+TEST_CASE("explore finds an unmodified program's deadlock, and weft record --schedule replays it exactly",
+          "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  TempDir dir;
+  const ChildResult r = weft_in(dir, {"explore", "--runs", "30", "--seed", "1", "--", WEFT_TRANSFER_DEADLOCK});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 1);
+  CHECK(r.out.find("deadlock: 2 threads wait for each other on accounts, audit") != std::string::npos);
+  CHECK(r.out.find("lock-order inversion between accounts, audit") != std::string::npos);
+  std::smatch m;
+  const std::regex replay("replay: weft record --schedule ([0-9]+) -- (\\S+)\n      trace:  (\\S*deadlock-seed-[0-9]+\\.weft)");
+  REQUIRE(std::regex_search(r.out, m, replay));
+  const std::string seed = m[1], kept = m[3];
+  CHECK(m[2] == std::string(WEFT_TRANSFER_DEADLOCK));
+  CHECK(fs::exists(dir.path() / kept));
+
+  // The seed remakes the run, every time the same.
+  std::string first;
+  for (int i = 0; i < 3; ++i) {
+    const std::string trace = "replay-" + std::to_string(i) + ".weft";
+    const ChildResult again = weft_in(dir, {"record", "--schedule", seed, "-o", trace, "--", WEFT_TRANSFER_DEADLOCK});
+    INFO(again.err);
+    CHECK(again.exit_code == 86);  // weft stopped the deadlocked program
+    CHECK(again.err.find("under weft's scheduler (random, seed " + seed + ")") != std::string::npos);
+    CHECK(weft_in(dir, {"check", trace}).out.find("deadlock") != std::string::npos);
+    const std::string events = events_of(dir, trace);
+    if (i == 0)
+      first = events;
+    else
+      CHECK(events == first);
+  }
+  // The kept trace replays decision by decision.
+  const ChildResult by_file = weft_in(dir, {"record", "--schedule", kept, "-o", "by-file.weft", "--", WEFT_TRANSFER_DEADLOCK});
+  INFO(by_file.err);
+  CHECK(by_file.exit_code == 86);
+  CHECK(events_of(dir, "by-file.weft") == events_of(dir, kept));
+#endif
+}
+
+TEST_CASE("under the scheduler an unmodified program's clock reads virtual time", "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  TempDir dir;
+  // Some seed lets it finish: its sleep and the clock read around it are
+  // the scheduler's, 300 ms exactly whatever the machine does.
+  bool finished = false;
+  for (int seed = 1; seed <= 40 && !finished; ++seed) {
+    const ChildResult r = weft_in(dir, {"record", "--schedule", std::to_string(seed), "-o", "t.weft", "--",
+                                        WEFT_TRANSFER_DEADLOCK});
+    if (r.exit_code != 0) continue;
+    finished = true;
+    CHECK(r.out == "balance 0; slept 300 ms\n");
+    const ChildResult header = weft_in(dir, {"dump", "t.weft"});
+    CHECK(header.out.find("clock    virtual") != std::string::npos);
+  }
+  CHECK(finished);
+#endif
+}
+
+TEST_CASE("explore and record --schedule refuse a wrong program or flag in one line", "[explore][record]") {
+  TempDir dir;
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::vector<Case> cases{
+      {{"explore", "--"}, "weft: explore: which program?"},
+      {{"explore", "abc-turns", "--", "/bin/true"}, "not both"},
+      {{"explore", "--check", "--", "/bin/true"}, "a program has none"},
+      {{"explore", "--", "/nonexistent/program"}, "weft explore: /nonexistent/program: No such file or directory"},
+      {{"explore", "--", dir.path().string()}, "is a directory, not a program"},
+      {{"record", "--schedule", "3", "-f", "--", "/bin/true"}, "does not go with -f"},
+      {{"record", "--strategy", "pct", "--", "/bin/true"}, "go with --schedule"},
+      {{"record", "--schedule", "no-such-file", "--", "/bin/true"}, "neither"},
+  };
+  for (const Case& c : cases) {
+    const ChildResult r = weft_in(dir, c.args);
+    INFO(c.args.front() << " " << c.args[1] << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(one_line(r.err));
+    CHECK(r.err.find(c.says) != std::string::npos);
+  }
+}
