@@ -101,6 +101,25 @@ TEST_CASE("under the scheduler an unmodified program's clock reads virtual time"
 #endif
 }
 
+TEST_CASE("futures, latches, counting semaphores and atomic waits are scheduled too: a correct program stays clean",
+          "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  TempDir dir;
+  // libstdc++ waits for these on a futex; a wait the scheduler did not see
+  // would hold the turn until the 10 s stall limit stopped the run.
+  const ChildResult r = weft_in(dir, {"explore", "--runs", "30", "--seed", "1", "--", WEFT_FUTURES_AND_LATCHES});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("no run found anything") != std::string::npos);
+  CHECK(r.out.find("stopped") == std::string::npos);
+  const ChildResult one = weft_in(dir, {"record", "--schedule", "7", "-o", "f.weft", "--", WEFT_FUTURES_AND_LATCHES});
+  CHECK(one.exit_code == 0);
+  CHECK(one.out == "sum 5 total 6\n");
+#endif
+}
+
 TEST_CASE("explore and record --schedule refuse a wrong program or flag in one line", "[explore][record]") {
   TempDir dir;
   struct Case {

@@ -106,6 +106,8 @@ struct next_functions {
   next_function<int (*)(useconds_t)> usleep{"usleep", nullptr};
   next_function<unsigned (*)(unsigned)> sleep{"sleep", nullptr};
   next_function<int (*)()> sched_yield{"sched_yield", nullptr};
+  // libstdc++'s futex waits (futexes.cpp).
+  next_function<long (*)(long, ...)> syscall{"syscall", nullptr};
 
   next_function<pid_t (*)()> fork{"fork", nullptr};
   next_function<int (*)(const char*, char* const*, char* const*)> execve{"execve", nullptr};
