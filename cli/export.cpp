@@ -45,15 +45,41 @@ std::optional<ExportArgs> parse(Args args) {
   return a;
 }
 
+// Why the last write failed, as the system said.
+std::string reason(int e) { return e ? std::generic_category().message(e) : "an I/O error"; }
+
+// The JSON written to `out`, which `name` names in an error: every write
+// and the close are checked.
+exporter::ChromeSummary write_to(const format::Trace& trace, std::ofstream& out, const std::string& name,
+                                 const exporter::ChromeOptions& options) {
+  if (!out) throw std::runtime_error("cannot write " + name + ": " + reason(errno));
+  exporter::ChromeSummary summary;
+  try {
+    summary = exporter::write_chrome_trace(trace, out, options);
+  } catch (const std::runtime_error&) {
+    throw std::runtime_error("cannot write " + name + ": " + reason(errno));
+  }
+  errno = 0;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + name + ": " + reason(errno));
+  return summary;
+}
+
 exporter::ChromeSummary write_file(const format::Trace& trace, const std::string& output,
                                    const exporter::ChromeOptions& options) {
+  // Not a regular file (a device, a FIFO): written in place, as a shell's
+  // redirection would; renaming a file over it would replace it.
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(output, ec);
+  if (std::filesystem::is_directory(st)) throw std::runtime_error("cannot write " + output + ": it is a directory");
+  if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
+    std::ofstream out(output, std::ios::binary);
+    return write_to(trace, out, output, options);
+  }
   const std::string temp = output + ".tmp-" + std::to_string(::getpid());
   try {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + output + ": " + std::generic_category().message(errno));
-    const exporter::ChromeSummary summary = exporter::write_chrome_trace(trace, out, options);
-    out.close();
-    if (!out) throw std::runtime_error("cannot write " + output);
+    const exporter::ChromeSummary summary = write_to(trace, out, output, options);
     std::filesystem::rename(temp, output);
     return summary;
   } catch (...) {
@@ -74,7 +100,11 @@ int run_export(Args args) {
   exporter::ChromeOptions options;
   options.findings = a.findings;
   if (a.output == "-") {
-    exporter::write_chrome_trace(trace, std::cout, options);
+    try {
+      exporter::write_chrome_trace(trace, std::cout, options);
+    } catch (const std::runtime_error&) {
+      throw std::runtime_error("cannot write the JSON to standard output: " + reason(errno));
+    }
     return kExitOk;
   }
   const exporter::ChromeSummary summary = write_file(trace, a.output, options);

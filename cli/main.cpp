@@ -1,6 +1,7 @@
 // The `weft` command: dispatches to one subcommand per file. The first word
 // is the command (or --help, --version); the command parses the rest
 // (commands.cpp).
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -42,10 +43,20 @@ int main_impl(int argc, char** argv) {
 }  // namespace
 }  // namespace weft::cli
 
+// What a command wrote to standard output must have reached it: a full
+// disk or a closed pipe is an error naming the reason, exit status 2, not
+// a report cut short and an exit status that says all went well.
+static int checked_stdout(int status) {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return status;
+  const int e = errno;
+  std::fprintf(stderr, "weft: writing to standard output failed: %s\n", e ? std::strerror(e) : "an I/O error");
+  return weft::cli::kExitUnusable;
+}
+
 int main(int argc, char** argv) {
   using namespace weft::cli;
   try {
-    return main_impl(argc, argv);
+    return checked_stdout(main_impl(argc, argv));
   } catch (const usage_error& e) {
     std::fprintf(stderr, "weft: %s\n", e.what());
   } catch (const weft::format::format_error& e) {

@@ -221,3 +221,28 @@ TEST_CASE("run: an unknown scenario names the close matches", "[cli][run]") {
   CHECK(one_line(r.err));
   CHECK(contains(r.err, "counter-race"));
 }
+
+// Output that never reached its file is an error, not a report cut short:
+// /dev/full takes nothing (ENOSPC), as a full disk.
+TEST_CASE("output to a full disk is exit status 2 and one line naming the reason, never success", "[cli]") {
+  if (!fs::exists("/dev/full")) {
+    WARN("no /dev/full here: skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string trace = record(dir, "abc-turns");
+  const auto shell = [](const std::string& command) { return run_child({"/bin/sh", "-c", command}); };
+  const std::string weft = WEFT_CLI;
+  for (const std::string& command :
+       {weft + " check " + trace + " --format sarif > /dev/full", weft + " check " + trace + " --format json > /dev/full",
+        weft + " dump " + trace + " > /dev/full", weft + " stats " + trace + " > /dev/full",
+        weft + " export " + trace + " -o - > /dev/full", weft + " export " + trace + " -o /dev/full"}) {
+    const auto r = shell(command);
+    INFO(command << "\n" << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(one_line(r.err));
+    CHECK(contains(r.err, "No space left on device"));
+  }
+  // The device is written to, never replaced by a file renamed over it.
+  CHECK(fs::is_character_file("/dev/full"));
+}

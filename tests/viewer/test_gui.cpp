@@ -308,6 +308,18 @@ TEST_CASE("lock-order-deadlock with its first finding selected: lanes highlighte
   CHECK(cycle > 50);  // the event markers and the links of the cycle
 }
 
+TEST_CASE("a screenshot that cannot be written is exit status 2 and names the reason") {
+  if (!fs::exists("/dev/full")) {
+    WARN("no /dev/full here: skipped");
+    return;
+  }
+  const std::string trace = record("abc-turns");
+  const auto r = view({trace, "--screenshot", "/dev/full"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("cannot write /dev/full: No space left on device"));
+  CHECK(fs::is_character_file("/dev/full"));
+}
+
 TEST_CASE("a truncated trace loads what is there, with a warning, and renders") {
   const std::string trace = record("abc-turns");
   const std::string cut = (scratch() / "cut.weft").string();
