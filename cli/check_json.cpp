@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check_render.hpp"
+#include "json_text.hpp"
 #include "weft/version.hpp"
 
 namespace weft::cli {
@@ -75,7 +76,7 @@ std::string render_json(const CheckResult& r) {
     out["expectations"] = {{"matches", r.comparison->matches()},
                            {"missing", expectation_list(r.comparison->missing)},
                            {"unexpected", expectation_list(r.comparison->unexpected)}};
-  return out.dump(2) + "\n";
+  return json_text(std::move(out), [](json& doc, const std::string& note) { doc["warnings"].push_back(note); });
 }
 
 }  // namespace weft::cli

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check_render.hpp"
+#include "json_text.hpp"
 #include "weft/version.hpp"
 
 namespace weft::cli {
@@ -76,13 +77,17 @@ std::string render_sarif(const CheckResult& r) {
     result["properties"] = {{"about", f.about}, {"events", f.events}, {"trace", r.trace_path}};
     results.push_back(std::move(result));
   }
-  const json log = {
+  json log = {
       {"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs",
        {{{"tool", {{"driver", {{"name", "weft"}, {"version", kVersion}, {"semanticVersion", kVersion}, {"rules", rules}}}}},
          {"results", results}}}}};
-  return log.dump(2) + "\n";
+  return json_text(std::move(log), [](json& doc, const std::string& note) {
+    doc["runs"][0]["invocations"] = {
+        {{"executionSuccessful", true},
+         {"toolExecutionNotifications", {{{"level", "warning"}, {"message", {{"text", note}}}}}}}};
+  });
 }
 
 }  // namespace weft::cli

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "json_text.hpp"
 #include "weft/analysis/detectors.hpp"
 #include "weft/analysis/stats.hpp"
 #include "weft/symbolize/symbolize.hpp"
@@ -75,10 +76,11 @@ void print_json(const std::string& path, const format::Trace& t, const analysis:
                        {"running_ns", th.running_ns},
                        {"blocked_ns", std::move(blocked)}});
   }
-  const json out = {{"tool", "weft"},          {"version", kVersion},         {"trace", path},
+  json out = {{"tool", "weft"},          {"version", kVersion},         {"trace", path},
                     {"program", t.info.program}, {"events", t.events.size()}, {"truncated", t.truncated},
                     {"warnings", t.warnings},  {"locks", std::move(locks)}, {"threads", std::move(threads)}};
-  const std::string text = out.dump(2) + "\n";
+  const std::string text =
+      json_text(std::move(out), [](json& doc, const std::string& note) { doc["warnings"].push_back(note); });
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 

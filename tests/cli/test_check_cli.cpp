@@ -246,3 +246,33 @@ TEST_CASE("output to a full disk is exit status 2 and one line naming the reason
   // The device is written to, never replaced by a file renamed over it.
   CHECK(fs::is_character_file("/dev/full"));
 }
+
+TEST_CASE("names that are not UTF-8 come out of every format: JSON and SARIF replace the bytes and say so",
+          "[cli][check]") {
+  TempDir dir;
+  const std::string trace = (dir.path() / "latin1.weft").string();
+  REQUIRE(run_child({WEFT_LATIN1_NAMES}, weft::test::with_env({{"WEFT_TRACE", trace}})).exit_code == 0);
+  const auto text = run_child({WEFT_CLI, "check", trace});
+  CHECK(text.exit_code == 1);
+  CHECK(contains(text.out, "caf\xe9"));  // text output carries the bytes as they are
+  for (const std::string format : {"json", "sarif"}) {
+    const auto r = run_child({WEFT_CLI, "check", trace, "--format", format});
+    INFO(format << ": " << r.err);
+    CHECK(r.exit_code == 1);  // the findings, reported
+    CHECK(one_line(r.err));
+    CHECK(contains(r.err, "not valid UTF-8"));
+    const json doc = json::parse(r.out);  // valid JSON
+    CHECK(contains(r.out, "caf\xef\xbf\xbd"));  // the invalid byte, as U+FFFD
+    if (format == "json") {
+      CHECK(doc["findings"].size() == 1);
+      CHECK(contains(doc["warnings"].dump(), "not valid UTF-8"));
+    } else {
+      CHECK(doc["runs"][0]["results"].size() == 1);
+      CHECK(contains(doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"],
+                     "not valid UTF-8"));
+    }
+  }
+  const auto stats = run_child({WEFT_CLI, "stats", trace, "--json"});
+  CHECK(stats.exit_code == 0);
+  CHECK(json::parse(stats.out)["locks"].size() == 2);
+}
