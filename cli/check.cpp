@@ -37,14 +37,22 @@ int check_trace(const std::string& path, const std::string& format, const std::o
   const std::string out = format == "json" ? render_json(r) : format == "sarif" ? render_sarif(r) : render_text(r);
   std::fwrite(out.data(), 1, out.size(), stdout);
   if (r.comparison) return r.comparison->matches() ? kExitOk : kExitFindings;
-  return r.report.findings.empty() ? kExitOk : kExitFindings;
+  if (!r.report.findings.empty()) return kExitFindings;
+  return incomplete(trace) ? kExitIncomplete : kExitOk;
+}
+
+bool incomplete(const format::Trace& t) { return t.truncated || !t.end; }
+
+std::string incomplete_reason(const format::Trace& t) {
+  if (t.truncated) return "it is truncated: the file ends inside a chunk";
+  return "it has no end record: the program was killed, or replaced itself with exec, before finishing it";
 }
 
 int run_check(Args args) {
   std::string path, format = "text";
   std::optional<std::string> expect_file;
   command_line::parser p = command_parser("check");
-  p.positional("TRACE", path, "the trace to check");
+  p.positional("TRACE", path, "the trace to check (- or a FIFO: read as a stream, to its end)");
   p.option("--format", format, "text|json|sarif", "text for people (the default), json for tools, sarif for code scanning");
   p.option("--expect", expect_file, "FILE", "the findings expected, as JSON: exit 0 when they are exactly these");
   if (!parse_trace_command(p, "check", args, path)) return kExitOk;

@@ -17,6 +17,12 @@ struct CheckResult {
   std::optional<analysis::Comparison> comparison;  // with --expect
 };
 
+// A trace that ends before its END record (the program was killed, or
+// exec'd; the file is cut) holds only part of the run: "clean" would claim
+// more than it shows. check exits kExitIncomplete then.
+bool incomplete(const format::Trace& t);
+std::string incomplete_reason(const format::Trace& t);  // "truncated: ...", or "no end record: ..."
+
 std::string render_text(const CheckResult& r);
 std::string render_json(const CheckResult& r);
 std::string render_sarif(const CheckResult& r);

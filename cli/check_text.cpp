@@ -52,7 +52,9 @@ std::string render_text(const CheckResult& r) {
   std::map<analysis::FindingKind, int> counts;
   for (const auto& f : r.report.findings) ++counts[f.kind];
   out += "weft check " + r.trace_path + ": ";
-  if (r.report.findings.empty()) {
+  if (r.report.findings.empty() && incomplete(t)) {
+    out += "no findings as far as the trace goes (" + incomplete_reason(t) + "): the verdict covers only what it holds\n";
+  } else if (r.report.findings.empty()) {
     out += "no findings (clean)\n";
   } else {
     out += std::to_string(r.report.findings.size()) + (r.report.findings.size() == 1 ? " finding (" : " findings (");

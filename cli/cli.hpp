@@ -17,6 +17,8 @@ namespace weft::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitUnusable = 2;
+// check: no findings, but the trace holds only part of the run.
+inline constexpr int kExitIncomplete = 3;
 
 // A mistake on the command line: reported as one line, exit status 2.
 using usage_error = command_line::usage_error;

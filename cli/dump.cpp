@@ -46,7 +46,7 @@ int run_dump(Args args) {
   std::string path;
   bool no_header = false;
   command_line::parser p = command_parser("dump");
-  p.positional("TRACE", path, "the trace to print");
+  p.positional("TRACE", path, "the trace to print (- or a FIFO: read as a stream, to its end)");
   p.flag("--no-header", no_header, "leave out the header: program, command line, clock, counts, column names");
   if (!parse_trace_command(p, "dump", args, path)) return kExitOk;
 

@@ -32,7 +32,7 @@ std::optional<ExportArgs> parse(Args args) {
   ExportArgs a;
   bool no_findings = false;
   command_line::parser p = command_parser("export");
-  p.positional("TRACE", a.path, "the trace to export");
+  p.positional("TRACE", a.path, "the trace to export (- or a FIFO: read as a stream, to its end)");
   p.option("--format", a.format, "chrome", "the output format: Chrome Trace Event JSON (the only one, the default)");
   p.option("-o,--output", a.output, "FILE|-", "where to write it; - for stdout (default: TRACE with .json for .weft)");
   p.flag("--no-findings", no_findings, "skip the detectors (faster on very large traces): no finding instants");
@@ -40,6 +40,8 @@ std::optional<ExportArgs> parse(Args args) {
   a.findings = !no_findings;
   if (a.format != "chrome")
     throw usage_error("export: unknown format '" + a.format + "' (the formats: chrome)");
+  if (a.output.empty() && a.path == "-")
+    throw usage_error("export: the trace comes from standard input; say where the JSON goes (-o FILE, or -o - for stdout)");
   if (a.output.empty()) a.output = std::filesystem::path(a.path).replace_extension(".json").string();
   if (a.output == a.path) throw usage_error("export: the output would overwrite the trace " + a.path);
   return a;

@@ -90,7 +90,7 @@ int run_stats(Args args) {
   std::string path;
   bool as_json = false;
   command_line::parser p = command_parser("stats");
-  p.positional("TRACE", path, "the trace to measure");
+  p.positional("TRACE", path, "the trace to measure (- or a FIFO: read as a stream, to its end)");
   p.flag("--json", as_json, "the same figures as one JSON document, times in nanoseconds");
   if (!parse_trace_command(p, "stats", args, path)) return kExitOk;
 

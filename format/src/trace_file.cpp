@@ -1,12 +1,15 @@
 #include "weft/format/trace_file.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "weft/format/crc32c.hpp"
 #include "weft/format/decode.hpp"
@@ -19,14 +22,85 @@ std::string ChunkRef::describe() const {
          std::to_string(offset);
 }
 
-TraceFile::TraceFile(std::string path) : path_(std::move(path)) {
-  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw format_error("cannot open " + path_ + ": " + std::strerror(errno));
+namespace {
+
+struct fd_closer {
+  int fd;
+  ~fd_closer() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// A file with no name to spool a stream into: in $TMPDIR (or /tmp), else
+// in memory.
+int anonymous_file() {
+  const char* dir = std::getenv("TMPDIR");
+  int fd = ::open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) fd = ::memfd_create("weft-trace", MFD_CLOEXEC);
+  return fd;
+}
+
+// A pipe (standard input, a FIFO) copied into an anonymous file, which is
+// then read as a trace file is. The first bytes must be a weft trace's
+// magic, or nothing more is read. Returns the file, positioned anywhere.
+int spool(int from, const std::string& name) {
+  const int to = anonymous_file();
+  if (to < 0) throw format_error("cannot make a temporary file to read " + name + " into: " + std::strerror(errno));
+  fd_closer guard{to};
+  std::vector<unsigned char> buf(1 << 16);
+  std::uint64_t total = 0;
+  for (;;) {
+    const ssize_t got = ::read(from, buf.data(), buf.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw format_error(name + ": read error: " + std::strerror(errno));
+    if (got == 0) break;
+    const std::size_t head = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof kMagic, total));
+    const std::size_t n = std::min<std::size_t>(sizeof kMagic - head, static_cast<std::size_t>(got));
+    if (head < sizeof kMagic && std::memcmp(buf.data(), kMagic + head, n) != 0)
+      throw format_error(name + ": not a weft trace (bad magic)");
+    for (std::size_t done = 0; done < static_cast<std::size_t>(got);) {
+      const ssize_t put = ::write(to, buf.data() + done, static_cast<std::size_t>(got) - done);
+      if (put < 0 && errno == EINTR) continue;
+      if (put <= 0) throw format_error("cannot copy " + name + " into a temporary file: " + std::strerror(errno));
+      done += static_cast<std::size_t>(put);
+    }
+    total += static_cast<std::uint64_t>(got);
+  }
+  guard.fd = -1;
+  return to;
+}
+
+// The trace at `path`: a regular file as it is; a FIFO or `-` (standard
+// input) read to its end as a stream. A FIFO is opened without waiting for
+// a writer: with none, it is empty at once, never a hang. Anything else
+// (a directory, a device) is refused.
+int open_trace(const std::string& path) {
+  if (path == "-") return spool(0, "standard input");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) throw format_error("cannot open " + path + ": " + std::strerror(errno));
+  fd_closer guard{fd};
   struct stat st {};
-  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (::fstat(fd, &st) != 0) throw format_error("cannot read " + path + ": " + std::strerror(errno));
+  if (S_ISFIFO(st.st_mode)) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);  // a writer's data is waited for; none: EOF
+    return spool(fd, path);
+  }
+  if (S_ISDIR(st.st_mode)) throw format_error(path + ": not a regular file (a directory)");
+  if (!S_ISREG(st.st_mode)) throw format_error(path + ": not a regular file (a device, or a socket)");
+  guard.fd = -1;
+  return fd;
+}
+
+}  // namespace
+
+TraceFile::TraceFile(std::string path) : path_(std::move(path)) {
+  fd_ = open_trace(path_);
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) {
+    const int e = errno;
     ::close(fd_);
     fd_ = -1;
-    throw format_error(path_ + ": not a regular file");
+    throw format_error("cannot read " + path_ + ": " + std::strerror(e));
   }
   size_ = static_cast<std::uint64_t>(st.st_size);
   if (size_ == 0) {

@@ -175,7 +175,7 @@ TEST_CASE("barrier: the last arrival of a generation lets each waiter of it leav
   CHECK(edges_of(tm) == std::vector<Edge>{{last, a_leaves, "barrier", true}, {last, b_leaves, "barrier", true}});
 }
 
-TEST_CASE("event: set -> the waits that saw it set; a clear or a timeout ends that", "[causality]") {
+TEST_CASE("event: set -> the waits that saw it set, a clear or a timeout ends that", "[causality]") {
   TraceMaker tm;
   const auto a = tm.thread("A"), b = tm.thread("B"), c = tm.thread("C");
   const auto ev = tm.object(ObjectKind::Event, "ready");
@@ -222,7 +222,7 @@ TEST_CASE("queue: the last task_done -> join", "[causality]") {
   CHECK(edges_of(s.tm) == std::vector<Edge>{{last, joined, "task_done", true}});
 }
 
-TEST_CASE("threads: create -> start and end -> join; a timed-out join joined nothing", "[causality]") {
+TEST_CASE("threads: create -> start and end -> join, a timed-out join joined nothing", "[causality]") {
   TraceMaker tm;
   const auto main = tm.thread("main", format::kThreadMain);
   const auto w = tm.thread("worker");

@@ -51,7 +51,7 @@ TEST_CASE("happens-before: program order, and nothing across threads without syn
   CHECK_FALSE(ordered(s.tm, w1, r));
 }
 
-TEST_CASE("happens-before: a mutex's unlock before the next lock; a refused unlock releases nothing", "[hb]") {
+TEST_CASE("happens-before: a mutex's unlock before the next lock, a refused unlock releases nothing", "[hb]") {
   Two s;
   const auto m = s.tm.object(ObjectKind::Mutex, "L");
   s.tm.lock(s.a, m);
@@ -87,7 +87,7 @@ TEST_CASE("happens-before: a notification reaches a wait it woke, not one that t
   CHECK(ordered(s.tm, w, s.b_reads()));
 }
 
-TEST_CASE("happens-before: a semaphore's release before an acquire; a rejected release releases nothing", "[hb]") {
+TEST_CASE("happens-before: a semaphore's release before an acquire, a rejected release releases nothing", "[hb]") {
   Two s;
   const auto sem = s.tm.object(ObjectKind::BoundedSemaphore, "S");
   const auto w = s.mark_a();
@@ -166,7 +166,7 @@ TEST_CASE("happens-before: a thread's creation before its start, its end before 
   CHECK(ordered(tm, in_child, tm.add(main, EventKind::SharedRead, var)));
 }
 
-TEST_CASE("happens-before: a pool's submit before the task, its end before the result; a late cancel settles nothing",
+TEST_CASE("happens-before: a pool's submit before the task, its end before the result, a late cancel settles nothing",
           "[hb]") {
   Two s;
   const auto pool = s.tm.object(ObjectKind::ThreadPool, "P");

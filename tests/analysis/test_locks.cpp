@@ -212,7 +212,7 @@ TEST_CASE("a shared mutex: a writer waiting for a reader that waits for the writ
                                                                      {FindingKind::LockOrderInversion, "m, table"}});
 }
 
-TEST_CASE("a second shared hold of a shared mutex one holds shared is no self-deadlock; an exclusive one is",
+TEST_CASE("a second shared hold of a shared mutex one holds shared is no self-deadlock, an exclusive one is",
           "[deadlock]") {
   TraceMaker tm;
   const auto t1 = tm.thread("t1");

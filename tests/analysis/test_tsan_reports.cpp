@@ -47,7 +47,7 @@ TEST_CASE("a TSan report is a finding of its own, with TSan's threads mapped to 
   CHECK(f.explanation.find("second opinion") != std::string::npos);
 }
 
-TEST_CASE("a lock-order report names its mutexes; an unreadable one is still reported", "[tsan]") {
+TEST_CASE("a lock-order report names its mutexes, an unreadable one is still reported", "[tsan]") {
   TraceMaker tm;
   const auto main = tm.thread("main");
   add_report(tm, main, R"({"type":"lock-order-inversion","mops":[],"mutexes":[{"id":11,"addr":"0x1","frames":["f a.cpp:3"]},

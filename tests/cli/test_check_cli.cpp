@@ -276,3 +276,52 @@ TEST_CASE("names that are not UTF-8 come out of every format: JSON and SARIF rep
   CHECK(stats.exit_code == 0);
   CHECK(json::parse(stats.out)["locks"].size() == 2);
 }
+
+TEST_CASE("a trace piped in (- or a FIFO) is read as a stream, a FIFO nobody writes is refused at once", "[cli][check]") {
+  TempDir dir;
+  const std::string trace = record(dir, "counter-race");
+  const std::string weft = WEFT_CLI;
+  const auto shell = [](const std::string& command) { return run_child({"/bin/sh", "-c", command}); };
+  const auto piped = shell("cat " + trace + " | " + weft + " check -");
+  CHECK(piped.exit_code == 1);
+  CHECK(contains(piped.out, "weft check -: "));
+  CHECK(contains(piped.out, "data race"));
+  CHECK(shell(weft + " dump - < " + trace).exit_code == 0);
+  CHECK(shell("cat " + trace + " | " + weft + " export - -o " + (dir.path() / "t.json").string()).exit_code == 0);
+  const auto where = shell("cat " + trace + " | " + weft + " export -");
+  CHECK(where.exit_code == 2);
+  CHECK(contains(where.err, "say where the JSON goes"));
+  const auto garbage = shell("head -c 100000 /dev/zero | " + weft + " check -");
+  CHECK(garbage.exit_code == 2);
+  CHECK(garbage.err == "weft: standard input: not a weft trace (bad magic)\n");
+
+  const std::string fifo = (dir.path() / "fifo").string();
+  REQUIRE(shell("mkfifo " + fifo).exit_code == 0);
+  // A writer: read to its end, as a file.
+  const auto written = shell("cat " + trace + " > " + fifo + " & " + weft + " check " + fifo);
+  CHECK(written.exit_code == 1);
+  CHECK(contains(written.out, "data race"));
+  // None: empty at once, not a hang (the child's 30 s timeout would say so).
+  const auto nobody = run_child({WEFT_CLI, "check", fifo});
+  CHECK_FALSE(nobody.timed_out);
+  CHECK(nobody.exit_code == 2);
+  CHECK(nobody.err == "weft: " + fifo + ": empty file, not a weft trace\n");
+  const auto device = run_child({WEFT_CLI, "check", "/dev/zero"});
+  CHECK(device.exit_code == 2);
+  CHECK(device.err == "weft: /dev/zero: not a regular file (a device, or a socket)\n");
+}
+
+TEST_CASE("check on a trace the program did not finish says the verdict is partial, exit status 3", "[cli][check]") {
+  TempDir dir;
+  const std::string trace = record(dir, "abc-turns");
+  const std::string cut = (dir.path() / "cut.weft").string();
+  fs::copy_file(trace, cut);
+  fs::resize_file(cut, 300);  // the header and a few chunks
+  const auto r = run_child({WEFT_CLI, "check", cut});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.out, "no findings as far as the trace goes (it is truncated"));
+  const auto whole = run_child({WEFT_CLI, "check", trace});
+  CHECK(whole.exit_code == 0);
+  CHECK(contains(whole.out, "no findings (clean)"));
+}

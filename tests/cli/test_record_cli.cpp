@@ -81,7 +81,7 @@ std::string abc_trace(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("record --help explains it; without a program it is a usage error", "[cli][record]") {
+TEST_CASE("record --help explains it, without a program it is a usage error", "[cli][record]") {
   const Weft weft(false);
   const auto help = weft.record({"--help"});
   CHECK(help.exit_code == 0);

@@ -108,7 +108,7 @@ TEST_CASE("a blocking wait is a complete event from its begin to its end, named 
   CHECK(only(doc, "X", "wait semaphore slots")["tid"] == 3);
 }
 
-TEST_CASE("a lock hold is a complete event from acquisition to release; a condition wait splits it", "[export]") {
+TEST_CASE("a lock hold is a complete event from acquisition to release, a condition wait splits it", "[export]") {
   SmallTrace s;
   const json doc = parsed(s.tm.t);
   std::vector<json> a_holds;

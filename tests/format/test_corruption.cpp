@@ -110,7 +110,7 @@ TEST_CASE("corruption: empty file, directory, missing file", "[corruption]") {
   const std::string empty = dir.write("empty.weft", {});
   CHECK(error_of([&] { load_trace(empty); }) == empty + ": empty file, not a weft trace");
 
-  CHECK(error_of([&] { load_trace(dir.path().string()); }) == dir.path().string() + ": not a regular file");
+  CHECK(error_of([&] { load_trace(dir.path().string()); }) == dir.path().string() + ": not a regular file (a directory)");
 
   const std::string missing = dir.file("does-not-exist.weft");
   CHECK(error_of([&] { load_trace(missing); }) == "cannot open " + missing + ": No such file or directory");

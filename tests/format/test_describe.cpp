@@ -121,7 +121,7 @@ TEST_CASE("object_label and site_label", "[describe]") {
   CHECK(t.seconds(1'500'000'000) == Approx(1.5));
 }
 
-TEST_CASE("a label does not repeat the kind a name already says; an unsymbolized address site shows the address",
+TEST_CASE("a label does not repeat the kind a name already says, an unsymbolized address site shows the address",
           "[describe]") {
   Trace t = small_trace();
   t.objects[1].name = "mutex@worker.cpp:42";  // as weft record names a heap mutex

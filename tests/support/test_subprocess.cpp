@@ -29,7 +29,7 @@ TEST_CASE("a child's output, exit status, wall time and peak memory", "[subproce
   CHECK(r.failure() == "exit status 3: err");
 }
 
-TEST_CASE("environment added, replaced and removed; working directory; a bare name from PATH", "[subprocess]") {
+TEST_CASE("environment added, replaced and removed, working directory, a bare name from PATH", "[subprocess]") {
   ::setenv("WEFT_SUBPROCESS_TEST_KEEP", "kept", 1);
   ::setenv("WEFT_SUBPROCESS_TEST_DROP", "dropped", 1);
   weft::test::TempDir dir;

@@ -112,7 +112,7 @@ TEST_CASE("RangeMax answers like a scan, for every range shape") {
   }
 }
 
-TEST_CASE("a dense series shows each pixel's peak; a sparse one its steps") {
+TEST_CASE("a dense series shows each pixel's peak, a sparse one its steps") {
   std::vector<Step> steps;
   for (std::uint64_t k = 0; k < 1000; ++k) steps.push_back({k * 10, k == 537 ? 99 : 1, k});
   Series s;

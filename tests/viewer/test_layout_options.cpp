@@ -19,7 +19,7 @@ TEST_CASE("the screen splits into toolbar, timeline (labels, ruler, lanes) and s
   CHECK(l.lanes.w > 800);
 }
 
-TEST_CASE("lane rows: threads first, a gap, then objects; no two rows overlap") {
+TEST_CASE("lane rows: threads first, a gap, then objects, no two rows overlap") {
   Timeline tl;
   for (LaneKind k : {LaneKind::Thread, LaneKind::Thread, LaneKind::Lock, LaneKind::Queue}) {
     Lane lane;

@@ -79,7 +79,7 @@ TEST_CASE("view: requests wait for the canvas, and the last one wins") {
   CHECK(v.viewport().ns_per_px == Approx(0.5));
 }
 
-TEST_CASE("view: the toolbar's zoom keeps the middle of the canvas; zoom_to shows a range exactly") {
+TEST_CASE("view: the toolbar's zoom keeps the middle of the canvas, zoom_to shows a range exactly") {
   ViewState v;
   show(v, 0, 10'000);
   v.zoom(1.5);
@@ -100,7 +100,7 @@ TEST_CASE("view: following a time turns the page only once it is past the right 
   CHECK(v.viewport().ns_per_px == Approx(10));
 }
 
-TEST_CASE("selection: a span brings its begin event; another event drops the span") {
+TEST_CASE("selection: a span brings its begin event, another event drops the span") {
   const auto doc = inversion();
   Selection s;
   CHECK_FALSE(s.event());
@@ -123,7 +123,7 @@ TEST_CASE("selection: a span brings its begin event; another event drops the spa
   CHECK_FALSE(s.span());
 }
 
-TEST_CASE("selection: a finding brings its focus; no such finding changes nothing") {
+TEST_CASE("selection: a finding brings its focus, no such finding changes nothing") {
   const auto doc = inversion();
   REQUIRE(doc->report.findings.size() == 1);
   Selection s;
@@ -171,7 +171,7 @@ TEST_CASE("replay cursor: its time is the latest time applied, or the timeline's
   CHECK(c.time_ns() == static_cast<double>(doc->timeline.time_prefix_max[3]));
 }
 
-TEST_CASE("replay cursor: play from the end starts over; each frame moves at least one event; the end stops it") {
+TEST_CASE("replay cursor: play from the end starts over, each frame moves at least one event, the end stops it") {
   const auto doc = inversion();
   const std::uint64_t n = doc->trace.events.size();
   ReplayCursor c(doc->model, doc->timeline);

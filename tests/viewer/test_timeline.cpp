@@ -68,7 +68,7 @@ TEST_CASE("a contended lock: the waiter's lane shows the wait, the lock's lane w
   CHECK(l.series.peak == 1);
 }
 
-TEST_CASE("marks and logs are ticks; a wait still open at the end lasts to the end of the trace") {
+TEST_CASE("marks and logs are ticks, a wait still open at the end lasts to the end of the trace") {
   TraceMaker m;
   const auto a = m.thread("A"), b = m.thread("B");
   const auto cond = m.object(format::ObjectKind::Condition, "c");

@@ -148,7 +148,7 @@ TEST_CASE("the wheel does not zoom off the canvas, nor with shift held") {
   CHECK(s.view.viewport().ns_per_px == 10);
 }
 
-TEST_CASE("dragging pans: the content follows the pointer; the horizontal wheel pans too") {
+TEST_CASE("dragging pans: the content follows the pointer, the horizontal wheel pans too") {
   Scene s;
   TimelineInput in = s.at(s.x_of(5'000), s.y_in(0));
   in.left_dragging = true;
@@ -163,7 +163,7 @@ TEST_CASE("dragging pans: the content follows the pointer; the horizontal wheel 
   CHECK(s.view.viewport().t0_ns == Approx(-300 + 400));
 }
 
-TEST_CASE("the lanes scroll with shift+wheel, with the wheel over their names, and by dragging; within their height") {
+TEST_CASE("the lanes scroll with shift+wheel, with the wheel over their names, and by dragging, within their height") {
   Scene s(tall(40));
   const float content = lanes_height(s.tl);
   REQUIRE(content > s.l.lanes.h);
@@ -267,7 +267,7 @@ TEST_CASE("Home asks for the whole trace, fitted when the view is next laid out"
   CHECK_FALSE(s.view.has_request());
 }
 
-TEST_CASE("a click on a wait selects the wait; on a mark, the mark's event, even inside a wait") {
+TEST_CASE("a click on a wait selects the wait, on a mark, the mark's event, even inside a wait") {
   Scene s;
   TimelineStep step = s.step(s.click(s.x_of(2'500), s.y_in(0)));
   REQUIRE(step.pick);
@@ -288,7 +288,7 @@ TEST_CASE("a click on a wait selects the wait; on a mark, the mark's event, even
   CHECK(std::get<SelectEvent>(*step.pick).index == 9);
 }
 
-TEST_CASE("near a wait is on it, within three pixels; further off the thread is running, and nothing is picked") {
+TEST_CASE("near a wait is on it, within three pixels, further off the thread is running, and nothing is picked") {
   Scene s;
   TimelineStep step = s.step(s.click(s.x_of(4'000) + 2, s.y_in(0)));
   REQUIRE(step.pick);
