@@ -37,8 +37,9 @@ int check_trace(const std::string& path, const std::string& format, const std::o
   const std::string out = format == "json" ? render_json(r) : format == "sarif" ? render_sarif(r) : render_text(r);
   std::fwrite(out.data(), 1, out.size(), stdout);
   if (r.comparison) return r.comparison->matches() ? kExitOk : kExitFindings;
-  if (!r.report.findings.empty()) return kExitFindings;
-  return incomplete(trace) ? kExitIncomplete : kExitOk;
+  if (r.report.certain() > 0) return kExitFindings;
+  // Nothing certain: clean, unless the trace holds only part of the run.
+  return incomplete(trace) || r.report.dropped ? kExitIncomplete : kExitOk;
 }
 
 bool incomplete(const format::Trace& t) { return t.truncated || !t.end; }

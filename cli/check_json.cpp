@@ -38,7 +38,8 @@ std::string render_json(const CheckResult& r) {
               {"explanation", f.explanation},
               {"about", f.about},
               {"count", f.count},
-              {"events", f.events}};
+              {"events", f.events},
+              {"uncertain", f.uncertain.empty() ? json(nullptr) : json(f.uncertain)}};
     j["threads"] = json::array();
     for (std::uint32_t id : f.threads) j["threads"].push_back(thread_json(t, id));
     j["objects"] = json::array();
@@ -71,7 +72,9 @@ std::string render_json(const CheckResult& r) {
   }
   json out = {{"tool", "weft"}, {"version", kVersion}, {"trace", r.trace_path},
               {"program", t.info.program}, {"events", t.events.size()},
-              {"truncated", t.truncated}, {"warnings", t.warnings}, {"findings", std::move(findings)}};
+              {"truncated", t.truncated}, {"dropped_events", r.report.dropped},
+              {"partial", t.truncated || !t.end || r.report.dropped > 0},
+              {"warnings", t.warnings}, {"findings", std::move(findings)}};
   if (r.comparison)
     out["expectations"] = {{"matches", r.comparison->matches()},
                            {"missing", expectation_list(r.comparison->missing)},

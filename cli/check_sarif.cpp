@@ -58,8 +58,10 @@ std::string render_sarif(const CheckResult& r) {
     while (kRules[rule_index].kind != f.kind) ++rule_index;
     json result = {{"ruleId", analysis::finding_rule_id(f.kind)},
                    {"ruleIndex", rule_index},
-                   {"level", f.severity == analysis::Severity::Error ? "error" : "warning"},
-                   {"message", {{"text", f.title + ". " + f.explanation}}},
+                   // Uncertain (events were dropped before it): a note, not an error.
+                   {"level", !f.uncertain.empty() ? "note" : f.severity == analysis::Severity::Error ? "error" : "warning"},
+                   {"message", {{"text", (f.uncertain.empty() ? "" : "Uncertain: " + f.uncertain + ". ") + f.title +
+                                             ". " + f.explanation}}},
                    {"occurrenceCount", f.count}};
     json locations = json::array(), related = json::array();
     for (std::uint32_t site : f.sites) {

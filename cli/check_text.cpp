@@ -63,8 +63,14 @@ std::string render_text(const CheckResult& r) {
       out += (first ? "" : ", ") + std::to_string(n) + " " + std::string(analysis::finding_kind_name(kind));
       first = false;
     }
-    out += ")\n";
+    out += ")";
+    const std::size_t unsure = r.report.findings.size() - r.report.certain();
+    if (unsure) out += ", " + std::to_string(unsure) + " of them uncertain";
+    out += "\n";
   }
+  if (r.report.dropped)
+    out += "the verdict is partial: " + std::to_string(r.report.dropped) +
+           " events were dropped (full buffers); findings after a loss are marked uncertain\n";
   for (const std::string& w : t.warnings) out += "warning: " + w + "\n";
 
   int n = 0;
@@ -77,6 +83,7 @@ std::string render_text(const CheckResult& r) {
       last = f.kind;
     }
     out += "\n[" + std::to_string(++n) + "] " + f.title + "\n";
+    if (!f.uncertain.empty()) out += "    UNCERTAIN: " + f.uncertain + "\n";
     out += wrap(f.explanation, "    ");
     if (!f.threads.empty()) out += "    threads: " + list_threads(t, f.threads) + "\n";
     if (!f.sites.empty()) out += "    sites:   " + list_sites(t, f.sites) + "\n";

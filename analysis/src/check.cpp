@@ -11,6 +11,72 @@
 
 namespace weft::analysis {
 
+namespace {
+
+std::string thousands(std::uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// Where events were dropped (a trace.dropped event marks the spot on its
+// thread, arg: how many), a finding whose proof ends after the loss could
+// be an artefact of it: the release of a lock, an acquisition that ordered
+// two accesses, the notify a wait got. It is kept, marked uncertain, with
+// what was lost before it; the report counts the loss.
+void mark_uncertain(const format::Trace& t, Report& r) {
+  // The marker comes when the thread records again; what it lost happened
+  // after its previous event. So a loss spans from that event (`from`) on,
+  // and any finding whose proof ends after `from` may have needed it.
+  struct Loss {
+    std::uint64_t from;
+    std::uint32_t thread;
+    std::uint64_t events;
+  };
+  std::vector<Loss> losses;
+  std::vector<std::uint64_t> previous(t.threads.size(), 0);  // the thread's last event so far
+  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
+    const format::Event& e = t.events[i];
+    if (e.kind == format::EventKind::TraceDropped) {
+      losses.push_back({e.thread < previous.size() ? previous[e.thread] : 0, e.thread, e.arg});
+      r.dropped += e.arg;
+    }
+    if (e.thread < previous.size()) previous[e.thread] = i;
+  }
+  // The END record counts every loss, also those no marker shows: a thread
+  // that lost the rest of its events never recorded again. Those could be
+  // anywhere after the start, and so could explain any finding.
+  const std::uint64_t marked = r.dropped;
+  if (t.end && t.end->dropped > marked) {
+    r.dropped = t.end->dropped;
+    losses.push_back({0, ~0u, t.end->dropped - marked});
+  }
+  if (losses.empty()) return;
+  for (Finding& f : r.findings) {
+    const std::uint64_t last = f.events.empty() ? ~std::uint64_t{0} : f.events.back();
+    std::uint64_t lost = 0;
+    std::set<std::uint32_t> threads;
+    for (const Loss& l : losses)
+      if (l.from < last) {
+        lost += l.events;
+        threads.insert(l.thread);
+      }
+    if (lost == 0) continue;
+    std::string where;
+    for (std::uint32_t th : threads)
+      if (th < t.threads.size()) where += (where.empty() ? "on " : ", ") + t.threads[th].name;
+    if (!where.empty()) where += " before it";
+    if (threads.count(~0u) != 0) where += std::string(where.empty() ? "" : ", and ") + "where the trace does not show";
+    f.uncertain = thousands(lost) + (lost == 1 ? " event" : " events") + " dropped " + where +
+                  " (full buffers): the missing events could explain it";
+  }
+}
+
+}  // namespace
+
 Report check(const format::Trace& trace, const CheckOptions& options) {
   // The detectors that need only the trace run on threads of their own
   // while this one builds the model and runs the rest: races (the heaviest)
@@ -41,6 +107,7 @@ Report check(const format::Trace& trace, const CheckOptions& options) {
 
   // A stable order, whatever order the detectors found things in.
   for (Finding& f : r.findings) std::sort(f.events.begin(), f.events.end());
+  mark_uncertain(trace, r);
   std::stable_sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.kind != b.kind) return a.kind < b.kind;
     const std::uint64_t ea = a.events.empty() ? 0 : a.events.front(), eb = b.events.empty() ? 0 : b.events.front();
@@ -96,8 +163,11 @@ Comparison compare(const Report& report, const Expectations& expected) {
   std::set<Key> found, always, allowed;
   // ThreadSanitizer's reports are a second opinion, held to the verdict by
   // their own test (the `tsan` label), not part of weft's verdict.
+  // An uncertain finding (events were dropped before it) may be what was
+  // expected, but is never held against the verdict.
+  std::set<Key> uncertain;
   for (const Finding& f : report.findings)
-    if (f.kind != FindingKind::TsanReport) found.insert({f.kind, f.about});
+    if (f.kind != FindingKind::TsanReport) (f.uncertain.empty() ? found : uncertain).insert({f.kind, f.about});
   for (const ExpectedFinding& e : expected.always) {
     always.insert({e.kind, e.about});
     allowed.insert({e.kind, e.about});
@@ -105,7 +175,7 @@ Comparison compare(const Report& report, const Expectations& expected) {
   for (const ExpectedFinding& e : expected.sometimes) allowed.insert({e.kind, e.about});
   Comparison c;
   for (const Key& k : always)
-    if (!found.count(k)) c.missing.push_back({k.first, k.second});
+    if (!found.count(k) && !uncertain.count(k)) c.missing.push_back({k.first, k.second});
   for (const Key& k : found)
     if (!allowed.count(k)) c.unexpected.push_back({k.first, k.second});
   return c;

@@ -221,3 +221,32 @@ TEST_CASE("a race's explanation places a thread's start by the creation it follo
   CHECK(text.find("thread.start on worker-a, after main's thread.create at race.cpp:20") != std::string::npos);
   CHECK(text.find("std::atomic") != std::string::npos);  // synchronization weft does not see
 }
+
+TEST_CASE("where events were dropped, a finding after the loss is uncertain, and the report counts the loss",
+          "[races][dropped]") {
+  // The lock's release by a, dropped: what is left looks like b writing
+  // without the order a's release gave it.
+  TwoThreads s;
+  const auto m = s.tm.object(ObjectKind::Mutex, "m");
+  s.tm.lock(s.a, m);
+  s.tm.write(s.a, s.x, s.line_a);
+  s.tm.add(s.a, EventKind::TraceDropped, 0, /*lost*/ 3);
+  s.tm.write(s.b, s.x, s.line_b);
+  const auto r = s.tm.check();
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.dropped == 3);
+  CHECK(r.certain() == 0);
+  CHECK(r.findings[0].uncertain == "3 events dropped on a before it (full buffers): the missing events could explain it");
+}
+
+TEST_CASE("a finding whose proof ends before any loss stays certain", "[races][dropped]") {
+  TwoThreads s;
+  s.tm.write(s.a, s.x, s.line_a);
+  s.tm.write(s.b, s.x, s.line_b);
+  s.tm.add(s.b, EventKind::TraceDropped, 0, 1000);
+  const auto r = s.tm.check();
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.dropped == 1000);
+  CHECK(r.certain() == 1);
+  CHECK(r.findings[0].uncertain.empty());
+}

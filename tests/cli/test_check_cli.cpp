@@ -325,3 +325,25 @@ TEST_CASE("check on a trace the program did not finish says the verdict is parti
   CHECK(whole.exit_code == 0);
   CHECK(contains(whole.out, "no findings (clean)"));
 }
+
+TEST_CASE("drop mode: findings the dropped events could explain are uncertain, and the verdict partial (exit 3)",
+          "[cli][check]") {
+  // A correctly locked program whose tiny buffers drop most events: what is
+  // left shows accesses without the locking around them.
+  TempDir dir;
+  const std::string path = (dir.path() / "dropped.weft").string();
+  const std::string program = std::string(WEFT_SCENARIO_DIR) + "/counter-locked";
+  const auto rec = run_child({program}, weft::test::with_env({{"WEFT_TRACE", path}, {"WEFT_BUFFER_EVENTS", "1024"},
+                                                             {"WEFT_ON_FULL", "drop"}}));
+  REQUIRE(rec.exit_code == 0);
+  const auto r = run_child({WEFT_CLI, "check", path});
+  INFO(r.out);
+  CHECK(r.exit_code == 3);  // nothing certain, and not clean either
+  CHECK(contains(r.out, "the verdict is partial: "));
+  for (const std::string& line : {std::string("[1] "), std::string("[2] ")})
+    if (contains(r.out, line)) CHECK(contains(r.out, "UNCERTAIN: "));
+  const json doc = json::parse(run_child({WEFT_CLI, "check", path, "--format", "json"}).out);
+  CHECK(doc["partial"] == true);
+  CHECK(doc["dropped_events"].get<std::uint64_t>() > 0);
+  for (const json& f : doc["findings"]) CHECK(f["uncertain"].is_string());
+}

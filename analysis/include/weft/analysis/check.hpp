@@ -18,6 +18,15 @@ struct CheckOptions {
 
 struct Report {
   std::vector<Finding> findings;  // by kind, then by first event
+  // Events lost to full buffers while the program ran (trace.dropped): the
+  // verdict covers only what was kept, and findings after a loss are
+  // uncertain (Finding::uncertain).
+  std::uint64_t dropped = 0;
+  std::size_t certain() const {
+    std::size_t n = 0;
+    for (const Finding& f : findings) n += f.uncertain.empty();
+    return n;
+  }
 };
 
 Report check(const format::Trace& trace, const CheckOptions& options = {});

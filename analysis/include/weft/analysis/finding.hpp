@@ -59,6 +59,10 @@ struct Finding {
   std::vector<Access> accesses;       // data races: the two accesses
   std::vector<LockEdge> cycle;        // inversions and deadlocks: the cycle
   std::string about;                  // the objects' names, sorted, joined by ", "
+  // Not empty: events were dropped before the finding's last event (full
+  // buffers, WEFT_ON_FULL=drop), and what is missing could explain it (a
+  // lock's acquisition, its release): why it is not reported as certain.
+  std::string uncertain;
 };
 
 }  // namespace weft::analysis
