@@ -1,6 +1,7 @@
 #include "weft/format/trace_file.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <vector>
 
 #include "weft/format/crc32c.hpp"
@@ -38,6 +40,27 @@ int anonymous_file() {
   int fd = ::open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) fd = ::memfd_create("weft-trace", MFD_CLOEXEC);
   return fd;
+}
+
+// How long a FIFO may wait for its writer: a FIFO nobody opens for writing
+// is refused, not waited on forever.
+constexpr int kFifoWriterWaitMs = 5000;
+
+// A FIFO opened without waiting (O_NONBLOCK) reads as empty until a writer
+// opens it, and as empty again once it has written and closed. Until the
+// first byte, an empty read means "no writer yet": waited for, up to
+// kFifoWriterWaitMs. Then the FIFO blocks as usual. False: nobody wrote.
+bool wait_for_writer(int fd) {
+  for (int waited = 0; waited < kFifoWriterWaitMs; waited += 10) {
+    struct pollfd p {fd, POLLIN, 0};
+    if (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+      return true;
+    }
+    const timespec pause{0, 10'000'000};
+    ::nanosleep(&pause, nullptr);
+  }
+  return false;
 }
 
 // A pipe (standard input, a FIFO) copied into an anonymous file, which is
@@ -71,9 +94,9 @@ int spool(int from, const std::string& name) {
 }
 
 // The trace at `path`: a regular file as it is; a FIFO or `-` (standard
-// input) read to its end as a stream. A FIFO is opened without waiting for
-// a writer: with none, it is empty at once, never a hang. Anything else
-// (a directory, a device) is refused.
+// input) read to its end as a stream. A FIFO waits for its writer a few
+// seconds at most, never forever. Anything else (a directory, a device) is
+// refused.
 int open_trace(const std::string& path) {
   if (path == "-") return spool(0, "standard input");
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -82,7 +105,9 @@ int open_trace(const std::string& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) throw format_error("cannot read " + path + ": " + std::strerror(errno));
   if (S_ISFIFO(st.st_mode)) {
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);  // a writer's data is waited for; none: EOF
+    if (!wait_for_writer(fd))
+      throw format_error(path + ": a FIFO nobody wrote to within " + std::to_string(kFifoWriterWaitMs / 1000) +
+                         " s, not a trace");
     return spool(fd, path);
   }
   if (S_ISDIR(st.st_mode)) throw format_error(path + ": not a regular file (a directory)");

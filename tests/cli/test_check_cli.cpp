@@ -277,7 +277,7 @@ TEST_CASE("names that are not UTF-8 come out of every format: JSON and SARIF rep
   CHECK(json::parse(stats.out)["locks"].size() == 2);
 }
 
-TEST_CASE("a trace piped in (- or a FIFO) is read as a stream, a FIFO nobody writes is refused at once", "[cli][check]") {
+TEST_CASE("a trace piped in (- or a FIFO) is read as a stream, a FIFO nobody writes to is refused, not waited on", "[cli][check]") {
   TempDir dir;
   const std::string trace = record(dir, "counter-race");
   const std::string weft = WEFT_CLI;
@@ -301,11 +301,14 @@ TEST_CASE("a trace piped in (- or a FIFO) is read as a stream, a FIFO nobody wri
   const auto written = shell("cat " + trace + " > " + fifo + " & " + weft + " check " + fifo);
   CHECK(written.exit_code == 1);
   CHECK(contains(written.out, "data race"));
-  // None: empty at once, not a hang (the child's 30 s timeout would say so).
+  // A writer that comes a moment later is waited for.
+  const auto late = shell("(sleep 1; cat " + trace + " > " + fifo + ") & " + weft + " check " + fifo);
+  CHECK(late.exit_code == 1);
+  // None: refused after a few seconds, not a hang (the child's 30 s timeout would say so).
   const auto nobody = run_child({WEFT_CLI, "check", fifo});
   CHECK_FALSE(nobody.timed_out);
   CHECK(nobody.exit_code == 2);
-  CHECK(nobody.err == "weft: " + fifo + ": empty file, not a weft trace\n");
+  CHECK(nobody.err == "weft: " + fifo + ": a FIFO nobody wrote to within 5 s, not a trace\n");
   const auto device = run_child({WEFT_CLI, "check", "/dev/zero"});
   CHECK(device.exit_code == 2);
   CHECK(device.err == "weft: /dev/zero: not a regular file (a device, or a socket)\n");
