@@ -138,6 +138,27 @@ TickConversion TraceLoader::tick_conversion() {
   return TickConversion{info.start_ticks, ns_per_tick};
 }
 
+// A complete trace holds what its END record and its index say it does:
+// an event chunk lost or duplicated (the rest intact, every checksum good)
+// shows only here, and a trace with events missing or doubled would read
+// as a clean run of a different program. Damage, so an error.
+void TraceLoader::check_counts() const {
+  if (!trace_.end || trace_.truncated) return;  // a torn end, or no end: the program did not finish
+  std::uint64_t held = 0;
+  for (const std::vector<Event>& stream : per_thread_) held += stream.size();
+  const std::string damaged = source_ + ": damaged: ";
+  if (held != trace_.end->events)
+    throw format_error(damaged + "its end record says " + std::to_string(trace_.end->events) + " events, its chunks hold " +
+                       std::to_string(held) + " (an event chunk was " + (held < trace_.end->events ? "lost" : "duplicated") +
+                       ")");
+  for (std::size_t th = 0; th < expected_.size(); ++th) {
+    const std::uint64_t have = th < per_thread_.size() ? per_thread_[th].size() : 0;
+    if (have != expected_[th])
+      throw format_error(damaged + "its index says thread " + std::to_string(th) + " wrote " +
+                         std::to_string(expected_[th]) + " events, its chunks hold " + std::to_string(have));
+  }
+}
+
 Trace TraceLoader::finish(const std::string& truncation) {
   if (!have_meta_) {
     throw format_error(source_ + ": " +
@@ -160,6 +181,7 @@ Trace TraceLoader::finish(const std::string& truncation) {
   if (trace_.end && trace_.end->dropped)
     trace_.warnings.push_back(std::to_string(trace_.end->dropped) + " events were dropped by the runtime (buffers full)");
 
+  check_counts();
   const TickConversion ticks = tick_conversion();
   trace_.events = merge_in_order(per_thread_, trace_.objects.size(), trace_.order, MergeHints{&first_seq_, &ticks});
   per_thread_.clear();

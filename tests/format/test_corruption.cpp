@@ -152,3 +152,23 @@ TEST_CASE("corruption: a chunk header of zeros in the middle of the file is dama
   CHECK_THAT(error_of([&] { dir.load(bytes); }),
              Catch::Contains("chunk at byte " + std::to_string(second.entry.offset)) && Catch::Contains("damaged header"));
 }
+
+TEST_CASE("corruption: an event chunk lost or duplicated, every checksum good, is damage", "[corruption]") {
+  // The END record and the index say what the chunks hold; the rest of the
+  // file, intact, would otherwise read as a clean run of another program.
+  const TraceBuilder b = sample_trace();
+  const WrittenEventChunk& second = b.event_chunks()[1];
+  const std::vector<unsigned char> bytes = b.bytes();
+  const auto at = bytes.begin() + static_cast<std::ptrdiff_t>(second.entry.offset);
+  const auto past = bytes.begin() + static_cast<std::ptrdiff_t>(second.end);
+  TempDir dir;
+  std::vector<unsigned char> lost(bytes.begin(), at);
+  lost.insert(lost.end(), past, bytes.end());
+  CHECK_THAT(error_of([&] { dir.load(lost); }), Catch::Contains("damaged: its end record says") &&
+                                                     Catch::Contains("(an event chunk was lost)"));
+  std::vector<unsigned char> twice(bytes.begin(), past);
+  twice.insert(twice.end(), at, bytes.end());
+  CHECK_THAT(error_of([&] { dir.load(twice); }), Catch::Contains("(an event chunk was duplicated)"));
+  // The intact file loads.
+  CHECK_NOTHROW(dir.load(bytes));
+}

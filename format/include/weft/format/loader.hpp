@@ -38,6 +38,7 @@ class TraceLoader {
  private:
   void add_events(const ChunkRef& ref, ByteReader& r);
   TickConversion tick_conversion();
+  void check_counts() const;  // what the END record and the index promise, or format_error
 
   std::string source_;
   Trace trace_;
