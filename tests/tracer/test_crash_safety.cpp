@@ -242,6 +242,15 @@ TEST_CASE("an unwritable trace path is reported and the program runs on", "[conf
         std::string::npos);
 }
 
+TEST_CASE("a trace path that is not a file (a device, a directory) is reported as such, and the program runs on",
+          "[config]") {
+  for (const std::string path : {"/dev/full", "/tmp"}) {
+    const auto result = weft::test::run_child({WEFT_TRACE_CHILD, "return"}, weft::test::with_env({{"WEFT_TRACE", path}}));
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.find("weft: cannot write the trace to " + path + ": not a regular file") != std::string::npos);
+  }
+}
+
 TEST_CASE("trace_to moves the trace, keeping what was already recorded", "[config]") {
   TempDir dir;
   const std::string first = (dir.path / "first.weft").string();

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -108,6 +109,15 @@ bool TraceWriter::ensure_open(bool crashing) {
   if (failed_ || finalized_) return false;
   // open, flock and ftruncate are plain system calls, safe in a crash
   // handler; only the fallback name allocates.
+  // A trace is a file: a device (/dev/full) or a FIFO would fail at the
+  // truncation with a reason ("Invalid argument") that hides the problem.
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    failed_ = true;
+    say("weft: cannot write the trace to ", path_.c_str(),
+        ": not a regular file (a directory, a device or a FIFO); events from here on are not saved\n");
+    return false;
+  }
   fd_ = open_exclusive(path_.c_str());
   if (fd_ < 0 && errno == EWOULDBLOCK && !crashing) {
     const std::string taken = path_;
