@@ -207,22 +207,16 @@ int run_record(Args args) {
     break;
   }
 
-  std::optional<std::string> output, schedule, depth, horizon;
-  std::string strategy = "random";
-  bool follow = false, early_timers = false;
+  std::optional<std::string> output;
+  ScheduleFlags scheduling;
+  bool follow = false;
   std::string program_placeholder;
   command_line::parser p = command_parser("record");
   p.positional("PROGRAM", program_placeholder,
                "the program to run, then its arguments (a name without a slash is looked up in PATH)");
   p.option("-o,--output", output, "FILE", "where the trace goes (default: PROGRAM.weft, its base name, here)");
   p.flag("-f,--follow", follow, "trace the processes it starts too: each writes FILE's stem.<pid>.weft beside FILE");
-  p.option("--schedule", schedule, "SEED|FILE",
-           "run it under weft's scheduler: remake the run of weft explore -- PROGRAM with this seed, or replay the "
-           "decisions in FILE (a trace weft explore kept) exactly");
-  p.option("--strategy", strategy, "random|pct", "with --schedule SEED: the strategy that made the run (random)");
-  p.option("--depth", depth, "D", "with --schedule SEED and pct: its depth (3)");
-  p.option("--horizon", horizon, "K", "with --schedule SEED and pct: the steps its change points were spread over");
-  p.flag("--early-timers", early_timers, "with --schedule SEED: the run was explored with --early-timers");
+  scheduling.declare(p, "the run of weft explore -- PROGRAM with this seed");
   p.footer(
       "The program runs with libweft_preload.so (LD_PRELOAD), found next to weft. It must be dynamically linked "
       "(or a #! script) and not setuid. Exit status: the program's own, or 128 + the signal that killed it; 2 when "
@@ -231,13 +225,9 @@ int run_record(Args args) {
   if (program_at >= args.size()) throw usage_error("record: which program? " + p.usage());
   const std::string& program = args[program_at];
   std::vector<std::string> argv(args.begin() + static_cast<std::ptrdiff_t>(program_at), args.end());
-  std::optional<Replay> replay;
-  if (schedule) {
-    if (follow) throw usage_error("record: --schedule explores one process; it does not go with -f");
-    replay = replay_settings("record", *schedule, strategy, depth, horizon, early_timers);
-  } else if (strategy != "random" || depth || horizon || early_timers) {
-    throw usage_error("record: --strategy, --depth, --horizon and --early-timers go with --schedule");
-  }
+  if (scheduling.schedule && follow)
+    throw usage_error("record: --schedule explores one process; it does not go with -f");
+  const std::optional<Replay> replay = scheduling.replay("record");
   struct remove_decisions {
     const std::optional<Replay>& r;
     ~remove_decisions() {

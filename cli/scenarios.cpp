@@ -32,35 +32,24 @@ int run_list(Args args) {
 
 int run_run(Args args) {
   std::string name;
-  std::optional<std::string> output, seed, timeout, schedule, depth, horizon;
-  std::string strategy = "random";
-  bool then_check = false, early_timers = false;
+  std::optional<std::string> output, seed, timeout;
+  ScheduleFlags scheduling;
+  bool then_check = false;
   command_line::parser p = command_parser("run");
   p.positional("NAME", name, "the scenario (weft list shows them)");
   p.option("-o,--output", output, "FILE", "where the trace goes (default: NAME.weft)");
   p.option("--seed", seed, "N", "the seed of the scenario's random choices (default: a random one, logged in the trace)");
   p.option("--timeout", timeout, "S", "stop it, with a complete trace, after S seconds, 1 to 3600 (default: 30, 3 for a hang)");
   p.flag("--check", then_check, "then check the trace against the scenario's declared verdict (exit 0: as declared)");
-  p.option("--schedule", schedule, "SEED|FILE",
-           "run it under weft's scheduler: remake the explored run of this seed, or replay the decisions in FILE "
-           "(a trace weft explore kept) exactly");
-  p.option("--strategy", strategy, "random|pct", "with --schedule SEED: the strategy that made the run (random)");
-  p.option("--depth", depth, "D", "with --schedule SEED and pct: its depth (3)");
-  p.option("--horizon", horizon, "K", "with --schedule SEED and pct: the steps its change points were spread over");
-  p.flag("--early-timers", early_timers, "with --schedule SEED: the run was explored with --early-timers");
+  scheduling.declare(p, "the explored run of this seed");
   const auto one_scenario = [&name](const std::string& second) {
     return "one scenario at a time (got " + name + " and " + second + ")";
   };
   if (!parse_command(p, "run", args, one_scenario)) return kExitOk;
   if (name.empty()) throw usage_error("run: which scenario? " + p.usage());
   // weft-scenarios checks the numbers, in its own words.
-  std::optional<Replay> replay;
-  if (schedule) {
-    replay = replay_settings("run", *schedule, strategy, depth, horizon, early_timers);
-    if (!seed) seed = replay->seed;  // the scenario's own choices, as in the explored run
-  } else if (strategy != "random" || depth || horizon || early_timers) {
-    throw usage_error("run: --strategy, --depth, --horizon and --early-timers go with --schedule");
-  }
+  const std::optional<Replay> replay = scheduling.replay("run");
+  if (replay && !seed) seed = replay->seed;  // the scenario's own choices, as in the explored run
   std::vector<std::string> forwarded{"run", name};
   if (seed) forwarded.insert(forwarded.end(), {"--seed", *seed});
   if (timeout) forwarded.insert(forwarded.end(), {"--timeout", *timeout});

@@ -67,4 +67,21 @@ Replay replay_settings(const std::string& command, const std::string& schedule, 
 }
 
 
+void ScheduleFlags::declare(command_line::parser& p, const std::string& what_seed) {
+  p.option("--schedule", schedule, "SEED|FILE",
+           "run it under weft's scheduler: remake " + what_seed + ", or replay the decisions in FILE (a trace weft "
+           "explore kept) exactly");
+  p.option("--strategy", strategy, "random|pct", "with --schedule SEED: the strategy that made the run (random)");
+  p.option("--depth", depth, "D", "with --schedule SEED and pct: its depth (3)");
+  p.option("--horizon", horizon, "K", "with --schedule SEED and pct: the steps its change points were spread over");
+  p.flag("--early-timers", early_timers, "with --schedule SEED: the run was explored with --early-timers");
+}
+
+std::optional<Replay> ScheduleFlags::replay(const std::string& command) const {
+  if (schedule) return replay_settings(command, *schedule, strategy, depth, horizon, early_timers);
+  if (strategy != "random" || depth || horizon || early_timers)
+    throw usage_error(command + ": --strategy, --depth, --horizon and --early-timers go with --schedule");
+  return std::nullopt;
+}
+
 }  // namespace weft::cli

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "scenarios_program.hpp"  // Environment
+#include "weft/support/command_line.hpp"
 
 namespace weft::cli {
 
@@ -23,5 +24,18 @@ struct Replay {
 Replay replay_settings(const std::string& command, const std::string& schedule, const std::string& strategy,
                        const std::optional<std::string>& depth, const std::optional<std::string>& horizon,
                        bool early_timers);
+
+// The flags that ask for it, the same on every command that takes them.
+struct ScheduleFlags {
+  std::optional<std::string> schedule, depth, horizon;
+  std::string strategy = "random";
+  bool early_timers = false;
+
+  // `what_seed`: what a seed remakes ("the explored run of this seed").
+  void declare(command_line::parser& p, const std::string& what_seed);
+  // The replay asked for, if any; a usage error for --strategy and the
+  // like without --schedule.
+  std::optional<Replay> replay(const std::string& command) const;
+};
 
 }  // namespace weft::cli
