@@ -56,6 +56,10 @@ int run_check(Args args) {
   p.positional("TRACE", path, "the trace to check (- or a FIFO: read as a stream, to its end)");
   p.option("--format", format, "text|json|sarif", "text for people (the default), json for tools, sarif for code scanning");
   p.option("--expect", expect_file, "FILE", "the findings expected, as JSON: exit 0 when they are exactly these");
+  p.footer(
+      "Exit status: 0 no findings, 1 findings, 2 unusable input (or output that could not be written), 3 no certain "
+      "finding in a trace that holds only part of the run (cut short, without its end record, or with events "
+      "dropped: findings after a loss are marked uncertain).");
   if (!parse_trace_command(p, "check", args, path)) return kExitOk;
   if (format != "text" && format != "json" && format != "sarif")
     throw usage_error("check: --format must be text, json or sarif, not '" + format + "'");
