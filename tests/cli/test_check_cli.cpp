@@ -350,3 +350,18 @@ TEST_CASE("drop mode: findings the dropped events could explain are uncertain, a
   CHECK(doc["dropped_events"].get<std::uint64_t>() > 0);
   for (const json& f : doc["findings"]) CHECK(f["uncertain"].is_string());
 }
+
+TEST_CASE("check gives the same bytes twice, in separate processes, in every format", "[cli][check]") {
+  // The detectors run on threads of their own: the report must not depend
+  // on which finishes first, nor on anything else of one process's life.
+  TempDir dir;
+  const std::string trace = record(dir, "counter-race");
+  for (const std::string format : {"text", "json", "sarif"}) {
+    const auto first = run_child({WEFT_CLI, "check", trace, "--format", format});
+    const auto second = run_child({WEFT_CLI, "check", trace, "--format", format});
+    INFO(format);
+    CHECK(first.exit_code == 1);
+    CHECK(!first.out.empty());
+    CHECK(first.out == second.out);
+  }
+}
