@@ -114,13 +114,12 @@ TEST_CASE("stop_program without tracing still reports and exits with its status"
   CHECK(fs::is_empty(dir.path));
 }
 
-// Runtime::finish() returns at once to every caller but the first
-// (finishing_.exchange(true)), so the second of two concurrent stop_program
-// calls prints its report and _exit()s while the first is still writing the
-// trace: the trace has no END chunk. The same holds for the runtime
-// watchdog's own stop (WEFT_ON_DEADLOCK=exit) racing a program's
-// stop_program or exit().
-TEST_CASE("two threads stopping the program at once leave one report and a complete trace", "[stop][!mayfail]") {
+// The second of two concurrent stop_program calls waits for the first to
+// end the process (it used to print its report and _exit() while the first
+// was still writing the trace: no END chunk); a caller of Runtime::finish
+// that is not the first waits for the trace's end, as the watchdog's own
+// stop racing a program's exit() does.
+TEST_CASE("two threads stopping the program at once leave one report and a complete trace", "[stop]") {
   TempDir dir;
   const std::string path = (dir.path / "twice.weft").string();
   const auto result = weft::test::run_child({WEFT_TRACE_CHILD, "stop-twice"},

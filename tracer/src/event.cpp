@@ -23,6 +23,7 @@ event::~event() {
 void event::set(source_site site) {
   std::lock_guard<detail::internal_mutex> lock(m_);
   flag_ = true;
+  ++sets_;
   detail::sync_point(EventKind::EventSet, id_, seq_++, waiters_, site);
   cv_.notify_all();
 }
@@ -42,10 +43,13 @@ bool event::is_set(source_site site) const {
 bool event::wait_until(const detail::deadline& until, const source_site& site) {
   const std::uint8_t timed = until ? format::kFlagTimed : 0;
   std::unique_lock<detail::internal_mutex> lock(m_);
-  if (!flag_) {
+  bool released = flag_;
+  if (!released) {
     detail::sync_point(EventKind::EventWaitBegin, id_, format::kNoSeq, 0, site, timed);
     ++waiters_;
-    const auto is_set = [&] { return flag_; };
+    // Set now, or set (and maybe cleared again) since this wait began.
+    const std::uint64_t sets_before = sets_;
+    const auto is_set = [&] { return flag_ || sets_ != sets_before; };
     {
       detail::blocked_scope blocked(EventKind::EventWaitBegin, id_, until.has_value());
       if (until)
@@ -54,9 +58,10 @@ bool event::wait_until(const detail::deadline& until, const source_site& site) {
         cv_.wait(lock, is_set);
     }
     --waiters_;
+    released = is_set();
   }
-  detail::sync_point(EventKind::EventWaitEnd, id_, flag_ ? seq_++ : format::kNoSeq, flag_ ? 1 : 0, site, timed);
-  return flag_;
+  detail::sync_point(EventKind::EventWaitEnd, id_, released ? seq_++ : format::kNoSeq, released ? 1 : 0, site, timed);
+  return released;
 }
 
 }  // namespace weft

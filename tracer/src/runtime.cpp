@@ -279,7 +279,22 @@ std::string Runtime::trace_path() {
 void Runtime::finish(format::EndReason reason, std::uint64_t status) {
   const TsanInvisible invisible;  // stopping weft's threads is not the program's synchronization
   const internal_scope inside;    // nor, under weft record, its pthread calls
-  if (!config_.enabled || finishing_.exchange(true)) return;
+  if (!config_.enabled) return;
+  static thread_local bool t_finishing = false;
+  if (t_finishing) return;  // re-entered on the finishing thread itself
+  if (finishing_.exchange(true)) {
+    // Another thread is writing the trace's end (exit, a stop): wait for it,
+    // up to 10 s, so that this caller's own end (a stop's _exit) does not
+    // cut the trace short. The finisher waits for no thread that can be
+    // here: it leaves an acting watchdog be (Watchdog::stop), and the
+    // writer never finishes.
+    for (int waited_ms = 0; waited_ms < 10'000 && !closed_.load(std::memory_order_acquire); ++waited_ms) {
+      const timespec pause{0, 1'000'000};
+      nanosleep(&pause, nullptr);
+    }
+    return;
+  }
+  t_finishing = true;
   end_current_thread();  // the thread calling exit() ends here (main, usually)
   watchdog_.stop();
   {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <string>
 
@@ -11,6 +12,13 @@
 namespace weft {
 
 void stop_program(std::string_view why) {
+  // One stop reports and exits; a second one at the same moment (two
+  // threads, the watchdog and a deadline) waits for the first to end the
+  // process, rather than exit while the first is writing the trace's end.
+  static std::atomic<bool> stopping{false};
+  if (stopping.exchange(true)) {
+    for (;;) ::pause();
+  }
   detail::emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0,
                     std::string("weft stopped the program: ") + std::string(why), source_site{});
   detail::Runtime& rt = detail::Runtime::get();

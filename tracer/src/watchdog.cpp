@@ -86,12 +86,18 @@ void Watchdog::hold_for_fork() { looking_.lock(); }
 void Watchdog::release_after_fork() { looking_.unlock(); }
 
 void Watchdog::stop() {
+  bool acting;
   {
     std::lock_guard<std::mutex> lock(m_);
     stop_ = true;
+    acting = acting_;
   }
   cv_.notify_all();
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  if (!thread_.joinable() || thread_.get_id() == std::this_thread::get_id()) return;
+  if (acting)
+    thread_.detach();  // it waits for this finish, then ends the process itself
+  else
+    thread_.join();
 }
 
 void Watchdog::ignore_thread(long tid) {
@@ -121,6 +127,13 @@ void Watchdog::loop() {
 }
 
 void Watchdog::act(const std::string& finding) {
+  {
+    // Not once the trace is being finished (stop): too late to stop the
+    // program, and the finisher may be about to join this thread.
+    std::lock_guard<std::mutex> lock(m_);
+    if (stop_) return;
+    if (policy_ != DeadlockPolicy::wait) acting_ = true;
+  }
   switch (policy_) {
     case DeadlockPolicy::exit: stop_program(finding);
     case DeadlockPolicy::abort:

@@ -60,6 +60,10 @@ class Watchdog {
   std::mutex looking_;  // held while the watchdog looks; see hold_for_fork
   std::condition_variable cv_;
   bool stop_ = false;                    // guarded by m_
+  // Guarded by m_: the watchdog is stopping the program (act). The thread
+  // finishing the trace then leaves it be instead of joining it: it is
+  // waiting for that finish (Runtime::finish) and exits with the process.
+  bool acting_ = false;
   std::set<long> ignored_;               // guarded by m_
   std::set<long> preexisting_;           // threads alive before weft started
   std::string last_cycle_;               // seen at the previous look

@@ -5,6 +5,11 @@
 // Events: event.set (arg: how many waiters it woke), event.clear,
 // event.wait.begin/end (a wait on a set event is the end alone),
 // event.is_set. A set happens before every wait it ends.
+//
+// As Python's Event, set() releases every thread waiting at that moment,
+// even if clear() follows before a woken waiter runs again: a waiter
+// returns true if the flag is set or a set() came while it waited (sets_
+// moved), so the trace's "woke N" and the program agree.
 #pragma once
 
 #include <chrono>
@@ -46,6 +51,7 @@ class event {
   bool flag_ = false;           // guarded by m_
   std::uint32_t waiters_ = 0;   // guarded by m_
   mutable std::uint64_t seq_ = 0;  // guarded by m_
+  std::uint64_t sets_ = 0;      // guarded by m_: how many set() calls so far
 };
 
 }  // namespace weft
