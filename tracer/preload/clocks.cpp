@@ -43,8 +43,6 @@ bool virtualized(clockid_t clock) noexcept {
   }
 }
 
-bool virtual_now() noexcept { return scheduled() && recording(); }
-
 long long to_ns(const struct timespec& t) noexcept { return t.tv_sec * kNsPerSecond + t.tv_nsec; }
 struct timespec from_ns(long long ns) noexcept {
   if (ns < 0) ns = 0;
@@ -98,13 +96,13 @@ using namespace weft::preload;
 extern "C" {
 
 int clock_gettime(clockid_t clock, struct timespec* t) noexcept {
-  if (!virtual_now() || !virtualized(clock)) return next.clock_gettime.get()(clock, t);
+  if (!scheduled_program_call() || !virtualized(clock)) return next.clock_gettime.get()(clock, t);
   *t = virtual_reading(clock);
   return 0;
 }
 
 int gettimeofday(struct timeval* tv, void* tz) noexcept {
-  if (!virtual_now()) return next.gettimeofday.get()(tv, tz);
+  if (!scheduled_program_call()) return next.gettimeofday.get()(tv, tz);
   const struct timespec t = virtual_reading(CLOCK_REALTIME);
   tv->tv_sec = t.tv_sec;
   tv->tv_usec = t.tv_nsec / 1000;
@@ -112,14 +110,14 @@ int gettimeofday(struct timeval* tv, void* tz) noexcept {
 }
 
 time_t time(time_t* out) noexcept {
-  if (!virtual_now()) return next.time.get()(out);
+  if (!scheduled_program_call()) return next.time.get()(out);
   const time_t now = virtual_reading(CLOCK_REALTIME).tv_sec;
   if (out != nullptr) *out = now;
   return now;
 }
 
 int nanosleep(const struct timespec* req, struct timespec* rem) {
-  if (!virtual_now() || req == nullptr || req->tv_nsec < 0 || req->tv_nsec >= 1'000'000'000)
+  if (!scheduled_program_call() || req == nullptr || req->tv_nsec < 0 || req->tv_nsec >= 1'000'000'000)
     return next.nanosleep.get()(req, rem);
   const virtual_time until = virtual_after(req->tv_sec * kNsPerSecond + req->tv_nsec);  // before rem: it may be req
   if (rem != nullptr) *rem = {0, 0};
@@ -127,7 +125,7 @@ int nanosleep(const struct timespec* req, struct timespec* rem) {
 }
 
 int clock_nanosleep(clockid_t clock, int flags, const struct timespec* req, struct timespec* rem) {
-  if (!virtual_now() || !virtualized(clock) || req == nullptr) return next.clock_nanosleep.get()(clock, flags, req, rem);
+  if (!scheduled_program_call() || !virtualized(clock) || req == nullptr) return next.clock_nanosleep.get()(clock, flags, req, rem);
   if (flags & TIMER_ABSTIME) return sleep_until(virtual_deadline(clock, req));
   const virtual_time until = virtual_after(req->tv_sec * kNsPerSecond + req->tv_nsec);
   if (rem != nullptr) *rem = {0, 0};
@@ -135,12 +133,12 @@ int clock_nanosleep(clockid_t clock, int flags, const struct timespec* req, stru
 }
 
 int usleep(useconds_t us) {
-  if (!virtual_now()) return next.usleep.get()(us);
+  if (!scheduled_program_call()) return next.usleep.get()(us);
   return sleep_until(virtual_after(static_cast<long long>(us) * 1000));
 }
 
 unsigned sleep(unsigned seconds) {
-  if (!virtual_now()) return next.sleep.get()(seconds);
+  if (!scheduled_program_call()) return next.sleep.get()(seconds);
   sleep_until(virtual_after(static_cast<long long>(seconds) * kNsPerSecond));
   return 0;
 }
@@ -148,7 +146,7 @@ unsigned sleep(unsigned seconds) {
 // A thread that yields lets another run: a spin loop with a yield in it is
 // explored, where a bare spin would hold the turn until the time limit.
 int sched_yield() noexcept {
-  if (!virtual_now()) return next.sched_yield.get()();
+  if (!scheduled_program_call()) return next.sched_yield.get()();
   const busy_scope busy;
   weft::detail::explore::yield();
   return 0;

@@ -21,8 +21,7 @@ int scheduled_wait(pthread_cond_t* cv, pthread_mutex_t* m, const std::optional<v
   next.pthread_mutex_unlock.get()(m);
   detail::explore::wake(m);
   const bool woken = detail::explore::block(cv, until);
-  int rc = EBUSY;
-  scheduled_take(m, std::nullopt, [&] { return (rc = next.pthread_mutex_trylock.get()(m)) != EBUSY; });
+  const int rc = scheduled_lock(m, std::nullopt, [m] { return next.pthread_mutex_trylock.get()(m); });
   if (rc != 0 && rc != EOWNERDEAD) return rc;
   return woken ? 0 : ETIMEDOUT;
 }

@@ -74,7 +74,7 @@ extern "C" long syscall(long number, ...) noexcept {
   long a[6];
   for (long& x : a) x = va_arg(ap, long);
   va_end(ap);
-  if (number == SYS_futex && scheduled() && recording()) {
+  if (number == SYS_futex && scheduled_program_call()) {
     bool handled = false;
     const long rc = futex_under_scheduler(reinterpret_cast<std::uint32_t*>(a[0]), static_cast<int>(a[1]),
                                           static_cast<std::uint32_t>(a[2]),

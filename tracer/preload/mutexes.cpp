@@ -28,14 +28,12 @@ void note_owner_died(const object_call& c) noexcept {
 
 // Under the scheduler, the blocking part of a lock: tried, and waited for on
 // the mutex's address (which unlock wakes) until a try takes it.
-int scheduled_lock(pthread_mutex_t* m, const std::optional<virtual_time>& until) {
-  int rc = EBUSY;
-  const int waited = scheduled_take(m, until, [&] { return (rc = next.pthread_mutex_trylock.get()(m)) != EBUSY; });
-  return waited == 0 ? rc : ETIMEDOUT;
+int scheduled_mutex_lock(pthread_mutex_t* m, const std::optional<virtual_time>& until) {
+  return scheduled_lock(m, until, [m] { return next.pthread_mutex_trylock.get()(m); });
 }
 
 int scheduled_spin_lock(pthread_spinlock_t* s) {
-  return scheduled_take(spin_address(s), std::nullopt, [s] { return next.pthread_spin_trylock.get()(s) == 0; });
+  return scheduled_lock(spin_address(s), std::nullopt, [s] { return next.pthread_spin_trylock.get()(s); });
 }
 
 // lock, timedlock and clocklock: `block` is the native blocking call.
@@ -92,14 +90,14 @@ int pthread_mutex_destroy(pthread_mutex_t* m) noexcept {
 int pthread_mutex_lock(pthread_mutex_t* m) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_lock.get()(m));
   return lock_mutex(m, __builtin_return_address(0), false,
-                    [m] { return scheduled_object(m) ? scheduled_lock(m, std::nullopt) : next.pthread_mutex_lock.get()(m); });
+                    [m] { return scheduled_object(m) ? scheduled_mutex_lock(m, std::nullopt) : next.pthread_mutex_lock.get()(m); });
 }
 
 int pthread_mutex_timedlock(pthread_mutex_t* m, const struct timespec* abstime) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_timedlock.get()(m, abstime));
   return lock_mutex(m, __builtin_return_address(0), true,
                     [m, abstime] {
-                      return scheduled_object(m) ? scheduled_lock(m, virtual_deadline(CLOCK_REALTIME, abstime))
+                      return scheduled_object(m) ? scheduled_mutex_lock(m, virtual_deadline(CLOCK_REALTIME, abstime))
                                          : next.pthread_mutex_timedlock.get()(m, abstime);
                     });
 }
@@ -108,7 +106,7 @@ int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const struct ti
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_clocklock.get()(m, clock, abstime));
   return lock_mutex(m, __builtin_return_address(0), true,
                     [m, clock, abstime] {
-                      return scheduled_object(m) ? scheduled_lock(m, virtual_deadline(clock, abstime))
+                      return scheduled_object(m) ? scheduled_mutex_lock(m, virtual_deadline(clock, abstime))
                                          : next.pthread_mutex_clocklock.get()(m, clock, abstime);
                     });
 }

@@ -54,8 +54,7 @@ int block_on(pthread_rwlock_t* l, const timeout& to, Try& try_lock, Block& block
   if (!scheduled_object(l)) return block();
   std::optional<virtual_time> until;
   if (to.at != nullptr) until = virtual_deadline(to.clock, to.at);
-  int rc = EBUSY;
-  return scheduled_take(l, until, [&] { return (rc = try_lock()) != EBUSY; }) == 0 ? rc : ETIMEDOUT;
+  return scheduled_lock(l, until, try_lock);
 }
 
 template <class Try, class Block>

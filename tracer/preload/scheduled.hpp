@@ -28,6 +28,10 @@ using virtual_time = detail::explore::steady_time;
 // Whether this call of the program's goes through the scheduler.
 inline bool scheduled() noexcept { return detail::exploring(); }
 
+// The same, for a call whose wrapper does not first check recording() (the
+// clocks, sleeps, the futex): not weft's own threads nor weft's own code.
+inline bool scheduled_program_call() noexcept { return scheduled() && recording(); }
+
 // Whether a wait on the object at `address` goes through the scheduler. A
 // process-shared object (a pshared mutex or semaphore, a named semaphore)
 // is released by other processes, which the scheduler does not see: its
@@ -45,12 +49,15 @@ virtual_time virtual_deadline(clockid_t clock, const struct timespec* abstime) n
 // The virtual instant `ns` from now.
 virtual_time virtual_after(long long ns) noexcept;
 
-// Waits, as the scheduler allows, until `try_take()` succeeds: it is tried,
-// and while it fails the thread blocks on `resource` (which the releasing
-// call wakes), until `until` if given. 0, or ETIMEDOUT.
-template <class Try>
-int scheduled_take(const void* resource, const std::optional<virtual_time>& until, Try try_take) {
-  return detail::explore::acquire(resource, until, try_take) ? 0 : ETIMEDOUT;
+// Waits, as the scheduler allows, for what `try_lock()` takes: it is
+// tried, and while it says EBUSY the thread blocks on `resource` (which the
+// releasing call wakes), until `until` if given. What the last try
+// returned (0, or its error: EOWNERDEAD, ...), or ETIMEDOUT.
+template <class TryLock>
+int scheduled_lock(const void* resource, const std::optional<virtual_time>& until, TryLock try_lock) {
+  int rc = EBUSY;
+  const bool taken = detail::explore::acquire(resource, until, [&] { return (rc = try_lock()) != EBUSY; });
+  return taken ? rc : ETIMEDOUT;
 }
 
 }  // namespace weft::preload

@@ -46,7 +46,7 @@ void record_acquired(object_call& c, std::uint8_t flags) noexcept {
 // the semaphore's address (which sem_post wakes), until `until` if given.
 // As sem_wait returns: 0, or -1 with errno ETIMEDOUT.
 int scheduled_sem_wait(sem_t* s, const std::optional<virtual_time>& until) {
-  if (scheduled_take(s, until, [s] { return next.sem_trywait.get()(s) == 0; }) == 0) return 0;
+  if (scheduled_lock(s, until, [s] { return next.sem_trywait.get()(s) == 0 ? 0 : EBUSY; }) == 0) return 0;
   errno = ETIMEDOUT;
   return -1;
 }

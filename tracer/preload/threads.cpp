@@ -127,7 +127,7 @@ int join(pthread_t t, const void* ra, std::uint8_t flags, bool timed, Join&& nat
     rc = native_join(k);
   }
   if (rc == 0) {
-    if (k.ended != nullptr) delete k.ended;  // the thread has exited: nobody reads it any more
+    delete k.ended;  // the thread has exited: nobody reads it any more (null outside the scheduler)
     forget_thread(t);
     c.record(format::EventKind::ThreadJoinEnd, next_seq(k.id), 1, flags);
   } else {
