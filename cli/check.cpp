@@ -39,7 +39,7 @@ int check_trace(const std::string& path, const std::string& format, const std::o
   if (r.comparison) return r.comparison->matches() ? kExitOk : kExitFindings;
   if (r.report.certain() > 0) return kExitFindings;
   // Nothing certain: clean, unless the trace holds only part of the run.
-  return incomplete(trace) || r.report.dropped ? kExitIncomplete : kExitOk;
+  return partial(r) ? kExitIncomplete : kExitOk;
 }
 
 bool incomplete(const format::Trace& t) { return t.truncated || !t.end; }

@@ -73,7 +73,7 @@ std::string render_json(const CheckResult& r) {
   json out = {{"tool", "weft"}, {"version", kVersion}, {"trace", r.trace_path},
               {"program", t.info.program}, {"events", t.events.size()},
               {"truncated", t.truncated}, {"dropped_events", r.report.dropped},
-              {"partial", t.truncated || !t.end || r.report.dropped > 0},
+              {"partial", partial(r)},
               {"warnings", t.warnings}, {"findings", std::move(findings)}};
   if (r.comparison)
     out["expectations"] = {{"matches", r.comparison->matches()},

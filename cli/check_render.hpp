@@ -22,6 +22,9 @@ struct CheckResult {
 // more than it shows. check exits kExitIncomplete then.
 bool incomplete(const format::Trace& t);
 std::string incomplete_reason(const format::Trace& t);  // "truncated: ...", or "no end record: ..."
+// The verdict covers only part of the run: the trace is incomplete, or
+// events were dropped.
+inline bool partial(const CheckResult& r) { return incomplete(*r.trace) || r.report.dropped > 0; }
 
 std::string render_text(const CheckResult& r);
 std::string render_json(const CheckResult& r);

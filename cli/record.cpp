@@ -36,7 +36,7 @@
 #include "traced_program.hpp"
 #include "weft/format/bytes.hpp"
 #include "weft/format/summary.hpp"
-#include "weft/symbolize/symbolize.hpp"
+#include "weft/format/loader.hpp"
 
 namespace weft::cli {
 namespace {
@@ -170,15 +170,13 @@ Outcome run_program(const TracedProgram& program, const std::vector<std::string>
   return {WEXITSTATUS(status), 0};
 }
 
-// Under the scheduler: what it did, from the trace's SCHD record.
+// Under the scheduler: what it did, from the trace's SCHD record (no
+// symbols needed to read it).
 void say_schedule(const std::string& trace) {
   try {
-    const format::Trace t = symbolize::load_trace(trace);
+    const format::Trace t = format::load_trace(trace);
     if (!t.schedule) return;
-    std::fprintf(stderr, "weft record: under weft's scheduler (%s, seed %llu): %zu decisions, %llu steps, %.3f ms of virtual time%s\n",
-                 t.schedule->strategy.c_str(), static_cast<unsigned long long>(t.schedule->seed),
-                 t.schedule->decisions.size(), static_cast<unsigned long long>(t.schedule->steps),
-                 double(t.schedule->virtual_ns) / 1e6,
+    std::fprintf(stderr, "weft record: %s%s\n", schedule_summary(*t.schedule).c_str(),
                  t.schedule->stop == format::ScheduleStop::Diverged ? "; the replay diverged (see above)" : "");
   } catch (const std::exception&) {
     // The line before said what is wrong with the trace.

@@ -71,11 +71,7 @@ int run_run(Args args) {
                  status != 86                                  ? ""
                  : loaded.schedule && loaded.schedule->stop != format::ScheduleStop::None ? " (weft's scheduler stopped it)"
                                                                        : " (the program hung and weft stopped it)");
-    if (loaded.schedule)
-      std::fprintf(stderr, "weft: under weft's scheduler (%s, seed %llu): %zu decisions, %llu steps, %.3f ms of virtual time\n",
-                   loaded.schedule->strategy.c_str(), static_cast<unsigned long long>(loaded.schedule->seed),
-                   loaded.schedule->decisions.size(), static_cast<unsigned long long>(loaded.schedule->steps),
-                   double(loaded.schedule->virtual_ns) / 1e6);
+    if (loaded.schedule) std::fprintf(stderr, "weft: %s\n", schedule_summary(*loaded.schedule).c_str());
   }
   if (!then_check) return kExitOk;
   // Checked against what the scenario's lesson says it should find.

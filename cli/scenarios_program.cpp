@@ -27,11 +27,9 @@ std::string scenarios_program() {
   return path.string();
 }
 
-// fork + exec; in the child, `prepare` runs first (redirections).
+// fork + exec of `path`; in the child, `prepare` runs first (redirections).
 template <class Prepare>
-pid_t spawn(const std::vector<std::string>& args, const Environment& env, Prepare prepare) {
-  std::vector<std::string> argv{scenarios_program()};
-  argv.insert(argv.end(), args.begin(), args.end());
+pid_t spawn(const std::string& path, std::vector<std::string> argv, const Environment& env, Prepare prepare) {
   std::vector<char*> raw;
   for (std::string& a : argv) raw.push_back(a.data());
   raw.push_back(nullptr);
@@ -42,25 +40,40 @@ pid_t spawn(const std::vector<std::string>& args, const Environment& env, Prepar
   if (pid == 0) {
     prepare();
     for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    ::execv(raw[0], raw.data());
-    std::fprintf(stderr, "weft: cannot run %s: %s\n", raw[0], std::strerror(errno));
+    ::execv(path.c_str(), raw.data());
+    std::fprintf(stderr, "weft: cannot run %s: %s\n", path.c_str(), std::strerror(errno));
     ::_exit(127);
   }
   return pid;
 }
 
+// weft-scenarios with `args`.
+std::vector<std::string> scenarios_argv(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{scenarios_program()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
 }  // namespace
 
-pid_t spawn_scenarios_program(const std::vector<std::string>& args, const Environment& env, bool quiet) {
-  return spawn(args, env, [quiet] {
-    if (!quiet) return;
-    const int null = ::open("/dev/null", O_WRONLY);
-    if (null >= 0) {
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      ::close(null);
+pid_t spawn_program(const std::string& path, const std::vector<std::string>& argv, const Environment& env, bool quiet,
+                    void (*in_child)()) {
+  return spawn(path, argv, env, [quiet, in_child] {
+    if (quiet) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      if (null >= 0) {
+        ::dup2(null, 1);
+        ::dup2(null, 2);
+        ::close(null);
+      }
     }
+    if (in_child != nullptr) in_child();
   });
+}
+
+pid_t spawn_scenarios_program(const std::vector<std::string>& args, const Environment& env, bool quiet) {
+  const std::vector<std::string> argv = scenarios_argv(args);
+  return spawn_program(argv.front(), argv, env, quiet);
 }
 
 int wait_scenarios_program(pid_t pid) {
@@ -78,7 +91,8 @@ int run_scenarios_program(const std::vector<std::string>& args, const Environmen
 std::optional<std::string> capture_scenarios_program(const std::vector<std::string>& args) {
   int out[2];
   if (::pipe(out) != 0) throw std::runtime_error(std::string("pipe failed: ") + std::strerror(errno));
-  const pid_t pid = spawn(args, {}, [&] {
+  const std::vector<std::string> argv = scenarios_argv(args);
+  const pid_t pid = spawn(argv.front(), argv, {}, [&] {
     ::dup2(out[1], 1);
     ::close(out[0]);
     ::close(out[1]);

@@ -14,6 +14,12 @@ namespace weft::cli {
 
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
+// fork + exec of `path` with `argv` (argv[0] included) and `env` added to
+// ours; with `quiet` its output and errors go to /dev/null; `in_child`, if
+// given, runs in the child first (after the redirection). Its pid.
+pid_t spawn_program(const std::string& path, const std::vector<std::string>& argv, const Environment& env, bool quiet,
+                    void (*in_child)() = nullptr);
+
 // Starts weft-scenarios with `args` and `env` added to ours; with `quiet`
 // its output goes to /dev/null. Returns its pid.
 pid_t spawn_scenarios_program(const std::vector<std::string>& args, const Environment& env, bool quiet);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -66,6 +67,14 @@ Replay replay_settings(const std::string& command, const std::string& schedule, 
   return r;
 }
 
+
+std::string schedule_summary(const format::Schedule& s) {
+  char text[256];
+  std::snprintf(text, sizeof text, "under weft's scheduler (%s, seed %llu): %zu decisions, %llu steps, %.3f ms of virtual time",
+                s.strategy.c_str(), static_cast<unsigned long long>(s.seed), s.decisions.size(),
+                static_cast<unsigned long long>(s.steps), double(s.virtual_ns) / 1e6);
+  return text;
+}
 
 void ScheduleFlags::declare(command_line::parser& p, const std::string& what_seed) {
   p.option("--schedule", schedule, "SEED|FILE",

@@ -151,35 +151,19 @@ std::string preload_list(const TracedProgram& p) {
 
 pid_t spawn_traced_program(const TracedProgram& p, const std::vector<std::string>& argv, const std::string& trace,
                            const Environment& env, bool quiet) {
-  std::vector<std::string> args = argv;
-  std::vector<char*> raw;
-  for (std::string& a : args) raw.push_back(a.data());
-  raw.push_back(nullptr);
-  const std::string ld_preload = preload_list(p);
-  std::fflush(stdout);
-  std::fflush(stderr);
-  const pid_t pid = ::fork();
-  if (pid < 0) refuse("fork failed: " + errno_text(errno));
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_RDWR);
+  Environment all{{"LD_PRELOAD", preload_list(p)}, {"WEFT_TRACE", trace}};
+  all.insert(all.end(), env.begin(), env.end());
+  // The program is the root of what the preload records (its own pid, known
+  // only in the child), alone (no -f), and reads nothing from weft's input.
+  return spawn_program(p.resolved, argv, all, quiet, [] {
+    const int null = ::open("/dev/null", O_RDONLY);
     if (null >= 0) {
       ::dup2(null, 0);
-      if (quiet) {
-        ::dup2(null, 1);
-        ::dup2(null, 2);
-      }
       ::close(null);
     }
-    ::setenv("LD_PRELOAD", ld_preload.c_str(), 1);
-    ::setenv("WEFT_TRACE", trace.c_str(), 1);
     ::setenv("WEFT_RECORD_PID", std::to_string(::getpid()).c_str(), 1);
     ::unsetenv("WEFT_RECORD_FOLLOW");
-    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    ::execv(p.resolved.c_str(), raw.data());
-    std::fprintf(stderr, "weft: cannot run %s: %s\n", p.resolved.c_str(), std::strerror(errno));
-    ::_exit(127);
-  }
-  return pid;
+  });
 }
 
 }  // namespace weft::cli
