@@ -189,16 +189,21 @@ void TraceFile::pread_exact(void* buf, std::size_t n, std::uint64_t offset) cons
 std::uint64_t TraceFile::zero_tail_start() const {
   if (!zero_tail_) {
     std::uint64_t start = size_;
-    // The end of the last data region: past it the file is a hole.
-    for (off_t at = 0;;) {
-      const off_t data = ::lseek(fd_, at, SEEK_DATA);
-      if (data < 0) break;  // ENXIO: no data from `at` on (or no SEEK_DATA here: read it all)
-      const off_t hole = ::lseek(fd_, data, SEEK_HOLE);
-      if (hole < 0) break;
-      start = std::min<std::uint64_t>(size_, static_cast<std::uint64_t>(hole));
-      at = hole;
+    // Where the file system knows holes (SEEK_DATA works, or says ENXIO:
+    // no data at all), the data ends where the last hole begins.
+    off_t data = ::lseek(fd_, 0, SEEK_DATA);
+    if (data >= 0 || errno == ENXIO) {
+      start = 0;
+      while (data >= 0) {
+        const off_t hole = ::lseek(fd_, data, SEEK_HOLE);
+        if (hole < 0) {
+          start = size_;  // unsure: read it all
+          break;
+        }
+        start = std::min<std::uint64_t>(size_, static_cast<std::uint64_t>(hole));
+        data = ::lseek(fd_, hole, SEEK_DATA);
+      }
     }
-    if (::lseek(fd_, 0, SEEK_DATA) < 0 && errno == ENXIO) start = 0;  // all hole
     static const std::vector<unsigned char> zeros(1 << 20, 0);
     std::vector<unsigned char> block(zeros.size());
     while (start > 0) {
