@@ -15,6 +15,7 @@
 
 #include "../support/subprocess.hpp"
 #include "../support/temp_dir.hpp"
+#include "replayed_events.hpp"
 
 namespace fs = std::filesystem;
 using weft::test::ChildResult;
@@ -31,13 +32,11 @@ ChildResult weft_cli(std::vector<std::string> args) {
   return run_child(args, o);
 }
 
-// The events of a trace, as `weft dump` prints them, without what differs
-// from run to run whatever the schedule: the OS thread ids, and the padding
-// after them (an id of 6 digits pads its column one space less than one of 5).
+// The events of a trace, as `weft dump` prints them, as a replay must repeat them.
 std::string events_of(const std::string& trace) {
   const ChildResult r = weft_cli({"dump", trace, "--no-header"});
   REQUIRE(r.exit_code == 0);
-  return std::regex_replace(r.out, std::regex("tid=[0-9]+ *"), "tid=N ");
+  return weft::test::without_thread_ids(r.out);
 }
 
 // What `weft check` says of a trace: its first line.

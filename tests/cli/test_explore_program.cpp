@@ -12,6 +12,7 @@
 
 #include "../support/subprocess.hpp"
 #include "../support/temp_dir.hpp"
+#include "replayed_events.hpp"
 
 namespace fs = std::filesystem;
 using weft::test::ChildResult;
@@ -29,12 +30,12 @@ ChildResult weft_in(const TempDir& dir, std::vector<std::string> args) {
   return run_child(args, o);
 }
 
-// The events of a trace without what differs whatever the schedule: the OS
-// thread ids and the padding after them.
-[[maybe_unused]] std::string events_of(const TempDir& dir, const std::string& trace) {  // not without the preload
+// The events of a trace, as a replay must repeat them (unused in builds
+// without the preload library).
+[[maybe_unused]] std::string events_of(const TempDir& dir, const std::string& trace) {
   const ChildResult r = weft_in(dir, {"dump", trace, "--no-header"});
   REQUIRE(r.exit_code == 0);
-  return std::regex_replace(r.out, std::regex("tid=[0-9]+ *"), "tid=N ");
+  return weft::test::without_thread_ids(r.out);
 }
 
 }  // namespace
