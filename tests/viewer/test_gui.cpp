@@ -98,8 +98,18 @@ weft::test::ChildOptions gui_options() {
   return o;
 }
 
+// xvfb-run before `program`. Its X authority file is one of ours (-f):
+// left to itself, xvfb-run makes a temporary directory for it and removes
+// it at the end, and that removal sometimes fails under load when the
+// program exits at once (xvfb-run then exits 5, whatever the program said).
+std::vector<std::string> under_xvfb(const std::string& program) {
+  static int calls = 0;
+  const std::string auth = (scratch() / ("xauth-" + std::to_string(++calls))).string();
+  return {xvfb_run(), "-a", "-f", auth, "-s", "-screen 0 1600x1000x24", program};
+}
+
 weft::test::ChildResult view(std::vector<std::string> args) {
-  std::vector<std::string> argv{xvfb_run(), "-a", "-s", "-screen 0 1600x1000x24", WEFT_VIEW};
+  std::vector<std::string> argv = under_xvfb(WEFT_VIEW);
   argv.insert(argv.end(), args.begin(), args.end());
   return run_child(argv, gui_options());
 }
@@ -384,9 +394,9 @@ TEST_CASE("bad input: one line on stderr, exit status 2, no window needed") {
 
 TEST_CASE("weft view TRACE --screenshot works through the weft command") {
   const std::string out = (scratch() / "via-cli.png").string();
-  const auto r = run_child({xvfb_run(), "-a", "-s", "-screen 0 1600x1000x24", WEFT_CLI, "view", record("abc-turns"),
-                            "--screenshot", out, "--size", "1024x640"},
-                           gui_options());
+  std::vector<std::string> argv = under_xvfb(WEFT_CLI);
+  argv.insert(argv.end(), {"view", record("abc-turns"), "--screenshot", out, "--size", "1024x640"});
+  const auto r = run_child(argv, gui_options());
   INFO(r.err);
   CHECK(r.exit_code == 0);
   const Png png = load_png(out);
