@@ -42,13 +42,6 @@ int check_trace(const std::string& path, const std::string& format, const std::o
   return partial(r) ? kExitIncomplete : kExitOk;
 }
 
-bool incomplete(const format::Trace& t) { return t.truncated || !t.end; }
-
-std::string incomplete_reason(const format::Trace& t) {
-  if (t.truncated) return "it is truncated: the file ends inside a chunk";
-  return "it has no end record: the program was killed, or replaced itself with exec, before finishing it";
-}
-
 int run_check(Args args) {
   std::string path, format = "text";
   std::optional<std::string> expect_file;

@@ -21,6 +21,9 @@ packages=(
   xvfb xauth libgl1-mesa-dri
   # weft-compare's Helgrind column (scripts/compare.sh)
   valgrind
+  # the CLI tests validate `weft check --format sarif` against the SARIF 2.1.0
+  # JSON schema, offline, with Python's jsonschema (tests/cli/validate_json_schema.py)
+  python3-jsonschema
 )
 
 missing=()

@@ -1,9 +1,12 @@
 // `weft check`, `weft stats` and `weft run --check` as a user (or a CI job)
 // meets them: what each format says about real scenario traces, the exit
 // statuses a script relies on, and one-line errors for bad input.
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -31,6 +34,17 @@ std::string record(const TempDir& dir, const std::string& name) {
   return path;
 }
 
+// In a ThreadSanitizer build (the tsan preset) the scenarios run with TSan
+// inside, and its reports enter the trace as tsan.report events: `weft
+// check` lists them as findings of their own kind ("tsan report", rule
+// tsan/report), TSan's second opinion beside weft's findings, never one of
+// them. Tests hold weft's findings to the same verdict in every build, and
+// TSan's apart.
+constexpr bool kTsanBuild = WEFT_TSAN_BUILD != 0;
+
+bool is_tsan_report(const json& finding) { return finding.at("kind") == "tsan report"; }
+bool is_tsan_result(const json& result) { return result.at("ruleId") == "tsan/report"; }
+
 }  // namespace
 
 TEST_CASE("check: a racy trace gives exit 1 and names the variable, both sites and the threads", "[cli][check]") {
@@ -48,9 +62,22 @@ TEST_CASE("check: a racy trace gives exit 1 and names the variable, both sites a
   CHECK(out.exit_code == 1);
   const json report = json::parse(out.out);
   REQUIRE(report.at("findings").is_array());
-  REQUIRE_FALSE(report["findings"].empty());
-  for (const json& f : report["findings"]) {
-    if (f.at("kind") == "tsan report") continue;  // a TSan build's second opinion
+  std::vector<json> weft_findings, tsan_reports;
+  for (const json& f : report["findings"]) (is_tsan_report(f) ? tsan_reports : weft_findings).push_back(f);
+  // TSan's reports, in a TSan build only: it sees the same race on counter.
+  if (kTsanBuild) {
+    CHECK_FALSE(tsan_reports.empty());
+    for (const json& f : tsan_reports) {
+      CHECK(f.at("rule") == "tsan/report");
+      CHECK(f.at("severity") == "warning");
+      CHECK(f.at("about") == "data-race");
+    }
+  } else {
+    CHECK(tsan_reports.empty());
+  }
+  // weft's own findings, in every build: data races on counter, nothing else.
+  REQUIRE_FALSE(weft_findings.empty());
+  for (const json& f : weft_findings) {
     CHECK(f.at("kind") == "data race");
     CHECK(f.at("about") == "counter");
     CHECK(f.at("rule") == "weft/data-race");
@@ -96,9 +123,23 @@ TEST_CASE("check --format sarif is SARIF 2.1.0 that code scanning can place in t
   CHECK(run.at("tool").at("driver").at("name") == "weft");
   const json& rules = run["tool"]["driver"].at("rules");
   REQUIRE(rules.is_array());
-  REQUIRE_FALSE(run.at("results").empty());
-  for (const json& result : run["results"]) {
-    if (result.at("ruleId") == "tsan/report") continue;  // a TSan build's second opinion
+  std::vector<json> weft_results, tsan_results;
+  for (const json& result : run.at("results")) (is_tsan_result(result) ? tsan_results : weft_results).push_back(result);
+  // TSan's reports, in a TSan build only: warnings under their own rule.
+  if (kTsanBuild) {
+    CHECK_FALSE(tsan_results.empty());
+    for (const json& result : tsan_results) {
+      const auto index = result.at("ruleIndex").get<std::size_t>();
+      REQUIRE(index < rules.size());
+      CHECK(rules[index].at("id") == "tsan/report");
+      CHECK(result.at("level") == "warning");
+    }
+  } else {
+    CHECK(tsan_results.empty());
+  }
+  // weft's own results, in every build: the data races on counter.
+  REQUIRE_FALSE(weft_results.empty());
+  for (const json& result : weft_results) {
     CHECK(result.at("ruleId") == "weft/data-race");
     // ruleIndex points at the rule with that id.
     const auto index = result.at("ruleIndex").get<std::size_t>();
@@ -110,6 +151,65 @@ TEST_CASE("check --format sarif is SARIF 2.1.0 that code scanning can place in t
     CHECK(contains(where.at("artifactLocation").at("uri").get<std::string>(), "counter_race.cpp"));
     CHECK(where.at("region").at("startLine").get<int>() > 0);
   }
+}
+
+// Code-scanning services reject SARIF their schema rejects, so weft's SARIF is
+// held to the standard's own JSON schema (tests/cli/data, with its source and
+// licence), offline, by tests/cli/validate_json_schema.py with Python's
+// jsonschema (Debian python3-jsonschema, installed by scripts/setup.sh).
+TEST_CASE("check --format sarif is valid against the SARIF 2.1.0 schema, with findings and without",
+          "[cli][check][sarif]") {
+  const std::string python = WEFT_PYTHON3;
+  if (python.empty()) {
+    WARN("skipped: no python3 was found when configuring (scripts/setup.sh installs python3-jsonschema)");
+    return;
+  }
+  if (const auto has = run_child({python, "-c", "import jsonschema"}); has.exit_code != 0) {
+    WARN("skipped: " << python << " cannot import jsonschema (Debian: python3-jsonschema, installed by "
+                     << "scripts/setup.sh): " << has.err);
+    return;
+  }
+  const auto validate = [&](const std::string& document) {
+    return run_child({python, WEFT_JSON_SCHEMA_VALIDATOR, WEFT_SARIF_SCHEMA, document});
+  };
+  TempDir dir;
+  struct Case {
+    std::string name;
+    std::string trace;
+    int exit_code;
+    bool results;
+  };
+  const std::string latin1 = (dir.path() / "latin1.weft").string();
+  REQUIRE(run_child({WEFT_LATIN1_NAMES}, weft::test::with_env({{"WEFT_TRACE", latin1}})).exit_code == 0);
+  const std::vector<Case> cases = {
+      {"findings", record(dir, "counter-race"), 1, true},    // data races (and, under TSan, TSan's reports)
+      {"clean", record(dir, "counter-locked"), 0, false},    // no results at all
+      {"not-utf8", latin1, 1, true},                         // findings and a tool notification
+  };
+  std::string with_findings;
+  for (const Case& c : cases) {
+    const auto r = run_child({WEFT_CLI, "check", c.trace, "--format", "sarif"});
+    INFO(c.name << ": " << r.err);
+    CHECK(r.exit_code == c.exit_code);
+    const json sarif = json::parse(r.out);
+    CHECK(sarif.at("runs").at(0).at("results").empty() == !c.results);
+    const std::string file = dir.write_text(c.name + ".sarif", r.out);
+    const auto v = validate(file);
+    INFO(v.out << v.err);
+    CHECK(v.exit_code == 0);
+    if (c.name == "findings") with_findings = r.out;
+  }
+
+  // The validator does reject what the schema forbids, so a pass above is
+  // worth something: no version, and a level SARIF does not have.
+  json broken = json::parse(with_findings);
+  broken.erase("version");
+  broken["runs"][0]["results"][0]["level"] = "fatal";
+  const auto v = validate(dir.write_text("broken.sarif", broken.dump(2)));
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 1);
+  CHECK(contains(v.err, "(root): 'version' is a required property"));
+  CHECK(contains(v.err, "runs/0/results/0/level: 'fatal' is not one of"));
 }
 
 TEST_CASE("check finds the lock-order inversion of the deadlock scenario, with its cycle", "[cli][check]") {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <set>
 #include <string>
 
 #include "weft/format/describe.hpp"
@@ -185,4 +186,125 @@ TEST_CASE("the builtin kind table is exactly event_kinds.def", "[describe]") {
     if (k.layout & kLayoutSeq) CHECK((k.layout & kLayoutObject));
   }
   CHECK(known == listed);  // nothing but the .def, no duplicate codes
+}
+
+// The codes a trace holds on disk, frozen: written out here as they were
+// recorded (traces of 2026-12-01 carry them), not read from
+// event_kinds.def, so renumbering a kind, renaming it or changing which
+// fields follow it fails this test. Only ever add rows. Layout letters:
+// o object, s sequence, a argument, t text.
+TEST_CASE("on-disk kind codes, names and layouts are frozen", "[describe]") {
+  struct Row {
+    unsigned code;
+    const char* name;
+    const char* layout;
+  };
+  const Row frozen[] = {
+      {  1, "thread.create", "osa"},
+      {  2, "thread.start", "osa"},
+      {  3, "thread.end", "os"},
+      {  4, "thread.join.begin", "oa"},
+      {  5, "thread.join.end", "osa"},
+      {  6, "thread.detach", "o"},
+      {  7, "thread.rename", "ot"},
+      { 10, "mutex.lock.begin", "o"},
+      { 11, "mutex.acquired", "osa"},
+      { 12, "mutex.try.failed", "o"},
+      { 13, "mutex.released", "osa"},
+      { 14, "mutex.lock_shared.begin", "o"},
+      { 15, "mutex.acquired_shared", "osa"},
+      { 16, "mutex.try_shared.failed", "o"},
+      { 17, "mutex.released_shared", "osa"},
+      { 20, "cond.wait.begin", "osa"},
+      { 21, "cond.wait.end", "osa"},
+      { 22, "cond.notify_one", "osa"},
+      { 23, "cond.notify_all", "osa"},
+      { 30, "mark", "t"},
+      { 31, "log", "t"},
+      { 40, "object.create", "o"},
+      { 41, "object.destroy", "oa"},
+      { 50, "trace.dropped", "a"},
+      { 51, "process.signal", "a"},
+      { 52, "process.uncaught_exception", "t"},
+      { 53, "tsan.report", "t"},
+      { 60, "sem.acquire.begin", "o"},
+      { 61, "sem.acquired", "osa"},
+      { 62, "sem.acquire.failed", "o"},
+      { 63, "sem.released", "osa"},
+      { 70, "barrier.arrive", "osa"},
+      { 71, "barrier.leave", "osa"},
+      { 72, "barrier.abort", "osa"},
+      { 73, "barrier.reset", "osa"},
+      { 80, "event.set", "osa"},
+      { 81, "event.clear", "os"},
+      { 82, "event.wait.begin", "o"},
+      { 83, "event.wait.end", "osa"},
+      { 84, "event.is_set", "osa"},
+      { 90, "queue.put.begin", "o"},
+      { 91, "queue.put", "osa"},
+      { 92, "queue.put.failed", "o"},
+      { 93, "queue.get.begin", "o"},
+      { 94, "queue.get", "osa"},
+      { 95, "queue.get.failed", "o"},
+      { 96, "queue.task_done", "osa"},
+      { 97, "queue.join.begin", "o"},
+      { 98, "queue.join.end", "os"},
+      {100, "timer.start", "osa"},
+      {101, "timer.cancel", "osa"},
+      {102, "timer.fire", "os"},
+      {103, "timer.done", "os"},
+      {110, "pool.submit", "osa"},
+      {111, "task.start", "os"},
+      {112, "task.end", "osa"},
+      {113, "future.cancel", "osa"},
+      {114, "future.wait.begin", "o"},
+      {115, "future.wait.end", "osa"},
+      {116, "future.callback", "os"},
+      {117, "pool.shutdown.begin", "oa"},
+      {118, "pool.shutdown.end", "os"},
+      {120, "shared.read", "oa"},
+      {121, "shared.write", "oa"},
+      {125, "sleep.begin", "a"},
+      {126, "sleep.end", ""},
+  };
+  const auto layout_of = [](const char* letters) {
+    unsigned bits = 0;
+    for (const char* c = letters; *c; ++c) bits |= *c == 'o' ? 1u : *c == 's' ? 2u : *c == 'a' ? 4u : *c == 't' ? 8u : 0x100u;
+    return bits;
+  };
+  // The layout bits themselves are on disk (in every trace's KIND chunk).
+  CHECK(kLayoutObject == 1);
+  CHECK(kLayoutSeq == 2);
+  CHECK(kLayoutArg == 4);
+  CHECK(kLayoutText == 8);
+  std::set<unsigned> codes;
+  for (const Row& row : frozen) {
+    INFO("code " << row.code << " " << row.name);
+    codes.insert(row.code);
+    CHECK(builtin_kind(static_cast<std::uint8_t>(row.code)).name == row.name);
+    CHECK(builtin_kind(static_cast<std::uint8_t>(row.code)).layout == layout_of(row.layout));
+    CHECK(kind_name(static_cast<K>(row.code)) == row.name);
+  }
+  // No kind beyond the frozen ones but new codes (a new row above).
+  for (unsigned code = 0; code <= kMaxKindCode; ++code) {
+    const KindInfo& k = builtin_kind(static_cast<std::uint8_t>(code));
+    INFO("code " << code << " " << k.name);
+    if (!codes.count(code)) CHECK(k.name.empty());
+  }
+  // Flags are on disk too, one byte.
+  CHECK(kFlagContended == 1);
+  CHECK(kFlagTry == 2);
+  CHECK(kFlagTimed == 4);
+  CHECK(kFlagCondition == 8);
+  CHECK(kFlagTextTruncated == 16);
+  CHECK(kFlagNotOwner == 32);
+  CHECK(kFlagRejected == 64);
+  CHECK(kFlagBroken == 128);
+  // Enumerators the code uses by name, pinned to their codes.
+  CHECK(static_cast<unsigned>(K::ThreadCreate) == 1);
+  CHECK(static_cast<unsigned>(K::MutexAcquired) == 11);
+  CHECK(static_cast<unsigned>(K::CondWaitEnd) == 21);
+  CHECK(static_cast<unsigned>(K::Mark) == 30);
+  CHECK(static_cast<unsigned>(K::TsanReport) == 53);
+  CHECK(static_cast<unsigned>(K::SleepEnd) == 126);
 }

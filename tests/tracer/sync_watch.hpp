@@ -15,8 +15,10 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include <weft/detail/event_buffer.hpp>
 #include <weft/detail/sync_point.hpp>
 #include <weft/format/schema.hpp>
 
@@ -93,5 +95,26 @@ class SyncWatch {
 
   weft::detail::sync_hook previous_ = nullptr;
 };
+
+// Waits until the thread owning `buffer` (its weft::detail::current_buffer(),
+// taken on that thread) is blocked in a wait that began as `kind` on
+// `object`, as the watchdog sees it (detail::blocked_scope). For waits that
+// record no event of their own, such as a pool's idle worker waiting for
+// work (QueueGetBegin on the pool). The thread sets this state inside the
+// wait's own critical section, after everything it did before the wait, and
+// the load here pairs with that store: once seen, what the thread did before
+// it began to wait is visible. Polls (the state has no notification); what
+// decides is the state, never how long the poll took.
+inline bool wait_until_blocked(const weft::detail::ThreadBuffer* buffer, format::EventKind kind, std::uint32_t object,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  const auto give_up = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (buffer->wait_kind.load(std::memory_order_acquire) == static_cast<std::uint8_t>(kind) &&
+        buffer->wait_object.load(std::memory_order_relaxed) == object)
+      return true;
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
 
 }  // namespace weft::test

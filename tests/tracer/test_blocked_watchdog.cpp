@@ -17,16 +17,11 @@ weft::test::ChildResult run_blocked(const std::string& mode) {
   return weft::test::run_child({WEFT_BLOCKED_CHILD, mode}, options);
 }
 
-// Stopped by weft, with its status. Under ThreadSanitizer, a program the
-// watchdog's own thread stops ends with TSan's status instead (TSan objects
-// that the thread exits inside the scope that hides weft's machinery from
-// it), so there only the stop itself is checked.
-void check_stopped_by_weft(const weft::test::ChildResult& result, bool by_watchdog_thread) {
+// Stopped by weft, with its status (also under ThreadSanitizer: the
+// watchdog ends the program outside the scope that hides weft's machinery
+// from TSan, which would otherwise object with its own status).
+void check_stopped_by_weft(const weft::test::ChildResult& result) {
   CHECK(result.err.find("weft: stopped the program: ") != std::string::npos);
-#ifdef WEFT_TSAN_BUILD
-  if (by_watchdog_thread) return;
-#endif
-  (void)by_watchdog_thread;
   CHECK(result.exit_code == 86);
 }
 
@@ -41,7 +36,7 @@ TEST_CASE("a reader blocked behind a writer counts as blocked: the program is st
   const auto result = run_blocked("reader-behind-writer");
   INFO(result.err);
   REQUIRE_FALSE(result.timed_out);
-  check_stopped_by_weft(result, true);
+  check_stopped_by_weft(result);
   CHECK(result.err.find("hang:") != std::string::npos);
   CHECK(result.err.find("reader in mutex.lock_shared.begin on rw") != std::string::npos);
 }
@@ -50,7 +45,7 @@ TEST_CASE("a writer blocked behind a reader counts as blocked: the program is st
   const auto result = run_blocked("writer-behind-reader");
   INFO(result.err);
   REQUIRE_FALSE(result.timed_out);
-  check_stopped_by_weft(result, true);
+  check_stopped_by_weft(result);
   CHECK(result.err.find("writer in mutex.lock.begin on rw") != std::string::npos);
 }
 
@@ -59,7 +54,7 @@ TEST_CASE("a thread waiting on a condition_variable_any counts as blocked: the p
   const auto result = run_blocked("cond-any");
   INFO(result.err);
   REQUIRE_FALSE(result.timed_out);
-  check_stopped_by_weft(result, true);
+  check_stopped_by_weft(result);
   CHECK(result.err.find("main in cond.wait.begin on cv") != std::string::npos);
 }
 #endif
@@ -69,7 +64,7 @@ TEST_CASE("asking for a shared mutex in the other mode while holding it is a sel
   const auto result = run_blocked(mode);
   INFO(mode << ": " << result.err);
   REQUIRE_FALSE(result.timed_out);
-  check_stopped_by_weft(result, false);  // main stops it, as it is about to block
+  check_stopped_by_weft(result);  // main stops it, as it is about to block
   CHECK(result.err.find("self-deadlock: main locks rw") != std::string::npos);
 }
 
@@ -77,7 +72,7 @@ TEST_CASE("a wait-for cycle through a shared mutex's exclusive side is a deadloc
   const auto result = run_blocked("deadlock");
   INFO(result.err);
   REQUIRE_FALSE(result.timed_out);
-  check_stopped_by_weft(result, true);
+  check_stopped_by_weft(result);
   CHECK(result.err.find("deadlock: ") != std::string::npos);
   CHECK(result.err.find("waits for rw") != std::string::npos);
 }

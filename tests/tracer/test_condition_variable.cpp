@@ -1,11 +1,14 @@
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <set>
 #include <system_error>
 #include <thread>
 
 #include <catch2/catch.hpp>
 
 #include "../support/trace_probe.hpp"
+#include "sync_watch.hpp"
 
 using weft::format::EventKind;
 using weft::format::WakeReason;
@@ -104,31 +107,68 @@ TEST_CASE("wait_for with a predicate returns the predicate, waiting only as need
 }
 
 TEST_CASE("notify_all wakes every waiter", "[condition]") {
+  constexpr std::size_t kWaiters = 4;
+  weft::test::SyncWatch watch;
   weft::mutex m;
   weft::condition_variable cv("broadcast");
-  int waiting = 0;
+  std::size_t waiting = 0;  // under m: threads that entered the wait
   bool go = false;
   std::vector<std::thread> threads;
-  for (int i = 0; i < 4; ++i)
+  for (std::size_t i = 0; i < kWaiters; ++i)
     threads.emplace_back([&] {
       weft::unique_lock<weft::mutex> lock(m);
       ++waiting;
       cv.wait(lock, [&] { return go; });
     });
-  for (;;) {
+  // Every waiter records cond.wait.begin while holding m, after counting
+  // itself, and lets m go only inside the wait: once `waiting` reads 4 under
+  // m, all four are in the wait (or, woken spuriously, back in line for m),
+  // and the notification below finds every one of them.
+  for (std::size_t begins = kWaiters;; ++begins) {
+    REQUIRE(watch.wait_for(EventKind::CondWaitBegin, cv.id(), begins));
     weft::lock_guard<weft::mutex> g(m);
-    if (waiting == 4) {
+    if (waiting == kWaiters) {
       go = true;
       cv.notify_all();
       break;
     }
   }
   for (auto& t : threads) t.join();
+
   const auto probe = weft::test::Probe::take();
-  const auto kinds = probe.kinds(cv.id());
-  CHECK(std::count(kinds.begin(), kinds.end(), EventKind::CondNotifyAll) == 1);
-  CHECK(std::count(kinds.begin(), kinds.end(), EventKind::CondWaitEnd) ==
-        std::count(kinds.begin(), kinds.end(), EventKind::CondWaitBegin));
+  const auto events = probe.on_object(cv.id());
+  std::vector<weft::format::Event> notifies, begins, ends;
+  for (const auto& e : events) {
+    if (e.kind == EventKind::CondNotifyAll) notifies.push_back(e);
+    if (e.kind == EventKind::CondWaitBegin) begins.push_back(e);
+    if (e.kind == EventKind::CondWaitEnd) ends.push_back(e);
+  }
+  REQUIRE(notifies.size() == 1);
+  const auto& notify = notifies[0];
+  // The notification saw all four threads waiting.
+  CHECK(notify.arg == kWaiters);
+  // Every wait began before it, on four different threads, and every wait
+  // ended; the waits that ended after it are exactly four, one per thread,
+  // each woken by it (a wait that ended before it could only be spurious).
+  std::set<std::uint32_t> waiters, woken;
+  for (const auto& b : begins) {
+    CHECK(b.seq < notify.seq);
+    waiters.insert(b.thread);
+  }
+  CHECK(waiters.size() == kWaiters);
+  CHECK(ends.size() == begins.size());
+  for (const auto& e : ends) {
+    if (e.seq < notify.seq) {
+      CHECK(e.arg == std::uint64_t(WakeReason::Spurious));
+      continue;
+    }
+    CHECK(e.arg == std::uint64_t(WakeReason::Notified));
+    CHECK(woken.insert(e.thread).second);
+  }
+  CHECK(woken == waiters);
+  // One wait per thread, plus one more for each spurious wake-up (rare).
+  const auto spurious = std::count_if(ends.begin(), ends.end(), [&](const auto& e) { return e.seq < notify.seq; });
+  CHECK(begins.size() == kWaiters + std::size_t(spurious));
 }
 
 TEST_CASE("waiting without holding the lock throws and is recorded", "[condition][misuse]") {

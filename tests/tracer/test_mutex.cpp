@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "../support/trace_probe.hpp"
+#include "sync_watch.hpp"
 
 using weft::format::EventKind;
 using namespace std::chrono_literals;
@@ -37,32 +38,39 @@ TEST_CASE("an unnamed mutex gets a name derived from its kind and id", "[mutex]"
 }
 
 TEST_CASE("a lock that waits is lock.begin then acquired (contended), after the holder's release", "[mutex]") {
+  weft::test::SyncWatch watch;
   weft::mutex m("contended");
-  std::atomic<bool> holding{false};
   m.lock();
   std::uint32_t waiter_id = 0;
   std::thread waiter([&] {
     waiter_id = weft::this_thread::id();
-    holding = true;
     m.lock();
     m.unlock();
   });
-  while (!holding) std::this_thread::yield();
-  std::this_thread::sleep_for(20ms);  // let the waiter block
+  // The waiter records lock.begin once its try failed, just before it
+  // blocks: from then on it can only get the lock after this release.
+  REQUIRE(watch.wait_for(EventKind::MutexLockBegin, m.id()));
   m.unlock();
   waiter.join();
 
   const auto probe = weft::test::Probe::take();
-  std::vector<weft::format::Event> mine;
-  for (const auto& e : probe.on_object(m.id()))
-    if (e.thread == waiter_id) mine.push_back(e);
-  REQUIRE(mine.size() == 3);
-  CHECK(mine[0].kind == EventKind::MutexLockBegin);
-  CHECK(mine[1].kind == EventKind::MutexAcquired);
-  CHECK((mine[1].flags & weft::format::kFlagContended) != 0);
+  const auto events = probe.on_object(m.id());
+  REQUIRE(probe.kinds(m.id()) == std::vector<EventKind>{EventKind::ObjectCreate, EventKind::MutexAcquired,
+                                                        EventKind::MutexLockBegin, EventKind::MutexReleased,
+                                                        EventKind::MutexAcquired, EventKind::MutexReleased});
+  const std::uint32_t main_id = weft::this_thread::id();
+  CHECK(events[1].thread == main_id);
+  CHECK(events[1].flags == 0);
+  CHECK(events[2].thread == waiter_id);
+  CHECK(events[2].seq == weft::format::kNoSeq);  // placed by time, before the release it waited for
+  CHECK(events[3].thread == main_id);
+  CHECK(events[3].seq == 1);
   // The waiter got the lock right after the main thread's release.
-  CHECK(mine[1].seq == 2);
-  CHECK(mine[1].time_ns >= mine[0].time_ns + 15'000'000);
+  CHECK(events[4].thread == waiter_id);
+  CHECK(events[4].flags == weft::format::kFlagContended);
+  CHECK(events[4].seq == 2);
+  CHECK(events[5].thread == waiter_id);
+  CHECK(events[5].seq == 3);
 }
 
 TEST_CASE("try_lock records success and failure", "[mutex]") {
@@ -88,8 +96,12 @@ TEST_CASE("try_lock_for times out, or succeeds when the lock comes free in time"
   bool got = true;
   std::thread([&] { got = m.try_lock_for(30ms); }).join();
   CHECK_FALSE(got);
-  std::thread later([&] { got = m.try_lock_for(5s); if (got) m.unlock(); });
-  std::this_thread::sleep_for(20ms);
+  weft::test::SyncWatch watch;
+  // Far longer than the unlock below ever takes: a timeout would be a bug.
+  std::thread later([&] { got = m.try_lock_for(60s); if (got) m.unlock(); });
+  // `later` found the lock taken and begins its timed wait (lock.begin,
+  // recorded just before it blocks): the release below comes after it.
+  REQUIRE(watch.wait_for(EventKind::MutexLockBegin, m.id()));
   m.unlock();
   later.join();
   CHECK(got);

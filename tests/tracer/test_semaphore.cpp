@@ -96,7 +96,12 @@ TEST_CASE("an acquire that blocks is woken by a release on another thread and is
 TEST_CASE("try_acquire_for gives up after its timeout and succeeds when released in time", "[semaphore]") {
   weft::semaphore s(0, "sem_timed");
   weft::test::SyncWatch watch;
+  // It gives up no sooner than asked (measured here, on the clock the
+  // timeout is on: the trace's timestamps are converted with an estimate of
+  // the tick rate, which a loaded machine can make rough).
+  const auto asked = std::chrono::steady_clock::now();
   CHECK_FALSE(s.try_acquire_for(20ms));
+  CHECK(std::chrono::steady_clock::now() - asked >= 20ms);
   CHECK(s.value() == 0);
   std::thread releaser([&] {
     if (watch.wait_for(EventKind::SemAcquireBegin, s.id(), 2)) s.release();
@@ -117,7 +122,7 @@ TEST_CASE("try_acquire_for gives up after its timeout and succeeds when released
   CHECK(e[1].flags == fmt::kFlagTimed);
   CHECK(e[2].flags == fmt::kFlagTimed);
   CHECK(e[2].seq == kNoSeq);
-  CHECK(e[2].time_ns - e[1].time_ns >= 15'000'000);
+  CHECK(e[2].time_ns > e[1].time_ns);
   CHECK(e[3].flags == fmt::kFlagTimed);
   CHECK(e[4].thread != weft::this_thread::id());
   CHECK(e[5].flags == (fmt::kFlagTimed | fmt::kFlagContended));

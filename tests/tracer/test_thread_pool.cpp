@@ -435,13 +435,35 @@ TEST_CASE("max_workers of zero is an error", "[pool]") { CHECK_THROWS_AS(weft::t
 // second without deadlocking.
 TEST_CASE("two tasks submitted together to a pool with one idle worker run at the same time", "[pool]") {
   weft::thread_pool pool(2, "pool_idle");
-  pool.submit([] {}).result();
-  // Let the worker go back to waiting for work (a sleep only to let it reach
-  // the wait; what is checked is not timing).
-  std::this_thread::sleep_for(50ms);
+  const weft::detail::ThreadBuffer* first_worker = nullptr;
+  pool.submit([&] { first_worker = weft::detail::current_buffer(); }).result();
+  REQUIRE(first_worker != nullptr);
+  // The worker is idle once it is back waiting for work: it counts itself
+  // idle, then (in a later critical section of the pool's lock) begins to
+  // wait, as the watchdog sees it. Only then is the pool's one idle worker
+  // there for the first submit below to claim.
+  REQUIRE(weft::test::wait_until_blocked(first_worker, EventKind::QueueGetBegin, pool.id()));
   weft::event b_started("pool_idle_b_started");
-  auto a = pool.submit([&] { return b_started.wait_for(3s); });
+  // Far longer than b ever needs: a timeout here would be the bug (b queued
+  // behind a on the one worker), not a slow machine.
+  auto a = pool.submit([&] { return b_started.wait_for(60s); });
   auto b = pool.submit([&] { b_started.set(); });
   CHECK(a.result());  // b ran while a waited for it
   b.result();
+  pool.shutdown();
+
+  // The first submit claimed the idle worker, the second started another.
+  const auto probe = weft::test::Probe::take();
+  std::set<std::uint32_t> workers;
+  for (const auto& t : probe.trace.threads)
+    if (t.name.rfind("pool_idle-worker-", 0) == 0) workers.insert(t.id);
+  CHECK(workers.size() == 2);
+  // a and b ran on the two of them, one each.
+  const auto a_start = of_kind(probe.on_object(a.id()), EventKind::TaskStart);
+  const auto b_start = of_kind(probe.on_object(b.id()), EventKind::TaskStart);
+  REQUIRE(a_start.size() == 1);
+  REQUIRE(b_start.size() == 1);
+  CHECK(workers.count(a_start[0].thread) == 1);
+  CHECK(workers.count(b_start[0].thread) == 1);
+  CHECK(a_start[0].thread != b_start[0].thread);
 }

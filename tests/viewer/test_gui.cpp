@@ -1,7 +1,9 @@
 // weft-view as a person runs it: renders recorded traces off-screen (under
-// Xvfb) and looks at the PNG: lanes where the layout puts them, in the
-// colors of what the threads did; the selected finding highlighted; bad
-// input refused with one line and exit status 2, before any window.
+// Xvfb) and looks at the PNG: lanes where the documented layout puts them
+// (geometry and colors written out in this file, not taken from the
+// viewer's layout code or palette), in the colors of what the threads did;
+// the selected finding highlighted; bad input refused with one line and
+// exit status 2, before any window.
 #include <catch2/catch.hpp>
 #include <stb_image.h>
 #include <unistd.h>
@@ -13,22 +15,110 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "../support/subprocess.hpp"
 #include "document.hpp"
-#include "layout.hpp"
-#include "palette.hpp"
-#include "viewport.hpp"
 #include "weft/format/loader.hpp"
 
-using namespace weft::viewer;
 using weft::test::run_child;
 using weft::test::with_env;
+using weft::viewer::Lane;
+using weft::viewer::LaneKind;
+using weft::viewer::open_document;
+using weft::viewer::Span;
+using weft::viewer::State;
+using weft::viewer::Timeline;
 namespace fs = std::filesystem;
 
 namespace {
 
+// Where the viewer draws, written out here from its documented layout
+// (viewer/src/layout.hpp) rather than computed by its layout code, so that a
+// layout bug, or a change of it, fails these tests. For a 1600x900 window:
+//   - the side panel takes 30% of the width (between 300 and 520 px): 480;
+//     the timeline window the 1120 px left of it, below the 66 px toolbar;
+//   - in it, the labels are the first 160 px and the ruler the first 28 px:
+//     the canvas (lanes) is x 160..1120, y 94..900;
+//   - lanes from 4 px below the canvas's top, 4 px apart: a thread's lane
+//     26 px high, an object's 22, and 14 px more between the last thread
+//     lane and the first object lane;
+//   - a trace opened whole is fitted with 2% of the canvas's width free on
+//     each side; a --time range fills the canvas exactly.
 constexpr int kWidth = 1600, kHeight = 900;
+constexpr float kCanvasLeft = 160, kCanvasRight = 1120, kCanvasTop = 94;
+constexpr float kCanvasWidth = kCanvasRight - kCanvasLeft;
+
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;
+  float right() const { return x + w; }
+};
+constexpr Rect kCanvas{kCanvasLeft, kCanvasTop, kCanvasWidth, kHeight - kCanvasTop};
+
+struct Row {
+  std::size_t lane = 0;
+  float y0 = 0, y1 = 0;
+};
+
+// The rows of the lanes (their kinds from the trace's timeline), top down.
+std::vector<Row> expected_rows(const Timeline& tl) {
+  std::vector<Row> rows;
+  float y = kCanvasTop + 4;
+  for (std::size_t n = 0; n < tl.lanes.size(); ++n) {
+    const bool thread = tl.lanes[n].kind == LaneKind::Thread;
+    if (n > 0 && !thread && tl.lanes[n - 1].kind == LaneKind::Thread) y += 14;
+    const float h = thread ? 26 : 22;
+    rows.push_back({n, y, y + h});
+    y += h + 4;
+  }
+  return rows;
+}
+
+// Screen x of time t: fitted to [a, b] with `margin` of the width free on
+// each side.
+struct TimeAxis {
+  double a, b, margin;
+  float x_of(std::uint64_t t) const {
+    const double usable = kCanvasWidth * (1 - 2 * margin);
+    return static_cast<float>(kCanvasLeft + kCanvasWidth * margin +
+                              (static_cast<double>(t) - a) * usable / std::max(b - a, 1.0));
+  }
+  float clamped(std::uint64_t t) const { return std::clamp(x_of(t), kCanvasLeft, kCanvasRight); }
+};
+
+// The colors the viewer paints with, written out (R, G, B): what a user is
+// told a color means (viewer/src/palette.hpp), not read from the palette.
+constexpr std::uint32_t rgb(std::uint32_t r, std::uint32_t g, std::uint32_t b) { return r | g << 8 | b << 16 | 0xff000000u; }
+namespace colors {
+constexpr std::uint32_t background = rgb(24, 26, 30);       // outside the lanes
+constexpr std::uint32_t lane_background = rgb(34, 37, 43);  // a lane, where nothing is drawn
+constexpr std::uint32_t running = rgb(76, 175, 80);         // green
+constexpr std::uint32_t lock_wait = rgb(229, 57, 53);       // red
+constexpr std::uint32_t cond_wait = rgb(255, 167, 38);      // orange: condition, event
+constexpr std::uint32_t sync_wait = rgb(171, 71, 188);      // purple: semaphore, barrier, queue
+constexpr std::uint32_t join_wait = rgb(66, 165, 245);      // blue: join, future
+constexpr std::uint32_t sleeping = rgb(120, 144, 156);      // grey-blue
+constexpr std::uint32_t held = rgb(255, 213, 79);           // yellow: a lock held
+constexpr std::uint32_t highlight = rgb(255, 64, 129);      // pink: the selected finding's lanes
+constexpr std::uint32_t cycle = rgb(255, 23, 68);           // the finding's cycle
+}  // namespace colors
+
+std::uint32_t color_of(State s) {
+  switch (s) {
+    case State::Running: return colors::running;
+    case State::Lock: return colors::lock_wait;
+    case State::Condition:
+    case State::Event: return colors::cond_wait;
+    case State::Semaphore:
+    case State::Barrier:
+    case State::Queue: return colors::sync_wait;
+    case State::Join:
+    case State::Future: return colors::join_wait;
+    case State::Sleep: return colors::sleeping;
+  }
+  return 0;
+}
 
 // This process's scratch directory, removed with what is in it at exit.
 const fs::path& scratch() {
@@ -140,6 +230,20 @@ std::size_t count_in_row(const Png& png, const Rect& area, float y, const std::s
   return n;
 }
 
+// The lanes as the screenshot shows them: the runs of rows, down one pixel
+// column of the canvas, painted in the lanes' own background color.
+std::vector<std::pair<int, int>> painted_rows(const Png& png, float x) {
+  std::vector<std::pair<int, int>> runs;
+  for (int y = static_cast<int>(kCanvasTop); y < png.h; ++y) {
+    if (png.at(x, static_cast<float>(y)) != colors::lane_background) continue;
+    if (!runs.empty() && runs.back().second == y)
+      ++runs.back().second;
+    else
+      runs.emplace_back(y, y + 1);
+  }
+  return runs;
+}
+
 const std::set<std::uint32_t> kThreadColors{colors::running,   colors::lock_wait, colors::cond_wait,
                                             colors::sync_wait, colors::join_wait, colors::sleeping};
 
@@ -179,24 +283,26 @@ TEST_CASE("abc-turns: one lane per thread in its states' colors, the lock's lane
   const std::string trace = record("abc-turns");
   const auto doc = open_document(trace);
   const Timeline& tl = doc->timeline;
-  const ScreenLayout l = screen_layout(kWidth, kHeight);
-  const auto rows = lane_rows(tl, l.lanes, 0);
+  const std::vector<Row> rows = expected_rows(tl);
 
   // As the app opens the trace: fitted to all of it.
   {
     const Png png = load_png(shot(trace, "abc.png"));
     REQUIRE(png.w == kWidth);
     REQUIRE(png.h == kHeight);
-    Viewport v;
-    v.x0 = l.lanes.x;
-    v.width = l.lanes.w;
-    v.fit(static_cast<double>(tl.begin_ns), static_cast<double>(tl.end_ns));
-    const auto x_of = [&](std::uint64_t t) { return static_cast<float>(v.x_of(static_cast<double>(t))); };
+    // The lanes are where the layout says, found by their color: the 2%
+    // margin left of the canvas shows every lane's background and nothing
+    // else.
+    std::vector<std::pair<int, int>> wanted;
+    for (const Row& row : rows) wanted.emplace_back(static_cast<int>(row.y0), static_cast<int>(row.y1));
+    CHECK(painted_rows(png, kCanvasLeft + 5) == wanted);
+    CHECK(png.at(kCanvasLeft + 5, rows[0].y0 - 1) == colors::background);
+    const TimeAxis axis{static_cast<double>(tl.begin_ns), static_cast<double>(tl.end_ns), 0.02};
 
     std::set<std::uint32_t> distinct(png.px.begin(), png.px.end());
     CHECK(distinct.size() > 30);  // not blank
     std::size_t threads = 0;
-    for (const LaneRow& row : rows) {
+    for (const Row& row : rows) {
       const Lane& lane = tl.lanes[row.lane];
       INFO("lane " << lane.label);
       if (lane.kind != LaneKind::Thread) continue;
@@ -205,16 +311,17 @@ TEST_CASE("abc-turns: one lane per thread in its states' colors, the lock's lane
       // and most arrows), the colors of thread states, and none outside.
       // Sub-pixel waits blend their color with running, so "drawn" is "not
       // the background" here; exact colors are checked below.
-      const Rect life{x_of(lane.begin_ns) + 1, row.y0, std::max(x_of(lane.end_ns) - x_of(lane.begin_ns) - 2, 1.0f), 1};
+      const float xa = axis.x_of(lane.begin_ns), xb = axis.x_of(lane.end_ns);
+      const Rect life{xa + 1, row.y0, std::max(xb - xa - 2, 1.0f), 1};
       const std::size_t empty = count_in_row(png, life, row.y1 - 2, {colors::background, colors::lane_background});
       CHECK(static_cast<float>(empty) <= life.w * 0.05f);
-      const Rect before{l.lanes.x, row.y0, std::max(life.x - 2 - l.lanes.x, 0.0f), 1};
+      const Rect before{kCanvasLeft, row.y0, std::max(life.x - 2 - kCanvasLeft, 0.0f), 1};
       CHECK(count_in_row(png, before, row.y1 - 2, kThreadColors) == 0);
     }
     CHECK(threads == 4);  // main and the three printers
     // Below the last lane: nothing drawn.
     const float below = rows.back().y1 + 30;
-    CHECK(count_in_row(png, l.lanes, below, {colors::background}) > static_cast<std::size_t>(l.lanes.w * 0.95f));
+    CHECK(count_in_row(png, kCanvas, below, {colors::background}) > static_cast<std::size_t>(kCanvasWidth * 0.95f));
   }
 
   // The printers' part of the run across the whole width (--time). How long
@@ -229,14 +336,10 @@ TEST_CASE("abc-turns: one lane per thread in its states' colors, the lock's lane
     }
   REQUIRE(first < last);
   const Png png = load_png(shot(trace, "abc-printers.png", {"--time", std::to_string(first) + ".." + std::to_string(last)}));
-  Viewport v;
-  v.x0 = l.lanes.x;
-  v.width = l.lanes.w;
-  v.fit(static_cast<double>(first), static_cast<double>(last), 0);  // as --time does
-  const auto x_of = [&](std::uint64_t t) {
-    return std::clamp(static_cast<float>(v.x_of(static_cast<double>(t))), l.lanes.x, l.lanes.right());
-  };
-  for (const LaneRow& row : rows) {
+  const TimeAxis axis{static_cast<double>(first), static_cast<double>(last), 0};  // --time: edge to edge
+  const auto x_of = [&](std::uint64_t t) { return axis.clamped(t); };
+  std::size_t locks = 0;
+  for (const Row& row : rows) {
     const Lane& lane = tl.lanes[row.lane];
     INFO("lane " << lane.label);
     if (lane.kind == LaneKind::Thread) {
@@ -245,15 +348,26 @@ TEST_CASE("abc-turns: one lane per thread in its states' colors, the lock's lane
       const Rect life{x_of(lane.begin_ns) + 1, row.y0, std::max(x_of(lane.end_ns) - x_of(lane.begin_ns) - 2, 1.0f), 1};
       if (life.w >= 20) CHECK(count_in_row(png, life, row.y1 - 2, kThreadColors) > 0);
     } else if (lane.kind == LaneKind::Lock) {
+      ++locks;
       REQUIRE_FALSE(lane.spans.spans.empty());
+      // Every letter is printed holding the lock: the held color shows in
+      // the lock's lane, and only there.
+      CHECK(count_in_row(png, kCanvas, row.y0 + 2, {colors::held}) >= 1);
+      for (const Row& other : rows)
+        if (tl.lanes[other.lane].kind == LaneKind::Thread) CHECK(count_in_row(png, kCanvas, other.y0 + 2, {colors::held}) == 0);
+      // Its longest hold, where the time axis puts it, edge to edge.
       const Span& hold = *std::max_element(lane.spans.spans.begin(), lane.spans.spans.end(), [](const Span& a, const Span& b) {
         return a.end_ns - a.begin_ns < b.end_ns - b.begin_ns;
       });
       const float a = x_of(hold.begin_ns), b = x_of(hold.end_ns);
-      if (b - a >= 3) CHECK(png.at((a + b) / 2, row.y0 + 2) == colors::held);
-      CHECK(count_in_row(png, l.lanes, row.y0 + 2, {colors::held}) >= 1);
+      if (b - a >= 5) {
+        CHECK(png.at((a + b) / 2, row.y0 + 2) == colors::held);
+        CHECK(png.at(a + 1, row.y0 + 2) == colors::held);
+        CHECK(png.at(b - 2, row.y0 + 2) == colors::held);
+      }
     }
   }
+  CHECK(locks == 1);  // turn_lock
 
   // The longest wait of any printer, where the layout puts it: a pixel
   // column through its lane is mostly its color (arrows and marks cross
@@ -263,8 +377,7 @@ TEST_CASE("abc-turns: one lane per thread in its states' colors, the lock's lane
   const Span* const widest = found.first;
   const std::size_t lane_index = found.second;
   REQUIRE(widest != nullptr);  // three threads taking turns: someone waited
-  const auto row = std::find_if(rows.begin(), rows.end(), [&](const LaneRow& r) { return r.lane == lane_index; });
-  REQUIRE(row != rows.end());
+  const Row& row = rows.at(lane_index);
   INFO("lane " << tl.lanes[lane_index].label);
   const float a = x_of(widest->begin_ns), b = x_of(widest->end_ns);
   REQUIRE(b - a >= 5);  // the printers fill the width
@@ -272,7 +385,7 @@ TEST_CASE("abc-turns: one lane per thread in its states' colors, the lock's lane
   for (float x = a + 1; x < b - 1; ++x) {
     int same = 0;
     total = 0;
-    for (float y = row->y0 + 1; y < row->y1 - 1; ++y, ++total) same += png.at(x, y) == state_color(widest->state);
+    for (float y = row.y0 + 1; y < row.y1 - 1; ++y, ++total) same += png.at(x, y) == color_of(widest->state);
     best = std::max(best, same);
   }
   CHECK(best * 2 > total);
@@ -291,13 +404,12 @@ TEST_CASE("a time range (--time) shows just that range: inside one long wait, th
   const std::string range =
       std::to_string(longest.begin_ns + len / 4) + ".." + std::to_string(longest.end_ns - len / 4);
   const Png png = load_png(shot(trace, "abc-zoomed.png", {"--time", range}));
-  const ScreenLayout l = screen_layout(kWidth, kHeight);
-  const auto rows = lane_rows(doc->timeline, l.lanes, 0);
-  const auto row = std::find_if(rows.begin(), rows.end(), [&](const LaneRow& r) { return r.lane == lane_index; });
-  REQUIRE(row != rows.end());
+  const Row row = expected_rows(doc->timeline).at(lane_index);
   INFO("lane " << doc->timeline.lanes[lane_index].label);
-  const std::size_t n = count_in_row(png, l.lanes, row->y1 - 2, {state_color(longest.state)});
-  CHECK(n > static_cast<std::size_t>(l.lanes.w * 0.75f));  // arrows from other lanes cross it
+  const std::size_t n = count_in_row(png, kCanvas, row.y1 - 2, {color_of(longest.state)});
+  CHECK(n > static_cast<std::size_t>(kCanvasWidth * 0.75f));  // arrows from other lanes cross it
+  // Its color stops at the lane's edges: the gap below is not that wait.
+  CHECK(count_in_row(png, kCanvas, row.y1 + 2, {color_of(longest.state)}) < static_cast<std::size_t>(kCanvasWidth * 0.25f));
 }
 
 TEST_CASE("lock-order-deadlock with its first finding selected: lanes highlighted, the cycle drawn") {
@@ -305,13 +417,13 @@ TEST_CASE("lock-order-deadlock with its first finding selected: lanes highlighte
   const auto doc = open_document(trace);
   REQUIRE_FALSE(doc->report.findings.empty());
   const Png png = load_png(shot(trace, "deadlock.png", {"--select-finding", "1"}));
-  const ScreenLayout l = screen_layout(kWidth, kHeight);
-  const auto rows = lane_rows(doc->timeline, l.lanes, 0);
+  const std::vector<Row> rows = expected_rows(doc->timeline);
   for (std::uint32_t t : doc->report.findings[0].threads) {
     INFO("thread " << t);
+    REQUIRE(doc->timeline.lanes.at(t).kind == LaneKind::Thread);  // thread t's lane is lane t
     // The highlight frame runs along the top edge of the lane (the
     // cycle's links cross it here and there).
-    CHECK(count_in_row(png, l.lanes, rows[t].y0 - 1, {colors::highlight}) > static_cast<std::size_t>(l.lanes.w * 0.75f));
+    CHECK(count_in_row(png, kCanvas, rows[t].y0 - 1, {colors::highlight}) > static_cast<std::size_t>(kCanvasWidth * 0.75f));
   }
   std::size_t cycle = 0;
   for (std::uint32_t p : png.px) cycle += (p | 0xff000000u) == colors::cycle;
@@ -336,18 +448,19 @@ TEST_CASE("a truncated trace loads what is there, with a warning, and renders") 
   fs::copy_file(trace, cut, fs::copy_options::overwrite_existing);
   fs::resize_file(cut, fs::file_size(cut) - 30);
   const std::string out = (scratch() / "cut.png").string();
-  const auto r = view({cut, "--screenshot", out});
+  const auto r = view({cut, "--screenshot", out, "--size", "1600x900"});
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.err, Catch::Contains("warning"));
   REQUIRE(fs::exists(out));
   const Png png = load_png(out);
-  const ScreenLayout l = screen_layout(static_cast<float>(png.w), static_cast<float>(png.h));
+  REQUIRE(png.w == kWidth);
+  REQUIRE(png.h == kHeight);
   const auto doc = open_document(cut);
   CHECK(doc->trace.truncated);
-  const auto rows = lane_rows(doc->timeline, l.lanes, 0);
+  const std::vector<Row> rows = expected_rows(doc->timeline);
   REQUIRE(doc->trace.threads.size() >= 4);
   // The main thread lives through the whole trace: its lane spans the canvas.
-  CHECK(count_in_row(png, l.lanes, rows[0].y1 - 2, kThreadColors) > static_cast<std::size_t>(l.lanes.w * 0.5f));
+  CHECK(count_in_row(png, kCanvas, rows[0].y1 - 2, kThreadColors) > static_cast<std::size_t>(kCanvasWidth * 0.5f));
   std::set<std::uint32_t> distinct(png.px.begin(), png.px.end());
   CHECK(distinct.size() > 30);
 }

@@ -106,30 +106,49 @@ void Watchdog::ignore_thread(long tid) {
 }
 
 void Watchdog::loop() {
-  const TsanInvisible invisible;  // watching is not the program's synchronization (tsan_invisible.hpp)
+  for (;;) {
+    std::string finding;
+    {
+      const TsanInvisible invisible;  // watching is not the program's synchronization (tsan_invisible.hpp)
+      if (!watch(finding)) return;
+      weft::this_thread::set_name("watchdog");  // it is about to appear in the trace
+    }
+    // In TSan's sight: acting may end the process, and TSan takes a thread
+    // that ends it inside an ignore scope for an error of its own (it
+    // reports it and exits with its status, not weft's 86). What act does
+    // of weft's own it hides itself.
+    act(finding);
+  }
+}
+
+// Looks a few times a second until there is something to act on (true) or
+// the watchdog is stopped (false).
+bool Watchdog::watch(std::string& finding) {
   std::unique_lock<std::mutex> lock(m_);
   while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop_; })) {
     lock.unlock();
-    std::string why;
     bool found;
     {
       // A look allocates and takes the registry's locks: never while a
       // thread forks (hold_for_fork), or the child could inherit them held.
       std::lock_guard<std::mutex> looking(looking_);
-      found = check_deadlock(why) || check_hang(why);
+      // A circle seen once, not yet confirmed, is no time to call a hang:
+      // its threads are blocked, and with a short WEFT_HANG_MS (or a thread
+      // slow to get from its lock.begin event to blocking) the hang would be
+      // called first, and the deadlock, which says more, never.
+      found = check_deadlock(finding) || (last_cycle_.empty() && check_hang(finding));
     }
-    if (found && !reported_) {
-      weft::this_thread::set_name("watchdog");  // it is about to appear in the trace
-      act(why);
-    }
+    if (found && !reported_) return true;
     lock.lock();
   }
+  return false;
 }
 
 void Watchdog::act(const std::string& finding) {
   {
     // Not once the trace is being finished (stop): too late to stop the
     // program, and the finisher may be about to join this thread.
+    const TsanInvisible invisible;  // the watchdog's lock, not the program's
     std::lock_guard<std::mutex> lock(m_);
     if (stop_) return;
     if (policy_ != DeadlockPolicy::wait) acting_ = true;
@@ -137,11 +156,19 @@ void Watchdog::act(const std::string& finding) {
   switch (policy_) {
     case DeadlockPolicy::exit: stop_program(finding);
     case DeadlockPolicy::abort:
+      // Once: a thread that self-deadlocks may race the watchdog's look.
+      // The loser returns to its wait, and the winner's abort ends both.
+      if (reported_.exchange(true)) return;
+      // Recorded, as under `exit` and `wait`: the trace says why it ended.
+      emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0, "weft stopped the program: " + finding,
+                source_site{});
       std::fprintf(stderr, "weft: %s; aborting (WEFT_ON_DEADLOCK=abort)\n", finding.c_str());
       rt_.finish(format::EndReason::Watchdog, kStoppedExitStatus);
       std::abort();
     case DeadlockPolicy::wait:
-      reported_ = true;
+      // Once: a self-deadlock is reported by the locking thread, which may
+      // race the watchdog's own look.
+      if (reported_.exchange(true)) return;
       emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0, "weft watchdog: " + finding, source_site{});
       std::fprintf(stderr, "weft: %s; waiting on (WEFT_ON_DEADLOCK=wait)\n", finding.c_str());
       return;

@@ -49,6 +49,7 @@ class Watchdog {
 
  private:
   void loop();
+  bool watch(std::string& finding);
   bool check_deadlock(std::string& why);
   bool check_hang(std::string& why);
 
@@ -69,7 +70,7 @@ class Watchdog {
   std::string last_cycle_;               // seen at the previous look
   std::uint64_t last_progress_ = ~std::uint64_t{0};
   std::uint64_t stalled_since_ms_ = 0;
-  bool reported_ = false;                // under `wait`: say it once
+  std::atomic<bool> reported_{false};    // under `wait` and `abort`: say it once (the watchdog or a self-deadlocking thread)
 };
 
 }  // namespace weft::detail

@@ -22,8 +22,11 @@ struct TickConversion {
   std::uint64_t start_ticks = 0;
   double ns_per_tick = 1.0;
   std::uint64_t operator()(std::uint64_t ticks) const noexcept {
-    const double ns = ticks >= start_ticks ? double(ticks - start_ticks) * ns_per_tick : 0.0;
-    return static_cast<std::uint64_t>(ns + 0.5);  // ns >= 0: rounds as llround does, without the call
+    const double ns = ticks >= start_ticks ? double(ticks - start_ticks) * ns_per_tick + 0.5 : 0.0;
+    // A damaged file's rate or ticks can take it to 2^64 and beyond (or NaN,
+    // from an infinite rate): converting that is undefined, so it saturates.
+    if (!(ns < 18446744073709551616.0)) return UINT64_MAX;
+    return static_cast<std::uint64_t>(ns);  // ns >= 0: rounds as llround does, without the call
   }
 };
 
