@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "weft/format/bytes.hpp"
+#include "weft/format/schema.hpp"
 #include "weft/version.hpp"
 
 namespace weft::cli {
@@ -32,7 +33,10 @@ int main_impl(int argc, char** argv) {
     return kExitOk;
   }
   if (first == "--version" || first == "version") {
-    std::printf("weft %s\n", kVersion);
+    // The tool and the trace format are versioned apart: a trace stays
+    // readable across tool versions as long as the format's major holds.
+    std::printf("weft %s\ntrace format %u.%u (reads %u.x)\n", kVersion, unsigned(format::kVersionMajor),
+                unsigned(format::kVersionMinor), unsigned(format::kVersionMajor));
     return kExitOk;
   }
   for (const Command& c : commands())

@@ -1,5 +1,7 @@
 #include "scenarios_program.hpp"
 
+#include "companions.hpp"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/wait.h>
@@ -16,15 +18,7 @@ namespace weft::cli {
 namespace {
 
 std::string scenarios_program() {
-  if (const char* override_path = std::getenv("WEFT_SCENARIOS_BIN")) return override_path;
-  char self[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) throw std::runtime_error("cannot find the weft-scenarios program (readlink /proc/self/exe failed)");
-  self[n] = '\0';
-  const std::filesystem::path path = std::filesystem::path(self).parent_path() / "weft-scenarios";
-  if (::access(path.c_str(), X_OK) != 0)
-    throw std::runtime_error("cannot find the weft-scenarios program next to weft (" + path.string() + ")");
-  return path.string();
+  return find_companion("weft-scenarios", "WEFT_SCENARIOS_BIN", "is weft-scenarios built, or weft installed whole?");
 }
 
 // fork + exec of `path`; in the child, `prepare` runs first (redirections).

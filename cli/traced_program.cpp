@@ -1,5 +1,7 @@
 #include "traced_program.hpp"
 
+#include "companions.hpp"
+
 #include <elf.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -129,17 +131,11 @@ TracedProgram locate_traced_program(const std::string& program) {
 }
 
 std::string find_preload() {
-  char self[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) refuse("cannot find libweft_preload.so (readlink /proc/self/exe failed)");
-  self[n] = '\0';
-  const fs::path dir = fs::path(self).parent_path();
-  for (const fs::path& candidate : {dir / "libweft_preload.so", dir / "../lib/weft/libweft_preload.so",
-                                    dir / "../lib/libweft_preload.so"}) {
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec)) return fs::weakly_canonical(candidate, ec).string();
+  try {
+    return fs::weakly_canonical(find_companion("libweft_preload.so", nullptr, "build the weft_preload target")).string();
+  } catch (const std::runtime_error& e) {
+    refuse(e.what());
   }
-  refuse("libweft_preload.so not found next to " + dir.string() + " (build the weft_preload target)");
 }
 
 

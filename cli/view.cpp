@@ -13,22 +13,14 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "companions.hpp"
 
 namespace weft::cli {
 
 int run_view(Args args) {
-  std::string program;
-  if (const char* override_path = std::getenv("WEFT_VIEW_BIN")) {
-    program = override_path;
-  } else {
-    char self[PATH_MAX];
-    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) throw std::runtime_error("cannot find the weft-view program (readlink /proc/self/exe failed)");
-    self[n] = '\0';
-    program = (std::filesystem::path(self).parent_path() / "weft-view").string();
-  }
+  std::string program = find_companion("weft-view", "WEFT_VIEW_BIN", "is weft-view built?");
   if (::access(program.c_str(), X_OK) != 0)
-    throw std::runtime_error("cannot find the viewer program " + program + " (is weft-view built?)");
+    throw std::runtime_error("cannot run the viewer program " + program + ": " + std::strerror(errno));
   std::vector<std::string> argv{program};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> raw;

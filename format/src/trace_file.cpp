@@ -97,6 +97,18 @@ int spool(int from, const std::string& name) {
 // input) read to its end as a stream. A FIFO waits for its writer a few
 // seconds at most, never forever. Anything else (a directory, a device) is
 // refused.
+// Which weft to read a trace of another major version with, in one line.
+std::string other_version(unsigned major, const std::string& writer) {
+  const std::string ours = "weft " WEFT_TOOL_VERSION " reads trace format " + std::to_string(kVersionMajor);
+  const std::string is = writer.empty() ? " is " : ", written by weft " + writer + ", is ";
+  const std::string with = writer.empty() ? "the weft that wrote it" : "weft " + writer;
+  if (major > kVersionMajor)
+    return "trace format " + std::to_string(major) + is + "newer than this weft reads (" + ours + "): read it with " +
+           with + " or later";
+  return "trace format " + std::to_string(major) + is + "older than this weft reads (" + ours + "): read it with " +
+         with;
+}
+
 int open_trace(const std::string& path) {
   if (path == "-") return spool(0, "standard input");
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -151,14 +163,39 @@ TraceFile::TraceFile(std::string path) : path_(std::move(path)) {
   } else {
     const unsigned major = header[8] | unsigned(header[9]) << 8;
     minor_ = static_cast<std::uint16_t>(header[10] | unsigned(header[11]) << 8);
-    if (major != kVersionMajor)
-      problem = "trace format version " + std::to_string(major) + " is not readable by this weft (it reads version " +
-                std::to_string(kVersionMajor) + ")";
+    if (major != kVersionMajor) problem = other_version(major, writer_version());
   }
   if (!problem.empty()) {
     ::close(fd_);
     fd_ = -1;
     throw format_error(path_ + ": " + problem);
+  }
+}
+
+std::string TraceFile::writer_version() const {
+  // Best effort, for a message: a file of another major version may not be
+  // framed as this one expects, so any surprise just means "not known".
+  try {
+    unsigned char head[kChunkHeaderSize];
+    if (size_ < kFileHeaderSize + kChunkHeaderSize) return "";
+    pread_exact(head, sizeof head, kFileHeaderSize);
+    std::uint32_t type = 0, length = 0;
+    std::memcpy(&type, head, 4);
+    std::memcpy(&length, head + 4, 4);
+    if (type != static_cast<std::uint32_t>(ChunkType::Meta) || length > 65536 ||
+        kFileHeaderSize + kChunkHeaderSize + length > size_)
+      return "";
+    std::vector<unsigned char> payload(length);
+    pread_exact(payload.data(), length, kFileHeaderSize + kChunkHeaderSize);
+    ByteReader r(payload.data(), payload.size(), "META");
+    TraceInfo info;
+    decode_meta(r, info);
+    // Printable ASCII only: it goes into a one-line message.
+    for (const char c : info.weft_version)
+      if (c < 0x20 || c > 0x7e) return "";
+    return info.weft_version.size() <= 64 ? info.weft_version : "";
+  } catch (const format_error&) {
+    return "";
   }
 }
 

@@ -35,10 +35,10 @@ TEST_CASE("weft --help lists the commands and exits 0", "[cli]") {
   }
 }
 
-TEST_CASE("weft --version prints the version", "[cli]") {
+TEST_CASE("weft --version prints the tool's version and the trace format's, apart", "[cli]") {
   const auto r = run_child({WEFT_CLI, "--version"});
   CHECK(r.exit_code == 0);
-  CHECK(std::regex_match(r.out, std::regex("weft [0-9]+\\.[0-9]+\\.[0-9]+\n")));
+  CHECK(std::regex_match(r.out, std::regex("weft [0-9]+\\.[0-9]+\\.[0-9]+\ntrace format 1\\.[0-9]+ \\(reads 1\\.x\\)\n")));
 }
 
 TEST_CASE("command-line mistakes get one line on stderr and exit status 2", "[cli]") {

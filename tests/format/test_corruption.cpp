@@ -58,7 +58,7 @@ TEST_CASE("corruption: any single damaged byte is detected or harmless", "[corru
       if (at < 8) {
         CHECK_THAT(msg, Catch::Contains("not a weft trace"));
       } else if (at < 10) {
-        CHECK_THAT(msg, Catch::Contains("trace format version"));
+        CHECK_THAT(msg, Catch::Contains("trace format ") && Catch::Contains("than this weft reads"));
       } else {
         // The damaged chunk is named by its offset.
         const WrittenChunk& c = chunk_at(b, at);
@@ -85,15 +85,27 @@ TEST_CASE("corruption: bad magic says it is not a weft trace", "[corruption]") {
   CHECK_THAT(error_of([&] { dir.load(one); }), Catch::Contains("not a weft trace"));
 }
 
-TEST_CASE("corruption: another major version is refused, naming both versions", "[corruption]") {
+TEST_CASE("corruption: another major version is refused, naming both versions and the weft to read it with",
+          "[corruption]") {
   TempDir dir;
-  std::vector<unsigned char> bytes = sample_trace().bytes();
+  std::vector<unsigned char> bytes = sample_trace().bytes();  // its META says weft 0.1.0-test
   bytes[8] = 2;  // major 2, little-endian u16
+  const std::string ours = "weft " WEFT_TOOL_VERSION " reads trace format 1";
   CHECK_THAT(error_of([&] { dir.load(bytes); }),
-             Catch::EndsWith(": trace format version 2 is not readable by this weft (it reads version 1)"));
+             Catch::EndsWith(": trace format 2, written by weft 0.1.0-test, is newer than this weft reads (" + ours +
+                             "): read it with weft 0.1.0-test or later"));
   bytes[8] = 0;
   bytes[9] = 1;  // major 256
-  CHECK_THAT(error_of([&] { dir.load(bytes); }), Catch::Contains("version 256 is not readable"));
+  CHECK_THAT(error_of([&] { dir.load(bytes); }), Catch::Contains("trace format 256, written by"));
+  bytes[9] = 0;  // major 0: older
+  CHECK_THAT(error_of([&] { dir.load(bytes); }), Catch::Contains("is older than this weft reads"));
+  // A file whose first chunk is not readable still gets a message, without
+  // a writer's version.
+  bytes[8] = 2;
+  bytes[kFileHeaderSize] ^= 0xff;  // the first chunk's type
+  CHECK_THAT(error_of([&] { dir.load(bytes); }),
+             Catch::EndsWith(": trace format 2 is newer than this weft reads (" + ours +
+                             "): read it with the weft that wrote it or later"));
 }
 
 TEST_CASE("corruption: a newer minor version is read", "[corruption]") {

@@ -70,6 +70,9 @@ class TraceFile {
 
  private:
   void pread_exact(void* buf, std::size_t n, std::uint64_t offset) const;
+  // The weft version in the first chunk's META record, or "" (a trace of
+  // another major version is refused, and the message names who wrote it).
+  std::string writer_version() const;
   // Where the run of zero bytes that ends the file begins (size() if none).
   std::uint64_t zero_tail_start() const;
   // Damage in the chunk whose header is at `chunk` that is really a
