@@ -1,9 +1,6 @@
 #include "scenarios_program.hpp"
 
-#include "companions.hpp"
-
 #include <fcntl.h>
-#include <limits.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,8 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <stdexcept>
+
+#include "companions.hpp"
 
 namespace weft::cli {
 namespace {

@@ -1,10 +1,7 @@
 #include "traced_program.hpp"
 
-#include "companions.hpp"
-
 #include <elf.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -14,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+
+#include "companions.hpp"
 
 namespace weft::cli {
 namespace {

@@ -1,14 +1,12 @@
 // `weft view [TRACE] [...]`: the viewer is its own program, weft-view, next
-// to this one in bin/ (the weft command does not link GL); this hands the
+// to this one (the weft command does not link GL); this hands the
 // arguments over to it, and its exit status is ours.
-#include <limits.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <string>
 #include <vector>
 

@@ -93,10 +93,6 @@ int spool(int from, const std::string& name) {
   return to;
 }
 
-// The trace at `path`: a regular file as it is; a FIFO or `-` (standard
-// input) read to its end as a stream. A FIFO waits for its writer a few
-// seconds at most, never forever. Anything else (a directory, a device) is
-// refused.
 // Which weft to read a trace of another major version with, in one line.
 std::string other_version(unsigned major, const std::string& writer) {
   const std::string ours = "weft " WEFT_TOOL_VERSION " reads trace format " + std::to_string(kVersionMajor);
@@ -109,6 +105,10 @@ std::string other_version(unsigned major, const std::string& writer) {
          with;
 }
 
+// The trace at `path`: a regular file as it is; a FIFO or `-` (standard
+// input) read to its end as a stream. A FIFO waits for its writer a few
+// seconds at most, never forever. Anything else (a directory, a device) is
+// refused.
 int open_trace(const std::string& path) {
   if (path == "-") return spool(0, "standard input");
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -176,17 +176,9 @@ std::string TraceFile::writer_version() const {
   // Best effort, for a message: a file of another major version may not be
   // framed as this one expects, so any surprise just means "not known".
   try {
-    unsigned char head[kChunkHeaderSize];
-    if (size_ < kFileHeaderSize + kChunkHeaderSize) return "";
-    pread_exact(head, sizeof head, kFileHeaderSize);
-    std::uint32_t type = 0, length = 0;
-    std::memcpy(&type, head, 4);
-    std::memcpy(&length, head + 4, 4);
-    if (type != static_cast<std::uint32_t>(ChunkType::Meta) || length > 65536 ||
-        kFileHeaderSize + kChunkHeaderSize + length > size_)
-      return "";
-    std::vector<unsigned char> payload(length);
-    pread_exact(payload.data(), length, kFileHeaderSize + kChunkHeaderSize);
+    const std::optional<ChunkRef> meta = read_header(kFileHeaderSize);
+    if (!meta || meta->type != static_cast<std::uint32_t>(ChunkType::Meta) || meta->length > 65536) return "";
+    const std::vector<unsigned char> payload = read_payload(*meta);
     ByteReader r(payload.data(), payload.size(), "META");
     TraceInfo info;
     decode_meta(r, info);
