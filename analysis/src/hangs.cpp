@@ -36,6 +36,8 @@ std::string waiting_for(WaitCause c, const std::string& name) {
     case WaitCause::Join: return "the end of thread " + name;
     case WaitCause::Future: return "the result of " + name;
     case WaitCause::Sleep: return "the end of a sleep";
+    case WaitCause::Process: return "the end of process " + name;
+    case WaitCause::PipeRecv: return "a message on pipe " + name;
   }
   return name;
 }

@@ -107,6 +107,11 @@ void encode_address(ByteWriter& w, const AddressRecord& r) noexcept {
   w.varint(r.address);
 }
 
+void encode_shared_key(ByteWriter& w, const SharedKeyRecord& r) noexcept {
+  w.varint(r.object);
+  w.varint(r.key);
+}
+
 void encode_clock(ByteWriter& w, std::uint64_t ticks, std::uint64_t monotonic_ns) noexcept {
   w.u64(ticks);
   w.u64(monotonic_ns);

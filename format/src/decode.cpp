@@ -29,6 +29,10 @@ void decode_meta(ByteReader& r, TraceInfo& info) {
       case MetaKey::StartTicks: info.start_ticks = u; break;
       case MetaKey::WeftVersion: info.weft_version = s; break;
       case MetaKey::Hostname: info.hostname = s; break;
+      case MetaKey::RunId: info.run_id = u; break;
+      case MetaKey::ParentPid: info.parent_pid = u; break;
+      case MetaKey::ProcessName: info.process_name = s; break;
+      case MetaKey::RunRoot: info.run_root = s; break;
     }
   }
 }
@@ -110,6 +114,13 @@ AddressRecord decode_address(ByteReader& r) {
   a.id = static_cast<std::uint32_t>(r.varint_max("address id", UINT32_MAX));
   a.address = r.varint("address");
   return a;
+}
+
+SharedKeyRecord decode_shared_key(ByteReader& r) {
+  SharedKeyRecord k;
+  k.object = static_cast<std::uint32_t>(r.varint_max("shared key object", UINT32_MAX));
+  k.key = r.varint("shared key");
+  return k;
 }
 
 std::pair<std::uint64_t, std::uint64_t> decode_clock(ByteReader& r) {

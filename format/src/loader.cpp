@@ -78,6 +78,14 @@ void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payloa
         }
       }
       return;
+    case ChunkType::SharedKey:
+      while (!r.empty()) {
+        const SharedKeyRecord k = decode_shared_key(r);
+        if (k.object == 0 || k.object >= trace_.objects.size())
+          r.fail("shared key", "object " + std::to_string(k.object) + " not defined yet");
+        trace_.objects[k.object].shared_key = k.key;
+      }
+      return;
   }
   ++unknown_chunks_;  // a newer writer's chunk: skipped
 }
@@ -190,6 +198,13 @@ Trace TraceLoader::finish(const std::string& truncation) {
                               " events had no consistent place in the object order (lost events?); placed by time");
 
   // Thread names as they ended up, and OS ids learnt at start.
+  ProcessInfo& process = trace_.processes.emplace_back();
+  process.pid = trace_.info.pid;
+  process.parent_pid = trace_.info.parent_pid;
+  process.name = trace_.info.process_name.empty() ? trace_.info.program : trace_.info.process_name;
+  process.path = source_;
+  process.end = trace_.end;
+  process.truncated = trace_.truncated;
   std::vector<std::uint32_t> owner_of(trace_.objects.size(), ~0u);
   for (const ThreadInfo& t : trace_.threads)
     if (t.object < owner_of.size()) owner_of[t.object] = t.id;
@@ -200,6 +215,11 @@ Trace TraceLoader::finish(const std::string& truncation) {
     // weft::thread registers a thread before it runs: its OS id comes later.
     if (e.kind == EventKind::ThreadStart && thread.os_tid == 0) thread.os_tid = e.arg;
   }
+  for (const Event& e : trace_.events)
+    if (e.kind == EventKind::ProcessStart) {  // this process's own object (a child of the run)
+      process.object = e.object;
+      break;
+    }
   return std::move(trace_);
 }
 

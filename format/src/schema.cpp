@@ -43,6 +43,7 @@ std::string_view chunk_type_name(std::uint32_t type) {
     case ChunkType::Module: return "MODL";
     case ChunkType::Address: return "ADDR";
     case ChunkType::Schedule: return "SCHD";
+    case ChunkType::SharedKey: return "SKEY";
   }
   return {};
 }
@@ -63,6 +64,8 @@ std::string_view object_kind_name(ObjectKind kind) {
     case ObjectKind::Future: return "future";
     case ObjectKind::Shared: return "shared";
     case ObjectKind::SharedMutex: return "shared_mutex";
+    case ObjectKind::Process: return "process";
+    case ObjectKind::Pipe: return "pipe";
   }
   return {};
 }
@@ -100,6 +103,8 @@ std::string_view wait_cause_name(WaitCause c) {
     case WaitCause::Join: return "join";
     case WaitCause::Future: return "future";
     case WaitCause::Sleep: return "sleep";
+    case WaitCause::Process: return "process join";
+    case WaitCause::PipeRecv: return "pipe receive";
   }
   return "?";
 }

@@ -148,10 +148,12 @@ TEST_CASE("names of kinds, chunk types, object kinds, wake and end reasons", "[d
   CHECK(ChunkRef{4096, fourcc("EVTS"), 0, 0}.describe() == "EVTS chunk at byte 4096");
 
   const char* object_kinds[] = {"thread", "mutex", "recursive_mutex", "condition", "semaphore", "bounded_semaphore",
-                                "barrier", "event", "queue", "timer", "thread_pool", "future", "shared", "shared_mutex"};
-  for (unsigned k = 1; k <= 14; ++k) CHECK(object_kind_name(static_cast<ObjectKind>(k)) == object_kinds[k - 1]);
+                                "barrier", "event", "queue", "timer", "thread_pool", "future", "shared", "shared_mutex",
+                                "process", "pipe"};
+  for (unsigned k = 1; k <= 16; ++k) CHECK(object_kind_name(static_cast<ObjectKind>(k)) == object_kinds[k - 1]);
   CHECK(object_kind_name(static_cast<ObjectKind>(0)).empty());
-  CHECK(object_kind_name(static_cast<ObjectKind>(15)).empty());
+  CHECK(object_kind_name(static_cast<ObjectKind>(17)).empty());
+  CHECK(chunk_type_name(fourcc("SKEY")) == "SKEY");
 
   CHECK(wake_reason_name(0) == "notified");
   CHECK(wake_reason_name(1) == "timeout");
@@ -213,6 +215,17 @@ TEST_CASE("on-disk kind codes, names and layouts are frozen", "[describe]") {
       { 13, "mutex.released", "osa"},
       { 14, "mutex.lock_shared.begin", "o"},
       { 15, "mutex.acquired_shared", "osa"},
+      { 24, "process.spawn", "osa"},
+      { 25, "process.start", "osa"},
+      { 26, "process.exit", "osa"},
+      { 27, "process.join.begin", "oa"},
+      { 28, "process.join.end", "osa"},
+      { 29, "process.terminate", "oa"},
+      { 32, "pipe.send", "osa"},
+      { 33, "pipe.recv.begin", "oa"},
+      { 34, "pipe.recv", "osa"},
+      { 35, "pipe.recv.failed", "oa"},
+      { 36, "pipe.close", "oa"},
       { 16, "mutex.try_shared.failed", "o"},
       { 17, "mutex.released_shared", "osa"},
       { 20, "cond.wait.begin", "osa"},

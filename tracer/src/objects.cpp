@@ -19,6 +19,20 @@ std::uint32_t register_object(format::ObjectKind kind, std::string_view name, co
   return id;
 }
 
+std::uint32_t register_shared_object(format::ObjectKind kind, std::string_view name, const source_site& site,
+                                     std::uint64_t extra, std::uint64_t key) {
+  ThreadBuffer* b = current_buffer();  // also starts the runtime
+  Registry& registry = Runtime::get().registry();
+  const std::uint32_t id = registry.add_object(kind, name, registry.intern_site(site), b->thread_id, extra, 0, key);
+  emit(static_cast<std::uint8_t>(format::EventKind::ObjectCreate), id, format::kNoSeq, 0, site);
+  return id;
+}
+
+std::uint64_t shared_key_of(std::uint32_t object) {
+  auto& objects = Runtime::get().registry().objects();
+  return object < objects.size() ? objects[object].shared_key : 0;
+}
+
 void unregister_object(std::uint32_t object, bool in_use, const source_site& site) {
   emit(static_cast<std::uint8_t>(format::EventKind::ObjectDestroy), object, format::kNoSeq, in_use ? 1 : 0, site);
 }

@@ -1,6 +1,9 @@
 #include "registry.hpp"
 
+#include <unistd.h>
+
 #include "tsan_invisible.hpp"
+#include "weft/detail/registry.hpp"
 
 namespace weft::detail {
 
@@ -38,7 +41,8 @@ Registry::NewThread Registry::add_thread(std::string_view name, std::uint64_t os
 }
 
 std::uint32_t Registry::add_object(format::ObjectKind kind, std::string_view name, std::uint32_t site,
-                                   std::uint32_t creator, std::uint64_t extra, std::uint64_t address) {
+                                   std::uint32_t creator, std::uint64_t extra, std::uint64_t address,
+                                   std::uint64_t shared_key) {
   return objects_.append([&](ObjectEntry& o, std::uint32_t id) {
     o.kind = kind;
     o.site = site;
@@ -46,6 +50,8 @@ std::uint32_t Registry::add_object(format::ObjectKind kind, std::string_view nam
     o.extra = extra;
     o.name = name.empty() ? std::string(format::object_kind_name(kind)) + "#" + std::to_string(id) : clip_name(name);
     o.address = address;
+    // Unique in the run: no two live processes share a pid.
+    o.shared_key = shared_key != kNewSharedKey ? shared_key : std::uint64_t(::getpid()) << 32 | id;
   });
 }
 

@@ -38,6 +38,7 @@ struct ObjectEntry {
   std::uint64_t extra = 0;
   std::string name;
   std::uint64_t address = 0;  // the program's object (weft record), 0 for weft's own primitives
+  std::uint64_t shared_key = 0;  // run-wide identity, for an object other processes know (SKEY); 0 if none
 };
 
 struct SiteEntry {
@@ -71,7 +72,7 @@ class Registry {
   // record; its placeholder name "mutex#3" stands until the reader names it
   // after its symbol or the site of its first use); 0 for weft's own.
   std::uint32_t add_object(format::ObjectKind kind, std::string_view name, std::uint32_t site, std::uint32_t creator,
-                           std::uint64_t extra, std::uint64_t address = 0);
+                           std::uint64_t extra, std::uint64_t address = 0, std::uint64_t shared_key = 0);
   std::uint32_t intern_site(const source_site& site);
   // A site of a program recorded unmodified: a return address.
   std::uint32_t intern_address_site(std::uint64_t return_address);

@@ -19,6 +19,7 @@
 #include "thread_binding.hpp"
 #include "weft/detail/internal_scope.hpp"
 #include "weft/detail/runtime_note.hpp"
+#include "weft/detail/process_fork.hpp"
 
 namespace weft::detail {
 namespace {
@@ -30,6 +31,28 @@ __attribute__((section(".note.weft.runtime"), used, aligned(4))) const RuntimeNo
 // Whether this thread's fork() took the flush lock (see Runtime::start).
 thread_local bool t_flush_lock_for_fork = false;
 
+// Set around traced_fork()'s fork(): the child traces on, under this name.
+thread_local bool t_follow_this_fork = false;
+thread_local const std::string* t_child_name = nullptr;
+
+// A run's id: from the environment when a traced process started this
+// program (an exec'd child of weft::process, weft record -f), else new.
+std::uint64_t new_run_id(std::uint64_t ticks, std::uint64_t pid) {
+  std::uint64_t x = ticks ^ (pid << 40) ^ 0x9E3779B97F4A7C15ull;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  return x == 0 ? 1 : x;
+}
+
+std::uint64_t env_uint(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return 0;
+  char* end = nullptr;
+  const unsigned long long u = std::strtoull(v, &end, 10);
+  return *end == '\0' ? u : 0;
+}
+
 StartInfo capture_start() {
   StartInfo s;
   s.ticks = now();
@@ -40,6 +63,14 @@ StartInfo capture_start() {
   s.pid = static_cast<std::uint64_t>(::getpid());
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) == 0) s.hostname = host;
+  s.run_id = env_uint("WEFT_RUN_ID");
+  if (s.run_id != 0) {
+    s.parent_pid = env_uint("WEFT_RUN_PARENT");
+    if (const char* root = std::getenv("WEFT_RUN_ROOT")) s.run_root = root;
+    if (const char* name = std::getenv("WEFT_PROCESS_NAME")) s.process_name = name;
+  } else {
+    s.run_id = new_run_id(s.ticks, s.pid);
+  }
   return s;
 }
 
@@ -83,6 +114,7 @@ Runtime::Runtime()
       watchdog_(*this, policy_of(config_.on_deadlock), config_.hang_ms) {}
 
 void Runtime::start() {
+  if (start_.run_root.empty()) start_.run_root = config_.follow_forks ? config_.follow_root : config_.path;
   for (const std::string& w : config_.warnings) std::fprintf(stderr, "weft: %s\n", w.c_str());
   if (!config_.enabled && explore::scheduler() != nullptr) {
     // Exploring is for the trace: a run nobody records finds nothing.
@@ -137,8 +169,8 @@ void Runtime::start() {
         // The scheduler's threads are the parent's: the child, with only the
         // forking thread, runs unscheduled.
         g_exploring.store(false, std::memory_order_relaxed);
-        if (rt->config_.follow_forks) {
-          rt->continue_in_forked_child();
+        if (rt->config_.follow_forks || t_follow_this_fork) {
+          rt->continue_in_forked_child(t_child_name != nullptr ? *t_child_name : std::string());
           return;
         }
         rt->closed_.store(true, std::memory_order_relaxed);
@@ -155,6 +187,16 @@ void Runtime::start() {
     watchdog_.start();
 }
 
+pid_t traced_fork(const std::string& child_name) {
+  Runtime::get();
+  t_follow_this_fork = true;
+  t_child_name = &child_name;
+  const pid_t pid = ::fork();  // the child's atfork handler reads both
+  t_follow_this_fork = false;
+  t_child_name = nullptr;
+  return pid;
+}
+
 void Runtime::start_writer() {
   writer_thread_ = std::thread([this] {
     writer_tid_.store(os_thread_id(), std::memory_order_relaxed);
@@ -168,7 +210,7 @@ void Runtime::start_writer() {
 // writer writes them); the locks another thread may have held at the fork
 // are made anew; the registry stays, so the child's trace begins with every
 // thread, object and site known so far, and goes on from here.
-void Runtime::continue_in_forked_child() {
+void Runtime::continue_in_forked_child(const std::string& name) {
   new (&wake_mutex_) std::mutex();
   new (&wake_cv_) std::condition_variable();
   registry_.reset_locks_in_child();
@@ -186,8 +228,13 @@ void Runtime::continue_in_forked_child() {
     b->writer_state = BufferState::Free;
     b->state.store(BufferState::Free, std::memory_order_relaxed);
   }
+  const StartInfo parent = start_;
   start_ = capture_start();
-  writer_.restart_in_child(followed_trace_path(config_.follow_root, ::getpid()));
+  start_.run_id = parent.run_id;
+  start_.parent_pid = parent.pid;
+  start_.run_root = parent.run_root;
+  start_.process_name = name;
+  writer_.restart_in_child(followed_trace_path(start_.run_root, ::getpid()));
   closed_.store(false, std::memory_order_relaxed);
   finishing_.store(false, std::memory_order_relaxed);
   stop_ = false;

@@ -53,6 +53,11 @@ class Runtime {
   // for the writer thread to be scheduled; false if a flush is under way.
   bool help_flush();
   void retarget(const std::string& path);         // weft::trace_to()
+  // The run this process belongs to: its id, and the first process's trace
+  // path (children write "<stem>.<pid>.weft" beside it).
+  std::uint64_t run_id() const { return start_.run_id; }
+  const std::string& run_root() const { return start_.run_root; }
+  std::uint64_t parent_pid() const { return start_.parent_pid; }
   std::string trace_path();
   // Completes the trace (END record) and stops the writer thread.
   void finish(format::EndReason reason, std::uint64_t status);
@@ -64,9 +69,10 @@ class Runtime {
   void start();
   void writer_loop();
   void start_writer();
-  // weft record -f: this process is a child of fork() and traces on, into
-  // its own file (config_.follow_forks).
-  void continue_in_forked_child();
+  // weft record -f (config_.follow_forks) or weft::process (traced_fork):
+  // this process is a child of fork() and traces on, into its own file of
+  // the run, named `name` (empty: the program's).
+  void continue_in_forked_child(const std::string& name);
 
   static std::atomic<Runtime*> instance_;
 

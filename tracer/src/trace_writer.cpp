@@ -164,6 +164,11 @@ void TraceWriter::write_preamble() {
   format::encode_meta_uint(meta, format::MetaKey::StartTicks, start_.ticks);
   format::encode_meta_string(meta, format::MetaKey::WeftVersion, kVersion);
   format::encode_meta_string(meta, format::MetaKey::Hostname, start_.hostname);
+  format::encode_meta_uint(meta, format::MetaKey::RunId, start_.run_id);
+  if (start_.parent_pid != 0) format::encode_meta_uint(meta, format::MetaKey::ParentPid, start_.parent_pid);
+  if (!start_.process_name.empty())
+    format::encode_meta_string(meta, format::MetaKey::ProcessName, std::string_view(start_.process_name).substr(0, 1024));
+  format::encode_meta_string(meta, format::MetaKey::RunRoot, std::string_view(start_.run_root).substr(0, 4096));
   write_chunk(enc.finish());
 
   format::encode_kind_table(enc.begin(format::ChunkType::Kinds));
@@ -240,6 +245,25 @@ void TraceWriter::emit_metadata() {
   emit_addresses(format::AddressOf::Object, objects_from, emitted_objects_,
                  [&](std::uint32_t id) { return objects[id].address; });
   emit_addresses(format::AddressOf::Site, sites_from, emitted_sites_, [&](std::uint32_t id) { return sites[id].address; });
+  // Run-wide keys of the objects other processes know, in one SKEY chunk
+  // (or more) per round that has any.
+  {
+    format::ByteWriter* w = nullptr;
+    for (std::uint32_t id = objects_from; id < emitted_objects_; ++id) {
+      const std::uint64_t key = objects[id].shared_key;
+      if (key == 0) continue;
+      if (w == nullptr) w = &enc.begin(format::ChunkType::SharedKey);
+      const std::size_t mark = w->size();
+      format::encode_shared_key(*w, {id, key});
+      if (w->overflowed()) {
+        w->rewind(mark);
+        write_chunk(enc.finish());
+        w = &enc.begin(format::ChunkType::SharedKey);
+        format::encode_shared_key(*w, {id, key});
+      }
+    }
+    if (w != nullptr) write_chunk(enc.finish());
+  }
   auto& threads = registry_.threads();
   emit_table(format::ChunkType::Thread, emitted_threads_, threads.size(), [&](format::ByteWriter& w, std::uint32_t id) {
     const ThreadEntry& t = threads[id];

@@ -29,6 +29,13 @@ struct StartInfo {
   std::uint64_t wall_ns = 0;
   std::uint64_t pid = 0;
   std::string hostname;
+  // The run this process belongs to (MetaKey::RunId and after): the same id
+  // in every process of one run; the first process's trace path, from which
+  // the others' are derived; who started this process, and its given name.
+  std::uint64_t run_id = 0;
+  std::uint64_t parent_pid = 0;
+  std::string run_root;
+  std::string process_name;
 };
 
 class TraceWriter {

@@ -18,7 +18,9 @@ State state_of(analysis::WaitCause cause) {
     case WaitCause::QueuePut:
     case WaitCause::QueueGet:
     case WaitCause::QueueJoin: return State::Queue;
-    case WaitCause::Join: return State::Join;
+    case WaitCause::Join:
+    case WaitCause::Process: return State::Join;
+    case WaitCause::PipeRecv: return State::Queue;
     case WaitCause::Future: return State::Future;
     case WaitCause::Sleep: return State::Sleep;
   }

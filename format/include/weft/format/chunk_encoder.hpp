@@ -49,6 +49,7 @@ void encode_object(ByteWriter& w, const ObjectRecord& r) noexcept;
 void encode_site(ByteWriter& w, const SiteRecord& r) noexcept;
 void encode_module(ByteWriter& w, const ModuleRecord& r) noexcept;
 void encode_address(ByteWriter& w, const AddressRecord& r) noexcept;
+void encode_shared_key(ByteWriter& w, const SharedKeyRecord& r) noexcept;
 void encode_clock(ByteWriter& w, std::uint64_t ticks, std::uint64_t monotonic_ns) noexcept;
 void encode_index_entry(ByteWriter& w, const IndexEntry& e) noexcept;
 void encode_end(ByteWriter& w, const EndRecord& r) noexcept;

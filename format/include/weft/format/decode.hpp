@@ -21,6 +21,7 @@ ObjectInfo decode_object(ByteReader& r);
 SiteInfo decode_site(ByteReader& r);
 ModuleInfo decode_module(ByteReader& r);
 AddressRecord decode_address(ByteReader& r);
+SharedKeyRecord decode_shared_key(ByteReader& r);
 std::pair<std::uint64_t, std::uint64_t> decode_clock(ByteReader& r);  // ticks, monotonic ns
 IndexEntry decode_index_entry(ByteReader& r);
 

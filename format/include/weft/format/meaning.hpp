@@ -47,8 +47,10 @@ enum class WaitCause : std::uint8_t {
   Join,        // a thread's end
   Future,      // a task's result
   Sleep,
+  Process,     // a child process's end
+  PipeRecv,    // a message on a pipe
 };
-inline constexpr unsigned kWaitCauseCount = 12;
+inline constexpr unsigned kWaitCauseCount = 14;
 std::string_view wait_cause_name(WaitCause c);  // "lock", "shared lock", "condition", ...
 
 // Whether a role applies to one occurrence of its kind.
@@ -206,6 +208,17 @@ constexpr std::uint64_t barrier_position(std::uint32_t generation, std::uint32_t
 constexpr std::uint32_t barrier_generation(std::uint64_t arg) { return static_cast<std::uint32_t>(arg >> 32); }
 constexpr std::uint32_t barrier_index(std::uint64_t arg) { return static_cast<std::uint32_t>(arg & 0xffffffffu); }
 
+// process.join.end's arg: the wait status of a child that was joined (a
+// join that timed out records 0).
+constexpr std::uint64_t process_joined(int wait_status) {
+  return std::uint64_t{1} << 32 | static_cast<std::uint32_t>(wait_status);
+}
+constexpr int process_wait_status(std::uint64_t arg) { return static_cast<int>(static_cast<std::uint32_t>(arg)); }
+
+// pipe.recv.failed's arg, and pipe.close's.
+enum class PipeFailure : std::uint8_t { Timeout = 0, EndOfFile = 1, Closed = 2 };
+enum class PipeEnd : std::uint8_t { Both = 0, Read = 1, Write = 2 };
+
 // What an object kind is, for the readers that need more than its events.
 struct ObjectMeaning {
   bool lock = false;          // takes holds (mutex, recursive mutex, shared mutex)
@@ -229,7 +242,9 @@ constexpr ObjectMeaning object_meaning(ObjectKind k) {
     case ObjectKind::Timer:
     case ObjectKind::ThreadPool:
     case ObjectKind::Future:
-    case ObjectKind::Shared: return {};
+    case ObjectKind::Shared:
+    case ObjectKind::Process:
+    case ObjectKind::Pipe: return {};
   }
   return {};  // a kind from a newer trace
 }

@@ -51,6 +51,12 @@ struct AddressRecord {
   std::uint64_t address = 0;
 };
 
+// An object another process of the run knows too (SKEY chunk).
+struct SharedKeyRecord {
+  std::uint32_t object = 0;
+  std::uint64_t key = 0;          // run-wide: (creating process's pid << 32) | its object id there
+};
+
 struct EventRecord {
   std::uint64_t ticks = 0;        // raw clock reading
   std::uint64_t seq = kNoSeq;     // per-object sequence, kNoSeq if none

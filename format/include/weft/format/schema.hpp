@@ -53,6 +53,10 @@ enum class ChunkType : std::uint32_t {
   // A run made by the controlled scheduler (weft explore): its strategy,
   // seed and decisions (schedule.hpp), before the END record.
   Schedule = fourcc("SCHD"),
+  // Objects one process shares with others of its run (a process, a pipe, a
+  // process-shared mutex, ...): (object id, run-wide key) entries, after the
+  // records they annotate. Readers of a run merge objects of one key.
+  SharedKey = fourcc("SKEY"),
 };
 
 // What an ADDR entry gives an address to.
@@ -131,6 +135,8 @@ enum class ObjectKind : std::uint8_t {
   Future = 12,
   Shared = 13,
   SharedMutex = 14,  // std::shared_mutex: exclusive (mutex.*) and shared (mutex.*_shared) holds
+  Process = 15,      // a child process: spawn -> start, exit -> join
+  Pipe = 16,         // messages between processes: send -> receive of the same message
 };
 std::string_view object_kind_name(ObjectKind kind);  // "mutex", or "" if unknown
 
@@ -148,6 +154,12 @@ enum class MetaKey : std::uint8_t {
   StartTicks = 7,       // uint: clock reading at start; times are relative to it
   WeftVersion = 8,      // string
   Hostname = 9,         // string
+  // A run may span processes (weft::process, weft record -f): every trace of
+  // one run carries the same run id; a child's names its parent.
+  RunId = 10,           // uint: the same in every process of one run
+  ParentPid = 11,       // uint: the process that started this one (0: the run's first)
+  ProcessName = 12,     // string: the name the program gave this process
+  RunRoot = 13,         // string: the first process's trace path; the others are "<stem>.<pid>.weft" beside it
 };
 enum class MetaType : std::uint8_t { Uint = 0, String = 1, F64 = 2 };
 

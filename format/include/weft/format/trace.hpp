@@ -36,6 +36,23 @@ struct TraceInfo {
   std::uint64_t start_ticks = 0;
   std::string weft_version;
   std::string hostname;
+  // A run that spans processes (MetaKey::RunId...); 0 / empty for a trace
+  // that never started another process and was not started by one.
+  std::uint64_t run_id = 0;
+  std::uint64_t parent_pid = 0;
+  std::string process_name;
+  std::string run_root;
+};
+
+// One process of a run. A trace read from one file has exactly one.
+struct ProcessInfo {
+  std::uint64_t pid = 0;
+  std::uint64_t parent_pid = 0;     // 0: the first process of the run
+  std::string name;                 // the name the program gave it, else the program's
+  std::string path;                 // the trace file it came from
+  std::uint32_t object = 0;         // its weft::process object, 0 for the first process
+  std::optional<EndRecord> end;     // absent: it did not finish writing (killed, exec'd, still running)
+  bool truncated = false;
 };
 
 struct ThreadInfo {
@@ -45,6 +62,7 @@ struct ThreadInfo {
   std::uint32_t object = 0;
   std::uint8_t flags = 0;  // ThreadFlag
   std::string name;        // the latest name (thread.rename events applied)
+  std::uint32_t process = 0;  // index into Trace::processes
 };
 
 struct ObjectInfo {
@@ -56,6 +74,7 @@ struct ObjectInfo {
   std::uint64_t extra = 0;
   std::string name;
   std::uint64_t address = 0;  // where it lives in the program (weft record), 0 if not known
+  std::uint64_t shared_key = 0;  // run-wide identity of an object other processes know (SKEY), 0 if none
 };
 
 struct SiteInfo {
@@ -94,6 +113,7 @@ struct Trace {
   std::vector<std::string> texts;   // marks and logs, deduplicated
   std::vector<ModuleInfo> modules;  // index = module id; [0] unused (empty unless weft record)
   std::vector<Event> events;        // global order
+  std::vector<ProcessInfo> processes;  // a run's processes, the first first; one for a single trace
   std::vector<KindInfo> kinds;      // the file's own kind table, index = code
   std::optional<Schedule> schedule; // a run made by the controlled scheduler (weft explore)
   std::optional<EndRecord> end;     // absent: the program did not finish writing

@@ -15,11 +15,14 @@ namespace weft::detail {
 class blocked_scope {
  public:
   // `kind` is the event kind that began the wait (mutex.lock.begin, ...).
+  // `external`: another process of the run may end the wait (see
+  // ThreadBuffer::wait_external); the watchdog judges it across the run.
   blocked_scope(format::EventKind kind, std::uint32_t object, bool timed,
-                const std::atomic<std::uint32_t>* owner = nullptr)
+                const std::atomic<std::uint32_t>* owner = nullptr, bool external = false)
       : b_(current_buffer()) {
     b_->wait_object.store(object, std::memory_order_relaxed);
     b_->wait_timed.store(timed, std::memory_order_relaxed);
+    b_->wait_external.store(external, std::memory_order_relaxed);
     b_->wait_owner.store(owner, std::memory_order_relaxed);
     b_->wait_kind.store(static_cast<std::uint8_t>(kind), std::memory_order_release);
   }

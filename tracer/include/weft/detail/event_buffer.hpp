@@ -73,6 +73,9 @@ struct ThreadBuffer {
   // blocking.hpp); wait_kind 0 when it is not blocked.
   std::atomic<std::uint8_t> wait_kind{0};
   std::atomic<bool> wait_timed{false};
+  // The wait can be ended by another process of the run (a child's exit, a
+  // pipe, a process-shared lock): no hang of this process alone.
+  std::atomic<bool> wait_external{false};
   std::atomic<std::uint32_t> wait_object{0};
   std::atomic<const std::atomic<std::uint32_t>*> wait_owner{nullptr};  // a mutex's holder (thread id + 1)
 

@@ -1,0 +1,1 @@
+// Filled in by the processes work (issue 15).
