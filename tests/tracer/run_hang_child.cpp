@@ -1,0 +1,2 @@
+// Filled in by the processes work (issue 15).
+int main() { return 2; }
