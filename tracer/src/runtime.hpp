@@ -58,6 +58,8 @@ class Runtime {
   std::uint64_t run_id() const { return start_.run_id; }
   const std::string& run_root() const { return start_.run_root; }
   std::uint64_t parent_pid() const { return start_.parent_pid; }
+  // The name this process was given (weft::process), empty if none.
+  const std::string& process_name() const { return start_.process_name; }
   std::string trace_path();
   // Completes the trace (END record) and stops the writer thread.
   void finish(format::EndReason reason, std::uint64_t status);
