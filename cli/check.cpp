@@ -13,7 +13,13 @@ namespace weft::cli {
 
 int check_trace(const std::string& path, const std::string& format, const std::optional<std::string>& expect_json,
                 const std::string& expect_source) {
-  const format::Trace trace = symbolize::load_trace(path);
+  return check_run({path}, format, expect_json, expect_source);
+}
+
+int check_run(const std::vector<std::string>& paths, const std::string& format,
+              const std::optional<std::string>& expect_json, const std::string& expect_source) {
+  const std::string& path = paths.front();
+  const format::Trace trace = symbolize::load_run(paths);
   std::optional<analysis::Expectations> expected;
   if (expect_json) {
     try {
@@ -44,16 +50,17 @@ int check_trace(const std::string& path, const std::string& format, const std::o
 
 int run_check(Args args) {
   std::string path, format = "text";
+  std::vector<std::string> paths;
   std::optional<std::string> expect_file;
   command_line::parser p = command_parser("check");
-  p.positional("TRACE", path, "the trace to check (- or a FIFO: read as a stream, to its end)");
+  p.positional("TRACE", path, std::string("the trace to check (- or a FIFO: read as a stream, to its end)") + kRunHelp);
   p.option("--format", format, "text|json|sarif", "text for people (the default), json for tools, sarif for code scanning");
   p.option("--expect", expect_file, "FILE", "the findings expected, as JSON: exit 0 when they are exactly these");
   p.footer(
       "Exit status: 0 no findings, 1 findings, 2 unusable input (or output that could not be written), 3 no certain "
       "finding in a trace that holds only part of the run (cut short, without its end record, or with events "
       "dropped: findings after a loss are marked uncertain).");
-  if (!parse_trace_command(p, "check", args, path)) return kExitOk;
+  if (!parse_run_command(p, "check", args, path, paths)) return kExitOk;
   if (format != "text" && format != "json" && format != "sarif")
     throw usage_error("check: --format must be text, json or sarif, not '" + format + "'");
   std::optional<std::string> expect_json;
@@ -64,7 +71,7 @@ int run_check(Args args) {
     text << in.rdbuf();
     expect_json = text.str();
   }
-  return check_trace(path, format, expect_json, expect_file.value_or(""));
+  return check_run(paths, format, expect_json, expect_file.value_or(""));
 }
 
 }  // namespace weft::cli

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "weft/support/command_line.hpp"
 
@@ -47,6 +48,18 @@ bool parse_command(command_line::parser& parser, std::string_view name, Args arg
 // trace? usage: ...".
 bool parse_trace_command(command_line::parser& parser, std::string_view name, Args args, const std::string& path);
 
+// parse_command for a command on a run (format/run.hpp): the positional
+// `path` (a trace, a run's first trace or a directory) and any further trace
+// files after it. `paths` gets them all, `path` first; none is "which
+// trace? usage: ...".
+bool parse_run_command(command_line::parser& parser, std::string_view name, Args args, const std::string& path,
+                       std::vector<std::string>& paths);
+
+// The help line of a command's TRACE positional: what a run may be given as.
+inline constexpr const char* kRunHelp =
+    "; or a run of several processes: its first trace (the files of the processes it started, <stem>.<pid>.weft, "
+    "are found beside it), a directory of one run's traces, or several trace files of one run";
+
 int run_dump(Args args);
 int run_export(Args args);
 int run_list(Args args);
@@ -61,5 +74,9 @@ int run_view(Args args);
 // returns the exit status (see check.cpp).
 int check_trace(const std::string& path, const std::string& format, const std::optional<std::string>& expect_json,
                 const std::string& expect_source);
+// The same for a run named by several paths (symbolize::load_run), the
+// first one naming it in the report.
+int check_run(const std::vector<std::string>& paths, const std::string& format,
+              const std::optional<std::string>& expect_json, const std::string& expect_source);
 
 }  // namespace weft::cli

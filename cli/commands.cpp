@@ -1,6 +1,7 @@
 // The table of `weft`'s commands, and the one way each parses its command
 // line (weft::command_line, CLI11 underneath): `weft --help` and each
 // command's own help and usage line come from here, so they cannot drift.
+#include <algorithm>
 #include <cstdio>
 
 #include "cli.hpp"
@@ -61,6 +62,37 @@ bool parse_trace_command(command_line::parser& parser, std::string_view name, Ar
   };
   if (!parse_command(parser, name, args, second_trace)) return false;
   if (path.empty()) throw usage_error(std::string(name) + ": which trace? " + parser.usage());
+  return true;
+}
+
+namespace {
+// Thrown by the extra-argument hook to hand a further trace back (the
+// parser has no list positional; it stops at the first stray argument).
+struct another_trace {
+  std::string path;
+};
+}  // namespace
+
+bool parse_run_command(command_line::parser& parser, std::string_view name, Args args, const std::string& path,
+                       std::vector<std::string>& more) {
+  std::vector<std::string> rest(args.begin(), args.end());
+  // Each round takes out one further trace (the first stray argument, in
+  // command-line order) and parses again, until none is left: at most one
+  // round per argument.
+  for (;;) {
+    try {
+      if (!parse_command(parser, name, rest, [](const std::string& a) -> std::string { throw another_trace{a}; }))
+        return false;
+      break;
+    } catch (const another_trace& t) {
+      more.push_back(t.path);
+      // Its first occurrence: if the first trace is named twice, that one
+      // goes and the second becomes the first, which is the same.
+      rest.erase(std::find(rest.begin(), rest.end(), t.path));
+    }
+  }
+  if (path.empty()) throw usage_error(std::string(name) + ": which trace? " + parser.usage());
+  more.insert(more.begin(), path);
   return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include "cli.hpp"
 #include "weft/format/describe.hpp"
+#include "weft/format/run.hpp"
 #include "weft/symbolize/symbolize.hpp"
 
 namespace weft::cli {
@@ -37,25 +38,40 @@ void print_header(const format::Trace& t, const std::string& path) {
     std::printf("not ended");
   if (t.end && t.end->reason == format::EndReason::Signal)
     std::printf(" %llu", static_cast<unsigned long long>(t.end->status));
-  std::printf("\n#\n# %12s  %-14s %-20s %-26s %-24s %s\n", "time (ms)", "thread", "event", "object", "detail", "site");
+  std::printf("\n");
+  // A run: its processes, the first first.
+  if (t.processes.size() > 1)
+    for (const format::ProcessInfo& p : t.processes)
+      std::printf("# process  %s (pid %llu, parent %llu), %s; file %s\n", p.name.c_str(),
+                  static_cast<unsigned long long>(p.pid), static_cast<unsigned long long>(p.parent_pid),
+                  format::process_ending(p).c_str(), p.path.c_str());
+  std::printf("#\n# %12s  %-14s %-20s %-26s %-24s %s\n", "time (ms)", "thread", "event", "object", "detail", "site");
+}
+
+// A thread's name; in a run of several processes, with its process's pid.
+std::string thread_label(const format::Trace& t, std::uint32_t thread) {
+  const format::ThreadInfo& th = t.thread(thread);
+  if (t.processes.size() <= 1 || th.process >= t.processes.size()) return th.name;
+  return th.name + "[" + std::to_string(t.processes[th.process].pid) + "]";
 }
 
 }  // namespace
 
 int run_dump(Args args) {
   std::string path;
+  std::vector<std::string> paths;
   bool no_header = false;
   command_line::parser p = command_parser("dump");
-  p.positional("TRACE", path, "the trace to print (- or a FIFO: read as a stream, to its end)");
+  p.positional("TRACE", path, std::string("the trace to print (- or a FIFO: read as a stream, to its end)") + kRunHelp);
   p.flag("--no-header", no_header, "leave out the header: program, command line, clock, counts, column names");
-  if (!parse_trace_command(p, "dump", args, path)) return kExitOk;
+  if (!parse_run_command(p, "dump", args, path, paths)) return kExitOk;
 
-  const format::Trace t = symbolize::load_trace(path);
+  const format::Trace t = symbolize::load_run(paths);
   if (!no_header) print_header(t, path);
   for (const format::Event& e : t.events) {
     std::string object = e.object ? t.object_label(e.object) : "";
     if (e.seq != format::kNoSeq) object += " #" + std::to_string(e.seq);
-    std::printf("%14.6f  %-14s %-20s %-26s %-24s %s\n", double(e.time_ns) / 1e6, t.thread(e.thread).name.c_str(),
+    std::printf("%14.6f  %-14s %-20s %-26s %-24s %s\n", double(e.time_ns) / 1e6, thread_label(t, e.thread).c_str(),
                 std::string(t.kind_name(e.kind)).c_str(), object.c_str(), format::describe_detail(t, e).c_str(),
                 t.site_label(e.site).c_str());
   }

@@ -22,6 +22,7 @@ namespace {
 
 struct ExportArgs {
   std::string path;
+  std::vector<std::string> paths;  // path first: the run (symbolize::load_run)
   std::string format = "chrome";
   std::string output;  // empty: next to the trace
   bool findings = true;
@@ -32,17 +33,20 @@ std::optional<ExportArgs> parse(Args args) {
   ExportArgs a;
   bool no_findings = false;
   command_line::parser p = command_parser("export");
-  p.positional("TRACE", a.path, "the trace to export (- or a FIFO: read as a stream, to its end)");
+  p.positional("TRACE", a.path, std::string("the trace to export (- or a FIFO: read as a stream, to its end)") + kRunHelp);
   p.option("--format", a.format, "chrome", "the output format: Chrome Trace Event JSON (the only one, the default)");
   p.option("-o,--output", a.output, "FILE|-", "where to write it; - for stdout (default: TRACE with .json for .weft)");
   p.flag("--no-findings", no_findings, "skip the detectors (faster on very large traces): no finding instants");
-  if (!parse_trace_command(p, "export", args, a.path)) return std::nullopt;
+  if (!parse_run_command(p, "export", args, a.path, a.paths)) return std::nullopt;
   a.findings = !no_findings;
   if (a.format != "chrome")
     throw usage_error("export: unknown format '" + a.format + "' (the formats: chrome)");
   if (a.output.empty() && a.path == "-")
     throw usage_error("export: the trace comes from standard input; say where the JSON goes (-o FILE, or -o - for stdout)");
-  if (a.output.empty()) a.output = std::filesystem::path(a.path).replace_extension(".json").string();
+  // A directory's JSON goes beside it: dir/ -> dir.json.
+  std::filesystem::path base(a.path);
+  if (!base.has_filename()) base = base.parent_path();
+  if (a.output.empty()) a.output = base.replace_extension(".json").string();
   if (a.output == a.path) throw usage_error("export: the output would overwrite the trace " + a.path);
   return a;
 }
@@ -97,7 +101,7 @@ int run_export(Args args) {
   const std::optional<ExportArgs> parsed = parse(args);
   if (!parsed) return kExitOk;
   const ExportArgs& a = *parsed;
-  const format::Trace trace = symbolize::load_trace(a.path);
+  const format::Trace trace = symbolize::load_run(a.paths);
   for (const std::string& w : trace.warnings) std::fprintf(stderr, "weft: warning: %s: %s\n", a.path.c_str(), w.c_str());
   exporter::ChromeOptions options;
   options.findings = a.findings;

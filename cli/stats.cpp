@@ -10,6 +10,7 @@
 #include "json_text.hpp"
 #include "weft/analysis/detectors.hpp"
 #include "weft/analysis/stats.hpp"
+#include "weft/format/run.hpp"
 #include "weft/symbolize/symbolize.hpp"
 #include "weft/version.hpp"
 
@@ -23,6 +24,14 @@ std::string ms(std::uint64_t ns) {
 }
 
 void print_text(const format::Trace& t, const analysis::Stats& s) {
+  // A run of several processes: which they were and how each ended.
+  if (t.processes.size() > 1) {
+    std::printf("PROCESSES\n%-24s %8s %8s %-24s %s\n", "process", "pid", "parent", "ended", "file");
+    for (const format::ProcessInfo& p : t.processes)
+      std::printf("%-24s %8llu %8llu %-24s %s\n", p.name.c_str(), static_cast<unsigned long long>(p.pid),
+                  static_cast<unsigned long long>(p.parent_pid), format::process_ending(p).c_str(), p.path.c_str());
+    std::printf("\n");
+  }
   std::printf("LOCKS (times in ms)\n%-24s %10s %10s %10s %10s %10s %10s %8s\n", "lock", "acquired", "contended",
               "wait", "max wait", "held", "max held", "waiters");
   for (const auto& l : s.locks)
@@ -79,6 +88,17 @@ void print_json(const std::string& path, const format::Trace& t, const analysis:
   json out = {{"tool", "weft"},          {"version", kVersion},         {"trace", path},
                     {"program", t.info.program}, {"events", t.events.size()}, {"truncated", t.truncated},
                     {"warnings", t.warnings},  {"locks", std::move(locks)}, {"threads", std::move(threads)}};
+  if (t.processes.size() > 1) {  // a run (a single trace's output stays as it was)
+    json processes = json::array();
+    for (const format::ProcessInfo& p : t.processes)
+      processes.push_back({{"pid", p.pid},
+                           {"parent_pid", p.parent_pid},
+                           {"name", p.name},
+                           {"file", p.path},
+                           {"ended", format::process_ending(p)},
+                           {"truncated", p.truncated}});
+    out["processes"] = std::move(processes);
+  }
   const std::string text =
       json_text(std::move(out), [](json& doc, const std::string& note) { doc["warnings"].push_back(note); });
   std::fwrite(text.data(), 1, text.size(), stdout);
@@ -88,13 +108,14 @@ void print_json(const std::string& path, const format::Trace& t, const analysis:
 
 int run_stats(Args args) {
   std::string path;
+  std::vector<std::string> paths;
   bool as_json = false;
   command_line::parser p = command_parser("stats");
-  p.positional("TRACE", path, "the trace to measure (- or a FIFO: read as a stream, to its end)");
+  p.positional("TRACE", path, std::string("the trace to measure (- or a FIFO: read as a stream, to its end)") + kRunHelp);
   p.flag("--json", as_json, "the same figures as one JSON document, times in nanoseconds");
-  if (!parse_trace_command(p, "stats", args, path)) return kExitOk;
+  if (!parse_run_command(p, "stats", args, path, paths)) return kExitOk;
 
-  const format::Trace t = symbolize::load_trace(path);
+  const format::Trace t = symbolize::load_run(paths);
   const analysis::Model m = analysis::build_model(t);
   analysis::Stats s = analysis::compute_stats(m);
   for (const std::string& w : t.warnings) std::fprintf(stderr, "weft: warning: %s: %s\n", path.c_str(), w.c_str());

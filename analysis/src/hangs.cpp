@@ -94,21 +94,34 @@ std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>
   std::vector<Finding> out;
   if (!m.stopped_as_stuck()) return out;
 
-  // The open, untimed wait of each thread at the end.
+  // The open, untimed wait of each thread at the end, in a process that was
+  // stopped as stuck (in a run, another process may have exited normally,
+  // leaving a daemon thread mid-wait).
   std::map<std::uint32_t, const Wait*> stuck;
   for (const Wait& w : m.waits)
-    if (!w.end && !w.timed) stuck[w.thread] = &w;
+    if (!w.end && !w.timed && m.stopped_as_stuck(w.thread)) stuck[w.thread] = &w;
   for (std::uint32_t th : deadlocked) stuck.erase(th);
 
   const auto is_deadlocked = [&](std::uint32_t th) {
     return std::find(deadlocked.begin(), deadlocked.end(), th) != deadlocked.end();
   };
-  // Follow joins to what the joined thread is stuck on; nullptr if that is
-  // a deadlock (reported as such).
+  // The first stuck thread of the process whose object is `object` (a join
+  // on a child process waits for what that process is stuck on), ~0u if none.
+  const auto stuck_thread_of_process = [&](std::uint32_t object) -> std::uint32_t {
+    for (std::size_t p = 0; p < t.processes.size(); ++p) {
+      if (t.processes[p].object != object || object == 0) continue;
+      for (const auto& [thread, w] : stuck)
+        if (t.threads[thread].process == p) return thread;
+    }
+    return ~0u;
+  };
+  // Follow joins (of threads, or of child processes) to what the joined
+  // thread is stuck on; nullptr if that is a deadlock (reported as such).
   auto root = [&](const Wait* w) -> const Wait* {
     std::set<std::uint32_t> seen;
-    while (w->cause == WaitCause::Join && w->object < m.thread_of_object.size()) {
-      const std::uint32_t joined = m.thread_of_object[w->object];
+    while ((w->cause == WaitCause::Join && w->object < m.thread_of_object.size()) || w->cause == WaitCause::Process) {
+      const std::uint32_t joined =
+          w->cause == WaitCause::Process ? stuck_thread_of_process(w->object) : m.thread_of_object[w->object];
       if (joined != ~0u && is_deadlocked(joined)) return nullptr;
       const auto next = stuck.find(joined);
       if (joined == ~0u || next == stuck.end() || !seen.insert(joined).second) break;
@@ -131,7 +144,9 @@ std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>
       f.events.push_back(w->begin);
       f.sites.push_back(t.events[w->begin].site);
       who += (who.empty() ? "" : ", ") + thread_name(t, w->thread) + " (at " + site_text(t, t.events[w->begin].site) +
-             (w->cause == WaitCause::Join ? ", joining " + object_name(t, w->object) : "") + ")";
+             (w->cause == WaitCause::Join || w->cause == WaitCause::Process ? ", joining " + object_name(t, w->object)
+                                                                              : "") +
+             ")";
     }
     f.objects = {object};
     std::sort(f.events.begin(), f.events.end());

@@ -54,6 +54,7 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
   constexpr std::uint32_t kNobody = ~0u;
   std::vector<std::uint32_t> holder(t.objects.size(), kNobody);    // lock -> exclusive holder
   std::vector<std::uint32_t> taken_at(t.objects.size(), 0);        // lock -> site of its latest acquisition
+  std::vector<std::uint64_t> taken_event(t.objects.size(), 0);     // lock -> index of that acquisition
   std::vector<std::uint32_t> condition_lock(t.objects.size(), 0);  // condition -> its first wait's lock
   std::vector<std::uint32_t> holds_of_thread(t.threads.size(), 0);
   std::vector<char> waiting(t.threads.size(), 0);  // thread -> inside a wait
@@ -68,7 +69,10 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
       waiting[e.thread] = m.wait.op == format::WaitOp::Begins;
     if (e.seq != format::kNoSeq && known) {
       const format::HoldOp hold = m.hold;
-      if (hold == format::HoldOp::Takes || hold == format::HoldOp::TakesShared) taken_at[e.object] = e.site;
+      if (hold == format::HoldOp::Takes || hold == format::HoldOp::TakesShared) {
+        taken_at[e.object] = e.site;
+        taken_event[e.object] = i;
+      }
       switch (hold) {
         case format::HoldOp::Takes:
           if (holder[e.object] == kNobody) {
@@ -221,6 +225,39 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
     f.objects = locks;
     f.sites = sites;
     f.events = {index};
+  }
+
+  // A process of a run killed (a signal, or no END at all) while one of its
+  // threads held a lock other processes share: the lock stays taken. (A
+  // process that exits normally ends its threads, judged above; one stopped
+  // by the watchdog holds it as part of the hang or deadlock reported.)
+  if (t.processes.size() > 1) {
+    for (std::uint32_t lock = 0; lock < holder.size(); ++lock) {
+      if (holder[lock] == kNobody || t.objects[lock].shared_key == 0) continue;
+      const std::uint32_t p = t.threads[holder[lock]].process;
+      if (p >= t.processes.size()) continue;
+      const format::ProcessInfo& process = t.processes[p];
+      const bool killed = !process.end || process.end->reason == format::EndReason::Signal;
+      if (!killed) continue;
+      auto [it, added] = found.try_emplace({11, lock, taken_at[lock]});
+      if (!added) continue;
+      Finding& f = it->second;
+      f.kind = FindingKind::Misuse;
+      f.about = object_name(t, lock);
+      f.title = "process " + process.name + " died holding " + object_name(t, lock) + " (taken at " +
+                site_text(t, taken_at[lock]) + ")";
+      f.explanation =
+          "The process was killed (" +
+          (process.end ? "by signal " + std::to_string(process.end->status) : std::string("its trace has no end")) +
+          ") while " + thread_name(t, holder[lock]) +
+          " held a lock that other processes share. Nobody will release it: a process that asks for it next "
+          "waits forever, unless the lock is robust (weft::process_mutex is: the next one to lock it is told the "
+          "owner died, and must repair what the owner left half done).";
+      f.threads = {holder[lock]};
+      f.objects = {lock};
+      f.sites = {taken_at[lock]};
+      f.events = {taken_event[lock]};
+    }
   }
 
   std::vector<Finding> out;

@@ -62,8 +62,24 @@ bool lock_wait(WaitCause c) { return c == WaitCause::Lock || c == WaitCause::Loc
 
 }  // namespace
 
+namespace {
+bool stopped(const std::optional<format::EndRecord>& end) {
+  return end.has_value() && end->reason == format::EndReason::Watchdog;
+}
+}  // namespace
+
 bool Model::stopped_as_stuck() const {
-  return trace->end.has_value() && trace->end->reason == format::EndReason::Watchdog;
+  if (stopped(trace->end)) return true;
+  for (const format::ProcessInfo& p : trace->processes)
+    if (stopped(p.end)) return true;
+  return false;
+}
+
+bool Model::stopped_as_stuck(std::uint32_t thread) const {
+  // A trace built without its processes (tests, older readers) is one process.
+  if (trace->processes.size() <= 1 || thread >= trace->threads.size()) return stopped(trace->end);
+  const std::uint32_t p = trace->threads[thread].process;
+  return p < trace->processes.size() ? stopped(trace->processes[p].end) : stopped(trace->end);
 }
 
 Model build_model(const format::Trace& trace, ModelDetail how_much) {

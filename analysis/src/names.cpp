@@ -9,8 +9,13 @@ std::string object_name(const format::Trace& t, std::uint32_t object) {
   return object < t.objects.size() && object ? t.objects[object].name : "?";
 }
 
+// In a run of several processes every process has its "main": a thread is
+// named with its process there ("main (process worker-1)").
 std::string thread_name(const format::Trace& t, std::uint32_t thread) {
-  return thread < t.threads.size() ? t.threads[thread].name : "thread " + std::to_string(thread);
+  if (thread >= t.threads.size()) return "thread " + std::to_string(thread);
+  const format::ThreadInfo& info = t.threads[thread];
+  if (t.processes.size() <= 1 || info.process >= t.processes.size()) return info.name;
+  return info.name + " (process " + t.processes[info.process].name + ")";
 }
 
 std::string site_text(const format::Trace& t, std::uint32_t site) {

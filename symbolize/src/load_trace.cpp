@@ -1,10 +1,14 @@
-// The trace reader every tool uses: the format's loader, then symbols.
+// The trace reader every tool uses: the format's loader, then symbols; for
+// a run of several processes, each member symbolized by its own modules,
+// then merged (format/run.hpp).
 #include "weft/format/loader.hpp"
+#include "weft/format/run.hpp"
 #include "weft/symbolize/symbolize.hpp"
 
 namespace weft::symbolize {
+namespace {
 
-format::Trace load_trace(const std::string& path) {
+format::Trace load_member(const std::string& path) {
   format::Trace trace = format::load_trace(path);
   const Stats stats = resolve(trace);
   if (const std::size_t n = stats.missing_modules.size(); n != 0) {
@@ -17,5 +21,11 @@ format::Trace load_trace(const std::string& path) {
   }
   return trace;
 }
+
+}  // namespace
+
+format::Trace load_trace(const std::string& path) { return format::load_run({path}, load_member); }
+
+format::Trace load_run(const std::vector<std::string>& paths) { return format::load_run(paths, load_member); }
 
 }  // namespace weft::symbolize

@@ -51,7 +51,7 @@ TEST_CASE("command-line mistakes get one line on stderr and exit status 2", "[cl
       {{"frobnicate"}, "weft: unknown command 'frobnicate' (try: weft --help)\n"},
       {{"dump"}, "weft: dump: which trace? usage: weft dump TRACE [--no-header]\n"},
       {{"dump", "--colour", "x.weft"}, "weft: dump: unknown option --colour\n"},
-      {{"dump", "a.weft", "b.weft"}, "weft: dump: one trace at a time (got a.weft and b.weft)\n"},
+      {{"dump", "a.weft", "b.weft"}, "weft: cannot open a.weft: No such file or directory\n"},  // a run: each must open
       {{"dump", "/nonexistent/trace.weft"}, "weft: cannot open /nonexistent/trace.weft: No such file or directory\n"},
   };
   for (const Case& c : cases) {
@@ -72,7 +72,7 @@ TEST_CASE("dump refuses files that are not traces, in one line", "[cli]") {
   const fs::path empty = dir.path() / "empty.weft";
   std::ofstream{empty};
   for (const auto& [path, needle] : {std::pair{text, "not a weft trace (bad magic)"}, std::pair{empty, "empty file"},
-                                     std::pair{dir.path(), "not a regular file"}}) {
+                                     std::pair{dir.path(), "no readable trace in this directory"}}) {  // a directory is a run
     const auto r = run_child({WEFT_CLI, "dump", path.string()});
     CHECK(r.exit_code == 2);
     CHECK(one_line(r.err));

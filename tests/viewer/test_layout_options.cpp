@@ -82,11 +82,51 @@ TEST_CASE("the command line: a trace, a screenshot, a finding, a time range, a s
 
 TEST_CASE("a bad command line is a one-line usage error") {
   CHECK_THROWS_WITH(parse_options({"--bogus"}), "unknown option --bogus");
-  CHECK_THROWS_WITH(parse_options({"a.weft", "b.weft"}), Catch::Contains("one trace at a time"));
   CHECK_THROWS_WITH(parse_options({"t.weft", "--select-finding", "0"}), Catch::Contains("a number from 1"));
   CHECK_THROWS_WITH(parse_options({"t.weft", "--time", "5ms..1ms"}), Catch::Contains("is empty"));
   CHECK_THROWS_WITH(parse_options({"t.weft", "--time", "1h..2h"}), Catch::Contains("unknown time unit"));
   CHECK_THROWS_WITH(parse_options({"t.weft", "--size", "10x10"}), Catch::Contains("out of range"));
   CHECK_THROWS_WITH(parse_options({"--screenshot", "o.png"}), Catch::Contains("needs a TRACE"));
   CHECK_THROWS_WITH(parse_options({"t.weft", "--screenshot"}), "--screenshot needs a value");
+}
+
+TEST_CASE("a run of several processes: a header row above each process's thread lanes") {
+  // Threads 0, 1 of process 0, thread 2 of process 1, then a lock.
+  Timeline tl;
+  for (std::uint32_t p : {0u, 0u, 1u}) {
+    Lane lane;
+    lane.process = p;
+    tl.lanes.push_back(std::move(lane));
+  }
+  Lane lock;
+  lock.kind = LaneKind::Lock;
+  tl.lanes.push_back(std::move(lock));
+  const Rect area{0, 100, 500, 400};
+  const auto single = lane_rows(tl, area, 0);  // no headers: laid out as for one process
+  CHECK(process_header_rows(tl, single).empty());
+  CHECK(single[0].y0 == 100 + kLaneGap);
+
+  tl.process_headers = {"main (pid 100), exit 0", "worker-1 (pid 101), exit 0"};
+  const auto rows = lane_rows(tl, area, 0);
+  const auto headers = process_header_rows(tl, rows);
+  REQUIRE(headers.size() == 2);
+  CHECK(headers[0].process == 0);
+  CHECK(headers[1].process == 1);
+  CHECK(rows[0].y0 == 100 + kLaneGap + kProcessHeaderHeight);
+  CHECK(rows[1].y0 - rows[0].y1 == kLaneGap);  // same process: no header between
+  CHECK(rows[2].y0 - rows[1].y1 == kLaneGap + kProcessHeaderHeight);
+  // Each header sits in the gap it made, above its first lane, clear of the lane before.
+  CHECK(headers[1].y0 >= rows[1].y1);
+  CHECK(headers[1].y1 <= rows[2].y0);
+  CHECK(headers[0].y1 > headers[0].y0);
+  CHECK(rows[3].y0 - rows[2].y1 == kLaneGap + kGroupGap);  // objects: no header
+  CHECK(lanes_height(tl) == Approx(rows.back().y1 - 100 + kLaneGap));
+}
+
+TEST_CASE("the command line: several traces are one run, the first naming it") {
+  const Options o = parse_options({"x.weft", "x.101.weft", "--size", "800x600", "x.102.weft"});
+  CHECK(o.trace == std::optional<std::string>("x.weft"));
+  CHECK(o.more_traces == std::vector<std::string>{"x.101.weft", "x.102.weft"});
+  CHECK(o.width == 800);
+  CHECK(parse_options({"x.weft"}).more_traces.empty());
 }

@@ -30,6 +30,17 @@ void __tsan_ignore_thread_end();
 void __tsan_on_report(void* report);
 }
 
+// weft's processes fork a program that has threads of weft's own (writer,
+// watchdog), and the child starts its own writer and watchdog: TSan by
+// default kills such a child ("starting new threads after multi-threaded
+// fork is not supported"). TSan takes its locks around fork() itself, and
+// the child's first act is weft's; so weft's default is to let it live.
+// Weak: a program's own __tsan_default_options wins, and TSAN_OPTIONS
+// still overrides either.
+extern "C" __attribute__((weak, visibility("default"))) const char* __tsan_default_options() {
+  return "die_after_fork=0";
+}
+
 namespace {
 
 // Top frames kept per stack: past the interceptor, <mutex> and weft's own

@@ -26,7 +26,9 @@ int main(int argc, char** argv) {
   App app;
   if (options.trace) {
     try {
-      app.adopt(open_document(*options.trace));
+      std::vector<std::string> paths{*options.trace};
+      paths.insert(paths.end(), options.more_traces.begin(), options.more_traces.end());
+      app.adopt(open_document(paths));
     } catch (const weft::format::format_error& e) {
       std::fprintf(stderr, "weft-view: %s\n", e.what());
       return 2;

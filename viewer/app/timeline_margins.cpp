@@ -38,6 +38,17 @@ void draw_lane_labels(const TimelineCanvas& c, const Focus& focus) {
     c.dl->AddText(ImVec2(l.labels.x + 6, (row.y0 + row.y1 - font) / 2), color, lane.label.c_str());
   }
   c.dl->PopClipRect();
+  // A run's process headers: a band across the labels and the canvas above
+  // each process's threads, its name, pid and how it ended.
+  const Timeline& tl = c.doc.timeline;
+  if (tl.process_headers.empty()) return;
+  c.dl->PushClipRect(v2(l.labels.x, l.lanes.y), v2(l.lanes.right(), l.lanes.bottom()), true);
+  for (const ProcessHeaderRow& h : process_header_rows(tl, c.rows)) {
+    if (h.y1 < l.lanes.y || h.y0 > l.lanes.bottom() || h.process >= tl.process_headers.size()) continue;
+    c.dl->AddRectFilled(v2(l.labels.x, h.y0), v2(l.lanes.right(), h.y1), colors::lane_background);
+    c.dl->AddText(ImVec2(l.labels.x + 6, (h.y0 + h.y1 - font) / 2), colors::highlight, tl.process_headers[h.process].c_str());
+  }
+  c.dl->PopClipRect();
 }
 
 }  // namespace weft::viewer

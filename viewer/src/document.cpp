@@ -37,10 +37,19 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path) {
 
 std::unique_ptr<Document> open_document(const std::string& path) { return make_document(symbolize::load_trace(path), path); }
 
+std::unique_ptr<Document> open_document(const std::vector<std::string>& paths) {
+  if (paths.size() == 1) return open_document(paths.front());
+  return make_document(symbolize::load_run(paths), paths.at(0));
+}
+
 std::string thread_label(const Document& doc, std::uint32_t thread) {
   if (thread >= doc.trace.threads.size()) return "thread " + std::to_string(thread);
-  const std::string& name = doc.trace.threads[thread].name;
-  return name.empty() ? "thread " + std::to_string(thread) : name;
+  const format::ThreadInfo& info = doc.trace.threads[thread];
+  std::string label = info.name.empty() ? "thread " + std::to_string(thread) : info.name;
+  // A run of several processes: which process's thread (tooltips, details).
+  if (doc.trace.processes.size() > 1 && info.process < doc.trace.processes.size())
+    label += " [pid " + std::to_string(doc.trace.processes[info.process].pid) + "]";
+  return label;
 }
 
 std::string event_summary(const Document& doc, std::uint64_t index) {

@@ -39,6 +39,9 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path);
 // Loads and analyses a file. Throws format::format_error (one line) on a
 // file that is not a trace; a truncated one loads with trace.truncated set.
 std::unique_ptr<Document> open_document(const std::string& path);
+// A run named by several trace files (symbolize::load_run), `paths[0]`
+// naming the document.
+std::unique_ptr<Document> open_document(const std::vector<std::string>& paths);
 
 // Labels for the panels.
 std::string event_summary(const Document& doc, std::uint64_t index);  // "#12 mutex.acquired mutex lock_a"

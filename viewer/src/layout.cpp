@@ -21,11 +21,29 @@ namespace {
 float lane_height(const Lane& lane) { return lane.kind == LaneKind::Thread ? kThreadLaneHeight : kObjectLaneHeight; }
 }  // namespace
 
+namespace {
+// Whether lane n is the first thread lane of a process in a run: a header
+// row goes above it.
+bool starts_process(const Timeline& tl, std::size_t n) {
+  if (tl.process_headers.empty() || tl.lanes[n].kind != LaneKind::Thread) return false;
+  return n == 0 || tl.lanes[n - 1].kind != LaneKind::Thread || tl.lanes[n - 1].process != tl.lanes[n].process;
+}
+}  // namespace
+
+std::vector<ProcessHeaderRow> process_header_rows(const Timeline& tl, const std::vector<LaneRow>& rows) {
+  std::vector<ProcessHeaderRow> headers;
+  for (const LaneRow& row : rows)
+    if (row.lane < tl.lanes.size() && starts_process(tl, row.lane))
+      headers.push_back({tl.lanes[row.lane].process, row.y0 - kProcessHeaderHeight, row.y0 - kLaneGap});
+  return headers;
+}
+
 std::vector<LaneRow> lane_rows(const Timeline& tl, const Rect& area, float scroll) {
   std::vector<LaneRow> rows;
   float y = area.y + kLaneGap - scroll;
   for (std::size_t n = 0; n < tl.lanes.size(); ++n) {
     if (n > 0 && tl.lanes[n].kind != LaneKind::Thread && tl.lanes[n - 1].kind == LaneKind::Thread) y += kGroupGap;
+    if (starts_process(tl, n)) y += kProcessHeaderHeight;
     const float h = lane_height(tl.lanes[n]);
     rows.push_back({n, y, y + h});
     y += h + kLaneGap;

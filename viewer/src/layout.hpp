@@ -25,6 +25,7 @@ inline constexpr float kThreadLaneHeight = 26;
 inline constexpr float kObjectLaneHeight = 22;
 inline constexpr float kLaneGap = 4;
 inline constexpr float kGroupGap = 14;  // between the thread lanes and the object lanes
+inline constexpr float kProcessHeaderHeight = 20;  // a run's process header, above its threads' lanes
 
 struct ScreenLayout {
   Rect toolbar;   // top: open a trace, zoom, replay controls
@@ -44,6 +45,13 @@ struct LaneRow {
 // may lie outside `area`: the caller clips).
 std::vector<LaneRow> lane_rows(const Timeline& tl, const Rect& area, float scroll);
 float lanes_height(const Timeline& tl);  // total, for the scroll range
+// A run of several processes: the header row above each process's thread
+// lanes (none for a single process), from the rows lane_rows placed.
+struct ProcessHeaderRow {
+  std::uint32_t process = 0;
+  float y0 = 0, y1 = 0;
+};
+std::vector<ProcessHeaderRow> process_header_rows(const Timeline& tl, const std::vector<LaneRow>& rows);
 std::optional<std::size_t> row_at(const std::vector<LaneRow>& rows, float y);
 
 // Hit-testing in time. The span containing t, or the nearest within

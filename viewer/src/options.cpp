@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -58,7 +59,10 @@ command_line::parser declare(Raw& raw) {
   const std::string usage(usage_text());
   command_line::parser p("weft view", usage.substr(usage.find("view ") + 5),
                          "timelines of a trace's threads and locks, its findings, replay (also: weft-view)");
-  p.positional("TRACE", raw.trace, "the trace to open (or open one from the window: path box, drag and drop)");
+  p.positional("TRACE", raw.trace,
+               "the trace to open (or open one from the window: path box, drag and drop); or a run of several "
+               "processes: its first trace (the files of the processes it started are found beside it), a "
+               "directory of one run's traces, or several trace files of one run");
   p.option("--screenshot", raw.screenshot, "OUT.png", "render off-screen into this PNG and exit (no window needed)");
   p.option("--select-finding", raw.select_finding, "N", "select finding N, numbered as weft check does (from 1)");
   p.option("--time", raw.time, "A..B", "show this time range, e.g. 1ms..2.5ms (units ns, us, ms, s; bare: ns)");
@@ -77,13 +81,23 @@ Options parse_options(const std::vector<std::string>& args) {
   Options o;
   Raw raw;
   command_line::parser p = declare(raw);
-  const auto one_trace = [&raw](const std::string& second) {
-    return "one trace at a time (got '" + raw.trace.value_or("") + "' and '" + second + "')";
+  // A further trace file (of the same run) comes back through the hook and
+  // the rest is parsed again without it: the parser has no list positional.
+  struct another_trace {
+    std::string path;
   };
-  try {
-    o.help = !p.parse(args, one_trace);
-  } catch (const command_line::usage_error& e) {
-    throw usage_error(e.what());
+  const auto more = [](const std::string& a) -> std::string { throw another_trace{a}; };
+  std::vector<std::string> rest = args;
+  for (;;) {
+    try {
+      o.help = !p.parse(rest, more);
+      break;
+    } catch (const another_trace& t) {
+      o.more_traces.push_back(t.path);
+      rest.erase(std::find(rest.begin(), rest.end(), t.path));
+    } catch (const command_line::usage_error& e) {
+      throw usage_error(e.what());
+    }
   }
   if (o.help) return o;
   o.trace = raw.trace;

@@ -23,6 +23,9 @@ struct TimeRange {
 
 struct Options {
   std::optional<std::string> trace;
+  // Further trace files of the same run (weft view a.weft a.123.weft):
+  // opened together with `trace` as one run (format/run.hpp).
+  std::vector<std::string> more_traces;
   std::optional<std::string> screenshot;   // render off-screen to this PNG and exit
   std::optional<std::size_t> select_finding;  // 1-based, as `weft check` numbers them
   std::optional<TimeRange> time;

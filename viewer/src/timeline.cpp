@@ -4,6 +4,8 @@
 #include <map>
 #include <optional>
 
+#include "weft/format/run.hpp"
+
 namespace weft::viewer {
 
 State state_of(analysis::WaitCause cause) {
@@ -177,7 +179,11 @@ Timeline build_timeline(const format::Trace& trace, const analysis::Model& model
     lane.kind = LaneKind::Thread;
     lane.id = static_cast<std::uint32_t>(t);
     lane.label = trace.threads[t].name.empty() ? "thread " + std::to_string(t) : trace.threads[t].name;
+    lane.process = trace.threads[t].process;
   }
+  if (trace.processes.size() > 1)
+    for (const format::ProcessInfo& p : trace.processes)
+      tl.process_headers.push_back(p.name + " (pid " + std::to_string(p.pid) + "), " + format::process_ending(p));
   for (std::uint64_t i = 0; i < events.size(); ++i) {
     const format::Event& e = events[i];
     if (e.thread >= nthreads) continue;

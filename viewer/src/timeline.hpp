@@ -93,6 +93,7 @@ struct Lane {
   std::vector<Tick> ticks;      // thread lanes: marks and logs
   std::vector<Tick> anomalies;  // what the trace got wrong here (analysis/object_state.hpp): on the object's lane, or the thread's
   Series series;                // lock: waiters; queue: depth; semaphore: value; barrier: arrivals
+  std::uint32_t process = 0;    // thread lanes: index into Trace::processes
 };
 
 struct Timeline {
@@ -108,6 +109,11 @@ struct Timeline {
   // First event index whose time (as prefix max) is at or after t.
   std::uint64_t first_event_at(std::uint64_t t) const;
   std::vector<std::uint32_t> object_lane_index;  // object id -> lane index, ~0u if none
+  // A run of several processes: one header per process ("worker-1 (pid
+  // 124), exit 0"), drawn above its threads' lanes (which are consecutive:
+  // a run's thread ids go process by process). Empty for one process, whose
+  // layout stays as it always was.
+  std::vector<std::string> process_headers;
 };
 
 Timeline build_timeline(const format::Trace& trace, const analysis::Model& model);

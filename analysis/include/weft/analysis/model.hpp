@@ -54,7 +54,11 @@ struct Model {
   // deadline). Only then are threads still blocked at the end stuck: in a
   // program that exited they are daemons left behind, and in one killed
   // from outside (no END record) they were just caught mid-wait.
+  // In a run of several processes, each process ended on its own: the
+  // first form asks whether any was stopped so, the second whether the
+  // process of `thread` was.
   bool stopped_as_stuck() const;
+  bool stopped_as_stuck(std::uint32_t thread) const;
 };
 
 Model build_model(const format::Trace& trace, ModelDetail how_much = ModelDetail::Full);

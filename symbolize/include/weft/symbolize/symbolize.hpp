@@ -37,6 +37,15 @@ Stats resolve(format::Trace& trace);
 
 // format::load_trace, then resolve(). Modules that could not be used add one
 // warning to trace.warnings. Throws what format::load_trace throws.
+// `path` may name a run (format/run.hpp): the first process's trace (the
+// files of the processes it started are found beside it and merged in) or a
+// directory of one run's traces; a trace that started no process loads as
+// it always did.
 format::Trace load_trace(const std::string& path);
+
+// A run named by several trace files (or one path, as load_trace): each
+// member loaded and symbolized, then merged into one trace
+// (format::load_run). Throws format_error when they are not of one run.
+format::Trace load_run(const std::vector<std::string>& paths);
 
 }  // namespace weft::symbolize
