@@ -2,6 +2,7 @@
 
 #include "check_render.hpp"
 #include "json_text.hpp"
+#include "weft/format/run.hpp"
 #include "weft/version.hpp"
 
 namespace weft::cli {
@@ -15,8 +16,12 @@ json site_json(const format::Trace& t, std::uint32_t site) {
   return {{"file", s.file}, {"line", s.line}, {"function", s.function}};
 }
 
+// In a run of several processes a thread also names its process (an index
+// into the top-level "processes"); a single trace's JSON is as it was.
 json thread_json(const format::Trace& t, std::uint32_t id) {
-  return {{"id", id}, {"name", id < t.threads.size() ? t.threads[id].name : ""}};
+  json j = {{"id", id}, {"name", id < t.threads.size() ? t.threads[id].name : ""}};
+  if (t.processes.size() > 1 && id < t.threads.size()) j["process"] = t.threads[id].process;
+  return j;
 }
 
 json expectation_list(const std::vector<analysis::ExpectedFinding>& list) {
@@ -75,6 +80,16 @@ std::string render_json(const CheckResult& r) {
               {"truncated", t.truncated}, {"dropped_events", r.report.dropped},
               {"partial", partial(r)},
               {"warnings", t.warnings}, {"findings", std::move(findings)}};
+  if (t.processes.size() > 1) {
+    json processes = json::array();
+    for (const format::ProcessInfo& p : t.processes)
+      processes.push_back({{"pid", p.pid},
+                           {"parent_pid", p.parent_pid},
+                           {"name", p.name},
+                           {"file", p.path},
+                           {"ended", format::process_ending(p)}});
+    out["processes"] = std::move(processes);
+  }
   if (r.comparison)
     out["expectations"] = {{"matches", r.comparison->matches()},
                            {"missing", expectation_list(r.comparison->missing)},

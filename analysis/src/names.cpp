@@ -10,12 +10,14 @@ std::string object_name(const format::Trace& t, std::uint32_t object) {
 }
 
 // In a run of several processes every process has its "main": a thread is
-// named with its process there ("main (process worker-1)").
+// named with its process there ("main (process worker-1, pid 124)"; under
+// weft record -f every process has the program's name, so the pid too).
 std::string thread_name(const format::Trace& t, std::uint32_t thread) {
   if (thread >= t.threads.size()) return "thread " + std::to_string(thread);
   const format::ThreadInfo& info = t.threads[thread];
   if (t.processes.size() <= 1 || info.process >= t.processes.size()) return info.name;
-  return info.name + " (process " + t.processes[info.process].name + ")";
+  const format::ProcessInfo& p = t.processes[info.process];
+  return info.name + " (process " + p.name + ", pid " + std::to_string(p.pid) + ")";
 }
 
 std::string site_text(const format::Trace& t, std::uint32_t site) {

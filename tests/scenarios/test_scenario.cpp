@@ -30,6 +30,7 @@
 #include "views_agree.hpp"
 #include "weft/analysis/check.hpp"
 #include "weft/format/loader.hpp"
+#include "weft/format/run.hpp"
 
 namespace fs = std::filesystem;
 
@@ -49,6 +50,7 @@ enum class Stopper {
 const std::map<std::string, Stopper> kStoppers = {
     {"crawler-bounded-queue", Stopper::hang},
     {"lock-order-deadlock", Stopper::deadlock_or_none},
+    {"pipe-reader-hang", Stopper::hang},  // the run-wide watchdog: both processes wait on the pipe
     {"pipeline", Stopper::deadline},  // its stages poll, with sleeps: never all blocked
     {"safe-queue-self-deadlock", Stopper::self_deadlock},
     {"speakers-a-first", Stopper::hang},
@@ -104,19 +106,32 @@ void check_stopped_by(Stopper stopper, const std::string& name, const weft::test
   CHECK(result.exit_code == kStoppedExitStatus);
   CHECK(trace.end->reason == weft::format::EndReason::Watchdog);
   // One stop, logged in the trace by the one that stopped it and reported
-  // on one line, for the same reason.
-  REQUIRE(stops.size() == 1);
+  // on one line, for the same reason. A hang across the processes of a run
+  // stops every one of them: each logs it, in its own trace, and the one
+  // whose watchdog saw it first reports it, naming its own trace.
+  const bool across = trace.processes.size() > 1 && stopper == Stopper::hang;
+  REQUIRE(stops.size() == (across ? trace.processes.size() : 1));
   const std::string reason(trace.text(*stops[0]).substr(logged.size()));
-  const std::string expected = reason_prefix(stopper, name);
+  for (const weft::format::Event* stop : stops) CHECK(trace.text(*stop).substr(logged.size()) == reason);
+  const std::string expected = across ? "hang across processes: " : reason_prefix(stopper, name);
   INFO("stopped for: " << reason);
   CHECK(reason.rfind(expected, 0) == 0);
+  for (const weft::format::ProcessInfo& p : trace.processes) {
+    INFO("process " << p.name);
+    REQUIRE(p.end.has_value());
+    CHECK(p.end->reason == weft::format::EndReason::Watchdog);
+  }
   const std::string by = trace.thread(stops[0]->thread).name;
   if (stopper == Stopper::deadline) CHECK(by == "deadline");
   if (stopper == Stopper::deadlock || stopper == Stopper::deadlock_or_none || stopper == Stopper::hang)
     CHECK(by == "watchdog");
   if (stopper == Stopper::self_deadlock) CHECK(by != "deadline");  // the thread locking again
   REQUIRE(reports.size() == 1);
-  CHECK(reports[0] == "weft: stopped the program: " + reason + "; trace: " + trace_path);
+  std::vector<std::string> reported;
+  for (const weft::format::ProcessInfo& p : trace.processes)
+    reported.push_back("weft: stopped the program: " + reason + "; trace: " + p.path);
+  if (!across) reported = {"weft: stopped the program: " + reason + "; trace: " + trace_path};
+  CHECK(std::find(reported.begin(), reported.end(), reports[0]) != reported.end());
 }
 
 }  // namespace
@@ -154,8 +169,14 @@ TEST_CASE("the scenario does what its lesson says, run after run", "[scenario]")
     const auto result = weft::test::run_child(argv, options);
     INFO("stderr: " << result.err.substr(0, 2000));
     REQUIRE_FALSE(result.timed_out);
-    const weft::format::Trace trace = weft::format::load_trace(trace_path);
+    // The whole run: a scenario of processes wrote one trace per process.
+    const weft::format::Trace trace = weft::format::load_run({trace_path}, weft::format::load_trace);
     REQUIRE(trace.end.has_value());
+    for (const weft::format::ProcessInfo& p : trace.processes) {
+      INFO("process " << p.name << " (" << p.path << ")");
+      CHECK(p.end.has_value());  // every process of the run completed its trace
+      CHECK_FALSE(p.truncated);
+    }
     if (stopper) {
       check_stopped_by(*stopper, name, result, trace, trace_path);
     } else {

@@ -18,6 +18,7 @@
 #include "../support/subprocess.hpp"
 #include "weft/analysis/check.hpp"
 #include "weft/format/loader.hpp"
+#include "weft/format/run.hpp"
 
 namespace fs = std::filesystem;
 using weft::analysis::FindingKind;
@@ -71,7 +72,7 @@ TEST_CASE("ThreadSanitizer, weft and the catalogue agree on the scenario's verdi
   INFO("scenario " << name << "; stderr: " << result.err.substr(0, 3000));
   REQUIRE_FALSE(result.timed_out);
   REQUIRE((result.exit_code == 0 || result.exit_code == 86));
-  const weft::format::Trace trace = weft::format::load_trace(trace_path);
+  const weft::format::Trace trace = weft::format::load_run({trace_path}, weft::format::load_trace);
   const weft::analysis::Report report = weft::analysis::check(trace);
 
   // The three verdicts, as sets of names.

@@ -20,6 +20,7 @@
 #include "../support/subprocess.hpp"
 #include "weft/analysis/check.hpp"
 #include "weft/format/loader.hpp"
+#include "weft/format/run.hpp"
 
 namespace fs = std::filesystem;
 
@@ -46,9 +47,14 @@ Run run_with_small_rings(const std::string& name, const std::string& on_full, co
     CHECK((result.exit_code == kStoppedExitStatus || result.exit_code == 0));
   else
     CHECK(result.exit_code == 0);
-  Run run{weft::format::load_trace(path), {}, {}};
+  Run run{weft::format::load_run({path}, weft::format::load_trace), {}, {}};  // every process of the run
   REQUIRE(run.trace.end.has_value());
-  CHECK(run.trace.end->events == run.trace.events.size());
+  std::uint64_t written = 0;  // by every process of the run, each into its own trace
+  for (const weft::format::ProcessInfo& p : run.trace.processes) {
+    REQUIRE(p.end.has_value());
+    written += p.end->events;
+  }
+  CHECK(written == run.trace.events.size());
   weft::analysis::CheckOptions check;
   check.marks_pattern = expected.marks;
   run.report = weft::analysis::check(run.trace, check);

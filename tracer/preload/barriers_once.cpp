@@ -120,7 +120,8 @@ int pthread_barrier_wait(pthread_barrier_t* b) noexcept {
   arrive_unlock(*e);
   int rc;
   {
-    const weft::detail::blocked_scope blocked(EventKind::BarrierArrive, c.object, watchdog_timed(*e, false));
+    const weft::detail::blocked_scope blocked(EventKind::BarrierArrive, c.object, false, nullptr,
+                                              watchdog_external(*e));
     rc = scheduled_object(b) ? scheduled_barrier_wait(b, *e, arrival, parties) : next.pthread_barrier_wait.get()(b);
   }
   c.record(EventKind::BarrierLeave, e->seq.fetch_add(1, std::memory_order_relaxed), position);

@@ -57,8 +57,8 @@ int wait(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra, bool timed, Wai
             format::kFlagCondition);
   int rc;
   {
-    const detail::blocked_scope blocked(format::EventKind::CondWaitBegin, c.object,
-                                        watchdog_timed(*c.e, timed) || watchdog_timed(*mc.e, false));
+    const detail::blocked_scope blocked(format::EventKind::CondWaitBegin, c.object, timed, nullptr,
+                                        watchdog_external(*c.e) || watchdog_external(*mc.e));
     rc = native_wait();
   }
   mc.e->owner.store(c.me(), std::memory_order_relaxed);

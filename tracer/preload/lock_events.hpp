@@ -106,8 +106,8 @@ template <class Block>
 int block_for_lock(object_call& c, bool timed, bool self_deadlock, Block&& block) {
   c.record(format::EventKind::MutexLockBegin, format::kNoSeq, 0, timed ? format::kFlagTimed : 0);
   if (self_deadlock) detail::on_self_deadlock(c.object);
-  const detail::blocked_scope blocked(format::EventKind::MutexLockBegin, c.object, watchdog_timed(*c.e, timed),
-                                      &c.e->owner);
+  const detail::blocked_scope blocked(format::EventKind::MutexLockBegin, c.object, timed, &c.e->owner,
+                                      watchdog_external(*c.e));
   return block();
 }
 

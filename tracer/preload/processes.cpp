@@ -2,12 +2,27 @@
 // without -f it records nothing, with -f it traces on into its own file);
 // the fork wrapper runs fork() as weft's own call, so that the threads the
 // runtime starts again in a followed child (writer, watchdog) are weft's,
-// and marks the moment in both traces. An exec ends this program and its
+// and marks the moment in both traces: without -f as Log texts; with -f as
+// a process of the run, on a Process object registered before the fork
+// with a run-wide key (so both traces know it): process.spawn (seq 0, arg
+// the child's pid) in the parent, process.start (seq 1, arg its pid) in the
+// child, and process.exit (seq 2) when the child's trace is finished
+// (Runtime::finish). A followed child's waits on process-shared objects are
+// external (sync_table.hpp): the run's watchdogs judge them together.
+// waitpid(pid, ...) and waitid(P_PID, pid, ...) on a followed child are its
+// join: process.join.begin (arg 1 under WNOHANG), a wait another process
+// ends (external), and process.join.end (seq 3, arg process_joined(status))
+// when it reaps the child, else (still running, an error) arg 0, no seq.
+// A wait for any child (wait(), waitpid(-1, ...)) is passed on unrecorded:
+// which child it joins is known only after it. An exec ends this program and its
 // writer without a last round: the exec wrappers have the runtime write
 // what it has first (the trace then has no END: the program did not end,
 // it was replaced; the program that replaces it records on its own).
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cstdarg>
 
 #include <cstdlib>
@@ -16,10 +31,83 @@
 
 #include "../src/runtime.hpp"
 #include "lock_events.hpp"
+#include "weft/detail/blocking.hpp"
+#include "weft/detail/registry.hpp"
+#include "weft/detail/sync_point.hpp"
+#include "weft/format/meaning.hpp"
 #include "real.hpp"
 
 namespace weft::preload {
 namespace {
+
+// The followed child's process object; its name counts the forks.
+std::uint32_t new_process_object() {
+  static std::atomic<unsigned> forks{0};
+  return weft::detail::register_shared_object(weft::format::ObjectKind::Process,
+                                              "fork " + std::to_string(forks.fetch_add(1) + 1), {}, 0,
+                                              weft::detail::kNewSharedKey);
+}
+
+// The followed children not yet joined, pid -> process object: a small
+// open table (a program with more live children than slots loses their
+// joins' events, not the joins).
+struct followed_child {
+  std::atomic<pid_t> pid{0};
+  std::atomic<std::uint32_t> object{0};
+};
+constexpr std::size_t kFollowedSlots = 256;
+followed_child g_followed[kFollowedSlots];
+
+void remember_child(pid_t pid, std::uint32_t object) {
+  for (followed_child& c : g_followed) {
+    pid_t expected = 0;
+    if (c.pid.compare_exchange_strong(expected, -1, std::memory_order_acq_rel)) {  // -1: being filled
+      c.object.store(object, std::memory_order_relaxed);
+      c.pid.store(pid, std::memory_order_release);
+      return;
+    }
+  }
+}
+
+followed_child* find_child(pid_t pid) {
+  if (pid <= 0) return nullptr;
+  for (followed_child& c : g_followed)
+    if (c.pid.load(std::memory_order_acquire) == pid) return &c;
+  return nullptr;
+}
+
+// A join of a followed child: `wait` does the real call and says whether it
+// reaped the child, with its wait status.
+template <class Wait>
+auto join_child(followed_child& c, bool polling, std::uint32_t site, Wait&& wait) {
+  const std::uint32_t object = c.object.load(std::memory_order_relaxed);
+  {
+    const busy_scope busy;
+    weft::detail::sync_point_interned(weft::detail::current_buffer(), weft::format::EventKind::ProcessJoinBegin,
+                                      object, weft::format::kNoSeq, polling ? 1 : 0, site);
+  }
+  int status = 0;
+  bool reaped = false;
+  decltype(wait(status, reaped)) rc;
+  {
+    const weft::detail::blocked_scope blocked(weft::format::EventKind::ProcessJoinBegin, object, polling, nullptr,
+                                              true);
+    rc = wait(status, reaped);
+  }
+  const int saved = errno;
+  {
+    const busy_scope busy;
+    if (reaped)
+      weft::detail::sync_point_interned(weft::detail::current_buffer(), weft::format::EventKind::ProcessJoinEnd, object,
+                                        3, weft::format::process_joined(status), site);
+    else
+      weft::detail::sync_point_interned(weft::detail::current_buffer(), weft::format::EventKind::ProcessJoinEnd, object,
+                                        weft::format::kNoSeq, 0, site);
+  }
+  if (reaped) c.pid.store(0, std::memory_order_release);
+  errno = saved;
+  return rc;
+}
 
 void note(std::uint32_t site, const std::string& text) {
   weft::detail::ThreadBuffer* b = weft::detail::current_buffer();
@@ -63,21 +151,68 @@ extern "C" pid_t fork() noexcept {
   const busy_scope busy;
   const std::uint32_t site = site_of(__builtin_return_address(0));
   const pid_t parent = ::getpid();
+  weft::detail::Runtime* rt = weft::detail::Runtime::peek();
+  const bool follow = rt != nullptr && rt->config().follow_forks;
+  const std::uint32_t process = follow ? new_process_object() : 0;
   const pid_t pid = next.fork.get()();
-  if (pid > 0) note(site, "fork(): child process " + std::to_string(pid));
+  if (pid > 0) {
+    if (follow) {
+      weft::detail::sync_point_interned(weft::detail::current_buffer(), weft::format::EventKind::ProcessSpawn, process,
+                                        0, static_cast<std::uint64_t>(pid), site);
+      remember_child(pid, process);
+    } else
+      note(site, "fork(): child process " + std::to_string(pid));
+  }
   if (pid == 0) {
     reset_locks_in_child();
-    note(site, "fork(): this process, a child of " + std::to_string(parent));
+    if (follow) {
+      for (followed_child& c : g_followed) c.pid.store(0, std::memory_order_relaxed);  // the parent's children
+      weft::detail::sync_point_interned(weft::detail::current_buffer(), weft::format::EventKind::ProcessStart, process,
+                                        1, static_cast<std::uint64_t>(::getpid()), site);
+      rt->set_process_object(process);
+    } else {
+      note(site, "fork(): this process, a child of " + std::to_string(parent));
+    }
     // A followed child traces as itself: a program it execs in its place
     // must know it replaces a traced image (init.cpp), or it would take
     // this child's file name.
-    if (const char* follow = std::getenv("WEFT_RECORD_FOLLOW"); follow != nullptr && std::string_view(follow) == "1")
+    if (const char* v = std::getenv("WEFT_RECORD_FOLLOW"); v != nullptr && std::string_view(v) == "1")
       ::setenv("WEFT_RECORD_TRACED_PID", std::to_string(::getpid()).c_str(), 1);
   }
   return pid;
 }
 
 extern "C" {
+
+pid_t waitpid(pid_t pid, int* wstatus, int options) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.waitpid.get()(pid, wstatus, options));
+  followed_child* c = find_child(pid);
+  if (c == nullptr) return next.waitpid.get()(pid, wstatus, options);
+  const std::uint32_t site = site_of(__builtin_return_address(0));
+  return join_child(*c, (options & WNOHANG) != 0, site, [&](int& status, bool& reaped) {
+    const pid_t r = next.waitpid.get()(pid, &status, options);
+    reaped = r == pid && (WIFEXITED(status) || WIFSIGNALED(status));
+    if (r == pid && wstatus != nullptr) *wstatus = status;
+    return r;
+  });
+}
+
+int waitid(idtype_t idtype, id_t id, siginfo_t* info, int options) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.waitid.get()(idtype, id, info, options));
+  followed_child* c = idtype == P_PID ? find_child(static_cast<pid_t>(id)) : nullptr;
+  if (c == nullptr || info == nullptr || (options & WEXITED) == 0) return next.waitid.get()(idtype, id, info, options);
+  const std::uint32_t site = site_of(__builtin_return_address(0));
+  return join_child(*c, (options & WNOHANG) != 0, site, [&](int& status, bool& reaped) {
+    info->si_pid = 0;
+    const int r = next.waitid.get()(idtype, id, info, options);
+    // As a wait status (what process.join.end carries): exited or killed.
+    const bool ended = r == 0 && info->si_pid == static_cast<pid_t>(id) &&
+                       (info->si_code == CLD_EXITED || info->si_code == CLD_KILLED || info->si_code == CLD_DUMPED);
+    status = info->si_code == CLD_EXITED ? (info->si_status & 0xff) << 8 : info->si_status & 0x7f;
+    reaped = ended;  // under WNOWAIT too: it has ended; a later reap of it passes unrecorded
+    return r;
+  });
+}
 
 int execve(const char* path, char* const argv[], char* const envp[]) noexcept {
   before_exec();

@@ -12,6 +12,7 @@
 #include <semaphore.h>
 #include <sys/time.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <atomic>
@@ -110,6 +111,8 @@ struct next_functions {
   next_function<long (*)(long, ...)> syscall{"syscall", nullptr};
 
   next_function<pid_t (*)()> fork{"fork", nullptr};
+  next_function<pid_t (*)(pid_t, int*, int)> waitpid{"waitpid", nullptr};
+  next_function<int (*)(idtype_t, id_t, siginfo_t*, int)> waitid{"waitid", nullptr};
   next_function<int (*)(const char*, char* const*, char* const*)> execve{"execve", nullptr};
   next_function<int (*)(const char*, char* const*)> execv{"execv", nullptr};
   next_function<int (*)(const char*, char* const*)> execvp{"execvp", nullptr};

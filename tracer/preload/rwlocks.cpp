@@ -95,8 +95,8 @@ int read_lock(pthread_rwlock_t* l, const void* ra, timeout to, Try&& try_lock, B
   std::uint8_t flags = timed ? format::kFlagTimed : 0;
   if (rc == EBUSY) {
     c.record(format::EventKind::MutexLockSharedBegin, format::kNoSeq, 0, flags);
-    const detail::blocked_scope blocked(format::EventKind::MutexLockSharedBegin, c.object,
-                                        watchdog_timed(*c.e, timed), &c.e->owner);
+    const detail::blocked_scope blocked(format::EventKind::MutexLockSharedBegin, c.object, timed, &c.e->owner,
+                                        watchdog_external(*c.e));
     rc = block_on(l, to, try_lock, block);
     flags |= format::kFlagContended;
   }

@@ -61,7 +61,8 @@ int acquire(sem_t* s, const void* ra, bool timed, Block&& block) {
   if (rc != 0 && errno == EAGAIN) {
     c.record(format::EventKind::SemAcquireBegin, format::kNoSeq, 0, flags);
     {
-      const detail::blocked_scope blocked(format::EventKind::SemAcquireBegin, c.object, watchdog_timed(*c.e, timed));
+      const detail::blocked_scope blocked(format::EventKind::SemAcquireBegin, c.object, timed, nullptr,
+                                          watchdog_external(*c.e));
       rc = block();
     }
     flags |= format::kFlagContended;

@@ -40,16 +40,18 @@ struct sync_entry {
   std::atomic<std::uint8_t> kind{0};      // format::ObjectKind it was registered as
   std::atomic<bool> arriving{false};      // barrier: serializes arrivals (see barriers.cpp)
   // Process-shared (PTHREAD_PROCESS_SHARED, a pshared or named semaphore):
-  // another process may end a wait on it, which the watchdog cannot see,
-  // so such waits count as ones that can end by themselves (see
-  // watchdog_timed()).
+  // another process may end a wait on it, so such waits are external
+  // (blocking.hpp): no hang of this process alone, the run's watchdogs
+  // judge them together (see watchdog_external()).
   std::atomic<bool> process_shared{false};
 };
 
-// What the watchdog is told about a wait on `e`: "timed" (it may end by
-// itself) when it has a time-out or another process may end it.
-inline bool watchdog_timed(const sync_entry& e, bool timed) noexcept {
-  return timed || e.process_shared.load(std::memory_order_relaxed);
+// What the watchdog is told about a wait on `e`: external when another
+// process may end it. Without weft record -f the other processes are not
+// traced, on no run board, and the wait then never counts towards a hang,
+// as before; with -f the run's watchdogs see them all (run_board.hpp).
+inline bool watchdog_external(const sync_entry& e) noexcept {
+  return e.process_shared.load(std::memory_order_relaxed);
 }
 
 inline constexpr std::uint32_t kRegistering = ~std::uint32_t{0};

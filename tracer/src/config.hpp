@@ -9,6 +9,18 @@
 //   WEFT_HANG_MS        how long everything must be blocked to be a hang (1000)
 //   WEFT_RECORD_FOLLOW  "1" under weft record -f: children of fork() trace too
 //                       (WEFT_TRACE_ROOT: the first trace, whose name theirs derive from)
+// Set by a traced parent for a child that execs a weft program in its run
+// (read where they are used, runtime.cpp and run_board.cpp):
+//   WEFT_RUN_ID, WEFT_RUN_PARENT, WEFT_RUN_ROOT, WEFT_PROCESS_NAME  the run
+//                       this process joins, its parent's pid, the first
+//                       trace's path, its name
+//   WEFT_PROCESS_KEY    the run-wide key of the parent's process object: the
+//                       child records process.start / process.exit on it
+//                       (only if WEFT_RUN_PARENT is its parent: a program it
+//                       execs in turn without weft inherits the variable but
+//                       is not that process)
+//   WEFT_RUN_BOARD_FD   the run board's fd (run_board.hpp), mapped only if it
+//                       is a board of WEFT_RUN_ID
 #pragma once
 
 #include <cstdint>

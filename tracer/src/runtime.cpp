@@ -1,5 +1,6 @@
 #include "runtime.hpp"
 
+#include <fcntl.h>
 #include <new>
 #include <pthread.h>
 #include <unistd.h>
@@ -20,6 +21,8 @@
 #include "weft/detail/internal_scope.hpp"
 #include "weft/detail/runtime_note.hpp"
 #include "weft/detail/process_fork.hpp"
+#include "weft/detail/registry.hpp"
+#include "weft/detail/sync_point.hpp"
 
 namespace weft::detail {
 namespace {
@@ -98,6 +101,12 @@ Runtime& Runtime::get() {
     instance_.store(rt, std::memory_order_release);
     return rt;
   }();
+  // Not inside the creation above: recording needs the runtime, and the
+  // thread's own attach (which comes here first, and again while it
+  // records its thread.start) must be done: its ring holds an event.
+  if (__builtin_expect(runtime->announce_pending_.load(std::memory_order_relaxed), 0) && t_buffer != nullptr &&
+      t_buffer->head.load(std::memory_order_relaxed) > 0 && runtime->announce_pending_.exchange(false))
+    runtime->announce_exec_child();
   return *runtime;
 }
 
@@ -178,6 +187,16 @@ void Runtime::start() {
         rt->forked_child_ = true;
         if (t_buffer != nullptr) t_buffer->limit = 0;
       });
+  board_.open(start_.run_id, static_cast<pid_t>(start_.parent_pid));
+  // An exec'd child of weft::process: WEFT_PROCESS_KEY names the parent's
+  // process object. Only for the process the parent started: a program
+  // that child execs in turn without weft inherits the variable, and is
+  // not that process (its parent is not WEFT_RUN_PARENT).
+  if (const std::uint64_t key = env_uint("WEFT_PROCESS_KEY");
+      key != 0 && start_.parent_pid != 0 && start_.parent_pid == static_cast<std::uint64_t>(::getppid())) {
+    process_key_ = key;
+    announce_pending_.store(true, std::memory_order_relaxed);
+  }
   start_writer();
   // Under the controlled scheduler a deadlock or hang is seen at once, by
   // the scheduler itself: no thread can run and no timer is pending.
@@ -185,6 +204,21 @@ void Runtime::start() {
     s->start();
   else
     watchdog_.start();
+}
+
+void Runtime::announce_exec_child() {
+  const std::string name = start_.process_name.empty() ? config_.program : start_.process_name;
+  const std::uint32_t object = register_shared_object(format::ObjectKind::Process, name, {}, 0, process_key_);
+  sync_point(format::EventKind::ProcessStart, object, 1, static_cast<std::uint64_t>(::getpid()), source_site{});
+  set_process_object(object);
+}
+
+std::string Runtime::board_env() const {
+  return board_.fd() >= 0 ? "WEFT_RUN_BOARD_FD=" + std::to_string(board_.fd()) : std::string();
+}
+
+void Runtime::keep_board_across_exec() const noexcept {
+  if (board_.fd() >= 0) ::fcntl(board_.fd(), F_SETFD, 0);  // in this child only: its fd table is its own
 }
 
 pid_t traced_fork(const std::string& child_name) {
@@ -198,7 +232,7 @@ pid_t traced_fork(const std::string& child_name) {
 }
 
 void Runtime::start_writer() {
-  writer_thread_ = std::thread([this] {
+  writer_thread_.start([this] {
     writer_tid_.store(os_thread_id(), std::memory_order_relaxed);
     writer_loop();
   });
@@ -228,6 +262,13 @@ void Runtime::continue_in_forked_child(const std::string& name) {
     b->writer_state = BufferState::Free;
     b->state.store(BufferState::Free, std::memory_order_relaxed);
   }
+  // The forking thread goes on here under a new OS tid (the main thread's
+  // is the child's pid): the watchdog tells weft's threads from others by it.
+  if (mine != nullptr) {
+    const std::uint32_t me = mine->owner_id.load(std::memory_order_relaxed);
+    if (me < threads.size())
+      threads[me].os_tid.store(static_cast<std::uint64_t>(os_thread_id()), std::memory_order_relaxed);
+  }
   const StartInfo parent = start_;
   start_ = capture_start();
   start_.run_id = parent.run_id;
@@ -235,10 +276,12 @@ void Runtime::continue_in_forked_child(const std::string& name) {
   start_.run_root = parent.run_root;
   start_.process_name = name;
   writer_.restart_in_child(followed_trace_path(start_.run_root, ::getpid()));
+  board_.join_in_child(static_cast<pid_t>(parent.pid));
+  process_object_.store(0, std::memory_order_relaxed);  // the parent's own, if any, is not this process
   closed_.store(false, std::memory_order_relaxed);
   finishing_.store(false, std::memory_order_relaxed);
   stop_ = false;
-  new (&writer_thread_) std::thread();  // the parent's writer is not here; its handle is left as is
+  new (&writer_thread_) OwnThread();  // the parent's writer is not here; its handle is left as is
   start_writer();
   watchdog_.restart_in_child();
 }
@@ -299,6 +342,9 @@ void Runtime::flush() {
 
 void Runtime::flush_before_exec() {
   if (start_.pid != static_cast<std::uint64_t>(::getpid())) return;  // a vfork child: the parent's runtime
+  if (config_.enabled && !closed())
+    if (const std::uint32_t process = process_object_.exchange(0, std::memory_order_acq_rel); process != 0)
+      sync_point(format::EventKind::ProcessExit, process, 2, 0, source_site{});
   flush();
 }
 
@@ -329,7 +375,11 @@ void Runtime::finish(format::EndReason reason, std::uint64_t status) {
   if (!config_.enabled) return;
   static thread_local bool t_finishing = false;
   if (t_finishing) return;  // re-entered on the finishing thread itself
-  if (finishing_.exchange(true)) {
+  // The watchdog is stopping the whole run (watchdog.hpp): this thread, out
+  // of a join of a stopped child, say, must not end the process with its
+  // own status; the watchdog ends it once the run's traces are complete.
+  const bool parked = watchdog_.stopping_run() && !Watchdog::on_watchdog_thread();
+  if (parked || finishing_.exchange(true)) {
     // Another thread is writing the trace's end (exit, a stop): wait for it,
     // up to 10 s, so that this caller's own end (a stop's _exit) does not
     // cut the trace short. The finisher waits for no thread that can be
@@ -339,9 +389,18 @@ void Runtime::finish(format::EndReason reason, std::uint64_t status) {
       const timespec pause{0, 1'000'000};
       nanosleep(&pause, nullptr);
     }
+    if (parked)
+      for (;;) ::pause();
     return;
   }
   t_finishing = true;
+  // A program that ends before anything announced its start: now, then its end.
+  if (announce_pending_.exchange(false)) announce_exec_child();
+  // The process's own end, on its process object, before the END.
+  if (const std::uint32_t process = process_object_.exchange(0, std::memory_order_acq_rel); process != 0)
+    sync_point(format::EventKind::ProcessExit, process, 2,
+               reason == format::EndReason::Exit || reason == format::EndReason::Watchdog ? status : 0,
+               source_site{});
   end_current_thread();  // the thread calling exit() ends here (main, usually)
   watchdog_.stop();
   {
@@ -353,6 +412,7 @@ void Runtime::finish(format::EndReason reason, std::uint64_t status) {
   FlushLock flushing(flush_owner_, false);
   writer_.finalize(reason, status, false);
   closed_.store(true, std::memory_order_release);
+  board_.leave();  // complete: the run's other processes need not wait for this one
 }
 
 void Runtime::finish_in_crash(format::EndReason reason, std::uint64_t status) noexcept {
@@ -362,6 +422,7 @@ void Runtime::finish_in_crash(format::EndReason reason, std::uint64_t status) no
   FlushLock flushing(flush_owner_, true);
   writer_.finalize(reason, status, true);  // no-op if already complete
   closed_.store(true, std::memory_order_release);
+  board_.leave();
 }
 
 }  // namespace weft::detail

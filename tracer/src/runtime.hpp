@@ -14,7 +14,9 @@
 #include <thread>
 
 #include "config.hpp"
+#include "own_thread.hpp"
 #include "registry.hpp"
+#include "run_board.hpp"
 #include "trace_writer.hpp"
 #include "watchdog.hpp"
 #include "weft/detail/event_buffer.hpp"
@@ -41,13 +43,18 @@ class Runtime {
   ThreadBuffer* buffers() const { return buffers_.load(std::memory_order_acquire); }
   long writer_tid() const { return writer_tid_.load(std::memory_order_relaxed); }
   Watchdog& watchdog() { return watchdog_; }
+  // The run's shared table of processes (run_board.hpp).
+  RunBoard& board() { return board_; }
   void wake_writer();
 
   void flush();                                   // weft::flush()
   // Before this process execs another program (weft record): what is
   // recorded so far goes to the file, since exec ends the process's writer
   // without its last round. Nothing in a vfork child, whose memory is the
-  // parent's. Not an END: an exec that fails goes on.
+  // parent's. Not an END: an exec that fails goes on. A process with a
+  // process object (a followed child of weft record -f) records its
+  // process.exit (seq 2, arg 0) first: the traced image ends here, and its
+  // parent's join of it must find the exit on the object.
   void flush_before_exec();
   // A thread whose ring is full drains the rings itself rather than wait
   // for the writer thread to be scheduled; false if a flush is under way.
@@ -61,6 +68,18 @@ class Runtime {
   // The name this process was given (weft::process), empty if none.
   const std::string& process_name() const { return start_.process_name; }
   std::string trace_path();
+  // For a child of fork() that execs a weft program in the run (beside
+  // WEFT_TRACE, WEFT_RUN_ID, WEFT_RUN_PARENT, WEFT_RUN_ROOT,
+  // WEFT_PROCESS_NAME, WEFT_PROCESS_KEY): the variable that hands it the run
+  // board, "WEFT_RUN_BOARD_FD=<fd>" (empty if there is no board), made
+  // before fork; and, in the child between fork and exec, keeping the
+  // board's fd open across the exec (async-signal-safe: one fcntl).
+  std::string board_env() const;
+  void keep_board_across_exec() const noexcept;
+  // The process object this process's own start and exit are recorded on
+  // (an exec'd child of weft::process, a followed fork under weft record
+  // -f): process.exit (seq 2) is recorded on it when the trace is finished.
+  void set_process_object(std::uint32_t object) { process_object_.store(object, std::memory_order_release); }
   // Completes the trace (END record) and stops the writer thread.
   void finish(format::EndReason reason, std::uint64_t status);
   // The same from a crash handler: no allocation, no joining.
@@ -75,6 +94,10 @@ class Runtime {
   // this process is a child of fork() and traces on, into its own file of
   // the run, named `name` (empty: the program's).
   void continue_in_forked_child(const std::string& name);
+  // An exec'd child of weft::process (WEFT_PROCESS_KEY, WEFT_RUN_PARENT its
+  // parent): registers the parent's process object under its key and
+  // records process.start (seq 1) on the first thread that gets here.
+  void announce_exec_child();
 
   static std::atomic<Runtime*> instance_;
 
@@ -89,8 +112,12 @@ class Runtime {
   bool forked_child_ = false;  // this process is a child of fork(): not tracing
 
   Watchdog watchdog_;
+  RunBoard board_;
+  std::uint64_t process_key_ = 0;                  // WEFT_PROCESS_KEY honoured; see announce_exec_child
+  std::atomic<bool> announce_pending_{false};
+  std::atomic<std::uint32_t> process_object_{0};
   std::atomic<long> writer_tid_{0};
-  std::thread writer_thread_;
+  OwnThread writer_thread_;
   std::mutex wake_mutex_;
   std::condition_variable wake_cv_;
   bool wake_ = false;   // guarded by wake_mutex_

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "flush_lock.hpp"
+#include "run_board.hpp"
 #include "runtime.hpp"
 #include "weft/detail/blocking.hpp"
 #include "weft/detail/event_buffer.hpp"
@@ -35,10 +36,7 @@ std::set<long> os_threads() {
   return tids;
 }
 
-std::uint64_t now_ms() {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
-}
+thread_local bool t_watchdog_thread = false;
 
 struct Seen {
   std::uint32_t thread;
@@ -58,8 +56,11 @@ Watchdog::Watchdog(Runtime& rt, DeadlockPolicy policy, std::uint32_t hang_ms)
 
 Watchdog::~Watchdog() { stop(); }
 
+bool Watchdog::on_watchdog_thread() { return t_watchdog_thread; }
+
 void Watchdog::start() {
-  thread_ = std::thread([this] {
+  thread_.start([this] {
+    t_watchdog_thread = true;
     ignore_thread(os_thread_id());
     loop();
   });
@@ -67,8 +68,8 @@ void Watchdog::start() {
 
 void Watchdog::restart_in_child() {
   // The old thread object stands for a thread of the parent: it is left,
-  // not destroyed (destroying a joinable std::thread terminates).
-  new (&thread_) std::thread();
+  // not destroyed or joined (it is not in this process).
+  new (&thread_) OwnThread();
   new (&m_) std::mutex();
   new (&looking_) std::mutex();
   new (&cv_) std::condition_variable();
@@ -78,6 +79,10 @@ void Watchdog::restart_in_child() {
   last_cycle_.clear();
   last_progress_ = ~std::uint64_t{0};
   stalled_since_ms_ = 0;
+  run_blocked_ = false;
+  run_finding_ = false;
+  claimed_ = false;
+  stopping_run_ = false;
   reported_ = false;
   start();
 }
@@ -93,7 +98,7 @@ void Watchdog::stop() {
     acting = acting_;
   }
   cv_.notify_all();
-  if (!thread_.joinable() || thread_.get_id() == std::this_thread::get_id()) return;
+  if (!thread_.joinable() || thread_.is_current()) return;
   if (acting)
     thread_.detach();  // it waits for this finish, then ends the process itself
   else
@@ -136,7 +141,8 @@ bool Watchdog::watch(std::string& finding) {
       // its threads are blocked, and with a short WEFT_HANG_MS (or a thread
       // slow to get from its lock.begin event to blocking) the hang would be
       // called first, and the deadlock, which says more, never.
-      found = check_deadlock(finding) || (last_cycle_.empty() && check_hang(finding));
+      run_finding_ = false;
+      found = check_deadlock(finding) || (last_cycle_.empty() && check_hang(finding)) || check_run(finding);
     }
     if (found && !reported_) return true;
     lock.lock();
@@ -145,6 +151,10 @@ bool Watchdog::watch(std::string& finding) {
 }
 
 void Watchdog::act(const std::string& finding) {
+  if (run_finding_) {
+    act_on_run(finding);
+    return;
+  }
   {
     // Not once the trace is being finished (stop): too late to stop the
     // program, and the finisher may be about to join this thread.
@@ -222,6 +232,7 @@ bool Watchdog::check_hang(std::string& why) {
   std::uint64_t progress = 0;
   std::vector<Seen> blocked;
   bool all_blocked = true;
+  bool external = false;
   std::set<long> known;
   auto& threads = rt_.registry().threads();
   for (ThreadBuffer* b = rt_.buffers(); b; b = b->next) {
@@ -240,19 +251,38 @@ bool Watchdog::check_hang(std::string& why) {
       all_blocked = false;
       break;
     }
+    external = external || b->wait_external.load(std::memory_order_relaxed);
     blocked.push_back({id, tid, kind, false, b->wait_object.load(std::memory_order_relaxed), nullptr});
   }
-  const std::uint64_t t = now_ms();
+  // The board's clock: the run compares these times across processes.
+  const std::uint64_t t = board_now_ms();
   if (progress != last_progress_) {
     last_progress_ = progress;
     stalled_since_ms_ = t;
   }
-  if (!all_blocked || blocked.empty() || t - stalled_since_ms_ < hang_ms_) return false;
+  bool quiet = all_blocked && !blocked.empty();
   // Any thread weft cannot see might still wake them.
-  for (long tid : os_threads()) {
-    std::lock_guard<std::mutex> lock(m_);
-    if (!known.count(tid) && !ignored_.count(tid) && !preexisting_.count(tid) && tid != rt_.writer_tid()) return false;
+  if (quiet)
+    for (long tid : os_threads()) {
+      std::lock_guard<std::mutex> lock(m_);
+      if (!known.count(tid) && !ignored_.count(tid) && !preexisting_.count(tid) && tid != rt_.writer_tid()) {
+        quiet = false;
+        break;
+      }
+    }
+  run_blocked_ = quiet && external;
+  std::string waits;
+  if (run_blocked_) {
+    waits = (rt_.process_name().empty() ? rt_.config().program : rt_.process_name()) + " (pid " +
+            std::to_string(::getpid()) + "):";
+    for (const Seen& s : blocked)
+      waits += " " + rt_.registry().thread_name(s.thread) + " in " + std::string(format::kind_name(s.kind)) +
+               (s.object ? " on " + object_name(s.object) : "") + ",";
+    waits.pop_back();
   }
+  rt_.board().publish(run_blocked_ ? BoardState::Blocked : BoardState::Running, progress, stalled_since_ms_, waits);
+  // A wait another process may end is the run's to judge (check_run).
+  if (!quiet || external || t - stalled_since_ms_ < hang_ms_) return false;
   why = "hang: every thread is blocked with no timeout and nothing has happened for " + std::to_string(hang_ms_) +
         " ms:";
   for (const Seen& s : blocked)
@@ -260,6 +290,58 @@ bool Watchdog::check_hang(std::string& why) {
            (s.object ? " on " + object_name(s.object) : "") + ";";
   why.pop_back();
   return true;
+}
+
+// The run's stop: taken up when another process claimed it, or claimed
+// here when every process of the run is blocked and still (run_board.hpp).
+bool Watchdog::check_run(std::string& finding) {
+  RunBoard& board = rt_.board();
+  bool mine = false;
+  if (!board.stopped(finding, mine)) {
+    if (!run_blocked_ || !board.run_hung(hang_ms_, board_now_ms(), finding) || !board.claim(finding)) return false;
+    mine = true;
+  }
+  run_finding_ = true;
+  claimed_ = mine;
+  return true;
+}
+
+void Watchdog::act_on_run(const std::string& finding) {
+  if (policy_ == DeadlockPolicy::wait) {
+    if (reported_.exchange(true)) return;
+    emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0, "weft watchdog: " + finding, source_site{});
+    if (claimed_) std::fprintf(stderr, "weft: %s; waiting on (WEFT_ON_DEADLOCK=wait)\n", finding.c_str());
+    return;
+  }
+  {
+    const TsanInvisible invisible;  // the watchdog's lock, not the program's
+    std::lock_guard<std::mutex> lock(m_);
+    if (stop_) return;  // the trace is being finished already: too late to stop
+    acting_ = true;
+  }
+  if (reported_.exchange(true)) return;
+  // In this order: first no thread of the program may end the process (a
+  // join of a stopped child may return any moment now), then the children
+  // may go (they wait for the acknowledgement), and only then they end.
+  stopping_run_.store(true, std::memory_order_release);
+  rt_.board().acknowledge();
+  emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0, "weft stopped the program: " + finding,
+            source_site{});
+  rt_.finish(format::EndReason::Watchdog, kStoppedExitStatus);
+  if (claimed_) {
+    const std::string path = rt_.trace_path();
+    if (policy_ == DeadlockPolicy::abort)
+      std::fprintf(stderr, "weft: %s; aborting (WEFT_ON_DEADLOCK=abort)\n", finding.c_str());
+    else
+      std::fprintf(stderr, "weft: stopped the program: %s%s%s\n", finding.c_str(), path.empty() ? "" : "; trace: ",
+                   path.c_str());
+    std::fflush(stderr);
+  }
+  std::fflush(stdout);
+  rt_.board().wait_for_parent(1000);
+  rt_.board().wait_for_children(2000);
+  if (policy_ == DeadlockPolicy::abort) std::abort();
+  ::_exit(kStoppedExitStatus);
 }
 
 }  // namespace weft::detail

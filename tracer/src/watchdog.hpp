@@ -11,6 +11,22 @@
 //    still wake the others, so then it never declares a hang. Threads that
 //    existed before weft started (a sanitizer's helper thread) and threads
 //    that asked to be ignored do not count.
+//  - across the processes of a run (run_board.hpp): a wait another process
+//    can end (blocked_scope's `external`: a join on a child, a pipe receive,
+//    a process-shared lock) is no hang of this process alone, which then
+//    only tells the run board it is blocked. When every process of the run
+//    (two at least) is so blocked and none has recorded anything for
+//    WEFT_HANG_MS, the first watchdog to see it claims the stop and writes
+//    the finding ("hang across processes: ..."); every process then logs it
+//    in its own trace and acts per the policy: under `exit` each completes
+//    its trace and exits 86, only the claimer printing the one stderr line
+//    (the others stay quiet: one finding, one line); a process waits up to
+//    1 s for its parent to take up the stop before it ends (so that the
+//    parent's join of it cannot return first and let the parent go on) and
+//    up to 2 s for its children to complete their traces before it ends
+//    (so that whoever reads the files after the first process is gone
+//    finds them complete). `abort`: the same, ending in abort(); `wait`:
+//    logged in every trace ("weft watchdog: ..."), printed by the claimer.
 // A self-deadlock is caught at once by the locking thread (blocking.hpp).
 #pragma once
 
@@ -21,6 +37,8 @@
 #include <set>
 #include <string>
 #include <thread>
+
+#include "own_thread.hpp"
 
 namespace weft::detail {
 
@@ -43,6 +61,12 @@ class Watchdog {
   void release_after_fork();
   // Acts on a finding per the policy; returns only under `wait`.
   void act(const std::string& finding);
+  // This process is acting on a stop of the whole run: a thread that ends
+  // the program meanwhile (its join of a stopped child returned) must not
+  // end it first, with another status (Runtime::finish parks it).
+  bool stopping_run() const { return stopping_run_.load(std::memory_order_acquire); }
+  // The calling thread is the watchdog's (the one that ends a stop).
+  static bool on_watchdog_thread();
 
   // Threads (OS tids) that are not part of the program's logic.
   void ignore_thread(long tid);
@@ -52,11 +76,14 @@ class Watchdog {
   bool watch(std::string& finding);
   bool check_deadlock(std::string& why);
   bool check_hang(std::string& why);
+  // The run's stop, claimed here or by another process (run_board.hpp).
+  bool check_run(std::string& finding);
+  void act_on_run(const std::string& finding);
 
   Runtime& rt_;
   const DeadlockPolicy policy_;
   const std::uint32_t hang_ms_;
-  std::thread thread_;
+  OwnThread thread_;
   std::mutex m_;
   std::mutex looking_;  // held while the watchdog looks; see hold_for_fork
   std::condition_variable cv_;
@@ -70,6 +97,12 @@ class Watchdog {
   std::string last_cycle_;               // seen at the previous look
   std::uint64_t last_progress_ = ~std::uint64_t{0};
   std::uint64_t stalled_since_ms_ = 0;
+  // What the last look saw, for the run board.
+  bool run_blocked_ = false;             // every thread blocked, untimed, some wait external
+  // The finding at hand is the run's (claimed_ if this process called it).
+  bool run_finding_ = false;
+  bool claimed_ = false;
+  std::atomic<bool> stopping_run_{false};
   std::atomic<bool> reported_{false};    // under `wait` and `abort`: say it once (the watchdog or a self-deadlocking thread)
 };
 

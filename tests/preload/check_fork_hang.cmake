@@ -1,0 +1,40 @@
+# weft record -f on fork_hang.c: the parent's waitpid on its child and the
+# child's sem_wait on a process-shared semaphore are both waits another
+# process could end; nothing can end them. The watchdog must stop the run
+# (status 86) with one report naming both processes' waits, and leave both
+# traces complete, ended by the watchdog, each logging the finding.
+# -D WEFT=... PROGRAM=... WORK_DIR=...
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+set(trace "${WORK_DIR}/fh.weft")
+set(ENV{WEFT_HANG_MS} 300)
+execute_process(COMMAND "${WEFT}" record -f -o "${trace}" -- "${PROGRAM}" RESULT_VARIABLE rc ERROR_VARIABLE err
+                TIMEOUT 30)
+if(NOT rc EQUAL 86)
+  message(FATAL_ERROR "weft record -f: want exit status 86 (stopped), got ${rc}: ${err}")
+endif()
+if(NOT err MATCHES "weft: stopped the program: hang across processes: [^\n]*\\(pid [0-9]+\\): main in process\\.join\\.begin on fork 1; [^\n]*\\(pid [0-9]+\\): main in sem\\.acquire\\.begin on ")
+  message(FATAL_ERROR "no one-line report of the hang across both processes: ${err}")
+endif()
+string(REGEX MATCHALL "weft: stopped the program" reports "${err}")
+list(LENGTH reports n_reports)
+if(NOT n_reports EQUAL 1)
+  message(FATAL_ERROR "want one report, got ${n_reports}: ${err}")
+endif()
+file(GLOB child "${WORK_DIR}/fh.[0-9]*.weft")
+list(LENGTH child n_child)
+if(NOT n_child EQUAL 1)
+  message(FATAL_ERROR "want one child trace, found: ${child}")
+endif()
+foreach(path "${trace}" "${child}")
+  execute_process(COMMAND "${WEFT}" dump "${path}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE derr)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "weft dump ${path} failed (${rc}): ${derr}")
+  endif()
+  if(NOT out MATCHES "# contents [^\n]*; ended by stopped by the watchdog")
+    message(FATAL_ERROR "${path}: not ended by the watchdog:\n${out}")
+  endif()
+  if(NOT out MATCHES "\"weft stopped the program: hang across processes: ")
+    message(FATAL_ERROR "${path}: the finding is not logged:\n${out}")
+  endif()
+endforeach()
