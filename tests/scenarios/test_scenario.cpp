@@ -109,11 +109,12 @@ void check_stopped_by(Stopper stopper, const std::string& name, const weft::test
   // on one line, for the same reason. A hang across the processes of a run
   // stops every one of them: each logs it, in its own trace, and the one
   // whose watchdog saw it first reports it, naming its own trace.
-  const bool across = trace.processes.size() > 1 && stopper == Stopper::hang;
+  const bool across = trace.processes.size() > 1 && (stopper == Stopper::hang || stopper == Stopper::deadline);
   REQUIRE(stops.size() == (across ? trace.processes.size() : 1));
   const std::string reason(trace.text(*stops[0]).substr(logged.size()));
   for (const weft::format::Event* stop : stops) CHECK(trace.text(*stop).substr(logged.size()) == reason);
-  const std::string expected = across ? "hang across processes: " : reason_prefix(stopper, name);
+  const std::string expected =
+      across && stopper == Stopper::hang ? "hang across processes: " : reason_prefix(stopper, name);
   INFO("stopped for: " << reason);
   CHECK(reason.rfind(expected, 0) == 0);
   for (const weft::format::ProcessInfo& p : trace.processes) {
@@ -121,10 +122,17 @@ void check_stopped_by(Stopper stopper, const std::string& name, const weft::test
     REQUIRE(p.end.has_value());
     CHECK(p.end->reason == weft::format::EndReason::Watchdog);
   }
-  const std::string by = trace.thread(stops[0]->thread).name;
+  // Who logged it: in a run, the first process's stopper (the others' are
+  // their watchdogs, taking up its stop).
+  const weft::format::Event* first_process_stop = stops[0];
+  for (const weft::format::Event* stop : stops)
+    if (trace.thread(stop->thread).process == 0) first_process_stop = stop;
+  const std::string by = trace.thread(first_process_stop->thread).name;
   if (stopper == Stopper::deadline) CHECK(by == "deadline");
   if (stopper == Stopper::deadlock || stopper == Stopper::deadlock_or_none || stopper == Stopper::hang)
     CHECK(by == "watchdog");
+  for (const weft::format::Event* stop : stops)
+    if (stop != first_process_stop) CHECK(trace.thread(stop->thread).name == "watchdog");
   if (stopper == Stopper::self_deadlock) CHECK(by != "deadline");  // the thread locking again
   REQUIRE(reports.size() == 1);
   std::vector<std::string> reported;

@@ -24,6 +24,8 @@
 #include "../support/subprocess.hpp"
 #include "../support/temp_dir.hpp"
 #include <weft/format/loader.hpp>
+
+#include "ipc_run.hpp"
 #include <weft/format/meaning.hpp>
 #include <weft/pipe.hpp>
 
@@ -34,43 +36,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// One run of ipc_child: the first process's trace and its children's (in
-// the order of their pids), and what it printed.
-struct Run {
-  std::string out;
-  Trace parent;
-  std::vector<Trace> children;
-};
-
-Run run_ipc(const std::vector<std::string>& args) {
-  weft::test::TempDir dir;
-  const std::string trace = dir.file("x.weft");
-  std::vector<std::string> argv{WEFT_IPC_CHILD};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const auto r = weft::test::run_child(argv, weft::test::with_env({{"WEFT_TRACE", trace}}));
-  INFO(r.failure() << "\n" << r.err);
-  REQUIRE(r.exited(0));
-  Run run{r.out, weft::format::load_trace(trace), {}};
-  std::map<std::uint64_t, std::string> members;  // pid -> "x.<pid>.weft"
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
-    const std::string name = entry.path().filename().string();
-    if (name != "x.weft" && name.rfind("x.", 0) == 0) members[std::stoull(name.substr(2))] = entry.path().string();
-  }
-  for (const auto& [pid, path] : members) {
-    run.children.push_back(weft::format::load_trace(path));
-    CHECK(run.children.back().info.pid == pid);
-    CHECK(run.children.back().info.parent_pid == run.parent.info.pid);
-  }
-  for (const Trace* t : [&] {
-         std::vector<const Trace*> all{&run.parent};
-         for (const Trace& c : run.children) all.push_back(&c);
-         return all;
-       }()) {
-    CHECK_FALSE(t->truncated);
-    CHECK(t->end.has_value());
-  }
-  return run;
-}
+using Run = weft::test::IpcRun;
+using weft::test::run_ipc;
 
 // The object named `name`, which must carry a run-wide key.
 const weft::format::ObjectInfo& object_named(const Trace& t, const std::string& name) {

@@ -27,6 +27,8 @@
 #include "../support/subprocess.hpp"
 #include "../support/temp_dir.hpp"
 #include <weft/format/loader.hpp>
+
+#include "ipc_run.hpp"
 #include <weft/lock_guards.hpp>
 #include <weft/process_queue.hpp>
 #include <weft/process_sync.hpp>
@@ -39,40 +41,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// As in test_pipe.cpp: one run of ipc_child, the first process's trace and
-// its children's (in the order of their pids), and what it printed.
-struct Run {
-  std::string out;
-  Trace parent;
-  std::vector<Trace> children;
-  std::vector<const Trace*> all() const {
-    std::vector<const Trace*> v{&parent};
-    for (const Trace& c : children) v.push_back(&c);
-    return v;
-  }
-};
-
-Run run_ipc(const std::vector<std::string>& args) {
-  weft::test::TempDir dir;
-  const std::string trace = dir.file("x.weft");
-  std::vector<std::string> argv{WEFT_IPC_CHILD};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const auto r = weft::test::run_child(argv, weft::test::with_env({{"WEFT_TRACE", trace}}));
-  INFO(r.failure() << "\n" << r.err);
-  REQUIRE(r.exited(0));
-  Run run{r.out, weft::format::load_trace(trace), {}};
-  std::map<std::uint64_t, std::string> members;  // pid -> "x.<pid>.weft"
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
-    const std::string name = entry.path().filename().string();
-    if (name != "x.weft" && name.rfind("x.", 0) == 0) members[std::stoull(name.substr(2))] = entry.path().string();
-  }
-  for (const auto& [pid, path] : members) run.children.push_back(weft::format::load_trace(path));
-  for (const Trace* t : run.all()) {
-    CHECK_FALSE(t->truncated);
-    CHECK(t->end.has_value());
-  }
-  return run;
-}
+using Run = weft::test::IpcRun;
+using weft::test::run_ipc;
 
 // The object named `name` in every trace of the run, with one run-wide key.
 std::vector<std::uint32_t> object_in_all(const Run& run, const std::string& name,

@@ -197,6 +197,15 @@ bool RunBoard::run_hung(std::uint32_t hang_ms, std::uint64_t now_ms, std::string
   return true;
 }
 
+bool RunBoard::others_on_board() {
+  if (mine_ == nullptr) return false;
+  for (BoardSlot& s : memory_->slots) {
+    const std::int32_t pid = s.pid.load(std::memory_order_acquire);
+    if (pid != 0 && pid != my_pid_ && !reap_if_dead(s, pid)) return true;
+  }
+  return false;
+}
+
 bool RunBoard::claim(const std::string& finding) {
   if (memory_ == nullptr) return false;
   std::int32_t expected = 0;

@@ -81,6 +81,8 @@ class RunBoard {
   // Gives this process's slot back (its trace is complete). Async-signal-safe.
   void leave() noexcept;
   bool on_board() const { return mine_ != nullptr; }
+  // Another live process of the run is on the board too.
+  bool others_on_board();
   int fd() const { return fd_; }
 
   // This process's look, for the others.

@@ -11,7 +11,9 @@
 
 namespace weft {
 
-void stop_program(std::string_view why) {
+namespace detail {
+
+void stop_process(std::string_view why) {
   // One stop reports and exits; a second one at the same moment (two
   // threads, the watchdog and a deadline) waits for the first to end the
   // process, rather than exit while the first is writing the trace's end.
@@ -29,6 +31,16 @@ void stop_program(std::string_view why) {
   std::fflush(stderr);
   std::fflush(stdout);
   ::_exit(kStoppedExitStatus);
+}
+
+}  // namespace detail
+
+void stop_program(std::string_view why) {
+  // A process of a run of several stops them all and does not come back;
+  // alone on the run's board, it stops alone.
+  detail::Runtime& rt = detail::Runtime::get();
+  if (rt.enabled()) rt.watchdog().stop_run(std::string(why));
+  detail::stop_process(why);
 }
 
 }  // namespace weft

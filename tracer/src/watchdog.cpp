@@ -164,7 +164,7 @@ void Watchdog::act(const std::string& finding) {
     if (policy_ != DeadlockPolicy::wait) acting_ = true;
   }
   switch (policy_) {
-    case DeadlockPolicy::exit: stop_program(finding);
+    case DeadlockPolicy::exit: stop_process(finding);  // a finding of this process: it alone is stopped
     case DeadlockPolicy::abort:
       // Once: a thread that self-deadlocks may race the watchdog's look.
       // The loser returns to its wait, and the winner's abort ends both.
@@ -304,6 +304,32 @@ bool Watchdog::check_run(std::string& finding) {
   run_finding_ = true;
   claimed_ = mine;
   return true;
+}
+
+bool Watchdog::stop_run(const std::string& why) {
+  RunBoard& board = rt_.board();
+  if (!board.others_on_board()) return false;
+  std::string finding = why;
+  bool mine = board.claim(why);
+  if (!mine) board.stopped(finding, mine);  // another process's stop came first: that one, for every process
+  // The thread stopping the run finishes the trace itself: it is exempt from
+  // the parking of program threads that Runtime::finish does meanwhile.
+  t_watchdog_thread = true;
+  stopping_run_.store(true, std::memory_order_release);
+  board.acknowledge();
+  emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0, "weft stopped the program: " + finding,
+            source_site{});
+  rt_.finish(format::EndReason::Watchdog, kStoppedExitStatus);
+  if (mine) {
+    const std::string path = rt_.trace_path();
+    std::fprintf(stderr, "weft: stopped the program: %s%s%s\n", finding.c_str(), path.empty() ? "" : "; trace: ",
+                 path.c_str());
+    std::fflush(stderr);
+  }
+  std::fflush(stdout);
+  board.wait_for_parent(1000);
+  board.wait_for_children(2000);
+  ::_exit(kStoppedExitStatus);
 }
 
 void Watchdog::act_on_run(const std::string& finding) {

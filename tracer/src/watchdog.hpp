@@ -36,6 +36,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "own_thread.hpp"
@@ -43,6 +44,10 @@
 namespace weft::detail {
 
 enum class DeadlockPolicy { exit, abort, wait };
+
+// Stops this process alone (weft::stop_program stops every process of the
+// run): the reason logged, the trace completed, one line, exit 86.
+[[noreturn]] void stop_process(std::string_view why);
 
 class Runtime;
 
@@ -67,6 +72,13 @@ class Watchdog {
   bool stopping_run() const { return stopping_run_.load(std::memory_order_acquire); }
   // The calling thread is the watchdog's (the one that ends a stop).
   static bool on_watchdog_thread();
+  // weft::stop_program (a scenario's deadline, say) in a process with others
+  // of its run on the board: claims the run's stop for `why` (or takes up
+  // one claimed already), so that every process logs it, completes its trace
+  // and exits 86, as for a hang across processes; then ends this one, after
+  // its parent's and its children's: it does not return. It returns (false),
+  // having done nothing, when this process is alone on the board.
+  bool stop_run(const std::string& why);
 
   // Threads (OS tids) that are not part of the program's logic.
   void ignore_thread(long tid);
