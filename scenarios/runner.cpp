@@ -70,22 +70,33 @@ int run_scenario(const scenario& s, const run_settings& settings) {
 
   // The deadline keeper: a plain thread, invisible in the trace until it has
   // to act (then it records why it stopped the program).
+  // The scenario starts once the keeper is set up: a scenario that forks at
+  // once must not fork while the keeper is half way through its first
+  // allocations (under AddressSanitizer, whose allocator takes no lock
+  // around fork(), the child would inherit the allocator's lock held).
   std::mutex m;
   std::condition_variable cv;
+  bool ready = false;
   bool finished = false;
   std::thread keeper([&] {
     weft::detail::watchdog_ignore_current_thread();  // not part of the lesson
     std::unique_lock<std::mutex> lock(m);
+    ready = true;
+    cv.notify_all();
     if (cv.wait_for(lock, timeout, [&] { return finished; })) return;
     weft::this_thread::set_name("deadline");
     weft::stop_program(too_long);
   });
+  {
+    std::unique_lock<std::mutex> lock(m);
+    cv.wait(lock, [&] { return ready; });
+  }
   const int status = s.run(settings.opt);
   {
     std::lock_guard<std::mutex> lock(m);
     finished = true;
   }
-  cv.notify_one();
+  cv.notify_all();
   keeper.join();
   return status;
 }

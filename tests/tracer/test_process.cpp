@@ -22,18 +22,6 @@
 #include "weft/format/meaning.hpp"
 #include "weft/process.hpp"
 
-// Not under the sanitizers, whose runtimes (GCC 12's) do not survive
-// weft::detail::traced_fork, which forks a threaded program and starts the
-// child's trace writer and watchdog threads in the child:
-//   ThreadSanitizer: the child dies at once with "dup thread with used id"
-//     (exit status 66): TSan does not support new threads after a
-//     multi-threaded fork;
-//   AddressSanitizer: the child's new threads can block forever on an
-//     allocator lock that a thread of the parent held at the fork (this
-//     ASan takes no lock around fork()), so a test would time out now and
-//     then.
-// The default and debug builds hold weft::process to its behaviour.
-#if !defined(WEFT_TSAN_BUILD) && !defined(WEFT_ASAN_BUILD)
 
 using weft::format::EndReason;
 using weft::format::Event;
@@ -159,6 +147,12 @@ std::vector<std::string> words(const std::string& s) {
 
 }  // namespace
 
+// Not under ThreadSanitizer, the cases that terminate a child blocked in
+// its loop: TSan holds a signal back until the thread enters a call it
+// intercepts, and the child's SIGTERM did not arrive in this test program
+// (the process-daemon-terminate scenario holds terminate() to its verdict
+// under TSan too).
+#ifndef WEFT_TSAN_BUILD
 TEST_CASE("weft::process: exit codes as Python's exitcode, is_alive, terminate", "[process]") {
   weft::test::TempDir dir;
   const Run r = run_mode(dir, "codes");
@@ -183,6 +177,8 @@ TEST_CASE("weft::process: spawn, start, exit and join in the parent's and each c
   CHECK(check_every_trace_complete(dir) == 4);
 }
 
+#endif  // WEFT_TSAN_BUILD
+
 TEST_CASE("weft::process: join_for times out on a running child, then joins it", "[process]") {
   weft::test::TempDir dir;
   const Run r = run_mode(dir, "timeout");
@@ -202,6 +198,7 @@ TEST_CASE("weft::process: join_for times out on a running child, then joins it",
   CHECK(check_every_trace_complete(dir) == 2);
 }
 
+#ifndef WEFT_TSAN_BUILD  // terminates a child: see above
 TEST_CASE("weft::process: at exit, daemons are terminated and the other children joined", "[process]") {
   weft::test::TempDir dir;
   const Run r = run_mode(dir, "daemon");
@@ -215,6 +212,8 @@ TEST_CASE("weft::process: at exit, daemons are terminated and the other children
   CHECK(terminate[0].arg == SIGTERM);
   CHECK(check_every_trace_complete(dir) == 3);
 }
+
+#endif  // WEFT_TSAN_BUILD
 
 TEST_CASE("weft::process: a child's globals are its own", "[process]") {
   weft::test::TempDir dir;
@@ -290,4 +289,3 @@ TEST_CASE("weft::this_process: names, as Python's current_process().name", "[pro
   CHECK(r.facts.at("child-parent") == "1");
 }
 
-#endif  // sanitizers

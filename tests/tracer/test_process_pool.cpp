@@ -21,9 +21,6 @@
 #include "weft/process.hpp"
 #include "weft/process_pool.hpp"
 
-// Not under the sanitizers: a forked worker dies (TSan) or may hang (ASan)
-// there; see test_process.cpp.
-#if !defined(WEFT_TSAN_BUILD) && !defined(WEFT_ASAN_BUILD)
 
 using weft::format::Event;
 using weft::format::EventKind;
@@ -175,4 +172,3 @@ TEST_CASE("weft::process_pool: a task's exception through get(), shutdown refuse
   CHECK(shutdown_ends == 2);
 }
 
-#endif  // sanitizers

@@ -14,12 +14,18 @@ constexpr std::size_t kStackBytes = std::size_t{1} << 20;  // the writer encodes
 }  // namespace
 
 void* OwnThread::run(void* self) {
-  static_cast<OwnThread*>(self)->body_();
+  OwnThread& t = *static_cast<OwnThread*>(self);
+  t.setup_();
+  t.ready_.store(true, std::memory_order_release);
+  t.ready_.notify_one();
+  t.body_();
   return nullptr;
 }
 
-void OwnThread::start(std::function<void()> body) {
+void OwnThread::start(std::function<void()> setup, std::function<void()> body) {
+  setup_ = std::move(setup);
   body_ = std::move(body);
+  ready_.store(false, std::memory_order_relaxed);
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   mapped_ = kStackBytes + page;
   stack_ = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -39,6 +45,7 @@ void OwnThread::start(std::function<void()> body) {
     throw std::system_error(err, std::generic_category(), "weft: cannot start its own thread");
   }
   started_ = true;
+  ready_.wait(false, std::memory_order_acquire);
 }
 
 void OwnThread::join() {

@@ -8,6 +8,12 @@
 // parent's thread of that id as live and stops the child ("dup thread with
 // used id"). A stack of its own gives each thread a pthread_t of its own.
 //
+// start() returns once the new thread has run `setup`: whatever the thread
+// allocates to get going is allocated by then, so a fork() right after
+// start() (a program that forks first thing) never copies a thread caught
+// half way through an allocation. (AddressSanitizer's allocator takes no
+// lock around fork(): a child inheriting its lock held waits forever.)
+//
 // Invariant: start() once per object (a child of fork() makes a new object
 // in place, as the old one stands for a thread of the parent); then join()
 // or detach() once, from another thread.
@@ -15,6 +21,7 @@
 
 #include <pthread.h>
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 
@@ -28,7 +35,7 @@ class OwnThread {
   ~OwnThread() = default;  // like a detached thread: never joins or unmaps by itself
 
   // Throws std::system_error if the thread cannot be made.
-  void start(std::function<void()> body);
+  void start(std::function<void()> setup, std::function<void()> body);
   bool joinable() const noexcept { return started_; }
   bool is_current() const noexcept { return started_ && pthread_equal(thread_, pthread_self()) != 0; }
   void join();    // then unmaps the stack
@@ -41,7 +48,9 @@ class OwnThread {
   bool started_ = false;
   void* stack_ = nullptr;   // the mapping, guard page included
   std::size_t mapped_ = 0;
+  std::function<void()> setup_;
   std::function<void()> body_;
+  std::atomic<bool> ready_{false};
 };
 
 }  // namespace weft::detail

@@ -232,10 +232,8 @@ pid_t traced_fork(const std::string& child_name) {
 }
 
 void Runtime::start_writer() {
-  writer_thread_.start([this] {
-    writer_tid_.store(os_thread_id(), std::memory_order_relaxed);
-    writer_loop();
-  });
+  writer_thread_.start([this] { writer_tid_.store(os_thread_id(), std::memory_order_relaxed); },
+                       [this] { writer_loop(); });
 }
 
 // Runs in the child, inside fork(), before it returns: only the forking

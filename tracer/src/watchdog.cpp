@@ -59,11 +59,12 @@ Watchdog::~Watchdog() { stop(); }
 bool Watchdog::on_watchdog_thread() { return t_watchdog_thread; }
 
 void Watchdog::start() {
-  thread_.start([this] {
-    t_watchdog_thread = true;
-    ignore_thread(os_thread_id());
-    loop();
-  });
+  thread_.start(
+      [this] {
+        t_watchdog_thread = true;
+        ignore_thread(os_thread_id());
+      },
+      [this] { loop(); });
 }
 
 void Watchdog::restart_in_child() {
