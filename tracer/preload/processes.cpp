@@ -184,7 +184,8 @@ extern "C" pid_t fork() noexcept {
 
 extern "C" {
 
-pid_t waitpid(pid_t pid, int* wstatus, int options) noexcept {
+// Not noexcept, as glibc declares them: waitpid and waitid are cancellation points.
+pid_t waitpid(pid_t pid, int* wstatus, int options) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.waitpid.get()(pid, wstatus, options));
   followed_child* c = find_child(pid);
   if (c == nullptr) return next.waitpid.get()(pid, wstatus, options);
@@ -197,7 +198,7 @@ pid_t waitpid(pid_t pid, int* wstatus, int options) noexcept {
   });
 }
 
-int waitid(idtype_t idtype, id_t id, siginfo_t* info, int options) noexcept {
+int waitid(idtype_t idtype, id_t id, siginfo_t* info, int options) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.waitid.get()(idtype, id, info, options));
   followed_child* c = idtype == P_PID ? find_child(static_cast<pid_t>(id)) : nullptr;
   if (c == nullptr || info == nullptr || (options & WEXITED) == 0) return next.waitid.get()(idtype, id, info, options);
