@@ -12,7 +12,9 @@ namespace {
 
 int run(const weft::scenarios::options&) {
   weft::pipe channel(true, "channel");
-  auto& [parent_end, child_end] = channel;
+  // Named references, not a structured binding: clang 14 cannot capture one in a lambda.
+  weft::pipe_end& parent_end = channel.a;
+  weft::pipe_end& child_end = channel.b;
   weft::process child(
       [&] {
         parent_end.close();
