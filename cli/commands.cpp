@@ -25,8 +25,8 @@ constexpr Command kCommands[] = {
     {"dump", "dump TRACE [--no-header]", "print every event of a trace, one line each, in order", run_dump},
     {"view", "view [TRACE] [--screenshot PNG] [--select-finding N] [--time A..B] [--size WxH]",
      "open the desktop viewer: timelines, findings, replay", run_view},
-    {"export", "export TRACE [--format chrome] [-o FILE|-] [--no-findings]",
-     "Chrome trace JSON for Perfetto UI (default: TRACE.json)", run_export},
+    {"export", "export TRACE [--format chrome|perfetto] [-o FILE|-] [--no-findings]",
+     "Chrome trace JSON or a Perfetto trace, for Perfetto UI (default: TRACE.json)", run_export},
 };
 
 }  // namespace

@@ -24,6 +24,7 @@ packages=(
   # the CLI tests validate `weft check --format sarif` against the SARIF 2.1.0
   # JSON schema, offline, with Python's jsonschema (tests/cli/validate_json_schema.py)
   python3-jsonschema
+  protobuf-compiler  # the export tests decode `weft export --format perfetto` with protoc
   # the Debian package (cpack -G DEB finds its dependencies with
   # dpkg-shlibdeps) and the install test's checks of the desktop entry and
   # the manual page

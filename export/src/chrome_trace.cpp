@@ -79,9 +79,7 @@ class ChromeWriter {
     }
   }
 
-  std::string thread_name(std::uint32_t thread) const {
-    return thread < trace_.threads.size() ? trace_.threads[thread].name : "thread " + std::to_string(thread);
-  }
+  std::string thread_name(std::uint32_t thread) const { return exporter::thread_name(trace_, thread); }
 
   void write_slice(const Slice& s) {
     static constexpr std::string_view kCategory[] = {"wait", "hold", "causal"};
@@ -118,9 +116,7 @@ class ChromeWriter {
     stream_.arg("ended by", trace_.kind_name(end.kind));
     if (s.cause == analysis::WaitCause::Condition) stream_.arg("wake", format::wake_reason_name(end.arg));
     if (const auto u = analysis::unblocker(edges_, s.last))
-      stream_.arg("unblocked by",
-                  thread_name(trace_.events[u->from].thread) + " (" + std::string(analysis::causal_kind_name(u->kind)) +
-                      ", event " + std::to_string(u->from) + ")");
+      stream_.arg("unblocked by", unblocker_text(trace_, *u));
   }
 
   void write_hold_args(const Slice& s) {
@@ -146,14 +142,7 @@ class ChromeWriter {
     for (std::size_t k = 0; k < by_from.size(); ++k) by_from[k] = k;
     std::stable_sort(by_from.begin(), by_from.end(),
                      [&](std::size_t a, std::size_t b) { return edges_[a].from < edges_[b].from; });
-    std::vector<std::pair<std::uint64_t, std::size_t>> findings;  // (anchor event, finding)
-    for (std::size_t k = 0; k < findings_.size(); ++k) {
-      const auto& events = findings_[k].events;
-      const auto last = std::max_element(events.begin(), events.end());
-      findings.emplace_back(last == events.end() ? trace_.events.size() : *last, k);
-    }
-    std::stable_sort(findings.begin(), findings.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    const auto findings = finding_anchors(findings_, trace_.events.size());  // (anchor event, finding)
 
     const std::vector<analysis::Anomaly>& anomalies = model_.state.anomalies;
     std::size_t next_from = 0, next_to = 0, next_finding = 0, next_counter = 0, next_anomaly = 0;

@@ -1,5 +1,7 @@
 #include "labels.hpp"
 
+#include <algorithm>
+
 namespace weft::exporter {
 
 std::string object_name(const format::Trace& trace, std::uint32_t object) {
@@ -26,5 +28,26 @@ std::string slice_name(const format::Trace& trace, const Slice& s) {
 }
 
 std::string counter_name(const format::Trace& trace, std::uint32_t object) { return trace.object_label(object); }
+
+std::string thread_name(const format::Trace& trace, std::uint32_t thread) {
+  return thread < trace.threads.size() ? trace.threads[thread].name : "thread " + std::to_string(thread);
+}
+
+std::string unblocker_text(const format::Trace& trace, const analysis::CausalEdge& edge) {
+  return thread_name(trace, trace.events[edge.from].thread) + " (" + std::string(analysis::causal_kind_name(edge.kind)) +
+         ", event " + std::to_string(edge.from) + ")";
+}
+
+std::vector<std::pair<std::uint64_t, std::size_t>> finding_anchors(const std::vector<analysis::Finding>& findings,
+                                                                   std::uint64_t event_count) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> anchors;
+  for (std::size_t k = 0; k < findings.size(); ++k) {
+    const auto& events = findings[k].events;
+    const auto last = std::max_element(events.begin(), events.end());
+    anchors.emplace_back(last == events.end() ? event_count : *last, k);
+  }
+  std::stable_sort(anchors.begin(), anchors.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return anchors;
+}
 
 }  // namespace weft::exporter

@@ -1,7 +1,13 @@
 #include "weft/format/loader.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <thread>
 
+#include "in_order_pool.hpp"
+#include "page_buffer.hpp"
 #include "prefault.hpp"
 #include "weft/format/order.hpp"
 
@@ -21,6 +27,59 @@ void append_dense(std::vector<Info>& table, Info info, std::uint32_t first_id, B
 
 }  // namespace
 
+// An event chunk read and checked up to its events, whose decoding waits
+// for decode_pending. What it may refer to is fixed when it is read, as a
+// one-thread load decodes it then.
+struct TraceLoader::Pending {
+  ChunkRef ref;
+  const unsigned char* events = nullptr;  // the payload after the header, in payloads_
+  std::size_t size = 0;
+  EventChunkHeader header;
+  IdLimits limits;
+  std::size_t kinds = 0;     // index into kind_tables_
+  std::size_t objects = 0;   // objects defined then: only their sequence numbers count (as in add_events)
+  std::uint64_t offset = 0;  // of its first event in its thread's stream
+  ChunkTexts texts;          // its texts, until interned in file order
+  std::size_t segment = 0, segment_offset = 0;  // where its payload is kept
+};
+
+// The kept payloads, back to back in large mappings given back at once
+// when decoded.
+struct TraceLoader::Payloads {
+  static constexpr std::size_t kSegment = std::size_t{64} << 20;
+  std::vector<PageBuffer> segments;
+  std::size_t used = 0;  // of the last segment
+  struct Place {
+    std::size_t segment, offset;
+  };
+  Place last_place = {0, 0};  // where keep() put the last payload
+  const unsigned char* keep(const unsigned char* p, std::size_t n) {
+    if (segments.empty() || segments.back().size() - used < n) {
+      segments.emplace_back(std::max(kSegment, n));
+      used = 0;
+    }
+    unsigned char* at = segments.back().data() + used;
+    if (n) std::memcpy(at, p, n);
+    last_place = {segments.size() - 1, used};
+    used += n;
+    return at;
+  }
+  // A payload decoded: the pages only it covers go back to the system (a
+  // page shared with a neighbour stays until the segment is unmapped).
+  void release(const Place& at, std::size_t n) { segments[at.segment].release(at.offset, at.offset + n); }
+};
+
+// Each thread's decoded events, in program order, at their final count.
+struct TraceLoader::Streams {
+  std::vector<PageBuffer> memory;  // by thread
+  Event* events(std::size_t thread) const { return reinterpret_cast<Event*>(memory[thread].data()); }
+};
+
+TraceLoader::TraceLoader(std::string source, unsigned threads)
+    : source_(std::move(source)), texts_(trace_.texts), threads_(std::max(threads, 1u)) {}
+
+TraceLoader::~TraceLoader() = default;
+
 void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payload) {
   ByteReader r(payload.data(), payload.size(), source_ + ": " + ref.describe());
   if (trace_.end) r.fail("chunk", "data after the END chunk");
@@ -31,6 +90,7 @@ void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payloa
       return;
     case ChunkType::Kinds:
       trace_.kinds = decode_kind_table(r);
+      ++kinds_seen_;
       return;
     case ChunkType::Thread:
       while (!r.empty()) {
@@ -49,7 +109,7 @@ void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payloa
       clocks_.push_back(decode_clock(r));
       return;
     case ChunkType::Events:
-      add_events(ref, r);
+      add_events(ref, r, payload);
       return;
     case ChunkType::Index:
       while (!r.empty()) decode_index_entry(r);
@@ -90,13 +150,13 @@ void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payloa
   ++unknown_chunks_;  // a newer writer's chunk: skipped
 }
 
-void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r) {
+void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r, std::span<const unsigned char> payload) {
   if (trace_.kinds.empty()) r.fail("events", "event chunk before the kind table");
   const EventChunkHeader h = decode_event_chunk_header(r);
   if (h.thread >= trace_.threads.size())
     r.fail("thread", "refers to thread " + std::to_string(h.thread) + ", which the trace never defined");
   const IdLimits limits{std::max<std::size_t>(trace_.objects.size(), 1), std::max<std::size_t>(trace_.sites.size(), 1)};
-  (void)ref;
+  if (threads_ > 1) return keep_events(ref, payload.subspan(r.position()), h, limits);
   std::vector<Event>& stream = per_thread_[h.thread];
   if (stream.capacity() == 0 && h.thread < expected_.size()) {
     stream.reserve(expected_[h.thread]);
@@ -111,6 +171,87 @@ void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r) {
     const Event& e = stream[k];
     if (e.seq != kNoSeq && e.object < first_seq_.size()) first_seq_[e.object] = std::min(first_seq_[e.object], e.seq);
   }
+}
+
+void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char> events, const EventChunkHeader& h,
+                              const IdLimits& limits) {
+  if (kind_tables_.size() != kinds_seen_) kind_tables_.push_back(trace_.kinds);  // the table this chunk was written under
+  if (!payloads_) payloads_ = std::make_unique<Payloads>();
+  if (stream_counts_.size() < trace_.threads.size()) stream_counts_.resize(trace_.threads.size(), 0);
+  Pending& p = pending_.emplace_back();
+  p.ref = ref;
+  p.size = events.size();
+  p.events = payloads_->keep(events.data(), p.size);
+  p.segment = payloads_->last_place.segment;
+  p.segment_offset = payloads_->last_place.offset;
+  p.header = h;
+  p.limits = limits;
+  p.kinds = kind_tables_.size() - 1;
+  p.objects = trace_.objects.size();
+  p.offset = stream_counts_[h.thread];
+  stream_counts_[h.thread] += h.count;
+}
+
+void TraceLoader::decode_pending() {
+  if (pending_.empty() || streams_) return;  // nothing kept, or decoded already
+  streams_ = std::make_unique<Streams>();
+  for (const std::uint64_t count : stream_counts_) {
+    // At least three bytes each on disk (decode_event_chunk_header), so the
+    // count is no larger than the file allows.
+    streams_->memory.emplace_back(static_cast<std::size_t>(count) * sizeof(Event));
+  }
+  // Each worker's lowest sequence number per object, joined below (the
+  // merge needs them; see add_events).
+  std::vector<std::vector<std::uint64_t>> first_seq(threads_);
+  const std::size_t objects = trace_.objects.size();
+  run_in_order(pending_.size(), threads_, [&](std::size_t i, unsigned worker) {
+    Pending& p = pending_[i];
+    Event* out = streams_->events(p.header.thread) + p.offset;
+    streams_->memory[p.header.thread].commit(p.offset * sizeof(Event), (p.offset + p.header.count) * sizeof(Event));
+    decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds],
+                  p.limits, p.texts, out);
+    payloads_->release({p.segment, p.segment_offset}, p.size);  // read for the last time
+    std::vector<std::uint64_t>& seqs = first_seq[worker];
+    if (seqs.size() < objects) seqs.resize(objects, kNoSeq);
+    for (std::uint32_t k = 0; k < p.header.count; ++k)
+      if (out[k].seq != kNoSeq && out[k].object < p.objects) seqs[out[k].object] = std::min(seqs[out[k].object], out[k].seq);
+  });
+  payloads_.reset();
+  first_seq_.assign(objects, kNoSeq);
+  for (const std::vector<std::uint64_t>& seqs : first_seq)
+    for (std::size_t o = 0; o < seqs.size(); ++o) first_seq_[o] = std::min(first_seq_[o], seqs[o]);
+  intern_pending_texts();
+}
+
+// The chunks' texts into the trace's table in file order, each chunk's in
+// its events' order: the indices a one-thread load gives them.
+void TraceLoader::intern_pending_texts() {
+  for (Pending& p : pending_) {
+    if (p.texts.texts.empty()) continue;
+    std::vector<std::uint64_t> global(p.texts.texts.size());
+    for (std::size_t k = 0; k < global.size(); ++k) global[k] = texts_.intern(p.texts.texts[k]);
+    p.texts.texts = {};
+    const std::vector<KindInfo>& kinds = kind_tables_[p.kinds];
+    Event* events = streams_->events(p.header.thread) + p.offset;
+    for (std::uint32_t k = 0; k < p.header.count; ++k)
+      if (kinds[static_cast<std::uint8_t>(events[k].kind)].layout & kLayoutText) events[k].arg = global[events[k].arg];
+  }
+}
+
+// The decoded streams into one order, each stream's memory given back as
+// the merge passes it.
+std::vector<Event> TraceLoader::merge_pending(const TickConversion& ticks) {
+  std::vector<EventStream> streams(trace_.threads.size());
+  for (std::size_t t = 0; t < streams.size() && streams_ && t < streams_->memory.size(); ++t)
+    streams[t] = {streams_->events(t), static_cast<std::size_t>(stream_counts_[t])};
+  const ConsumedFn give_back = [this](std::uint32_t thread, std::size_t consumed) {
+    streams_->memory[thread].release(0, consumed * sizeof(Event));
+  };
+  std::vector<Event> events =
+      merge_streams(streams, trace_.objects.size(), trace_.order, MergeHints{&first_seq_, &ticks}, give_back);
+  streams_.reset();
+  pending_.clear();
+  return events;
 }
 
 void TraceLoader::expect(const std::vector<IndexEntry>& index, std::uint64_t file_size) {
@@ -152,15 +293,20 @@ TickConversion TraceLoader::tick_conversion() {
 // as a clean run of a different program. Damage, so an error.
 void TraceLoader::check_counts() const {
   if (!trace_.end || trace_.truncated) return;  // a torn end, or no end: the program did not finish
+  // Events per thread, decoded (one thread) or kept (several: each chunk
+  // decodes to exactly its header's count, or the load failed).
+  std::vector<std::uint64_t> counts = stream_counts_;
+  if (counts.size() < per_thread_.size()) counts.resize(per_thread_.size(), 0);
+  for (std::size_t th = 0; th < per_thread_.size(); ++th) counts[th] += per_thread_[th].size();
   std::uint64_t held = 0;
-  for (const std::vector<Event>& stream : per_thread_) held += stream.size();
+  for (const std::uint64_t n : counts) held += n;
   const std::string damaged = source_ + ": damaged: ";
   if (held != trace_.end->events)
     throw format_error(damaged + "its end record says " + std::to_string(trace_.end->events) + " events, its chunks hold " +
                        std::to_string(held) + " (an event chunk was " + (held < trace_.end->events ? "lost" : "duplicated") +
                        ")");
   for (std::size_t th = 0; th < expected_.size(); ++th) {
-    const std::uint64_t have = th < per_thread_.size() ? per_thread_[th].size() : 0;
+    const std::uint64_t have = th < counts.size() ? counts[th] : 0;
     if (have != expected_[th])
       throw format_error(damaged + "its index says thread " + std::to_string(th) + " wrote " +
                          std::to_string(expected_[th]) + " events, its chunks hold " + std::to_string(have));
@@ -168,6 +314,7 @@ void TraceLoader::check_counts() const {
 }
 
 Trace TraceLoader::finish(const std::string& truncation) {
+  decode_pending();  // its errors are those of chunks before any finish() finds
   if (!have_meta_) {
     throw format_error(source_ + ": " +
                        (truncation.empty() ? std::string("no META chunk: not a complete weft trace")
@@ -191,7 +338,10 @@ Trace TraceLoader::finish(const std::string& truncation) {
 
   check_counts();
   const TickConversion ticks = tick_conversion();
-  trace_.events = merge_in_order(per_thread_, trace_.objects.size(), trace_.order, MergeHints{&first_seq_, &ticks});
+  if (threads_ > 1)
+    trace_.events = merge_pending(ticks);
+  else
+    trace_.events = merge_in_order(per_thread_, trace_.objects.size(), trace_.order, MergeHints{&first_seq_, &ticks});
   per_thread_.clear();
   if (trace_.order.fallbacks)
     trace_.warnings.push_back(std::to_string(trace_.order.fallbacks) +
@@ -223,9 +373,21 @@ Trace TraceLoader::finish(const std::string& truncation) {
   return std::move(trace_);
 }
 
-Trace load_trace(const std::string& path) {
+unsigned load_threads(const LoadOptions& options) {
+  if (options.threads != 0) return options.threads;
+  if (const char* v = std::getenv("WEFT_LOAD_THREADS")) {
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(v, &end, 10);
+    if (end != v && *end == '\0' && n >= 1 && n <= 64) return static_cast<unsigned>(n);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+Trace load_trace(const std::string& path) { return load_trace_with(path, LoadOptions{}); }
+
+Trace load_trace_with(const std::string& path, const LoadOptions& options) {
   TraceFile file(path);
-  TraceLoader loader(path);
+  TraceLoader loader(path, load_threads(options));
   try {
     if (const std::optional<std::vector<IndexEntry>> index = file.stored_index()) loader.expect(*index, file.size());
   } catch (const format_error&) {
@@ -233,7 +395,14 @@ Trace load_trace(const std::string& path) {
   }
   ChunkRef ref;
   std::vector<unsigned char> payload;
-  while (file.next(ref, payload)) loader.add(ref, payload);
+  try {
+    while (file.next(ref, payload)) loader.add(ref, payload);
+  } catch (...) {
+    // A one-thread load would have decoded (and failed on) the event
+    // chunks before this one already.
+    loader.decode_pending();
+    throw;
+  }
   return loader.finish(file.truncation());
 }
 

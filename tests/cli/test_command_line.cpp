@@ -89,7 +89,7 @@ TEST_CASE("weft COMMAND --help: the usage and every flag, explained, exit 0", "[
       {{weft, "check"}, "weft check TRACE", {"TRACE", "--format text|json|sarif", "--expect FILE"}},
       {{weft, "stats"}, "weft stats TRACE [--json]", {"TRACE", "--json"}},
       {{weft, "dump"}, "weft dump TRACE [--no-header]", {"TRACE", "--no-header"}},
-      {{weft, "export"}, "weft export TRACE", {"TRACE", "--format chrome", "-o,--output FILE|-", "--no-findings"}},
+      {{weft, "export"}, "weft export TRACE", {"TRACE", "--format chrome|perfetto", "-o,--output FILE|-", "--no-findings"}},
       {{weft, "view"}, "weft view [TRACE]", {"TRACE", "--screenshot OUT.png", "--select-finding N", "--time A..B", "--size WxH"}},
   };
   for (const Help& h : helps) check_help(h);

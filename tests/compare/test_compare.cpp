@@ -45,14 +45,17 @@ std::vector<std::string> cells(const std::string& line) {
   return out;
 }
 
-// "12.3" or "12.3 (4.56x)": the time, and the ratio if there is one.
+// "12.3 [11.9–13.0]" or "12.3 (4.56x) [11.9–13.0]": the median time, the
+// ratio if there is one, and the spread of the runs, which must hold the
+// median.
 bool time_cell(const std::string& cell, double& ns, double& ratio) {
-  static const std::regex pattern(R"(([0-9.]+)(?: \(([0-9.]+)x\))?)");
+  static const std::regex pattern(R"(([0-9.]+)(?: \(([0-9.]+)x\))? \[([0-9.]+)–([0-9.]+)\])");
   std::smatch m;
   if (!std::regex_match(cell, m, pattern)) return false;
   ns = std::stod(m[1]);
   ratio = m[2].matched ? std::stod(m[2]) : 0;
-  return true;
+  const double fastest = std::stod(m[3]), slowest = std::stod(m[4]);
+  return fastest <= ns && ns <= slowest;
 }
 
 const std::string* row_of(const std::vector<std::string>& ls, std::string_view workload) {
@@ -127,7 +130,12 @@ TEST_CASE("weft-compare --quick: every workload, a positive time per op under st
     REQUIRE(std::regex_search(r.out, m, std::regex(std::string(stage) + R"(.*?([0-9.]+) s, ([0-9.]+) M events/s)")));
     CHECK(std::stod(m[2]) > 0);
   }
-  REQUIRE(std::regex_search(r.out, m, std::regex(R"(viewer open_document.*?([0-9.]+) s, peak RSS ([0-9.]+) MB)")));
+  // Peak memory over the events: the process holds at least the events' ids
+  // and times, far from nothing, and far below a copy per detector.
+  REQUIRE(std::regex_search(r.out, m, std::regex(R"(peak memory per event\s+([0-9.]+) B/event\s+≤ 24 B/event\s+(met|MISSED))")));
+  CHECK(std::stod(m[1]) > 1);
+  CHECK(std::stod(m[1]) < 1000);
+  REQUIRE(std::regex_search(r.out, m, std::regex(R"(viewer open_document.*?([0-9.]+) s, peak RSS ([0-9.]+) MB\s+≤ 1 s\s+(met|MISSED))")));
   CHECK(std::stod(m[2]) > 0);
   CHECK_FALSE(contains(r.out, "FAILED"));
 }
@@ -149,8 +157,8 @@ TEST_CASE("weft-compare --help: the usage, each flag explained, the workloads", 
     INFO(r.out);
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());
-    CHECK(contains(r.out, "usage: weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD]\n"));
-    for (const char* option : {"--quick", "--markdown", "--no-helgrind", "--only WORKLOAD"}) {
+    CHECK(contains(r.out, "usage: weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD] [--rounds N]\n"));
+    for (const char* option : {"--quick", "--markdown", "--no-helgrind", "--only WORKLOAD", "--rounds N"}) {
       INFO(option);
       CHECK(std::regex_search(r.out, std::regex("\n  " + std::string(option) + " {2,}[a-z]")));
     }
@@ -160,7 +168,7 @@ TEST_CASE("weft-compare --help: the usage, each flag explained, the workloads", 
 
 TEST_CASE("weft-compare: an unknown option or workload is one line and exit status 2", "[compare]") {
   for (const std::vector<std::string>& args : {std::vector<std::string>{"--bogus"}, {"--only", "nope"}, {"--only"}, {"extra"},
-                                               {"--quick=yes"}}) {
+                                               {"--quick=yes"}, {"--rounds", "0"}, {"--rounds", "x"}, {"--rounds", "51"}}) {
     std::vector<std::string> argv = {WEFT_COMPARE};
     argv.insert(argv.end(), args.begin(), args.end());
     const auto r = run_child(argv);

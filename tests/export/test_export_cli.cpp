@@ -249,8 +249,9 @@ TEST_CASE("export refuses what it cannot do in one line, exit status 2", "[expor
     std::string message;
   };
   const Case cases[] = {
-      {{"export"}, "weft: export: which trace? usage: weft export TRACE [--format chrome] [-o FILE|-] [--no-findings]\n"},
-      {{"export", "x.weft", "--format", "svg"}, "weft: export: unknown format 'svg' (the formats: chrome)\n"},
+      {{"export"},
+       "weft: export: which trace? usage: weft export TRACE [--format chrome|perfetto] [-o FILE|-] [--no-findings]\n"},
+      {{"export", "x.weft", "--format", "svg"}, "weft: export: unknown format 'svg' (the formats: chrome, perfetto)\n"},
       {{"export", "x.weft", "--format"}, "weft: export: --format needs a value\n"},
       {{"export", "x.weft", "--colour"}, "weft: export: unknown option --colour\n"},
       {{"export", "a.weft", "b.weft"}, "weft: cannot open a.weft: No such file or directory\n"},

@@ -20,6 +20,7 @@
 
 #include "../support/subprocess.hpp"
 #include "document.hpp"
+#include "signal_lanes.hpp"
 #include "weft/format/loader.hpp"
 
 using weft::test::run_child;
@@ -68,7 +69,7 @@ std::vector<Row> expected_rows(const Timeline& tl) {
   for (std::size_t n = 0; n < tl.lanes.size(); ++n) {
     const bool thread = tl.lanes[n].kind == LaneKind::Thread;
     if (n > 0 && !thread && tl.lanes[n - 1].kind == LaneKind::Thread) y += 14;
-    const float h = thread ? 26 : 22;
+    const float h = thread ? 26 : tl.lanes[n].signal ? 8 + 14 * static_cast<float>(tl.lanes[n].signal->rows.size()) : 22;
     rows.push_back({n, y, y + h});
     y += h + 4;
   }

@@ -31,7 +31,8 @@ std::string_view series_of(viewer::LaneKind k) {
     case viewer::LaneKind::Queue: return "depth";
     case viewer::LaneKind::Semaphore: return "value";
     case viewer::LaneKind::Barrier: return "arrivals";
-    case viewer::LaneKind::Thread: break;
+    case viewer::LaneKind::Thread:
+    case viewer::LaneKind::Signal: break;  // a condition or event: no holds, no exported counter
   }
   return {};
 }

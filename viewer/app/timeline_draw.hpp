@@ -47,10 +47,10 @@ void draw_lanes(const TimelineCanvas& c, const std::vector<LaneDraw>& draw, cons
 std::optional<analysis::CausalEdge> draw_hover_tooltip(const Document& doc, const Hover& hover);
 
 // timeline_overlays.cpp, over the lanes: causality arrows among the visible
-// events; one edge, bright; the selected finding's events and links; the
+// events (those pick_arrows chose, lod.hpp); one edge, bright; the selected finding's events and links; the
 // replay cursor's line and the range being dragged. Then, over the ruler,
 // the cursor's head.
-void draw_causality(const TimelineCanvas& c);
+void draw_causality(const TimelineCanvas& c, const std::vector<const analysis::CausalEdge*>& edges);
 void draw_edge(const TimelineCanvas& c, const analysis::CausalEdge& edge, ImU32 color, float thickness);
 void draw_focus(const TimelineCanvas& c, const Focus& focus);
 void draw_cursor_line(const TimelineCanvas& c, double cursor_ns);

@@ -2,13 +2,17 @@
 // its state's color, named after what it waited on where there is room)
 // and its marks and logs; a lock's holds (named after the holder; readers'
 // stretches paler) over a red band of queued waiters; a queue's, semaphore's or barrier's value as
-// bars; and an orange mark wherever the trace got something wrong. Sub-pixel
-// runs come blended by coverage from the draw data.
+// bars; a condition's or event's waiters stacked on sub-rows in their
+// threads' colors under its notifications (the unheard ones in red) with
+// arrows from each to the wait it ended; and an orange mark wherever the
+// trace got something wrong. Sub-pixel runs come blended by coverage from
+// the draw data.
 #include <algorithm>
 #include <string>
 
 #include "draw_helpers.hpp"
 #include "palette.hpp"
+#include "signal_lanes.hpp"
 #include "timeline_draw.hpp"
 
 namespace weft::viewer {
@@ -102,6 +106,66 @@ void object_lane(const TimelineCanvas& c, const Lane& lane, const LaneDraw& d, f
   }
 }
 
+// A condition or event: its notification strip on top, its waits below
+// (one sub-row each while they overlap), then the wake arrows over both.
+void signal_lane(const TimelineCanvas& c, const Lane& lane, float y0, float y1) {
+  static SignalDraw d;  // reused frame to frame (drawing is on the main thread only)
+  const SignalLane& s = *lane.signal;
+  signal_frame(s, c.doc.trace, c.doc.edges, c.view, lane.end_ns, d);
+  const float left = c.layout.lanes.x, font = ImGui::GetFontSize();
+  for (std::size_t r = 0; r < d.rows.size(); ++r) {
+    const float ry0 = signal_row_y(y0, r) + 1, ry1 = signal_row_y(y0, r + 1) - 1;
+    for (const SpanRect& rect : d.rows[r]) {
+      const Span& w = s.rows[r].spans.spans[rect.first];
+      const WaitOutcome how = s.rows[r].outcomes[rect.first];
+      // A wait nothing woke (timed out, spurious) is its thread's color dimmed.
+      const ImU32 own = how == WaitOutcome::Woken || how == WaitOutcome::Open ? thread_color(w.who)
+                                                                               : mix(thread_color(w.who), colors::timed_out, 0.6f);
+      const ImU32 color = rect.coverage >= 1 ? own : mix(colors::lane_background, own, rect.coverage);
+      const float x1 = std::max(rect.x1, rect.x0 + 1);
+      c.dl->AddRectFilled(ImVec2(rect.x0, ry0), ImVec2(x1, ry1), color);
+      if (rect.count != 1 || rect.x1 - rect.x0 < 30) continue;
+      if (how == WaitOutcome::Open)  // still waiting at the end: an open right edge in red
+        c.dl->AddLine(ImVec2(x1 - 1, ry0), ImVec2(x1 - 1, ry1), colors::unheard, 2);
+      std::string name = thread_label(c.doc, w.who);
+      if (how == WaitOutcome::TimedOut) name += " (timed out)";
+      if (text_width(name) + 8 < rect.x1 - rect.x0)
+        c.dl->AddText(ImVec2(std::max(rect.x0, left) + 4, (ry0 + ry1 - font) / 2), IM_COL32(20, 20, 20, 255),
+                      name.c_str());
+    }
+  }
+  // More waiters than sub-rows: how many, on the last row.
+  for (const SeriesBar& b : d.waiters) {
+    if (b.value <= static_cast<std::int64_t>(s.rows.size())) continue;
+    const float ry0 = signal_row_y(y0, s.rows.size() - 1);
+    c.dl->AddRectFilled(ImVec2(b.x0, y1 - 3), ImVec2(std::max(b.x1, b.x0 + 1), y1), colors::unheard);
+    const std::string n = std::to_string(b.value) + " waiting";
+    if (b.x1 - b.x0 > text_width(n) + 6) label(c.dl, ImVec2(std::max(b.x0, left) + 3, ry0), colors::text, n);
+  }
+  // Notifications that found a waiter (notify_all: a double head), sets;
+  // event sets nobody waited for (hollow: the event stays set).
+  for (const TickMark& m : d.heard) {
+    const bool all = m.count == 1 && c.doc.trace.events[s.heard[m.first].event].kind == format::EventKind::CondNotifyAll;
+    c.dl->AddLine(ImVec2(m.x, y0), ImVec2(m.x, y1), (colors::notify & 0x00ffffffu) | 0x78000000u, 1);  // faint across the waits
+    c.dl->AddTriangleFilled(ImVec2(m.x - 4, y0), ImVec2(m.x + 4, y0), ImVec2(m.x, y0 + 6), colors::notify);
+    if (all) c.dl->AddTriangleFilled(ImVec2(m.x - 4, y0 + 3), ImVec2(m.x + 4, y0 + 3), ImVec2(m.x, y0 + 9), colors::notify);
+  }
+  for (const TickMark& m : d.latched)
+    c.dl->AddTriangle(ImVec2(m.x - 4, y0 + 1), ImVec2(m.x + 4, y0 + 1), ImVec2(m.x, y0 + 7), colors::latched, 1.5f);
+  // Unheard notifications, the seed of a lost wake-up: red, across the lane.
+  for (const TickMark& m : d.unheard) {
+    c.dl->AddLine(ImVec2(m.x, y0), ImVec2(m.x, y1), colors::unheard, 1.5f);
+    c.dl->AddCircleFilled(ImVec2(m.x, y0 + 4), 4, colors::unheard);
+    c.dl->AddCircle(ImVec2(m.x, y0 + 4), 4, IM_COL32(255, 255, 255, 255), 0, 1);
+  }
+  for (const WakeArrow& a : d.arrows) {
+    const float ry = (signal_row_y(y0, a.row) + signal_row_y(y0, a.row + 1)) / 2;
+    // A dark shadow under it keeps it apart from the waiters' light colors.
+    arrow(c.dl, ImVec2(a.x_from, y0 + kSignalTickStrip - 1), ImVec2(a.x_to, ry + 1), IM_COL32(0, 0, 0, 170), 2.5f);
+    arrow(c.dl, ImVec2(a.x_from, y0 + kSignalTickStrip - 2), ImVec2(a.x_to, ry), colors::wake_arrow, 1.5f);
+  }
+}
+
 // What the trace got wrong here: a mark at the top of the lane, whatever the zoom.
 void anomalies(const TimelineCanvas& c, const Lane& lane, float y0) {
   if (lane.anomalies.empty()) return;
@@ -121,6 +185,8 @@ void draw_lanes(const TimelineCanvas& c, const std::vector<LaneDraw>& draw, cons
     c.dl->AddRectFilled(ImVec2(l.lanes.x, row.y0), ImVec2(l.lanes.right(), row.y1), colors::lane_background);
     if (lane.kind == LaneKind::Thread)
       thread_lane(c, lane, draw[row.lane], row.y0, row.y1);
+    else if (lane.kind == LaneKind::Signal && lane.signal)
+      signal_lane(c, lane, row.y0, row.y1);
     else
       object_lane(c, lane, draw[row.lane], row.y0, row.y1);
     anomalies(c, lane, row.y0);

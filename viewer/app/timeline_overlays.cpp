@@ -30,33 +30,9 @@ void draw_edge(const TimelineCanvas& c, const analysis::CausalEdge& edge, ImU32 
     arrow(c.dl, *p, *q, color, thickness);
 }
 
-void draw_causality(const TimelineCanvas& c) {
-  // The edges arriving at a visible event, then those leaving one for an
-  // event off screen. Where there are more than a few thousand they are
-  // sampled evenly: past that, a frame shows a texture, not arrows.
-  const Timeline& tl = c.doc.timeline;
-  const std::uint64_t e0 = tl.first_event_at(static_cast<std::uint64_t>(std::max(0.0, c.view.t0_ns)));
-  const std::uint64_t e1 = tl.first_event_at(static_cast<std::uint64_t>(std::max(0.0, c.view.t1_ns())) + 1);
-  const auto by_to = [](const analysis::CausalEdge& e, std::uint64_t v) { return e.to < v; };
-  const auto by_from = [](const analysis::CausalEdge& e, std::uint64_t v) { return e.from < v; };
-  const auto& edges = c.doc.edges;
-  const auto& from_edges = c.doc.edges_by_from;
-  const auto a = std::lower_bound(edges.begin(), edges.end(), e0, by_to);
-  const auto b = std::lower_bound(edges.begin(), edges.end(), e1, by_to);
-  const auto from_a = std::lower_bound(from_edges.begin(), from_edges.end(), e0, by_from);
-  const auto from_b = std::lower_bound(from_edges.begin(), from_edges.end(), e1, by_from);
-  constexpr std::ptrdiff_t kMaxArrows = 4000;
-  const auto draw_range_of = [&](auto first, auto last, bool leaving) {
-    const std::ptrdiff_t n = last - first;
-    const std::ptrdiff_t stride = std::max<std::ptrdiff_t>(1, n / kMaxArrows);
-    for (std::ptrdiff_t k = 0; k < n; k += stride) {
-      const analysis::CausalEdge& e = first[k];
-      if (leaving && e.to >= e0 && e.to < e1) continue;  // drawn with the ones arriving
-      draw_edge(c, e, e.unblocked ? colors::arrow : IM_COL32(236, 239, 241, 70), 1);
-    }
-  };
-  draw_range_of(a, b, false);
-  draw_range_of(from_a, from_b, true);
+void draw_causality(const TimelineCanvas& c, const std::vector<const analysis::CausalEdge*>& edges) {
+  for (const analysis::CausalEdge* e : edges)
+    draw_edge(c, *e, e->unblocked ? colors::arrow : IM_COL32(236, 239, 241, 70), 1);
 }
 
 void draw_focus(const TimelineCanvas& c, const Focus& focus) {

@@ -56,7 +56,11 @@ void App::timeline(const ScreenLayout& l) {
   if (step.pick) apply(*step.pick);
 
   const Viewport& view = session_.view().viewport();
-  build_frame(doc->timeline, view, lane_draw_);
+  // Draw data for the lanes on screen only, through the index built at open.
+  visible_lanes_.clear();
+  for (const LaneRow& row : step.rows)
+    if (row.y1 >= l.lanes.y && row.y0 <= l.lanes.bottom()) visible_lanes_.push_back(row.lane);
+  build_frame(doc->timeline, doc->lod, view, visible_lanes_, lane_draw_);
   const TimelineCanvas c{dl, l, *doc, view, step.rows};
   const Focus& focus = session_.selection().focus();
   draw_ruler(c);
@@ -64,7 +68,11 @@ void App::timeline(const ScreenLayout& l) {
   draw_lanes(c, lane_draw_, focus);
   const std::optional<analysis::CausalEdge> unblocked_by =
       step.hover ? draw_hover_tooltip(*doc, *step.hover) : std::nullopt;
-  if (arrows_) draw_causality(c);
+  if (arrows_) {
+    // A few per pixel column at most: past that, arrows are a texture.
+    pick_arrows(doc->edges, doc->edges_by_from, doc->timeline, view, kArrowsPerPixel, arrow_pick_, &doc->arrow_lod);
+    draw_causality(c, arrow_pick_);
+  }
   if (unblocked_by) draw_edge(c, *unblocked_by, colors::cursor, 3);
   draw_focus(c, focus);
   const double cursor_ns = session_.cursor().time_ns();

@@ -41,7 +41,8 @@ int run_window(App& app, const Options& options) {
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   if (options.screenshot) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
-  const std::string title = app.document() ? "weft view - " + app.document()->path : "weft view";
+  const auto title_of = [&app] { return app.document() ? "weft view - " + app.document()->path : std::string("weft view"); };
+  std::string title = title_of();
   GLFWwindow* window = glfwCreateWindow(options.width, options.height, title.c_str(), nullptr, nullptr);
   if (!window) {
     std::fprintf(stderr, "weft-view: cannot open a window: %s\n", glfw_error.c_str());
@@ -65,12 +66,16 @@ int run_window(App& app, const Options& options) {
   for (int frame = 0; !glfwWindowShouldClose(window); ++frame) {
     if (options.screenshot)
       glfwPollEvents();
-    else
-      glfwWaitEventsTimeout(app.playing() ? 0.0 : 0.25);  // idle when nothing moves
+    else  // idle when nothing moves; a load's progress bar at 10 frames a second (the load needs the CPU more)
+      glfwWaitEventsTimeout(app.playing() ? 0.0 : app.loading() ? 0.1 : 0.25);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     app.frame(io.DisplaySize.x, io.DisplaySize.y, io.DeltaTime);
+    if (std::string now = title_of(); now != title) {  // a load finished
+      title = std::move(now);
+      glfwSetWindowTitle(window, title.c_str());
+    }
     ImGui::Render();
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(window, &fw, &fh);
@@ -90,6 +95,8 @@ int run_window(App& app, const Options& options) {
     glfwSwapBuffers(window);
   }
 
+  // Closed while loading: the load stops at the end of the part under way.
+  app.cancel_load();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

@@ -38,17 +38,29 @@ std::size_t gallop(std::size_t from, std::size_t n, std::uint64_t t, Key key) {
   return hi;
 }
 
+// The first index >= from whose key is >= t: through the index when there
+// is one, else galloping.
+template <typename Key>
+std::size_t next_at(const TimeIndex* index, std::size_t from, std::size_t n, std::uint64_t t, Key key) {
+  return index ? index->lower_bound(t, from, key) : gallop(from, n, t, key);
+}
+
 }  // namespace
 
-void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect>& out) {
-  const auto& spans = list.spans;
+void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect>& out, const TimeIndex* index) {
+  // Only the packed arrays are read in the loop (begins, covered_before):
+  // a span's end is its begin plus its duration, which is the difference
+  // of two neighbouring running totals (SpanList::add keeps both).
+  const auto& begins = list.begins;
+  const auto& covered = list.covered_before;
+  const std::size_t n = list.spans.size();
+  const auto end_of = [&](std::size_t k) { return begins[k] + (covered[k + 1] - covered[k]); };
   const double t1 = view.t1_ns();
   std::size_t i = list.first_ending_after(to_ns(view.t0_ns));
-  while (i < spans.size()) {
-    const Span& s = spans[i];
-    if (static_cast<double>(s.begin_ns) >= t1) break;
-    const double x0 = view.x_of(static_cast<double>(s.begin_ns));
-    const double x1 = view.x_of(static_cast<double>(s.end_ns));
+  while (i < n) {
+    if (static_cast<double>(begins[i]) >= t1) break;
+    const double x0 = view.x_of(static_cast<double>(begins[i]));
+    const double x1 = view.x_of(static_cast<double>(end_of(i)));
     if (x1 - x0 >= 1.0) {
       out.push_back({clamp_x(view, x0), clamp_x(view, x1), i, 1, 1.0f});
       ++i;
@@ -57,20 +69,20 @@ void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect
     // A sub-pixel span: fold every span that starts in the same pixel
     // column, except a last one that is itself wide (drawn on its own).
     const double px = std::floor(x0);
-    std::size_t j = gallop(i + 1, spans.size(), to_ns(std::ceil(view.t_of(px + 1))),
-                           [&](std::size_t k) { return list.begins[k]; });
-    if (j - 1 > i) {
-      const Span& last = spans[j - 1];
-      if (view.x_of(static_cast<double>(last.end_ns)) - view.x_of(static_cast<double>(last.begin_ns)) >= 1.0) --j;
-    }
-    const double covered = static_cast<double>(list.covered_before[j] - list.covered_before[i]);
-    const float coverage = static_cast<float>(std::min(1.0, covered / view.ns_per_px));
+    std::size_t j = next_at(index, i + 1, n, to_ns(std::ceil(view.t_of(px + 1))),
+                            [&](std::size_t k) { return begins[k]; });
+    if (j - 1 > i &&
+        view.x_of(static_cast<double>(end_of(j - 1))) - view.x_of(static_cast<double>(begins[j - 1])) >= 1.0)
+      --j;
+    const double part = static_cast<double>(covered[j] - covered[i]);
+    const float coverage = static_cast<float>(std::min(1.0, part / view.ns_per_px));
     out.push_back({clamp_x(view, px), clamp_x(view, px + 1), i, j - i, coverage});
     i = j;
   }
 }
 
-void tick_marks(const std::vector<Tick>& ticks, const Viewport& view, std::vector<TickMark>& out) {
+void tick_marks(const std::vector<Tick>& ticks, const Viewport& view, std::vector<TickMark>& out,
+                const TimeIndex* index) {
   const auto by_time = [](const Tick& t, std::uint64_t v) { return t.time_ns < v; };
   std::size_t i = static_cast<std::size_t>(
       std::lower_bound(ticks.begin(), ticks.end(), to_ns(view.t0_ns), by_time) - ticks.begin());
@@ -78,13 +90,14 @@ void tick_marks(const std::vector<Tick>& ticks, const Viewport& view, std::vecto
   while (i < ticks.size() && static_cast<double>(ticks[i].time_ns) <= t1) {
     const double x = view.x_of(static_cast<double>(ticks[i].time_ns));
     const std::uint64_t next = to_ns(std::ceil(view.t_of(std::floor(x) + 1)));
-    const std::size_t j = gallop(i + 1, ticks.size(), next, [&](std::size_t k) { return ticks[k].time_ns; });
+    const std::size_t j = next_at(index, i + 1, ticks.size(), next, [&](std::size_t k) { return ticks[k].time_ns; });
     out.push_back({static_cast<float>(x), i, j - i});
     i = j;
   }
 }
 
-void series_bars(const Series& s, const Viewport& view, std::uint64_t end_ns, std::vector<SeriesBar>& out) {
+void series_bars(const Series& s, const Viewport& view, std::uint64_t end_ns, std::vector<SeriesBar>& out,
+                 const TimeIndex* index) {
   const auto& steps = s.steps;
   if (steps.empty()) return;
   std::size_t k = s.at(to_ns(view.t0_ns));
@@ -101,7 +114,7 @@ void series_bars(const Series& s, const Viewport& view, std::uint64_t end_ns, st
     }
     const double px = std::floor(x0);
     const std::uint64_t next = to_ns(std::ceil(view.t_of(px + 1)));
-    const std::size_t j = gallop(k + 1, steps.size(), next, [&](std::size_t n) { return steps[n].time_ns; });
+    const std::size_t j = next_at(index, k + 1, steps.size(), next, [&](std::size_t n) { return steps[n].time_ns; });
     out.push_back({clamp_x(view, px), clamp_x(view, px + 1), s.range_max.max(k, j)});
     // The last folded step lasts beyond this pixel until the next step;
     // less than a pixel more is the next pixel's business.
@@ -111,20 +124,36 @@ void series_bars(const Series& s, const Viewport& view, std::uint64_t end_ns, st
   }
 }
 
+namespace {
+
+void lane_frame(const Lane& lane, const LaneLod* lod, const Viewport& view, LaneDraw& d) {
+  d.spans.clear();
+  d.ticks.clear();
+  d.bars.clear();
+  span_rects(lane.spans, view, d.spans, lod ? &lod->spans : nullptr);
+  if (lane.kind == LaneKind::Thread)
+    tick_marks(lane.ticks, view, d.ticks, lod ? &lod->ticks : nullptr);
+  else
+    series_bars(lane.series, view, lane.end_ns, d.bars, lod ? &lod->steps : nullptr);
+}
+
+}  // namespace
+
 void build_frame(const Timeline& tl, const Viewport& view, std::vector<LaneDraw>& lanes) {
   lanes.resize(tl.lanes.size());
-  for (std::size_t n = 0; n < tl.lanes.size(); ++n) {
-    const Lane& lane = tl.lanes[n];
-    LaneDraw& d = lanes[n];
+  for (std::size_t n = 0; n < tl.lanes.size(); ++n) lane_frame(tl.lanes[n], nullptr, view, lanes[n]);
+}
+
+void build_frame(const Timeline& tl, const std::vector<LaneLod>& lod, const Viewport& view,
+                 std::span<const std::size_t> visible, std::vector<LaneDraw>& lanes) {
+  lanes.resize(tl.lanes.size());
+  for (LaneDraw& d : lanes) {
     d.spans.clear();
     d.ticks.clear();
     d.bars.clear();
-    span_rects(lane.spans, view, d.spans);
-    if (lane.kind == LaneKind::Thread)
-      tick_marks(lane.ticks, view, d.ticks);
-    else
-      series_bars(lane.series, view, lane.end_ns, d.bars);
   }
+  for (std::size_t n : visible)
+    if (n < tl.lanes.size()) lane_frame(tl.lanes[n], n < lod.size() ? &lod[n] : nullptr, view, lanes[n]);
 }
 
 }  // namespace weft::viewer

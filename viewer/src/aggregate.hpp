@@ -3,11 +3,15 @@
 // itself; a run of narrower spans becomes one pixel-wide block whose color
 // says how much of that pixel the spans cover. The cost is a binary search
 // per drawn rectangle, so a frame costs O(width * log n) per lane, not O(n).
+// Given the lane's level-of-detail index (lod.hpp) the search is a bucket
+// lookup instead, and the result is the same.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
+#include "lod.hpp"
 #include "timeline.hpp"
 #include "viewport.hpp"
 
@@ -21,7 +25,9 @@ struct SpanRect {
 };
 
 // Appends the rectangles of `list` visible in `view` to `out`, left to right.
-void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect>& out);
+// `index`, when given, must be built on list.begins (LaneLod::spans).
+void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect>& out,
+                const TimeIndex* index = nullptr);
 
 struct TickMark {
   float x = 0;
@@ -29,7 +35,8 @@ struct TickMark {
   std::size_t count = 1;   // ticks folded into this pixel
 };
 // Visible ticks, at most one per pixel column.
-void tick_marks(const std::vector<Tick>& ticks, const Viewport& view, std::vector<TickMark>& out);
+void tick_marks(const std::vector<Tick>& ticks, const Viewport& view, std::vector<TickMark>& out,
+                const TimeIndex* index = nullptr);
 
 struct SeriesBar {
   float x0 = 0, x1 = 0;
@@ -37,7 +44,8 @@ struct SeriesBar {
 };
 // A step series as bars: one per step wider than a pixel, one per pixel
 // (showing its peak) where steps are denser.
-void series_bars(const Series& s, const Viewport& view, std::uint64_t end_ns, std::vector<SeriesBar>& out);
+void series_bars(const Series& s, const Viewport& view, std::uint64_t end_ns, std::vector<SeriesBar>& out,
+                 const TimeIndex* index = nullptr);
 
 // The draw data of one whole frame (every lane, ticks and series),
 // returned for the benchmark and the tests; the window draws from it.
@@ -46,6 +54,11 @@ struct LaneDraw {
   std::vector<TickMark> ticks;
   std::vector<SeriesBar> bars;
 };
+// `lanes` gets one entry per lane of `tl`. The first form computes every
+// lane by plain search (the reference); the second only the lanes listed in
+// `visible` (the others are left empty), through `lod` (build_lod(tl)).
 void build_frame(const Timeline& tl, const Viewport& view, std::vector<LaneDraw>& lanes);
+void build_frame(const Timeline& tl, const std::vector<LaneLod>& lod, const Viewport& view,
+                 std::span<const std::size_t> visible, std::vector<LaneDraw>& lanes);
 
 }  // namespace weft::viewer

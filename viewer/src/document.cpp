@@ -1,6 +1,7 @@
 #include "document.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <future>
 #include <tuple>
 
@@ -8,38 +9,89 @@
 
 namespace weft::viewer {
 
-std::unique_ptr<Document> make_document(format::Trace trace, std::string path) {
+const char* open_stage_name(OpenStage s) {
+  switch (s) {
+    case OpenStage::Reading: return "reading";
+    case OpenStage::Analysing: return "analysing";
+    case OpenStage::LayingOut: return "laying out";
+    case OpenStage::Done: return "done";
+  }
+  return "?";
+}
+
+namespace {
+
+// Runs one part of the open: not at all once cancelled, and says when done.
+class Parts {
+ public:
+  explicit Parts(const OpenControl& c) : c_(c) {}
+  template <typename F>
+  void run(OpenStage stage, F&& part) const {
+    if (c_.cancel && c_.cancel->load(std::memory_order_relaxed)) throw open_cancelled();
+    part();
+    if (c_.part_done) c_.part_done(stage);
+  }
+
+ private:
+  const OpenControl& c_;
+};
+
+}  // namespace
+
+std::unique_ptr<Document> make_document(format::Trace trace, std::string path, const OpenControl& control) {
   auto doc = std::make_unique<Document>();
   doc->path = std::move(path);
   doc->trace = std::move(trace);
   // Each part reads only the trace (and the model, built first on its own
   // thread) and writes its own member: on threads of their own beside the
   // check (which runs its detectors in parallel too), so opening a large
-  // trace takes the longest part, not the sum.
+  // trace takes the longest chain of parts, not the sum. The longest is
+  // model -> timeline -> index, the only chain that needs the model.
   Document& d = *doc;
-  auto edges = std::async(std::launch::async, [&d] {
-    d.lock_graph = analysis::lock_graph(d.trace);
-    d.edges = analysis::causal_edges(d.trace);
-    d.edges_by_from = d.edges;
-    std::sort(d.edges_by_from.begin(), d.edges_by_from.end(),
-              [](const auto& a, const auto& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
+  const Parts parts(control);
+  constexpr OpenStage analysing = OpenStage::Analysing, laying_out = OpenStage::LayingOut;
+  auto edges = std::async(std::launch::async, [&d, &parts] {
+    parts.run(analysing, [&d] { d.lock_graph = analysis::lock_graph(d.trace); });
+    parts.run(analysing, [&d] {
+      d.edges = analysis::causal_edges(d.trace);
+      d.edges_by_from = d.edges;
+      std::sort(d.edges_by_from.begin(), d.edges_by_from.end(),
+                [](const auto& a, const auto& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
+    });
   });
-  auto timeline = std::async(std::launch::async, [&d] {
-    d.model = analysis::build_model(d.trace);
-    d.stats = analysis::compute_stats(d.model);
-    d.timeline = build_timeline(d.trace, d.model);
+  auto timeline = std::async(std::launch::async, [&d, &parts] {
+    parts.run(analysing, [&d] { d.model = analysis::build_model(d.trace); });
+    parts.run(analysing, [&d] { d.stats = analysis::compute_stats(d.model); });
+    parts.run(laying_out, [&d] { d.timeline = build_timeline(d.trace, d.model); });
+    parts.run(laying_out, [&d] { d.lod = build_lod(d.timeline); });
   });
-  d.report = analysis::check(d.trace);
-  edges.get();  // rethrows what the thread threw
-  timeline.get();
+  // Both threads are waited for whatever happens here: they point into d.
+  std::exception_ptr failed;
+  try {
+    parts.run(analysing, [&d] { d.report = analysis::check(d.trace); });
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  for (auto* f : {&edges, &timeline}) try {
+      f->get();  // rethrows what the thread threw
+    } catch (...) {
+      if (!failed) failed = std::current_exception();
+    }
+  if (failed) std::rethrow_exception(failed);
+  // The arrows' index needs the edges and the timeline: after both.
+  parts.run(laying_out, [&d] { d.arrow_lod = build_arrow_lod(d.edges, d.edges_by_from, d.timeline); });
   return doc;
+}
+
+format::Trace read_trace(const std::vector<std::string>& paths) {
+  if (paths.size() == 1) return symbolize::load_trace(paths.front());
+  return symbolize::load_run(paths);
 }
 
 std::unique_ptr<Document> open_document(const std::string& path) { return make_document(symbolize::load_trace(path), path); }
 
 std::unique_ptr<Document> open_document(const std::vector<std::string>& paths) {
-  if (paths.size() == 1) return open_document(paths.front());
-  return make_document(symbolize::load_run(paths), paths.at(0));
+  return make_document(read_trace(paths), paths.at(0));
 }
 
 std::string thread_label(const Document& doc, std::uint32_t thread) {

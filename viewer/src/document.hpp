@@ -4,10 +4,15 @@
 // documents without a window.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "lod.hpp"
 #include "timeline.hpp"
 #include "weft/analysis/causality.hpp"
 #include "weft/analysis/check.hpp"
@@ -28,14 +33,38 @@ struct Document {
   std::vector<analysis::CausalEdge> edges;  // ordered by `to`
   std::vector<analysis::CausalEdge> edges_by_from;  // the same, ordered by `from`: arrows leaving the view
   Timeline timeline;
+  std::vector<LaneLod> lod;  // one per timeline lane: what a frame searches (lod.hpp)
+  ArrowLod arrow_lod;        // the same for the causality arrows
 
   Document() = default;
   Document(const Document&) = delete;
   Document& operator=(const Document&) = delete;
 };
 
+// The parts of opening a trace after reading it, for a progress bar: each
+// analysis part (model, findings, statistics, lock graph, causal edges)
+// then each layout part (timeline, its level-of-detail index, the arrows').
+enum class OpenStage : std::uint8_t { Reading, Analysing, LayingOut, Done };
+const char* open_stage_name(OpenStage s);  // "reading", "analysing", "laying out", "done"
+inline constexpr unsigned kAnalysisParts = 5, kLayoutParts = 3;
+
+// How a caller watches and stops an open. `part_done` is called from the
+// worker threads (so it must be thread-safe) once per finished part, with
+// the stage it belongs to. `cancel`, once true, makes make_document throw
+// open_cancelled before its next part (a part under way runs to its end).
+struct OpenControl {
+  std::function<void(OpenStage)> part_done;
+  const std::atomic<bool>* cancel = nullptr;
+};
+struct open_cancelled : std::runtime_error {
+  open_cancelled() : std::runtime_error("cancelled") {}
+};
+
 // Everything derived from an already loaded trace.
-std::unique_ptr<Document> make_document(format::Trace trace, std::string path);
+std::unique_ptr<Document> make_document(format::Trace trace, std::string path, const OpenControl& control = {});
+// Reads what open_document opens, without analysing it: one trace
+// (symbolize::load_trace) or a run of several (symbolize::load_run).
+format::Trace read_trace(const std::vector<std::string>& paths);
 // Loads and analyses a file. Throws format::format_error (one line) on a
 // file that is not a trace; a truncated one loads with trace.truncated set.
 std::unique_ptr<Document> open_document(const std::string& path);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "signal_lanes.hpp"
+
 namespace weft::viewer {
 
 ScreenLayout screen_layout(float width, float height) {
@@ -17,9 +19,12 @@ ScreenLayout screen_layout(float width, float height) {
   return l;
 }
 
-namespace {
-float lane_height(const Lane& lane) { return lane.kind == LaneKind::Thread ? kThreadLaneHeight : kObjectLaneHeight; }
-}  // namespace
+float lane_height(const Lane& lane) {
+  if (lane.kind == LaneKind::Thread) return kThreadLaneHeight;
+  if (lane.kind == LaneKind::Signal && lane.signal && !lane.signal->rows.empty())
+    return kSignalTickStrip + kSignalRowHeight * static_cast<float>(lane.signal->rows.size());
+  return kObjectLaneHeight;
+}
 
 namespace {
 // Whether lane n is the first thread lane of a process in a run: a header

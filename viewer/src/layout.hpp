@@ -26,6 +26,12 @@ inline constexpr float kObjectLaneHeight = 22;
 inline constexpr float kLaneGap = 4;
 inline constexpr float kGroupGap = 14;  // between the thread lanes and the object lanes
 inline constexpr float kProcessHeaderHeight = 20;  // a run's process header, above its threads' lanes
+// A signal lane (a condition or event): a strip for its notifications on
+// top, then one sub-row per waiter it stacks; with one sub-row it is as
+// tall as any object lane.
+inline constexpr float kSignalTickStrip = 8;
+inline constexpr float kSignalRowHeight = 14;
+static_assert(kSignalTickStrip + kSignalRowHeight == kObjectLaneHeight);
 
 struct ScreenLayout {
   Rect toolbar;   // top: open a trace, zoom, replay controls
@@ -45,6 +51,11 @@ struct LaneRow {
 // may lie outside `area`: the caller clips).
 std::vector<LaneRow> lane_rows(const Timeline& tl, const Rect& area, float scroll);
 float lanes_height(const Timeline& tl);  // total, for the scroll range
+float lane_height(const Lane& lane);     // a signal lane's grows with its sub-rows
+// Top of sub-row `row` of a signal lane whose row begins at `lane_y0`.
+inline float signal_row_y(float lane_y0, std::size_t row) {
+  return lane_y0 + kSignalTickStrip + kSignalRowHeight * static_cast<float>(row);
+}
 // A run of several processes: the header row above each process's thread
 // lanes (none for a single process), from the rows lane_rows placed.
 struct ProcessHeaderRow {

@@ -20,6 +20,16 @@ std::uint32_t state_color(State s) {
   return colors::running;
 }
 
+std::uint32_t thread_color(std::uint32_t thread) {
+  // Away from the state colors (green running, orange, red, purple, blue,
+  // grey-blue) so a waiter is not read as a thread state.
+  static constexpr std::uint32_t hues[] = {
+      rgba(128, 203, 196), rgba(244, 143, 177), rgba(159, 168, 218), rgba(220, 231, 117),
+      rgba(188, 170, 164), rgba(255, 204, 188), rgba(179, 229, 252), rgba(225, 190, 231),
+  };
+  return hues[thread % (sizeof hues / sizeof hues[0])];
+}
+
 std::uint32_t mix(std::uint32_t a, std::uint32_t b, float t) {
   t = std::clamp(t, 0.0f, 1.0f);
   std::uint32_t out = 0;

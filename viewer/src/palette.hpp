@@ -37,11 +37,20 @@ inline constexpr std::uint32_t highlight = rgba(255, 64, 129);   // pink: what t
 inline constexpr std::uint32_t cycle = rgba(255, 23, 68);        // the cycle or racing pair of a finding
 inline constexpr std::uint32_t cursor = rgba(0, 229, 255);
 inline constexpr std::uint32_t selection = rgba(100, 181, 246, 60);
+// Signal lanes (conditions, events).
+inline constexpr std::uint32_t notify = rgba(250, 250, 250);     // a notification that found a waiter, a set that woke one
+inline constexpr std::uint32_t unheard = rgba(255, 82, 82);      // red: a notification nobody waited for (lost wake-up's seed)
+inline constexpr std::uint32_t latched = rgba(165, 214, 167);    // pale green: an event set with nobody waiting (it stays set)
+inline constexpr std::uint32_t wake_arrow = rgba(255, 241, 118, 210);  // from a notification to the wait it ended
+inline constexpr std::uint32_t timed_out = rgba(96, 100, 108);   // a wait that ran out: nothing woke it
 inline constexpr std::uint32_t text = rgba(230, 230, 230);
 inline constexpr std::uint32_t dim_text = rgba(150, 150, 150);
 }  // namespace colors
 
 std::uint32_t state_color(State s);
+// A thread's own color, for telling waiters apart on a signal lane: a few
+// distinct hues in turn (none of them a state's or the held color).
+std::uint32_t thread_color(std::uint32_t thread);
 // `a` and `b` mixed, `t` of the way from a to b (0..1).
 std::uint32_t mix(std::uint32_t a, std::uint32_t b, float t);
 

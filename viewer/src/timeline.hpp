@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,6 +47,7 @@ struct SpanList {
   std::vector<std::uint64_t> begins;          // [k]: spans[k].begin_ns, packed: searched every frame
 
   void add(const Span& s);  // in time order; clipped to start after the previous span
+  void reserve(std::size_t n);  // room for n spans, allocated once
   // Index of the first span ending after t (spans.size() if none).
   std::size_t first_ending_after(std::uint64_t t) const;
   // Index of the first span beginning at or after t.
@@ -82,7 +84,11 @@ struct Series {
   std::size_t at(std::uint64_t t) const;
 };
 
-enum class LaneKind : std::uint8_t { Thread, Lock, Queue, Semaphore, Barrier };
+// Signal: a condition variable or an event (signal_lanes.hpp): who waited
+// on it, its notifications, and which of them woke whom.
+enum class LaneKind : std::uint8_t { Thread, Lock, Queue, Semaphore, Barrier, Signal };
+
+struct SignalLane;  // signal_lanes.hpp
 
 struct Lane {
   LaneKind kind = LaneKind::Thread;
@@ -94,10 +100,14 @@ struct Lane {
   std::vector<Tick> anomalies;  // what the trace got wrong here (analysis/object_state.hpp): on the object's lane, or the thread's
   Series series;                // lock: waiters; queue: depth; semaphore: value; barrier: arrivals
   std::uint32_t process = 0;    // thread lanes: index into Trace::processes
+  // Signal lanes: their waits (on sub-rows), notifications and waiter count.
+  // Shared and immutable once built, so copying a Timeline stays cheap and
+  // the count's series keeps pointing into its own SignalLane.
+  std::shared_ptr<const SignalLane> signal;
 };
 
 struct Timeline {
-  std::vector<Lane> lanes;      // threads (by id), then locks, queues, semaphores, barriers
+  std::vector<Lane> lanes;      // threads (by id), then locks, queues, semaphores, barriers, then conditions and events
   std::uint64_t begin_ns = 0, end_ns = 0;
   // Prefix maximum of event times in trace order: event times are display
   // only and may step back across threads; this makes "events up to time t"

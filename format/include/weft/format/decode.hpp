@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -43,6 +44,19 @@ class TextTable {
   std::unordered_map<std::string, std::uint64_t> index_;
 };
 
+// A chunk's texts, in the order its events carry them, for a decoder that
+// runs apart from the trace's TextTable (the parallel loader): a text
+// event's arg is its index here until the loader interns the chunk's texts
+// into the trace's table, chunk by chunk in file order, so the trace's
+// texts come out exactly as a one-thread load interns them.
+struct ChunkTexts {
+  std::vector<std::string> texts;
+  std::uint64_t intern(std::string_view s) {
+    texts.emplace_back(s);
+    return texts.size() - 1;
+  }
+};
+
 // What ids the events of a chunk may refer to: those already defined.
 struct IdLimits {
   std::size_t objects = 0;  // ids 1..objects-1 are defined
@@ -53,5 +67,13 @@ struct IdLimits {
 // clock ticks; the caller converts them (see TraceLoader).
 void decode_events(ByteReader& r, const EventChunkHeader& h, const std::vector<KindInfo>& kinds,
                    const IdLimits& limits, TextTable& texts, std::vector<Event>& out);
+// The same into `out[0, h.count)`, texts collected per chunk: what a worker
+// of the parallel loader runs, touching nothing shared. `events` is the
+// payload after the chunk header; `what` names it in error messages, as
+// the ByteReader of the other form does. A well-formed chunk takes a fast
+// path; anything it does not expect is decoded again by the checking one,
+// so the events, and the error, are exactly the other form's.
+void decode_events(std::span<const unsigned char> events, const std::string& what, const EventChunkHeader& h,
+                   const std::vector<KindInfo>& kinds, const IdLimits& limits, ChunkTexts& texts, Event* out);
 
 }  // namespace weft::format

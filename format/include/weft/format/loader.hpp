@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,15 +16,37 @@
 
 namespace weft::format {
 
+struct LoadOptions {
+  // How many threads decode the event chunks. 0: the WEFT_LOAD_THREADS
+  // environment variable if it holds a number from 1 to 64, else one per
+  // core. 1 is the streaming one-thread load, the reference the parallel
+  // load is held to: same trace, field for field, and the same errors.
+  unsigned threads = 0;
+};
+
+// The thread count `options` asks for, resolved as LoadOptions says.
+unsigned load_threads(const LoadOptions& options);
+
 // Loads the whole trace. A truncated file loads up to its last complete chunk
 // with Trace::truncated set and a warning saying where it stopped; anything
 // else wrong throws format_error.
-Trace load_trace(const std::string& path);
+//
+// With more than one thread, the threads' event chunks are read first and
+// decoded afterwards on all of them (a thread's chunks land at their place
+// in its stream), then merged into the one order, each stream's memory
+// given back as the merge passes it: about one copy of the events at peak,
+// where the one-thread load holds two.
+Trace load_trace(const std::string& path);  // every core (or WEFT_LOAD_THREADS)
+// One name per signature: load_trace is passed by name as a MemberLoader.
+Trace load_trace_with(const std::string& path, const LoadOptions& options);
 
 // The same, fed chunk by chunk (streaming); load_trace is built on it.
+// With `threads` > 1 the event chunks are kept (their headers checked) and
+// decoded by decode_pending(), which finish() calls first.
 class TraceLoader {
  public:
-  explicit TraceLoader(std::string source) : source_(std::move(source)), texts_(trace_.texts) {}
+  explicit TraceLoader(std::string source, unsigned threads = 1);
+  ~TraceLoader();
   // texts_ refers to trace_.texts: a copy or move would refer to the original.
   TraceLoader(const TraceLoader&) = delete;
   TraceLoader& operator=(const TraceLoader&) = delete;
@@ -32,11 +55,21 @@ class TraceLoader {
   // index, so each thread's stream is allocated once at its final size.
   void expect(const std::vector<IndexEntry>& index, std::uint64_t file_size);
   void add(const ChunkRef& ref, std::span<const unsigned char> payload);
+  // Decodes the event chunks kept so far; throws what the first bad one (in
+  // file order) would have thrown from add(). A loader that met an error in
+  // a later chunk calls this first: an earlier chunk's error comes first.
+  void decode_pending();
   // `truncation`: why the file ended early, empty if it did not.
   Trace finish(const std::string& truncation);
 
  private:
-  void add_events(const ChunkRef& ref, ByteReader& r);
+  struct Pending;  // an event chunk kept for decode_pending
+  void add_events(const ChunkRef& ref, ByteReader& r, std::span<const unsigned char> payload);
+  // The parallel load: the chunk's events (the payload after its header) kept for decode_pending.
+  void keep_events(const ChunkRef& ref, std::span<const unsigned char> events, const EventChunkHeader& h,
+                   const IdLimits& limits);
+  void intern_pending_texts();
+  std::vector<Event> merge_pending(const TickConversion& ticks);
   TickConversion tick_conversion();
   void check_counts() const;  // what the END record and the index promise, or format_error
 
@@ -49,6 +82,18 @@ class TraceLoader {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> clocks_;  // (ticks, monotonic ns)
   std::uint64_t unknown_chunks_ = 0;
   bool have_meta_ = false;
+  // The parallel load (threads_ > 1): chunks kept in file order, the kind
+  // tables they were written under, each thread's event count so far, the
+  // payloads, and the decoded streams (one per thread).
+  unsigned threads_ = 1;
+  std::vector<Pending> pending_;
+  std::vector<std::vector<KindInfo>> kind_tables_;
+  std::uint64_t kinds_seen_ = 0;  // KIND chunks read
+  std::vector<std::uint64_t> stream_counts_;
+  struct Payloads;
+  std::unique_ptr<Payloads> payloads_;
+  struct Streams;
+  std::unique_ptr<Streams> streams_;
 };
 
 }  // namespace weft::format

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <vector>
 
 #include "weft/format/trace.hpp"
@@ -44,5 +46,21 @@ struct MergeHints {
 // below `object_count`.
 std::vector<Event> merge_in_order(std::vector<std::vector<Event>>& per_thread, std::size_t object_count,
                                   OrderStats& stats, const MergeHints& hints = {});
+
+// One thread's events in program order, wherever they are kept.
+struct EventStream {
+  const Event* data = nullptr;
+  std::size_t size = 0;
+};
+
+// The same merge over streams the caller owns, without holding two full
+// copies of the events at once: `consumed(t, n)` is called as the merge
+// moves on (every few thousand events of a thread) and says thread t's
+// first n events will not be read again, so their memory can be given
+// back; and the result's pages are committed as it fills, not all up front.
+// Same streams in, same order out as merge_in_order, event for event.
+using ConsumedFn = std::function<void(std::uint32_t thread, std::size_t consumed)>;
+std::vector<Event> merge_streams(std::span<const EventStream> per_thread, std::size_t object_count,
+                                 OrderStats& stats, const MergeHints& hints, const ConsumedFn& consumed);
 
 }  // namespace weft::format

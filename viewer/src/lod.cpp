@@ -1,0 +1,122 @@
+#include "lod.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace weft::viewer {
+
+LaneLod build_lane_lod(const Lane& lane) {
+  LaneLod lod;
+  lod.spans.build(lane.spans.begins);
+  lod.ticks.build(lane.ticks.size(), [&](std::size_t k) { return lane.ticks[k].time_ns; });
+  lod.steps.build(lane.series.steps.size(), [&](std::size_t k) { return lane.series.steps[k].time_ns; });
+  return lod;
+}
+
+std::vector<LaneLod> build_lod(const Timeline& tl) {
+  std::vector<LaneLod> out;
+  out.reserve(tl.lanes.size());
+  for (const Lane& lane : tl.lanes) out.push_back(build_lane_lod(lane));
+  return out;
+}
+
+
+namespace {
+
+std::uint64_t to_ns(double t) {
+  if (!(t > 0)) return 0;
+  if (t >= 1.8e19) return std::numeric_limits<std::uint64_t>::max();
+  return static_cast<std::uint64_t>(t);
+}
+
+// Edges [first, last) of `edges`, ordered by the event `end_of` names;
+// their events' times (prefix max) rise with it. Takes up to `per_pixel`
+// from each pixel column, skipping what `skip` rejects: a search per
+// column, through `index` (over all of `edges`) when given.
+template <typename End, typename Skip>
+void per_column(const std::vector<analysis::CausalEdge>& edges, std::size_t first, std::size_t last,
+                const Timeline& tl, const Viewport& view, std::size_t per_pixel, const TimeIndex* index, End end_of,
+                Skip skip, std::vector<const analysis::CausalEdge*>& out) {
+  const auto time_of = [&](std::size_t k) { return tl.time_prefix_max[end_of(edges[k])]; };
+  while (first < last) {
+    // This column: from the first edge's pixel to the next pixel's start.
+    const double x = std::floor(view.x_of(static_cast<double>(time_of(first))));
+    const std::uint64_t next = to_ns(std::ceil(view.t_of(x + 1)));
+    std::size_t column_end = last;
+    if (last - first > per_pixel) {
+      if (index) {
+        column_end = std::min(last, index->lower_bound(next, first, time_of));
+      } else {
+        std::size_t lo = first, hi = last;
+        while (lo < hi) {
+          const std::size_t mid = lo + (hi - lo) / 2;
+          if (time_of(mid) < next)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+        column_end = lo;
+      }
+    }
+    if (column_end == first) ++column_end;  // a time that does not map forward: move on anyway
+    // At most kLooked edges looked at per column: departures mostly stay on
+    // screen (skipped: drawn arriving), and walking all of them is the
+    // per-frame pass over every edge this avoids.
+    constexpr std::size_t kLooked = 64;
+    std::size_t taken = 0;
+    const std::size_t stop = std::min(column_end, first + std::max(kLooked, per_pixel));
+    for (std::size_t e = first; e < stop && taken < per_pixel; ++e)
+      if (!skip(edges[e])) {
+        out.push_back(&edges[e]);
+        ++taken;
+      }
+    first = column_end;
+  }
+}
+
+std::uint64_t edge_to(const analysis::CausalEdge& e) { return e.to; }
+std::uint64_t edge_from(const analysis::CausalEdge& e) { return e.from; }
+
+}  // namespace
+
+ArrowLod build_arrow_lod(const std::vector<analysis::CausalEdge>& by_to,
+                         const std::vector<analysis::CausalEdge>& by_from, const Timeline& tl) {
+  ArrowLod lod;
+  const std::size_t n = tl.time_prefix_max.size();
+  // Edges name events of the trace the timeline was laid out from; a
+  // mismatch gets no index (the plain search, which does not look).
+  const auto fits = [n](const std::vector<analysis::CausalEdge>& edges) {
+    return std::all_of(edges.begin(), edges.end(), [n](const analysis::CausalEdge& e) { return e.to < n && e.from < n; });
+  };
+  if (!fits(by_to) || !fits(by_from)) return lod;
+  lod.built = true;
+  lod.arriving.build(by_to.size(), [&](std::size_t k) { return tl.time_prefix_max[by_to[k].to]; });
+  lod.leaving.build(by_from.size(), [&](std::size_t k) { return tl.time_prefix_max[by_from[k].from]; });
+  return lod;
+}
+
+void pick_arrows(const std::vector<analysis::CausalEdge>& by_to, const std::vector<analysis::CausalEdge>& by_from,
+                 const Timeline& tl, const Viewport& view, std::size_t per_pixel,
+                 std::vector<const analysis::CausalEdge*>& out, const ArrowLod* lod) {
+  out.clear();
+  if (tl.time_prefix_max.empty() || per_pixel == 0) return;
+  const std::uint64_t e0 = tl.first_event_at(to_ns(view.t0_ns));
+  const std::uint64_t e1 = std::min<std::uint64_t>(tl.first_event_at(to_ns(view.t1_ns()) + 1), tl.time_prefix_max.size());
+  const auto by_to_less = [](const analysis::CausalEdge& e, std::uint64_t v) { return e.to < v; };
+  const auto by_from_less = [](const analysis::CausalEdge& e, std::uint64_t v) { return e.from < v; };
+  const auto index_of = [](const std::vector<analysis::CausalEdge>& v, auto it) {
+    return static_cast<std::size_t>(it - v.begin());
+  };
+  const std::size_t a = index_of(by_to, std::lower_bound(by_to.begin(), by_to.end(), e0, by_to_less));
+  const std::size_t b = index_of(by_to, std::lower_bound(by_to.begin(), by_to.end(), e1, by_to_less));
+  const std::size_t fa = index_of(by_from, std::lower_bound(by_from.begin(), by_from.end(), e0, by_from_less));
+  const std::size_t fb = index_of(by_from, std::lower_bound(by_from.begin(), by_from.end(), e1, by_from_less));
+  const bool indexed = lod && lod->built;
+  per_column(by_to, a, b, tl, view, per_pixel, indexed ? &lod->arriving : nullptr, edge_to,
+             [](const analysis::CausalEdge&) { return false; }, out);
+  // Leaving for an event off screen (the others were taken arriving).
+  per_column(by_from, fa, fb, tl, view, per_pixel, indexed ? &lod->leaving : nullptr, edge_from,
+             [&](const analysis::CausalEdge& e) { return e.to >= e0 && e.to < e1; }, out);
+}
+
+}  // namespace weft::viewer
