@@ -9,22 +9,13 @@
 
 #include "../support/subprocess.hpp"
 #include "../support/temp_dir.hpp"
+#include "../support/abc_trace.hpp"
 
 namespace fs = std::filesystem;
 using weft::test::one_line;
 using weft::test::run_child;
 using weft::test::TempDir;
-
-namespace {
-
-std::string abc_trace(const TempDir& dir) {
-  const std::string path = (dir.path() / "abc.weft").string();
-  const auto r = run_child({WEFT_ABC_SCENARIO}, weft::test::with_env({{"WEFT_TRACE", path}}));
-  REQUIRE(r.exit_code == 0);
-  return path;
-}
-
-}  // namespace
+using weft::test::abc_trace;
 
 TEST_CASE("weft --help lists the commands and exits 0", "[cli]") {
   for (const char* flag : {"--help", "-h", "help"}) {

@@ -17,6 +17,7 @@
 
 #include "../support/subprocess.hpp"
 #include "../support/temp_dir.hpp"
+#include "../support/abc_trace.hpp"
 #include "chrome_checks.hpp"
 #include "weft/format/loader.hpp"
 
@@ -25,16 +26,10 @@ using nlohmann::json;
 using weft::test::one_line;
 using weft::test::run_child;
 using weft::test::TempDir;
+using weft::test::abc_trace;
 using EventKind = weft::format::EventKind;
 
 namespace {
-
-std::string abc_trace(const TempDir& dir) {
-  const std::string path = (dir.path() / "abc.weft").string();
-  const auto r = run_child({WEFT_ABC_SCENARIO}, weft::test::with_env({{"WEFT_TRACE", path}}));
-  REQUIRE(r.exit_code == 0);
-  return path;
-}
 
 json read_json(const fs::path& path) {
   std::ifstream in(path);

@@ -10,21 +10,16 @@
 
 #include "../support/subprocess.hpp"
 #include "../support/temp_dir.hpp"
+#include "../support/abc_trace.hpp"
 #include "perfetto_view.hpp"
 
 namespace fs = std::filesystem;
 using weft::test::one_line;
 using weft::test::run_child;
 using weft::test::TempDir;
+using weft::test::abc_trace;
 
 namespace {
-
-std::string abc_trace(const TempDir& dir) {
-  const std::string path = (dir.path() / "abc.weft").string();
-  const auto r = run_child({WEFT_ABC_SCENARIO}, weft::test::with_env({{"WEFT_TRACE", path}}));
-  REQUIRE(r.exit_code == 0);
-  return path;
-}
 
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
