@@ -5,7 +5,7 @@
 # `weft record`, under ThreadSanitizer and under Helgrind, and prints the
 # ratios, trace size per event, peak memory, the goals met or missed, and
 # `weft check` / viewer times on a 10 M-event trace.
-#   scripts/compare.sh [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD]
+#   scripts/compare.sh [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD] [--rounds N] [--scale]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

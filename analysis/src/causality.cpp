@@ -62,8 +62,9 @@ class EdgeFinder {
 
   std::vector<CausalEdge> run() {
     for (std::uint64_t i = 0; i < trace_.events.size(); ++i) {
-      step(i);
-      waits_.step(i);
+      const format::Event e = trace_.events[i];
+      step(i, e);
+      waits_.step(i, e);
     }
     std::sort(edges_.begin(), edges_.end(),
               [](const CausalEdge& a, const CausalEdge& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); });
@@ -80,8 +81,7 @@ class EdgeFinder {
     std::deque<std::pair<std::uint64_t, std::uint64_t>> released;  // (release event, permits left of it)
   };
 
-  void step(std::uint64_t i) {
-    const format::Event& e = trace_.events[i];
+  void step(std::uint64_t i, const format::Event& e) {
     const std::optional<SyncAction> action = sync_action(e);
     if (!action) return;
     const SyncKey& key = action->key;

@@ -38,7 +38,8 @@ void mark_uncertain(const format::Trace& t, Report& r) {
   };
   std::vector<Loss> losses;
   std::vector<std::uint64_t> previous(t.threads.size(), 0);  // the thread's last event so far
-  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
+  const bool markers = t.events.may_hold(format::EventKind::TraceDropped);
+  for (std::uint64_t i = 0; markers && i < t.events.size(); ++i) {
     const format::Event& e = t.events[i];
     if (e.kind == format::EventKind::TraceDropped) {
       losses.push_back({e.thread < previous.size() ? previous[e.thread] : 0, e.thread, e.arg});

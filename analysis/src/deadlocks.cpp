@@ -35,8 +35,9 @@ class DeadlockFinder {
 
   std::vector<Finding> run() {
     for (std::uint64_t i = 0; i < t_.events.size(); ++i) {
-      step(i);
-      locks_.step(i);
+      const format::Event e = t_.events[i];
+      step(i, e);
+      locks_.step(i, e);
     }
     for (Open& c : cycles_) out_.push_back(std::move(c.finding));
     return std::move(out_);
@@ -48,8 +49,7 @@ class DeadlockFinder {
     std::set<std::uint32_t> threads;
   };
 
-  void step(std::uint64_t i) {
-    const format::Event& e = t_.events[i];
+  void step(std::uint64_t i, const format::Event& e) {
     if (!locks_.is_lock(e.object)) return;
     const format::WaitRole& role = format::meaning(e.kind).wait;
     if (!detail::is_lock_wait(role.cause) || role.op == format::WaitOp::None) return;

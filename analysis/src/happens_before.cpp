@@ -3,7 +3,7 @@
 namespace weft::analysis {
 
 HappensBefore::HappensBefore(const format::Trace& trace)
-    : trace_(trace), clocks_(trace.threads.size()), last_sync_(trace.threads.size(), ~std::uint64_t{0}) {
+    : clocks_(trace.threads.size()), last_sync_(trace.threads.size(), ~std::uint64_t{0}) {
   // Every thread starts at 1, so that 0 means "never synchronized with".
   for (std::uint32_t t = 0; t < clocks_.size(); ++t) clocks_[t].set(t, 1);
 }
@@ -13,8 +13,7 @@ void HappensBefore::release_into(std::uint32_t thread, VectorClock& into) {
   tick(thread);
 }
 
-void HappensBefore::step(std::uint64_t index) {
-  const format::Event& e = trace_.events[index];
+void HappensBefore::step(std::uint64_t index, const format::Event& e) {
   const std::uint32_t t = e.thread;
   if (t >= clocks_.size()) return;
   const std::optional<SyncAction> action = sync_action(e);

@@ -53,7 +53,7 @@ void walk_lock_nesting(const format::Trace& t, OnTake&& on_take) {
       else if (take)
         on_take(i, e, locks.held_by(e.thread), !cannot_block && !(e.flags & format::kFlagContended));
     }
-    locks.step(i);
+    locks.step(i, e);
   }
 }
 

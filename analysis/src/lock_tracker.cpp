@@ -30,8 +30,7 @@ const Holder* LockTracker::holder(std::uint32_t lock, std::uint32_t thread) cons
   return nullptr;
 }
 
-void LockTracker::step(std::uint64_t index) {
-  const format::Event& e = trace_.events[index];
+void LockTracker::step(std::uint64_t index, const format::Event& e) {
   if (e.thread >= held_.size()) return;
   const format::Meaning& m = format::meaning(e.kind);
   if (record_ && m.wait.cause == format::WaitCause::Condition) note_condition_wait(index, e);

@@ -46,8 +46,8 @@ class LockTracker {
   // Whether `object` is a lock (its object kind takes holds).
   bool is_lock(std::uint32_t object) const { return object < slot_of_.size() && slot_of_[object] != kNotALock; }
 
-  // Applies event `index` (call in trace order).
-  void step(std::uint64_t index);
+  // Applies event `index`, which is `e` (call in trace order).
+  void step(std::uint64_t index, const format::Event& e);
   // Recording mode: ends the holds still open, at `end_ns`.
   void finish(std::uint64_t end_ns);
 

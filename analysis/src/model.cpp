@@ -119,9 +119,9 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
       life.end_ns = e.time_ns;
     }
     const std::size_t before = waits.waits().size();
-    waits.step(i);
+    waits.step(i, e);
     if (!full) continue;
-    locks->step(i);
+    locks->step(i, e);
     counters->step(i, e);
     // Threads waiting for each lock, from the waits that begin and end here.
     const auto count = [&](const Wait& w, int delta) {

@@ -74,9 +74,20 @@ std::string describe(const format::Trace& t, const Access& a) {
   return s;
 }
 
+// Whether the trace may hold a read or write of a shared variable: without
+// one there is nothing to race, and the happens-before pass is skipped.
+bool may_access(const format::Trace& t) {
+  for (unsigned code = 0; code < 256; ++code) {
+    const auto kind = static_cast<format::EventKind>(code);
+    if (format::meaning(kind).access != format::AccessOp::None && t.events.may_hold(kind)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<Finding> find_races(const format::Trace& t) {
+  if (!may_access(t)) return {};
   HappensBefore hb(t);
   std::vector<Shadow> shadows(t.objects.size());  // by object id
   // One finding per variable and (unordered) pair of sites.
@@ -111,8 +122,8 @@ std::vector<Finding> find_races(const format::Trace& t) {
   };
 
   for (std::uint64_t i = 0; i < t.events.size(); ++i) {
-    hb.step(i);
-    const format::Event& e = t.events[i];
+    const format::Event e = t.events[i];
+    hb.step(i, e);
     const format::AccessOp op = format::meaning(e.kind).access;
     if (op == format::AccessOp::None) continue;
     const bool write = op == format::AccessOp::Writes;

@@ -78,6 +78,7 @@ std::string describe_report(const format::Trace& t, const json& r, Finding& f) {
 
 std::vector<Finding> find_tsan_reports(const format::Trace& t) {
   std::vector<Finding> out;
+  if (!t.events.may_hold(format::EventKind::TsanReport)) return out;  // no pass over events that cannot be
   for (std::uint64_t i = 0; i < t.events.size(); ++i) {
     const format::Event& e = t.events[i];
     if (e.kind != format::EventKind::TsanReport) continue;

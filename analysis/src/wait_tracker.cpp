@@ -2,9 +2,8 @@
 
 namespace weft::analysis::detail {
 
-void WaitTracker::step(std::uint64_t index) {
+void WaitTracker::step(std::uint64_t index, const format::Event& e) {
   ended_ = kNone;
-  const format::Event& e = trace_.events[index];
   if (e.thread >= open_.size()) return;
   const format::Meaning& meaning = format::meaning(e.kind);
   const format::WaitRole& role = meaning.wait;

@@ -18,10 +18,10 @@ class WaitTracker {
   // `anomalies`, if given, receives a WaitUnended for each wait whose end
   // is missing.
   WaitTracker(const format::Trace& trace, std::vector<Anomaly>* anomalies = nullptr)
-      : trace_(trace), open_(trace.threads.size(), kNone), anomalies_(anomalies) {}
+      : open_(trace.threads.size(), kNone), anomalies_(anomalies) {}
 
-  // Applies event `index` (call in trace order).
-  void step(std::uint64_t index);
+  // Applies event `index`, which is `e` (call in trace order).
+  void step(std::uint64_t index, const format::Event& e);
 
   // The wait `thread` is in (before the next step), or nullptr.
   const Wait* open(std::uint32_t thread) const {
@@ -37,7 +37,6 @@ class WaitTracker {
  private:
   static constexpr std::size_t kNone = ~std::size_t{0};
 
-  const format::Trace& trace_;
   std::vector<Wait> waits_;       // in order of their begin
   std::vector<std::size_t> open_;  // by thread: index into waits_
   std::size_t ended_ = kNone;

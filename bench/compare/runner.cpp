@@ -9,7 +9,11 @@
 // times what reads it: `weft check` and the viewer's opening. A third times
 // `weft explore` (explored runs per second).
 //
-//   weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD] [--rounds N]
+//   weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD] [--rounds N] [--scale]
+//
+// --scale adds a fourth part, minutes long and ~10 GB of disk: a trace of a
+// billion events recorded and checked, and one of a hundred million opened
+// by the viewer, each with its time and peak memory.
 //
 // Times are medians of three runs (--rounds N for more; std, weft, record
 // and tsan interleaved, so that drift on a busy machine hits all four
@@ -68,6 +72,11 @@ constexpr double kGoalShare = 3;  // lock, read, write, unlock: four events per 
 constexpr double kGoalRecordUncontended = 2;  // weft record on an unmodified program
 constexpr double kGoalExploredRunsPerSecond = 200;  // weft explore on a small scenario
 constexpr std::uint64_t kFullExploreRuns = 500, kQuickExploreRuns = 50;
+// --scale: a billion-event trace checked, a hundred-million-event one opened.
+constexpr std::uint64_t kScaleCheckOps = 500'000'000, kScaleCheckEvents = 1'000'000'000;  // uncontended: 2 per op
+constexpr std::uint64_t kScaleViewOps = 50'000'000, kScaleViewEvents = 100'000'000;      // contended-4: at least 2
+constexpr double kGoalMachineBytes = 24.0 * 1024 * 1024 * 1024;  // this machine's memory: the billion must fit
+constexpr double kGoalViewerScaleBytes = 4.0 * 1024 * 1024 * 1024;
 
 // In the order of the table's columns.
 enum variant { kStd, kWeft, kRecord, kTsan, kHelgrind, kVariants };
@@ -100,7 +109,7 @@ constexpr std::uint64_t kFullTraceOps = 5'000'000, kFullTraceEvents = 10'000'000
 constexpr std::uint64_t kQuickTraceOps = 500'000, kQuickTraceEvents = 1'000'000;
 
 struct options {
-  bool quick = false, markdown = false, helgrind = true;
+  bool quick = false, markdown = false, helgrind = true, scale = false;
   int rounds = kDefaultRounds;
   std::string only;
 };
@@ -509,6 +518,92 @@ bool analysis(spawner& children, const options& o, const fs::path& dir, footnote
   return ok;
 }
 
+// Records a trace of at least `want` events with compare_weft (a real
+// traced program), or says why not in `t`. The count comes from the trace's
+// END record: a billion events are not loaded just to be counted.
+std::uint64_t record_big(spawner& children, const std::string& workload, std::uint64_t ops, std::uint64_t want,
+                         const std::string& trace, table& t, footnotes& notes) {
+  std::fprintf(stderr, "weft-compare: scale: recording %s, %s ops\n", workload.c_str(), count(ops).c_str());
+  weft::subprocess::options co = weft::compare::child_options();
+  co.timeout = std::chrono::minutes(20);
+  co.env["WEFT_TRACE"] = trace;
+  const child_result rec = children.run({WEFT_COMPARE_WEFT_BIN, workload, std::to_string(ops), trace}, co);
+  const std::string what = "trace (compare_weft " + workload + ", " + count(ops) + " ops)";
+  if (!rec.exited(0)) {
+    t.rows.push_back({what, notes.add("scale " + what + ": " + rec.failure()), "", ""});
+    return 0;
+  }
+  try {
+    const weft::format::TraceSummary s = weft::format::summarize_trace(trace);
+    const std::uint64_t events = s.events, bytes = fs::file_size(trace);
+    t.rows.push_back({what,
+                      grouped(events) + " events, " + fixed(double(bytes) / 1e9, 2) + " GB (" +
+                          fixed(double(bytes) / double(events), 2) + " B/event), recorded in " +
+                          fixed(double(rec.wall.count()) / 1e9, 0) + " s",
+                      "≥ " + grouped(want) + " events", verdict(events >= want)});
+    return events;
+  } catch (const std::exception& e) {
+    t.rows.push_back({what, notes.add("scale " + what + ": cannot read: " + e.what()), "", ""});
+    return 0;
+  }
+}
+
+// The billion-event check and the hundred-million-event viewer open, each
+// in a process of its own (wait4 gives its peak memory). False if a step
+// failed; a goal missed is a measurement.
+bool scale(spawner& children, const options& o, const fs::path& dir, footnotes& notes) {
+  table t;
+  t.header = {"what", "measured", "goal", "verdict"};
+  t.numeric = {false, false, false, false};
+  bool ok = true;
+  const std::string big = (dir / "billion.weft").string();
+  if (const std::uint64_t events = record_big(children, "uncontended", kScaleCheckOps, kScaleCheckEvents, big, t, notes)) {
+    std::fprintf(stderr, "weft-compare: scale: weft check on %s events\n", grouped(events).c_str());
+    weft::subprocess::options co = weft::compare::child_options();
+    co.timeout = std::chrono::minutes(30);
+    const child_result check = children.run({WEFT_CLI, "check", big}, co);
+    if (check.exited(0) || check.exited(1)) {
+      const double seconds = double(check.wall.count()) / 1e9, bytes = double(check.max_rss_kb) * 1024;
+      t.rows.push_back({"weft check, whole trace",
+                        fixed(seconds, 0) + " s (" + fixed(double(events) / seconds / 1e6, 1) + " M events/s), peak RSS " +
+                            fixed(bytes / 1e9, 2) + " GB (" + fixed(bytes / double(events), 1) + " B/event)",
+                        "checked in this machine's 24 GB", verdict(bytes <= kGoalMachineBytes)});
+    } else {
+      t.rows.push_back({"weft check, whole trace", notes.add("scale weft check: " + check.failure()), "", ""});
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  fs::remove(big);
+
+  const std::string large = (dir / "hundred-million.weft").string();
+  if (const std::uint64_t events = record_big(children, "contended-4", kScaleViewOps, kScaleViewEvents, large, t, notes)) {
+    std::fprintf(stderr, "weft-compare: scale: viewer open_document on %s events\n", grouped(events).c_str());
+    weft::subprocess::options co = weft::compare::child_options();
+    co.timeout = std::chrono::minutes(20);
+    const child_result view = children.run({WEFT_COMPARE_VIEWER_OPEN, large}, co);
+    std::uint64_t elapsed = 0;
+    if (view.exited(0) && field(view.out, "ns", elapsed)) {
+      const double bytes = double(view.max_rss_kb) * 1024;
+      t.rows.push_back({"viewer open_document (load + analysis + layout)",
+                        fixed(double(elapsed) / 1e9, 1) + " s, peak RSS " + fixed(bytes / 1e9, 2) + " GB",
+                        "≤ 4 GB", verdict(bytes <= kGoalViewerScaleBytes)});
+    } else {
+      // Out of memory is an answer too: the row says so, the run goes on.
+      t.rows.push_back({"viewer open_document (load + analysis + layout)",
+                        notes.add("scale viewer open: " + (view.exited(0) ? "unexpected output: " + view.out : view.failure())),
+                        "≤ 4 GB", "MISSED"});
+    }
+  } else {
+    ok = false;
+  }
+  fs::remove(large);
+  heading(o, "Scale: a billion events checked, a hundred million opened");
+  std::fputs(t.render(o.markdown).c_str(), stdout);
+  return ok;
+}
+
 // Times `weft explore` on the scenarios the goal names: explored runs per
 // second, each run a process of its own under weft's scheduler, checked.
 // False if a step failed.
@@ -542,13 +637,16 @@ bool exploration(spawner& children, const options& o, const fs::path& dir, footn
 // The command line, declared once for parsing and for --help.
 weft::command_line::parser command_line(options& o, bool& no_helgrind, std::optional<std::string>& only,
                                         std::optional<std::string>& rounds) {
-  weft::command_line::parser p("weft-compare", "[--quick] [--markdown] [--no-helgrind] [--only WORKLOAD] [--rounds N]",
+  weft::command_line::parser p("weft-compare", "[--quick] [--markdown] [--no-helgrind] [--only WORKLOAD] [--rounds N] [--scale]",
                                "what tracing with weft costs next to std, ThreadSanitizer and Helgrind");
   p.flag("--quick", o.quick, "fewer operations and a smaller analysis trace (a quick look, or a smoke test)");
   p.flag("--markdown", o.markdown, "print the tables as GitHub Markdown");
   p.flag("--no-helgrind", no_helgrind, "leave out the Helgrind column (the slowest, and needs valgrind)");
   p.option("--only", only, "WORKLOAD", "run this workload alone (they are listed below)");
   p.option("--rounds", rounds, "N", "runs of each variant (default 3, at most 50): the median and the spread are over them");
+  p.flag("--scale", o.scale,
+         "also record and check a trace of a billion events, and open one of a hundred million in the viewer "
+         "(several minutes; about 10 GB of disk in the temporary directory)");
   std::string workloads = "workloads (one op is):\n";
   for (const auto& w : weft::compare::kWorkloads)
     workloads += "  " + std::string(w.name) + std::string(w.name.size() < 14 ? 14 - w.name.size() : 0, ' ') + " " +
@@ -636,6 +734,7 @@ int main(int argc, char** argv) {
     print_goals(rows, o);
     bool ok = analysis(*children, o, dir.path, notes);
     if (o.only.empty()) ok = exploration(*children, o, dir.path, notes) && ok;
+    if (o.scale) ok = scale(*children, o, dir.path, notes) && ok;
     for (const row& r : rows)
       for (const measurement& m : r.m) ok = ok && m.error.empty() && m.trace_error.empty();
     if (!notes.lines.empty()) {

@@ -8,7 +8,6 @@
 
 #include "in_order_pool.hpp"
 #include "page_buffer.hpp"
-#include "prefault.hpp"
 #include "weft/format/order.hpp"
 
 namespace weft::format {
@@ -41,6 +40,7 @@ struct TraceLoader::Pending {
   std::uint64_t offset = 0;  // of its first event in its thread's stream
   ChunkTexts texts;          // its texts, until interned in file order
   std::size_t segment = 0, segment_offset = 0;  // where its payload is kept
+  EventStore store;          // its events, decoded and packed
 };
 
 // The kept payloads, back to back in large mappings given back at once
@@ -67,12 +67,6 @@ struct TraceLoader::Payloads {
   // A payload decoded: the pages only it covers go back to the system (a
   // page shared with a neighbour stays until the segment is unmapped).
   void release(const Place& at, std::size_t n) { segments[at.segment].release(at.offset, at.offset + n); }
-};
-
-// Each thread's decoded events, in program order, at their final count.
-struct TraceLoader::Streams {
-  std::vector<PageBuffer> memory;  // by thread
-  Event* events(std::size_t thread) const { return reinterpret_cast<Event*>(memory[thread].data()); }
 };
 
 TraceLoader::TraceLoader(std::string source, unsigned threads)
@@ -157,19 +151,16 @@ void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r, std::span<const
     r.fail("thread", "refers to thread " + std::to_string(h.thread) + ", which the trace never defined");
   const IdLimits limits{std::max<std::size_t>(trace_.objects.size(), 1), std::max<std::size_t>(trace_.sites.size(), 1)};
   if (threads_ > 1) return keep_events(ref, payload.subspan(r.position()), h, limits);
-  std::vector<Event>& stream = per_thread_[h.thread];
-  if (stream.capacity() == 0 && h.thread < expected_.size()) {
-    stream.reserve(expected_[h.thread]);
-    prefault_capacity(stream);
-  }
-  const std::size_t before = stream.size();
-  decode_events(r, h, trace_.kinds, limits, texts_, stream);
+  EventStore& stream = per_thread_[h.thread];
+  if (stream.empty() && h.thread < expected_.size()) stream.reserve(expected_[h.thread]);
+  scratch_.clear();
+  decode_events(r, h, trace_.kinds, limits, texts_, scratch_);
   // Each object's lowest sequence number, while the chunk is in cache (the
   // merge needs it, and would otherwise read every event once more for it).
   if (first_seq_.size() < trace_.objects.size()) first_seq_.resize(trace_.objects.size(), kNoSeq);
-  for (std::size_t k = before; k < stream.size(); ++k) {
-    const Event& e = stream[k];
+  for (const Event& e : scratch_) {
     if (e.seq != kNoSeq && e.object < first_seq_.size()) first_seq_[e.object] = std::min(first_seq_[e.object], e.seq);
+    stream.push_back(e);
   }
 }
 
@@ -193,28 +184,28 @@ void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char
 }
 
 void TraceLoader::decode_pending() {
-  if (pending_.empty() || streams_) return;  // nothing kept, or decoded already
-  streams_ = std::make_unique<Streams>();
-  for (const std::uint64_t count : stream_counts_) {
-    // At least three bytes each on disk (decode_event_chunk_header), so the
-    // count is no larger than the file allows.
-    streams_->memory.emplace_back(static_cast<std::size_t>(count) * sizeof(Event));
-  }
+  if (pending_.empty() || decoded_) return;  // nothing kept, or decoded already
+  decoded_ = true;
   // Each worker's lowest sequence number per object, joined below (the
-  // merge needs them; see add_events).
+  // merge needs them; see add_events), and its chunk's unpacked events.
   std::vector<std::vector<std::uint64_t>> first_seq(threads_);
+  std::vector<std::vector<Event>> unpacked(threads_);
   const std::size_t objects = trace_.objects.size();
   run_in_order(pending_.size(), threads_, [&](std::size_t i, unsigned worker) {
     Pending& p = pending_[i];
-    Event* out = streams_->events(p.header.thread) + p.offset;
-    streams_->memory[p.header.thread].commit(p.offset * sizeof(Event), (p.offset + p.header.count) * sizeof(Event));
+    std::vector<Event>& out = unpacked[worker];
+    out.resize(p.header.count);
     decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds],
-                  p.limits, p.texts, out);
+                  p.limits, p.texts, out.data());
     payloads_->release({p.segment, p.segment_offset}, p.size);  // read for the last time
     std::vector<std::uint64_t>& seqs = first_seq[worker];
     if (seqs.size() < objects) seqs.resize(objects, kNoSeq);
-    for (std::uint32_t k = 0; k < p.header.count; ++k)
-      if (out[k].seq != kNoSeq && out[k].object < p.objects) seqs[out[k].object] = std::min(seqs[out[k].object], out[k].seq);
+    p.store.reserve(out.size());
+    for (const Event& e : out) {
+      if (e.seq != kNoSeq && e.object < p.objects) seqs[e.object] = std::min(seqs[e.object], e.seq);
+      p.store.push_back(e);
+    }
+    p.store.seal();
   });
   payloads_.reset();
   first_seq_.assign(objects, kNoSeq);
@@ -232,26 +223,44 @@ void TraceLoader::intern_pending_texts() {
     for (std::size_t k = 0; k < global.size(); ++k) global[k] = texts_.intern(p.texts.texts[k]);
     p.texts.texts = {};
     const std::vector<KindInfo>& kinds = kind_tables_[p.kinds];
-    Event* events = streams_->events(p.header.thread) + p.offset;
-    for (std::uint32_t k = 0; k < p.header.count; ++k)
-      if (kinds[static_cast<std::uint8_t>(events[k].kind)].layout & kLayoutText) events[k].arg = global[events[k].arg];
+    for (std::size_t k = 0; k < p.store.size(); ++k) {
+      const Event e = p.store[k];
+      if (kinds[static_cast<std::uint8_t>(e.kind)].layout & kLayoutText)
+        p.store.modify(k, [&](Event& text) { text.arg = global[text.arg]; });
+    }
   }
 }
 
-// The decoded streams into one order, each stream's memory given back as
-// the merge passes it.
-std::vector<Event> TraceLoader::merge_pending(const TickConversion& ticks) {
+// The decoded chunks into one order, each chunk's memory given back once
+// the merge has passed it.
+EventStore TraceLoader::merge_pending(const TickConversion& ticks) {
   std::vector<EventStream> streams(trace_.threads.size());
-  for (std::size_t t = 0; t < streams.size() && streams_ && t < streams_->memory.size(); ++t)
-    streams[t] = {streams_->events(t), static_cast<std::size_t>(stream_counts_[t])};
-  const ConsumedFn give_back = [this](std::uint32_t thread, std::size_t consumed) {
-    streams_->memory[thread].release(0, consumed * sizeof(Event));
+  // Each thread's chunks in program order (file order), with where each ends in its stream.
+  std::vector<std::vector<std::pair<std::uint64_t, Pending*>>> chunks(streams.size());
+  for (Pending& p : pending_) {
+    streams[p.header.thread].packed.push_back(&p.store);
+    chunks[p.header.thread].emplace_back(p.offset + p.header.count, &p);
+  }
+  std::vector<std::size_t> given_back(streams.size(), 0);  // chunks of each thread
+  const ConsumedFn give_back = [&](std::uint32_t thread, std::size_t consumed) {
+    auto& mine = chunks[thread];
+    for (std::size_t& k = given_back[thread]; k < mine.size() && mine[k].first <= consumed; ++k) mine[k].second->store.clear();
   };
-  std::vector<Event> events =
+  EventStore events =
       merge_streams(streams, trace_.objects.size(), trace_.order, MergeHints{&first_seq_, &ticks}, give_back);
-  streams_.reset();
   pending_.clear();
   return events;
+}
+
+// The one-thread load's streams into one order, each thread's store given
+// back once the merge has read it.
+EventStore TraceLoader::merge_threads(const TickConversion& ticks) {
+  std::vector<EventStream> streams(per_thread_.size());
+  for (std::size_t t = 0; t < streams.size(); ++t) streams[t].packed = {&per_thread_[t]};
+  const ConsumedFn give_back = [this](std::uint32_t thread, std::size_t consumed) {
+    if (consumed >= per_thread_[thread].size()) per_thread_[thread].clear();
+  };
+  return merge_streams(streams, trace_.objects.size(), trace_.order, MergeHints{&first_seq_, &ticks}, give_back);
 }
 
 void TraceLoader::expect(const std::vector<IndexEntry>& index, std::uint64_t file_size) {
@@ -341,7 +350,7 @@ Trace TraceLoader::finish(const std::string& truncation) {
   if (threads_ > 1)
     trace_.events = merge_pending(ticks);
   else
-    trace_.events = merge_in_order(per_thread_, trace_.objects.size(), trace_.order, MergeHints{&first_seq_, &ticks});
+    trace_.events = merge_threads(ticks);
   per_thread_.clear();
   if (trace_.order.fallbacks)
     trace_.warnings.push_back(std::to_string(trace_.order.fallbacks) +
@@ -358,18 +367,18 @@ Trace TraceLoader::finish(const std::string& truncation) {
   std::vector<std::uint32_t> owner_of(trace_.objects.size(), ~0u);
   for (const ThreadInfo& t : trace_.threads)
     if (t.object < owner_of.size()) owner_of[t.object] = t.id;
+  bool process_started = false;
   for (const Event& e : trace_.events) {
+    if (e.kind == EventKind::ProcessStart && !process_started) {  // this process's own object (a child of the run)
+      process.object = e.object;
+      process_started = true;
+    }
     if (e.object >= owner_of.size() || owner_of[e.object] == ~0u) continue;
     ThreadInfo& thread = trace_.threads[owner_of[e.object]];
     if (e.kind == EventKind::ThreadRename) thread.name = trace_.texts[e.arg];
     // weft::thread registers a thread before it runs: its OS id comes later.
     if (e.kind == EventKind::ThreadStart && thread.os_tid == 0) thread.os_tid = e.arg;
   }
-  for (const Event& e : trace_.events)
-    if (e.kind == EventKind::ProcessStart) {  // this process's own object (a child of the run)
-      process.object = e.object;
-      break;
-    }
   return std::move(trace_);
 }
 

@@ -1,12 +1,10 @@
 #include "weft/format/order.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <queue>
 #include <span>
 
-#include <sys/mman.h>
-
-#include "prefault.hpp"
 
 namespace weft::format {
 namespace {
@@ -19,53 +17,86 @@ struct Head {
   bool operator>(const Head& o) const { return time != o.time ? time > o.time : thread > o.thread; }
 };
 
-// Commits the pages of a growing array a window at a time (see
-// prefault.hpp for why at all): the whole array at once would count every
-// page of it before the streams it is made from are given back.
-class WindowedPrefault {
- public:
-  explicit WindowedPrefault(const std::vector<Event>& v) : v_(v) {}
-  void operator()(std::size_t filled) {
-    if (filled < done_) return;
-#ifdef MADV_POPULATE_WRITE
-    constexpr std::uintptr_t kPage = 4096;
-    const std::size_t upto = std::min(v_.capacity(), filled + kWindow);
-    const auto base = reinterpret_cast<std::uintptr_t>(v_.data());
-    const auto begin = (base + done_ * sizeof(Event) + kPage - 1) & ~(kPage - 1);
-    const auto end = (base + upto * sizeof(Event)) & ~(kPage - 1);
-    if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-    done_ = upto;
-#else
-    done_ = v_.capacity();
-#endif
-  }
-
- private:
-  static constexpr std::size_t kWindow = std::size_t{1} << 16;  // events: 2.5 MB
-  const std::vector<Event>& v_;
-  std::size_t done_ = 0;
-};
-
 // How often the merge reports a thread's consumed events: a few MB apart.
 constexpr std::size_t kConsumedStep = std::size_t{1} << 16;
 
-std::vector<Event> merge(std::span<const EventStream> per_thread, std::size_t object_count, OrderStats& stats,
-                         const MergeHints& hints, const ConsumedFn* consumed) {
+// Reads one thread's stream front to back: the unpacked array in place,
+// each packed store a block at a time into a buffer of its own.
+class Cursor {
+ public:
+  explicit Cursor(const EventStream& s) : s_(&s), at_(s.data), end_(s.data + s.size) {
+    if (at_ == end_) refill();
+  }
+  bool done() const { return at_ == end_; }
+  const Event& head() const { return *at_; }
+  std::size_t consumed() const { return consumed_; }
+  // Moves past the head; true if that finished a packed store.
+  bool advance() {
+    ++consumed_;
+    if (++at_ != end_) return false;
+    const bool store_done = part_ > 0 && next_ >= s_->packed[part_ - 1]->size();
+    refill();
+    return store_done;
+  }
+
+ private:
+  void refill() {
+    while (part_ <= s_->packed.size()) {
+      if (part_ > 0) {
+        const EventStore& store = *s_->packed[part_ - 1];
+        if (next_ < store.size()) {
+          const std::size_t n = std::min(EventStore::kBlock - next_ % EventStore::kBlock, store.size() - next_);
+          store.decode(next_, n, buffer_);
+          next_ += n;
+          at_ = buffer_;
+          end_ = buffer_ + n;
+          return;
+        }
+      }
+      if (part_ == s_->packed.size()) break;
+      ++part_;
+      next_ = 0;
+    }
+    at_ = end_ = buffer_;
+  }
+
+  const EventStream* s_;
+  const Event* at_;
+  const Event* end_;
+  std::size_t part_ = 0;  // 1 + the packed store being read; 0: the array
+  std::size_t next_ = 0;  // its next event to decode
+  std::size_t consumed_ = 0;
+  Event buffer_[EventStore::kBlock];
+};
+
+EventStore merge(std::span<const EventStream> per_thread, std::size_t object_count, OrderStats& stats,
+                 const MergeHints& hints, const ConsumedFn* consumed) {
   std::size_t total = 0;
-  for (const auto& s : per_thread) total += s.size;
+  for (const auto& s : per_thread) {
+    total += s.size;
+    for (const EventStore* p : s.packed) total += p->size();
+  }
 
   // An object's order starts at its lowest recorded sequence number: events
   // lost before it (dropped, or never written) must not stall the merge.
   std::vector<std::uint64_t> next_seq(object_count, kNoSeq);
+  const auto lowest = [&](const Event& e) {
+    if (e.seq != kNoSeq && e.object < object_count) next_seq[e.object] = std::min(next_seq[e.object], e.seq);
+  };
   if (hints.first_seq) {
     std::copy_n(hints.first_seq->begin(), std::min(object_count, hints.first_seq->size()), next_seq.begin());
   } else {
-    for (const auto& s : per_thread)
-      for (const Event& e : std::span<const Event>(s.data, s.size))
-        if (e.seq != kNoSeq && e.object < object_count) next_seq[e.object] = std::min(next_seq[e.object], e.seq);
+    for (const auto& s : per_thread) {
+      for (const Event& e : std::span<const Event>(s.data, s.size)) lowest(e);
+      for (const EventStore* p : s.packed)
+        for (const Event& e : *p) lowest(e);
+    }
   }
 
-  std::vector<std::size_t> cursor(per_thread.size(), 0);
+  // Each stream's cursor holds a block of its own: kept on the heap, one each.
+  std::vector<std::unique_ptr<Cursor>> cursor;
+  cursor.reserve(per_thread.size());
+  for (const EventStream& s : per_thread) cursor.push_back(std::make_unique<Cursor>(s));
   std::vector<std::size_t> report_at(per_thread.size(), kConsumedStep);
   // Threads whose next event waits for its turn on an object, by object.
   std::vector<std::vector<std::uint32_t>> parked(object_count);
@@ -74,8 +105,8 @@ std::vector<Event> merge(std::span<const EventStream> per_thread, std::size_t ob
 
   auto is_ready = [&](const Event& e) { return e.seq == kNoSeq || e.object >= object_count || e.seq == next_seq[e.object]; };
   auto offer = [&](std::uint32_t t) {  // queue thread t's next event, or park it
-    if (cursor[t] == per_thread[t].size) return;
-    const Event& e = per_thread[t].data[cursor[t]];
+    if (cursor[t]->done()) return;
+    const Event& e = cursor[t]->head();
     if (is_ready(e)) {
       ready.push({e.time_ns, t});
     } else {
@@ -88,11 +119,11 @@ std::vector<Event> merge(std::span<const EventStream> per_thread, std::size_t ob
     auto& waiting = parked[object];
     for (std::size_t i = 0; i < waiting.size();) {
       const std::uint32_t w = waiting[i];
-      if (is_ready(per_thread[w].data[cursor[w]])) {
+      if (is_ready(cursor[w]->head())) {
         waiting[i] = waiting.back();
         waiting.pop_back();
         parked_on[w] = kNone;
-        ready.push({per_thread[w].data[cursor[w]].time_ns, w});
+        ready.push({cursor[w]->head().time_ns, w});
       } else {
         ++i;
       }
@@ -100,20 +131,19 @@ std::vector<Event> merge(std::span<const EventStream> per_thread, std::size_t ob
   };
   for (std::uint32_t t = 0; t < per_thread.size(); ++t) offer(t);
 
-  std::vector<Event> out;
+  EventStore out;
   out.reserve(total);
-  WindowedPrefault window(out);
-  if (!consumed) prefault_capacity(out);
-  while (out.size() < total) {
+  std::size_t placed = 0;
+  while (placed < total) {
     if (ready.empty()) {
       // Every next event waits for a sequence number that never comes (lost
       // events, or a damaged trace): release the earliest one by time.
       std::uint32_t best = kNone;
       for (std::uint32_t t = 0; t < per_thread.size(); ++t) {
         if (parked_on[t] == kNone) continue;
-        if (best == kNone || per_thread[t].data[cursor[t]].time_ns < per_thread[best].data[cursor[best]].time_ns) best = t;
+        if (best == kNone || cursor[t]->head().time_ns < cursor[best]->head().time_ns) best = t;
       }
-      const Event& e = per_thread[best].data[cursor[best]];
+      const Event& e = cursor[best]->head();
       auto& waiting = parked[e.object];
       waiting.erase(std::find(waiting.begin(), waiting.end(), best));
       parked_on[best] = kNone;
@@ -122,46 +152,45 @@ std::vector<Event> merge(std::span<const EventStream> per_thread, std::size_t ob
     }
     const std::uint32_t t = ready.top().thread;
     ready.pop();
+    Cursor& c = *cursor[t];
     // Thread t keeps the lead while its next event is ready and still the
     // earliest: a run of it goes out without a trip through the heap.
     for (;;) {
-      const Event e = per_thread[t].data[cursor[t]++];
-      if (consumed) {
-        window(out.size());
-        if (cursor[t] >= report_at[t]) {
-          (*consumed)(t, cursor[t]);
-          report_at[t] = cursor[t] + kConsumedStep;
-        }
+      Event e = c.head();
+      const bool store_done = c.advance();
+      if (consumed && (store_done || c.consumed() >= report_at[t])) {
+        (*consumed)(t, c.consumed());
+        report_at[t] = c.consumed() + kConsumedStep;
       }
-      out.push_back(e);
-      if (hints.ticks) out.back().time_ns = (*hints.ticks)(e.time_ns);
       const bool sequenced = e.seq != kNoSeq && e.object < object_count;
-      if (sequenced) {
-        next_seq[e.object] = std::max(next_seq[e.object], e.seq + 1);
-        release_parked(e.object);
-      }
-      if (cursor[t] == per_thread[t].size) break;
-      const Event& next = per_thread[t].data[cursor[t]];
+      if (sequenced) next_seq[e.object] = std::max(next_seq[e.object], e.seq + 1);
+      if (hints.ticks) e.time_ns = (*hints.ticks)(e.time_ns);
+      out.push_back(e);
+      ++placed;
+      if (sequenced) release_parked(e.object);
+      if (c.done()) break;
+      const Event& next = c.head();
       if (!is_ready(next) || (!ready.empty() && Head{next.time_ns, t} > ready.top())) {
         offer(t);
         break;
       }
     }
   }
+  out.seal();
   return out;
 }
 
 }  // namespace
 
-std::vector<Event> merge_in_order(std::vector<std::vector<Event>>& per_thread, std::size_t object_count,
+EventStore merge_in_order(std::vector<std::vector<Event>>& per_thread, std::size_t object_count,
                                   OrderStats& stats, const MergeHints& hints) {
   std::vector<EventStream> streams;
   streams.reserve(per_thread.size());
-  for (const std::vector<Event>& s : per_thread) streams.push_back({s.data(), s.size()});
+  for (const std::vector<Event>& s : per_thread) streams.push_back({s.data(), s.size(), {}});
   return merge(streams, object_count, stats, hints, nullptr);
 }
 
-std::vector<Event> merge_streams(std::span<const EventStream> per_thread, std::size_t object_count,
+EventStore merge_streams(std::span<const EventStream> per_thread, std::size_t object_count,
                                  OrderStats& stats, const MergeHints& hints, const ConsumedFn& consumed) {
   return merge(per_thread, object_count, stats, hints, &consumed);
 }

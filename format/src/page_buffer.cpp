@@ -40,22 +40,6 @@ PageBuffer& PageBuffer::operator=(PageBuffer&& o) noexcept {
   return *this;
 }
 
-void PageBuffer::commit(std::size_t from, std::size_t to) {
-#ifdef MADV_POPULATE_WRITE
-  if (!data_ || to > size_) to = size_;
-  const std::uintptr_t page = page_size();
-  const auto base = reinterpret_cast<std::uintptr_t>(data_);
-  const std::uintptr_t begin = (base + from) & ~(page - 1);
-  const std::uintptr_t end = (base + to + page - 1) & ~(page - 1);
-  // Best effort: a kernel without it (before 5.14) faults the pages in as
-  // they are written.
-  if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-#else
-  (void)from;
-  (void)to;
-#endif
-}
-
 void PageBuffer::release(std::size_t from, std::size_t to) {
   if (!data_ || to > size_) to = size_;
   const std::uintptr_t page = page_size();

@@ -1,8 +1,7 @@
-// Memory of its own (an anonymous mapping), for the loader's large
-// short-lived arrays: the event payloads it has read and the threads'
-// decoded streams. Unlike a malloc'd block, any part of it can be given
-// back to the system as soon as it has been read for the last time, so a
-// load never holds two full copies of the events at once.
+// Memory of its own (an anonymous mapping), for the loader's largest
+// short-lived array: the event payloads it has read, waiting to be decoded.
+// Unlike a malloc'd block, any part of it can be given back to the system
+// as soon as it has been read for the last time.
 #pragma once
 
 #include <cstddef>
@@ -21,9 +20,6 @@ class PageBuffer {
 
   unsigned char* data() const { return data_; }
   std::size_t size() const { return size_; }
-  // Bytes [from, to) are about to be written: their pages are mapped in one
-  // call instead of one fault each (see prefault.hpp).
-  void commit(std::size_t from, std::size_t to);
   // Bytes [from, to) will not be read again: the whole pages among them go
   // back to the system (they would read as zeros).
   void release(std::size_t from, std::size_t to);

@@ -241,8 +241,7 @@ Trace merge_run(std::vector<Trace> members) {
     const std::string own_fallbacks = std::to_string(m.order.fallbacks) + kFallbackWarning;
     for (const std::string& w : m.warnings)
       if (m.order.fallbacks == 0 || w != own_fallbacks) out.warnings.push_back(who + ": " + w);
-    m.events.clear();
-    m.events.shrink_to_fit();
+    m.events.clear();  // gives its memory back
   }
   out.events = merge_in_order(per_thread, out.objects.size(), out.order);
   if (out.order.fallbacks) out.warnings.push_back(std::to_string(out.order.fallbacks) + kFallbackWarning);

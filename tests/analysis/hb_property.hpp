@@ -28,7 +28,7 @@ inline std::vector<std::string> causal_edges_not_in_happens_before(const format:
   std::size_t next_edge = 0;  // edges are ordered by `to`
   for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
     if (std::binary_search(sources.begin(), sources.end(), i)) epoch_of[i] = hb.now(trace.events[i].thread);
-    hb.step(i);
+    hb.step(i, trace.events[i]);
     for (; next_edge < edges.size() && edges[next_edge].to == i; ++next_edge) {
       const analysis::CausalEdge& e = edges[next_edge];
       if (!hb.ordered_before(epoch_of[e.from], trace.events[i].thread))

@@ -157,8 +157,9 @@ TEST_CASE("weft-compare --help: the usage, each flag explained, the workloads", 
     INFO(r.out);
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());
-    CHECK(contains(r.out, "usage: weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD] [--rounds N]\n"));
-    for (const char* option : {"--quick", "--markdown", "--no-helgrind", "--only WORKLOAD", "--rounds N"}) {
+    CHECK(contains(r.out,
+                   "usage: weft-compare [--quick] [--markdown] [--no-helgrind] [--only WORKLOAD] [--rounds N] [--scale]\n"));
+    for (const char* option : {"--quick", "--markdown", "--no-helgrind", "--only WORKLOAD", "--rounds N", "--scale"}) {
       INFO(option);
       CHECK(std::regex_search(r.out, std::regex("\n  " + std::string(option) + " {2,}[a-z]")));
     }
@@ -168,7 +169,7 @@ TEST_CASE("weft-compare --help: the usage, each flag explained, the workloads", 
 
 TEST_CASE("weft-compare: an unknown option or workload is one line and exit status 2", "[compare]") {
   for (const std::vector<std::string>& args : {std::vector<std::string>{"--bogus"}, {"--only", "nope"}, {"--only"}, {"extra"},
-                                               {"--quick=yes"}, {"--rounds", "0"}, {"--rounds", "x"}, {"--rounds", "51"}}) {
+                                               {"--quick=yes"}, {"--scale=1"}, {"--rounds", "0"}, {"--rounds", "x"}, {"--rounds", "51"}}) {
     std::vector<std::string> argv = {WEFT_COMPARE};
     argv.insert(argv.end(), args.begin(), args.end());
     const auto r = run_child(argv);

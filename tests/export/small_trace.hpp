@@ -73,7 +73,7 @@ struct SmallTrace {
     tm.end(format::EndReason::Exit);
   }
 
-  const format::Event& at(std::uint64_t i) const { return tm.t.events[i]; }
+  format::Event at(std::uint64_t i) const { return tm.t.events[i]; }
 
  private:
   std::uint64_t text(const std::string& s) {

@@ -269,7 +269,7 @@ TEST_CASE("counters follow queue depth and semaphore value", "[export]") {
 
 TEST_CASE("timestamps keep their nanoseconds", "[export]") {
   SmallTrace s;
-  for (std::size_t i = 0; i < s.tm.t.events.size(); ++i) s.tm.t.events[i].time_ns = 1'234'567'000 + i * 1'001;
+  for (std::size_t i = 0; i < s.tm.t.events.size(); ++i) s.tm.t.events.modify(i, [i](format::Event& e) { e.time_ns = 1'234'567'000 + i * 1'001; });
   const std::string text = exported(s.tm.t);
   const auto mark_ns = s.at(s.a_mark).time_ns;
   CHECK(mark_ns % 1000 != 0);

@@ -202,6 +202,6 @@ TEST_CASE("perfetto: many events stay in order and keep their nanoseconds", "[ex
     tm.lock(t, m);
     tm.unlock(t, m);
   }
-  for (std::size_t i = 0; i < tm.t.events.size(); ++i) tm.t.events[i].time_ns = i * i * i * 7 + (i % 3);
+  for (std::size_t i = 0; i < tm.t.events.size(); ++i) tm.t.events.modify(i, [i](format::Event& e) { e.time_ns = i * i * i * 7 + (i % 3); });
   require_same_as_chrome(tm.t);
 }

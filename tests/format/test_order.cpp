@@ -33,7 +33,7 @@ Event E(std::uint32_t thread, std::uint64_t time, std::uint64_t label, std::uint
   return e;
 }
 
-std::vector<std::uint64_t> labels(const std::vector<Event>& events) {
+std::vector<std::uint64_t> labels(const EventStore& events) {
   std::vector<std::uint64_t> out;
   for (const Event& e : events) out.push_back(e.arg);
   return out;
@@ -157,7 +157,7 @@ TEST_CASE("order: random runs with skewed clocks keep both orders and need no fa
       per_thread[t].push_back(E(t, time, label++, obj, on_object ? next[obj]++ : kNoSeq));
     }
     OrderStats stats;
-    const std::vector<Event> out = merge_in_order(per_thread, objects + 1, stats);
+    const EventStore out = merge_in_order(per_thread, objects + 1, stats);
     INFO("seed " << seed);
     REQUIRE(out.size() == label);
     CHECK(stats.fallbacks == 0);

@@ -159,7 +159,7 @@ TEST_CASE("round trip: every event field survives, in program order per thread",
                                          1'000'000'003'000});
 
   // The extremes, field by field.
-  const auto find = [&](K kind, std::uint32_t thread) -> const Event& {
+  const auto find = [&](K kind, std::uint32_t thread) -> Event {
     for (const Event& e : t.events)
       if (e.kind == kind && e.thread == thread) return e;
     FAIL("no " << kind_name(kind) << " on thread " << thread);

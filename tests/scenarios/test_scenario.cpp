@@ -92,9 +92,9 @@ std::vector<std::string> lines_starting(const std::string& text, const std::stri
 void check_stopped_by(Stopper stopper, const std::string& name, const weft::test::ChildResult& result,
                       const weft::format::Trace& trace, const std::string& trace_path) {
   const std::string logged = "weft stopped the program: ";
-  std::vector<const weft::format::Event*> stops;
-  for (const auto& e : trace.events)
-    if (e.kind == weft::format::EventKind::Log && trace.text(e).substr(0, logged.size()) == logged) stops.push_back(&e);
+  std::vector<weft::format::Event> stops;
+  for (const weft::format::Event e : trace.events)
+    if (e.kind == weft::format::EventKind::Log && trace.text(e).substr(0, logged.size()) == logged) stops.push_back(e);
   const auto reports = lines_starting(result.err, "weft: stopped the program: ");
 
   if (stopper == Stopper::deadlock_or_none && result.exit_code == 0 && trace.end->reason == weft::format::EndReason::Exit) {
@@ -111,8 +111,8 @@ void check_stopped_by(Stopper stopper, const std::string& name, const weft::test
   // whose watchdog saw it first reports it, naming its own trace.
   const bool across = trace.processes.size() > 1 && (stopper == Stopper::hang || stopper == Stopper::deadline);
   REQUIRE(stops.size() == (across ? trace.processes.size() : 1));
-  const std::string reason(trace.text(*stops[0]).substr(logged.size()));
-  for (const weft::format::Event* stop : stops) CHECK(trace.text(*stop).substr(logged.size()) == reason);
+  const std::string reason(trace.text(stops[0]).substr(logged.size()));
+  for (const weft::format::Event& stop : stops) CHECK(trace.text(stop).substr(logged.size()) == reason);
   const std::string expected =
       across && stopper == Stopper::hang ? "hang across processes: " : reason_prefix(stopper, name);
   INFO("stopped for: " << reason);
@@ -124,15 +124,15 @@ void check_stopped_by(Stopper stopper, const std::string& name, const weft::test
   }
   // Who logged it: in a run, the first process's stopper (the others' are
   // their watchdogs, taking up its stop).
-  const weft::format::Event* first_process_stop = stops[0];
-  for (const weft::format::Event* stop : stops)
-    if (trace.thread(stop->thread).process == 0) first_process_stop = stop;
-  const std::string by = trace.thread(first_process_stop->thread).name;
+  std::size_t first_process_stop = 0;
+  for (std::size_t k = 0; k < stops.size(); ++k)
+    if (trace.thread(stops[k].thread).process == 0) first_process_stop = k;
+  const std::string by = trace.thread(stops[first_process_stop].thread).name;
   if (stopper == Stopper::deadline) CHECK(by == "deadline");
   if (stopper == Stopper::deadlock || stopper == Stopper::deadlock_or_none || stopper == Stopper::hang)
     CHECK(by == "watchdog");
-  for (const weft::format::Event* stop : stops)
-    if (stop != first_process_stop) CHECK(trace.thread(stop->thread).name == "watchdog");
+  for (std::size_t k = 0; k < stops.size(); ++k)
+    if (k != first_process_stop) CHECK(trace.thread(stops[k].thread).name == "watchdog");
   if (stopper == Stopper::self_deadlock) CHECK(by != "deadline");  // the thread locking again
   REQUIRE(reports.size() == 1);
   std::vector<std::string> reported;

@@ -275,18 +275,18 @@ TEST_CASE("an exec'd child records its start and exit on its parent's process ob
   for (const auto& o : parent.objects)
     if (o.kind == weft::format::ObjectKind::Process && o.name == "execd") key = o.shared_key;
   REQUIRE(key != 0);
-  std::vector<const weft::format::Event*> own;  // the child's process events on that object
-  for (const auto& e : execd.events)
+  std::vector<weft::format::Event> own;  // the child's process events on that object
+  for (const weft::format::Event e : execd.events)
     if (e.object != 0 && e.kind != EventKind::ObjectCreate &&
         execd.object(e.object).kind == weft::format::ObjectKind::Process && execd.object(e.object).shared_key == key)
-      own.push_back(&e);
+      own.push_back(e);
   REQUIRE(own.size() == 2);
-  CHECK(own[0]->kind == EventKind::ProcessStart);
-  CHECK(own[0]->seq == 1);
-  CHECK(own[0]->arg == execd.info.pid);
-  CHECK(own[1]->kind == EventKind::ProcessExit);
-  CHECK(own[1]->seq == 2);
+  CHECK(own[0].kind == EventKind::ProcessStart);
+  CHECK(own[0].seq == 1);
+  CHECK(own[0].arg == execd.info.pid);
+  CHECK(own[1].kind == EventKind::ProcessExit);
+  CHECK(own[1].seq == 2);
   // The code a program returns from main is not known to weft's exit
   // handler (only a stop's 86 is): 0, "not known".
-  CHECK(own[1]->arg == 0);
+  CHECK(own[1].arg == 0);
 }

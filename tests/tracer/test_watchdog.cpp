@@ -152,12 +152,12 @@ std::optional<std::uint32_t> object_named(const weft::format::Trace& t, const st
 // The trace holds the finding, logged once as `text` by the reporting
 // thread, and each stuck thread's wait, begun and never ended.
 void check_trace_holds(const weft::format::Trace& t, const Stuck& stuck, const std::string& text) {
-  std::vector<const weft::format::Event*> logs;
-  for (const auto& e : t.events)
-    if (e.kind == EventKind::Log && t.text(e).find(stuck.finding) != std::string_view::npos) logs.push_back(&e);
+  std::vector<weft::format::Event> logs;
+  for (const weft::format::Event e : t.events)
+    if (e.kind == EventKind::Log && t.text(e).find(stuck.finding) != std::string_view::npos) logs.push_back(e);
   REQUIRE(logs.size() == 1);
-  CHECK(t.text(*logs[0]) == text);
-  CHECK(t.thread(logs[0]->thread).name == stuck.reporter);
+  CHECK(t.text(logs[0]) == text);
+  CHECK(t.thread(logs[0].thread).name == stuck.reporter);
 
   for (const OpenWait& w : stuck.waits) {
     INFO(w.thread << " waits in " << t.kind_name(w.begin) << " on '" << w.object << "'");

@@ -147,7 +147,7 @@ TEST_CASE("first_event_at finds events by time even when times step back across 
   m.start(a);
   for (int k = 0; k < 5; ++k) m.add(a, format::EventKind::Mark, 0, 0);
   m.t.texts = {"x"};
-  m.t.events[2].time_ns = 500;  // earlier than event 1 (2000): a clock read late
+  m.t.events.modify(2, [](format::Event& e) { e.time_ns = 500; });  // earlier than event 1 (2000): a clock read late
   const Timeline tl = layout(m);
   CHECK(tl.time_prefix_max[2] == 2000);
   CHECK(tl.first_event_at(0) == 0);

@@ -50,8 +50,10 @@ class HappensBefore {
  public:
   explicit HappensBefore(const format::Trace& trace);
 
-  // Applies event `index` (call in trace order, every index once).
-  void step(std::uint64_t index);
+  // Applies event `index`, which is `e` (call in trace order, every index
+  // once). The caller has the event already: a trace's events are packed,
+  // and unpacking one twice is work (event_store.hpp).
+  void step(std::uint64_t index, const format::Event& e);
 
   // Whether something at `e` happens before what `thread` does now.
   bool ordered_before(const Epoch& e, std::uint32_t thread) const {
@@ -66,7 +68,6 @@ class HappensBefore {
   void release_into(std::uint32_t thread, VectorClock& into);  // into |= thread's clock, then tick
   void tick(std::uint32_t thread) { clocks_[thread].set(thread, clocks_[thread].get(thread) + 1); }
 
-  const format::Trace& trace_;
   std::vector<VectorClock> clocks_;           // by thread
   std::vector<std::uint64_t> last_sync_;      // by thread
   // Keys' clocks: mutexes (the busiest) by object id, every other key hashed.

@@ -31,11 +31,12 @@ unsigned load_threads(const LoadOptions& options);
 // with Trace::truncated set and a warning saying where it stopped; anything
 // else wrong throws format_error.
 //
-// With more than one thread, the threads' event chunks are read first and
-// decoded afterwards on all of them (a thread's chunks land at their place
-// in its stream), then merged into the one order, each stream's memory
-// given back as the merge passes it: about one copy of the events at peak,
-// where the one-thread load holds two.
+// Events are packed as they are decoded (event_store.hpp): a few bytes
+// each, not sizeof(Event). With more than one thread, the threads' event
+// chunks are read first and decoded afterwards on all of them, each chunk
+// into a packed store of its own, then merged into the one order, each
+// chunk's memory given back once the merge has passed it. The one-thread
+// load packs each thread's stream as it reads.
 Trace load_trace(const std::string& path);  // every core (or WEFT_LOAD_THREADS)
 // One name per signature: load_trace is passed by name as a MemberLoader.
 Trace load_trace_with(const std::string& path, const LoadOptions& options);
@@ -69,14 +70,16 @@ class TraceLoader {
   void keep_events(const ChunkRef& ref, std::span<const unsigned char> events, const EventChunkHeader& h,
                    const IdLimits& limits);
   void intern_pending_texts();
-  std::vector<Event> merge_pending(const TickConversion& ticks);
+  EventStore merge_pending(const TickConversion& ticks);
+  EventStore merge_threads(const TickConversion& ticks);
   TickConversion tick_conversion();
   void check_counts() const;  // what the END record and the index promise, or format_error
 
   std::string source_;
   Trace trace_;
   TextTable texts_;
-  std::vector<std::vector<Event>> per_thread_;
+  std::vector<EventStore> per_thread_;  // the one-thread load's streams, packed as decoded
+  std::vector<Event> scratch_;          // a chunk's events before they are packed
   std::vector<std::uint64_t> expected_;  // events per thread, from the index
   std::vector<std::uint64_t> first_seq_;  // each object's lowest sequence number seen
   std::vector<std::pair<std::uint64_t, std::uint64_t>> clocks_;  // (ticks, monotonic ns)
@@ -84,7 +87,7 @@ class TraceLoader {
   bool have_meta_ = false;
   // The parallel load (threads_ > 1): chunks kept in file order, the kind
   // tables they were written under, each thread's event count so far, the
-  // payloads, and the decoded streams (one per thread).
+  // payloads (until decoded; each chunk's packed events are in its Pending).
   unsigned threads_ = 1;
   std::vector<Pending> pending_;
   std::vector<std::vector<KindInfo>> kind_tables_;
@@ -92,8 +95,7 @@ class TraceLoader {
   std::vector<std::uint64_t> stream_counts_;
   struct Payloads;
   std::unique_ptr<Payloads> payloads_;
-  struct Streams;
-  std::unique_ptr<Streams> streams_;
+  bool decoded_ = false;  // decode_pending has run
 };
 
 }  // namespace weft::format

@@ -44,23 +44,26 @@ struct MergeHints {
 
 // `per_thread[t]` holds thread t's events in program order. Objects ids are
 // below `object_count`.
-std::vector<Event> merge_in_order(std::vector<std::vector<Event>>& per_thread, std::size_t object_count,
+EventStore merge_in_order(std::vector<std::vector<Event>>& per_thread, std::size_t object_count,
                                   OrderStats& stats, const MergeHints& hints = {});
 
-// One thread's events in program order, wherever they are kept.
+// One thread's events in program order, wherever they are kept: an array
+// of unpacked events, or packed stores one after the other.
 struct EventStream {
   const Event* data = nullptr;
-  std::size_t size = 0;
+  std::size_t size = 0;                   // of `data`
+  std::vector<const EventStore*> packed;  // read after `data`
 };
 
 // The same merge over streams the caller owns, without holding two full
 // copies of the events at once: `consumed(t, n)` is called as the merge
-// moves on (every few thousand events of a thread) and says thread t's
-// first n events will not be read again, so their memory can be given
-// back; and the result's pages are committed as it fills, not all up front.
+// moves on (every few thousand events of a thread, and at the end of each
+// packed store) and says thread t's first n events will not be read again,
+// so their memory can be given back. A packed store is read a block at a
+// time: once `consumed` has passed its end, it is not read again.
 // Same streams in, same order out as merge_in_order, event for event.
 using ConsumedFn = std::function<void(std::uint32_t thread, std::size_t consumed)>;
-std::vector<Event> merge_streams(std::span<const EventStream> per_thread, std::size_t object_count,
+EventStore merge_streams(std::span<const EventStream> per_thread, std::size_t object_count,
                                  OrderStats& stats, const MergeHints& hints, const ConsumedFn& consumed);
 
 }  // namespace weft::format

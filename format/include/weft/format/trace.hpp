@@ -8,23 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "weft/format/event_store.hpp"
 #include "weft/format/records.hpp"
 #include "weft/format/schedule.hpp"
 #include "weft/format/schema.hpp"
 
 namespace weft::format {
-
-struct Event {
-  std::uint64_t time_ns = 0;   // since the trace started; for display only
-  std::uint64_t seq = kNoSeq;  // per-object sequence, kNoSeq if none
-  std::uint64_t arg = 0;       // kind-specific; for text kinds an index into Trace::texts
-  std::uint32_t object = 0;    // 0: none
-  std::uint32_t site = 0;      // 0: unknown
-  std::uint32_t thread = 0;
-  EventKind kind{};            // may be a code this build does not know
-  std::uint8_t flags = 0;      // EventFlag
-};
-static_assert(sizeof(Event) == 40, "Event is kept small: traces hold tens of millions of them");
 
 struct TraceInfo {
   std::string program;
@@ -112,7 +101,7 @@ struct Trace {
   std::vector<SiteInfo> sites;      // index = site id; [0] stands for "unknown"
   std::vector<std::string> texts;   // marks and logs, deduplicated
   std::vector<ModuleInfo> modules;  // index = module id; [0] unused (empty unless weft record)
-  std::vector<Event> events;        // global order
+  EventStore events;                // global order, packed (event_store.hpp)
   std::vector<ProcessInfo> processes;  // a run's processes, the first first; one for a single trace
   std::vector<KindInfo> kinds;      // the file's own kind table, index = code
   std::optional<Schedule> schedule; // a run made by the controlled scheduler (weft explore)
