@@ -17,10 +17,10 @@
 //
 // Invariants: every block but the last holds kBlock events; the events not
 // yet in a block (fewer than kBlock) wait unpacked in tail_ until the block
-// fills or seal() packs them. A block's bytes never move once written
-// (set() with a value the block cannot hold writes the block anew and
-// leaves the old bytes unused). Like a vector, any number of threads may
-// read a store that nobody writes.
+// fills or seal() packs them. set() with a value a block cannot hold packs
+// the block anew and leaves the old bytes unused; seal() copies a small
+// store's blocks into one allocation of the right size. Like a vector, any
+// number of threads may read a store that nobody writes.
 #pragma once
 
 #include <compare>
