@@ -76,7 +76,7 @@ constexpr std::uint64_t kFullExploreRuns = 500, kQuickExploreRuns = 50;
 constexpr std::uint64_t kScaleCheckOps = 500'000'000, kScaleCheckEvents = 1'000'000'000;  // uncontended: 2 per op
 constexpr std::uint64_t kScaleViewOps = 50'000'000, kScaleViewEvents = 100'000'000;      // contended-4: at least 2
 constexpr double kGoalMachineBytes = 24.0 * 1024 * 1024 * 1024;  // this machine's memory: the billion must fit
-constexpr double kGoalViewerScaleBytes = 4.0 * 1024 * 1024 * 1024;
+constexpr double kGoalViewerScaleBytes = 4e9;  // as printed: decimal GB
 
 // In the order of the table's columns.
 enum variant { kStd, kWeft, kRecord, kTsan, kHelgrind, kVariants };

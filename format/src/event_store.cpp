@@ -109,7 +109,9 @@ unsigned char* EventStore::allocate(std::size_t n, std::uint32_t& segment, std::
     const std::size_t grown = segments_.empty() ? kFirstSegment : std::min(segments_.back().capacity * 2, kLargestSegment);
     Segment s;
     s.capacity = std::max(grown, n + kSlack);
-    s.data = std::make_unique<unsigned char[]>(s.capacity);  // zeroed: packing ORs nothing stale in
+    // Zeroed: a read of a block's last record loads bytes past its end (and
+    // masks them off), which must not be uninitialized memory.
+    s.data = std::make_unique<unsigned char[]>(s.capacity);
     segments_.push_back(std::move(s));
   }
   Segment& s = segments_.back();
