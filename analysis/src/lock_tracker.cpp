@@ -139,15 +139,18 @@ void LockTracker::close(std::uint32_t lock, const Holder& holder, std::uint64_t 
       break;
     }
   if (!record_) return;
-  Hold& hold = record_->holds[k];
-  hold.last = index;
-  hold.end = how;
   // Released inside a condition wait: the hold ends when the wait began.
   std::uint64_t end_ns = e.time_ns;
   if ((e.flags & format::kFlagCondition) && e.thread < condition_wait_.size() && condition_wait_[e.thread] != kNoEvent)
     end_ns = trace_.events[condition_wait_[e.thread]].time_ns;
-  hold.end_ns = std::max(end_ns, hold.begin_ns);
-  if (!hold.shared) last_end_ns_[lock] = hold.end_ns;
+  // Holds are packed: usually the one ended is among the latest, not yet in
+  // a block, and this is a plain write.
+  record_->holds.modify(k, [&](Hold& hold) {
+    hold.last = index;
+    hold.end = how;
+    hold.end_ns = std::max(end_ns, hold.begin_ns);
+    if (!hold.shared) last_end_ns_[lock] = hold.end_ns;
+  });
   if (!resuming_.empty()) std::erase(resuming_[thread], k);
 }
 
@@ -157,9 +160,10 @@ void LockTracker::note_condition_wait(std::uint64_t index, const format::Event& 
     condition_wait_[e.thread] = index;
   } else if (role.op == format::WaitOp::Ends) {
     for (const std::size_t k : resuming_[e.thread]) {
-      Hold& hold = record_->holds[k];
-      hold.begin_ns = std::max(hold.begin_ns, e.time_ns);
-      hold.end_ns = std::max(hold.end_ns, hold.begin_ns);
+      record_->holds.modify(k, [&](Hold& hold) {
+        hold.begin_ns = std::max(hold.begin_ns, e.time_ns);
+        hold.end_ns = std::max(hold.end_ns, hold.begin_ns);
+      });
     }
     resuming_[e.thread].clear();
     condition_wait_[e.thread] = kNoEvent;
@@ -189,9 +193,10 @@ void LockTracker::finish(std::uint64_t end_ns) {
   if (!record_) return;
   for (const LockSlot& slot : slots_)
     for (const Holder& h : slot.holders()) {
-      Hold& hold = record_->holds[h.hold];
-      hold.end = HoldEnd::Open;
-      hold.end_ns = std::max(end_ns, hold.begin_ns);
+      record_->holds.modify(h.hold, [&](Hold& hold) {
+        hold.end = HoldEnd::Open;
+        hold.end_ns = std::max(end_ns, hold.begin_ns);
+      });
     }
 }
 

@@ -137,6 +137,7 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
   m.waits = waits.take_waits();
   if (full) {
     locks->finish(m.end_ns);
+    m.state.holds.seal();
     m.state.series = series.finish();
   }
   return m;

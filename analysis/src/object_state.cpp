@@ -2,6 +2,12 @@
 
 #include <algorithm>
 
+#include "weft/format/packed_store_impl.hpp"
+
+namespace weft::format {
+template class PackedStore<analysis::HoldCodec>;
+}  // namespace weft::format
+
 namespace weft::analysis {
 
 std::string_view series_name(SeriesKind k) {

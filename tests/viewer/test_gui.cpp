@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -249,18 +250,19 @@ const std::set<std::uint32_t> kThreadColors{colors::running,   colors::lock_wait
                                             colors::sync_wait, colors::join_wait, colors::sleeping};
 
 // The longest wait of the thread lanes whose label starts with `prefix`,
-// and its lane; nullptr if none waited. Which thread waits longest, and
+// and its lane; none if none waited. Which thread waits longest, and
 // whether one waits at all, is the scheduler's choice: tests look for it
-// rather than assume a lane.
-std::pair<const Span*, std::size_t> longest_wait(const Timeline& tl, const std::string& prefix) {
-  const Span* best = nullptr;
+// rather than assume a lane. (A copy: lanes hand out their packed spans by
+// value.)
+std::pair<std::optional<Span>, std::size_t> longest_wait(const Timeline& tl, const std::string& prefix) {
+  std::optional<Span> best;
   std::size_t lane_index = 0;
   for (std::size_t k = 0; k < tl.lanes.size(); ++k) {
     const Lane& lane = tl.lanes[k];
     if (lane.kind != LaneKind::Thread || lane.label.rfind(prefix, 0) != 0) continue;
     for (const Span& span : lane.spans.spans)
       if (!best || span.end_ns - span.begin_ns > best->end_ns - best->begin_ns) {
-        best = &span;
+        best = span;
         lane_index = k;
       }
   }
@@ -378,10 +380,10 @@ TEST_CASE("abc-turns: one lane per thread in its states' colors, the lock's lane
   // column through its lane is mostly its color (arrows and marks cross
   // some columns; the best one is taken).
   // (Not a structured binding: clang 14 cannot capture one in a lambda.)
-  const std::pair<const Span*, std::size_t> found = longest_wait(tl, "printer-");
-  const Span* const widest = found.first;
+  const std::pair<std::optional<Span>, std::size_t> found = longest_wait(tl, "printer-");
+  const std::optional<Span>& widest = found.first;
   const std::size_t lane_index = found.second;
-  REQUIRE(widest != nullptr);  // three threads taking turns: someone waited
+  REQUIRE(widest.has_value());  // three threads taking turns: someone waited
   const Row& row = rows.at(lane_index);
   INFO("lane " << tl.lanes[lane_index].label);
   const float a = x_of(widest->begin_ns), b = x_of(widest->end_ns);
@@ -400,8 +402,8 @@ TEST_CASE("a time range (--time) shows just that range: inside one long wait, th
   const std::string trace = record("abc-turns");
   const auto doc = open_document(trace);
   // Usually main, waiting to join the printers; under load perhaps a printer.
-  const std::pair<const Span*, std::size_t> found = longest_wait(doc->timeline, "");
-  REQUIRE(found.first != nullptr);
+  const std::pair<std::optional<Span>, std::size_t> found = longest_wait(doc->timeline, "");
+  REQUIRE(found.first.has_value());
   const Span& longest = *found.first;
   const std::size_t lane_index = found.second;
   const std::uint64_t len = longest.end_ns - longest.begin_ns;

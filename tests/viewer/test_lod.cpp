@@ -183,9 +183,9 @@ TEST_CASE("arrows: every visible edge where a pixel holds few, at most a few per
   for (int round = 0; round < 30; ++round) {
     // Event times (as a prefix maximum: non-decreasing), in bursts.
     Timeline tl;
-    tl.time_prefix_max.resize(1 + rng() % 20'000);
+    const std::size_t events = 1 + rng() % 20'000;
     std::uint64_t t = 0;
-    for (auto& v : tl.time_prefix_max) v = t += rng() % 8 == 0 ? rng() % 2000 : rng() % 3;
+    for (std::size_t k = 0; k < events; ++k) tl.time_prefix_max.push_back(t += rng() % 8 == 0 ? rng() % 2000 : rng() % 3);
     const std::uint64_t n = tl.time_prefix_max.size();
     std::vector<weft::analysis::CausalEdge> by_to(rng() % 5000);
     for (auto& e : by_to) {

@@ -1,6 +1,9 @@
 #include "replay.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace weft::viewer {
 
@@ -33,8 +36,11 @@ Replayer::Replayer(const analysis::Model& model) : model_(&model) {
   for (const analysis::Wait& w : model.waits)
     if (w.thread < waits_.size()) waits_[w.thread].push_back(&w);
   holds_.resize(trace.objects.size());
-  for (const analysis::Hold& h : model.state.holds)
-    if (h.lock < holds_.size()) holds_[h.lock].push_back(&h);
+  const analysis::HoldStore& holds = model.state.holds;
+  if (holds.size() > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error("more lock holds than the replay can index: " + std::to_string(holds.size()));
+  for (std::uint32_t k = 0; k < holds.size(); ++k)
+    if (const std::uint32_t lock = holds[k].lock; lock < holds_.size()) holds_[lock].push_back(k);
   readers_.resize(trace.objects.size());
   for (const analysis::Series& series : model.state.series)
     if (series.kind == analysis::SeriesKind::LockReaders && series.object < readers_.size())
@@ -63,14 +69,17 @@ const ReplayState& Replayer::seek(std::uint64_t cursor) {
 
   for (std::uint32_t lock = 1; lock < holds_.size(); ++lock) {
     const auto& holds = holds_[lock];
-    const std::size_t n = count_before(holds, cursor, [](const analysis::Hold& h) { return h.first; });
+    const analysis::HoldStore& all = model_->state.holds;
+    const std::size_t n = static_cast<std::size_t>(
+        std::partition_point(holds.begin(), holds.end(), [&](std::uint32_t k) { return all[k].first < cursor; }) -
+        holds.begin());
     // At most one exclusive hold is under way: the latest begun, if it has
     // not ended. Shared ones may overlap: look back through them until as
     // many as the model counts at the cursor are found.
     const analysis::Step* readers = readers_[lock] ? readers_[lock]->at_event(cursor) : nullptr;
     std::int64_t missing = readers ? readers->value : 0;
     for (std::size_t k = n; k-- > 0;) {
-      const analysis::Hold& h = *holds[k];
+      const analysis::Hold h = all[holds[k]];
       const bool on = active(h.first, h.end == analysis::HoldEnd::Open ? kNoEvent : h.last, cursor);
       if (!h.shared) {
         if (on) s.holders[lock] = LockHolder{h.thread, 1, h.first};

@@ -135,9 +135,7 @@ std::vector<Lane> build_signal_lanes(const format::Trace& trace, const analysis:
     lane.rows.resize(std::max<std::size_t>(p.used, 1));
     for (std::size_t r = 0; r < p.used; ++r) {
       SignalRow& row = lane.rows[r];
-      row.spans.spans.reserve(p.count[r]);
-      row.spans.begins.reserve(p.count[r]);
-      row.spans.covered_before.reserve(p.count[r] + 1);
+      row.spans.reserve(p.count[r]);
       row.outcomes.reserve(p.count[r]);
     }
     begins[id].reserve(p.waits);
@@ -190,6 +188,7 @@ std::vector<Lane> build_signal_lanes(const format::Trace& trace, const analysis:
       if (s.undrawn != 0) count_waiters(trace, begins[id], ends[id], s);  // else the rows show every waiter
       std::vector<std::uint64_t>().swap(begins[id]);
       std::vector<std::uint64_t>().swap(ends[id]);
+      for (SignalRow& row : s.rows) row.spans.seal();
       sort_ticks(s.heard);
       sort_ticks(s.unheard);
       sort_ticks(s.latched);

@@ -5,7 +5,12 @@
 #include <optional>
 
 #include "signal_lanes.hpp"
+#include "weft/format/packed_store_impl.hpp"
 #include "weft/format/run.hpp"
+
+namespace weft::format {
+template class PackedStore<viewer::SpanCodec>;
+}  // namespace weft::format
 
 namespace weft::viewer {
 
@@ -47,7 +52,7 @@ const char* state_name(State s) {
 }
 
 void SpanList::reserve(std::size_t n) {
-  spans.reserve(n);
+  spans.reserve(n);  // the blocks' descriptions; the packed bytes grow as they fill
   begins.reserve(n);
   covered_before.reserve(n + 1);
 }
@@ -62,6 +67,13 @@ void SpanList::add(const Span& s) {
   spans.push_back(span);
   begins.push_back(span.begin_ns);
   covered_before.push_back(covered_before.back() + (span.end_ns - span.begin_ns));
+}
+
+void SpanList::seal() {
+  spans.seal();
+  // Sized by reserve() or grown by doubling: give back what was not used.
+  begins.shrink_to_fit();
+  covered_before.shrink_to_fit();
 }
 
 std::size_t SpanList::first_ending_after(std::uint64_t t) const {
@@ -143,12 +155,12 @@ Span span_of(const analysis::Hold& h) {
 // The spans of a shared mutex's lane: its exclusive holds as they are, and
 // where threads held it shared, one span for each stretch in which any did
 // (shared holds overlap; a lane's spans may not).
-std::vector<Span> shared_mutex_spans(const std::vector<const analysis::Hold*>& holds) {
+std::vector<Span> shared_mutex_spans(const std::vector<analysis::Hold>& holds) {
   std::vector<Span> out;
   std::optional<Span> shared;
-  for (const analysis::Hold* h : holds) {
-    const Span s = span_of(*h);
-    if (!h->shared) {
+  for (const analysis::Hold& h : holds) {
+    const Span s = span_of(h);
+    if (!h.shared) {
       out.push_back(s);
     } else if (shared && s.begin_ns <= shared->end_ns) {
       if (s.end_ns >= shared->end_ns) {
@@ -170,9 +182,10 @@ std::vector<Span> shared_mutex_spans(const std::vector<const analysis::Hold*>& h
 Timeline build_timeline(const format::Trace& trace, const analysis::Model& model) {
   Timeline tl;
   const auto& events = trace.events;
-  tl.time_prefix_max.resize(events.size());
+  tl.time_prefix_max.reserve(events.size());
   std::uint64_t running_max = 0;
-  for (std::size_t i = 0; i < events.size(); ++i) tl.time_prefix_max[i] = running_max = std::max(running_max, events[i].time_ns);
+  for (const format::Event& e : events) tl.time_prefix_max.push_back(running_max = std::max(running_max, e.time_ns));
+  tl.time_prefix_max.seal();
   tl.begin_ns = events.empty() ? 0 : events.front().time_ns;
   tl.end_ns = running_max;
 
@@ -243,7 +256,7 @@ Timeline build_timeline(const format::Trace& trace, const analysis::Model& model
   // Holds are in order of acquisition, which for one lock's exclusive holds
   // is their order in time: straight onto the lane. A shared mutex's holds
   // overlap and are merged first.
-  std::map<std::uint32_t, std::vector<const analysis::Hold*>> shared_mutexes;
+  std::map<std::uint32_t, std::vector<analysis::Hold>> shared_mutexes;
   {
     std::vector<std::size_t> holds(nobjects, 0);
     for (const analysis::Hold& h : model.state.holds)
@@ -254,7 +267,7 @@ Timeline build_timeline(const format::Trace& trace, const analysis::Model& model
   for (const analysis::Hold& h : model.state.holds) {
     if (h.lock >= nobjects) continue;
     if (trace.objects[h.lock].kind == format::ObjectKind::SharedMutex)
-      shared_mutexes[h.lock].push_back(&h);
+      shared_mutexes[h.lock].push_back(h);
     else
       use(h.lock).spans.add(span_of(h));
   }
@@ -293,6 +306,7 @@ Timeline build_timeline(const format::Trace& trace, const analysis::Model& model
       tl.object_lane_index[id] = static_cast<std::uint32_t>(tl.lanes.size());
       tl.lanes.push_back(std::move(lane));
     }
+  for (Lane& lane : tl.lanes) lane.spans.seal();
   // Conditions and events last: a signal lane's height grows with the
   // waiters it stacks, and the lanes above it keep their places.
   for (Lane& lane : build_signal_lanes(trace, model, tl.begin_ns, tl.end_ns)) {

@@ -1,0 +1,244 @@
+// Records of a few integer fields kept compactly: what a trace's events, the
+// model's lock holds and the timeline's spans are stored in, instead of 40
+// or 48 bytes each (a hundred million holds would need 4.8 GB).
+//
+// Records are packed in blocks of kBlock. Within a block, each field is
+// stored as its distance from the block's smallest value of that field, in
+// as many bits as the block's largest distance needs ("frame of
+// reference"); one record's fields are one run of `record_bits` bits, so
+// record i is found without reading any other. Neighbouring records of a
+// trace share threads, objects and kinds and have close times and indices:
+// an event of a lock loop takes 4-5 bytes, a hold or a span 6-9.
+//
+// What a record is, is its Codec's:
+//   using Record = ...;                      // copyable, ==
+//   static constexpr int kFields;            // at most 16
+//   static constexpr unsigned kOptional;     // bit f: field f's ~0 means "none"
+//   static void split(const Record&, std::uint64_t (&)[kFields]);
+//   static Record join(const std::uint64_t (&)[kFields]);
+// An optional field stores "none" as a code of its own (0), so a block that
+// mixes records with and without a value (a sequence number, the end of a
+// hold still open) does not widen to 64 bits.
+//
+// The store reads like a std::vector<Record> that hands out values:
+// `store[i]`, range-for and iterators give a Record by value (a `const
+// Record&` bound to one keeps the copy alive). Writing is push_back at the
+// end and set() anywhere.
+//
+// Invariants: every block but the last holds kBlock records; the records
+// not yet in a block (fewer than kBlock) wait unpacked in tail_ until the
+// block fills or seal() packs them. set() with a value a block cannot hold
+// packs the block anew and leaves the old bytes unused; seal() copies a
+// small store's blocks into one allocation of the right size. Like a
+// vector, any number of threads may read a store that nobody writes.
+//
+// The member functions not defined here are in packed_store_impl.hpp, which
+// only the file that instantiates a codec's store includes.
+#pragma once
+
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <vector>
+
+namespace weft::format {
+
+template <class Codec>
+class PackedStore {
+ public:
+  using Record = typename Codec::Record;
+  static constexpr std::size_t kBlock = 256;
+  static constexpr int kFields = Codec::kFields;
+  static_assert(kFields > 0 && kFields <= 16);
+
+  class const_iterator;
+  using iterator = const_iterator;
+  using value_type = Record;
+  using size_type = std::size_t;
+  using difference_type = std::ptrdiff_t;
+  using reference = Record;
+  using const_reference = Record;
+
+  PackedStore() = default;
+  PackedStore(const PackedStore& other);
+  PackedStore& operator=(const PackedStore& other);
+  PackedStore(PackedStore&& other) noexcept = default;
+  PackedStore& operator=(PackedStore&& other) noexcept = default;
+  ~PackedStore() = default;
+
+  std::size_t size() const { return packed_ + tail_.size(); }
+  bool empty() const { return size() == 0; }
+
+  // Inlined: the detectors read tens of millions of records through it.
+  __attribute__((always_inline)) Record operator[](std::size_t i) const {
+    if (i < packed_) [[likely]] {
+      const Frame& f = frames_[i / kBlock];
+      if (f.record_bits <= kNarrowRecord) [[likely]]
+        return f.get_narrow(f.data, i % kBlock);
+    }
+    return get_slowly(i);
+  }
+  Record at(std::size_t i) const;  // std::out_of_range past the end
+  Record front() const { return (*this)[0]; }
+  Record back() const { return (*this)[size() - 1]; }
+
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, size()}; }
+
+  void push_back(const Record& r);
+  // Replaces record i (i < size()).
+  void set(std::size_t i, const Record& r);
+  // Changes record i in place: `change(Record&)` edits a copy that is set back.
+  template <class Change>
+  void modify(std::size_t i, Change&& change) {
+    Record r = (*this)[i];
+    change(r);
+    set(i, r);
+  }
+  // Packs the records still waiting for a full block, for a store that
+  // will not grow much more (a decoded chunk, a loaded trace, a finished
+  // model). push_back after seal() is allowed: the last block is unpacked
+  // again.
+  void seal();
+  void clear();  // and gives back its memory
+  // Room for `n` records' block descriptions (the packed bytes grow as needed).
+  void reserve(std::size_t n) { frames_.reserve((n + kBlock - 1) / kBlock); }
+
+  // Records [first, first + count) into `out`: the fast way to read many.
+  void decode(std::size_t first, std::size_t count, Record* out) const;
+  std::vector<Record> to_vector() const;
+
+  // What the store holds on the heap, in bytes.
+  std::size_t memory_bytes() const;
+
+  friend bool operator==(const PackedStore& a, const PackedStore& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!(a[i] == b[i])) return false;
+    return true;
+  }
+
+ private:
+  // One packed block.
+  struct Frame {
+    std::uint64_t base[kFields];   // each field's smallest value (optional fields: among records that have one)
+    std::uint64_t mask[kFields];   // (1 << width) - 1: read once, not worked out per record
+    unsigned char* data = nullptr;  // its bytes: in segment `segment` at `offset`
+    std::uint32_t segment = 0;
+    std::uint32_t offset = 0;
+    std::uint16_t count = 0;       // records in it (kBlock but for a sealed last block)
+    std::uint16_t record_bits = 0;
+    std::uint16_t shift[kFields];  // each field's bit position within a record
+    std::uint8_t width[kFields];   // each field's bits
+
+    std::size_t bytes() const { return (std::size_t{record_bits} * count + 7) / 8; }
+    Record get_narrow(const unsigned char* p, std::size_t k) const;  // record_bits <= kNarrowRecord
+    Record get(const unsigned char* p, std::size_t k) const;         // any record
+    Record from(const std::uint64_t (&v)[kFields]) const;            // stored values to a record
+  };
+  // A record this wide or narrower is read with one 8-byte load.
+  static constexpr unsigned kNarrowRecord = 56;
+  static constexpr bool optional(int f) { return (Codec::kOptional >> f) & 1; }
+  Record get_slowly(std::size_t i) const;  // a wide record, or the tail
+
+  // Packs `records` (at most kBlock) into a new block's bytes, sets `f`.
+  void pack(const Record* records, std::size_t n, Frame& f);
+  unsigned char* allocate(std::size_t n, std::uint32_t& segment, std::uint32_t& offset);
+  void unpack_last();  // a sealed partial block back into tail_
+
+  struct Segment {
+    std::unique_ptr<unsigned char[]> data;
+    std::size_t used = 0, capacity = 0;
+  };
+  std::vector<Segment> segments_;
+  std::vector<Frame> frames_;
+  std::vector<Record> tail_;  // the records after the last block, unpacked
+  std::size_t packed_ = 0;    // records in frames_
+};
+
+template <class Codec>
+class PackedStore<Codec>::const_iterator {
+ public:
+  using iterator_category = std::random_access_iterator_tag;
+  using iterator_concept = std::random_access_iterator_tag;
+  using value_type = Record;
+  using difference_type = std::ptrdiff_t;
+  using reference = Record;
+  struct pointer {  // it->field reads from a copy the iterator hands out
+    Record r;
+    const Record* operator->() const { return &r; }
+  };
+
+  const_iterator() = default;
+  const_iterator(const PackedStore* s, std::size_t i) : s_(s), i_(i) {}
+
+  __attribute__((always_inline)) Record operator*() const { return (*s_)[i_]; }
+  pointer operator->() const { return {(*s_)[i_]}; }
+  Record operator[](difference_type n) const {
+    return (*s_)[static_cast<std::size_t>(static_cast<difference_type>(i_) + n)];
+  }
+
+  const_iterator& operator++() { ++i_; return *this; }
+  const_iterator operator++(int) { const_iterator t = *this; ++i_; return t; }
+  const_iterator& operator--() { --i_; return *this; }
+  const_iterator operator--(int) { const_iterator t = *this; --i_; return t; }
+  const_iterator& operator+=(difference_type n) {
+    i_ = static_cast<std::size_t>(static_cast<difference_type>(i_) + n);
+    return *this;
+  }
+  const_iterator& operator-=(difference_type n) { return *this += -n; }
+  friend const_iterator operator+(const_iterator a, difference_type n) { return a += n; }
+  friend const_iterator operator+(difference_type n, const_iterator a) { return a += n; }
+  friend const_iterator operator-(const_iterator a, difference_type n) { return a -= n; }
+  friend difference_type operator-(const const_iterator& a, const const_iterator& b) {
+    return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
+  }
+  friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.i_ == b.i_; }
+  friend auto operator<=>(const const_iterator& a, const const_iterator& b) { return a.i_ <=> b.i_; }
+
+  std::size_t index() const { return i_; }
+
+ private:
+  const PackedStore* s_ = nullptr;
+  std::size_t i_ = 0;
+};
+
+// Reads one record of at most kNarrowRecord bits (the usual case: a lock
+// loop's event is ~35): one unaligned load, each field a shift and a mask away.
+template <class Codec>
+__attribute__((always_inline)) inline typename Codec::Record PackedStore<Codec>::Frame::get_narrow(
+    const unsigned char* p, std::size_t k) const {
+  const std::uint64_t at = std::uint64_t{k} * record_bits;
+  std::uint64_t w;
+  __builtin_memcpy(&w, p + (at >> 3), 8);
+  w >>= at & 7;
+  std::uint64_t v[kFields];
+#pragma GCC unroll 16
+  for (int f = 0; f < kFields; ++f) v[f] = (w >> shift[f]) & mask[f];
+  return from(v);
+}
+
+template <class Codec>
+__attribute__((always_inline)) inline typename Codec::Record PackedStore<Codec>::Frame::from(
+    const std::uint64_t (&v)[kFields]) const {
+  std::uint64_t value[kFields];
+#pragma GCC unroll 16
+  for (int f = 0; f < kFields; ++f)
+    value[f] = !optional(f) ? base[f] + v[f] : v[f] == 0 ? ~std::uint64_t{0} : base[f] + (v[f] - 1);
+  return Codec::join(value);
+}
+
+// Plain numbers as records: a monotone series (a running maximum of event
+// times) takes 1-3 bytes a number instead of 8.
+struct UintCodec {
+  using Record = std::uint64_t;
+  static constexpr int kFields = 1;
+  static constexpr unsigned kOptional = 0;
+  static void split(std::uint64_t r, std::uint64_t (&v)[1]) { v[0] = r; }
+  static std::uint64_t join(const std::uint64_t (&v)[1]) { return v[0]; }
+};
+extern template class PackedStore<UintCodec>;
+
+}  // namespace weft::format

@@ -1,0 +1,320 @@
+// PackedStore's member functions that are not inlined (packed_store.hpp).
+// Included only by the one file that instantiates a codec's store
+// (`template class PackedStore<TheCodec>;`), so that the rest of the build
+// compiles none of this.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "weft/format/packed_store.hpp"
+
+namespace weft::format {
+namespace packed_store_detail {
+
+// Reading a field loads 8 bytes from the byte its first bit is in, and one
+// more when the field straddles them: every block is followed by this many
+// readable bytes.
+inline constexpr std::size_t kSlack = 16;
+// Segments grow from small (a decoded chunk's store is a few KB) to this
+// size, so a large store never copies its bytes to grow.
+inline constexpr std::size_t kFirstSegment = std::size_t{4} << 10, kLargestSegment = std::size_t{8} << 20;
+
+inline std::uint64_t mask(unsigned width) { return width >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1; }
+
+// `width` bits (at most 64) at bit `pos` of `p`.
+inline std::uint64_t read_bits(const unsigned char* p, std::uint64_t pos, unsigned width) {
+  const unsigned char* at = p + (pos >> 3);
+  const unsigned shift = pos & 7;
+  std::uint64_t w;
+  std::memcpy(&w, at, 8);
+  std::uint64_t v = w >> shift;
+  if (shift + width > 64) v |= std::uint64_t{at[8]} << (64 - shift);
+  return v & mask(width);
+}
+
+// Writes `v` (fits in `width` bits) at bit `pos`, replacing what was there.
+inline void write_bits(unsigned char* p, std::uint64_t pos, unsigned width, std::uint64_t v) {
+  if (width == 0) return;
+  unsigned char* at = p + (pos >> 3);
+  const unsigned shift = pos & 7;
+  const std::uint64_t m = mask(width);
+  std::uint64_t w;
+  std::memcpy(&w, at, 8);
+  w = (w & ~(m << shift)) | (v << shift);
+  std::memcpy(at, &w, 8);
+  if (shift + width > 64) {
+    const unsigned spill = 64 - shift;  // bits already written
+    at[8] = static_cast<unsigned char>((at[8] & ~(m >> spill)) | (v >> spill));
+  }
+}
+
+// The value a block stores for a field, given its base: the distance from
+// the base (an optional field: 0 for none, else the distance plus one).
+template <bool Optional>
+__attribute__((always_inline)) inline std::uint64_t stored(std::uint64_t v, std::uint64_t base) {
+  if constexpr (Optional) return v == ~std::uint64_t{0} ? 0 : v - base + 1;
+  return v - base;
+}
+
+}  // namespace packed_store_detail
+
+template <class Codec>
+PackedStore<Codec>::PackedStore(const PackedStore& other) : frames_(other.frames_), tail_(other.tail_), packed_(other.packed_) {
+  segments_.reserve(other.segments_.size());
+  for (const Segment& s : other.segments_) {
+    Segment copy;
+    copy.capacity = s.used + packed_store_detail::kSlack;
+    copy.used = s.used;
+    copy.data = std::make_unique<unsigned char[]>(copy.capacity);
+    std::memcpy(copy.data.get(), s.data.get(), s.used);
+    segments_.push_back(std::move(copy));
+  }
+  for (Frame& f : frames_) f.data = segments_[f.segment].data.get() + f.offset;
+}
+
+template <class Codec>
+PackedStore<Codec>& PackedStore<Codec>::operator=(const PackedStore& other) {
+  if (this != &other) *this = PackedStore(other);
+  return *this;
+}
+
+template <class Codec>
+typename Codec::Record PackedStore<Codec>::Frame::get(const unsigned char* p, std::size_t k) const {
+  if (record_bits <= kNarrowRecord) return get_narrow(p, k);
+  const std::uint64_t at = std::uint64_t{k} * record_bits;
+  std::uint64_t v[kFields];
+  for (int f = 0; f < kFields; ++f) v[f] = packed_store_detail::read_bits(p, at + shift[f], width[f]);
+  return from(v);
+}
+
+template <class Codec>
+typename Codec::Record PackedStore<Codec>::get_slowly(std::size_t i) const {
+  if (i >= packed_) return tail_[i - packed_];
+  const Frame& f = frames_[i / kBlock];
+  return f.get(f.data, i % kBlock);
+}
+
+template <class Codec>
+typename Codec::Record PackedStore<Codec>::at(std::size_t i) const {
+  if (i >= size()) throw std::out_of_range("record " + std::to_string(i) + " of " + std::to_string(size()));
+  return (*this)[i];
+}
+
+template <class Codec>
+unsigned char* PackedStore<Codec>::allocate(std::size_t n, std::uint32_t& segment, std::uint32_t& offset) {
+  using namespace packed_store_detail;
+  if (segments_.empty() || segments_.back().capacity - segments_.back().used < n + kSlack) {
+    const std::size_t grown = segments_.empty() ? kFirstSegment : std::min(segments_.back().capacity * 2, kLargestSegment);
+    Segment s;
+    s.capacity = std::max(grown, n + kSlack);
+    // Zeroed: a read of a block's last record loads bytes past its end (and
+    // masks them off), which must not be uninitialized memory.
+    s.data = std::make_unique<unsigned char[]>(s.capacity);
+    segments_.push_back(std::move(s));
+  }
+  Segment& s = segments_.back();
+  segment = static_cast<std::uint32_t>(segments_.size() - 1);
+  offset = static_cast<std::uint32_t>(s.used);
+  s.used += n;
+  return s.data.get() + offset;
+}
+
+template <class Codec>
+void PackedStore<Codec>::pack(const Record* records, std::size_t n, Frame& f) {
+  using namespace packed_store_detail;
+  // Each field's range over the block (optional fields: over the records that have one).
+  std::uint64_t lo[kFields], hi[kFields];
+  std::fill(lo, lo + kFields, ~std::uint64_t{0});
+  std::fill(hi, hi + kFields, 0);
+  bool any[kFields] = {};
+  for (std::size_t k = 0; k < n; ++k) {
+    std::uint64_t v[kFields];
+    Codec::split(records[k], v);
+#pragma GCC unroll 16
+    for (int fi = 0; fi < kFields; ++fi) {
+      if (optional(fi) && v[fi] == ~std::uint64_t{0}) continue;
+      lo[fi] = std::min(lo[fi], v[fi]);
+      hi[fi] = std::max(hi[fi], v[fi]);
+      any[fi] = true;
+    }
+  }
+  unsigned bits = 0;
+  for (int fi = 0; fi < kFields; ++fi) {
+    f.base[fi] = any[fi] ? lo[fi] : 0;
+    // An optional field also stores "none" (0): its distances are one more.
+    const std::uint64_t span = !any[fi] ? 0 : hi[fi] - lo[fi] + (optional(fi) ? 1 : 0);
+    f.width[fi] = static_cast<std::uint8_t>(std::bit_width(span));
+    f.mask[fi] = mask(f.width[fi]);
+    f.shift[fi] = static_cast<std::uint16_t>(bits);
+    bits += f.width[fi];
+  }
+  f.record_bits = static_cast<std::uint16_t>(bits);
+  f.count = static_cast<std::uint16_t>(n);
+  unsigned char* p = allocate(f.bytes(), f.segment, f.offset);
+  f.data = p;
+  if (bits == 0) return;  // every record the same: the frame says it all
+  // A record's value, field by field, as the block stores it.
+  const auto record_of = [&f](const Record& r) __attribute__((always_inline)) {
+    std::uint64_t v[kFields];
+    Codec::split(r, v);
+    std::uint64_t record = 0;
+    [&]<int... F>(std::integer_sequence<int, F...>) {
+      ((record |= stored<optional(F)>(v[F], f.base[F]) << f.shift[F]), ...);
+    }(std::make_integer_sequence<int, kFields>{});
+    return record;
+  };
+  if (bits <= kNarrowRecord) {
+    // Records go into a 64-bit accumulator written out a word at a time:
+    // one store per 8 bytes, never a load of bytes just stored.
+    std::uint64_t acc = 0;
+    unsigned used = 0;
+    unsigned char* out = p;
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint64_t record = record_of(records[k]);
+      acc |= record << used;
+      used += bits;
+      if (used >= 64) {
+        std::memcpy(out, &acc, 8);
+        out += 8;
+        used -= 64;
+        acc = used ? record >> (bits - used) : 0;  // the part that did not fit
+      }
+    }
+    if (used) std::memcpy(out, &acc, 8);  // within the block's slack
+    return;
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    std::uint64_t v[kFields];
+    Codec::split(records[k], v);
+    const std::uint64_t at = std::uint64_t{k} * bits;
+    [&]<int... F>(std::integer_sequence<int, F...>) {
+      (write_bits(p, at + f.shift[F], f.width[F], stored<optional(F)>(v[F], f.base[F])), ...);
+    }(std::make_integer_sequence<int, kFields>{});
+  }
+}
+
+template <class Codec>
+void PackedStore<Codec>::push_back(const Record& r) {
+  if (!frames_.empty() && frames_.back().count < kBlock) unpack_last();
+  tail_.push_back(r);
+  if (tail_.size() < kBlock) return;
+  Frame& f = frames_.emplace_back();
+  pack(tail_.data(), tail_.size(), f);
+  packed_ += tail_.size();
+  tail_.clear();
+}
+
+template <class Codec>
+void PackedStore<Codec>::seal() {
+  using namespace packed_store_detail;
+  if (!tail_.empty()) {
+    Frame& f = frames_.emplace_back();
+    pack(tail_.data(), tail_.size(), f);
+    packed_ += tail_.size();
+  }
+  std::vector<Record>().swap(tail_);
+  frames_.shrink_to_fit();
+  // Segments double as they fill: a small store (a decoded chunk) may own
+  // twice the bytes it uses. Those are copied into one segment of the right
+  // size; a large store's last, partly used segment is a small part of it.
+  std::size_t used = 0, owned = 0;
+  for (const Segment& s : segments_) owned += s.capacity;
+  for (const Frame& f : frames_) used += f.bytes();
+  if (owned - std::min(owned, used + kSlack) <= used / 8 || used >= (std::size_t{1} << 31)) return;
+  Segment one;
+  one.capacity = used + kSlack;
+  one.data = std::make_unique<unsigned char[]>(one.capacity);
+  for (Frame& f : frames_) {
+    const std::size_t n = f.bytes();
+    std::memcpy(one.data.get() + one.used, f.data, n);
+    f.segment = 0;
+    f.offset = static_cast<std::uint32_t>(one.used);
+    f.data = one.data.get() + one.used;
+    one.used += n;
+  }
+  segments_.clear();
+  segments_.push_back(std::move(one));
+}
+
+template <class Codec>
+void PackedStore<Codec>::unpack_last() {
+  const Frame f = frames_.back();
+  tail_.resize(f.count);
+  for (std::size_t k = 0; k < f.count; ++k) tail_[k] = f.get(f.data, k);
+  packed_ -= f.count;
+  frames_.pop_back();
+  // Its bytes were the last allocated (blocks are packed in order): reuse them.
+  Segment& s = segments_[f.segment];
+  if (f.segment + 1 == segments_.size() && f.offset + f.bytes() == s.used) {
+    std::memset(s.data.get() + f.offset, 0, s.used - f.offset);
+    s.used = f.offset;
+  }
+}
+
+template <class Codec>
+void PackedStore<Codec>::set(std::size_t i, const Record& r) {
+  using namespace packed_store_detail;
+  if (i >= packed_) {
+    tail_.at(i - packed_) = r;
+    return;
+  }
+  Frame& f = frames_[i / kBlock];
+  const std::size_t k = i % kBlock;
+  std::uint64_t v[kFields];
+  Codec::split(r, v);
+  bool fits = true;
+  for (int fi = 0; fi < kFields && fits; ++fi) {
+    if (optional(fi) && v[fi] == ~std::uint64_t{0}) continue;
+    const std::uint64_t d = v[fi] - f.base[fi] + (optional(fi) ? 1 : 0);
+    fits = v[fi] >= f.base[fi] && d <= f.mask[fi] && !(optional(fi) && d == 0);
+  }
+  if (fits) {
+    const std::uint64_t at = std::uint64_t{k} * f.record_bits;
+    [&]<int... F>(std::integer_sequence<int, F...>) {
+      (write_bits(f.data, at + f.shift[F], f.width[F], stored<optional(F)>(v[F], f.base[F])), ...);
+    }(std::make_integer_sequence<int, kFields>{});
+    return;
+  }
+  // The block cannot hold the new value: it is packed anew, further on.
+  std::vector<Record> block(f.count);
+  for (std::size_t j = 0; j < f.count; ++j) block[j] = f.get(f.data, j);
+  block[k] = r;
+  Frame fresh;
+  pack(block.data(), block.size(), fresh);
+  frames_[i / kBlock] = fresh;
+}
+
+template <class Codec>
+void PackedStore<Codec>::clear() {  // and gives the memory back, unlike a vector's
+  std::vector<Segment>().swap(segments_);
+  std::vector<Frame>().swap(frames_);
+  std::vector<Record>().swap(tail_);
+  packed_ = 0;
+}
+
+template <class Codec>
+void PackedStore<Codec>::decode(std::size_t first, std::size_t count, Record* out) const {
+  for (std::size_t i = first; i < first + count; ++i) *out++ = (*this)[i];
+}
+
+template <class Codec>
+std::vector<typename Codec::Record> PackedStore<Codec>::to_vector() const {
+  std::vector<Record> out(size());
+  decode(0, out.size(), out.data());
+  return out;
+}
+
+template <class Codec>
+std::size_t PackedStore<Codec>::memory_bytes() const {
+  std::size_t n = frames_.capacity() * sizeof(Frame) + tail_.capacity() * sizeof(Record) +
+                  segments_.capacity() * sizeof(Segment);
+  for (const Segment& s : segments_) n += s.capacity;
+  return n;
+}
+
+}  // namespace weft::format

@@ -1,0 +1,110 @@
+// PackedStore with codecs other than the events': whatever goes in comes out,
+// "none" in an optional field at any position included, and a store is as
+// small as the spread of its values allows. (test_event_store.cpp tries the
+// events' codec, and the store's writing and copying, at length.)
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "weft/format/packed_store.hpp"
+#include "weft/format/packed_store_impl.hpp"
+
+// Named, not anonymous: the store is instantiated for it below, and its
+// functions must not have internal linkage.
+namespace packed_store_test {
+
+constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
+
+// Three fields, the first and the last optional: "none" at either end of a record.
+struct Triple {
+  std::uint64_t a = 0, b = 0, c = 0;
+  bool operator==(const Triple&) const = default;
+};
+struct TripleCodec {
+  using Record = Triple;
+  static constexpr int kFields = 3;
+  static constexpr unsigned kOptional = 1u << 0 | 1u << 2;
+  static void split(const Triple& t, std::uint64_t (&v)[3]) {
+    v[0] = t.a;
+    v[1] = t.b;
+    v[2] = t.c;
+  }
+  static Triple join(const std::uint64_t (&v)[3]) { return Triple{v[0], v[1], v[2]}; }
+};
+
+}  // namespace packed_store_test
+
+template class weft::format::PackedStore<packed_store_test::TripleCodec>;
+
+using packed_store_test::kNone;
+using packed_store_test::Triple;
+using Triples = weft::format::PackedStore<packed_store_test::TripleCodec>;
+using Numbers = weft::format::PackedStore<weft::format::UintCodec>;
+
+TEST_CASE("packed store: optional fields keep none apart from every value, wherever they are in a record") {
+  std::mt19937_64 rng(5);
+  for (const std::size_t n : {0u, 1u, 255u, 256u, 257u, 2000u}) {
+    for (const bool close : {true, false}) {
+      std::vector<Triple> in(n);
+      std::uint64_t at = rng() % 1000;
+      for (Triple& t : in) {
+        const auto value = [&]() -> std::uint64_t {
+          if (rng() % 3 == 0) return kNone;
+          if (close) return at += rng() % 50;
+          return rng() % 2 ? kNone - 1 - rng() % 2 : rng() % 3 == 0 ? 0 : rng();
+        };
+        t = Triple{value(), close ? at : rng(), value()};
+      }
+      Triples store;
+      for (const Triple& t : in) store.push_back(t);
+      CHECK(store.to_vector() == in);
+      store.seal();
+      REQUIRE(store.size() == n);
+      for (std::size_t k = 0; k < n; ++k) {
+        INFO("record " << k << " of " << n << (close ? ", close" : ", spread"));
+        REQUIRE(store[k] == in[k]);
+      }
+    }
+  }
+}
+
+TEST_CASE("packed store: set turns none into a value and back, packing the block anew when it must") {
+  Triples store;
+  for (std::uint64_t k = 0; k < 600; ++k) store.push_back(Triple{kNone, k, 10 + k % 3});
+  store.seal();
+  store.set(3, Triple{7, 3, kNone});  // the first field had no value in its block: packed anew
+  store.set(300, Triple{kNone, 300, kNone});
+  store.modify(599, [](Triple& t) { t.a = kNone - 1; });
+  for (std::uint64_t k = 0; k < 600; ++k) {
+    INFO("record " << k);
+    const Triple want = k == 3     ? Triple{7, 3, kNone}
+                        : k == 300 ? Triple{kNone, 300, kNone}
+                        : k == 599 ? Triple{kNone - 1, 599, 10 + 599 % 3}
+                                   : Triple{kNone, k, 10 + k % 3};
+    REQUIRE(store[k] == want);
+  }
+}
+
+TEST_CASE("packed store: a running maximum of event times takes a byte or two a number, and is searched as a sorted range") {
+  std::mt19937_64 rng(8);
+  Numbers times;
+  std::vector<std::uint64_t> plain;
+  std::uint64_t t = 1'000'000'000'000;  // ns since the trace began: large, but close to each other
+  for (int k = 0; k < 100'000; ++k) {
+    t += rng() % 100;
+    times.push_back(t);
+    plain.push_back(t);
+  }
+  times.seal();
+  CHECK(times.memory_bytes() < 2 * times.size());
+  CHECK(times.to_vector() == plain);
+  for (int probe = 0; probe < 1000; ++probe) {
+    const std::uint64_t at = plain.front() + rng() % (plain.back() - plain.front() + 10);
+    REQUIRE(std::lower_bound(times.begin(), times.end(), at) - times.begin() ==
+            std::lower_bound(plain.begin(), plain.end(), at) - plain.begin());
+  }
+}
