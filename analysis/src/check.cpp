@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lock_order_edges.hpp"
 #include "weft/analysis/detectors.hpp"
 
 namespace weft::analysis {
@@ -78,7 +79,7 @@ void mark_uncertain(const format::Trace& t, Report& r) {
 
 }  // namespace
 
-Report check(const format::Trace& trace, const CheckOptions& options) {
+Report check(const format::Trace& trace, const CheckOptions& options, LockGraph* lock_graph) {
   // The detectors that need only the trace run on threads of their own
   // while this one builds the model and runs the rest: races (the heaviest)
   // on one, lock order and misuse on another. All only read the trace, and
@@ -86,8 +87,10 @@ Report check(const format::Trace& trace, const CheckOptions& options) {
   // finishes first.
   std::future<std::vector<Finding>> races =
       std::async(std::launch::async, [&trace] { return find_races(trace); });
-  std::future<std::vector<Finding>> locks_and_misuse = std::async(std::launch::async, [&trace] {
-    std::vector<Finding> found = find_lock_order_inversions(trace);
+  std::future<std::vector<Finding>> locks_and_misuse = std::async(std::launch::async, [&trace, lock_graph] {
+    const detail::LockOrder order = detail::collect_lock_order(trace);
+    if (lock_graph) *lock_graph = detail::graph_of(order);
+    std::vector<Finding> found = detail::inversions_of(trace, order);
     for (Finding& f : find_misuse(trace)) found.push_back(std::move(f));
     return found;
   });

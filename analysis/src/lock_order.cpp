@@ -11,22 +11,18 @@
 #include <algorithm>
 #include <map>
 #include <queue>
+#include <iterator>
 #include <set>
+#include <span>
+#include <vector>
 
 #include "components.hpp"
 #include "lock_nesting.hpp"
+#include "lock_order_edges.hpp"
 #include "weft/analysis/detectors.hpp"
 
 namespace weft::analysis {
 namespace {
-
-struct EdgeInfo {
-  LockEdge first;                     // the first time it was taken
-  std::set<std::uint32_t> threads;    // who took it
-  std::set<std::uint32_t> guards;     // locks held every time it was taken (besides `from`)
-  std::uint64_t count = 0;
-  bool all_shared = true;             // every time: a shared hold taken while holding `from` shared
-};
 
 // The strongly connected components of the lock graph with more than one lock.
 std::vector<std::set<std::uint32_t>> cycles_of(const std::map<std::uint32_t, std::set<std::uint32_t>>& graph) {
@@ -80,17 +76,25 @@ std::vector<std::uint32_t> shortest_cycle(std::uint32_t start, const std::set<st
 
 }  // namespace
 
-std::vector<Finding> find_lock_order_inversions(const format::Trace& t) {
-  std::map<std::pair<std::uint32_t, std::uint32_t>, EdgeInfo> edges;
-  detail::walk_lock_nesting(t, [&](std::uint64_t i, const format::Event& e, std::span<const detail::HeldLock> held,
-                                   bool adds_order) {
+namespace detail {
+
+LockOrder collect_lock_order(const format::Trace& t) {
+  LockOrder order;
+  // Every acquisition is a lock taken: marked by id here (a set insertion
+  // per acquisition was most of a lock loop's walk), listed at the end.
+  std::vector<bool> taken(t.objects.size(), false);
+  walk_lock_nesting(t, [&](std::uint64_t i, const format::Event& e, std::span<const HeldLock> held, bool adds_order) {
+    if (e.object < taken.size())
+      taken[e.object] = true;
+    else
+      order.locks.insert(e.object);
     if (!adds_order) return;
-    for (const detail::HeldLock& h : held) {
-      EdgeInfo& edge = edges[{h.lock, e.object}];
+    for (const HeldLock& h : held) {
+      OrderEdge& edge = order.edges[{h.lock, e.object}];
       // The other locks held along: a gate lock is one held every time.
       const auto others = [&] {
         std::set<std::uint32_t> g;
-        for (const detail::HeldLock& x : held)
+        for (const HeldLock& x : held)
           if (x.lock != h.lock) g.insert(x.lock);
         return g;
       };
@@ -105,10 +109,16 @@ std::vector<Finding> find_lock_order_inversions(const format::Trace& t) {
         edge.guards = std::move(common);
       }
       edge.threads.insert(e.thread);
-      edge.all_shared = edge.all_shared && h.shared && detail::takes_shared(e);
+      edge.all_shared = edge.all_shared && h.shared && takes_shared(e);
     }
   });
+  for (std::uint32_t id = 0; id < taken.size(); ++id)
+    if (taken[id]) order.locks.insert(id);
+  return order;
+}
 
+std::vector<Finding> inversions_of(const format::Trace& t, const LockOrder& order) {
+  const auto& edges = order.edges;
   std::map<std::uint32_t, std::set<std::uint32_t>> graph;
   for (const auto& [key, edge] : edges) graph[key.first].insert(key.second);
 
@@ -122,7 +132,7 @@ std::vector<Finding> find_lock_order_inversions(const format::Trace& t) {
     bool first = true, all_shared = true;
     std::vector<std::string> names;
     for (std::size_t k = 0; k < cycle.size(); ++k) {
-      const EdgeInfo& edge = edges.at({cycle[k], cycle[(k + 1) % cycle.size()]});
+      const OrderEdge& edge = edges.at({cycle[k], cycle[(k + 1) % cycle.size()]});
       f.cycle.push_back(edge.first);
       all_shared = all_shared && edge.all_shared;
       threads.insert(edge.threads.begin(), edge.threads.end());
@@ -160,6 +170,12 @@ std::vector<Finding> find_lock_order_inversions(const format::Trace& t) {
     out.push_back(std::move(f));
   }
   return out;
+}
+
+}  // namespace detail
+
+std::vector<Finding> find_lock_order_inversions(const format::Trace& t) {
+  return detail::inversions_of(t, detail::collect_lock_order(t));
 }
 
 }  // namespace weft::analysis

@@ -69,8 +69,11 @@ struct TraceLoader::Payloads {
   void release(const Place& at, std::size_t n) { segments[at.segment].release(at.offset, at.offset + n); }
 };
 
-TraceLoader::TraceLoader(std::string source, unsigned threads)
-    : source_(std::move(source)), texts_(trace_.texts), threads_(std::max(threads, 1u)) {}
+TraceLoader::TraceLoader(std::string source, unsigned threads, std::size_t decode_batch)
+    : source_(std::move(source)),
+      texts_(trace_.texts),
+      threads_(std::max(threads, 1u)),
+      decode_batch_(decode_batch ? decode_batch : kDecodeBatch) {}
 
 TraceLoader::~TraceLoader() = default;
 
@@ -181,18 +184,27 @@ void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char
   p.objects = trace_.objects.size();
   p.offset = stream_counts_[h.thread];
   stream_counts_[h.thread] += h.count;
+  // A large file's payloads are decoded as they add up, not all at its end:
+  // held all at once, a billion events' would be 9 GB beside their packed
+  // events.
+  undecoded_bytes_ += p.size;
+  if (undecoded_bytes_ >= decode_batch_) decode_pending();
 }
 
 void TraceLoader::decode_pending() {
-  if (pending_.empty() || decoded_) return;  // nothing kept, or decoded already
-  decoded_ = true;
+  if (decoded_ == pending_.size()) return;  // nothing kept since the last batch
+  const std::size_t first = decoded_;
+  // Marked decoded before: a chunk's error is thrown once (a caller that
+  // meets it calls this again on its way out).
+  decoded_ = pending_.size();
+  undecoded_bytes_ = 0;
   // Each worker's lowest sequence number per object, joined below (the
   // merge needs them; see add_events), and its chunk's unpacked events.
   std::vector<std::vector<std::uint64_t>> first_seq(threads_);
   std::vector<std::vector<Event>> unpacked(threads_);
   const std::size_t objects = trace_.objects.size();
-  run_in_order(pending_.size(), threads_, [&](std::size_t i, unsigned worker) {
-    Pending& p = pending_[i];
+  run_in_order(pending_.size() - first, threads_, [&](std::size_t i, unsigned worker) {
+    Pending& p = pending_[first + i];
     std::vector<Event>& out = unpacked[worker];
     out.resize(p.header.count);
     decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds],
@@ -207,11 +219,10 @@ void TraceLoader::decode_pending() {
     }
     p.store.seal();
   });
-  payloads_.reset();
-  first_seq_.assign(objects, kNoSeq);
+  payloads_.reset();  // every payload kept so far is decoded
+  if (first_seq_.size() < objects) first_seq_.resize(objects, kNoSeq);
   for (const std::vector<std::uint64_t>& seqs : first_seq)
     for (std::size_t o = 0; o < seqs.size(); ++o) first_seq_[o] = std::min(first_seq_[o], seqs[o]);
-  intern_pending_texts();
 }
 
 // The chunks' texts into the trace's table in file order, each chunk's in
@@ -347,8 +358,10 @@ Trace TraceLoader::finish(const std::string& truncation) {
 
   check_counts();
   const TickConversion ticks = tick_conversion();
-  if (threads_ > 1)
+  if (threads_ > 1) {
+    intern_pending_texts();
     trace_.events = merge_pending(ticks);
+  }
   else
     trace_.events = merge_threads(ticks);
   per_thread_.clear();
@@ -396,7 +409,7 @@ Trace load_trace(const std::string& path) { return load_trace_with(path, LoadOpt
 
 Trace load_trace_with(const std::string& path, const LoadOptions& options) {
   TraceFile file(path);
-  TraceLoader loader(path, load_threads(options));
+  TraceLoader loader(path, load_threads(options), options.decode_batch);
   try {
     if (const std::optional<std::vector<IndexEntry>> index = file.stored_index()) loader.expect(*index, file.size());
   } catch (const format_error&) {

@@ -14,6 +14,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "checks.hpp"
@@ -79,22 +80,24 @@ struct Outcome {
   std::optional<Trace> trace;
   std::string error;
 };
-Outcome load_with(const std::string& path, unsigned threads) {
+Outcome load_with(const std::string& path, unsigned threads, std::size_t decode_batch = 0) {
   Outcome o;
   try {
-    o.trace = load_trace_with(path, LoadOptions{threads});
+    o.trace = load_trace_with(path, LoadOptions{threads, decode_batch});
   } catch (const format_error& e) {
     o.error = e.what();
   }
   return o;
 }
 
-// The parallel load of `path` gives what the one-thread load gives.
+// The parallel load of `path` gives what the one-thread load gives: with
+// the chunks decoded all at the end (a small file is one batch), each on
+// its own as it is read (a batch of 1 byte), or a few at a time.
 void require_same_load(const std::string& path) {
   const Outcome serial = load_with(path, 1);
-  for (unsigned threads : {2u, 3u, 8u}) {
-    INFO(path << " with " << threads << " threads");
-    const Outcome parallel = load_with(path, threads);
+  for (const auto& [threads, batch] : {std::pair<unsigned, std::size_t>{2, 0}, {3, 0}, {8, 0}, {2, 1}, {3, 8192}}) {
+    INFO(path << " with " << threads << " threads, decoded in batches of " << batch << " bytes");
+    const Outcome parallel = load_with(path, threads, batch);
     REQUIRE(parallel.error == serial.error);
     REQUIRE(parallel.trace.has_value() == serial.trace.has_value());
     if (serial.trace) require_same(*serial.trace, *parallel.trace);

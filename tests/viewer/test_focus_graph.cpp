@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <tuple>
 
 #include "focus.hpp"
 #include "trace_maker.hpp"
+#include "weft/analysis/check.hpp"
 #include "weft/analysis/lock_graph.hpp"
 
 using namespace weft;
@@ -90,6 +92,19 @@ TEST_CASE("the lock graph: every 'taken while holding' edge, cycles marked, plai
   CHECK(edge(s.x, s.y).threads == std::vector<std::uint32_t>{s.a});
   CHECK(edge(s.y, s.x).threads == std::vector<std::uint32_t>{s.b});
   CHECK(edge(s.y, z).count == 1);
+
+  // The check hands out the same graph from its own lock-order walk (what the viewer shows).
+  analysis::LockGraph from_check;
+  const analysis::Report r = analysis::check(s.m.t, {}, &from_check);
+  CHECK(r.findings.size() == 1);
+  CHECK(from_check.locks == g.locks);
+  REQUIRE(from_check.edges.size() == g.edges.size());
+  for (std::size_t k = 0; k < g.edges.size(); ++k) {
+    const analysis::LockGraphEdge &want = g.edges[k], &got = from_check.edges[k];
+    INFO("edge " << want.from << " -> " << want.to);
+    CHECK(std::tie(got.from, got.to, got.count, got.threads, got.first_event, got.in_cycle) ==
+          std::tie(want.from, want.to, want.count, want.threads, want.first_event, want.in_cycle));
+  }
 }
 
 TEST_CASE("the lock graph: re-taking a recursive lock one holds is no edge") {

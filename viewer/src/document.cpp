@@ -46,12 +46,12 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
   // thread) and writes its own member: on threads of their own beside the
   // check (which runs its detectors in parallel too), so opening a large
   // trace takes the longest chain of parts, not the sum. The longest is
-  // model -> timeline -> index, the only chain that needs the model.
+  // model -> timeline -> index, the only chain that needs the model. The
+  // lock graph comes from the check's lock-order walk, not a walk of its own.
   Document& d = *doc;
   const Parts parts(control);
   constexpr OpenStage analysing = OpenStage::Analysing, laying_out = OpenStage::LayingOut;
   auto edges = std::async(std::launch::async, [&d, &parts] {
-    parts.run(analysing, [&d] { d.lock_graph = analysis::lock_graph(d.trace); });
     parts.run(analysing, [&d] {
       d.edges = analysis::causal_edges(d.trace);
       d.edges_by_from = d.edges;
@@ -68,7 +68,7 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
   // Both threads are waited for whatever happens here: they point into d.
   std::exception_ptr failed;
   try {
-    parts.run(analysing, [&d] { d.report = analysis::check(d.trace); });
+    parts.run(analysing, [&d] { d.report = analysis::check(d.trace, {}, &d.lock_graph); });
   } catch (...) {
     failed = std::current_exception();
   }

@@ -42,11 +42,12 @@ struct Document {
 };
 
 // The parts of opening a trace after reading it, for a progress bar: each
-// analysis part (model, findings, statistics, lock graph, causal edges)
-// then each layout part (timeline, its level-of-detail index, the arrows').
+// analysis part (model, findings with the lock graph, statistics, causal
+// edges) then each layout part (timeline, its level-of-detail index, the
+// arrows').
 enum class OpenStage : std::uint8_t { Reading, Analysing, LayingOut, Done };
 const char* open_stage_name(OpenStage s);  // "reading", "analysing", "laying out", "done"
-inline constexpr unsigned kAnalysisParts = 5, kLayoutParts = 3;
+inline constexpr unsigned kAnalysisParts = 4, kLayoutParts = 3;
 
 // How a caller watches and stops an open. `part_done` is called from the
 // worker threads (so it must be thread-safe) once per finished part, with

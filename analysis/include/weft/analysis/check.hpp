@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "weft/analysis/finding.hpp"
+#include "weft/analysis/lock_graph.hpp"
 #include "weft/analysis/model.hpp"
 #include "weft/format/trace.hpp"
 
@@ -29,7 +30,10 @@ struct Report {
   }
 };
 
-Report check(const format::Trace& trace, const CheckOptions& options = {});
+// `lock_graph`, when given, receives the lock-order graph (lock_graph.hpp)
+// from the same walk that finds the lock-order inversions: a caller that
+// shows the graph (the viewer) does not walk the trace for it again.
+Report check(const format::Trace& trace, const CheckOptions& options = {}, LockGraph* lock_graph = nullptr);
 
 // What a scenario expects (the `always` / `sometimes` findings and marks of
 // its catalogue entry, as `weft-scenarios describe` prints them).

@@ -22,6 +22,10 @@ struct LoadOptions {
   // core. 1 is the streaming one-thread load, the reference the parallel
   // load is held to: same trace, field for field, and the same errors.
   unsigned threads = 0;
+  // The parallel load decodes the event chunks it kept each time they add
+  // up to this many bytes (0: 256 MB), so a large file's payloads are never
+  // all held at once. Any value gives the same trace.
+  std::size_t decode_batch = 0;
 };
 
 // The thread count `options` asks for, resolved as LoadOptions says.
@@ -43,10 +47,12 @@ Trace load_trace_with(const std::string& path, const LoadOptions& options);
 
 // The same, fed chunk by chunk (streaming); load_trace is built on it.
 // With `threads` > 1 the event chunks are kept (their headers checked) and
-// decoded by decode_pending(), which finish() calls first.
+// decoded together by decode_pending(): each time `decode_batch` bytes of
+// them are kept, and by finish() first.
 class TraceLoader {
  public:
-  explicit TraceLoader(std::string source, unsigned threads = 1);
+  // `decode_batch`: as LoadOptions::decode_batch.
+  explicit TraceLoader(std::string source, unsigned threads = 1, std::size_t decode_batch = 0);
   ~TraceLoader();
   // texts_ refers to trace_.texts: a copy or move would refer to the original.
   TraceLoader(const TraceLoader&) = delete;
@@ -95,7 +101,12 @@ class TraceLoader {
   std::vector<std::uint64_t> stream_counts_;
   struct Payloads;
   std::unique_ptr<Payloads> payloads_;
-  bool decoded_ = false;  // decode_pending has run
+  std::size_t decoded_ = 0;          // pending_[0, decoded_) are decoded (or being decoded)
+  std::size_t undecoded_bytes_ = 0;  // payload bytes kept since
+  // By default large enough that each batch keeps every worker busy for a
+  // while, and small beside a large trace's packed events.
+  static constexpr std::size_t kDecodeBatch = std::size_t{256} << 20;
+  std::size_t decode_batch_ = kDecodeBatch;
 };
 
 }  // namespace weft::format

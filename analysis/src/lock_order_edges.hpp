@@ -1,0 +1,38 @@
+// The lock-order edges of a trace, collected by one walk (lock_nesting.hpp)
+// for both their readers: the lock-order detector (lock_order.cpp: the
+// cycles that are findings) and the lock graph the viewer draws
+// (lock_graph.cpp: every edge). `weft check` in the viewer walks once and
+// hands out both (check.hpp).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "weft/analysis/finding.hpp"
+#include "weft/analysis/lock_graph.hpp"
+#include "weft/format/trace.hpp"
+
+namespace weft::analysis::detail {
+
+// Every "took `to` while holding `from`".
+struct OrderEdge {
+  LockEdge first;                     // the first time it was taken
+  std::set<std::uint32_t> threads;    // who took it
+  std::set<std::uint32_t> guards;     // locks held every time it was taken (besides `from`)
+  std::uint64_t count = 0;
+  bool all_shared = true;             // every time: a shared hold taken while holding `from` shared
+};
+
+struct LockOrder {
+  std::map<std::pair<std::uint32_t, std::uint32_t>, OrderEdge> edges;  // by (from, to)
+  std::set<std::uint32_t> locks;      // every lock taken (or waited for), with an edge or not
+};
+
+LockOrder collect_lock_order(const format::Trace& t);                                 // lock_order.cpp
+std::vector<Finding> inversions_of(const format::Trace& t, const LockOrder& order);   // lock_order.cpp
+LockGraph graph_of(const LockOrder& order);                                           // lock_graph.cpp
+
+}  // namespace weft::analysis::detail
