@@ -9,9 +9,9 @@
 // (lock_nesting.hpp). A cycle whose every edge is a shared hold taken while
 // holding shared holds is not one either: readers do not wait for readers.
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <queue>
-#include <iterator>
 #include <set>
 #include <span>
 #include <vector>

@@ -361,9 +361,9 @@ Trace TraceLoader::finish(const std::string& truncation) {
   if (threads_ > 1) {
     intern_pending_texts();
     trace_.events = merge_pending(ticks);
-  }
-  else
+  } else {
     trace_.events = merge_threads(ticks);
+  }
   per_thread_.clear();
   if (trace_.order.fallbacks)
     trace_.warnings.push_back(std::to_string(trace_.order.fallbacks) +

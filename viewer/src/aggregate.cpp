@@ -48,7 +48,7 @@ std::size_t next_at(const TimeIndex* index, std::size_t from, std::size_t n, std
 }  // namespace
 
 void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect>& out, const TimeIndex* index) {
-  // Only the packed arrays are read in the loop (begins, covered_before):
+  // Only the two plain arrays are read in the loop (begins, covered_before):
   // a span's end is its begin plus its duration, which is the difference
   // of two neighbouring running totals (SpanList::add keeps both).
   const auto& begins = list.begins;

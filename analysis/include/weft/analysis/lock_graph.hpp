@@ -1,9 +1,9 @@
 // The lock-order graph, for display: locks as nodes, an edge A -> B for
-// every "took B while holding A", and which edges lie on a cycle. The same
-// walk as the lock-order detector (src/lock_nesting.hpp) decides what makes
-// an edge, but this is the whole graph rather than only the cycles that are
-// findings: the viewer draws it so that a learner sees the order their locks
-// are taken in.
+// every "took B while holding A", and which edges lie on a cycle. The edges
+// are the lock-order detector's (src/lock_order_edges.hpp), but this is the
+// whole graph rather than only the cycles that are findings: the viewer
+// draws it so that a learner sees the order their locks are taken in.
+// check() hands it out from the detector's own walk (check.hpp).
 #pragma once
 
 #include <cstdint>
