@@ -24,17 +24,7 @@ struct Triple {
   std::uint64_t a = 0, b = 0, c = 0;
   bool operator==(const Triple&) const = default;
 };
-struct TripleCodec {
-  using Record = Triple;
-  static constexpr int kFields = 3;
-  static constexpr unsigned kOptional = 1u << 0 | 1u << 2;
-  static void split(const Triple& t, std::uint64_t (&v)[3]) {
-    v[0] = t.a;
-    v[1] = t.b;
-    v[2] = t.c;
-  }
-  static Triple join(const std::uint64_t (&v)[3]) { return Triple{v[0], v[1], v[2]}; }
-};
+using TripleCodec = weft::format::MemberCodec<Triple, 1u << 0 | 1u << 2, &Triple::a, &Triple::b, &Triple::c>;
 
 }  // namespace packed_store_test
 

@@ -44,26 +44,9 @@ struct Span {
 // A span as eight fields, for SpanList's packed store: a lock lane's span
 // takes 6-9 bytes there instead of 48 (a hundred-million-event trace has
 // fifty million). `end_event` is optional (kNoEvent: still open).
-struct SpanCodec {
-  using Record = Span;
-  static constexpr int kFields = 8;  // begin_ns, end_ns, begin_event, end_event, object, who, state, shared
-  static constexpr unsigned kOptional = 1u << 3;
-  static_assert(kNoEvent == ~std::uint64_t{0});
-  __attribute__((always_inline)) static void split(const Span& s, std::uint64_t (&v)[kFields]) {
-    v[0] = s.begin_ns;
-    v[1] = s.end_ns;
-    v[2] = s.begin_event;
-    v[3] = s.end_event;
-    v[4] = s.object;
-    v[5] = s.who;
-    v[6] = static_cast<std::uint8_t>(s.state);
-    v[7] = s.shared;
-  }
-  __attribute__((always_inline)) static Span join(const std::uint64_t (&v)[kFields]) {
-    return Span{v[0], v[1], v[2], v[3], static_cast<std::uint32_t>(v[4]), static_cast<std::uint32_t>(v[5]),
-                static_cast<State>(v[6]), v[7] != 0};
-  }
-};
+static_assert(kNoEvent == ~std::uint64_t{0});
+using SpanCodec = format::MemberCodec<Span, 1u << 3, &Span::begin_ns, &Span::end_ns, &Span::begin_event,
+                                      &Span::end_event, &Span::object, &Span::who, &Span::state, &Span::shared>;
 }  // namespace weft::viewer
 namespace weft::format {
 extern template class PackedStore<viewer::SpanCodec>;

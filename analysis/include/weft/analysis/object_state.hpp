@@ -62,34 +62,9 @@ struct Hold {
 // A hold as eight fields, for ObjectState's packed store: a lock loop's
 // hold takes 6-9 bytes there instead of 48. `last` is optional (kNoEvent
 // while open).
-struct HoldCodec {
-  using Record = Hold;
-  static constexpr int kFields = 8;  // first, last, begin_ns, end_ns, lock, thread, shared, end
-  static constexpr unsigned kOptional = 1u << 1;
-  static_assert(kNoEvent == ~std::uint64_t{0});
-  __attribute__((always_inline)) static void split(const Hold& h, std::uint64_t (&v)[kFields]) {
-    v[0] = h.first;
-    v[1] = h.last;
-    v[2] = h.begin_ns;
-    v[3] = h.end_ns;
-    v[4] = h.lock;
-    v[5] = h.thread;
-    v[6] = h.shared;
-    v[7] = static_cast<std::uint8_t>(h.end);
-  }
-  __attribute__((always_inline)) static Hold join(const std::uint64_t (&v)[kFields]) {
-    Hold h;
-    h.first = v[0];
-    h.last = v[1];
-    h.begin_ns = v[2];
-    h.end_ns = v[3];
-    h.lock = static_cast<std::uint32_t>(v[4]);
-    h.thread = static_cast<std::uint32_t>(v[5]);
-    h.shared = v[6] != 0;
-    h.end = static_cast<HoldEnd>(v[7]);
-    return h;
-  }
-};
+static_assert(kNoEvent == ~std::uint64_t{0});
+using HoldCodec = format::MemberCodec<Hold, 1u << 1, &Hold::first, &Hold::last, &Hold::begin_ns, &Hold::end_ns,
+                                      &Hold::lock, &Hold::thread, &Hold::shared, &Hold::end>;
 }  // namespace weft::analysis
 namespace weft::format {
 extern template class PackedStore<analysis::HoldCodec>;

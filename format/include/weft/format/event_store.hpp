@@ -16,34 +16,9 @@
 namespace weft::format {
 
 // An event as eight fields; its sequence number is optional (kNoSeq is ~0).
-struct EventCodec {
-  using Record = Event;
-  static constexpr int kFields = 8;  // time, seq, arg, object, site, thread, kind, flags
-  static constexpr unsigned kOptional = 1u << 1;
-  static_assert(kNoSeq == ~std::uint64_t{0});
-  __attribute__((always_inline)) static void split(const Event& e, std::uint64_t (&v)[kFields]) {
-    v[0] = e.time_ns;
-    v[1] = e.seq;
-    v[2] = e.arg;
-    v[3] = e.object;
-    v[4] = e.site;
-    v[5] = e.thread;
-    v[6] = static_cast<std::uint8_t>(e.kind);
-    v[7] = e.flags;
-  }
-  __attribute__((always_inline)) static Event join(const std::uint64_t (&v)[kFields]) {
-    Event e;
-    e.time_ns = v[0];
-    e.seq = v[1];
-    e.arg = v[2];
-    e.object = static_cast<std::uint32_t>(v[3]);
-    e.site = static_cast<std::uint32_t>(v[4]);
-    e.thread = static_cast<std::uint32_t>(v[5]);
-    e.kind = static_cast<EventKind>(v[6]);
-    e.flags = static_cast<std::uint8_t>(v[7]);
-    return e;
-  }
-};
+static_assert(kNoSeq == ~std::uint64_t{0});
+using EventCodec = MemberCodec<Event, 1u << 1, &Event::time_ns, &Event::seq, &Event::arg, &Event::object, &Event::site,
+                               &Event::thread, &Event::kind, &Event::flags>;
 
 extern template class PackedStore<EventCodec>;
 

@@ -41,6 +41,7 @@
 #include <cstdint>
 #include <iterator>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 namespace weft::format {
@@ -229,6 +230,46 @@ __attribute__((always_inline)) inline typename Codec::Record PackedStore<Codec>:
     value[f] = !optional(f) ? base[f] + v[f] : v[f] == 0 ? ~std::uint64_t{0} : base[f] + (v[f] - 1);
   return Codec::join(value);
 }
+
+// The usual codec: a struct's members, listed by pointer in the order they
+// are stored (each an unsigned integer, an enum or a bool). Bit f of
+// `Optional` marks the f-th as optional.
+//   using HoldCodec = MemberCodec<Hold, 1u << 1, &Hold::first, &Hold::last, ...>;
+template <class R, unsigned Optional, auto... Members>
+struct MemberCodec {
+  using Record = R;
+  static constexpr int kFields = sizeof...(Members);
+  static constexpr unsigned kOptional = Optional;
+
+  __attribute__((always_inline)) static void split(const R& r, std::uint64_t (&v)[kFields]) {
+    int f = 0;
+    ((v[f++] = number(r.*Members)), ...);
+  }
+  __attribute__((always_inline)) static R join(const std::uint64_t (&v)[kFields]) {
+    R r{};
+    int f = 0;
+    ((r.*Members = value<std::remove_cvref_t<decltype(r.*Members)>>(v[f++])), ...);
+    return r;
+  }
+
+ private:
+  template <class T>
+  static std::uint64_t number(T x) {
+    if constexpr (std::is_enum_v<T>)
+      return static_cast<std::uint64_t>(static_cast<std::underlying_type_t<T>>(x));
+    else
+      return static_cast<std::uint64_t>(x);
+  }
+  template <class T>
+  static T value(std::uint64_t v) {
+    if constexpr (std::is_same_v<T, bool>)
+      return v != 0;
+    else if constexpr (std::is_enum_v<T>)
+      return static_cast<T>(static_cast<std::underlying_type_t<T>>(v));
+    else
+      return static_cast<T>(v);
+  }
+};
 
 // Plain numbers as records: a monotone series (a running maximum of event
 // times) takes 1-3 bytes a number instead of 8.
