@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "in_order_pool.hpp"
-#include "page_buffer.hpp"
 #include "weft/format/order.hpp"
+#include "weft/format/zeroed_memory.hpp"
 
 namespace weft::format {
 namespace {
@@ -47,7 +47,7 @@ struct TraceLoader::Pending {
 // when decoded.
 struct TraceLoader::Payloads {
   static constexpr std::size_t kSegment = std::size_t{64} << 20;
-  std::vector<PageBuffer> segments;
+  std::vector<ZeroedMemory> segments;
   std::size_t used = 0;  // of the last segment
   struct Place {
     std::size_t segment, offset;

@@ -47,11 +47,7 @@ struct Span {
 static_assert(kNoEvent == ~std::uint64_t{0});
 using SpanCodec = format::MemberCodec<Span, 1u << 3, &Span::begin_ns, &Span::end_ns, &Span::begin_event,
                                       &Span::end_event, &Span::object, &Span::who, &Span::state, &Span::shared>;
-}  // namespace weft::viewer
-namespace weft::format {
-extern template class PackedStore<viewer::SpanCodec>;
-}  // namespace weft::format
-namespace weft::viewer {
+
 using SpanStore = format::PackedStore<SpanCodec>;
 
 // Spans of one lane, sorted and not overlapping, with the running total of

@@ -65,11 +65,7 @@ struct Hold {
 static_assert(kNoEvent == ~std::uint64_t{0});
 using HoldCodec = format::MemberCodec<Hold, 1u << 1, &Hold::first, &Hold::last, &Hold::begin_ns, &Hold::end_ns,
                                       &Hold::lock, &Hold::thread, &Hold::shared, &Hold::end>;
-}  // namespace weft::analysis
-namespace weft::format {
-extern template class PackedStore<analysis::HoldCodec>;
-}  // namespace weft::format
-namespace weft::analysis {
+
 // Holds, packed; read like a vector that hands out values (packed_store.hpp).
 using HoldStore = format::PackedStore<HoldCodec>;
 

@@ -20,8 +20,6 @@ static_assert(kNoSeq == ~std::uint64_t{0});
 using EventCodec = MemberCodec<Event, 1u << 1, &Event::time_ns, &Event::seq, &Event::arg, &Event::object, &Event::site,
                                &Event::thread, &Event::kind, &Event::flags>;
 
-extern template class PackedStore<EventCodec>;
-
 class EventStore : public PackedStore<EventCodec> {
  public:
   EventStore() = default;

@@ -40,9 +40,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
-#include <memory>
 #include <type_traits>
 #include <vector>
+
+#include "weft/format/zeroed_memory.hpp"
 
 namespace weft::format {
 
@@ -138,6 +139,8 @@ class PackedStore {
     Record get_narrow(const unsigned char* p, std::size_t k) const;  // record_bits <= kNarrowRecord
     Record get(const unsigned char* p, std::size_t k) const;         // any record
     Record from(const std::uint64_t (&v)[kFields]) const;            // stored values to a record
+    // Stores record k's values `v` (each must fit the block's frame).
+    void put(unsigned char* p, std::size_t k, const std::uint64_t (&v)[kFields]) const;
   };
   // A record this wide or narrower is read with one 8-byte load.
   static constexpr unsigned kNarrowRecord = 56;
@@ -150,8 +153,8 @@ class PackedStore {
   void unpack_last();  // a sealed partial block back into tail_
 
   struct Segment {
-    std::unique_ptr<unsigned char[]> data;
-    std::size_t used = 0, capacity = 0;
+    ZeroedMemory bytes;  // zero-filled: see allocate()
+    std::size_t used = 0;
   };
   std::vector<Segment> segments_;
   std::vector<Frame> frames_;
@@ -280,6 +283,5 @@ struct UintCodec {
   static void split(std::uint64_t r, std::uint64_t (&v)[1]) { v[0] = r; }
   static std::uint64_t join(const std::uint64_t (&v)[1]) { return v[0]; }
 };
-extern template class PackedStore<UintCodec>;
 
 }  // namespace weft::format

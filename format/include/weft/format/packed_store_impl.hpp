@@ -68,13 +68,12 @@ PackedStore<Codec>::PackedStore(const PackedStore& other) : frames_(other.frames
   segments_.reserve(other.segments_.size());
   for (const Segment& s : other.segments_) {
     Segment copy;
-    copy.capacity = s.used + packed_store_detail::kSlack;
+    copy.bytes = ZeroedMemory(s.used + packed_store_detail::kSlack);
     copy.used = s.used;
-    copy.data = std::make_unique<unsigned char[]>(copy.capacity);
-    std::memcpy(copy.data.get(), s.data.get(), s.used);
+    std::memcpy(copy.bytes.data(), s.bytes.data(), s.used);
     segments_.push_back(std::move(copy));
   }
-  for (Frame& f : frames_) f.data = segments_[f.segment].data.get() + f.offset;
+  for (Frame& f : frames_) f.data = segments_[f.segment].bytes.data() + f.offset;
 }
 
 template <class Codec>
@@ -90,6 +89,16 @@ typename Codec::Record PackedStore<Codec>::Frame::get(const unsigned char* p, st
   std::uint64_t v[kFields];
   for (int f = 0; f < kFields; ++f) v[f] = packed_store_detail::read_bits(p, at + shift[f], width[f]);
   return from(v);
+}
+
+// Writes record k's fields, each within its width, over what was there.
+template <class Codec>
+void PackedStore<Codec>::Frame::put(unsigned char* p, std::size_t k, const std::uint64_t (&v)[kFields]) const {
+  using namespace packed_store_detail;
+  const std::uint64_t at = std::uint64_t{k} * record_bits;
+  [&]<int... F>(std::integer_sequence<int, F...>) {
+    (write_bits(p, at + shift[F], width[F], stored<optional(F)>(v[F], base[F])), ...);
+  }(std::make_integer_sequence<int, kFields>{});
 }
 
 template <class Codec>
@@ -108,20 +117,18 @@ typename Codec::Record PackedStore<Codec>::at(std::size_t i) const {
 template <class Codec>
 unsigned char* PackedStore<Codec>::allocate(std::size_t n, std::uint32_t& segment, std::uint32_t& offset) {
   using namespace packed_store_detail;
-  if (segments_.empty() || segments_.back().capacity - segments_.back().used < n + kSlack) {
-    const std::size_t grown = segments_.empty() ? kFirstSegment : std::min(segments_.back().capacity * 2, kLargestSegment);
-    Segment s;
-    s.capacity = std::max(grown, n + kSlack);
+  if (segments_.empty() || segments_.back().bytes.size() - segments_.back().used < n + kSlack) {
+    const std::size_t grown =
+        segments_.empty() ? kFirstSegment : std::min(segments_.back().bytes.size() * 2, kLargestSegment);
     // Zeroed: a read of a block's last record loads bytes past its end (and
     // masks them off), which must not be uninitialized memory.
-    s.data = std::make_unique<unsigned char[]>(s.capacity);
-    segments_.push_back(std::move(s));
+    segments_.push_back(Segment{ZeroedMemory(std::max(grown, n + kSlack)), 0});
   }
   Segment& s = segments_.back();
   segment = static_cast<std::uint32_t>(segments_.size() - 1);
   offset = static_cast<std::uint32_t>(s.used);
   s.used += n;
-  return s.data.get() + offset;
+  return s.bytes.data() + offset;
 }
 
 template <class Codec>
@@ -191,10 +198,7 @@ void PackedStore<Codec>::pack(const Record* records, std::size_t n, Frame& f) {
   for (std::size_t k = 0; k < n; ++k) {
     std::uint64_t v[kFields];
     Codec::split(records[k], v);
-    const std::uint64_t at = std::uint64_t{k} * bits;
-    [&]<int... F>(std::integer_sequence<int, F...>) {
-      (write_bits(p, at + f.shift[F], f.width[F], stored<optional(F)>(v[F], f.base[F])), ...);
-    }(std::make_integer_sequence<int, kFields>{});
+    f.put(p, k, v);
   }
 }
 
@@ -223,18 +227,16 @@ void PackedStore<Codec>::seal() {
   // twice the bytes it uses. Those are copied into one segment of the right
   // size; a large store's last, partly used segment is a small part of it.
   std::size_t used = 0, owned = 0;
-  for (const Segment& s : segments_) owned += s.capacity;
+  for (const Segment& s : segments_) owned += s.bytes.size();
   for (const Frame& f : frames_) used += f.bytes();
   if (owned - std::min(owned, used + kSlack) <= used / 8 || used >= (std::size_t{1} << 31)) return;
-  Segment one;
-  one.capacity = used + kSlack;
-  one.data = std::make_unique<unsigned char[]>(one.capacity);
+  Segment one{ZeroedMemory(used + kSlack), 0};
   for (Frame& f : frames_) {
     const std::size_t n = f.bytes();
-    std::memcpy(one.data.get() + one.used, f.data, n);
+    std::memcpy(one.bytes.data() + one.used, f.data, n);
     f.segment = 0;
     f.offset = static_cast<std::uint32_t>(one.used);
-    f.data = one.data.get() + one.used;
+    f.data = one.bytes.data() + one.used;
     one.used += n;
   }
   segments_.clear();
@@ -251,7 +253,7 @@ void PackedStore<Codec>::unpack_last() {
   // Its bytes were the last allocated (blocks are packed in order): reuse them.
   Segment& s = segments_[f.segment];
   if (f.segment + 1 == segments_.size() && f.offset + f.bytes() == s.used) {
-    std::memset(s.data.get() + f.offset, 0, s.used - f.offset);
+    std::memset(s.bytes.data() + f.offset, 0, s.used - f.offset);
     s.used = f.offset;
   }
 }
@@ -274,10 +276,7 @@ void PackedStore<Codec>::set(std::size_t i, const Record& r) {
     fits = v[fi] >= f.base[fi] && d <= f.mask[fi] && !(optional(fi) && d == 0);
   }
   if (fits) {
-    const std::uint64_t at = std::uint64_t{k} * f.record_bits;
-    [&]<int... F>(std::integer_sequence<int, F...>) {
-      (write_bits(f.data, at + f.shift[F], f.width[F], stored<optional(F)>(v[F], f.base[F])), ...);
-    }(std::make_integer_sequence<int, kFields>{});
+    f.put(f.data, k, v);
     return;
   }
   // The block cannot hold the new value: it is packed anew, further on.
@@ -313,7 +312,7 @@ template <class Codec>
 std::size_t PackedStore<Codec>::memory_bytes() const {
   std::size_t n = frames_.capacity() * sizeof(Frame) + tail_.capacity() * sizeof(Record) +
                   segments_.capacity() * sizeof(Segment);
-  for (const Segment& s : segments_) n += s.capacity;
+  for (const Segment& s : segments_) n += s.bytes.size();
   return n;
 }
 

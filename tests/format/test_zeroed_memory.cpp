@@ -1,0 +1,78 @@
+// ZeroedMemory, what packed stores and the loader's payloads live in: small
+// and large blocks read as zeros until written, hold what is written to
+// their last byte, move without copying, and a large block's released pages
+// read as zeros again while the rest keeps its bytes.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "weft/format/zeroed_memory.hpp"
+
+using weft::format::ZeroedMemory;
+
+namespace {
+
+bool all_zero(const unsigned char* p, std::size_t n) {
+  return std::all_of(p, p + n, [](unsigned char c) { return c == 0; });
+}
+
+}  // namespace
+
+TEST_CASE("zeroed memory: small and large blocks start as zeros and keep what is written", "[format][zeroed]") {
+  for (const std::size_t bytes : {std::size_t{1}, std::size_t{4096}, ZeroedMemory::kHugeFrom - 1, ZeroedMemory::kHugeFrom,
+                                  ZeroedMemory::kHugeFrom * 3 + 12345}) {
+    INFO("bytes " << bytes);
+    ZeroedMemory m(bytes);
+    REQUIRE(m.size() == bytes);
+    REQUIRE(m.data() != nullptr);
+    REQUIRE(all_zero(m.data(), bytes));
+    for (std::size_t i = 0; i < bytes; i += 997) m.data()[i] = static_cast<unsigned char>(i % 251 + 1);
+    m.data()[bytes - 1] = 0x5a;
+    for (std::size_t i = 0; i + 1 < bytes; i += 997) REQUIRE(m.data()[i] == static_cast<unsigned char>(i % 251 + 1));
+    REQUIRE(m.data()[bytes - 1] == 0x5a);
+  }
+}
+
+TEST_CASE("zeroed memory: a large block starts on a 2 MB boundary", "[format][zeroed]") {
+  // Where a 2 MB page can back it: the reason the large blocks are mapped.
+  ZeroedMemory m(ZeroedMemory::kHugeFrom * 2);
+  REQUIRE(reinterpret_cast<std::uintptr_t>(m.data()) % ZeroedMemory::kHugePage == 0);
+}
+
+TEST_CASE("zeroed memory: moving hands the bytes over", "[format][zeroed]") {
+  for (const std::size_t bytes : {std::size_t{100}, ZeroedMemory::kHugeFrom + 1}) {
+    ZeroedMemory a(bytes);
+    a.data()[bytes - 1] = 7;
+    unsigned char* const p = a.data();
+    ZeroedMemory b(std::move(a));
+    REQUIRE(b.data() == p);
+    REQUIRE(b.size() == bytes);
+    REQUIRE(a.data() == nullptr);  // NOLINT(bugprone-use-after-move): moved-from is empty
+    REQUIRE(a.size() == 0);
+    ZeroedMemory c(16);
+    c = std::move(b);
+    REQUIRE(c.data() == p);
+    REQUIRE(c.data()[bytes - 1] == 7);
+  }
+}
+
+TEST_CASE("zeroed memory: released pages of a large block read as zeros, the rest is kept", "[format][zeroed]") {
+  const std::size_t bytes = ZeroedMemory::kHugeFrom * 2;
+  ZeroedMemory m(bytes);
+  std::fill(m.data(), m.data() + bytes, 0xab);
+  // Not page-aligned at either end: only the whole pages inside go.
+  const std::size_t from = 100'000, to = 1'500'000;
+  m.release(from, to);
+  REQUIRE(m.data()[from] == 0xab);  // shares its page with kept bytes
+  REQUIRE(m.data()[to - 1] == 0xab);
+  REQUIRE(all_zero(m.data() + 0x20000, 0x100000));  // whole pages well inside the range
+  REQUIRE(std::all_of(m.data(), m.data() + from, [](unsigned char c) { return c == 0xab; }));
+  REQUIRE(std::all_of(m.data() + to, m.data() + bytes, [](unsigned char c) { return c == 0xab; }));
+  // A small block keeps its bytes: it is freed whole.
+  ZeroedMemory small(1000);
+  std::fill(small.data(), small.data() + 1000, 0xcd);
+  small.release(0, 1000);
+  REQUIRE(small.data()[500] == 0xcd);
+}
