@@ -31,13 +31,13 @@ class WaitTracker {
   // without one), or nullptr.
   const Wait* just_ended() const { return ended_ != kNone ? &waits_[ended_] : nullptr; }
 
-  const std::vector<Wait>& waits() const { return waits_; }
-  std::vector<Wait> take_waits() { return std::move(waits_); }
+  const Waits& waits() const { return waits_; }
+  Waits take_waits() { return std::move(waits_); }
 
  private:
   static constexpr std::size_t kNone = ~std::size_t{0};
 
-  std::vector<Wait> waits_;       // in order of their begin
+  Waits waits_;                    // in order of their begin
   std::vector<std::size_t> open_;  // by thread: index into waits_
   std::size_t ended_ = kNone;
   std::vector<Anomaly>* anomalies_;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "in_order_pool.hpp"
+#include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/order.hpp"
 #include "weft/format/zeroed_memory.hpp"
 
@@ -201,11 +202,12 @@ void TraceLoader::decode_pending() {
   // Each worker's lowest sequence number per object, joined below (the
   // merge needs them; see add_events), and its chunk's unpacked events.
   std::vector<std::vector<std::uint64_t>> first_seq(threads_);
-  std::vector<std::vector<Event>> unpacked(threads_);
+  // (On 2 MB pages: a chunk's are a few MB, written once a batch.)
+  std::vector<std::vector<Event, HugePageAllocator<Event>>> unpacked(threads_);
   const std::size_t objects = trace_.objects.size();
   run_in_order(pending_.size() - first, threads_, [&](std::size_t i, unsigned worker) {
     Pending& p = pending_[first + i];
-    std::vector<Event>& out = unpacked[worker];
+    auto& out = unpacked[worker];
     out.resize(p.header.count);
     decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds],
                   p.limits, p.texts, out.data());

@@ -1,3 +1,4 @@
+// ZeroedMemory, and the 2 MB-page mappings it and HugePageAllocator share.
 #include "weft/format/zeroed_memory.hpp"
 
 #include <sys/mman.h>
@@ -7,6 +8,8 @@
 #include <cstdlib>
 #include <new>
 #include <utility>
+
+#include "weft/format/huge_page_allocator.hpp"
 
 namespace weft::format {
 namespace {
@@ -20,6 +23,29 @@ std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to *
 
 }  // namespace
 
+void* map_huge_pages(std::size_t bytes) {
+  // A 2 MB page must start on a 2 MB boundary: map one page more than
+  // needed, then give back the parts before the boundary and after the end.
+  // MAP_NORESERVE: pages are committed as they are written, and a loader
+  // segment is often written only in part.
+  const std::size_t length = round_up(bytes, ZeroedMemory::kHugePage);
+  void* p = ::mmap(nullptr, length + ZeroedMemory::kHugePage, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  const auto raw = reinterpret_cast<std::uintptr_t>(p);
+  const std::uintptr_t aligned = round_up(raw, ZeroedMemory::kHugePage);
+  if (aligned > raw) ::munmap(p, aligned - raw);
+  const std::uintptr_t end = raw + length + ZeroedMemory::kHugePage;
+  if (end > aligned + length) ::munmap(reinterpret_cast<void*>(aligned + length), end - (aligned + length));
+  // Advice only: without transparent huge pages this fails and 4 KB pages serve.
+  (void)::madvise(reinterpret_cast<void*>(aligned), length, MADV_HUGEPAGE);
+  return reinterpret_cast<void*>(aligned);
+}
+
+void unmap_huge_pages(void* p, std::size_t bytes) noexcept {
+  if (p != nullptr) ::munmap(p, round_up(bytes, ZeroedMemory::kHugePage));
+}
+
 ZeroedMemory::ZeroedMemory(std::size_t bytes) : size_(bytes) {
   if (bytes == 0) return;
   if (bytes < kHugeFrom) {
@@ -27,29 +53,14 @@ ZeroedMemory::ZeroedMemory(std::size_t bytes) : size_(bytes) {
     if (data_ == nullptr) throw std::bad_alloc();
     return;
   }
-  // A 2 MB page must start on a 2 MB boundary: map one page more than
-  // needed, then give back the parts before the boundary and after the end.
-  // MAP_NORESERVE: pages are committed as they are written, and a loader
-  // segment is often written only in part.
-  const std::size_t length = round_up(bytes, kHugePage);
-  void* p = ::mmap(nullptr, length + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
-  if (p == MAP_FAILED) throw std::bad_alloc();
-  const auto raw = reinterpret_cast<std::uintptr_t>(p);
-  const std::uintptr_t aligned = round_up(raw, kHugePage);
-  if (aligned > raw) ::munmap(p, aligned - raw);
-  const std::uintptr_t end = raw + length + kHugePage;
-  if (end > aligned + length) ::munmap(reinterpret_cast<void*>(aligned + length), end - (aligned + length));
-  data_ = reinterpret_cast<unsigned char*>(aligned);
-  mapped_ = length;
-  // Advice only: without transparent huge pages this fails and 4 KB pages serve.
-  (void)::madvise(data_, mapped_, MADV_HUGEPAGE);
+  data_ = static_cast<unsigned char*>(map_huge_pages(bytes));
+  mapped_ = round_up(bytes, kHugePage);
 }
 
 void ZeroedMemory::free() noexcept {
   if (data_ == nullptr) return;
   if (mapped_ != 0)
-    ::munmap(data_, mapped_);
+    unmap_huge_pages(data_, mapped_);
   else
     std::free(data_);
   data_ = nullptr;

@@ -1,15 +1,20 @@
 // ZeroedMemory, what packed stores and the loader's payloads live in: small
 // and large blocks read as zeros until written, hold what is written to
 // their last byte, move without copying, and a large block's released pages
-// read as zeros again while the rest keeps its bytes.
+// read as zeros again while the rest keeps its bytes. And HugePageAllocator,
+// what the model's waits and the timeline's search arrays live in: a vector
+// on it behaves as any vector across the 2 MB line.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
+#include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/zeroed_memory.hpp"
 
+using weft::format::HugePageAllocator;
 using weft::format::ZeroedMemory;
 
 namespace {
@@ -75,4 +80,25 @@ TEST_CASE("zeroed memory: released pages of a large block read as zeros, the res
   std::fill(small.data(), small.data() + 1000, 0xcd);
   small.release(0, 1000);
   REQUIRE(small.data()[500] == 0xcd);
+}
+
+TEST_CASE("huge page allocator: a vector grows past 2 MB and keeps its elements", "[format][zeroed]") {
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> v;
+  const std::size_t n = 3 * ZeroedMemory::kHugeFrom / sizeof(std::uint64_t) + 7;
+  for (std::size_t i = 0; i < n; ++i) v.push_back(i * 3);
+  REQUIRE(v.size() == n);
+  for (std::size_t i = 0; i < n; i += 4093) REQUIRE(v[i] == i * 3);
+  REQUIRE(v.back() == (n - 1) * 3);
+  // Its large block is a mapping of its own on a 2 MB boundary.
+  REQUIRE(reinterpret_cast<std::uintptr_t>(v.data()) % ZeroedMemory::kHugePage == 0);
+  // Shrinking below the line moves it back to operator new; copies compare equal.
+  const auto copy = v;
+  REQUIRE(copy == v);
+  v.resize(10);
+  v.shrink_to_fit();
+  REQUIRE(v.size() == 10);
+  REQUIRE(v[9] == 27);
+  // An impossible size is refused, not wrapped around.
+  HugePageAllocator<std::uint64_t> a;
+  REQUIRE_THROWS_AS(a.allocate(~std::size_t{0} / 4), std::bad_array_new_length);
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "weft/analysis/model.hpp"
+#include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/packed_store.hpp"
 #include "weft/format/trace.hpp"
 
@@ -56,8 +57,11 @@ using SpanStore = format::PackedStore<SpanCodec>;
 // packed (read as values); the two arrays a frame searches are plain.
 struct SpanList {
   SpanStore spans;
-  std::vector<std::uint64_t> covered_before;  // [k]: total duration of spans[0..k), size spans+1
-  std::vector<std::uint64_t> begins;          // [k]: spans[k].begin_ns, unpacked: searched every frame
+  // On 2 MB pages (huge_page_allocator.hpp): a large trace's lanes hold
+  // tens of megabytes of them, written once.
+  using Times = std::vector<std::uint64_t, format::HugePageAllocator<std::uint64_t>>;
+  Times covered_before;  // [k]: total duration of spans[0..k), size spans+1
+  Times begins;          // [k]: spans[k].begin_ns, unpacked: searched every frame
 
   void add(const Span& s);  // in time order; clipped to start after the previous span
   void reserve(std::size_t n);  // room for n spans, allocated once

@@ -41,9 +41,13 @@ struct ThreadLife {
 // the views also need the object state.
 enum class ModelDetail { Waits, Full };
 
+// On 2 MB pages when large (huge_page_allocator.hpp): a contended trace has
+// a wait for every other event, written once and read by every detector.
+using Waits = std::vector<Wait, format::HugePageAllocator<Wait>>;
+
 struct Model {
   const format::Trace* trace = nullptr;
-  std::vector<Wait> waits;                   // in order of their begin
+  Waits waits;                               // in order of their begin
   std::vector<ThreadLife> lives;             // by thread id
   std::vector<std::uint32_t> thread_of_object;  // thread id for thread objects, ~0u otherwise
   std::uint64_t end_ns = 0;                  // time of the last event

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/packed_store.hpp"
 
 namespace weft::analysis {
@@ -89,10 +90,14 @@ struct Step {
 // The first step is the starting value (a semaphore's initial permits, an
 // empty queue), at the object's creation when the trace has it, else at its
 // first counted event. A step is kept only where the value changes.
+// On 2 MB pages when large (huge_page_allocator.hpp): a busy lock's waiter
+// count has a step for most of its events.
+using Steps = std::vector<Step, format::HugePageAllocator<Step>>;
+
 struct Series {
   std::uint32_t object = 0;
   SeriesKind kind{};
-  std::vector<Step> steps;  // by event
+  Steps steps;  // by event
   std::int64_t peak = 0;
   // The step in force after the first `applied` events, or nullptr before the first.
   const Step* at_event(std::uint64_t applied) const;

@@ -43,6 +43,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/zeroed_memory.hpp"
 
 namespace weft::format {
@@ -157,7 +158,7 @@ class PackedStore {
     std::size_t used = 0;
   };
   std::vector<Segment> segments_;
-  std::vector<Frame> frames_;
+  std::vector<Frame, HugePageAllocator<Frame>> frames_;  // ~0.7 B a record: megabytes for a large store
   std::vector<Record> tail_;  // the records after the last block, unpacked
   std::size_t packed_ = 0;    // records in frames_
 };

@@ -291,14 +291,26 @@ void PackedStore<Codec>::set(std::size_t i, const Record& r) {
 template <class Codec>
 void PackedStore<Codec>::clear() {  // and gives the memory back, unlike a vector's
   std::vector<Segment>().swap(segments_);
-  std::vector<Frame>().swap(frames_);
+  decltype(frames_)().swap(frames_);
   std::vector<Record>().swap(tail_);
   packed_ = 0;
 }
 
 template <class Codec>
 void PackedStore<Codec>::decode(std::size_t first, std::size_t count, Record* out) const {
-  for (std::size_t i = first; i < first + count; ++i) *out++ = (*this)[i];
+  std::size_t i = first;
+  const std::size_t end = first + count;
+  // A block at a time: its frame is looked up and its width tested once.
+  while (i < end && i < packed_) {
+    const Frame& f = frames_[i / kBlock];
+    const std::size_t k0 = i % kBlock, k1 = std::min<std::size_t>(f.count, k0 + (end - i));
+    if (f.record_bits <= kNarrowRecord)
+      for (std::size_t k = k0; k < k1; ++k) *out++ = f.get_narrow(f.data, k);
+    else
+      for (std::size_t k = k0; k < k1; ++k) *out++ = f.get(f.data, k);
+    i += k1 - k0;
+  }
+  for (; i < end; ++i) *out++ = tail_[i - packed_];
 }
 
 template <class Codec>

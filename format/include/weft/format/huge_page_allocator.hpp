@@ -1,0 +1,53 @@
+// An allocator for large arrays that are filled once and then read: a
+// block of ZeroedMemory::kHugeFrom bytes or more is a mapping of its own on
+// 2 MB pages, a smaller one comes from operator new. Why 2 MB pages: each
+// first write to a 4 KB page is a page fault, which on a virtual machine
+// costs microseconds (zeroed_memory.hpp). A timeline's search arrays for
+// ten million events were twenty thousand of them.
+//
+//   std::vector<std::uint64_t, format::HugePageAllocator<std::uint64_t>> begins;
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <new>
+
+#include "weft/format/zeroed_memory.hpp"
+
+namespace weft::format {
+
+// `bytes` (at least kHugeFrom) of zero-filled memory on a 2 MB boundary,
+// advised onto 2 MB pages; std::bad_alloc if there is none. Given back
+// with unmap_huge_pages(p, bytes), the same `bytes`.
+void* map_huge_pages(std::size_t bytes);
+void unmap_huge_pages(void* p, std::size_t bytes) noexcept;
+
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__, "operator new must align it");
+
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor): rebinding
+
+  T* allocate(std::size_t n) {
+    if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_array_new_length();
+    const std::size_t bytes = n * sizeof(T);
+    return static_cast<T*>(bytes >= ZeroedMemory::kHugeFrom ? map_huge_pages(bytes) : ::operator new(bytes));
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes >= ZeroedMemory::kHugeFrom)
+      unmap_huge_pages(p, bytes);
+    else
+      ::operator delete(p, bytes);
+  }
+
+  template <class U>
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator<U>&) noexcept {
+    return true;  // stateless: any one frees what another allocated
+  }
+};
+
+}  // namespace weft::format
