@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 #include <thread>
+#include <unordered_map>
 
 #include "in_order_pool.hpp"
 #include "weft/format/huge_page_allocator.hpp"
@@ -41,7 +42,8 @@ struct TraceLoader::Pending {
   std::uint64_t offset = 0;  // of its first event in its thread's stream
   ChunkTexts texts;          // its texts, until interned in file order
   std::size_t segment = 0, segment_offset = 0;  // where its payload is kept
-  EventStore store;          // its events, decoded and packed
+  EventStore* store = nullptr;  // its events once decoded: [first, first + header.count) of this store
+  std::size_t first = 0;
 };
 
 // The kept payloads, back to back in large mappings given back at once
@@ -200,10 +202,22 @@ void TraceLoader::decode_pending() {
   decoded_ = pending_.size();
   undecoded_bytes_ = 0;
   // Each worker's lowest sequence number per object, joined below (the
-  // merge needs them; see add_events), and its chunk's unpacked events.
+  // merge needs them; see add_events), its chunk's unpacked events, and
+  // its store for each thread's chunks in this batch. Pieces are handed
+  // out in increasing order, so a worker's chunks of one thread go into its
+  // store in program order.
   std::vector<std::vector<std::uint64_t>> first_seq(threads_);
   // (On 2 MB pages: a chunk's are a few MB, written once a batch.)
   std::vector<std::vector<Event, HugePageAllocator<Event>>> unpacked(threads_);
+  std::vector<std::vector<std::unique_ptr<EventStore>>> stores(threads_);  // [worker][thread]
+  // Each thread's events in the batch: a store is reserved for all of them
+  // (its unused room is never written, so never committed).
+  std::vector<std::uint64_t> batch_events;
+  for (std::size_t i = first; i < pending_.size(); ++i) {
+    const EventChunkHeader& h = pending_[i].header;
+    if (batch_events.size() <= h.thread) batch_events.resize(h.thread + 1, 0);
+    batch_events[h.thread] += h.count;
+  }
   const std::size_t objects = trace_.objects.size();
   run_in_order(pending_.size() - first, threads_, [&](std::size_t i, unsigned worker) {
     Pending& p = pending_[first + i];
@@ -214,14 +228,26 @@ void TraceLoader::decode_pending() {
     payloads_->release({p.segment, p.segment_offset}, p.size);  // read for the last time
     std::vector<std::uint64_t>& seqs = first_seq[worker];
     if (seqs.size() < objects) seqs.resize(objects, kNoSeq);
-    p.store.reserve(out.size());
+    auto& mine = stores[worker];
+    if (mine.size() <= p.header.thread) mine.resize(p.header.thread + 1);
+    if (!mine[p.header.thread]) {
+      mine[p.header.thread] = std::make_unique<EventStore>();
+      mine[p.header.thread]->reserve(batch_events[p.header.thread]);
+    }
+    p.store = mine[p.header.thread].get();
+    p.first = p.store->size();
     for (const Event& e : out) {
       if (e.seq != kNoSeq && e.object < p.objects) seqs[e.object] = std::min(seqs[e.object], e.seq);
-      p.store.push_back(e);
+      p.store->push_back(e);
     }
-    p.store.seal();
   });
   payloads_.reset();  // every payload kept so far is decoded
+  for (auto& mine : stores)
+    for (std::unique_ptr<EventStore>& store : mine)
+      if (store) {
+        store->seal();
+        decoded_stores_.push_back(std::move(store));
+      }
   if (first_seq_.size() < objects) first_seq_.resize(objects, kNoSeq);
   for (const std::vector<std::uint64_t>& seqs : first_seq)
     for (std::size_t o = 0; o < seqs.size(); ++o) first_seq_[o] = std::min(first_seq_[o], seqs[o]);
@@ -236,32 +262,36 @@ void TraceLoader::intern_pending_texts() {
     for (std::size_t k = 0; k < global.size(); ++k) global[k] = texts_.intern(p.texts.texts[k]);
     p.texts.texts = {};
     const std::vector<KindInfo>& kinds = kind_tables_[p.kinds];
-    for (std::size_t k = 0; k < p.store.size(); ++k) {
-      const Event e = p.store[k];
+    for (std::size_t k = p.first; k < p.first + p.header.count; ++k) {
+      const Event e = (*p.store)[k];
       if (kinds[static_cast<std::uint8_t>(e.kind)].layout & kLayoutText)
-        p.store.modify(k, [&](Event& text) { text.arg = global[text.arg]; });
+        p.store->modify(k, [&](Event& text) { text.arg = global[text.arg]; });
     }
   }
 }
 
-// The decoded chunks into one order, each chunk's memory given back once
-// the merge has passed it.
+// The decoded chunks into one order, each store's memory given back once
+// the merge has passed its last chunk.
 EventStore TraceLoader::merge_pending(const TickConversion& ticks) {
   std::vector<EventStream> streams(trace_.threads.size());
-  // Each thread's chunks in program order (file order), with where each ends in its stream.
-  std::vector<std::vector<std::pair<std::uint64_t, Pending*>>> chunks(streams.size());
-  for (Pending& p : pending_) {
-    streams[p.header.thread].packed.push_back(&p.store);
-    chunks[p.header.thread].emplace_back(p.offset + p.header.count, &p);
+  // Where in its thread's stream each store's last chunk ends (a store holds one thread's chunks).
+  std::unordered_map<EventStore*, std::uint64_t> ends_at;
+  for (const Pending& p : pending_) {
+    streams[p.header.thread].packed.push_back({p.store, p.first, p.header.count});
+    ends_at[p.store] = p.offset + p.header.count;
   }
-  std::vector<std::size_t> given_back(streams.size(), 0);  // chunks of each thread
+  std::vector<std::vector<std::pair<std::uint64_t, EventStore*>>> ends(streams.size());  // by thread, by end
+  for (const Pending& p : pending_)
+    if (ends_at[p.store] == p.offset + p.header.count) ends[p.header.thread].emplace_back(ends_at[p.store], p.store);
+  std::vector<std::size_t> given_back(streams.size(), 0);  // stores of each thread
   const ConsumedFn give_back = [&](std::uint32_t thread, std::size_t consumed) {
-    auto& mine = chunks[thread];
-    for (std::size_t& k = given_back[thread]; k < mine.size() && mine[k].first <= consumed; ++k) mine[k].second->store.clear();
+    auto& mine = ends[thread];
+    for (std::size_t& k = given_back[thread]; k < mine.size() && mine[k].first <= consumed; ++k) mine[k].second->clear();
   };
   EventStore events =
       merge_streams(streams, trace_.objects.size(), trace_.order, MergeHints{&first_seq_, &ticks}, give_back);
   pending_.clear();
+  decoded_stores_.clear();
   return events;
 }
 
@@ -269,7 +299,7 @@ EventStore TraceLoader::merge_pending(const TickConversion& ticks) {
 // back once the merge has read it.
 EventStore TraceLoader::merge_threads(const TickConversion& ticks) {
   std::vector<EventStream> streams(per_thread_.size());
-  for (std::size_t t = 0; t < streams.size(); ++t) streams[t].packed = {&per_thread_[t]};
+  for (std::size_t t = 0; t < streams.size(); ++t) streams[t].packed = {{&per_thread_[t], 0, per_thread_[t].size()}};
   const ConsumedFn give_back = [this](std::uint32_t thread, std::size_t consumed) {
     if (consumed >= per_thread_[thread].size()) per_thread_[thread].clear();
   };

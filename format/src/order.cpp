@@ -30,23 +30,25 @@ class Cursor {
   bool done() const { return at_ == end_; }
   const Event& head() const { return *at_; }
   std::size_t consumed() const { return consumed_; }
-  // Moves past the head; true if that finished a packed store.
+  // Moves past the head; true if that finished a packed run.
   bool advance() {
     ++consumed_;
     if (++at_ != end_) return false;
-    const bool store_done = part_ > 0 && next_ >= s_->packed[part_ - 1]->size();
+    const bool run_done = part_ > 0 && next_ >= s_->packed[part_ - 1].count;
     refill();
-    return store_done;
+    return run_done;
   }
 
  private:
   void refill() {
     while (part_ <= s_->packed.size()) {
       if (part_ > 0) {
-        const EventStore& store = *s_->packed[part_ - 1];
-        if (next_ < store.size()) {
-          const std::size_t n = std::min(EventStore::kBlock - next_ % EventStore::kBlock, store.size() - next_);
-          store.decode(next_, n, buffer_);
+        const PackedRun& run = s_->packed[part_ - 1];
+        if (next_ < run.count) {
+          // Up to the end of the store's block, so that each decode reads one block.
+          const std::size_t at = run.first + next_;
+          const std::size_t n = std::min(EventStore::kBlock - at % EventStore::kBlock, run.count - next_);
+          run.store->decode(at, n, buffer_);
           next_ += n;
           at_ = buffer_;
           end_ = buffer_ + n;
@@ -63,8 +65,8 @@ class Cursor {
   const EventStream* s_;
   const Event* at_;
   const Event* end_;
-  std::size_t part_ = 0;  // 1 + the packed store being read; 0: the array
-  std::size_t next_ = 0;  // its next event to decode
+  std::size_t part_ = 0;  // 1 + the packed run being read; 0: the array
+  std::size_t next_ = 0;  // its next event to decode, counted from the run's first
   std::size_t consumed_ = 0;
   Event buffer_[EventStore::kBlock];
 };
@@ -74,7 +76,7 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
   std::size_t total = 0;
   for (const auto& s : per_thread) {
     total += s.size;
-    for (const EventStore* p : s.packed) total += p->size();
+    for (const PackedRun& p : s.packed) total += p.count;
   }
 
   // An object's order starts at its lowest recorded sequence number: events
@@ -88,8 +90,8 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
   } else {
     for (const auto& s : per_thread) {
       for (const Event& e : std::span<const Event>(s.data, s.size)) lowest(e);
-      for (const EventStore* p : s.packed)
-        for (const Event& e : *p) lowest(e);
+      for (const PackedRun& p : s.packed)
+        for (std::size_t i = p.first; i < p.first + p.count; ++i) lowest((*p.store)[i]);
     }
   }
 
@@ -157,8 +159,8 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
     // earliest: a run of it goes out without a trip through the heap.
     for (;;) {
       Event e = c.head();
-      const bool store_done = c.advance();
-      if (consumed && (store_done || c.consumed() >= report_at[t])) {
+      const bool run_done = c.advance();
+      if (consumed && (run_done || c.consumed() >= report_at[t])) {
         (*consumed)(t, c.consumed());
         report_at[t] = c.consumed() + kConsumedStep;
       }

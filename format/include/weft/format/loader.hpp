@@ -93,9 +93,13 @@ class TraceLoader {
   bool have_meta_ = false;
   // The parallel load (threads_ > 1): chunks kept in file order, the kind
   // tables they were written under, each thread's event count so far, the
-  // payloads (until decoded; each chunk's packed events are in its Pending).
+  // payloads (until decoded), and the decoded events: each worker of a
+  // batch packs a thread's chunks into one store of its own (each Pending
+  // says where its events are), so a store is megabytes, not a chunk's few
+  // hundred KB allocated and compacted one by one.
   unsigned threads_ = 1;
   std::vector<Pending> pending_;
+  std::vector<std::unique_ptr<EventStore>> decoded_stores_;
   std::vector<std::vector<KindInfo>> kind_tables_;
   std::uint64_t kinds_seen_ = 0;  // KIND chunks read
   std::vector<std::uint64_t> stream_counts_;

@@ -47,19 +47,25 @@ struct MergeHints {
 EventStore merge_in_order(std::vector<std::vector<Event>>& per_thread, std::size_t object_count,
                                   OrderStats& stats, const MergeHints& hints = {});
 
+// A run of a thread's events in a packed store: records [first, first + count).
+struct PackedRun {
+  const EventStore* store = nullptr;
+  std::size_t first = 0, count = 0;
+};
+
 // One thread's events in program order, wherever they are kept: an array
-// of unpacked events, or packed stores one after the other.
+// of unpacked events, or runs of packed stores one after the other.
 struct EventStream {
   const Event* data = nullptr;
-  std::size_t size = 0;                   // of `data`
-  std::vector<const EventStore*> packed;  // read after `data`
+  std::size_t size = 0;           // of `data`
+  std::vector<PackedRun> packed;  // read after `data`
 };
 
 // The same merge over streams the caller owns, without holding two full
 // copies of the events at once: `consumed(t, n)` is called as the merge
 // moves on (every few thousand events of a thread, and at the end of each
-// packed store) and says thread t's first n events will not be read again,
-// so their memory can be given back. A packed store is read a block at a
+// packed run) and says thread t's first n events will not be read again,
+// so their memory can be given back. A packed run is read a block at a
 // time: once `consumed` has passed its end, it is not read again.
 // Same streams in, same order out as merge_in_order, event for event.
 using ConsumedFn = std::function<void(std::uint32_t thread, std::size_t consumed)>;

@@ -23,6 +23,17 @@ inline constexpr std::size_t kSlack = 16;
 // Segments grow from small (a decoded chunk's store is a few KB) to this
 // size, so a large store never copies its bytes to grow.
 inline constexpr std::size_t kFirstSegment = std::size_t{4} << 10, kLargestSegment = std::size_t{8} << 20;
+// A store that was told its size (reserve) gets a first segment for all of
+// it, estimated from its first block, up to this: offsets are 32-bit.
+inline constexpr std::size_t kLargestFirstSegment = std::size_t{1} << 30;
+
+// The bytes of a segment the system has really given: a mapping's pages
+// are committed as they are written (2 MB at a time), so the unwritten
+// rest of a generous first segment costs nothing.
+inline std::size_t committed(std::size_t capacity, std::size_t used) {
+  if (capacity < ZeroedMemory::kHugeFrom) return capacity;
+  return std::min(capacity, (used + ZeroedMemory::kHugePage - 1) / ZeroedMemory::kHugePage * ZeroedMemory::kHugePage);
+}
 
 inline std::uint64_t mask(unsigned width) { return width >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1; }
 
@@ -118,8 +129,13 @@ template <class Codec>
 unsigned char* PackedStore<Codec>::allocate(std::size_t n, std::uint32_t& segment, std::uint32_t& offset) {
   using namespace packed_store_detail;
   if (segments_.empty() || segments_.back().bytes.size() - segments_.back().used < n + kSlack) {
-    const std::size_t grown =
-        segments_.empty() ? kFirstSegment : std::min(segments_.back().bytes.size() * 2, kLargestSegment);
+    std::size_t grown = segments_.empty() ? kFirstSegment : std::min(segments_.back().bytes.size() * 2, kLargestSegment);
+    // The first block of a store reserved for many: room for all its blocks
+    // at this one's size and an eighth more, on 2 MB pages when that is
+    // large, instead of growing from 4 KB (each first write to a 4 KB page
+    // is a page fault; see zeroed_memory.hpp).
+    if (segments_.empty() && frames_.capacity() > 1)
+      grown = std::max(grown, std::min(n * frames_.capacity() / 8 * 9, kLargestFirstSegment));
     // Zeroed: a read of a block's last record loads bytes past its end (and
     // masks them off), which must not be uninitialized memory.
     segments_.push_back(Segment{ZeroedMemory(std::max(grown, n + kSlack)), 0});
@@ -227,7 +243,7 @@ void PackedStore<Codec>::seal() {
   // twice the bytes it uses. Those are copied into one segment of the right
   // size; a large store's last, partly used segment is a small part of it.
   std::size_t used = 0, owned = 0;
-  for (const Segment& s : segments_) owned += s.bytes.size();
+  for (const Segment& s : segments_) owned += committed(s.bytes.size(), s.used);
   for (const Frame& f : frames_) used += f.bytes();
   if (owned - std::min(owned, used + kSlack) <= used / 8 || used >= (std::size_t{1} << 31)) return;
   Segment one{ZeroedMemory(used + kSlack), 0};
