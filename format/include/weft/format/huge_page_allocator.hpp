@@ -41,7 +41,7 @@ struct HugePageAllocator {
     if (bytes >= ZeroedMemory::kHugeFrom)
       unmap_huge_pages(p, bytes);
     else
-      ::operator delete(p, bytes);
+      ::operator delete(p);
   }
 
   template <class U>
