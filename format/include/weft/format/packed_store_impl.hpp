@@ -340,7 +340,7 @@ template <class Codec>
 std::size_t PackedStore<Codec>::memory_bytes() const {
   std::size_t n = frames_.capacity() * sizeof(Frame) + tail_.capacity() * sizeof(Record) +
                   segments_.capacity() * sizeof(Segment);
-  for (const Segment& s : segments_) n += s.bytes.size();
+  for (const Segment& s : segments_) n += packed_store_detail::committed(s.bytes.size(), s.used);
   return n;
 }
 
