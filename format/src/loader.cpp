@@ -195,10 +195,13 @@ void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char
 }
 
 void TraceLoader::decode_pending() {
+  if (decode_error_) std::rethrow_exception(decode_error_);
   if (decoded_ == pending_.size()) return;  // nothing kept since the last batch
   const std::size_t first = decoded_;
-  // Marked decoded before: a chunk's error is thrown once (a caller that
-  // meets it calls this again on its way out).
+  // Marked decoded before: a batch is decoded once. If it fails, its error
+  // is kept and thrown again by every later call (the caller that meets it
+  // calls this again on its way out, and finish() must not merge chunks
+  // that were never decoded).
   decoded_ = pending_.size();
   undecoded_bytes_ = 0;
   // Each worker's lowest sequence number per object, joined below (the
@@ -219,35 +222,45 @@ void TraceLoader::decode_pending() {
     batch_events[h.thread] += h.count;
   }
   const std::size_t objects = trace_.objects.size();
-  run_in_order(pending_.size() - first, threads_, [&](std::size_t i, unsigned worker) {
-    Pending& p = pending_[first + i];
-    auto& out = unpacked[worker];
-    out.resize(p.header.count);
-    decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds],
-                  p.limits, p.texts, out.data());
-    payloads_->release({p.segment, p.segment_offset}, p.size);  // read for the last time
-    std::vector<std::uint64_t>& seqs = first_seq[worker];
-    if (seqs.size() < objects) seqs.resize(objects, kNoSeq);
-    auto& mine = stores[worker];
-    if (mine.size() <= p.header.thread) mine.resize(p.header.thread + 1);
-    if (!mine[p.header.thread]) {
-      mine[p.header.thread] = std::make_unique<EventStore>();
-      mine[p.header.thread]->reserve(batch_events[p.header.thread]);
-    }
-    p.store = mine[p.header.thread].get();
-    p.first = p.store->size();
-    for (const Event& e : out) {
-      if (e.seq != kNoSeq && e.object < p.objects) seqs[e.object] = std::min(seqs[e.object], e.seq);
-      p.store->push_back(e);
-    }
-  });
+  // A worker's stores are the loader's once the batch ends, however it ends.
+  const auto keep_stores = [&] {
+    for (auto& mine : stores)
+      for (std::unique_ptr<EventStore>& store : mine)
+        if (store) decoded_stores_.push_back(std::move(store));
+  };
+  try {
+    run_in_order(pending_.size() - first, threads_, [&](std::size_t i, unsigned worker) {
+      Pending& p = pending_[first + i];
+      auto& out = unpacked[worker];
+      out.resize(p.header.count);
+      decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds],
+                    p.limits, p.texts, out.data());
+      payloads_->release({p.segment, p.segment_offset}, p.size);  // read for the last time
+      std::vector<std::uint64_t>& seqs = first_seq[worker];
+      if (seqs.size() < objects) seqs.resize(objects, kNoSeq);
+      auto& mine = stores[worker];
+      if (mine.size() <= p.header.thread) mine.resize(p.header.thread + 1);
+      if (!mine[p.header.thread]) {
+        mine[p.header.thread] = std::make_unique<EventStore>();
+        mine[p.header.thread]->reserve(batch_events[p.header.thread]);
+      }
+      p.store = mine[p.header.thread].get();
+      p.first = p.store->size();
+      for (const Event& e : out) {
+        if (e.seq != kNoSeq && e.object < p.objects) seqs[e.object] = std::min(seqs[e.object], e.seq);
+        p.store->push_back(e);
+      }
+    });
+  } catch (...) {
+    keep_stores();
+    decode_error_ = std::current_exception();
+    throw;
+  }
   payloads_.reset();  // every payload kept so far is decoded
   for (auto& mine : stores)
     for (std::unique_ptr<EventStore>& store : mine)
-      if (store) {
-        store->seal();
-        decoded_stores_.push_back(std::move(store));
-      }
+      if (store) store->seal();
+  keep_stores();
   if (first_seq_.size() < objects) first_seq_.resize(objects, kNoSeq);
   for (const std::vector<std::uint64_t>& seqs : first_seq)
     for (std::size_t o = 0; o < seqs.size(); ++o) first_seq_[o] = std::min(first_seq_[o], seqs[o]);

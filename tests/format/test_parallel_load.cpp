@@ -189,6 +189,23 @@ TEST_CASE("parallel load: damage inside events gives the one-thread load's error
   REQUIRE_FALSE(serial.error.empty());
   CHECK(serial.error.find("byte " + std::to_string(events[3]->offset)) != std::string::npos);
   require_same_load(path);
+
+  // Fed chunk by chunk, each decoded as it comes: the first damaged chunk's
+  // error comes out of add(), and finish() gives it again instead of a
+  // trace merged from chunks that were never decoded.
+  TraceFile file(path);
+  TraceLoader loader(path, 2, 1);
+  ChunkRef ref;
+  std::vector<unsigned char> payload;
+  std::string first_error;
+  try {
+    while (file.next(ref, payload)) loader.add(ref, payload);
+  } catch (const format_error& e) {
+    first_error = e.what();
+  }
+  REQUIRE(first_error == serial.error);
+  REQUIRE_THROWS_WITH(loader.finish(file.truncation()), first_error);
+  REQUIRE_THROWS_WITH(loader.decode_pending(), first_error);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <span>
 #include <string>
@@ -63,8 +64,10 @@ class TraceLoader {
   void expect(const std::vector<IndexEntry>& index, std::uint64_t file_size);
   void add(const ChunkRef& ref, std::span<const unsigned char> payload);
   // Decodes the event chunks kept so far; throws what the first bad one (in
-  // file order) would have thrown from add(). A loader that met an error in
-  // a later chunk calls this first: an earlier chunk's error comes first.
+  // file order) would have thrown from add(), and the same again on every
+  // later call (finish() too: a loader whose chunks failed cannot finish).
+  // A loader that met an error in a later chunk calls this first: an
+  // earlier chunk's error comes first.
   void decode_pending();
   // `truncation`: why the file ended early, empty if it did not.
   Trace finish(const std::string& truncation);
@@ -106,6 +109,7 @@ class TraceLoader {
   struct Payloads;
   std::unique_ptr<Payloads> payloads_;
   std::size_t decoded_ = 0;          // pending_[0, decoded_) are decoded (or being decoded)
+  std::exception_ptr decode_error_;  // what decoding them threw, if it did
   std::size_t undecoded_bytes_ = 0;  // payload bytes kept since
   // By default large enough that each batch keeps every worker busy for a
   // while, and small beside a large trace's packed events.
