@@ -87,13 +87,13 @@ struct Step {
   std::uint64_t event = 0;    // the event that set it (index in Trace::events)
 };
 
-// The first step is the starting value (a semaphore's initial permits, an
-// empty queue), at the object's creation when the trace has it, else at its
-// first counted event. A step is kept only where the value changes.
 // On 2 MB pages when large (huge_page_allocator.hpp): a busy lock's waiter
 // count has a step for most of its events.
 using Steps = std::vector<Step, format::HugePageAllocator<Step>>;
 
+// The first step is the starting value (a semaphore's initial permits, an
+// empty queue), at the object's creation when the trace has it, else at its
+// first counted event. A step is kept only where the value changes.
 struct Series {
   std::uint32_t object = 0;
   SeriesKind kind{};
