@@ -28,6 +28,7 @@ void* map_huge_pages(std::size_t bytes) {
   // needed, then give back the parts before the boundary and after the end.
   // MAP_NORESERVE: pages are committed as they are written, and a loader
   // segment is often written only in part.
+  if (bytes > (std::size_t{1} << 62)) throw std::bad_alloc();  // rounding it up would wrap around
   const std::size_t length = round_up(bytes, ZeroedMemory::kHugePage);
   void* p = ::mmap(nullptr, length + ZeroedMemory::kHugePage, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
