@@ -24,8 +24,12 @@ int run(const weft::scenarios::options& opt) {
   int running = 0, most_running = 0;  // guarded by stats_lock: the cap, observed
 
   std::mt19937_64 rng(opt.seed);
-  std::vector<int> crawl_ms;  // each crawler's page time, drawn before any thread starts
-  for (int i = 0; i < kCrawlers; ++i) crawl_ms.push_back(static_cast<int>(rng() % 30) + 20);
+  // Each crawler's page time, drawn before any thread starts. Long beside a
+  // thread's start (about 5 ms under ThreadSanitizer on a slow machine), so
+  // that the first ten are all still crawling when the producer wants an
+  // eleventh slot: it must wait, as the lesson says.
+  std::vector<int> crawl_ms;
+  for (int i = 0; i < kCrawlers; ++i) crawl_ms.push_back(static_cast<int>(rng() % 50) + 150);
 
   auto html_spider = [&](int n) {
     {
@@ -65,7 +69,7 @@ const weft::scenarios::registrar registered{{
                "The semaphore's value over time shows the cap.",
     .lesson = "The Python lesson with threading.Semaphore: a UrlProducer thread acquiring before starting each "
               "HtmlSpider thread, which releases when done. The C++ port runs 30 spiders with a semaphore of 10 "
-              "(the lesson: 20 and 3), pages take 20-50 ms instead of 2 s, and the producer joins its spiders.",
+              "(the lesson: 20 and 3), pages take 150-200 ms instead of 2 s, and the producer joins its spiders.",
     .shows = {"sem.acquired", "sem.acquire.begin", "sem.released", "thread.create"},
     .run = run,
 }};

@@ -296,6 +296,8 @@ bool Watchdog::check_hang(std::string& why) {
 // The run's stop: taken up when another process claimed it, or claimed
 // here when every process of the run is blocked and still (run_board.hpp).
 bool Watchdog::check_run(std::string& finding) {
+  // A thread of this process is stopping the run (stop_run): it is its stop.
+  if (stopping_run_.load(std::memory_order_acquire)) return false;
   RunBoard& board = rt_.board();
   bool mine = false;
   if (!board.stopped(finding, mine)) {
@@ -310,13 +312,19 @@ bool Watchdog::check_run(std::string& finding) {
 bool Watchdog::stop_run(const std::string& why) {
   RunBoard& board = rt_.board();
   if (!board.others_on_board()) return false;
-  std::string finding = why;
-  bool mine = board.claim(why);
-  if (!mine) board.stopped(finding, mine);  // another process's stop came first: that one, for every process
   // The thread stopping the run finishes the trace itself: it is exempt from
   // the parking of program threads that Runtime::finish does meanwhile.
   t_watchdog_thread = true;
-  stopping_run_.store(true, std::memory_order_release);
+  // Once per process, and before the claim: this process's watchdog may be
+  // stopping the run at this moment (it saw the run hung). It logs, reports
+  // and ends the process; this thread waits for that. Taken first, the flag
+  // also keeps the watchdog from taking up the claim below as its own
+  // (check_run): one stop, logged once, by the thread that called it.
+  if (stopping_run_.exchange(true, std::memory_order_acq_rel))
+    for (;;) ::pause();
+  std::string finding = why;
+  bool mine = board.claim(why);
+  if (!mine) board.stopped(finding, mine);  // another process's stop came first: that one, for every process
   board.acknowledge();
   emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0, "weft stopped the program: " + finding,
             source_site{});
@@ -350,7 +358,9 @@ void Watchdog::act_on_run(const std::string& finding) {
   // In this order: first no thread of the program may end the process (a
   // join of a stopped child may return any moment now), then the children
   // may go (they wait for the acknowledgement), and only then they end.
-  stopping_run_.store(true, std::memory_order_release);
+  // Once per process: a weft::stop_program here (stop_run) may have come
+  // first; it ends the process.
+  if (stopping_run_.exchange(true, std::memory_order_acq_rel)) return;
   rt_.board().acknowledge();
   emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0, "weft stopped the program: " + finding,
             source_site{});
