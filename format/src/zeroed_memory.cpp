@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <new>
@@ -55,36 +56,39 @@ ZeroedMemory::ZeroedMemory(std::size_t bytes) : size_(bytes) {
     return;
   }
   data_ = static_cast<unsigned char*>(map_huge_pages(bytes));
-  mapped_ = round_up(bytes, kHugePage);
 }
 
 void ZeroedMemory::free() noexcept {
   if (data_ == nullptr) return;
-  if (mapped_ != 0)
-    unmap_huge_pages(data_, mapped_);
+  if (mapped())
+    unmap_huge_pages(data_, size_);
   else
     std::free(data_);
   data_ = nullptr;
-  size_ = mapped_ = 0;
+  size_ = 0;
 }
 
 ZeroedMemory::~ZeroedMemory() { free(); }
 
 ZeroedMemory::ZeroedMemory(ZeroedMemory&& o) noexcept
-    : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)), mapped_(std::exchange(o.mapped_, 0)) {}
+    : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
 
 ZeroedMemory& ZeroedMemory::operator=(ZeroedMemory&& o) noexcept {
   if (this != &o) {
     free();
     data_ = std::exchange(o.data_, nullptr);
     size_ = std::exchange(o.size_, 0);
-    mapped_ = std::exchange(o.mapped_, 0);
   }
   return *this;
 }
 
+std::size_t ZeroedMemory::committed(std::size_t used) const {
+  if (!mapped()) return size_;
+  return std::min(round_up(size_, kHugePage), round_up(used, kHugePage));
+}
+
 void ZeroedMemory::release(std::size_t from, std::size_t to) {
-  if (mapped_ == 0) return;
+  if (!mapped()) return;
   if (to > size_) to = size_;
   const std::uintptr_t page = page_size();
   const auto base = reinterpret_cast<std::uintptr_t>(data_);

@@ -82,6 +82,23 @@ TEST_CASE("zeroed memory: released pages of a large block read as zeros, the res
   REQUIRE(small.data()[500] == 0xcd);
 }
 
+TEST_CASE("zeroed memory: what counts as given is a small block whole, a large one's written 2 MB pages", "[format][zeroed]") {
+  // What a store's memory_bytes() reports: a generous mapping written in
+  // part costs only the pages written.
+  const ZeroedMemory small(1000);
+  CHECK(small.committed(0) == 1000);
+  CHECK(small.committed(10) == 1000);
+  const std::size_t page = ZeroedMemory::kHugePage;
+  const ZeroedMemory large(page * 3 + 5);
+  CHECK(large.committed(0) == 0);
+  CHECK(large.committed(1) == page);
+  CHECK(large.committed(page) == page);
+  CHECK(large.committed(page + 1) == 2 * page);
+  CHECK(large.committed(page * 3 + 5) == 4 * page);  // the mapping's whole length, no more
+  CHECK(large.committed(page * 10) == 4 * page);
+  CHECK(ZeroedMemory().committed(0) == 0);
+}
+
 TEST_CASE("huge page allocator: a vector grows past 2 MB and keeps its elements", "[format][zeroed]") {
   std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> v;
   const std::size_t n = 3 * ZeroedMemory::kHugeFrom / sizeof(std::uint64_t) + 7;

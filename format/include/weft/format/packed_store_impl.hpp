@@ -27,14 +27,6 @@ inline constexpr std::size_t kFirstSegment = std::size_t{4} << 10, kLargestSegme
 // it, estimated from its first block, up to this: offsets are 32-bit.
 inline constexpr std::size_t kLargestFirstSegment = std::size_t{1} << 30;
 
-// The bytes of a segment the system has really given: a mapping's pages
-// are committed as they are written (2 MB at a time), so the unwritten
-// rest of a generous first segment costs nothing.
-inline std::size_t committed(std::size_t capacity, std::size_t used) {
-  if (capacity < ZeroedMemory::kHugeFrom) return capacity;
-  return std::min(capacity, (used + ZeroedMemory::kHugePage - 1) / ZeroedMemory::kHugePage * ZeroedMemory::kHugePage);
-}
-
 inline std::uint64_t mask(unsigned width) { return width >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1; }
 
 // `width` bits (at most 64) at bit `pos` of `p`.
@@ -243,7 +235,7 @@ void PackedStore<Codec>::seal() {
   // twice the bytes it uses. Those are copied into one segment of the right
   // size; a large store's last, partly used segment is a small part of it.
   std::size_t used = 0, owned = 0;
-  for (const Segment& s : segments_) owned += committed(s.bytes.size(), s.used);
+  for (const Segment& s : segments_) owned += s.bytes.committed(s.used);
   for (const Frame& f : frames_) used += f.bytes();
   if (owned - std::min(owned, used + kSlack) <= used / 8 || used >= (std::size_t{1} << 31)) return;
   Segment one{ZeroedMemory(used + kSlack), 0};
@@ -340,7 +332,7 @@ template <class Codec>
 std::size_t PackedStore<Codec>::memory_bytes() const {
   std::size_t n = frames_.capacity() * sizeof(Frame) + tail_.capacity() * sizeof(Record) +
                   segments_.capacity() * sizeof(Segment);
-  for (const Segment& s : segments_) n += packed_store_detail::committed(s.bytes.size(), s.used);
+  for (const Segment& s : segments_) n += s.bytes.committed(s.used);
   return n;
 }
 

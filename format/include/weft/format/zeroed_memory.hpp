@@ -37,13 +37,19 @@ class ZeroedMemory {
   // them go back to the system now (they would read as zeros). A small
   // block keeps its memory until it is freed.
   void release(std::size_t from, std::size_t to);
+  // The bytes the system has really given, when the first `used` have been
+  // written: a mapping's pages are committed as they are written (2 MB at a
+  // time), so its unwritten rest costs nothing; a small block is all given.
+  std::size_t committed(std::size_t used) const;
 
  private:
+  // A block is a mapping of its own exactly when it is this large; the
+  // mapping's length is its size rounded up to 2 MB.
+  bool mapped() const { return size_ >= kHugeFrom; }
   void free() noexcept;
 
   unsigned char* data_ = nullptr;
   std::size_t size_ = 0;
-  std::size_t mapped_ = 0;  // the mapping's length; 0 when calloc'd
 };
 
 }  // namespace weft::format
