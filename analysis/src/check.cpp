@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -80,11 +81,18 @@ void mark_uncertain(const format::Trace& t, Report& r) {
 }  // namespace
 
 Report check(const format::Trace& trace, const CheckOptions& options, LockGraph* lock_graph) {
+  std::optional<Model> built;  // only the waits: what the detectors read
+  return check(trace, options, lock_graph,
+               [&]() -> const Model& { return built.emplace(build_model(trace, ModelDetail::Waits)); });
+}
+
+Report check(const format::Trace& trace, const CheckOptions& options, LockGraph* lock_graph, const ModelSource& model) {
   // The detectors that need only the trace run on threads of their own
-  // while this one builds the model and runs the rest: races (the heaviest)
-  // on one, lock order and misuse on another. All only read the trace, and
-  // the findings are sorted below: the report does not depend on who
-  // finishes first.
+  // while this one gets the model (builds it, or waits for it) and runs the
+  // rest: races (the heaviest) on one, lock order and misuse on another.
+  // All only read the trace, and the findings are sorted below: the report
+  // does not depend on who finishes first. Should getting the model throw,
+  // the futures' destructors wait for both threads before it leaves here.
   std::future<std::vector<Finding>> races =
       std::async(std::launch::async, [&trace] { return find_races(trace); });
   std::future<std::vector<Finding>> locks_and_misuse = std::async(std::launch::async, [&trace, lock_graph] {
@@ -94,7 +102,7 @@ Report check(const format::Trace& trace, const CheckOptions& options, LockGraph*
     for (Finding& f : find_misuse(trace)) found.push_back(std::move(f));
     return found;
   });
-  const Model m = build_model(trace, ModelDetail::Waits);
+  const Model& m = model();
   Report r;
   auto add = [&](std::vector<Finding> found) {
     for (Finding& f : found) r.findings.push_back(std::move(f));

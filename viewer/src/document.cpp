@@ -46,8 +46,11 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
   // thread) and writes its own member: on threads of their own beside the
   // check (which runs its detectors in parallel too), so opening a large
   // trace takes the longest chain of parts, not the sum. The longest is
-  // model -> timeline -> index, the only chain that needs the model. The
-  // lock graph comes from the check's lock-order walk, not a walk of its own.
+  // model -> the model's lanes -> index; what needs no model (the causal
+  // edges, the events' part of the layout, the check's trace-only
+  // detectors) runs beside the model's build. The check reads the same
+  // model, once it is built, rather than building one of its own; the lock
+  // graph comes from the check's lock-order walk, not a walk of its own.
   Document& d = *doc;
   const Parts parts(control);
   constexpr OpenStage analysing = OpenStage::Analysing, laying_out = OpenStage::LayingOut;
@@ -59,21 +62,44 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
                 [](const auto& a, const auto& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
     });
   });
-  auto timeline = std::async(std::launch::async, [&d, &parts] {
-    parts.run(analysing, [&d] { d.model = analysis::build_model(d.trace); });
-    parts.run(analysing, [&d] { d.stats = analysis::compute_stats(d.model); });
-    parts.run(laying_out, [&d] { d.timeline = build_timeline(d.trace, d.model); });
+  auto events_laid_out = std::async(std::launch::async, [&d, &parts] {
+    parts.run(laying_out, [&d] { d.timeline = timeline_of_events(d.trace); });
+  });
+  std::promise<void> model_built;
+  std::shared_future<void> model_ready = model_built.get_future().share();
+  auto timeline = std::async(std::launch::async, [&d, &parts, &model_built, &events_laid_out] {
+    try {
+      parts.run(analysing, [&d] { d.model = analysis::build_model(d.trace); });
+    } catch (...) {
+      model_built.set_exception(std::current_exception());  // the check, waiting for it, throws it too
+      throw;
+    }
+    model_built.set_value();
+    events_laid_out.get();  // rethrows what laying out the events threw
+    parts.run(laying_out, [&d] { add_model_lanes(d.timeline, d.trace, d.model); });
     parts.run(laying_out, [&d] { d.lod = build_lod(d.timeline); });
   });
-  // Both threads are waited for whatever happens here: they point into d.
+  // Every thread is waited for whatever happens here: they point into d.
   std::exception_ptr failed;
   try {
-    parts.run(analysing, [&d] { d.report = analysis::check(d.trace, {}, &d.lock_graph); });
+    const analysis::ModelSource shared_model = [&d, &model_ready]() -> const analysis::Model& {
+      model_ready.get();
+      return d.model;
+    };
+    parts.run(analysing, [&] { d.report = analysis::check(d.trace, {}, &d.lock_graph, shared_model); });
+    // Once the check has the model, so does this.
+    parts.run(analysing, [&d] { d.stats = analysis::compute_stats(d.model); });
   } catch (...) {
     failed = std::current_exception();
   }
   for (auto* f : {&edges, &timeline}) try {
       f->get();  // rethrows what the thread threw
+    } catch (...) {
+      if (!failed) failed = std::current_exception();
+    }
+  // Waited for by the timeline's thread, unless that one failed first.
+  if (events_laid_out.valid()) try {
+      events_laid_out.get();
     } catch (...) {
       if (!failed) failed = std::current_exception();
     }

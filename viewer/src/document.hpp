@@ -43,11 +43,11 @@ struct Document {
 
 // The parts of opening a trace after reading it, for a progress bar: each
 // analysis part (model, findings with the lock graph, statistics, causal
-// edges) then each layout part (timeline, its level-of-detail index, the
-// arrows').
+// edges) and each layout part (the events' lanes, the model's lanes, their
+// level-of-detail index, the arrows'), finishing in any order.
 enum class OpenStage : std::uint8_t { Reading, Analysing, LayingOut, Done };
 const char* open_stage_name(OpenStage s);  // "reading", "analysing", "laying out", "done"
-inline constexpr unsigned kAnalysisParts = 4, kLayoutParts = 3;
+inline constexpr unsigned kAnalysisParts = 4, kLayoutParts = 4;
 
 // How a caller watches and stops an open. `part_done` is called from the
 // worker threads (so it must be thread-safe) once per finished part, with

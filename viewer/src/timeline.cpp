@@ -179,15 +179,10 @@ std::vector<Span> shared_mutex_spans(const std::vector<analysis::Hold>& holds) {
 
 }  // namespace
 
-Timeline build_timeline(const format::Trace& trace, const analysis::Model& model) {
+Timeline timeline_of_events(const format::Trace& trace) {
   Timeline tl;
   const auto& events = trace.events;
-  tl.time_prefix_max.reserve(events.size());
-  std::uint64_t running_max = 0;
-  for (const format::Event& e : events) tl.time_prefix_max.push_back(running_max = std::max(running_max, e.time_ns));
-  tl.time_prefix_max.seal();
   tl.begin_ns = events.empty() ? 0 : events.front().time_ns;
-  tl.end_ns = running_max;
 
   // Thread lanes: lifetime from its first to its last event (a thread
   // record without events still gets a lane, empty).
@@ -204,8 +199,12 @@ Timeline build_timeline(const format::Trace& trace, const analysis::Model& model
   if (trace.processes.size() > 1)
     for (const format::ProcessInfo& p : trace.processes)
       tl.process_headers.push_back(p.name + " (pid " + std::to_string(p.pid) + "), " + format::process_ending(p));
+  // One walk: the time index and the thread lanes.
+  tl.time_prefix_max.reserve(events.size());
+  std::uint64_t running_max = 0;
   for (std::uint64_t i = 0; i < events.size(); ++i) {
     const format::Event& e = events[i];
+    tl.time_prefix_max.push_back(running_max = std::max(running_max, e.time_ns));
     if (e.thread >= nthreads) continue;
     Lane& lane = tl.lanes[e.thread];
     if (!seen[e.thread]) {
@@ -217,6 +216,14 @@ Timeline build_timeline(const format::Trace& trace, const analysis::Model& model
     if (point == format::PointKind::Mark || point == format::PointKind::Log)
       lane.ticks.push_back({e.time_ns, i, point == format::PointKind::Log});
   }
+  tl.time_prefix_max.seal();
+  tl.end_ns = running_max;
+  return tl;
+}
+
+void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::Model& model) {
+  const auto& events = trace.events;
+  const std::size_t nthreads = trace.threads.size();
 
   // Waits, from the model (already in order of their begin). Each lane's
   // arrays are sized once: grown by doubling, a 10 M-event trace's spans
@@ -313,6 +320,11 @@ Timeline build_timeline(const format::Trace& trace, const analysis::Model& model
     tl.object_lane_index[lane.id] = static_cast<std::uint32_t>(tl.lanes.size());
     tl.lanes.push_back(std::move(lane));
   }
+}
+
+Timeline build_timeline(const format::Trace& trace, const analysis::Model& model) {
+  Timeline tl = timeline_of_events(trace);
+  add_model_lanes(tl, trace, model);
   return tl;
 }
 

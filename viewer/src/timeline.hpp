@@ -145,6 +145,13 @@ struct Timeline {
   std::vector<std::string> process_headers;
 };
 
+// The layout, in two parts so that an open can lay out the first while the
+// model is built: what the events alone say (the time index, each thread's
+// lane with its life, marks and logs), then what the model adds to it
+// (waits, lock holds, series, anomalies, the signal lanes).
+Timeline timeline_of_events(const format::Trace& trace);
+void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::Model& model);
+// Both, one after the other.
 Timeline build_timeline(const format::Trace& trace, const analysis::Model& model);
 
 }  // namespace weft::viewer

@@ -2,6 +2,7 @@
 // and the comparison with what a scenario's lesson says it should find.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,15 @@ struct Report {
 // from the same walk that finds the lock-order inversions: a caller that
 // shows the graph (the viewer) does not walk the trace for it again.
 Report check(const format::Trace& trace, const CheckOptions& options = {}, LockGraph* lock_graph = nullptr);
+
+// Where the detectors that read the model get it. The check calls it once,
+// on the calling thread, after starting the detectors that need only the
+// trace on threads of their own; it may wait there for a model another
+// thread is building. A caller that keeps a model of its own (the viewer's,
+// ModelDetail::Full) shares it this way instead of the check building a
+// second one; the findings are the same.
+using ModelSource = std::function<const Model&()>;
+Report check(const format::Trace& trace, const CheckOptions& options, LockGraph* lock_graph, const ModelSource& model);
 
 // What a scenario expects (the `always` / `sometimes` findings and marks of
 // its catalogue entry, as `weft-scenarios describe` prints them).
