@@ -87,6 +87,16 @@ class EdgeFinder {
     const SyncKey& key = action->key;
     const format::EdgeSource source = format::edge_source(key.channel);
     if (source == format::EdgeSource::Permit) return permit(i, e, action->op);
+    if (std::uint64_t* slot = flat_slot(key)) {
+      if (action->op == format::SyncOp::Releases) {
+        if (source != format::EdgeSource::First || *slot == kNoRelease) *slot = i;
+        return;
+      }
+      if (*slot == kNoRelease) return;
+      const std::uint64_t from = *slot;
+      if (source == format::EdgeSource::Consumed) *slot = kNoRelease;
+      return link(from, i, causal_kind(key.channel, trace_.objects[key.object].kind));
+    }
     if (action->op == format::SyncOp::Releases) {
       if (source == format::EdgeSource::First)
         released_.emplace(key, i);
@@ -100,6 +110,18 @@ class EdgeFinder {
         key.object < trace_.objects.size() ? trace_.objects[key.object].kind : format::ObjectKind{};
     link(it->second, i, causal_kind(key.channel, object));
     if (source == format::EdgeSource::Consumed) released_.erase(it);
+  }
+
+  // A lock's key keeps its last unlock in a flat array by object: every
+  // unlock and lock of a contended trace looks here, and a hash lookup cost
+  // a fifth of the walk. Other keys, and every key of a trace of more than
+  // a million objects (the array would be large), are hashed.
+  std::uint64_t* flat_slot(const SyncKey& key) {
+    if (key.channel != format::Channel::Lock || key.sub != 0 || key.object >= trace_.objects.size() ||
+        trace_.objects.size() > kFlatObjects)
+      return nullptr;
+    if (unlocks_.empty()) unlocks_.assign(trace_.objects.size(), kNoRelease);
+    return &unlocks_[key.object];
   }
 
   void permit(std::uint64_t i, const format::Event& e, format::SyncOp op) {
@@ -134,6 +156,9 @@ class EdgeFinder {
   const format::Trace& trace_;
   detail::WaitTracker waits_;  // stepped after each event: what each thread waits in before it
   std::vector<CausalEdge> edges_;
+  static constexpr std::uint64_t kNoRelease = ~std::uint64_t{0};
+  static constexpr std::size_t kFlatObjects = std::size_t{1} << 20;
+  std::vector<std::uint64_t> unlocks_;  // by object: see flat_slot
   std::unordered_map<SyncKey, std::uint64_t, SyncKeyHash> released_;
   std::unordered_map<std::uint32_t, Permits> permits_;
 };

@@ -9,7 +9,7 @@
 // asking for a lock exclusively waits for every holder, one asking for it
 // shared only for an exclusive holder.
 #include <algorithm>
-#include <map>
+#include <optional>
 #include <set>
 
 #include "lock_nesting.hpp"
@@ -31,7 +31,7 @@ bool excludes(bool request_shared, const detail::Holder& h) { return !request_sh
 
 class DeadlockFinder {
  public:
-  explicit DeadlockFinder(const format::Trace& t) : t_(t), locks_(t) {}
+  explicit DeadlockFinder(const format::Trace& t) : t_(t), locks_(t), blocked_(t.threads.size()) {}
 
   std::vector<Finding> run() {
     for (std::uint64_t i = 0; i < t_.events.size(); ++i) {
@@ -53,10 +53,11 @@ class DeadlockFinder {
     if (!locks_.is_lock(e.object)) return;
     const format::WaitRole& role = format::meaning(e.kind).wait;
     if (!detail::is_lock_wait(role.cause) || role.op == format::WaitOp::None) return;
+    if (e.thread >= blocked_.size()) return;
     if (role.op == format::WaitOp::Ends) {
-      blocked_.erase(e.thread);
+      blocked_[e.thread].reset();
       // A wait that ended broke any circle it was part of.
-      std::erase_if(cycles_, [&](const Open& c) { return c.threads.count(e.thread) > 0; });
+      if (!cycles_.empty()) std::erase_if(cycles_, [&](const Open& c) { return c.threads.count(e.thread) > 0; });
       return;
     }
     const Blocked b{e.object, i, (e.flags & format::kFlagTimed) != 0, detail::takes_shared(e)};
@@ -92,10 +93,10 @@ class DeadlockFinder {
   // The threads `thread` waits for now.
   std::vector<const detail::Holder*> blockers(std::uint32_t thread) const {
     std::vector<const detail::Holder*> out;
-    const auto b = blocked_.find(thread);
-    if (b == blocked_.end()) return out;
-    for (const detail::Holder& h : locks_.holders(b->second.lock))
-      if (h.thread != thread && excludes(b->second.shared, h)) out.push_back(&h);
+    if (thread >= blocked_.size() || !blocked_[thread]) return out;
+    const Blocked& b = *blocked_[thread];
+    for (const detail::Holder& h : locks_.holders(b.lock))
+      if (h.thread != thread && excludes(b.shared, h)) out.push_back(&h);
     return out;
   }
 
@@ -125,7 +126,7 @@ class DeadlockFinder {
     std::vector<std::string> names;
     std::string how;
     for (const auto& [th, holder] : path) {
-      const Blocked& w = blocked_.at(th);
+      const Blocked& w = *blocked_[th];  // on the path: blocked
       if (w.timed) return;  // a timed wait will give up: not a deadlock
       names.push_back(object_name(t_, w.lock));
       f.threads.push_back(th);
@@ -152,7 +153,9 @@ class DeadlockFinder {
 
   const format::Trace& t_;
   detail::LockTracker locks_;
-  std::map<std::uint32_t, Blocked> blocked_;  // thread -> the lock it waits for
+  // By thread: the lock it waits for, if it waits (a flat array: every
+  // lock wait of a contended trace begins and ends here).
+  std::vector<std::optional<Blocked>> blocked_;
   std::vector<Open> cycles_;                  // formed, not (yet) broken
   std::vector<Finding> out_;
 };
