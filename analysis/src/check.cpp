@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lock_order_edges.hpp"
+#include "lock_walk.hpp"
 #include "weft/analysis/detectors.hpp"
 
 namespace weft::analysis {
@@ -88,33 +89,39 @@ Report check(const format::Trace& trace, const CheckOptions& options, LockGraph*
 
 Report check(const format::Trace& trace, const CheckOptions& options, LockGraph* lock_graph, const ModelSource& model) {
   // The detectors that need only the trace run on threads of their own
-  // while this one gets the model (builds it, or waits for it) and runs the
-  // rest: races (the heaviest) on one, lock order and misuse on another.
-  // All only read the trace, and the findings are sorted below: the report
-  // does not depend on who finishes first. Should getting the model throw,
-  // the futures' destructors wait for both threads before it leaves here.
+  // while this one gets the model (builds it, or waits for it): races (the
+  // heaviest) on one; on another the walk that both the lock-order and the
+  // deadlock detector need (who holds what before each event, one walk for
+  // both: lock_walk.hpp). This thread runs misuse and, with the model, the
+  // rest. All only read the trace, and the findings are sorted below: the
+  // report does not depend on who finishes first. Should anything here
+  // throw, the futures' destructors wait for both threads before it leaves.
   std::future<std::vector<Finding>> races =
       std::async(std::launch::async, [&trace] { return find_races(trace); });
-  std::future<std::vector<Finding>> locks_and_misuse = std::async(std::launch::async, [&trace, lock_graph] {
-    const detail::LockOrder order = detail::collect_lock_order(trace);
-    if (lock_graph) *lock_graph = detail::graph_of(order);
-    std::vector<Finding> found = detail::inversions_of(trace, order);
-    for (Finding& f : find_misuse(trace)) found.push_back(std::move(f));
-    return found;
+  struct LockFindings {
+    std::vector<Finding> deadlocks, inversions;
+  };
+  std::future<LockFindings> lock_walk = std::async(std::launch::async, [&trace, lock_graph] {
+    detail::LockWalk walk = detail::walk_locks(trace);
+    if (lock_graph) *lock_graph = detail::graph_of(walk.order);
+    return LockFindings{std::move(walk.deadlocks), detail::inversions_of(trace, walk.order)};
   });
+  std::vector<Finding> misuse = find_misuse(trace);
   const Model& m = model();
   Report r;
   auto add = [&](std::vector<Finding> found) {
     for (Finding& f : found) r.findings.push_back(std::move(f));
   };
-  std::vector<Finding> deadlocks = find_deadlocks(m);
+  LockFindings locks = lock_walk.get();
   std::vector<std::uint32_t> deadlocked;
-  for (const Finding& f : deadlocks) deadlocked.insert(deadlocked.end(), f.threads.begin(), f.threads.end());
-  add(std::move(deadlocks));
+  for (const Finding& f : locks.deadlocks) deadlocked.insert(deadlocked.end(), f.threads.begin(), f.threads.end());
+  // In the order they were always added: the sort below is stable.
+  add(std::move(locks.deadlocks));
   add(find_hangs(m, deadlocked));
   if (options.marks_pattern) add(find_ordering(m, *options.marks_pattern));
   add(find_tsan_reports(trace));
-  add(locks_and_misuse.get());
+  add(std::move(locks.inversions));
+  add(std::move(misuse));
   add(races.get());
 
   // A stable order, whatever order the detectors found things in.

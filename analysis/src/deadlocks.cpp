@@ -5,163 +5,144 @@
 // found at the moment the circle closes, and reported if nothing broke it
 // before the trace ended (a timed lock giving up would have).
 //
-// Who holds what is the LockTracker's; a thread
+// Who holds what is the LockTracker's (deadlock_watch.hpp); a thread
 // asking for a lock exclusively waits for every holder, one asking for it
 // shared only for an exclusive holder.
+#include "deadlock_watch.hpp"
+
 #include <algorithm>
-#include <optional>
-#include <set>
 
 #include "lock_nesting.hpp"
-#include "lock_tracker.hpp"
 #include "weft/analysis/detectors.hpp"
 
 namespace weft::analysis {
+namespace detail {
 namespace {
 
-struct Blocked {
-  std::uint32_t lock = 0;
-  std::uint64_t event = 0;
-  bool timed = false;
-  bool shared = false;
-};
-
 // Whether a request (shared or not) must wait for a holder (shared or not).
-bool excludes(bool request_shared, const detail::Holder& h) { return !request_shared || !h.shared; }
-
-class DeadlockFinder {
- public:
-  explicit DeadlockFinder(const format::Trace& t) : t_(t), locks_(t), blocked_(t.threads.size()) {}
-
-  std::vector<Finding> run() {
-    for (std::uint64_t i = 0; i < t_.events.size(); ++i) {
-      const format::Event e = t_.events[i];
-      step(i, e);
-      locks_.step(i, e);
-    }
-    for (Open& c : cycles_) out_.push_back(std::move(c.finding));
-    return std::move(out_);
-  }
-
- private:
-  struct Open {
-    Finding finding;
-    std::set<std::uint32_t> threads;
-  };
-
-  void step(std::uint64_t i, const format::Event& e) {
-    if (!locks_.is_lock(e.object)) return;
-    const format::WaitRole& role = format::meaning(e.kind).wait;
-    if (!detail::is_lock_wait(role.cause) || role.op == format::WaitOp::None) return;
-    if (e.thread >= blocked_.size()) return;
-    if (role.op == format::WaitOp::Ends) {
-      blocked_[e.thread].reset();
-      // A wait that ended broke any circle it was part of.
-      if (!cycles_.empty()) std::erase_if(cycles_, [&](const Open& c) { return c.threads.count(e.thread) > 0; });
-      return;
-    }
-    const Blocked b{e.object, i, (e.flags & format::kFlagTimed) != 0, detail::takes_shared(e)};
-    if (const detail::Holder* mine = locks_.holder(e.object, e.thread)) {
-      self_deadlock(i, e, *mine, b);
-      return;
-    }
-    blocked_[e.thread] = b;
-    find_cycle(e.thread);
-  }
-
-  void self_deadlock(std::uint64_t i, const format::Event& e, const detail::Holder& mine, const Blocked& b) {
-    // A recursive mutex lets its holder in again, and a second shared hold
-    // does not wait for the first.
-    if (b.timed || format::object_meaning(t_.objects[e.object].kind).reentrant || (b.shared && mine.shared)) return;
-    Finding f;
-    f.kind = FindingKind::SelfDeadlock;
-    f.about = object_name(t_, e.object);
-    f.title = "self-deadlock: " + thread_name(t_, e.thread) + " locks " + f.about + ", which it already holds";
-    const std::uint32_t held_site = t_.events[mine.since].site;
-    f.explanation = thread_name(t_, e.thread) + " took " + f.about + " at " + site_text(t_, held_site) +
-                    " and, still holding it, locks it again at " + site_text(t_, e.site) +
-                    ". A mutex that is not recursive waits for its holder to release it, and the holder is the "
-                    "thread that waits: it never will. Release it first, or use a recursive mutex." +
-                    standard_library_note(t_, {held_site, e.site});
-    f.threads = {e.thread};
-    f.objects = {e.object};
-    f.sites = {held_site, e.site};
-    f.events = {mine.since, i};
-    out_.push_back(std::move(f));
-  }
-
-  // The threads `thread` waits for now.
-  std::vector<const detail::Holder*> blockers(std::uint32_t thread) const {
-    std::vector<const detail::Holder*> out;
-    if (thread >= blocked_.size() || !blocked_[thread]) return out;
-    const Blocked& b = *blocked_[thread];
-    for (const detail::Holder& h : locks_.holders(b.lock))
-      if (h.thread != thread && excludes(b.shared, h)) out.push_back(&h);
-    return out;
-  }
-
-  // Follows thread -> lock it waits for -> a holder that excludes it -> ...
-  // (depth first) for a way back to `start`.
-  void find_cycle(std::uint32_t start) {
-    std::vector<std::pair<std::uint32_t, const detail::Holder*>> path;  // thread, the holder it waits for
-    std::set<std::uint32_t> seen{start};
-    if (search(start, start, path, seen)) report(path);
-  }
-
-  bool search(std::uint32_t start, std::uint32_t thread,
-              std::vector<std::pair<std::uint32_t, const detail::Holder*>>& path, std::set<std::uint32_t>& seen) {
-    for (const detail::Holder* h : blockers(thread)) {
-      path.emplace_back(thread, h);
-      if (h->thread == start) return true;
-      if (seen.insert(h->thread).second && search(start, h->thread, path, seen)) return true;
-      path.pop_back();
-    }
-    return false;
-  }
-
-  void report(const std::vector<std::pair<std::uint32_t, const detail::Holder*>>& path) {
-    Open c;
-    Finding& f = c.finding;
-    f.kind = FindingKind::Deadlock;
-    std::vector<std::string> names;
-    std::string how;
-    for (const auto& [th, holder] : path) {
-      const Blocked& w = *blocked_[th];  // on the path: blocked
-      if (w.timed) return;  // a timed wait will give up: not a deadlock
-      names.push_back(object_name(t_, w.lock));
-      f.threads.push_back(th);
-      f.objects.push_back(w.lock);
-      f.events.push_back(holder->since);
-      f.events.push_back(w.event);
-      f.sites.push_back(t_.events[w.event].site);
-      f.cycle.push_back({0, w.lock, th, w.event, t_.events[w.event].site, 0});
-      how += (how.empty() ? "" : "; ") + thread_name(t_, th) + " waits at " + site_text(t_, t_.events[w.event].site) +
-             " for " + object_name(t_, w.lock) + ", held by " + thread_name(t_, holder->thread);
-      c.threads.insert(th);
-    }
-    // Each thread holds the lock the thread before it waits for.
-    for (std::size_t k = 0; k < f.cycle.size(); ++k)
-      f.cycle[k].from = f.cycle[(k + f.cycle.size() - 1) % f.cycle.size()].to;
-    std::sort(f.events.begin(), f.events.end());
-    f.about = join_sorted(names);
-    f.title = "deadlock: " + std::to_string(path.size()) + " threads wait for each other on " + f.about;
-    f.explanation = "A circle of threads, each waiting for a lock the next one holds: " + how +
-                    ". None can go on, so none ever releases what the others wait for." +
-                    standard_library_note(t_, f.sites);
-    cycles_.push_back(std::move(c));
-  }
-
-  const format::Trace& t_;
-  detail::LockTracker locks_;
-  // By thread: the lock it waits for, if it waits (a flat array: every
-  // lock wait of a contended trace begins and ends here).
-  std::vector<std::optional<Blocked>> blocked_;
-  std::vector<Open> cycles_;                  // formed, not (yet) broken
-  std::vector<Finding> out_;
-};
+bool excludes(bool request_shared, const Holder& h) { return !request_shared || !h.shared; }
 
 }  // namespace
 
-std::vector<Finding> find_deadlocks(const Model& m) { return DeadlockFinder(*m.trace).run(); }
+void DeadlockWatch::step(std::uint64_t i, const format::Event& e) {
+  if (!locks_.is_lock(e.object)) return;
+  const format::WaitRole& role = format::meaning(e.kind).wait;
+  if (!is_lock_wait(role.cause) || role.op == format::WaitOp::None) return;
+  if (e.thread >= blocked_.size()) return;
+  if (role.op == format::WaitOp::Ends) {
+    blocked_[e.thread].reset();
+    // A wait that ended broke any circle it was part of.
+    if (!cycles_.empty()) std::erase_if(cycles_, [&](const Open& c) { return c.threads.count(e.thread) > 0; });
+    return;
+  }
+  const Blocked b{e.object, i, (e.flags & format::kFlagTimed) != 0, takes_shared(e)};
+  if (const Holder* mine = locks_.holder(e.object, e.thread)) {
+    self_deadlock(i, e, *mine, b);
+    return;
+  }
+  blocked_[e.thread] = b;
+  find_cycle(e.thread);
+}
+
+void DeadlockWatch::self_deadlock(std::uint64_t i, const format::Event& e, const Holder& mine, const Blocked& b) {
+  // A recursive mutex lets its holder in again, and a second shared hold
+  // does not wait for the first.
+  if (b.timed || format::object_meaning(t_.objects[e.object].kind).reentrant || (b.shared && mine.shared)) return;
+  Finding f;
+  f.kind = FindingKind::SelfDeadlock;
+  f.about = object_name(t_, e.object);
+  f.title = "self-deadlock: " + thread_name(t_, e.thread) + " locks " + f.about + ", which it already holds";
+  const std::uint32_t held_site = t_.events[mine.since].site;
+  f.explanation = thread_name(t_, e.thread) + " took " + f.about + " at " + site_text(t_, held_site) +
+                  " and, still holding it, locks it again at " + site_text(t_, e.site) +
+                  ". A mutex that is not recursive waits for its holder to release it, and the holder is the "
+                  "thread that waits: it never will. Release it first, or use a recursive mutex." +
+                  standard_library_note(t_, {held_site, e.site});
+  f.threads = {e.thread};
+  f.objects = {e.object};
+  f.sites = {held_site, e.site};
+  f.events = {mine.since, i};
+  out_.push_back(std::move(f));
+}
+
+// The threads `thread` waits for now.
+std::vector<const Holder*> DeadlockWatch::blockers(std::uint32_t thread) const {
+  std::vector<const Holder*> out;
+  if (thread >= blocked_.size() || !blocked_[thread]) return out;
+  const Blocked& b = *blocked_[thread];
+  for (const Holder& h : locks_.holders(b.lock))
+    if (h.thread != thread && excludes(b.shared, h)) out.push_back(&h);
+  return out;
+}
+
+// Follows thread -> lock it waits for -> a holder that excludes it -> ...
+// (depth first) for a way back to `start`.
+void DeadlockWatch::find_cycle(std::uint32_t start) {
+  Path path;
+  std::set<std::uint32_t> seen{start};
+  if (search(start, start, path, seen)) report(path);
+}
+
+bool DeadlockWatch::search(std::uint32_t start, std::uint32_t thread, Path& path, std::set<std::uint32_t>& seen) {
+  for (const Holder* h : blockers(thread)) {
+    path.emplace_back(thread, h);
+    if (h->thread == start) return true;
+    if (seen.insert(h->thread).second && search(start, h->thread, path, seen)) return true;
+    path.pop_back();
+  }
+  return false;
+}
+
+void DeadlockWatch::report(const Path& path) {
+  Open c;
+  Finding& f = c.finding;
+  f.kind = FindingKind::Deadlock;
+  std::vector<std::string> names;
+  std::string how;
+  for (const auto& [th, holder] : path) {
+    const Blocked& w = *blocked_[th];  // on the path: blocked
+    if (w.timed) return;  // a timed wait will give up: not a deadlock
+    names.push_back(object_name(t_, w.lock));
+    f.threads.push_back(th);
+    f.objects.push_back(w.lock);
+    f.events.push_back(holder->since);
+    f.events.push_back(w.event);
+    f.sites.push_back(t_.events[w.event].site);
+    f.cycle.push_back({0, w.lock, th, w.event, t_.events[w.event].site, 0});
+    how += (how.empty() ? "" : "; ") + thread_name(t_, th) + " waits at " + site_text(t_, t_.events[w.event].site) +
+           " for " + object_name(t_, w.lock) + ", held by " + thread_name(t_, holder->thread);
+    c.threads.insert(th);
+  }
+  // Each thread holds the lock the thread before it waits for.
+  for (std::size_t k = 0; k < f.cycle.size(); ++k)
+    f.cycle[k].from = f.cycle[(k + f.cycle.size() - 1) % f.cycle.size()].to;
+  std::sort(f.events.begin(), f.events.end());
+  f.about = join_sorted(names);
+  f.title = "deadlock: " + std::to_string(path.size()) + " threads wait for each other on " + f.about;
+  f.explanation = "A circle of threads, each waiting for a lock the next one holds: " + how +
+                  ". None can go on, so none ever releases what the others wait for." +
+                  standard_library_note(t_, f.sites);
+  cycles_.push_back(std::move(c));
+}
+
+std::vector<Finding> DeadlockWatch::finish() {
+  for (Open& c : cycles_) out_.push_back(std::move(c.finding));
+  cycles_.clear();
+  return std::move(out_);
+}
+
+}  // namespace detail
+
+std::vector<Finding> find_deadlocks(const Model& m) {
+  const format::Trace& t = *m.trace;
+  detail::LockTracker locks(t);
+  detail::DeadlockWatch deadlocks(t, locks);
+  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
+    const format::Event e = t.events[i];
+    deadlocks.step(i, e);
+    locks.step(i, e);
+  }
+  return deadlocks.finish();
+}
 
 }  // namespace weft::analysis

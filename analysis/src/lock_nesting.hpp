@@ -33,28 +33,23 @@ inline bool takes_shared(const format::Event& e) {
   return m.hold == format::HoldOp::TakesShared || m.wait.cause == format::WaitCause::LockShared;
 }
 
-// Calls on_take(index, event, held, adds_order) for every acquisition, or
-// blocking attempt, of a lock the thread does not hold yet; `held` is what
-// the thread holds at that moment, outermost first. adds_order says whether
-// it shows an order (see above).
+// Calls on_take(index, event, held, adds_order) if `e`, event `index`, is
+// an acquisition, or blocking attempt, of a lock the thread does not hold
+// yet; `held` is what the thread holds at that moment, outermost first.
+// adds_order says whether it shows an order (see above). Call before
+// `locks` steps past the event.
 template <class OnTake>
-void walk_lock_nesting(const format::Trace& t, OnTake&& on_take) {
-  LockTracker locks(t);
-  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
-    const format::Event& e = t.events[i];
-    if (locks.is_lock(e.object) && !locks.holder(e.object, e.thread)) {
-      const format::Meaning& m = format::meaning(e.kind);
-      const bool cannot_block = (e.flags & (format::kFlagTry | format::kFlagTimed)) != 0;
-      const bool attempt = m.wait.op == format::WaitOp::Begins && is_lock_wait(m.wait.cause);
-      const bool take =
-          (m.hold == format::HoldOp::Takes || m.hold == format::HoldOp::TakesShared) && e.seq != format::kNoSeq;
-      if (attempt && !cannot_block)
-        on_take(i, e, locks.held_by(e.thread), true);
-      else if (take)
-        on_take(i, e, locks.held_by(e.thread), !cannot_block && !(e.flags & format::kFlagContended));
-    }
-    locks.step(i, e);
-  }
+void lock_nesting_step(const LockTracker& locks, std::uint64_t i, const format::Event& e, OnTake&& on_take) {
+  if (!locks.is_lock(e.object) || locks.holder(e.object, e.thread)) return;
+  const format::Meaning& m = format::meaning(e.kind);
+  const bool cannot_block = (e.flags & (format::kFlagTry | format::kFlagTimed)) != 0;
+  const bool attempt = m.wait.op == format::WaitOp::Begins && is_lock_wait(m.wait.cause);
+  const bool take =
+      (m.hold == format::HoldOp::Takes || m.hold == format::HoldOp::TakesShared) && e.seq != format::kNoSeq;
+  if (attempt && !cannot_block)
+    on_take(i, e, locks.held_by(e.thread), true);
+  else if (take)
+    on_take(i, e, locks.held_by(e.thread), !cannot_block && !(e.flags & format::kFlagContended));
 }
 
 }  // namespace weft::analysis::detail

@@ -78,19 +78,16 @@ std::vector<std::uint32_t> shortest_cycle(std::uint32_t start, const std::set<st
 
 namespace detail {
 
-LockOrder collect_lock_order(const format::Trace& t) {
-  LockOrder order;
-  // Every acquisition is a lock taken: marked by id here (a set insertion
-  // per acquisition was most of a lock loop's walk), listed at the end.
-  std::vector<bool> taken(t.objects.size(), false);
-  walk_lock_nesting(t, [&](std::uint64_t i, const format::Event& e, std::span<const HeldLock> held, bool adds_order) {
-    if (e.object < taken.size())
-      taken[e.object] = true;
+void LockOrderCollector::observe(const LockTracker& locks, std::uint64_t i, const format::Event& e) {
+  lock_nesting_step(locks, i, e, [&](std::uint64_t, const format::Event& ev, std::span<const HeldLock> held,
+                                     bool adds_order) {
+    if (ev.object < taken_.size())
+      taken_[ev.object] = true;
     else
-      order.locks.insert(e.object);
+      order_.locks.insert(ev.object);
     if (!adds_order) return;
     for (const HeldLock& h : held) {
-      OrderEdge& edge = order.edges[{h.lock, e.object}];
+      OrderEdge& edge = order_.edges[{h.lock, ev.object}];
       // The other locks held along: a gate lock is one held every time.
       const auto others = [&] {
         std::set<std::uint32_t> g;
@@ -99,7 +96,7 @@ LockOrder collect_lock_order(const format::Trace& t) {
         return g;
       };
       if (edge.count++ == 0) {
-        edge.first = LockEdge{h.lock, e.object, e.thread, i, e.site, h.site};
+        edge.first = LockEdge{h.lock, ev.object, ev.thread, i, ev.site, h.site};
         edge.guards = others();
       } else if (!edge.guards.empty()) {  // once empty, it stays empty
         std::set<std::uint32_t> common;
@@ -108,13 +105,27 @@ LockOrder collect_lock_order(const format::Trace& t) {
                               std::inserter(common, common.end()));
         edge.guards = std::move(common);
       }
-      edge.threads.insert(e.thread);
-      edge.all_shared = edge.all_shared && h.shared && takes_shared(e);
+      edge.threads.insert(ev.thread);
+      edge.all_shared = edge.all_shared && h.shared && takes_shared(ev);
     }
   });
-  for (std::uint32_t id = 0; id < taken.size(); ++id)
-    if (taken[id]) order.locks.insert(id);
-  return order;
+}
+
+LockOrder LockOrderCollector::finish() {
+  for (std::uint32_t id = 0; id < taken_.size(); ++id)
+    if (taken_[id]) order_.locks.insert(id);
+  return std::move(order_);
+}
+
+LockOrder collect_lock_order(const format::Trace& t) {
+  LockOrderCollector order(t);
+  LockTracker locks(t);
+  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
+    const format::Event e = t.events[i];
+    order.observe(locks, i, e);
+    locks.step(i, e);
+  }
+  return order.finish();
 }
 
 std::vector<Finding> inversions_of(const format::Trace& t, const LockOrder& order) {

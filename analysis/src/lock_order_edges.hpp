@@ -31,6 +31,25 @@ struct LockOrder {
   std::set<std::uint32_t> locks;      // every lock taken (or waited for), with an edge or not
 };
 
+class LockTracker;
+
+// Collects the edges event by event, beside a walk that steps a
+// LockTracker of its own: collect_lock_order's, or the check's, which the
+// deadlock finder shares (lock_walk.hpp).
+class LockOrderCollector {
+ public:
+  explicit LockOrderCollector(const format::Trace& t) : taken_(t.objects.size(), false) {}
+  // Event `i`, before `locks` steps past it.
+  void observe(const LockTracker& locks, std::uint64_t i, const format::Event& e);
+  LockOrder finish();
+
+ private:
+  LockOrder order_;
+  // Every acquisition is a lock taken: marked by id here (a set insertion
+  // per acquisition was most of a lock loop's walk), listed by finish().
+  std::vector<bool> taken_;
+};
+
 LockOrder collect_lock_order(const format::Trace& t);                                 // lock_order.cpp
 std::vector<Finding> inversions_of(const format::Trace& t, const LockOrder& order);   // lock_order.cpp
 LockGraph graph_of(const LockOrder& order);                                           // lock_graph.cpp

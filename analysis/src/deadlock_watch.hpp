@@ -1,0 +1,55 @@
+// Deadlocks that happened (deadlocks.cpp says which), found event by event
+// beside a walk that steps a LockTracker: find_deadlocks' own, or the
+// check's, which the lock-order collector shares (lock_walk.hpp). Who holds
+// what is that tracker's, read before it steps past each event.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "lock_tracker.hpp"
+#include "weft/analysis/finding.hpp"
+#include "weft/format/trace.hpp"
+
+namespace weft::analysis::detail {
+
+class DeadlockWatch {
+ public:
+  DeadlockWatch(const format::Trace& t, const LockTracker& locks) : t_(t), locks_(locks), blocked_(t.threads.size()) {}
+  // Event `i`, before `locks` steps past it.
+  void step(std::uint64_t i, const format::Event& e);
+  // The self-deadlocks, then the circles nothing broke before the end.
+  std::vector<Finding> finish();
+
+ private:
+  struct Blocked {
+    std::uint32_t lock = 0;
+    std::uint64_t event = 0;
+    bool timed = false;
+    bool shared = false;
+  };
+  struct Open {
+    Finding finding;
+    std::set<std::uint32_t> threads;
+  };
+  using Path = std::vector<std::pair<std::uint32_t, const Holder*>>;  // thread, the holder it waits for
+
+  void self_deadlock(std::uint64_t i, const format::Event& e, const Holder& mine, const Blocked& b);
+  std::vector<const Holder*> blockers(std::uint32_t thread) const;
+  void find_cycle(std::uint32_t start);
+  bool search(std::uint32_t start, std::uint32_t thread, Path& path, std::set<std::uint32_t>& seen);
+  void report(const Path& path);
+
+  const format::Trace& t_;
+  const LockTracker& locks_;
+  // By thread: the lock it waits for, if it waits (a flat array: every
+  // lock wait of a contended trace begins and ends here).
+  std::vector<std::optional<Blocked>> blocked_;
+  std::vector<Open> cycles_;  // formed, not (yet) broken
+  std::vector<Finding> out_;
+};
+
+}  // namespace weft::analysis::detail

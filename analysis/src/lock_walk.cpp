@@ -1,0 +1,22 @@
+#include "lock_walk.hpp"
+
+#include "deadlock_watch.hpp"
+#include "lock_tracker.hpp"
+
+namespace weft::analysis::detail {
+
+LockWalk walk_locks(const format::Trace& t) {
+  LockTracker locks(t);
+  LockOrderCollector order(t);
+  DeadlockWatch deadlocks(t, locks);
+  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
+    const format::Event e = t.events[i];
+    // Both read what is held before the event; then the tracker applies it.
+    order.observe(locks, i, e);
+    deadlocks.step(i, e);
+    locks.step(i, e);
+  }
+  return {order.finish(), deadlocks.finish()};
+}
+
+}  // namespace weft::analysis::detail
