@@ -463,7 +463,12 @@ Trace load_trace_with(const std::string& path, const LoadOptions& options) {
   ChunkRef ref;
   std::vector<unsigned char> payload;
   try {
-    while (file.next(ref, payload)) loader.add(ref, payload);
+    while (file.next(ref, payload)) {
+      if (options.progress && !options.progress(kChunkHeaderSize + payload.size())) throw load_cancelled();
+      loader.add(ref, payload);
+    }
+  } catch (const load_cancelled&) {
+    throw;  // stopped on purpose: nothing kept is worth decoding
   } catch (...) {
     // A one-thread load would have decoded (and failed on) the event
     // chunks before this one already.

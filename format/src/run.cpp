@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "weft/format/bytes.hpp"
+#include "weft/format/loader.hpp"
 #include "weft/format/order.hpp"
 
 namespace weft::format {
@@ -303,6 +304,8 @@ Trace follow(const std::string& path, const MemberLoader& load) {
       Trace child = load(ex.path);
       expect_children(child, root, pending);
       members.push_back(std::move(child));
+    } catch (const load_cancelled&) {
+      throw;  // the whole load stops, not this member
     } catch (const std::exception& e) {
       warnings.push_back(who + " could not be read, skipped: " + e.what());
     }
@@ -346,6 +349,8 @@ Trace load_directory(const std::string& dir, const MemberLoader& load) {
     try {
       members.push_back(load(f));
       runs[members.back().info.run_id].push_back(fs::path(f).filename().string());
+    } catch (const load_cancelled&) {
+      throw;  // the whole load stops, not this member
     } catch (const std::exception& e) {
       warnings.push_back("run member " + fs::path(f).filename().string() + " could not be read, skipped: " + e.what());
     }

@@ -8,8 +8,8 @@
 namespace weft::symbolize {
 namespace {
 
-format::Trace load_member(const std::string& path) {
-  format::Trace trace = format::load_trace(path);
+format::Trace load_member(const std::string& path, const format::LoadOptions& options) {
+  format::Trace trace = format::load_trace_with(path, options);
   const Stats stats = resolve(trace);
   if (const std::size_t n = stats.missing_modules.size(); n != 0) {
     // One warning, a few paths: a trace from another machine can miss dozens.
@@ -24,8 +24,16 @@ format::Trace load_member(const std::string& path) {
 
 }  // namespace
 
-format::Trace load_trace(const std::string& path) { return format::load_run({path}, load_member); }
+format::Trace load_trace(const std::string& path) { return load_run({path}, format::LoadOptions{}); }
 
-format::Trace load_run(const std::vector<std::string>& paths) { return format::load_run(paths, load_member); }
+format::Trace load_trace(const std::string& path, const format::LoadOptions& options) {
+  return load_run({path}, options);
+}
+
+format::Trace load_run(const std::vector<std::string>& paths) { return load_run(paths, format::LoadOptions{}); }
+
+format::Trace load_run(const std::vector<std::string>& paths, const format::LoadOptions& options) {
+  return format::load_run(paths, [&options](const std::string& path) { return load_member(path, options); });
+}
 
 }  // namespace weft::symbolize

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <random>
@@ -268,6 +269,53 @@ TEST_CASE("parallel load: a run of two processes merges exactly as with one-thre
   for (unsigned threads : {2u, 4u}) {
     const Trace parallel = load_run({root}, [threads](const std::string& p) { return load_trace_with(p, LoadOptions{threads}); });
     require_same(serial, parallel);
+  }
+}
+
+TEST_CASE("a load's progress hook hears every chunk: their bytes add up to the file past its header", "[parallel][progress]") {
+  TempDir dir;
+  const std::string path = dir.write("run.weft", member(100, 0, 0, 1'000'000, 0, 1));
+  const std::uint64_t size = std::filesystem::file_size(path);
+  for (unsigned threads : {1u, 3u}) {
+    INFO(threads << " threads");
+    LoadOptions options;
+    options.threads = threads;
+    std::uint64_t heard = 0, calls = 0;
+    options.progress = [&](std::uint64_t bytes) {
+      heard += bytes;
+      ++calls;
+      return true;
+    };
+    const Trace t = load_trace_with(path, options);
+    CHECK(t.events.size() > 1000);
+    CHECK(calls > 3);
+    CHECK(heard == size - kFileHeaderSize);
+  }
+}
+
+TEST_CASE("a progress hook that says stop ends the load at that chunk, also for a run's member", "[parallel][progress]") {
+  TempDir dir;
+  const std::string root = dir.write("run.weft", member(100, 0, 101, 1'000'000, 0, 2));
+  dir.write("run.101.weft", member(101, 100, 0, 1'000'500, 2, 2));
+  for (unsigned threads : {1u, 3u}) {
+    INFO(threads << " threads");
+    // At the third chunk of the first file: nothing after it is read.
+    unsigned calls = 0;
+    LoadOptions options;
+    options.threads = threads;
+    options.progress = [&](std::uint64_t) { return ++calls < 3; };
+    CHECK_THROWS_AS(load_trace_with(root, options), load_cancelled);
+    CHECK(calls == 3);
+    // In the member started by the root: the whole load stops, where a
+    // member that fails to load is skipped with a warning.
+    std::string loading;
+    options.progress = [&](std::uint64_t) { return loading == root; };
+    const auto load = [&](const std::string& p) {
+      loading = p;
+      return load_trace_with(p, options);
+    };
+    CHECK_THROWS_AS(load_run({root}, load), load_cancelled);
+    CHECK(loading == dir.file("run.101.weft"));
   }
 }
 

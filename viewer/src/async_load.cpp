@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string_view>
 
 #include "weft/format/trace_file.hpp"
@@ -46,15 +45,6 @@ void check_readable(const std::vector<std::string>& paths) {
   }
 }
 
-std::uint64_t process_bytes_read() {
-  std::ifstream io("/proc/self/io");
-  std::string key;
-  std::uint64_t value = 0;
-  while (io >> key >> value)
-    if (key == "rchar:") return value;
-  return 0;
-}
-
 std::string LoadProgress::describe() const {
   switch (stage) {
     case OpenStage::Reading:
@@ -72,7 +62,6 @@ AsyncLoad::AsyncLoad(std::vector<std::string> paths, Observer observer)
     : paths_(std::move(paths)), observer_(std::move(observer)) {
   if (paths_.empty()) paths_.emplace_back();  // fails in the worker like any unreadable path
   for (const std::string& p : paths_) bytes_total_ += size_of(p);
-  rchar_at_start_ = process_bytes_read();
   progress_.bytes_total = bytes_total_;
   worker_ = std::thread([this] { run(); });
 }
@@ -86,7 +75,17 @@ void AsyncLoad::run() {
   std::unique_ptr<Document> doc;
   std::exception_ptr error;
   try {
-    format::Trace trace = read_trace(paths_);
+    format::LoadOptions options;
+    options.progress = [this](std::uint64_t bytes) {
+      bytes_read_.fetch_add(bytes, std::memory_order_relaxed);
+      return !cancel_.load(std::memory_order_relaxed);
+    };
+    format::Trace trace;
+    try {
+      trace = read_trace(paths_, options);
+    } catch (const format::load_cancelled&) {
+      throw open_cancelled();  // what a cancelled load finishes with, whatever the stage
+    }
     if (cancel_.load()) throw open_cancelled();
     {
       std::unique_lock lock(m_);
@@ -139,10 +138,8 @@ LoadProgress AsyncLoad::progress() const {
   std::lock_guard lock(m_);
   LoadProgress p = progress_;
   if (p.stage == OpenStage::Reading && bytes_total_ > 0) {
-    // Just short of the whole: what is read may include more than the file.
-    const std::uint64_t now = process_bytes_read();
-    const std::uint64_t read = now - std::min(now, rchar_at_start_);
-    p.bytes_read = std::min(read, bytes_total_ - bytes_total_ / 100);
+    // Capped: a file still growing since its size was taken reads longer.
+    p.bytes_read = std::min(bytes_read_.load(std::memory_order_relaxed), bytes_total_);
     p.fraction = kReadShare * static_cast<double>(p.bytes_read) / static_cast<double>(bytes_total_);
   }
   shown_fraction_ = p.fraction = std::max(p.fraction, shown_fraction_);

@@ -8,12 +8,11 @@
 // done). Its fraction of the whole never goes back, and is 1 exactly when
 // the load has finished, whether with a document or an error.
 //
-// Reading is measured from outside the reader: the bytes this process has
-// read since the load began (Linux's /proc/self/io `rchar`), capped below
-// the file's size. The reader has no progress hook; when it gets one
-// (a per-chunk callback in format::load_trace), it replaces this estimate
-// and lets a cancel stop the reading too. Until then a cancel takes effect
-// when the reading ends, before the analysis starts.
+// Reading is counted by the reader's progress hook (format::LoadOptions::
+// progress): the bytes of every chunk read, of every file of a run. The
+// same hook stops the reading at the next chunk once cancelled, so that
+// replacing a load under way (the app opening another trace) does not wait
+// for a large file to be read to its end.
 #pragma once
 
 #include <atomic>
@@ -46,14 +45,14 @@ struct LoadProgress {
 class AsyncLoad {
  public:
   // Called on a worker thread at each change the worker makes (a stage or
-  // part finished, the end), in order; not for the reading estimate, which
-  // is taken when progress() asks. Must not call back into this AsyncLoad
+  // part finished, the end), in order; not for the bytes read, which
+  // progress() reads when asked. Must not call back into this AsyncLoad
   // except cancel().
   using Observer = std::function<void(const LoadProgress&)>;
 
   // Starts loading `paths` (one trace, or several of one run: open_document).
   explicit AsyncLoad(std::vector<std::string> paths, Observer observer = {});
-  // Cancels and waits for the worker (at most the part under way).
+  // Cancels and waits for the worker (at most the chunk or part under way).
   ~AsyncLoad();
   AsyncLoad(const AsyncLoad&) = delete;
   AsyncLoad& operator=(const AsyncLoad&) = delete;
@@ -77,7 +76,7 @@ class AsyncLoad {
   std::vector<std::string> paths_;
   Observer observer_;
   std::uint64_t bytes_total_ = 0;
-  std::uint64_t rchar_at_start_ = 0;
+  std::atomic<std::uint64_t> bytes_read_{0};  // by the reader's progress hook
 
   mutable std::mutex m_;
   mutable std::condition_variable cv_;
@@ -97,9 +96,5 @@ class AsyncLoad {
 // of regular files (a pipe is read once, by the load; a directory is a
 // run's, which the load looks into).
 void check_readable(const std::vector<std::string>& paths);
-
-// The bytes this process has read so far (/proc/self/io rchar); 0 where
-// the kernel does not say.
-std::uint64_t process_bytes_read();
 
 }  // namespace weft::viewer

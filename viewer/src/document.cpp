@@ -109,9 +109,9 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
   return doc;
 }
 
-format::Trace read_trace(const std::vector<std::string>& paths) {
-  if (paths.size() == 1) return symbolize::load_trace(paths.front());
-  return symbolize::load_run(paths);
+format::Trace read_trace(const std::vector<std::string>& paths, const format::LoadOptions& options) {
+  if (paths.size() == 1) return symbolize::load_trace(paths.front(), options);
+  return symbolize::load_run(paths, options);
 }
 
 std::unique_ptr<Document> open_document(const std::string& path) { return make_document(symbolize::load_trace(path), path); }

@@ -19,6 +19,7 @@
 #include "weft/analysis/lock_graph.hpp"
 #include "weft/analysis/model.hpp"
 #include "weft/analysis/stats.hpp"
+#include "weft/format/loader.hpp"
 #include "weft/format/trace.hpp"
 
 namespace weft::viewer {
@@ -65,7 +66,7 @@ struct open_cancelled : std::runtime_error {
 std::unique_ptr<Document> make_document(format::Trace trace, std::string path, const OpenControl& control = {});
 // Reads what open_document opens, without analysing it: one trace
 // (symbolize::load_trace) or a run of several (symbolize::load_run).
-format::Trace read_trace(const std::vector<std::string>& paths);
+format::Trace read_trace(const std::vector<std::string>& paths, const format::LoadOptions& options = {});
 // Loads and analyses a file. Throws format::format_error (one line) on a
 // file that is not a trace; a truncated one loads with trace.truncated set.
 std::unique_ptr<Document> open_document(const std::string& path);

@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,17 @@ struct LoadOptions {
   // up to this many bytes (0: 256 MB), so a large file's payloads are never
   // all held at once. Any value gives the same trace.
   std::size_t decode_batch = 0;
+  // Called on the loading thread as the file is read, with the bytes of
+  // each chunk just read (the caller sums them, across the files of a run
+  // too). Returning false stops the load: it throws load_cancelled at once,
+  // without decoding what it kept. Empty: the load runs to its end.
+  std::function<bool(std::uint64_t bytes)> progress = nullptr;
+};
+
+// What a load stopped by its progress hook throws. Not a format_error: the
+// file is not at fault, and a run's loader does not skip a member for it.
+struct load_cancelled : std::runtime_error {
+  load_cancelled() : std::runtime_error("loading cancelled") {}
 };
 
 // The thread count `options` asks for, resolved as LoadOptions says.

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "weft/format/loader.hpp"
 #include "weft/format/trace.hpp"
 
 namespace weft::symbolize {
@@ -42,10 +43,13 @@ Stats resolve(format::Trace& trace);
 // directory of one run's traces; a trace that started no process loads as
 // it always did.
 format::Trace load_trace(const std::string& path);
+// The same, each member file loaded with `options` (its progress hook, say).
+format::Trace load_trace(const std::string& path, const format::LoadOptions& options);
 
 // A run named by several trace files (or one path, as load_trace): each
 // member loaded and symbolized, then merged into one trace
 // (format::load_run). Throws format_error when they are not of one run.
 format::Trace load_run(const std::vector<std::string>& paths);
+format::Trace load_run(const std::vector<std::string>& paths, const format::LoadOptions& options);
 
 }  // namespace weft::symbolize
