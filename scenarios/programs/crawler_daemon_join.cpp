@@ -25,7 +25,11 @@ namespace {
 constexpr int kUrls = 20;
 constexpr int kConsumers = 10;
 constexpr std::size_t kMaxSize = 500;
-constexpr auto kCrawl = std::chrono::milliseconds(20);  // the lesson's time.sleep(2), scaled down
+// The lesson's time.sleep(2), scaled down, but long beside a thread's start
+// (about 5 ms under ThreadSanitizer on a slow machine): main reaches the
+// queue's join() after starting ten consumers, and the last URLs must still
+// be crawling then, or join() returns at once and the lesson does not show.
+constexpr auto kCrawl = std::chrono::milliseconds(150);
 
 std::string url_of(int n) { return "http://projectsedu.com/" + std::to_string(n); }
 
@@ -80,7 +84,7 @@ const weft::scenarios::registrar registered{{
                "first: a queue.join() on a queue nothing has been put into yet returns at once.",
     .lesson = "The Python crawler lesson's fix: consumer threads made daemons (setDaemon(True)), "
               "detail_url_queue.task_done() after each URL and detail_url_queue.join() in main. The C++ port "
-              "produces 20 URLs once, crawls take 20 ms instead of seconds, main joins the producer before the "
+              "produces 20 URLs once, crawls take 150 ms instead of seconds, main joins the producer before the "
               "queue, and the queue is never destroyed because daemon threads still wait on it when the process "
               "exits.",
     .shows = {"queue.put", "queue.get", "queue.task_done", "queue.join.begin", "queue.join.end", "thread.detach"},
