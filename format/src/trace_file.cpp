@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <vector>
 
 #include "weft/format/crc32c.hpp"
@@ -233,12 +234,16 @@ std::uint64_t TraceFile::zero_tail_start() const {
         data = ::lseek(fd_, hole, SEEK_DATA);
       }
     }
-    static const std::vector<unsigned char> zeros(1 << 20, 0);
-    std::vector<unsigned char> block(zeros.size());
+    static unsigned char zeros[1 << 20];  // in .bss, never written: zero pages, never cleared
+    // No larger than the file, and not cleared: a small damaged file is
+    // read many times over by tests and fuzzers, and under a sanitizer
+    // clearing a megabyte for each costs more than the whole load.
+    const std::size_t block_size = static_cast<std::size_t>(std::min<std::uint64_t>(start, sizeof zeros));
+    const auto block = std::make_unique_for_overwrite<unsigned char[]>(block_size);
     while (start > 0) {
-      const std::uint64_t n = std::min<std::uint64_t>(start, block.size());
-      pread_exact(block.data(), static_cast<std::size_t>(n), start - n);
-      if (std::memcmp(block.data(), zeros.data(), static_cast<std::size_t>(n)) == 0) {
+      const std::uint64_t n = std::min<std::uint64_t>(start, block_size);
+      pread_exact(block.get(), static_cast<std::size_t>(n), start - n);
+      if (std::memcmp(block.get(), zeros, static_cast<std::size_t>(n)) == 0) {
         start -= n;
         continue;
       }

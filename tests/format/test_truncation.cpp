@@ -162,6 +162,20 @@ TEST_CASE("truncation: zeros after a complete trace are reported, not an error",
   CHECK_THAT(t.warnings.front(), Catch::Contains("at byte " + std::to_string(b.bytes().size())));
 }
 
+// The zeros are read back from the end a megabyte at a time: a tail of
+// several megabytes, not a multiple of the block, is found exactly.
+TEST_CASE("truncation: megabytes of zeros after a complete trace are found to the byte", "[truncation]") {
+  const TraceBuilder b = sample_trace();
+  std::vector<unsigned char> bytes = b.bytes();
+  bytes.resize(bytes.size() + (5u << 19) + 123, 0);  // 2.5 MB and a bit
+  TempDir dir;
+  const Trace t = dir.load(bytes);
+  CHECK(t.events.size() == b.event_count());
+  CHECK(t.truncated);
+  REQUIRE_FALSE(t.warnings.empty());
+  CHECK_THAT(t.warnings.front(), Catch::Contains("at byte " + std::to_string(b.bytes().size())));
+}
+
 // File systems zero whole blocks, so a crash's unwritten tail can start at
 // a block boundary inside a chunk: its header survives and its payload
 // checksum fails. That is a truncation: load up to the previous chunk.
