@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <new>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -285,7 +287,7 @@ void TraceLoader::intern_pending_texts() {
 
 // The decoded chunks into one order, each store's memory given back once
 // the merge has passed its last chunk.
-EventStore TraceLoader::merge_pending(const TickConversion& ticks) {
+EventStore TraceLoader::merge_pending(const MergeHints& hints) {
   std::vector<EventStream> streams(trace_.threads.size());
   // Where in its thread's stream each store's last chunk ends (a store holds one thread's chunks).
   std::unordered_map<EventStore*, std::uint64_t> ends_at;
@@ -302,7 +304,7 @@ EventStore TraceLoader::merge_pending(const TickConversion& ticks) {
     for (std::size_t& k = given_back[thread]; k < mine.size() && mine[k].first <= consumed; ++k) mine[k].second->clear();
   };
   EventStore events =
-      merge_streams(streams, trace_.objects.size(), trace_.order, MergeHints{&first_seq_, &ticks}, give_back);
+      merge_streams(streams, trace_.objects.size(), trace_.order, hints, give_back);
   pending_.clear();
   decoded_stores_.clear();
   return events;
@@ -310,13 +312,13 @@ EventStore TraceLoader::merge_pending(const TickConversion& ticks) {
 
 // The one-thread load's streams into one order, each thread's store given
 // back once the merge has read it.
-EventStore TraceLoader::merge_threads(const TickConversion& ticks) {
+EventStore TraceLoader::merge_threads(const MergeHints& hints) {
   std::vector<EventStream> streams(per_thread_.size());
   for (std::size_t t = 0; t < streams.size(); ++t) streams[t].packed = {{&per_thread_[t], 0, per_thread_[t].size()}};
   const ConsumedFn give_back = [this](std::uint32_t thread, std::size_t consumed) {
     if (consumed >= per_thread_[thread].size()) per_thread_[thread].clear();
   };
-  return merge_streams(streams, trace_.objects.size(), trace_.order, MergeHints{&first_seq_, &ticks}, give_back);
+  return merge_streams(streams, trace_.objects.size(), trace_.order, hints, give_back);
 }
 
 void TraceLoader::expect(const std::vector<IndexEntry>& index, std::uint64_t file_size) {
@@ -403,18 +405,33 @@ Trace TraceLoader::finish(const std::string& truncation) {
 
   check_counts();
   const TickConversion ticks = tick_conversion();
+  // What the events say of the process and its threads, learnt as the
+  // merge places them: the process's own object (a child of a run has
+  // one), each thread's last name, and its OS id, which weft::thread
+  // registers before the thread runs and learns at its start.
+  std::vector<std::uint32_t> owner_of(trace_.objects.size(), ~0u);
+  for (const ThreadInfo& t : trace_.threads)
+    if (t.object < owner_of.size()) owner_of[t.object] = t.id;
+  std::optional<std::uint32_t> process_object;
+  const std::function<void(const Event&)> learn = [&](const Event& e) {
+    if (e.kind == EventKind::ProcessStart && !process_object) process_object = e.object;
+    if (e.object >= owner_of.size() || owner_of[e.object] == ~0u) return;
+    ThreadInfo& thread = trace_.threads[owner_of[e.object]];
+    if (e.kind == EventKind::ThreadRename) thread.name = trace_.texts[e.arg];
+    if (e.kind == EventKind::ThreadStart && thread.os_tid == 0) thread.os_tid = e.arg;
+  };
+  const MergeHints hints{&first_seq_, &ticks, &learn};
   if (threads_ > 1) {
     intern_pending_texts();
-    trace_.events = merge_pending(ticks);
+    trace_.events = merge_pending(hints);
   } else {
-    trace_.events = merge_threads(ticks);
+    trace_.events = merge_threads(hints);
   }
   per_thread_.clear();
   if (trace_.order.fallbacks)
     trace_.warnings.push_back(std::to_string(trace_.order.fallbacks) +
                               " events had no consistent place in the object order (lost events?); placed by time");
 
-  // Thread names as they ended up, and OS ids learnt at start.
   ProcessInfo& process = trace_.processes.emplace_back();
   process.pid = trace_.info.pid;
   process.parent_pid = trace_.info.parent_pid;
@@ -422,21 +439,7 @@ Trace TraceLoader::finish(const std::string& truncation) {
   process.path = source_;
   process.end = trace_.end;
   process.truncated = trace_.truncated;
-  std::vector<std::uint32_t> owner_of(trace_.objects.size(), ~0u);
-  for (const ThreadInfo& t : trace_.threads)
-    if (t.object < owner_of.size()) owner_of[t.object] = t.id;
-  bool process_started = false;
-  for (const Event& e : trace_.events) {
-    if (e.kind == EventKind::ProcessStart && !process_started) {  // this process's own object (a child of the run)
-      process.object = e.object;
-      process_started = true;
-    }
-    if (e.object >= owner_of.size() || owner_of[e.object] == ~0u) continue;
-    ThreadInfo& thread = trace_.threads[owner_of[e.object]];
-    if (e.kind == EventKind::ThreadRename) thread.name = trace_.texts[e.arg];
-    // weft::thread registers a thread before it runs: its OS id comes later.
-    if (e.kind == EventKind::ThreadStart && thread.os_tid == 0) thread.os_tid = e.arg;
-  }
+  if (process_object) process.object = *process_object;
   return std::move(trace_);
 }
 

@@ -100,8 +100,15 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
   cursor.reserve(per_thread.size());
   for (const EventStream& s : per_thread) cursor.push_back(std::make_unique<Cursor>(s));
   std::vector<std::size_t> report_at(per_thread.size(), kConsumedStep);
-  // Threads whose next event waits for its turn on an object, by object.
-  std::vector<std::vector<std::uint32_t>> parked(object_count);
+  // Threads whose next event waits for its turn on an object, by object,
+  // with the sequence number each waits for: releasing them reads these,
+  // not the threads' cursors (a lock's waiters are looked at on each of
+  // its events).
+  struct Parked {
+    std::uint64_t seq;
+    std::uint32_t thread;
+  };
+  std::vector<std::vector<Parked>> parked(object_count);
   std::vector<std::uint32_t> parked_on(per_thread.size(), kNone);
   std::priority_queue<Head, std::vector<Head>, std::greater<>> ready;
 
@@ -112,7 +119,7 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
     if (is_ready(e)) {
       ready.push({e.time_ns, t});
     } else {
-      parked[e.object].push_back(t);
+      parked[e.object].push_back({e.seq, t});
       parked_on[t] = e.object;
     }
   };
@@ -120,8 +127,8 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
   auto release_parked = [&](std::uint32_t object) {
     auto& waiting = parked[object];
     for (std::size_t i = 0; i < waiting.size();) {
-      const std::uint32_t w = waiting[i];
-      if (is_ready(cursor[w]->head())) {
+      const std::uint32_t w = waiting[i].thread;
+      if (waiting[i].seq == next_seq[object]) {
         waiting[i] = waiting.back();
         waiting.pop_back();
         parked_on[w] = kNone;
@@ -147,7 +154,7 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
       }
       const Event& e = cursor[best]->head();
       auto& waiting = parked[e.object];
-      waiting.erase(std::find(waiting.begin(), waiting.end(), best));
+      waiting.erase(std::find_if(waiting.begin(), waiting.end(), [&](const Parked& p) { return p.thread == best; }));
       parked_on[best] = kNone;
       ready.push({e.time_ns, best});
       ++stats.fallbacks;
@@ -168,6 +175,7 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
       if (sequenced) next_seq[e.object] = std::max(next_seq[e.object], e.seq + 1);
       if (hints.ticks) e.time_ns = (*hints.ticks)(e.time_ns);
       out.push_back(e);
+      if (hints.placed) (*hints.placed)(e);
       ++placed;
       if (sequenced) release_parked(e.object);
       if (c.done()) break;

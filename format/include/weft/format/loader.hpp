@@ -92,8 +92,8 @@ class TraceLoader {
   void keep_events(const ChunkRef& ref, std::span<const unsigned char> events, const EventChunkHeader& h,
                    const IdLimits& limits);
   void intern_pending_texts();
-  EventStore merge_pending(const TickConversion& ticks);
-  EventStore merge_threads(const TickConversion& ticks);
+  EventStore merge_pending(const MergeHints& hints);
+  EventStore merge_threads(const MergeHints& hints);
   TickConversion tick_conversion();
   void check_counts() const;  // what the END record and the index promise, or format_error
 

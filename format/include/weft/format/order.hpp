@@ -40,6 +40,10 @@ struct MergeHints {
   // If set, the events' times are raw ticks, converted as they are placed;
   // ticks order as their conversions do.
   const TickConversion* ticks = nullptr;
+  // If set, called with each event as it is placed (its time converted):
+  // a caller's walk over the merged events rides on the merge, where after
+  // it it would be one more pass, unpacking every event again.
+  const std::function<void(const Event&)>* placed = nullptr;
 };
 
 // `per_thread[t]` holds thread t's events in program order. Objects ids are
