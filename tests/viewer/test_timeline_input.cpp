@@ -4,7 +4,10 @@
 // bounds clamp.
 #include <catch2/catch.hpp>
 
+#include <memory>
+
 #include "layout.hpp"
+#include "signal_lanes.hpp"
 #include "timeline_input.hpp"
 
 using namespace weft::viewer;
@@ -370,4 +373,62 @@ TEST_CASE("a request waiting for the canvas is carried out by the first frame") 
   CHECK(step.view.viewport().x0 == s.l.lanes.x);
   CHECK(step.view.viewport().width == s.l.lanes.w);
   CHECK(step.view.viewport().t_of(s.l.lanes.x + s.l.lanes.w * 0.02) == Approx(0).margin(1e-6));
+}
+
+// A condition's lane: the tick strip on top holds its notifications, the
+// sub-row below its waits. The tooltip tells of what is under the pointer
+// there, and a click selects it.
+TEST_CASE("on a condition's lane the pointer finds a notification on the tick strip, a wait on its row") {
+  Timeline tl = three_lanes();
+  auto signal = std::make_shared<SignalLane>();
+  signal->object = 4;
+  SignalRow row;
+  row.spans.add(Span{2'000, 4'000, 20, 22, 4, 0, State::Condition});
+  row.outcomes = {WaitOutcome::Woken};
+  signal->rows = {row};
+  signal->heard = {Tick{3'900, 21, false}};
+  signal->unheard = {Tick{6'000, 30, false}};
+  signal->waits = 1;
+  Lane cond;
+  cond.kind = LaneKind::Signal;
+  cond.id = 4;
+  cond.label = "condition C";
+  cond.end_ns = 10'000;
+  cond.signal = signal;
+  tl.lanes.push_back(cond);
+  Scene s(tl);
+  const float strip_y = lane_rows(s.tl, s.l.lanes, s.view.scroll())[4].y0 + kSignalTickStrip / 2;
+  const float row_y = strip_y + kSignalTickStrip / 2 + kSignalRowHeight / 2;
+
+  TimelineStep step = s.step(s.click(s.x_of(6'000) + 2, strip_y));
+  REQUIRE(step.hover);
+  CHECK(step.hover->lane == 4);
+  REQUIRE(step.hover->notice);
+  CHECK(step.hover->notice->first == Hover::Notice::Unheard);
+  CHECK(step.hover->notice->second == 0);
+  REQUIRE(step.pick);
+  CHECK(std::get<SelectEvent>(*step.pick).index == 30);
+
+  step = s.step(s.click(s.x_of(3'900), strip_y));
+  REQUIRE(step.hover);
+  REQUIRE(step.hover->notice);
+  CHECK(step.hover->notice->first == Hover::Notice::Heard);
+  CHECK(std::get<SelectEvent>(*step.pick).index == 21);
+
+  step = s.step(s.click(s.x_of(3'000), row_y));  // the wait, under the heard notify's time range
+  REQUIRE(step.hover);
+  CHECK_FALSE(step.hover->notice);
+  CHECK(step.hover->signal_row == std::optional<std::size_t>(0));
+  CHECK(step.hover->span == std::optional<std::size_t>(0));
+  REQUIRE(step.pick);
+  CHECK(std::get<SelectEvent>(*step.pick).index == 20);
+
+  step = s.step(s.click(s.x_of(8'000), row_y));  // no wait there
+  REQUIRE(step.hover);
+  CHECK_FALSE(step.hover->span);
+  CHECK_FALSE(step.pick);
+  step = s.step(s.click(s.x_of(8'000), strip_y));  // no notification near
+  REQUIRE(step.hover);
+  CHECK_FALSE(step.hover->notice);
+  CHECK_FALSE(step.pick);
 }

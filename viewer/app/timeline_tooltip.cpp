@@ -1,10 +1,13 @@
 // The tooltip of what is under the pointer: a mark or log; a wait, how long
 // it lasted and what ended it ("who unblocked me"); a thread running or
-// not alive; a lock's holder; a queue's, semaphore's or barrier's value.
+// not alive; a lock's holder; a queue's, semaphore's or barrier's value; on
+// a condition's or event's lane, a notification and whether anyone heard
+// it, or a wait and what ended it.
 #include <algorithm>
 #include <string>
 
 #include "ruler.hpp"
+#include "signal_lanes.hpp"
 #include "timeline_draw.hpp"
 #include "weft/format/schema.hpp"
 
@@ -69,6 +72,81 @@ void object_tooltip(const Document& doc, const Lane& lane, const Hover& hover) {
   }
 }
 
+const char* notice_meaning(Hover::Notice which, bool event) {
+  switch (which) {
+    case Hover::Notice::Heard:
+      return event ? "woke the threads waiting on it" : "a thread was waiting: it was heard";
+    case Hover::Notice::Unheard:
+      return "nobody was waiting: nobody heard it (the seed of a lost wake-up)";
+    case Hover::Notice::Latched:
+      return "nobody was waiting: the event stays set, and the next wait passes at once";
+  }
+  return "";
+}
+
+std::optional<analysis::CausalEdge> signal_tooltip(const Document& doc, const Lane& lane, const Hover& hover) {
+  const format::Trace& trace = doc.trace;
+  const SignalLane& s = *lane.signal;
+  ImGui::Text("%s", lane.label.c_str());
+  if (hover.notice) {
+    const auto& [which, k] = *hover.notice;
+    const std::vector<Tick>& ticks = which == Hover::Notice::Heard     ? s.heard
+                                     : which == Hover::Notice::Unheard ? s.unheard
+                                                                       : s.latched;
+    const format::Event& e = trace.events[ticks[k].event];
+    ImGui::Text("%s by %s at %s", event_summary(doc, ticks[k].event).c_str(), thread_label(doc, e.thread).c_str(),
+                format_duration(static_cast<double>(e.time_ns)).c_str());
+    if (which == Hover::Notice::Heard)
+      ImGui::Text("%s", notice_meaning(which, s.event));
+    else
+      ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", notice_meaning(which, s.event));
+    ImGui::TextDisabled("%s", trace.site_label(e.site).c_str());
+    return std::nullopt;
+  }
+  if (hover.signal_row && hover.span) {
+    const SignalRow& row = s.rows[*hover.signal_row];
+    const Span& w = row.spans.spans[*hover.span];
+    ImGui::Text("%s waited from %s for %s", thread_label(doc, w.who).c_str(),
+                format_duration(static_cast<double>(w.begin_ns)).c_str(),
+                format_duration(static_cast<double>(w.end_ns - w.begin_ns)).c_str());
+    ImGui::TextDisabled("%s", trace.site_label(trace.events[w.begin_event].site).c_str());
+    switch (row.outcomes[*hover.span]) {
+      case WaitOutcome::Open:
+        ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "still waiting when the trace ends");
+        return std::nullopt;
+      case WaitOutcome::TimedOut:
+        ImGui::Text("timed out: nothing woke it");
+        return std::nullopt;
+      case WaitOutcome::Spurious:
+        ImGui::Text("returned with no notification (a spurious wake-up)");
+        return std::nullopt;
+      case WaitOutcome::Woken:
+        break;
+    }
+    const auto by = analysis::unblocker(doc.edges, w.end_event);
+    if (!by) {
+      ImGui::TextDisabled("woken: %s", event_summary(doc, w.end_event).c_str());
+      return std::nullopt;
+    }
+    const format::Event& from = trace.events[by->from];
+    ImGui::Separator();
+    ImGui::Text("woken by %s at %s", thread_label(doc, from.thread).c_str(),
+                format_duration(static_cast<double>(from.time_ns)).c_str());
+    ImGui::TextDisabled("%s at %s", event_summary(doc, by->from).c_str(), trace.site_label(from.site).c_str());
+    return by;
+  }
+  // Between waits: how many waited here in all, and at this moment when
+  // the rows cannot show every one.
+  if (!s.waiter_steps.empty()) {
+    const std::size_t k = s.waiters.at(static_cast<std::uint64_t>(std::max(0.0, hover.t_ns)));
+    if (k < s.waiters.steps.size())
+      ImGui::Text("threads waiting: %lld", static_cast<long long>(s.waiters.steps[k].value));
+  }
+  ImGui::TextDisabled("%zu waits, %zu notifications heard, %zu unheard, %zu sets that woke nobody", s.waits,
+                      s.heard.size(), s.unheard.size(), s.latched.size());
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<analysis::CausalEdge> draw_hover_tooltip(const Document& doc, const Hover& hover) {
@@ -77,6 +155,8 @@ std::optional<analysis::CausalEdge> draw_hover_tooltip(const Document& doc, cons
   ImGui::BeginTooltip();
   if (lane.kind == LaneKind::Thread)
     unblocked_by = thread_tooltip(doc, lane, hover);
+  else if (lane.kind == LaneKind::Signal && lane.signal)
+    unblocked_by = signal_tooltip(doc, lane, hover);
   else
     object_tooltip(doc, lane, hover);
   ImGui::EndTooltip();

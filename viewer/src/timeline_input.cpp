@@ -3,7 +3,36 @@
 #include <algorithm>
 #include <cmath>
 
+#include "signal_lanes.hpp"
+
 namespace weft::viewer {
+
+namespace {
+
+// The tick strip on top holds the notifications; below it, one sub-row of
+// waits each (layout.hpp, signal_row_y).
+void hover_signal(const SignalLane& lane, float lane_y0, float y, double tolerance, Hover& h) {
+  if (y < lane_y0 + kSignalTickStrip) {
+    // The nearest of the three kinds of tick, within the tolerance.
+    double best = tolerance;
+    const auto consider = [&](Hover::Notice which, const std::vector<Tick>& ticks) {
+      const auto k = tick_at(ticks, h.t_ns, best);
+      if (!k) return;
+      best = std::fabs(static_cast<double>(ticks[*k].time_ns) - h.t_ns);
+      h.notice = {which, *k};
+    };
+    consider(Hover::Notice::Heard, lane.heard);
+    consider(Hover::Notice::Unheard, lane.unheard);
+    consider(Hover::Notice::Latched, lane.latched);
+    return;
+  }
+  const auto r = static_cast<std::size_t>(std::max(0.0f, (y - lane_y0 - kSignalTickStrip) / kSignalRowHeight));
+  if (r >= lane.rows.size()) return;
+  h.signal_row = r;
+  h.span = span_at(lane.rows[r].spans, h.t_ns, tolerance);
+}
+
+}  // namespace
 
 std::optional<Hover> hover_at(const Timeline& tl, const std::vector<LaneRow>& rows, const Viewport& view, float x,
                               float y) {
@@ -19,6 +48,10 @@ std::optional<Hover> hover_at(const Timeline& tl, const std::vector<LaneRow>& ro
     h.tick = tick_at(lane.ticks, h.t_ns, tolerance);
     if (!h.tick) h.span = span_at(lane.spans, h.t_ns, tolerance);
     h.alive = h.t_ns >= static_cast<double>(lane.begin_ns) && h.t_ns <= static_cast<double>(lane.end_ns);
+    return h;
+  }
+  if (lane.kind == LaneKind::Signal && lane.signal) {
+    hover_signal(*lane.signal, rows[*row].y0, y, tolerance, h);
     return h;
   }
   if (lane.kind == LaneKind::Lock) h.span = span_at(lane.spans, h.t_ns, tolerance);
@@ -39,6 +72,18 @@ std::optional<Command> pick_of(const Timeline& tl, const Hover& hover) {
   // is what a click on a lock lane selects.
   if (lane.kind == LaneKind::Lock) {
     if (hover.span) return SelectEvent{lane.spans.spans[*hover.span].begin_event};
+    return std::nullopt;
+  }
+  if (lane.kind == LaneKind::Signal && lane.signal) {
+    const SignalLane& s = *lane.signal;
+    if (hover.notice) {
+      const auto& [which, k] = *hover.notice;
+      const std::vector<Tick>& ticks = which == Hover::Notice::Heard     ? s.heard
+                                       : which == Hover::Notice::Unheard ? s.unheard
+                                                                         : s.latched;
+      return SelectEvent{ticks[k].event};
+    }
+    if (hover.signal_row && hover.span) return SelectEvent{s.rows[*hover.signal_row].spans.spans[*hover.span].begin_event};
     return std::nullopt;
   }
   if (hover.step) return SelectEvent{lane.series.steps[*hover.step].event};

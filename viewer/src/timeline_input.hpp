@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "command.hpp"
@@ -50,6 +51,12 @@ struct Hover {
   std::optional<std::size_t> span;  // thread lanes: a wait; lock lanes: a hold
   bool alive = false;
   std::optional<std::size_t> step;  // object lanes: the series' step at t
+  // Signal lanes: over the tick strip, the notification (or set) under the
+  // pointer, from which of the lane's lists; over a sub-row, that row, and
+  // in `span` the wait under the pointer on it.
+  enum class Notice : std::uint8_t { Heard, Unheard, Latched };
+  std::optional<std::pair<Notice, std::size_t>> notice;
+  std::optional<std::size_t> signal_row;
 };
 
 // The outcome of one frame of input.
