@@ -14,6 +14,23 @@
 namespace weft::viewer {
 namespace {
 
+// Who ended the wait that `end_event` closes ("who unblocked me"), when
+// and from where; the edge, which the view draws between the threads.
+std::optional<analysis::CausalEdge> ended_by(const Document& doc, std::uint64_t end_event, const char* verb) {
+  const auto by = analysis::unblocker(doc.edges, end_event);
+  if (!by) {
+    ImGui::TextDisabled("ended by %s", event_summary(doc, end_event).c_str());
+    return std::nullopt;
+  }
+  const format::Event& from = doc.trace.events[by->from];
+  ImGui::Separator();
+  ImGui::Text("%s %s (%s) at %s", verb, thread_label(doc, from.thread).c_str(),
+              std::string(analysis::causal_kind_name(by->kind)).c_str(),
+              format_duration(static_cast<double>(from.time_ns)).c_str());
+  ImGui::TextDisabled("%s at %s", event_summary(doc, by->from).c_str(), doc.trace.site_label(from.site).c_str());
+  return by;
+}
+
 std::optional<analysis::CausalEdge> thread_tooltip(const Document& doc, const Lane& lane, const Hover& hover) {
   const format::Trace& trace = doc.trace;
   if (hover.tick) {
@@ -41,18 +58,7 @@ std::optional<analysis::CausalEdge> thread_tooltip(const Document& doc, const La
     ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "still waiting when the trace ends");
     return std::nullopt;
   }
-  const auto by = analysis::unblocker(doc.edges, s.end_event);
-  if (!by) {
-    ImGui::TextDisabled("ended by %s", event_summary(doc, s.end_event).c_str());
-    return std::nullopt;
-  }
-  const format::Event& from = trace.events[by->from];
-  ImGui::Separator();
-  ImGui::Text("unblocked by %s (%s) at %s", thread_label(doc, from.thread).c_str(),
-              std::string(analysis::causal_kind_name(by->kind)).c_str(),
-              format_duration(static_cast<double>(from.time_ns)).c_str());
-  ImGui::TextDisabled("%s at %s", event_summary(doc, by->from).c_str(), trace.site_label(from.site).c_str());
-  return by;
+  return ended_by(doc, s.end_event, "unblocked by");
 }
 
 void object_tooltip(const Document& doc, const Lane& lane, const Hover& hover) {
@@ -123,17 +129,7 @@ std::optional<analysis::CausalEdge> signal_tooltip(const Document& doc, const La
       case WaitOutcome::Woken:
         break;
     }
-    const auto by = analysis::unblocker(doc.edges, w.end_event);
-    if (!by) {
-      ImGui::TextDisabled("woken: %s", event_summary(doc, w.end_event).c_str());
-      return std::nullopt;
-    }
-    const format::Event& from = trace.events[by->from];
-    ImGui::Separator();
-    ImGui::Text("woken by %s at %s", thread_label(doc, from.thread).c_str(),
-                format_duration(static_cast<double>(from.time_ns)).c_str());
-    ImGui::TextDisabled("%s at %s", event_summary(doc, by->from).c_str(), trace.site_label(from.site).c_str());
-    return by;
+    return ended_by(doc, w.end_event, "woken by");
   }
   // Between waits: how many waited here in all, and at this moment when
   // the rows cannot show every one.
