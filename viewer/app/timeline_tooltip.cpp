@@ -96,11 +96,9 @@ std::optional<analysis::CausalEdge> signal_tooltip(const Document& doc, const La
   ImGui::Text("%s", lane.label.c_str());
   if (hover.notice) {
     const auto& [which, k] = *hover.notice;
-    const std::vector<Tick>& ticks = which == Hover::Notice::Heard     ? s.heard
-                                     : which == Hover::Notice::Unheard ? s.unheard
-                                                                       : s.latched;
-    const format::Event& e = trace.events[ticks[k].event];
-    ImGui::Text("%s by %s at %s", event_summary(doc, ticks[k].event).c_str(), thread_label(doc, e.thread).c_str(),
+    const std::uint64_t index = notice_ticks(s, which)[k].event;
+    const format::Event& e = trace.events[index];
+    ImGui::Text("%s by %s at %s", event_summary(doc, index).c_str(), thread_label(doc, e.thread).c_str(),
                 format_duration(static_cast<double>(e.time_ns)).c_str());
     if (which == Hover::Notice::Heard)
       ImGui::Text("%s", notice_meaning(which, s.event));

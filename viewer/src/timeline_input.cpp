@@ -34,6 +34,18 @@ void hover_signal(const SignalLane& lane, float lane_y0, float y, double toleran
 
 }  // namespace
 
+const std::vector<Tick>& notice_ticks(const SignalLane& lane, Hover::Notice which) {
+  switch (which) {
+    case Hover::Notice::Heard:
+      return lane.heard;
+    case Hover::Notice::Unheard:
+      return lane.unheard;
+    case Hover::Notice::Latched:
+      break;
+  }
+  return lane.latched;
+}
+
 std::optional<Hover> hover_at(const Timeline& tl, const std::vector<LaneRow>& rows, const Viewport& view, float x,
                               float y) {
   const auto row = row_at(rows, y);
@@ -76,13 +88,7 @@ std::optional<Command> pick_of(const Timeline& tl, const Hover& hover) {
   }
   if (lane.kind == LaneKind::Signal && lane.signal) {
     const SignalLane& s = *lane.signal;
-    if (hover.notice) {
-      const auto& [which, k] = *hover.notice;
-      const std::vector<Tick>& ticks = which == Hover::Notice::Heard     ? s.heard
-                                       : which == Hover::Notice::Unheard ? s.unheard
-                                                                         : s.latched;
-      return SelectEvent{ticks[k].event};
-    }
+    if (hover.notice) return SelectEvent{notice_ticks(s, hover.notice->first)[hover.notice->second].event};
     if (hover.signal_row && hover.span) return SelectEvent{s.rows[*hover.signal_row].spans.spans[*hover.span].begin_event};
     return std::nullopt;
   }

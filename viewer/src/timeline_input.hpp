@@ -48,7 +48,7 @@ struct Hover {
   // Thread lanes: the mark or log under the pointer, else the wait; with
   // neither, `alive` says whether the thread was running at t.
   std::optional<std::size_t> tick;
-  std::optional<std::size_t> span;  // thread lanes: a wait; lock lanes: a hold
+  std::optional<std::size_t> span;  // thread lanes: a wait; lock lanes: a hold; signal lanes: a wait on `signal_row`
   bool alive = false;
   std::optional<std::size_t> step;  // object lanes: the series' step at t
   // Signal lanes: over the tick strip, the notification (or set) under the
@@ -58,6 +58,9 @@ struct Hover {
   std::optional<std::pair<Notice, std::size_t>> notice;
   std::optional<std::size_t> signal_row;
 };
+
+// The list of a signal lane's ticks that `which` names.
+const std::vector<Tick>& notice_ticks(const SignalLane& lane, Hover::Notice which);
 
 // The outcome of one frame of input.
 struct TimelineStep {
