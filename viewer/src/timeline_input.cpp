@@ -10,9 +10,10 @@ namespace weft::viewer {
 namespace {
 
 // The tick strip on top holds the notifications; below it, one sub-row of
-// waits each (layout.hpp, signal_row_y).
+// waits each, where signal_row_y (layout.hpp) draws them.
 void hover_signal(const SignalLane& lane, float lane_y0, float y, double tolerance, Hover& h) {
-  if (y < lane_y0 + kSignalTickStrip) {
+  const float rows_y0 = signal_row_y(lane_y0, 0);
+  if (y < rows_y0) {
     // The nearest of the three kinds of tick, within the tolerance.
     double best = tolerance;
     const auto consider = [&](Hover::Notice which, const std::vector<Tick>& ticks) {
@@ -26,7 +27,7 @@ void hover_signal(const SignalLane& lane, float lane_y0, float y, double toleran
     consider(Hover::Notice::Latched, lane.latched);
     return;
   }
-  const auto r = static_cast<std::size_t>(std::max(0.0f, (y - lane_y0 - kSignalTickStrip) / kSignalRowHeight));
+  const auto r = static_cast<std::size_t>((y - rows_y0) / kSignalRowHeight);
   if (r >= lane.rows.size()) return;
   h.signal_row = r;
   h.span = span_at(lane.rows[r].spans, h.t_ns, tolerance);
