@@ -43,35 +43,38 @@ struct TraceLoader::Pending {
   std::size_t objects = 0;   // objects defined then: only their sequence numbers count (as in add_events)
   std::uint64_t offset = 0;  // of its first event in its thread's stream
   ChunkTexts texts;          // its texts, until interned in file order
-  std::size_t segment = 0, segment_offset = 0;  // where its payload is kept
   EventStore* store = nullptr;  // its events once decoded: [first, first + header.count) of this store
   std::size_t first = 0;
 };
 
-// The kept payloads, back to back in large mappings given back at once
-// when decoded.
+// The kept payloads, back to back, in mappings kept from one batch to the
+// next: a batch's payloads are read once, by decode_pending, and the next
+// batch is written over them. On a virtual machine, memory a process has
+// never touched costs tens of times what writing touched memory does (the
+// kernel zeroes each new page, and the page fault is a trap): a 10 M-event
+// trace's 90 MB of payloads, each in new memory, were a fifth of its load.
 struct TraceLoader::Payloads {
-  static constexpr std::size_t kSegment = std::size_t{64} << 20;
+  std::size_t segment_size;  // at least a batch: one segment serves a batch but for a huge chunk
   std::vector<ZeroedMemory> segments;
-  std::size_t used = 0;  // of the last segment
-  struct Place {
-    std::size_t segment, offset;
-  };
-  Place last_place = {0, 0};  // where keep() put the last payload
+  std::size_t current = 0;  // the segment being filled
+  std::size_t used = 0;     // of it
+  explicit Payloads(std::size_t batch) : segment_size(batch + kSlack) {}
   const unsigned char* keep(const unsigned char* p, std::size_t n) {
-    if (segments.empty() || segments.back().size() - used < n) {
-      segments.emplace_back(std::max(kSegment, n));
+    while (current < segments.size() && segments[current].size() - used < n) {
+      ++current;
       used = 0;
     }
-    unsigned char* at = segments.back().data() + used;
+    if (current == segments.size()) segments.emplace_back(std::max(segment_size, n));
+    unsigned char* at = segments[current].data() + used;
     if (n) std::memcpy(at, p, n);
-    last_place = {segments.size() - 1, used};
     used += n;
     return at;
   }
-  // A payload decoded: the pages only it covers go back to the system (a
-  // page shared with a neighbour stays until the segment is unmapped).
-  void release(const Place& at, std::size_t n) { segments[at.segment].release(at.offset, at.offset + n); }
+  // Every payload kept is decoded: the next are written from the start.
+  void rewind() { current = used = 0; }
+  // A batch ends at the first chunk that reaches decode_batch: up to one
+  // chunk more (a few hundred KB) without a second segment.
+  static constexpr std::size_t kSlack = std::size_t{4} << 20;
 };
 
 TraceLoader::TraceLoader(std::string source, unsigned threads, std::size_t decode_batch)
@@ -175,14 +178,12 @@ void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r, std::span<const
 void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char> events, const EventChunkHeader& h,
                               const IdLimits& limits) {
   if (kind_tables_.size() != kinds_seen_) kind_tables_.push_back(trace_.kinds);  // the table this chunk was written under
-  if (!payloads_) payloads_ = std::make_unique<Payloads>();
+  if (!payloads_) payloads_ = std::make_unique<Payloads>(decode_batch_);
   if (stream_counts_.size() < trace_.threads.size()) stream_counts_.resize(trace_.threads.size(), 0);
   Pending& p = pending_.emplace_back();
   p.ref = ref;
   p.size = events.size();
   p.events = payloads_->keep(events.data(), p.size);
-  p.segment = payloads_->last_place.segment;
-  p.segment_offset = payloads_->last_place.offset;
   p.header = h;
   p.limits = limits;
   p.kinds = kind_tables_.size() - 1;
@@ -207,13 +208,12 @@ void TraceLoader::decode_pending() {
   decoded_ = pending_.size();
   undecoded_bytes_ = 0;
   // Each worker's lowest sequence number per object, joined below (the
-  // merge needs them; see add_events), its chunk's unpacked events, and
-  // its store for each thread's chunks in this batch. Pieces are handed
+  // merge needs them; see add_events), its chunk's unpacked events
+  // (unpacked_), and its store for each thread's chunks in this batch. Pieces are handed
   // out in increasing order, so a worker's chunks of one thread go into its
   // store in program order.
   std::vector<std::vector<std::uint64_t>> first_seq(threads_);
-  // (On 2 MB pages: a chunk's are a few MB, written once a batch.)
-  std::vector<std::vector<Event, HugePageAllocator<Event>>> unpacked(threads_);
+  unpacked_.resize(threads_);
   std::vector<std::vector<std::unique_ptr<EventStore>>> stores(threads_);  // [worker][thread]
   // Each thread's events in the batch: a store is reserved for all of them
   // (its unused room is never written, so never committed).
@@ -233,11 +233,10 @@ void TraceLoader::decode_pending() {
   try {
     run_in_order(pending_.size() - first, threads_, [&](std::size_t i, unsigned worker) {
       Pending& p = pending_[first + i];
-      auto& out = unpacked[worker];
+      auto& out = unpacked_[worker];
       out.resize(p.header.count);
       decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds],
                     p.limits, p.texts, out.data());
-      payloads_->release({p.segment, p.segment_offset}, p.size);  // read for the last time
       std::vector<std::uint64_t>& seqs = first_seq[worker];
       if (seqs.size() < objects) seqs.resize(objects, kNoSeq);
       auto& mine = stores[worker];
@@ -258,7 +257,7 @@ void TraceLoader::decode_pending() {
     decode_error_ = std::current_exception();
     throw;
   }
-  payloads_.reset();  // every payload kept so far is decoded
+  payloads_->rewind();  // every payload kept so far is decoded
   for (auto& mine : stores)
     for (std::unique_ptr<EventStore>& store : mine)
       if (store) store->seal();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "weft/format/decode.hpp"
+#include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/order.hpp"
 #include "weft/format/trace.hpp"
 #include "weft/format/trace_file.hpp"
@@ -26,7 +27,7 @@ struct LoadOptions {
   // load is held to: same trace, field for field, and the same errors.
   unsigned threads = 0;
   // The parallel load decodes the event chunks it kept each time they add
-  // up to this many bytes (0: 256 MB), so a large file's payloads are never
+  // up to this many bytes (0: 32 MB), so a large file's payloads are never
   // all held at once. Any value gives the same trace.
   std::size_t decode_batch = 0;
   // Called on the loading thread as the file is read, with the bytes of
@@ -121,12 +122,17 @@ class TraceLoader {
   std::vector<std::uint64_t> stream_counts_;
   struct Payloads;
   std::unique_ptr<Payloads> payloads_;
+  // Each worker's chunk of events before they are packed, kept from batch
+  // to batch (new memory is dear: see Payloads). On 2 MB pages: a chunk's
+  // are a few MB.
+  std::vector<std::vector<Event, HugePageAllocator<Event>>> unpacked_;
   std::size_t decoded_ = 0;          // pending_[0, decoded_) are decoded (or being decoded)
   std::exception_ptr decode_error_;  // what decoding them threw, if it did
   std::size_t undecoded_bytes_ = 0;  // payload bytes kept since
   // By default large enough that each batch keeps every worker busy for a
-  // while, and small beside a large trace's packed events.
-  static constexpr std::size_t kDecodeBatch = std::size_t{256} << 20;
+  // while (hundreds of chunks), and small beside a large trace's packed
+  // events: the payload memory, written anew by every batch, stays warm.
+  static constexpr std::size_t kDecodeBatch = std::size_t{32} << 20;
   std::size_t decode_batch_ = kDecodeBatch;
 };
 
