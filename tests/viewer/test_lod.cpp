@@ -77,7 +77,7 @@ TEST_CASE("through the index a frame's spans are exactly those of the plain sear
   for (int round = 0; round < 40; ++round) {
     const SpanList list = random_spans(rng, 1 + rng() % 20'000);
     TimeIndex index;
-    index.build(list.begins);
+    index.build(list.spans.size(), [&](std::size_t k) { return list.begin_of(k); });
     for (int v = 0; v < 25; ++v) {
       const Viewport view = random_view(rng, list.spans.back().end_ns);
       std::vector<SpanRect> plain, indexed;
@@ -94,7 +94,7 @@ TEST_CASE("wide spans are drawn as themselves, sub-pixel runs with the coverage 
   for (int round = 0; round < 30; ++round) {
     const SpanList list = random_spans(rng, 1 + rng() % 5000);
     TimeIndex index;
-    index.build(list.begins);
+    index.build(list.spans.size(), [&](std::size_t k) { return list.begin_of(k); });
     for (int v = 0; v < 20; ++v) {
       const Viewport view = random_view(rng, list.spans.back().end_ns);
       std::vector<SpanRect> out;
@@ -183,9 +183,15 @@ TEST_CASE("arrows: every visible edge where a pixel holds few, at most a few per
   for (int round = 0; round < 30; ++round) {
     // Event times (as a prefix maximum: non-decreasing), in bursts.
     Timeline tl;
-    const std::size_t events = 1 + rng() % 20'000;
+    weft::format::EventStore events;
+    const std::size_t n_events = 1 + rng() % 20'000;
     std::uint64_t t = 0;
-    for (std::size_t k = 0; k < events; ++k) tl.time_prefix_max.push_back(t += rng() % 8 == 0 ? rng() % 2000 : rng() % 3);
+    for (std::size_t k = 0; k < n_events; ++k) {
+      weft::format::Event e;
+      e.time_ns = t += rng() % 8 == 0 ? rng() % 2000 : rng() % 3;
+      events.push_back(e);
+    }
+    tl.time_prefix_max = TimePrefixMax(events);
     const std::uint64_t n = tl.time_prefix_max.size();
     std::vector<weft::analysis::CausalEdge> by_to(rng() % 5000);
     for (auto& e : by_to) {

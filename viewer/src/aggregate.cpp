@@ -48,19 +48,17 @@ std::size_t next_at(const TimeIndex* index, std::size_t from, std::size_t n, std
 }  // namespace
 
 void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect>& out, const TimeIndex* index) {
-  // Only the two plain arrays are read in the loop (begins, covered_before):
-  // a span's end is its begin plus its duration, which is the difference
-  // of two neighbouring running totals (SpanList::add keeps both).
-  const auto& begins = list.begins;
   const auto& covered = list.covered_before;
   const std::size_t n = list.spans.size();
-  const auto end_of = [&](std::size_t k) { return begins[k] + (covered[k + 1] - covered[k]); };
+  const auto begin_of = [&](std::size_t k) { return list.begin_of(k); };
+  const auto end_of = [&](std::size_t k) { return list.spans[k].end_ns; };
   const double t1 = view.t1_ns();
   std::size_t i = list.first_ending_after(to_ns(view.t0_ns));
   while (i < n) {
-    if (static_cast<double>(begins[i]) >= t1) break;
-    const double x0 = view.x_of(static_cast<double>(begins[i]));
-    const double x1 = view.x_of(static_cast<double>(end_of(i)));
+    const Span span = list.spans[i];
+    if (static_cast<double>(span.begin_ns) >= t1) break;
+    const double x0 = view.x_of(static_cast<double>(span.begin_ns));
+    const double x1 = view.x_of(static_cast<double>(span.end_ns));
     if (x1 - x0 >= 1.0) {
       out.push_back({clamp_x(view, x0), clamp_x(view, x1), i, 1, 1.0f});
       ++i;
@@ -69,10 +67,9 @@ void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect
     // A sub-pixel span: fold every span that starts in the same pixel
     // column, except a last one that is itself wide (drawn on its own).
     const double px = std::floor(x0);
-    std::size_t j = next_at(index, i + 1, n, to_ns(std::ceil(view.t_of(px + 1))),
-                            [&](std::size_t k) { return begins[k]; });
+    std::size_t j = next_at(index, i + 1, n, to_ns(std::ceil(view.t_of(px + 1))), begin_of);
     if (j - 1 > i &&
-        view.x_of(static_cast<double>(end_of(j - 1))) - view.x_of(static_cast<double>(begins[j - 1])) >= 1.0)
+        view.x_of(static_cast<double>(end_of(j - 1))) - view.x_of(static_cast<double>(begin_of(j - 1))) >= 1.0)
       --j;
     const double part = static_cast<double>(covered[j] - covered[i]);
     const float coverage = static_cast<float>(std::min(1.0, part / view.ns_per_px));

@@ -25,7 +25,7 @@ struct SpanRect {
 };
 
 // Appends the rectangles of `list` visible in `view` to `out`, left to right.
-// `index`, when given, must be built on list.begins (LaneLod::spans).
+// `index`, when given, must be built on the spans' begins (LaneLod::spans).
 void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect>& out,
                 const TimeIndex* index = nullptr);
 

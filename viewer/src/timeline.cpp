@@ -53,7 +53,6 @@ const char* state_name(State s) {
 
 void SpanList::reserve(std::size_t n) {
   spans.reserve(n);  // the blocks' descriptions; the packed bytes grow as they fill
-  begins.reserve(n);
   covered_before.reserve(n + 1);
 }
 
@@ -65,15 +64,13 @@ void SpanList::add(const Span& s) {
   span.end_ns = std::max(span.end_ns, span.begin_ns);
   if (covered_before.empty()) covered_before.push_back(0);
   spans.push_back(span);
-  begins.push_back(span.begin_ns);
-  covered_before.push_back(covered_before.back() + (span.end_ns - span.begin_ns));
+  covered_ += span.end_ns - span.begin_ns;
+  covered_before.push_back(covered_);
 }
 
 void SpanList::seal() {
   spans.seal();
-  // Sized by reserve() or grown by doubling: give back what was not used.
-  begins.shrink_to_fit();
-  covered_before.shrink_to_fit();
+  covered_before.seal();
 }
 
 std::size_t SpanList::first_ending_after(std::uint64_t t) const {
@@ -131,11 +128,6 @@ std::size_t Series::at(std::uint64_t t) const {
 std::size_t Timeline::lane_of_object(std::uint32_t object) const {
   if (object >= object_lane_index.size() || object_lane_index[object] == ~0u) return lanes.size();
   return object_lane_index[object];
-}
-
-std::uint64_t Timeline::first_event_at(std::uint64_t t) const {
-  return static_cast<std::uint64_t>(std::lower_bound(time_prefix_max.begin(), time_prefix_max.end(), t) -
-                                    time_prefix_max.begin());
 }
 
 namespace {
@@ -200,11 +192,9 @@ Timeline timeline_of_events(const format::Trace& trace) {
     for (const format::ProcessInfo& p : trace.processes)
       tl.process_headers.push_back(p.name + " (pid " + std::to_string(p.pid) + "), " + format::process_ending(p));
   // One walk: the time index and the thread lanes.
-  tl.time_prefix_max.reserve(events.size());
-  std::uint64_t running_max = 0;
   for (std::uint64_t i = 0; i < events.size(); ++i) {
     const format::Event& e = events[i];
-    tl.time_prefix_max.push_back(running_max = std::max(running_max, e.time_ns));
+    tl.time_prefix_max.extend(e.time_ns);
     if (e.thread >= nthreads) continue;
     Lane& lane = tl.lanes[e.thread];
     if (!seen[e.thread]) {
@@ -216,8 +206,8 @@ Timeline timeline_of_events(const format::Trace& trace) {
     if (point == format::PointKind::Mark || point == format::PointKind::Log)
       lane.ticks.push_back({e.time_ns, i, point == format::PointKind::Log});
   }
-  tl.time_prefix_max.seal();
-  tl.end_ns = running_max;
+  tl.time_prefix_max.attach(events);
+  tl.end_ns = tl.time_prefix_max.max();
   return tl;
 }
 

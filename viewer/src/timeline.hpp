@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "time_prefix_max.hpp"
 #include "weft/analysis/model.hpp"
-#include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/packed_store.hpp"
 #include "weft/format/trace.hpp"
 
@@ -53,23 +53,28 @@ using SpanStore = format::PackedStore<SpanCodec>;
 
 // Spans of one lane, sorted and not overlapping, with the running total of
 // their durations: the part of any time range they cover is two lookups,
-// which is what lets a pixel stand for a million spans. The spans are
-// packed (read as values); the two arrays a frame searches are plain.
+// which is what lets a pixel stand for a million spans. Both are packed
+// and read by index in O(1): a frame reads a few keys per pixel column
+// (lod.hpp), so plain arrays would buy it nothing, and at 16 bytes a span
+// they were most of a large trace's layout, every page of it new memory
+// an open has to fault in.
 struct SpanList {
   SpanStore spans;
-  // On 2 MB pages (huge_page_allocator.hpp): a large trace's lanes hold
-  // tens of megabytes of them, written once.
-  using Times = std::vector<std::uint64_t, format::HugePageAllocator<std::uint64_t>>;
-  Times covered_before;  // [k]: total duration of spans[0..k), size spans+1
-  Times begins;          // [k]: spans[k].begin_ns, unpacked: searched every frame
+  // [k]: total duration of spans[0..k), size spans+1. A running total
+  // rises by little from one span to the next: 1-3 bytes a span packed.
+  format::PackedStore<format::UintCodec> covered_before;
 
   void add(const Span& s);  // in time order; clipped to start after the previous span
   void reserve(std::size_t n);  // room for n spans, allocated once
   void seal();  // the list is complete: packs its last spans
+  std::uint64_t begin_of(std::size_t k) const { return spans[k].begin_ns; }
   // Index of the first span ending after t (spans.size() if none).
   std::size_t first_ending_after(std::uint64_t t) const;
   // Index of the first span beginning at or after t.
   std::size_t first_beginning_at(std::uint64_t t, std::size_t from = 0) const;
+
+ private:
+  std::uint64_t covered_ = 0;  // covered_before.back(), kept to spare a decode per add
 };
 
 struct Tick {
@@ -127,16 +132,15 @@ struct Lane {
 struct Timeline {
   std::vector<Lane> lanes;      // threads (by id), then locks, queues, semaphores, barriers, then conditions and events
   std::uint64_t begin_ns = 0, end_ns = 0;
-  // Prefix maximum of event times in trace order: event times are display
-  // only and may step back across threads; this makes "events up to time t"
-  // a binary search (for arrows and for the replay cursor). Packed: a
-  // running maximum changes little from one event to the next.
-  format::PackedStore<format::UintCodec> time_prefix_max;
+  // The running maximum of event times in trace order: "events up to time
+  // t" is a binary search (for arrows and for the replay cursor). It reads
+  // the trace's events: the trace must outlive the timeline.
+  TimePrefixMax time_prefix_max;
   std::size_t lane_of_thread(std::uint32_t thread) const { return thread; }
   // Index of the lane of an object, lanes.size() if it has none.
   std::size_t lane_of_object(std::uint32_t object) const;
   // First event index whose time (as prefix max) is at or after t.
-  std::uint64_t first_event_at(std::uint64_t t) const;
+  std::uint64_t first_event_at(std::uint64_t t) const { return time_prefix_max.first_at(t); }
   std::vector<std::uint32_t> object_lane_index;  // object id -> lane index, ~0u if none
   // A run of several processes: one header per process ("worker-1 (pid
   // 124), exit 0"), drawn above its threads' lanes (which are consecutive:
