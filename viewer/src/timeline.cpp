@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include "signal_lanes.hpp"
 #include "weft/format/packed_store_impl.hpp"
@@ -51,25 +52,69 @@ const char* state_name(State s) {
   return "?";
 }
 
+Span Spans::at(std::size_t k) const {
+  if (k >= size()) throw std::out_of_range("span " + std::to_string(k) + " of " + std::to_string(size()));
+  return (*this)[k];
+}
+
 void SpanList::reserve(std::size_t n) {
-  spans.reserve(n);  // the blocks' descriptions; the packed bytes grow as they fill
+  // The blocks' descriptions; the packed bytes grow as they fill. Which of
+  // the two a lock lane uses is known only as its spans come: room that is
+  // never written is never committed.
+  spans.own_.reserve(n);
+  spans.which_.reserve(n);
   covered_before.reserve(n + 1);
 }
 
 void SpanList::add(const Span& s) {
+  if (spans.holds_) own_all();
   Span span = s;
   // Waits of one thread cannot overlap, nor holds of one lock; times taken
   // from different cores can, by a few ns. Keep the list sorted and disjoint.
-  if (!spans.empty()) span.begin_ns = std::max(span.begin_ns, spans.back().end_ns);
+  if (!spans.empty()) span.begin_ns = std::max(span.begin_ns, last_end_);
   span.end_ns = std::max(span.end_ns, span.begin_ns);
   if (covered_before.empty()) covered_before.push_back(0);
-  spans.push_back(span);
+  spans.own_.push_back(span);
+  last_end_ = span.end_ns;
   covered_ += span.end_ns - span.begin_ns;
   covered_before.push_back(covered_);
 }
 
+void SpanList::add_hold(const analysis::HoldStore& holds, std::size_t k, const analysis::Hold& h) {
+  // The model starts a lock's exclusive hold no earlier than the last one
+  // ended, and ends none before it began (LockTracker), so its holds need
+  // no clipping and are read as they are. A list that met one that does
+  // (or began with spans of its own) copies.
+  const bool as_is = (spans.holds_ == &holds || spans.empty()) && h.end_ns >= h.begin_ns &&
+                     (spans.empty() || h.begin_ns >= last_end_);
+  if (!as_is) return add(span_of(h));
+  if (spans.empty()) {
+    spans.holds_ = &holds;
+    spans.run_from_ = k;
+  }
+  if (covered_before.empty()) covered_before.push_back(0);
+  if (spans.which_.empty() && k == spans.run_from_ + spans.run_)
+    ++spans.run_;
+  else
+    spans.which_.push_back(k);
+  last_end_ = h.end_ns;
+  covered_ += h.end_ns - h.begin_ns;
+  covered_before.push_back(covered_);
+}
+
+void SpanList::own_all() {
+  SpanStore own;
+  own.reserve(spans.size());
+  for (std::size_t k = 0; k < spans.size(); ++k) own.push_back(spans[k]);
+  spans.own_ = std::move(own);
+  spans.which_.clear();
+  spans.holds_ = nullptr;
+  spans.run_from_ = spans.run_ = 0;
+}
+
 void SpanList::seal() {
-  spans.seal();
+  spans.own_.seal();
+  spans.which_.seal();
   covered_before.seal();
 }
 
@@ -137,11 +182,6 @@ LaneKind lane_kind(format::ObjectKind k) {
   if (k == format::ObjectKind::Queue) return LaneKind::Queue;
   if (k == format::ObjectKind::Barrier) return LaneKind::Barrier;
   return LaneKind::Semaphore;
-}
-
-Span span_of(const analysis::Hold& h) {
-  return Span{h.begin_ns, h.end_ns, h.first, h.end == analysis::HoldEnd::Open ? kNoEvent : h.last, h.lock, h.thread,
-              State::Running, h.shared};
 }
 
 // The spans of a shared mutex's lane: its exclusive holds as they are, and
@@ -261,12 +301,14 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
     for (std::size_t id = 0; id < nobjects; ++id)
       if (holds[id] != 0 && trace.objects[id].kind != format::ObjectKind::SharedMutex) objects[id].spans.reserve(holds[id]);
   }
-  for (const analysis::Hold& h : model.state.holds) {
+  const analysis::HoldStore& all_holds = model.state.holds;
+  for (std::size_t k = 0; k < all_holds.size(); ++k) {
+    const analysis::Hold h = all_holds[k];
     if (h.lock >= nobjects) continue;
     if (trace.objects[h.lock].kind == format::ObjectKind::SharedMutex)
       shared_mutexes[h.lock].push_back(h);
     else
-      use(h.lock).spans.add(span_of(h));
+      use(h.lock).spans.add_hold(all_holds, k, h);
   }
   for (const auto& [id, holds] : shared_mutexes)
     for (const Span& s : shared_mutex_spans(holds)) use(id).spans.add(s);

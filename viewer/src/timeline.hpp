@@ -8,7 +8,10 @@
 // is found by binary search, whatever the trace's size.
 #pragma once
 
+#include <compare>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <span>
@@ -51,6 +54,86 @@ using SpanCodec = format::MemberCodec<Span, 1u << 3, &Span::begin_ns, &Span::end
 
 using SpanStore = format::PackedStore<SpanCodec>;
 
+// A lock lane's span is the model's hold of that lock, as it is.
+inline Span span_of(const analysis::Hold& h) {
+  return Span{h.begin_ns, h.end_ns, h.first, h.end == analysis::HoldEnd::Open ? kNoEvent : h.last, h.lock, h.thread,
+              State::Running, h.shared};
+}
+
+// A lane's spans, read by index as values, from one of two places: spans
+// of its own, packed, or (a lock's lane) the model's holds of that lock,
+// read through the list of which holds they are. The model already keeps
+// every hold packed; a copy of each as a span doubled a lock loop's
+// layout (5 M holds: 35 MB more, all of it new memory, and a fifth of
+// laying it out). The holds read must outlive the lane (a Document keeps
+// the model beside the timeline, as for Series).
+class Spans {
+ public:
+  class const_iterator;
+
+  Span operator[](std::size_t k) const { return holds_ ? span_of((*holds_)[hold_of(k)]) : own_[k]; }
+  Span at(std::size_t k) const;  // std::out_of_range past the end
+  // Span k's begin alone: what a frame's searches read.
+  std::uint64_t begin_ns(std::size_t k) const { return holds_ ? (*holds_)[hold_of(k)].begin_ns : own_[k].begin_ns; }
+  std::size_t size() const { return holds_ ? run_ + which_.size() : own_.size(); }
+  bool empty() const { return size() == 0; }
+  Span front() const { return (*this)[0]; }
+  Span back() const { return (*this)[size() - 1]; }
+  const_iterator begin() const;
+  const_iterator end() const;
+  // The heap bytes of the lane's own (the holds it reads are the model's).
+  std::size_t memory_bytes() const { return own_.memory_bytes() + which_.memory_bytes(); }
+
+ private:
+  friend struct SpanList;
+  std::size_t hold_of(std::size_t k) const { return k < run_ ? run_from_ + k : which_[k - run_]; }
+  SpanStore own_;
+  // Set: the spans are holds. The first run_ are consecutive holds from
+  // run_from_ (a program with one busy lock: all of them, and no list),
+  // the rest as which_ says.
+  const analysis::HoldStore* holds_ = nullptr;
+  std::size_t run_from_ = 0, run_ = 0;
+  format::PackedStore<format::UintCodec> which_;
+};
+
+class Spans::const_iterator {
+ public:
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = Span;
+  using difference_type = std::ptrdiff_t;
+  using reference = Span;
+  using pointer = void;
+
+  const_iterator() = default;
+  const_iterator(const Spans* s, std::size_t i) : s_(s), i_(i) {}
+  Span operator*() const { return (*s_)[i_]; }
+  Span operator[](difference_type n) const { return (*s_)[static_cast<std::size_t>(static_cast<difference_type>(i_) + n)]; }
+  const_iterator& operator++() { ++i_; return *this; }
+  const_iterator operator++(int) { const_iterator t = *this; ++i_; return t; }
+  const_iterator& operator--() { --i_; return *this; }
+  const_iterator operator--(int) { const_iterator t = *this; --i_; return t; }
+  const_iterator& operator+=(difference_type n) {
+    i_ = static_cast<std::size_t>(static_cast<difference_type>(i_) + n);
+    return *this;
+  }
+  const_iterator& operator-=(difference_type n) { return *this += -n; }
+  friend const_iterator operator+(const_iterator a, difference_type n) { return a += n; }
+  friend const_iterator operator+(difference_type n, const_iterator a) { return a += n; }
+  friend const_iterator operator-(const_iterator a, difference_type n) { return a -= n; }
+  friend difference_type operator-(const const_iterator& a, const const_iterator& b) {
+    return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
+  }
+  friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.i_ == b.i_; }
+  friend auto operator<=>(const const_iterator& a, const const_iterator& b) { return a.i_ <=> b.i_; }
+
+ private:
+  const Spans* s_ = nullptr;
+  std::size_t i_ = 0;
+};
+
+inline Spans::const_iterator Spans::begin() const { return {this, 0}; }
+inline Spans::const_iterator Spans::end() const { return {this, size()}; }
+
 // Spans of one lane, sorted and not overlapping, with the running total of
 // their durations: the part of any time range they cover is two lookups,
 // which is what lets a pixel stand for a million spans. Both are packed
@@ -59,22 +142,28 @@ using SpanStore = format::PackedStore<SpanCodec>;
 // they were most of a large trace's layout, every page of it new memory
 // an open has to fault in.
 struct SpanList {
-  SpanStore spans;
+  Spans spans;
   // [k]: total duration of spans[0..k), size spans+1. A running total
   // rises by little from one span to the next: 1-3 bytes a span packed.
   format::PackedStore<format::UintCodec> covered_before;
 
   void add(const Span& s);  // in time order; clipped to start after the previous span
+  // Hold k of `holds` (h, already read), in time order: read from there
+  // rather than copied, unless it needs clipping (then this list copies
+  // every span from here on, those before too). One `holds` per list.
+  void add_hold(const analysis::HoldStore& holds, std::size_t k, const analysis::Hold& h);
   void reserve(std::size_t n);  // room for n spans, allocated once
   void seal();  // the list is complete: packs its last spans
-  std::uint64_t begin_of(std::size_t k) const { return spans[k].begin_ns; }
+  std::uint64_t begin_of(std::size_t k) const { return spans.begin_ns(k); }
   // Index of the first span ending after t (spans.size() if none).
   std::size_t first_ending_after(std::uint64_t t) const;
   // Index of the first span beginning at or after t.
   std::size_t first_beginning_at(std::uint64_t t, std::size_t from = 0) const;
 
  private:
+  void own_all();  // the holds read so far, copied: the list's spans are its own from now on
   std::uint64_t covered_ = 0;  // covered_before.back(), kept to spare a decode per add
+  std::uint64_t last_end_ = 0;  // spans.back().end_ns, likewise
 };
 
 struct Tick {

@@ -1,0 +1,118 @@
+// A lock lane reads the model's holds instead of copying them: the spans
+// it gives must be those a copy gives, clipping included.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <vector>
+
+#include "timeline.hpp"
+
+using namespace weft::viewer;
+using weft::analysis::Hold;
+using weft::analysis::HoldEnd;
+using weft::analysis::HoldStore;
+
+namespace {
+
+// Holds of `locks` locks taken in turn at random, each lock's after its
+// last one ended; with `overlap`, now and then one starts a little early
+// (what a list must clip) or ends before it began.
+HoldStore random_holds(std::mt19937_64& rng, std::size_t n, std::uint32_t locks, bool overlap) {
+  HoldStore holds;
+  std::vector<std::uint64_t> last_end(locks + 1, 0);
+  std::uint64_t now = 100, event = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    Hold h;
+    h.lock = 1 + static_cast<std::uint32_t>(rng() % locks);
+    h.thread = static_cast<std::uint32_t>(rng() % 4);
+    h.first = event += 1 + rng() % 3;
+    now += rng() % 50;
+    h.begin_ns = std::max(now, last_end[h.lock]);
+    h.end_ns = h.begin_ns + rng() % 200;
+    if (overlap && rng() % 50 == 0) h.begin_ns -= std::min<std::uint64_t>(h.begin_ns, 1 + rng() % 30);
+    if (overlap && rng() % 80 == 0) h.end_ns = h.begin_ns - std::min<std::uint64_t>(h.begin_ns, 1 + rng() % 5);
+    const bool open = rng() % 100 == 0;
+    h.end = open ? HoldEnd::Open : HoldEnd::Released;
+    h.last = open ? weft::analysis::kNoEvent : h.first + 1 + rng() % 5;
+    last_end[h.lock] = std::max(last_end[h.lock], h.end_ns);
+    holds.push_back(h);
+  }
+  holds.seal();
+  return holds;
+}
+
+void require_same(const SpanList& read, const SpanList& copied) {
+  REQUIRE(read.spans.size() == copied.spans.size());
+  REQUIRE(read.covered_before.size() == copied.covered_before.size());
+  std::size_t k = 0;
+  for (const Span& s : read.spans) {  // through the iterator
+    REQUIRE(s == copied.spans[k]);
+    REQUIRE(read.spans[k] == s);
+    REQUIRE(read.covered_before[k + 1] == copied.covered_before[k + 1]);
+    ++k;
+  }
+  if (!copied.spans.empty()) {
+    const std::uint64_t end = copied.spans.back().end_ns;
+    for (std::uint64_t t : {std::uint64_t{0}, end / 3, end / 2, end}) {
+      REQUIRE(read.first_ending_after(t) == copied.first_ending_after(t));
+      REQUIRE(read.first_beginning_at(t) == copied.first_beginning_at(t));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a lock lane reading the model's holds gives the spans a copy gives") {
+  std::mt19937_64 rng(3);
+  for (int round = 0; round < 40; ++round) {
+    const std::uint32_t locks = 1 + static_cast<std::uint32_t>(rng() % 3);
+    const bool overlap = round % 2 == 1;
+    const HoldStore holds = random_holds(rng, rng() % 3000, locks, overlap);
+    for (std::uint32_t lock = 1; lock <= locks; ++lock) {
+      SpanList read, copied;
+      for (std::size_t k = 0; k < holds.size(); ++k) {
+        const Hold h = holds[k];
+        if (h.lock != lock) continue;
+        read.add_hold(holds, k, h);
+        copied.add(span_of(h));
+      }
+      read.seal();
+      copied.seal();
+      require_same(read, copied);
+    }
+  }
+}
+
+TEST_CASE("a lane of one busy lock reads all the model's holds without a list") {
+  std::mt19937_64 rng(4);
+  const HoldStore holds = random_holds(rng, 5000, 1, false);
+  SpanList read, copied;
+  for (std::size_t k = 0; k < holds.size(); ++k) {
+    read.add_hold(holds, k, holds[k]);
+    copied.add(span_of(holds[k]));
+  }
+  read.seal();
+  copied.seal();
+  require_same(read, copied);
+  // Only the running totals are the lane's own: a few bytes a span.
+  CHECK(read.spans.memory_bytes() < 1024);
+  CHECK(read.spans.memory_bytes() < copied.spans.memory_bytes() / 10);
+}
+
+TEST_CASE("a span of its own after holds read: the list copies them and goes on") {
+  std::mt19937_64 rng(5);
+  const HoldStore holds = random_holds(rng, 600, 1, false);
+  SpanList mixed, copied;
+  for (std::size_t k = 0; k < holds.size(); ++k) {
+    mixed.add_hold(holds, k, holds[k]);
+    copied.add(span_of(holds[k]));
+  }
+  const Span extra{copied.spans.back().end_ns + 10, copied.spans.back().end_ns + 90, 7000, 7001, 1, 2};
+  mixed.add(extra);
+  copied.add(extra);
+  mixed.seal();
+  copied.seal();
+  require_same(mixed, copied);
+  CHECK(mixed.spans.at(mixed.spans.size() - 1) == extra);
+  CHECK_THROWS_AS(mixed.spans.at(mixed.spans.size()), std::out_of_range);
+}
