@@ -1,7 +1,8 @@
-// PackedStore with codecs other than the events': whatever goes in comes out,
-// "none" in an optional field at any position included, and a store is as
-// small as the spread of its values allows. (test_event_store.cpp tries the
-// events' codec, and the store's writing and copying, at length.)
+// PackedStore with codecs other than the events': whatever goes in comes
+// out, whole or one field at a time, "none" in an optional field at any
+// position included, and a store is as small as the spread of its values
+// allows. (test_event_store.cpp tries the events' codec, and the store's
+// writing and copying, at length.)
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -52,12 +53,24 @@ TEST_CASE("packed store: optional fields keep none apart from every value, where
       Triples store;
       for (const Triple& t : in) store.push_back(t);
       CHECK(store.to_vector() == in);
+      // One field alone, the others left packed (a full 64-bit spread value
+      // straddles nine bytes), before and after the last records are packed.
+      const auto fields_read_alone = [&] {
+        for (std::size_t k = 0; k < n; ++k) {
+          INFO("record " << k << " of " << n << (close ? ", close" : ", spread"));
+          REQUIRE(store.field(k, 0) == in[k].a);
+          REQUIRE(store.field(k, 1) == in[k].b);
+          REQUIRE(store.field(k, 2) == in[k].c);
+        }
+      };
+      fields_read_alone();
       store.seal();
       REQUIRE(store.size() == n);
       for (std::size_t k = 0; k < n; ++k) {
         INFO("record " << k << " of " << n << (close ? ", close" : ", spread"));
         REQUIRE(store[k] == in[k]);
       }
+      fields_read_alone();
     }
   }
 }

@@ -51,14 +51,14 @@ void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect
   const auto& covered = list.covered_before;
   const std::size_t n = list.spans.size();
   const auto begin_of = [&](std::size_t k) { return list.begin_of(k); };
-  const auto end_of = [&](std::size_t k) { return list.spans[k].end_ns; };
+  const auto end_of = [&](std::size_t k) { return list.spans.end_ns(k); };
   const double t1 = view.t1_ns();
   std::size_t i = list.first_ending_after(to_ns(view.t0_ns));
   while (i < n) {
-    const Span span = list.spans[i];
-    if (static_cast<double>(span.begin_ns) >= t1) break;
-    const double x0 = view.x_of(static_cast<double>(span.begin_ns));
-    const double x1 = view.x_of(static_cast<double>(span.end_ns));
+    const std::uint64_t begin = begin_of(i);
+    if (static_cast<double>(begin) >= t1) break;
+    const double x0 = view.x_of(static_cast<double>(begin));
+    const double x1 = view.x_of(static_cast<double>(end_of(i)));
     if (x1 - x0 >= 1.0) {
       out.push_back({clamp_x(view, x0), clamp_x(view, x1), i, 1, 1.0f});
       ++i;

@@ -118,17 +118,30 @@ void SpanList::seal() {
   covered_before.seal();
 }
 
+namespace {
+
+// The first index in [lo, hi) where `reached(k)` holds, for a predicate
+// that once true stays true: a binary search reading one field per probe.
+template <typename Reached>
+std::size_t first_where(std::size_t lo, std::size_t hi, Reached reached) {
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (reached(mid))
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
+}  // namespace
+
 std::size_t SpanList::first_ending_after(std::uint64_t t) const {
-  return static_cast<std::size_t>(
-      std::upper_bound(spans.begin(), spans.end(), t, [](std::uint64_t v, const Span& s) { return v < s.end_ns; }) -
-      spans.begin());
+  return first_where(0, spans.size(), [&](std::size_t k) { return spans.end_ns(k) > t; });
 }
 
 std::size_t SpanList::first_beginning_at(std::uint64_t t, std::size_t from) const {
-  const auto start = spans.begin() + static_cast<std::ptrdiff_t>(std::min(from, spans.size()));
-  return static_cast<std::size_t>(
-      std::lower_bound(start, spans.end(), t, [](const Span& s, std::uint64_t v) { return s.begin_ns < v; }) -
-      spans.begin());
+  return first_where(std::min(from, spans.size()), spans.size(), [&](std::size_t k) { return spans.begin_ns(k) >= t; });
 }
 
 void RangeMax::build(std::span<const Step> steps) {

@@ -53,6 +53,7 @@ using SpanCodec = format::MemberCodec<Span, 1u << 3, &Span::begin_ns, &Span::end
                                       &Span::end_event, &Span::object, &Span::who, &Span::state, &Span::shared>;
 
 using SpanStore = format::PackedStore<SpanCodec>;
+inline constexpr int kSpanBeginNs = 0, kSpanEndNs = 1;  // SpanCodec's fields by position, for SpanStore::field
 
 // A lock lane's span is the model's hold of that lock, as it is.
 inline Span span_of(const analysis::Hold& h) {
@@ -73,8 +74,13 @@ class Spans {
 
   Span operator[](std::size_t k) const { return holds_ ? span_of((*holds_)[hold_of(k)]) : own_[k]; }
   Span at(std::size_t k) const;  // std::out_of_range past the end
-  // Span k's begin alone: what a frame's searches read.
-  std::uint64_t begin_ns(std::size_t k) const { return holds_ ? (*holds_)[hold_of(k)].begin_ns : own_[k].begin_ns; }
+  // Span k's begin or end alone: what a frame's searches read.
+  std::uint64_t begin_ns(std::size_t k) const {
+    return holds_ ? holds_->field(hold_of(k), analysis::kHoldBeginNs) : own_.field(k, kSpanBeginNs);
+  }
+  std::uint64_t end_ns(std::size_t k) const {
+    return holds_ ? holds_->field(hold_of(k), analysis::kHoldEndNs) : own_.field(k, kSpanEndNs);
+  }
   std::size_t size() const { return holds_ ? run_ + which_.size() : own_.size(); }
   bool empty() const { return size() == 0; }
   Span front() const { return (*this)[0]; }

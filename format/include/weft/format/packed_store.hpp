@@ -39,6 +39,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <type_traits>
 #include <vector>
@@ -84,6 +85,25 @@ class PackedStore {
     return get_slowly(i);
   }
   Record at(std::size_t i) const;  // std::out_of_range past the end
+  // Field f of record i, as Codec::split gives it, the others left packed:
+  // what a search over one field reads (a lane's span begins, every frame).
+  __attribute__((always_inline)) std::uint64_t field(std::size_t i, int f) const {
+    if (i < packed_) [[likely]] {
+      const Frame& fr = frames_[i / kBlock];
+      const std::uint64_t pos = std::uint64_t{i % kBlock} * fr.record_bits + fr.shift[f];
+      const unsigned char* p = fr.data + (pos >> 3);
+      const unsigned bit = pos & 7;
+      std::uint64_t word;
+      std::memcpy(&word, p, 8);
+      std::uint64_t v = word >> bit;
+      if (bit + fr.width[f] > 64) v |= std::uint64_t{p[8]} << (64 - bit);  // a field wider than 56 bits
+      v &= fr.mask[f];
+      return !optional(f) ? fr.base[f] + v : v == 0 ? ~std::uint64_t{0} : fr.base[f] + (v - 1);
+    }
+    std::uint64_t v[kFields];
+    Codec::split(tail_[i - packed_], v);
+    return v[f];
+  }
   Record front() const { return (*this)[0]; }
   Record back() const { return (*this)[size() - 1]; }
 
