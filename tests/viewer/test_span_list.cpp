@@ -60,6 +60,21 @@ void require_same(const SpanList& read, const SpanList& copied) {
   }
 }
 
+// Lock `lock`'s holds as a lane reads them and as a copy, not sealed.
+struct Lists {
+  SpanList read, copied;
+};
+Lists lists_of(const HoldStore& holds, std::uint32_t lock) {
+  Lists l;
+  for (std::size_t k = 0; k < holds.size(); ++k) {
+    const Hold h = holds[k];
+    if (h.lock != lock) continue;
+    l.read.add_hold(holds, k, h);
+    l.copied.add(span_of(h));
+  }
+  return l;
+}
+
 }  // namespace
 
 TEST_CASE("a lock lane reading the model's holds gives the spans a copy gives") {
@@ -69,16 +84,10 @@ TEST_CASE("a lock lane reading the model's holds gives the spans a copy gives") 
     const bool overlap = round % 2 == 1;
     const HoldStore holds = random_holds(rng, rng() % 3000, locks, overlap);
     for (std::uint32_t lock = 1; lock <= locks; ++lock) {
-      SpanList read, copied;
-      for (std::size_t k = 0; k < holds.size(); ++k) {
-        const Hold h = holds[k];
-        if (h.lock != lock) continue;
-        read.add_hold(holds, k, h);
-        copied.add(span_of(h));
-      }
-      read.seal();
-      copied.seal();
-      require_same(read, copied);
+      Lists l = lists_of(holds, lock);
+      l.read.seal();
+      l.copied.seal();
+      require_same(l.read, l.copied);
     }
   }
 }
@@ -86,27 +95,21 @@ TEST_CASE("a lock lane reading the model's holds gives the spans a copy gives") 
 TEST_CASE("a lane of one busy lock reads all the model's holds without a list") {
   std::mt19937_64 rng(4);
   const HoldStore holds = random_holds(rng, 5000, 1, false);
-  SpanList read, copied;
-  for (std::size_t k = 0; k < holds.size(); ++k) {
-    read.add_hold(holds, k, holds[k]);
-    copied.add(span_of(holds[k]));
-  }
-  read.seal();
-  copied.seal();
-  require_same(read, copied);
-  // Only the running totals are the lane's own: a few bytes a span.
-  CHECK(read.spans.memory_bytes() < 1024);
-  CHECK(read.spans.memory_bytes() < copied.spans.memory_bytes() / 10);
+  Lists l = lists_of(holds, 1);
+  l.read.seal();
+  l.copied.seal();
+  require_same(l.read, l.copied);
+  // No list of which holds: the lane's spans cost it nothing.
+  CHECK(l.read.spans.memory_bytes() < 1024);
+  CHECK(l.read.spans.memory_bytes() < l.copied.spans.memory_bytes() / 10);
 }
 
 TEST_CASE("a span of its own after holds read: the list copies them and goes on") {
   std::mt19937_64 rng(5);
   const HoldStore holds = random_holds(rng, 600, 1, false);
-  SpanList mixed, copied;
-  for (std::size_t k = 0; k < holds.size(); ++k) {
-    mixed.add_hold(holds, k, holds[k]);
-    copied.add(span_of(holds[k]));
-  }
+  Lists l = lists_of(holds, 1);
+  SpanList& mixed = l.read;
+  SpanList& copied = l.copied;
   const Span extra{copied.spans.back().end_ns + 10, copied.spans.back().end_ns + 90, 7000, 7001, 1, 2};
   mixed.add(extra);
   copied.add(extra);

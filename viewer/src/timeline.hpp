@@ -8,10 +8,8 @@
 // is found by binary search, whatever the trace's size.
 #pragma once
 
-#include <compare>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <limits>
 #include <memory>
 #include <span>
@@ -22,6 +20,7 @@
 #include "weft/analysis/model.hpp"
 #include "weft/format/packed_store.hpp"
 #include "weft/format/trace.hpp"
+#include "weft/format/value_iterator.hpp"
 
 namespace weft::viewer {
 
@@ -70,7 +69,7 @@ inline Span span_of(const analysis::Hold& h) {
 // the model beside the timeline, as for Series).
 class Spans {
  public:
-  class const_iterator;
+  using const_iterator = format::ValueIterator<Spans, Span>;
 
   Span operator[](std::size_t k) const { return holds_ ? span_of((*holds_)[hold_of(k)]) : own_[k]; }
   Span at(std::size_t k) const;  // std::out_of_range past the end
@@ -100,41 +99,6 @@ class Spans {
   const analysis::HoldStore* holds_ = nullptr;
   std::size_t run_from_ = 0, run_ = 0;
   format::PackedStore<format::UintCodec> which_;
-};
-
-class Spans::const_iterator {
- public:
-  using iterator_category = std::random_access_iterator_tag;
-  using value_type = Span;
-  using difference_type = std::ptrdiff_t;
-  using reference = Span;
-  using pointer = void;
-
-  const_iterator() = default;
-  const_iterator(const Spans* s, std::size_t i) : s_(s), i_(i) {}
-  Span operator*() const { return (*s_)[i_]; }
-  Span operator[](difference_type n) const { return (*s_)[static_cast<std::size_t>(static_cast<difference_type>(i_) + n)]; }
-  const_iterator& operator++() { ++i_; return *this; }
-  const_iterator operator++(int) { const_iterator t = *this; ++i_; return t; }
-  const_iterator& operator--() { --i_; return *this; }
-  const_iterator operator--(int) { const_iterator t = *this; --i_; return t; }
-  const_iterator& operator+=(difference_type n) {
-    i_ = static_cast<std::size_t>(static_cast<difference_type>(i_) + n);
-    return *this;
-  }
-  const_iterator& operator-=(difference_type n) { return *this += -n; }
-  friend const_iterator operator+(const_iterator a, difference_type n) { return a += n; }
-  friend const_iterator operator+(difference_type n, const_iterator a) { return a += n; }
-  friend const_iterator operator-(const_iterator a, difference_type n) { return a -= n; }
-  friend difference_type operator-(const const_iterator& a, const const_iterator& b) {
-    return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
-  }
-  friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.i_ == b.i_; }
-  friend auto operator<=>(const const_iterator& a, const const_iterator& b) { return a.i_ <=> b.i_; }
-
- private:
-  const Spans* s_ = nullptr;
-  std::size_t i_ = 0;
 };
 
 inline Spans::const_iterator Spans::begin() const { return {this, 0}; }

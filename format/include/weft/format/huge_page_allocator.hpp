@@ -2,10 +2,10 @@
 // block of ZeroedMemory::kHugeFrom bytes or more is a mapping of its own on
 // 2 MB pages, a smaller one comes from operator new. Why 2 MB pages: each
 // first write to a 4 KB page is a page fault, which on a virtual machine
-// costs microseconds (zeroed_memory.hpp). A timeline's search arrays for
-// ten million events were twenty thousand of them.
+// costs microseconds (zeroed_memory.hpp). The plain arrays a timeline of
+// ten million events once had took twenty thousand of them.
 //
-//   std::vector<std::uint64_t, format::HugePageAllocator<std::uint64_t>> begins;
+//   using Waits = std::vector<Wait, format::HugePageAllocator<Wait>>;  // the model's
 #pragma once
 
 #include <cstddef>

@@ -36,15 +36,14 @@
 // only the file that instantiates a codec's store includes.
 #pragma once
 
-#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <iterator>
 #include <type_traits>
 #include <vector>
 
 #include "weft/format/huge_page_allocator.hpp"
+#include "weft/format/value_iterator.hpp"
 #include "weft/format/zeroed_memory.hpp"
 
 namespace weft::format {
@@ -57,7 +56,7 @@ class PackedStore {
   static constexpr int kFields = Codec::kFields;
   static_assert(kFields > 0 && kFields <= 16);
 
-  class const_iterator;
+  using const_iterator = ValueIterator<PackedStore, Record>;
   using iterator = const_iterator;
   using value_type = Record;
   using size_type = std::size_t;
@@ -181,53 +180,6 @@ class PackedStore {
   std::vector<Frame, HugePageAllocator<Frame>> frames_;  // ~0.7 B a record: megabytes for a large store
   std::vector<Record> tail_;  // the records after the last block, unpacked
   std::size_t packed_ = 0;    // records in frames_
-};
-
-template <class Codec>
-class PackedStore<Codec>::const_iterator {
- public:
-  using iterator_category = std::random_access_iterator_tag;
-  using iterator_concept = std::random_access_iterator_tag;
-  using value_type = Record;
-  using difference_type = std::ptrdiff_t;
-  using reference = Record;
-  struct pointer {  // it->field reads from a copy the iterator hands out
-    Record r;
-    const Record* operator->() const { return &r; }
-  };
-
-  const_iterator() = default;
-  const_iterator(const PackedStore* s, std::size_t i) : s_(s), i_(i) {}
-
-  __attribute__((always_inline)) Record operator*() const { return (*s_)[i_]; }
-  pointer operator->() const { return {(*s_)[i_]}; }
-  Record operator[](difference_type n) const {
-    return (*s_)[static_cast<std::size_t>(static_cast<difference_type>(i_) + n)];
-  }
-
-  const_iterator& operator++() { ++i_; return *this; }
-  const_iterator operator++(int) { const_iterator t = *this; ++i_; return t; }
-  const_iterator& operator--() { --i_; return *this; }
-  const_iterator operator--(int) { const_iterator t = *this; --i_; return t; }
-  const_iterator& operator+=(difference_type n) {
-    i_ = static_cast<std::size_t>(static_cast<difference_type>(i_) + n);
-    return *this;
-  }
-  const_iterator& operator-=(difference_type n) { return *this += -n; }
-  friend const_iterator operator+(const_iterator a, difference_type n) { return a += n; }
-  friend const_iterator operator+(difference_type n, const_iterator a) { return a += n; }
-  friend const_iterator operator-(const_iterator a, difference_type n) { return a -= n; }
-  friend difference_type operator-(const const_iterator& a, const const_iterator& b) {
-    return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
-  }
-  friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.i_ == b.i_; }
-  friend auto operator<=>(const const_iterator& a, const const_iterator& b) { return a.i_ <=> b.i_; }
-
-  std::size_t index() const { return i_; }
-
- private:
-  const PackedStore* s_ = nullptr;
-  std::size_t i_ = 0;
 };
 
 // Reads one record of at most kNarrowRecord bits (the usual case: a lock
