@@ -1,15 +1,18 @@
 #include "weft/format/order.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <memory>
 #include <queue>
 #include <span>
+#include <thread>
 
 
 namespace weft::format {
 namespace {
 
 constexpr std::uint32_t kNone = ~std::uint32_t{0};
+constexpr int kEventTimeField = 0;  // EventCodec's first field: Event::time_ns
 
 struct Head {
   std::uint64_t time;
@@ -71,8 +74,24 @@ class Cursor {
   Event buffer_[EventStore::kBlock];
 };
 
+// What a merge of one part of the streams (merge_streams_in_parts) hands
+// back besides its store; the whole merge uses none of it.
+struct PartIo {
+  // The first `lead` events placed go here instead of the store: the part
+  // after another then starts its store on a block's boundary.
+  std::size_t lead = 0;
+  std::vector<Event>* lead_events = nullptr;
+  // Events the placed hook wants are kept here, for the caller to hand
+  // over in order once every part is done, instead of calling the hook.
+  std::vector<Event>* placed_log = nullptr;
+  // Each object's next sequence number once the part is merged.
+  std::vector<std::uint64_t>* final_next_seq = nullptr;
+  // The largest raw time among the part's events.
+  std::uint64_t* max_time = nullptr;
+};
+
 EventStore merge(std::span<const EventStream> per_thread, std::size_t object_count, OrderStats& stats,
-                 const MergeHints& hints, const ConsumedFn* consumed) {
+                 const MergeHints& hints, const ConsumedFn* consumed, const PartIo& part = {}) {
   std::size_t total = 0;
   for (const auto& s : per_thread) {
     total += s.size;
@@ -173,9 +192,18 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
       }
       const bool sequenced = e.seq != kNoSeq && e.object < object_count;
       if (sequenced) next_seq[e.object] = std::max(next_seq[e.object], e.seq + 1);
+      if (part.max_time) *part.max_time = std::max(*part.max_time, e.time_ns);
       if (hints.ticks) e.time_ns = (*hints.ticks)(e.time_ns);
-      out.push_back(e);
-      if (hints.placed) (*hints.placed)(e);
+      if (placed < part.lead) [[unlikely]]
+        part.lead_events->push_back(e);
+      else
+        out.push_back(e);
+      if (hints.placed && (!hints.placed_wants || hints.placed_wants(e.kind))) {
+        if (part.placed_log)
+          part.placed_log->push_back(e);
+        else
+          (*hints.placed)(e);
+      }
       ++placed;
       if (sequenced) release_parked(e.object);
       if (c.done()) break;
@@ -187,7 +215,83 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
     }
   }
   out.seal();
+  if (part.final_next_seq) *part.final_next_seq = std::move(next_seq);
   return out;
+}
+
+// Where thread `s`'s events reach time `t`: the index, counted over the
+// stream, of its first event at `t` or later, by a binary search that
+// assumes its times never go back (the caller checks that they did not
+// where it matters).
+std::size_t first_at(const EventStream& s, std::uint64_t t) {
+  const Event* in_array = std::partition_point(s.data, s.data + s.size, [t](const Event& e) { return e.time_ns < t; });
+  if (in_array != s.data + s.size) return static_cast<std::size_t>(in_array - s.data);
+  std::size_t before = s.size;
+  for (const PackedRun& r : s.packed) {
+    if (r.count == 0) continue;
+    if (r.store->field(r.first + r.count - 1, kEventTimeField) < t) {
+      before += r.count;
+      continue;
+    }
+    std::size_t lo = 0, hi = r.count;  // the answer is in [lo, hi]
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (r.store->field(r.first + mid, kEventTimeField) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return before + lo;
+  }
+  return before;
+}
+
+std::size_t stream_size(const EventStream& s) {
+  std::size_t n = s.size;
+  for (const PackedRun& r : s.packed) n += r.count;
+  return n;
+}
+
+// Thread `s`'s events [0, at) into `head` and [at, end) into `rest`.
+void cut_stream(const EventStream& s, std::size_t at, EventStream& head, EventStream& rest) {
+  const std::size_t in_array = std::min(at, s.size);
+  head = {s.data, in_array, {}};
+  rest = {s.data + in_array, s.size - in_array, {}};
+  std::size_t left = at - in_array;  // still to give the head, from the packed runs
+  for (const PackedRun& r : s.packed) {
+    const std::size_t h = std::min(left, r.count);
+    if (h) head.packed.push_back({r.store, r.first, h});
+    if (h < r.count) rest.packed.push_back({r.store, r.first + h, r.count - h});
+    left -= h;
+  }
+}
+
+// The time that cuts the streams' events in two about equal parts (each
+// thread's events before it in the first part), found by bisecting the
+// time range.
+std::uint64_t halving_time(std::span<const EventStream> per_thread, std::size_t total) {
+  std::uint64_t lo = ~std::uint64_t{0}, hi = 0;
+  for (const EventStream& s : per_thread) {
+    const std::size_t n = stream_size(s);
+    if (n == 0) continue;
+    const auto at = [&s](std::size_t i) {
+      if (i < s.size) return s.data[i].time_ns;
+      i -= s.size;
+      for (const PackedRun& r : s.packed) {
+        if (i < r.count) return r.store->field(r.first + i, kEventTimeField);
+        i -= r.count;
+      }
+      return std::uint64_t{0};
+    };
+    lo = std::min(lo, at(0));
+    hi = std::max(hi, at(n - 1));
+  }
+  if (lo >= hi) return hi;
+  while (hi - lo > 1) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    std::size_t before = 0;
+    for (const EventStream& s : per_thread) before += first_at(s, mid);
+    (before < total / 2 ? lo : hi) = mid;
+  }
+  return hi;
 }
 
 }  // namespace
@@ -203,6 +307,117 @@ EventStore merge_in_order(std::vector<std::vector<Event>>& per_thread, std::size
 EventStore merge_streams(std::span<const EventStream> per_thread, std::size_t object_count,
                                  OrderStats& stats, const MergeHints& hints, const ConsumedFn& consumed) {
   return merge(per_thread, object_count, stats, hints, &consumed);
+}
+
+// Two merges at once, one over the events before a time T and one over
+// those after, joined end to end: the same order as one merge whenever
+//  - every event of the second part is at T or later (the first part's
+//    are before T by construction), so that while the first part has an
+//    event left, one of its events is ready and earlier than all of the
+//    second's;
+//  - each object's sequence numbers continue across the cut: the number
+//    the first part's merge expects next is the lowest the second part
+//    holds, so no event waits for one on the other side;
+//  - neither part needed a fallback (lost sequence numbers resolve by
+//    time over the whole trace, not within a part).
+// Each condition is checked; if one fails, the whole merge runs instead.
+EventStore merge_streams_in_parts(std::span<const EventStream> per_thread, std::size_t object_count,
+                                  OrderStats& stats, const MergeHints& hints, bool* in_parts) {
+  if (in_parts) *in_parts = false;
+  std::size_t total = 0;
+  for (const EventStream& s : per_thread) total += stream_size(s);
+  const auto whole = [&] {
+    stats = {};
+    return merge(per_thread, object_count, stats, hints, nullptr);
+  };
+  // The hook's events wait in a log until both parts are done: it must say
+  // which it wants, or it would be every event.
+  if (total < 2 * EventStore::kBlock || (hints.placed && !hints.placed_wants)) return whole();
+
+  const std::uint64_t cut = halving_time(per_thread, total);
+  std::vector<EventStream> first(per_thread.size()), second(per_thread.size());
+  std::size_t first_size = 0;
+  for (std::size_t t = 0; t < per_thread.size(); ++t) {
+    const std::size_t at = first_at(per_thread[t], cut);
+    cut_stream(per_thread[t], at, first[t], second[t]);
+    first_size += at;
+  }
+  if (first_size == 0 || first_size == total) return whole();
+
+  // The second part: its objects' lowest sequence numbers and its earliest
+  // time, read before it is merged (a pass over half the events, on its
+  // own thread, beside the first part's merge).
+  OrderStats second_stats;
+  EventStore second_out;
+  std::vector<Event> lead, second_placed;
+  std::vector<std::uint64_t> second_lowest(object_count, kNoSeq);
+  std::uint64_t second_earliest = ~std::uint64_t{0};
+  std::exception_ptr second_failed;
+  std::thread second_thread([&] {
+    try {
+      std::vector<Event> block(EventStore::kBlock);
+      const auto note = [&](const Event& e) {
+        second_earliest = std::min(second_earliest, e.time_ns);
+        if (e.seq != kNoSeq && e.object < object_count) second_lowest[e.object] = std::min(second_lowest[e.object], e.seq);
+      };
+      for (const EventStream& s : second) {
+        for (const Event& e : std::span<const Event>(s.data, s.size)) note(e);
+        for (const PackedRun& r : s.packed)
+          for (std::size_t i = 0; i < r.count;) {
+            const std::size_t n = std::min(r.count - i, EventStore::kBlock - (r.first + i) % EventStore::kBlock);
+            r.store->decode(r.first + i, n, block.data());
+            for (std::size_t k = 0; k < n; ++k) note(block[k]);
+            i += n;
+          }
+      }
+      if (second_earliest < cut) return;  // a thread's clock went back across the cut: not worth merging
+      const MergeHints second_hints{&second_lowest, hints.ticks, hints.placed, hints.placed_wants};
+      PartIo io;
+      io.lead = (EventStore::kBlock - first_size % EventStore::kBlock) % EventStore::kBlock;
+      io.lead_events = &lead;
+      io.placed_log = &second_placed;
+      second_out = merge(second, object_count, second_stats, second_hints, nullptr, io);
+    } catch (...) {
+      second_failed = std::current_exception();
+    }
+  });
+
+  OrderStats first_stats;
+  std::vector<Event> first_placed;
+  std::vector<std::uint64_t> first_next;
+  std::uint64_t first_latest = 0;
+  EventStore out;
+  std::exception_ptr first_failed;
+  try {
+    PartIo io;
+    io.placed_log = &first_placed;
+    io.final_next_seq = &first_next;
+    io.max_time = &first_latest;
+    out = merge(first, object_count, first_stats, hints, nullptr, io);
+  } catch (...) {
+    first_failed = std::current_exception();
+  }
+  second_thread.join();
+  if (first_failed) std::rethrow_exception(first_failed);
+  if (second_failed) std::rethrow_exception(second_failed);
+
+  bool joins = second_earliest >= cut && first_latest < cut && first_stats.fallbacks == 0 && second_stats.fallbacks == 0;
+  for (std::size_t o = 0; o < object_count && joins; ++o)
+    // (An object the first part never saw starts at its lowest number in
+    // one merge, which is the second part's.)
+    joins = second_lowest[o] == kNoSeq || first_next[o] == kNoSeq || first_next[o] == second_lowest[o];
+  if (!joins) return whole();
+
+  for (const Event& e : lead) out.push_back(e);
+  out.append(std::move(second_out));
+  out.seal();
+  if (hints.placed) {
+    for (const Event& e : first_placed) (*hints.placed)(e);
+    for (const Event& e : second_placed) (*hints.placed)(e);
+  }
+  stats = {};
+  if (in_parts) *in_parts = true;
+  return out;
 }
 
 }  // namespace weft::format

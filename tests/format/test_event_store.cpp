@@ -204,3 +204,40 @@ TEST_CASE("event store: may_hold is true for every kind pushed or set, false for
   s.clear();
   CHECK_FALSE(s.may_hold(EventKind::MutexAcquired));
 }
+
+TEST_CASE("event store: append moves another store's events after a block-aligned store's, kinds included",
+          "[event_store]") {
+  std::mt19937_64 rng(11);
+  std::vector<Event> a = random_events(rng, 3 * EventStore::kBlock, 1);
+  std::vector<Event> b = random_events(rng, 2 * EventStore::kBlock + 17, 1);
+  for (Event& e : a)
+    if (e.kind == EventKind::Mark) e.kind = EventKind::MutexAcquired;
+  b[5].kind = EventKind::Mark;  // a kind only the appended store holds
+  EventStore front, back;
+  for (const Event& e : a) front.push_back(e);
+  front.seal();
+  CHECK_FALSE(front.may_hold(EventKind::Mark));
+  for (const Event& e : b) back.push_back(e);
+  back.seal();
+  front.append(std::move(back));
+  CHECK(back.empty());
+  REQUIRE(front.size() == a.size() + b.size());
+  bool same = true;
+  for (std::size_t i = 0; i < a.size() && same; ++i) same = front[i] == a[i];
+  for (std::size_t i = 0; i < b.size() && same; ++i) same = front[a.size() + i] == b[i];
+  CHECK(same);
+  CHECK(front.may_hold(EventKind::Mark));
+  // It grows on as any store does: the last, partial block is unpacked again.
+  front.push_back(a[0]);
+  CHECK(front.back() == a[0]);
+  CHECK(front[a.size() + b.size() - 1] == b.back());
+
+  EventStore odd;
+  odd.push_back(a[0]);
+  EventStore more;
+  more.push_back(a[1]);
+  CHECK_THROWS_AS(odd.append(std::move(more)), std::logic_error);  // would leave a partial block inside
+  EventStore none;
+  odd.append(std::move(none));  // nothing to move: allowed anywhere
+  CHECK(odd.size() == 1);
+}

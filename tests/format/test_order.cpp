@@ -236,3 +236,120 @@ TEST_CASE("order: the placed hook hears every merged event once, in order, its t
   CHECK(same);
   CHECK(merged[0].time_ns < 1'000'000);  // converted: ticks from the start, at half a nanosecond each
 }
+
+namespace {
+
+// Random threads' events on a few objects, each thread's clock never going
+// back; `skew` > 0 shifts each thread's clock by up to that much, so that
+// sequence numbers and times disagree across threads.
+std::vector<std::vector<Event>> random_threads(std::mt19937& rng, unsigned threads, unsigned objects, std::size_t n,
+                                               std::uint64_t skew) {
+  std::vector<std::uint64_t> next(objects + 1, 0), last(threads, 0);
+  std::vector<std::vector<Event>> per_thread(threads);
+  std::uint64_t now = 1'000'000;
+  for (std::uint64_t label = 0; label < n; ++label) {
+    const unsigned t = rng() % threads;
+    now += 1 + rng() % 40;
+    const bool on_object = rng() % 3 != 0;
+    const std::uint32_t obj = on_object ? 1 + rng() % objects : 0;
+    const std::uint64_t time = std::max(last[t], now + (skew ? t * skew + rng() % 100 : 0));
+    last[t] = time;
+    const K kind = label % 1000 == 7 ? K::ThreadRename : on_object ? K::MutexAcquired : K::Mark;
+    per_thread[t].push_back(E(t, time, label, obj, on_object ? next[obj]++ : kNoSeq, kind));
+  }
+  return per_thread;
+}
+
+// Each thread's events as packed runs of two stores, cut at `cut_at` of
+// its events: the loader's streams, a merge's cut falling inside a run.
+struct PackedThreads {
+  std::vector<EventStore> stores;
+  std::vector<EventStream> streams;
+  PackedThreads(const std::vector<std::vector<Event>>& per_thread, double cut_at) {
+    stores.resize(2 * per_thread.size());
+    for (std::size_t t = 0; t < per_thread.size(); ++t) {
+      const std::size_t cut = static_cast<std::size_t>(double(per_thread[t].size()) * cut_at);
+      for (std::size_t i = 0; i < per_thread[t].size(); ++i) stores[2 * t + (i < cut ? 0 : 1)].push_back(per_thread[t][i]);
+      stores[2 * t].seal();
+      stores[2 * t + 1].seal();
+    }
+    for (std::size_t t = 0; t < per_thread.size(); ++t)
+      streams.push_back({nullptr, 0, {{&stores[2 * t], 0, stores[2 * t].size()}, {&stores[2 * t + 1], 0, stores[2 * t + 1].size()}}});
+  }
+};
+
+bool wants_renames(K k) { return k == K::ThreadRename; }
+
+}  // namespace
+
+// The merge in two parts side by side gives one merge's order, event for
+// event, and hands the placed hook the same events in the same order; where
+// the parts could not join exactly (clocks skewed across the cut, lost
+// sequence numbers), it runs the one merge instead and still does.
+TEST_CASE("order: the merge in two parts places what one merge places", "[order]") {
+  const TickConversion ticks{1'000'000, 0.5};
+  struct Case {
+    const char* what;
+    std::uint64_t skew;
+    bool lose_one;
+    bool parts;  // expected to join
+  };
+  for (const Case c : {Case{"clean", 0, false, true}, Case{"skewed clocks", 7'000, false, false},
+                       Case{"a lost sequence number", 0, true, false}}) {
+    for (const double cut_at : {0.3, 0.5, 0.9}) {
+      INFO(c.what << ", stores cut at " << cut_at);
+      std::mt19937 rng(9);
+      auto per_thread = random_threads(rng, 4, 3, 50'000, c.skew);
+      if (c.lose_one) {  // every later event of object 1 is one number further: its seq 5000 never came
+        for (auto& thread : per_thread)
+          for (Event& e : thread)
+            if (e.object == 1 && e.seq != kNoSeq && e.seq >= 5'000) ++e.seq;
+      }
+      const PackedThreads packed(per_thread, cut_at);
+      std::vector<Event> heard_one, heard_parts;
+      const std::function<void(const Event&)> hear_one = [&](const Event& e) { heard_one.push_back(e); };
+      const std::function<void(const Event&)> hear_parts = [&](const Event& e) { heard_parts.push_back(e); };
+
+      OrderStats one_stats;
+      const EventStore one = merge_streams(packed.streams, 4, one_stats, MergeHints{nullptr, &ticks, &hear_one, wants_renames},
+                                           [](std::uint32_t, std::size_t) {});
+      OrderStats parts_stats;
+      bool in_parts = false;
+      const EventStore parts = merge_streams_in_parts(packed.streams, 4, parts_stats,
+                                                      MergeHints{nullptr, &ticks, &hear_parts, wants_renames}, &in_parts);
+      CHECK(in_parts == c.parts);
+      REQUIRE(parts.size() == one.size());
+      CHECK(parts == one);
+      CHECK(parts_stats.fallbacks == one_stats.fallbacks);
+      CHECK(one_stats.fallbacks == (c.lose_one ? 1u : 0u));
+      CHECK(heard_parts == heard_one);
+      CHECK(heard_one.size() == 50);  // the renames, and only they
+      CHECK(parts.may_hold(K::ThreadRename));
+    }
+  }
+}
+
+TEST_CASE("order: the merge in two parts takes unpacked arrays, tiny inputs and a hook without a filter", "[order]") {
+  std::mt19937 rng(3);
+  const auto per_thread = random_threads(rng, 3, 2, 5'000, 0);
+  std::vector<EventStream> streams;
+  for (const auto& s : per_thread) streams.push_back({s.data(), s.size(), {}});
+  OrderStats stats, parts_stats;
+  auto copy = per_thread;
+  const EventStore one = merge_in_order(copy, 3, stats);
+  bool in_parts = false;
+  CHECK(merge_streams_in_parts(streams, 3, parts_stats, {}, &in_parts) == one);
+  CHECK(in_parts);
+
+  // A hook that wants every event would hold them all until the end: one merge.
+  std::size_t heard = 0;
+  const std::function<void(const Event&)> count = [&](const Event&) { ++heard; };
+  CHECK(merge_streams_in_parts(streams, 3, parts_stats, MergeHints{nullptr, nullptr, &count}, &in_parts) == one);
+  CHECK_FALSE(in_parts);
+  CHECK(heard == one.size());
+
+  const std::vector<EventStream> few = {{per_thread[0].data(), 3, {}}};
+  CHECK(merge_streams_in_parts(few, 3, parts_stats, {}, &in_parts).size() == 3);
+  CHECK_FALSE(in_parts);
+  CHECK(merge_streams_in_parts({}, 3, parts_stats, {}, &in_parts).empty());
+}

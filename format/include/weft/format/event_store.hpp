@@ -42,6 +42,12 @@ class EventStore : public PackedStore<EventCodec> {
     change(e);
     set(i, e);
   }
+  // Moves `other`'s events after these (see PackedStore::append).
+  void append(EventStore&& other) {
+    for (int k = 0; k < 4; ++k) kinds_[k] |= other.kinds_[k];
+    PackedStore::append(std::move(other));
+    other.clear();
+  }
   void clear() {  // and gives back its memory
     PackedStore::clear();
     for (std::uint64_t& k : kinds_) k = 0;

@@ -133,6 +133,10 @@ class TraceLoader {
   // while (hundreds of chunks), and small beside a large trace's packed
   // events: the payload memory, written anew by every batch, stays warm.
   static constexpr std::size_t kDecodeBatch = std::size_t{32} << 20;
+  // The most events merged in two parts at once (merge_streams_in_parts):
+  // their stores are kept whole until the merge ends, about 5 bytes an
+  // event beside the merged copy.
+  static constexpr std::uint64_t kMergeInPartsUpTo = 200'000'000;
   std::size_t decode_batch_ = kDecodeBatch;
 };
 

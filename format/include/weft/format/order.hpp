@@ -44,6 +44,9 @@ struct MergeHints {
   // a caller's walk over the merged events rides on the merge, where after
   // it it would be one more pass, unpacking every event again.
   const std::function<void(const Event&)>* placed = nullptr;
+  // If set, `placed` hears only the events of the kinds this accepts (the
+  // loader's wants three kinds of tens of millions of events).
+  bool (*placed_wants)(EventKind) = nullptr;
 };
 
 // `per_thread[t]` holds thread t's events in program order. Objects ids are
@@ -75,5 +78,17 @@ struct EventStream {
 using ConsumedFn = std::function<void(std::uint32_t thread, std::size_t consumed)>;
 EventStore merge_streams(std::span<const EventStream> per_thread, std::size_t object_count,
                                  OrderStats& stats, const MergeHints& hints, const ConsumedFn& consumed);
+
+// The same order as merge_streams, made by two merges side by side: one
+// over the events before the time that halves them, one over the rest,
+// joined end to end. Where that could differ from one merge (a thread's
+// clock going back across the cut, an object's sequence numbers crossing
+// it, lost sequence numbers), it is checked, and one merge runs instead:
+// the result is merge_streams' either way. `*in_parts` says which ran.
+// The streams' memory is not given back as it is read (both parts are
+// read at once), and `hints.placed` must come with `placed_wants`: the
+// events it wants are handed over once both parts are done, in order.
+EventStore merge_streams_in_parts(std::span<const EventStream> per_thread, std::size_t object_count,
+                                  OrderStats& stats, const MergeHints& hints, bool* in_parts = nullptr);
 
 }  // namespace weft::format

@@ -125,6 +125,11 @@ class PackedStore {
   // again.
   void seal();
   void clear();  // and gives back its memory
+  // Moves `other`'s records after this store's, without packing them again:
+  // its blocks and their bytes change hands. This store must end on a
+  // block's end (size() a multiple of kBlock), so that every block but the
+  // last stays full. `other` is left empty.
+  void append(PackedStore&& other);
   // Room for `n` records' block descriptions (the packed bytes grow as needed).
   void reserve(std::size_t n) { frames_.reserve((n + kBlock - 1) / kBlock); }
 

@@ -297,6 +297,23 @@ void PackedStore<Codec>::set(std::size_t i, const Record& r) {
 }
 
 template <class Codec>
+void PackedStore<Codec>::append(PackedStore&& other) {
+  if (other.empty()) return;
+  if (size() % kBlock != 0) throw std::logic_error("PackedStore::append: this store does not end on a block's end");
+  // tail_ is empty: it holds fewer than kBlock records, none here.
+  const auto first_segment = static_cast<std::uint32_t>(segments_.size());
+  for (Segment& seg : other.segments_) segments_.push_back(std::move(seg));
+  frames_.reserve(frames_.size() + other.frames_.size());
+  for (Frame f : other.frames_) {
+    f.segment += first_segment;  // its bytes stay where they are; only the segment's number changes
+    frames_.push_back(f);
+  }
+  packed_ += other.packed_;
+  tail_ = std::move(other.tail_);
+  other.clear();
+}
+
+template <class Codec>
 void PackedStore<Codec>::clear() {  // and gives the memory back, unlike a vector's
   std::vector<Segment>().swap(segments_);
   decltype(frames_)().swap(frames_);
