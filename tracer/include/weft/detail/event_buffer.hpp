@@ -101,11 +101,17 @@ struct ThreadBuffer {
 // waits to own it.
 inline constexpr std::uint64_t kClaimAheadSlots = 32;
 
+// Whether this CPU has a write prefetch: on x86, PREFETCHW (CPUID
+// 0x80000001, ECX bit 8: every AMD64 CPU and Intel's since 2014; older
+// ones are not promised to take it as a no-op); elsewhere always. Set
+// once at start-up (thread_buffer.cpp), read by every event.
+extern bool g_claim_lines;
+
 __attribute__((always_inline)) inline void claim_for_writing(const void* p) {
+  if (__builtin_expect(!g_claim_lines, 0)) return;
 #if defined(__x86_64__) || defined(__i386__)
-  // prefetchw: compilers emit it for __builtin_prefetch(p, 1) only when
-  // told the CPU has it (-mprfchw); every x86-64 CPU of the last decade
-  // does, and older ones execute it as a no-op.
+  // Compilers emit prefetchw for __builtin_prefetch(p, 1) only when told
+  // the CPU has it (-mprfchw), which a build for any x86-64 cannot be.
   __asm__ volatile("prefetchw %0" ::"m"(*static_cast<const char*>(p)));
 #else
   __builtin_prefetch(p, 1, 3);
