@@ -81,6 +81,7 @@ StartInfo capture_start() {
 // the runtime's members are being initialized.
 Config configure() {
   choose_clock();
+  detect_write_prefetch();
   explore::start_from_environment();  // virtual time, if a scheduler is asked for
   return read_config();
 }

@@ -28,19 +28,19 @@
 namespace weft::detail {
 
 thread_local ThreadBuffer* t_buffer __attribute__((tls_model("initial-exec"))) = nullptr;
+thread_local bool t_in_signal_handler __attribute__((tls_model("initial-exec"))) = false;
 
-// Until it is set (events recorded by other start-up code before this
-// file's initialization), the producer simply does not prefetch.
-bool g_claim_lines = [] {
+bool g_claim_lines = false;
+
+void detect_write_prefetch() {
 #if defined(__x86_64__) || defined(__i386__)
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  return static_cast<unsigned>(__get_cpuid_max(0x80000000u, nullptr)) >= 0x80000001u &&
-         __get_cpuid(0x80000001u, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 8)) != 0;
+  g_claim_lines = static_cast<unsigned>(__get_cpuid_max(0x80000000u, nullptr)) >= 0x80000001u &&
+                  __get_cpuid(0x80000001u, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 8)) != 0;
 #else
-  return true;
+  g_claim_lines = true;
 #endif
-}();
-thread_local bool t_in_signal_handler __attribute__((tls_model("initial-exec"))) = false;
+}
 
 namespace {
 

@@ -104,8 +104,11 @@ inline constexpr std::uint64_t kClaimAheadSlots = 32;
 // Whether this CPU has a write prefetch: on x86, PREFETCHW (CPUID
 // 0x80000001, ECX bit 8: every AMD64 CPU and Intel's since 2014; older
 // ones are not promised to take it as a no-op); elsewhere always. Set
-// once at start-up (thread_buffer.cpp), read by every event.
+// once at start-up, before any event, by detect_write_prefetch() (a
+// plain global, not a dynamic initializer: weft record's preload library
+// must have none), read by every event.
 extern bool g_claim_lines;
+void detect_write_prefetch();
 
 __attribute__((always_inline)) inline void claim_for_writing(const void* p) {
   if (__builtin_expect(!g_claim_lines, 0)) return;
