@@ -77,11 +77,12 @@ struct TraceLoader::Payloads {
   static constexpr std::size_t kSlack = std::size_t{4} << 20;
 };
 
-TraceLoader::TraceLoader(std::string source, unsigned threads, std::size_t decode_batch)
+TraceLoader::TraceLoader(std::string source, unsigned threads, std::size_t decode_batch, bool merge_in_parts)
     : source_(std::move(source)),
       texts_(trace_.texts),
       threads_(std::max(threads, 1u)),
-      decode_batch_(decode_batch ? decode_batch : kDecodeBatch) {}
+      decode_batch_(decode_batch ? decode_batch : kDecodeBatch),
+      merge_in_parts_(merge_in_parts) {}
 
 TraceLoader::~TraceLoader() = default;
 
@@ -284,16 +285,30 @@ void TraceLoader::intern_pending_texts() {
   }
 }
 
-// The decoded chunks into one order, each store's memory given back once
-// the merge has passed its last chunk.
+// The decoded chunks into one order (a parallel load's: threads_ > 1): in
+// two parts side by side, or, for a very large trace, by the one merge,
+// which gives each store's memory back once it has passed its last chunk.
 EventStore TraceLoader::merge_pending(const MergeHints& hints) {
   std::vector<EventStream> streams(trace_.threads.size());
-  // Where in its thread's stream each store's last chunk ends (a store holds one thread's chunks).
-  std::unordered_map<EventStore*, std::uint64_t> ends_at;
+  std::uint64_t total = 0;
   for (const Pending& p : pending_) {
     streams[p.header.thread].packed.push_back({p.store, p.first, p.header.count});
-    ends_at[p.store] = p.offset + p.header.count;
+    total += p.header.count;
   }
+  const auto done = [this](EventStore events) {
+    pending_.clear();
+    decoded_stores_.clear();
+    return events;
+  };
+  // Two merges side by side where the streams can stay whole until both
+  // are done: twice the events' packed memory for the length of the merge
+  // (about 5 bytes an event), where the one merge gives each store back
+  // as it passes it. A billion events merge the one way.
+  if (merge_in_parts_ && total <= kMergeInPartsUpTo)
+    return done(merge_streams_in_parts(streams, trace_.objects.size(), trace_.order, hints));
+  // Where in its thread's stream each store's last chunk ends (a store holds one thread's chunks).
+  std::unordered_map<EventStore*, std::uint64_t> ends_at;
+  for (const Pending& p : pending_) ends_at[p.store] = p.offset + p.header.count;
   std::vector<std::vector<std::pair<std::uint64_t, EventStore*>>> ends(streams.size());  // by thread, by end
   for (const Pending& p : pending_)
     if (ends_at[p.store] == p.offset + p.header.count) ends[p.header.thread].emplace_back(ends_at[p.store], p.store);
@@ -302,18 +317,7 @@ EventStore TraceLoader::merge_pending(const MergeHints& hints) {
     auto& mine = ends[thread];
     for (std::size_t& k = given_back[thread]; k < mine.size() && mine[k].first <= consumed; ++k) mine[k].second->clear();
   };
-  // Two merges side by side where the streams can stay whole until both
-  // are done: twice the events' packed memory for the length of the merge
-  // (about 5 bytes an event), where the one merge gives each store back
-  // as it passes it. A billion events merge the one way.
-  std::uint64_t total = 0;
-  for (const Pending& p : pending_) total += p.header.count;
-  EventStore events = threads_ > 1 && total <= kMergeInPartsUpTo
-                          ? merge_streams_in_parts(streams, trace_.objects.size(), trace_.order, hints)
-                          : merge_streams(streams, trace_.objects.size(), trace_.order, hints, give_back);
-  pending_.clear();
-  decoded_stores_.clear();
-  return events;
+  return done(merge_streams(streams, trace_.objects.size(), trace_.order, hints, give_back));
 }
 
 // The one-thread load's streams into one order, each thread's store given
@@ -466,7 +470,7 @@ Trace load_trace(const std::string& path) { return load_trace_with(path, LoadOpt
 
 Trace load_trace_with(const std::string& path, const LoadOptions& options) {
   TraceFile file(path);
-  TraceLoader loader(path, load_threads(options), options.decode_batch);
+  TraceLoader loader(path, load_threads(options), options.decode_batch, options.merge_in_parts);
   try {
     if (const std::optional<std::vector<IndexEntry>> index = file.stored_index()) loader.expect(*index, file.size());
   } catch (const format_error&) {

@@ -90,13 +90,16 @@ struct PartIo {
   std::uint64_t* max_time = nullptr;
 };
 
+std::size_t stream_size(const EventStream& s) {
+  std::size_t n = s.size;
+  for (const PackedRun& r : s.packed) n += r.count;
+  return n;
+}
+
 EventStore merge(std::span<const EventStream> per_thread, std::size_t object_count, OrderStats& stats,
                  const MergeHints& hints, const ConsumedFn* consumed, const PartIo& part = {}) {
   std::size_t total = 0;
-  for (const auto& s : per_thread) {
-    total += s.size;
-    for (const PackedRun& p : s.packed) total += p.count;
-  }
+  for (const EventStream& s : per_thread) total += stream_size(s);
 
   // An object's order starts at its lowest recorded sequence number: events
   // lost before it (dropped, or never written) must not stall the merge.
@@ -242,12 +245,6 @@ std::size_t first_at(const EventStream& s, std::uint64_t t) {
     return before + lo;
   }
   return before;
-}
-
-std::size_t stream_size(const EventStream& s) {
-  std::size_t n = s.size;
-  for (const PackedRun& r : s.packed) n += r.count;
-  return n;
 }
 
 // Thread `s`'s events [0, at) into `head` and [at, end) into `rest`.

@@ -82,10 +82,12 @@ struct Outcome {
   std::optional<Trace> trace;
   std::string error;
 };
-Outcome load_with(const std::string& path, unsigned threads, std::size_t decode_batch = 0) {
+Outcome load_with(const std::string& path, unsigned threads, std::size_t decode_batch = 0, bool in_parts = true) {
   Outcome o;
   try {
-    o.trace = load_trace_with(path, LoadOptions{threads, decode_batch});
+    LoadOptions options{threads, decode_batch};
+    options.merge_in_parts = in_parts;
+    o.trace = load_trace_with(path, options);
   } catch (const format_error& e) {
     o.error = e.what();
   }
@@ -94,12 +96,21 @@ Outcome load_with(const std::string& path, unsigned threads, std::size_t decode_
 
 // The parallel load of `path` gives what the one-thread load gives: with
 // the chunks decoded all at the end (a small file is one batch), each on
-// its own as it is read (a batch of 1 byte), or a few at a time.
+// its own as it is read (a batch of 1 byte), or a few at a time; merged in
+// two parts side by side, or by the one merge that gives the decoded
+// events back as it goes (a trace of over 200 M events).
 void require_same_load(const std::string& path) {
   const Outcome serial = load_with(path, 1);
-  for (const auto& [threads, batch] : {std::pair<unsigned, std::size_t>{2, 0}, {3, 0}, {8, 0}, {2, 1}, {3, 8192}}) {
-    INFO(path << " with " << threads << " threads, decoded in batches of " << batch << " bytes");
-    const Outcome parallel = load_with(path, threads, batch);
+  struct Way {
+    unsigned threads;
+    std::size_t batch;
+    bool in_parts;
+  };
+  for (const Way w : {Way{2, 0, true}, {3, 0, true}, {8, 0, true}, {2, 1, true}, {3, 8192, true}, {2, 0, false},
+                      {3, 8192, false}}) {
+    INFO(path << " with " << w.threads << " threads, decoded in batches of " << w.batch << " bytes, "
+              << (w.in_parts ? "merged in two parts" : "by the one merge"));
+    const Outcome parallel = load_with(path, w.threads, w.batch, w.in_parts);
     REQUIRE(parallel.error == serial.error);
     REQUIRE(parallel.trace.has_value() == serial.trace.has_value());
     if (serial.trace) require_same(*serial.trace, *parallel.trace);

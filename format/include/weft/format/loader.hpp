@@ -30,6 +30,11 @@ struct LoadOptions {
   // up to this many bytes (0: 32 MB), so a large file's payloads are never
   // all held at once. Any value gives the same trace.
   std::size_t decode_batch = 0;
+  // The parallel load merges the threads' events in two parts side by side
+  // (up to 200 M events); false: the one merge, which gives the decoded
+  // events back as it goes, as a larger trace's load does. Either gives
+  // the same trace.
+  bool merge_in_parts = true;
   // Called on the loading thread as the file is read, with the bytes of
   // each chunk just read (the caller sums them, across the files of a run
   // too). Returning false stops the load: it throws load_cancelled at once,
@@ -66,8 +71,9 @@ Trace load_trace_with(const std::string& path, const LoadOptions& options);
 // them are kept, and by finish() first.
 class TraceLoader {
  public:
-  // `decode_batch`: as LoadOptions::decode_batch.
-  explicit TraceLoader(std::string source, unsigned threads = 1, std::size_t decode_batch = 0);
+  // `decode_batch`, `merge_in_parts`: as in LoadOptions.
+  explicit TraceLoader(std::string source, unsigned threads = 1, std::size_t decode_batch = 0,
+                       bool merge_in_parts = true);
   ~TraceLoader();
   // texts_ refers to trace_.texts: a copy or move would refer to the original.
   TraceLoader(const TraceLoader&) = delete;
@@ -138,6 +144,7 @@ class TraceLoader {
   // event beside the merged copy.
   static constexpr std::uint64_t kMergeInPartsUpTo = 200'000'000;
   std::size_t decode_batch_ = kDecodeBatch;
+  bool merge_in_parts_ = true;
 };
 
 }  // namespace weft::format
