@@ -104,11 +104,20 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
     counters.emplace(trace, m.state, series);
   }
   std::vector<std::uint32_t> lock_waiters(full ? trace.objects.size() : 0, 0);
+  // Counted here, in the walk the model makes anyway, so that the
+  // statistics need no walk of their own over the events.
+  if (full) m.state.takes.assign(trace.objects.size(), {});
 
   for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
     const format::Event& e = trace.events[i];
-    if (e.thread >= trace.threads.size()) continue;
     const format::Meaning& meaning = format::meaning(e.kind);
+    if ((meaning.hold == format::HoldOp::Takes || meaning.hold == format::HoldOp::TakesShared) &&
+        e.seq != format::kNoSeq && e.object < m.state.takes.size()) {
+      Takes& t = m.state.takes[e.object];
+      ++t.acquisitions;
+      if (e.flags & format::kFlagContended) ++t.contended;
+    }
+    if (e.thread >= trace.threads.size()) continue;
     ThreadLife& life = m.lives[e.thread];
     if (!life.first) life.first = i;
     if (meaning.life == format::LifeOp::Starts && !life.start) {

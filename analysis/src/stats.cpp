@@ -11,16 +11,12 @@ Stats compute_stats(const Model& m) {
   for (std::uint32_t o = 1; o < t.objects.size(); ++o)
     if (format::object_meaning(t.objects[o].kind).lock) locks[o].object = o;
 
-  // Acquisitions: every take, re-entries and the re-acquisitions inside
-  // condition waits included; the runtime refuses nothing here.
-  for (const format::Event& e : t.events) {
-    const format::HoldOp hold = format::meaning(e.kind).hold;
-    if (hold != format::HoldOp::Takes && hold != format::HoldOp::TakesShared) continue;
-    const auto it = locks.find(e.object);
-    if (it == locks.end() || e.seq == format::kNoSeq) continue;
-    ++it->second.acquisitions;
-    if (e.flags & format::kFlagContended) ++it->second.contended;
-  }
+  // Acquisitions, as the model counted them in its walk (Takes).
+  for (auto& [o, l] : locks)
+    if (o < m.state.takes.size()) {
+      l.acquisitions = m.state.takes[o].acquisitions;
+      l.contended = m.state.takes[o].contended;
+    }
   // Holds and waiters are the model's object state, waits its intervals.
   for (const Hold& h : m.state.holds) {
     const auto it = locks.find(h.lock);

@@ -115,10 +115,19 @@ struct Anomaly {
   AnomalyKind kind{};
 };
 
+// How often a lock was taken: every take with a sequence number, re-entries
+// and the re-acquisitions inside condition waits included (the runtime
+// refuses nothing), and how many of those had to wait first.
+struct Takes {
+  std::uint64_t acquisitions = 0;
+  std::uint64_t contended = 0;
+};
+
 struct ObjectState {
   HoldStore holds;                  // by acquisition
   std::vector<Series> series;       // by object, then kind
   std::vector<Anomaly> anomalies;   // in trace order
+  std::vector<Takes> takes;         // by object id; zero for what is not a lock
 };
 
 }  // namespace weft::analysis
