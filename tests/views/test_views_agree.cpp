@@ -1,6 +1,9 @@
 // The viewer and the Chrome export show the same holds and counters, read
 // from the analysis model, including where a trace is wrong (events lost, a
 // lock misused) — the cases in which their own derivations used to differ.
+#include <algorithm>
+#include <utility>
+
 #include <catch2/catch.hpp>
 
 #include "timeline.hpp"
@@ -86,6 +89,40 @@ TEST_CASE("a release by another thread ends the holder's hold, and the lock is f
   CHECK(model.state.holds[0].last == b_releases);
   CHECK(model.state.holds[0].end == analysis::HoldEnd::ReleasedByOther);
   CHECK(anomalies(m).empty());  // a misuse, recorded as such: not a damaged trace
+}
+
+TEST_CASE("anomalies come in trace order, and at one event the lost wait's end before the lock's") {
+  // One list, in trace order; at one event the waits are stepped first,
+  // then the locks, then the counted values, and their anomalies say so.
+  TraceMaker m;
+  const auto a = m.thread("A"), b = m.thread("B");
+  const auto l1 = m.object(format::ObjectKind::Mutex, "L1");
+  const auto l2 = m.object(format::ObjectKind::Mutex, "L2");
+  const auto q = m.object(format::ObjectKind::Queue, "Q");
+  m.start(a);
+  m.start(b);
+  const auto b_releases = m.add(b, EventKind::MutexReleased, l2, 0);  // nobody holds it: its take was lost
+  m.add(a, EventKind::MutexLockBegin, l1);
+  // A records again while waiting for L1: that wait's end was lost. And it
+  // releases L2, which nobody holds.
+  const auto a_releases = m.add(a, EventKind::MutexReleased, l2, 0);
+  const auto b_gets = m.add(b, EventKind::QueueGet, q, 1);  // its put was lost
+  const analysis::Model model = analysis::build_model(m.t);
+  std::vector<std::pair<std::uint64_t, analysis::AnomalyKind>> got;
+  for (const analysis::Anomaly& x : model.state.anomalies) got.emplace_back(x.event, x.kind);
+  CHECK(got == std::vector<std::pair<std::uint64_t, analysis::AnomalyKind>>{
+                   {b_releases, analysis::AnomalyKind::ReleaseUnheld},
+                   {a_releases, analysis::AnomalyKind::WaitUnended},
+                   {a_releases, analysis::AnomalyKind::ReleaseUnheld},
+                   {b_gets, analysis::AnomalyKind::GetWithoutPut},
+               });
+  // The series, by object then kind: L1's waiters (from the waits) and Q's
+  // depth (from the counted values).
+  std::vector<std::pair<std::uint32_t, analysis::SeriesKind>> series;
+  for (const analysis::Series& x : model.state.series) series.emplace_back(x.object, x.kind);
+  CHECK(std::is_sorted(series.begin(), series.end()));
+  CHECK(std::find(series.begin(), series.end(), std::pair{l1, analysis::SeriesKind::LockWaiters}) != series.end());
+  CHECK(std::find(series.begin(), series.end(), std::pair{q, analysis::SeriesKind::QueueDepth}) != series.end());
 }
 
 TEST_CASE("a condition wait splits the hold around it, in both views") {

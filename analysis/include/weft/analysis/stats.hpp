@@ -32,6 +32,8 @@ struct Stats {
   std::vector<ThreadStats> threads;   // by thread id
 };
 
+// From a model built with ModelDetail::Full: its object state has the
+// holds, the series and each lock's takes; no event is read again.
 Stats compute_stats(const Model& m);
 
 }  // namespace weft::analysis
