@@ -26,28 +26,34 @@ std::size_t page_size() {
 
 std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
 
-// Whether this is a virtual machine whose memory balloon reports free
-// pages to the host (virtio feature VIRTIO_BALLOON_F_REPORTING, bit 5, as
-// Firecracker's and QEMU's balloons offer). The guest then hands every
-// free 2 MB block back to the host a few seconds after it is freed, and
-// the host faults it back in 4 KB at a time when it is next written. A
-// 2 MB page is such a block: on such a VM a fresh one cost about 3 ms
-// (256 MB in 0.8-1.0 s against 0.13-0.15 s on 4 KB pages, which come from
-// blocks the guest still holds), and opening a 10 M-event trace in the
-// viewer took 1.16x as long with 2 MB pages as without (farm-bench -n 14
-// --vs; `weft check`: the same time either way).
-bool host_takes_back_free_blocks() {
-  constexpr const char* kBalloons = "/sys/bus/virtio/drivers/virtio_balloon";
+// On a virtual machine whose memory balloon reports free pages to the host
+// (Firecracker's and QEMU's offer it), the guest hands every free 2 MB
+// block back to the host a few seconds after it is freed, and the host
+// faults it back in 4 KB at a time when it is next written. A 2 MB page is
+// such a block: on such a VM a fresh one cost about 3 ms (256 MB in
+// 0.8-1.0 s against 0.13-0.15 s on 4 KB pages, which come from blocks the
+// guest still holds), and opening a 10 M-event trace in the viewer took
+// 1.16x as long with 2 MB pages as without (farm-bench -n 14 --vs; `weft
+// check`: the same time either way). So 2 MB pages are asked for only
+// where no balloon reports free pages; decided once.
+bool huge_pages_pay() {
+  static const bool pay = !balloon_reports_free_pages();
+  return pay;
+}
+
+}  // namespace
+
+bool balloon_reports_free_pages(const std::string& driver_dir) {
   constexpr std::size_t kReportingBit = 5;
-  DIR* dir = ::opendir(kBalloons);
-  if (dir == nullptr) return false;
+  DIR* dir = ::opendir(driver_dir.c_str());
+  if (dir == nullptr) return false;  // no balloon driver: not a VM, or not one with a balloon
   bool reporting = false;
   while (const dirent* entry = ::readdir(dir)) {
-    if (std::strncmp(entry->d_name, "virtio", 6) != 0) continue;
-    const std::string path = std::string(kBalloons) + "/" + entry->d_name + "/features";
+    if (std::strncmp(entry->d_name, "virtio", 6) != 0) continue;  // bind, unbind, uevent, module
+    const std::string path = driver_dir + "/" + entry->d_name + "/features";
     std::FILE* f = std::fopen(path.c_str(), "r");
     if (f == nullptr) continue;
-    char bits[64] = {};  // one '0' or '1' per feature bit, lowest first
+    char bits[64] = {};
     const std::size_t n = std::fread(bits, 1, sizeof bits, f);
     std::fclose(f);
     if (n > kReportingBit && bits[kReportingBit] == '1') reporting = true;
@@ -55,14 +61,6 @@ bool host_takes_back_free_blocks() {
   ::closedir(dir);
   return reporting;
 }
-
-// Decided once: whether 2 MB pages save time here (see above).
-bool huge_pages_pay() {
-  static const bool pay = !host_takes_back_free_blocks();
-  return pay;
-}
-
-}  // namespace
 
 void* map_huge_pages(std::size_t bytes) {
   // A 2 MB page must start on a 2 MB boundary: map one page more than

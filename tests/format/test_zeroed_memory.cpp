@@ -3,14 +3,19 @@
 // their last byte, move without copying, and a large block's released pages
 // read as zeros again while the rest keeps its bytes. And HugePageAllocator,
 // what the model's waits and series live in: a vector
-// on it behaves as any vector across the 2 MB line.
+// on it behaves as any vector across the 2 MB line. And where 2 MB pages
+// are not asked for: a VM whose memory balloon reports free pages.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "../support/temp_dir.hpp"
 #include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/zeroed_memory.hpp"
 
@@ -118,4 +123,37 @@ TEST_CASE("huge page allocator: a vector grows past 2 MB and keeps its elements"
   // An impossible size is refused, not wrapped around.
   HugePageAllocator<std::uint64_t> a;
   REQUIRE_THROWS_AS(a.allocate(~std::size_t{0} / 4), std::bad_array_new_length);
+}
+
+TEST_CASE("zeroed memory: 2 MB pages are not asked for where a memory balloon reports free pages", "[format][zeroed]") {
+  // The balloon driver's sysfs directory, as Linux lays it out: a features
+  // file per bound device, one '0' or '1' per feature bit, lowest first.
+  weft::test::TempDir dir;
+  const auto device = [&](const std::string& name, const std::string& bits) {
+    std::filesystem::create_directories(dir.path() / name);
+    std::ofstream(dir.path() / name / "features") << bits << "\n";
+  };
+  using weft::format::balloon_reports_free_pages;
+  SECTION("no balloon driver at all") { CHECK_FALSE(balloon_reports_free_pages(dir.file("absent"))); }
+  SECTION("a driver with no device bound") {
+    std::ofstream(dir.path() / "bind") << "";
+    CHECK_FALSE(balloon_reports_free_pages(dir.path().string()));
+  }
+  SECTION("a balloon without free page reporting (bit 5 clear)") {
+    device("virtio0", "0110000100000000");
+    CHECK_FALSE(balloon_reports_free_pages(dir.path().string()));
+  }
+  SECTION("a balloon that reports free pages (bit 5 set), as Firecracker's") {
+    device("virtio0", "01100101000000000000000000000000100000000000000000000000000000000000000000000000");
+    CHECK(balloon_reports_free_pages(dir.path().string()));
+  }
+  SECTION("a second device that reports, beside one that does not") {
+    device("virtio0", "0000000000000000");
+    device("virtio3", "0000010000000000");
+    CHECK(balloon_reports_free_pages(dir.path().string()));
+  }
+  SECTION("a features file too short to say") {
+    device("virtio0", "0110");
+    CHECK_FALSE(balloon_reports_free_pages(dir.path().string()));
+  }
 }

@@ -17,9 +17,9 @@
 namespace weft::format {
 
 // `bytes` (at least kHugeFrom) of zero-filled memory on a 2 MB boundary,
-// advised onto 2 MB pages where those pay (zeroed_memory.hpp); std::bad_alloc
-// if there is none. Given back
-// with unmap_huge_pages(p, bytes), the same `bytes`.
+// advised onto 2 MB pages where those pay (zeroed_memory.hpp);
+// std::bad_alloc if there is none. Given back with unmap_huge_pages(p,
+// bytes), the same `bytes`.
 void* map_huge_pages(std::size_t bytes);
 void unmap_huge_pages(void* p, std::size_t bytes) noexcept;
 

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 namespace weft::format {
 
@@ -54,5 +55,12 @@ class ZeroedMemory {
   unsigned char* data_ = nullptr;
   std::size_t size_ = 0;
 };
+
+// Whether a virtio memory balloon bound under `driver_dir` (its sysfs
+// driver directory: one `virtioN/features` file per device, a '0' or '1'
+// per feature bit, lowest first) reports free pages to the host
+// (VIRTIO_BALLOON_F_REPORTING, bit 5). Where one does, large arrays are not
+// advised onto 2 MB pages (zeroed_memory.cpp).
+bool balloon_reports_free_pages(const std::string& driver_dir = "/sys/bus/virtio/drivers/virtio_balloon");
 
 }  // namespace weft::format
