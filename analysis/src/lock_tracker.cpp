@@ -106,18 +106,18 @@ void LockTracker::open(std::uint64_t index, const format::Event& e, bool shared,
   h.hold = 0;
   held_[e.thread].push_back({e.object, e.site, shared});
   if (!record_) return;
-  Hold hold;
+  h.hold = record_->holds.size();
+  // Re-taken inside a condition wait: the hold resumes when the wait returns.
+  if ((e.flags & format::kFlagCondition) && condition_wait_[e.thread] != kNoEvent)
+    resuming_[e.thread].push_back(h.hold);
+  // Filled in where it is kept (see HoldStore::emplace_back).
+  Hold& hold = record_->holds.emplace_back();
   hold.first = index;
   hold.lock = e.object;
   hold.thread = e.thread;
   hold.shared = shared;
   hold.begin_ns = shared ? e.time_ns : std::max(e.time_ns, last_end_ns_[e.object]);
   hold.end_ns = hold.begin_ns;
-  h.hold = record_->holds.size();
-  // Re-taken inside a condition wait: the hold resumes when the wait returns.
-  if ((e.flags & format::kFlagCondition) && condition_wait_[e.thread] != kNoEvent)
-    resuming_[e.thread].push_back(h.hold);
-  record_->holds.push_back(hold);
 }
 
 void LockTracker::close(std::uint32_t lock, const Holder& holder, std::uint64_t index, const format::Event& e,

@@ -92,6 +92,50 @@ TEST_CASE("packed store: set turns none into a value and back, packing the block
   }
 }
 
+TEST_CASE("packed store: a record built in place and closed after the next is pushed reads back as closed, across blocks") {
+  // The model's lock holds: each pushed open (its first field "none"),
+  // filled in where it is kept, and closed one push later with values past
+  // its block's range.
+  Triples store;
+  const auto closed = [](std::uint64_t k) { return Triple{1'000'000 + 7 * k, k, 1u << 20 | k}; };
+  for (std::uint64_t k = 0; k < 1000; ++k) {
+    Triple& t = store.emplace_back();
+    CHECK(t == Triple{});
+    t.a = kNone;
+    t.b = k;
+    if (k > 0) store.modify(k - 1, [&](Triple& prev) { prev = closed(k - 1); });
+    REQUIRE(store.size() == k + 1);
+    REQUIRE(store[k] == Triple{kNone, k, 0});
+  }
+  store.modify(999, [&](Triple& last) { last = closed(999); });
+  for (std::uint64_t k = 0; k < 1000; ++k) {
+    INFO("record " << k);
+    REQUIRE(store[k] == closed(k));
+  }
+  store.seal();
+  CHECK(store.to_vector() == Triples(store).to_vector());
+  for (std::uint64_t k = 0; k < 1000; ++k) REQUIRE(store.field(k, 2) == (1u << 20 | k));
+}
+
+TEST_CASE("packed store: a store of exactly whole blocks is appended to, sealed and grown in order") {
+  for (const bool seal_first : {false, true}) {
+    INFO((seal_first ? "sealed" : "as pushed"));
+    Triples front, back;
+    for (std::uint64_t k = 0; k < 512; ++k) front.push_back(Triple{k, k, k});  // its last block not yet packed
+    for (std::uint64_t k = 512; k < 700; ++k) back.push_back(Triple{k, k, k});
+    if (seal_first) front.seal();
+    front.append(std::move(back));
+    CHECK(back.empty());
+    front.push_back(Triple{700, 700, 700});
+    REQUIRE(front.size() == 701);
+    for (std::uint64_t k = 0; k < 701; ++k) REQUIRE(front[k] == Triple{k, k, k});
+    front.seal();
+    std::vector<Triple> all(701);
+    front.decode(0, 701, all.data());
+    for (std::uint64_t k = 0; k < 701; ++k) REQUIRE(all[k] == Triple{k, k, k});
+  }
+}
+
 TEST_CASE("packed store: a running maximum of event times takes a byte or two a number, and is searched as a sorted range") {
   std::mt19937_64 rng(8);
   Numbers times;

@@ -31,6 +31,8 @@ class EventStore : public PackedStore<EventCodec> {
     saw(e.kind);
     PackedStore::push_back(e);
   }
+  // Not for events: their kinds are noted as they are pushed.
+  Event& emplace_back() = delete;
   // Replaces event i (i < size()).
   void set(std::size_t i, const Event& e) {
     if (i < size()) saw(e.kind);

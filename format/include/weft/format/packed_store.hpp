@@ -22,12 +22,15 @@
 //
 // The store reads like a std::vector<Record> that hands out values:
 // `store[i]`, range-for and iterators give a Record by value (a `const
-// Record&` bound to one keeps the copy alive). Writing is push_back at the
-// end and set() anywhere.
+// Record&` bound to one keeps the copy alive). Writing is push_back (or
+// emplace_back) at the end, and set() or modify() anywhere.
 //
 // Invariants: every block but the last holds kBlock records; the records
-// not yet in a block (fewer than kBlock) wait unpacked in tail_ until the
-// block fills or seal() packs them. set() with a value a block cannot hold
+// not yet in a block (at most kBlock) wait unpacked in tail_ until a record
+// comes after a full tail_, or seal() packs them. A block is packed only
+// when a record follows it, so the newest record is always unpacked: a
+// lock hold pushed open and closed a few pushes later is edited in place,
+// and packed once, closed. set() with a value a block cannot hold
 // packs the block anew and leaves the old bytes unused; seal() copies a
 // small store's blocks into one allocation of the right size. Like a
 // vector, any number of threads may read a store that nobody writes.
@@ -110,11 +113,24 @@ class PackedStore {
   const_iterator end() const { return {this, size()}; }
 
   void push_back(const Record& r);
+  // A new last record, value-initialized, for the caller to fill in: where
+  // a record is built field by field, copying it in whole after (wide loads
+  // of narrow stores just made) stalls the core. The reference is good
+  // until the store next grows or is sealed (push, append, seal).
+  Record& emplace_back();
   // Replaces record i (i < size()).
   void set(std::size_t i, const Record& r);
-  // Changes record i in place: `change(Record&)` edits a copy that is set back.
+  // Changes record i: `change(Record&)` edits it where it waits unpacked
+  // (the newest records: a lock hold closed soon after it opened), else
+  // a copy that is set back. Edited in place, not copied out and back: the
+  // copy's wide loads of fields just stored one by one stall the core
+  // (store-to-load forwarding fails).
   template <class Change>
   void modify(std::size_t i, Change&& change) {
+    if (i >= packed_) {
+      change(tail_.at(i - packed_));
+      return;
+    }
     Record r = (*this)[i];
     change(r);
     set(i, r);
@@ -176,6 +192,8 @@ class PackedStore {
   void pack(const Record* records, std::size_t n, Frame& f);
   unsigned char* allocate(std::size_t n, std::uint32_t& segment, std::uint32_t& offset);
   void unpack_last();  // a sealed partial block back into tail_
+  void make_room();    // before a push: tail_ back to fewer than kBlock records
+  void pack_tail();    // tail_'s records into a new block
 
   struct Segment {
     ZeroedMemory bytes;  // zero-filled: see allocate()

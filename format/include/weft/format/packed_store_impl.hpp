@@ -212,9 +212,25 @@ void PackedStore<Codec>::pack(const Record* records, std::size_t n, Frame& f) {
 
 template <class Codec>
 void PackedStore<Codec>::push_back(const Record& r) {
-  if (!frames_.empty() && frames_.back().count < kBlock) unpack_last();
+  make_room();
   tail_.push_back(r);
+}
+
+template <class Codec>
+typename Codec::Record& PackedStore<Codec>::emplace_back() {
+  make_room();
+  return tail_.emplace_back();
+}
+
+template <class Codec>
+void PackedStore<Codec>::make_room() {
+  if (!frames_.empty() && frames_.back().count < kBlock) unpack_last();
   if (tail_.size() < kBlock) return;
+  pack_tail();
+}
+
+template <class Codec>
+void PackedStore<Codec>::pack_tail() {
   Frame& f = frames_.emplace_back();
   pack(tail_.data(), tail_.size(), f);
   packed_ += tail_.size();
@@ -224,11 +240,7 @@ void PackedStore<Codec>::push_back(const Record& r) {
 template <class Codec>
 void PackedStore<Codec>::seal() {
   using namespace packed_store_detail;
-  if (!tail_.empty()) {
-    Frame& f = frames_.emplace_back();
-    pack(tail_.data(), tail_.size(), f);
-    packed_ += tail_.size();
-  }
+  if (!tail_.empty()) pack_tail();
   std::vector<Record>().swap(tail_);
   frames_.shrink_to_fit();
   // Segments double as they fill: a small store (a decoded chunk) may own
@@ -300,7 +312,9 @@ template <class Codec>
 void PackedStore<Codec>::append(PackedStore&& other) {
   if (other.empty()) return;
   if (size() % kBlock != 0) throw std::logic_error("PackedStore::append: this store does not end on a block's end");
-  // tail_ is empty: it holds fewer than kBlock records, none here.
+  // tail_ holds no record or a whole block, not yet packed: packed now,
+  // so that the blocks stay in order.
+  if (!tail_.empty()) pack_tail();
   const auto first_segment = static_cast<std::uint32_t>(segments_.size());
   for (Segment& seg : other.segments_) segments_.push_back(std::move(seg));
   frames_.reserve(frames_.size() + other.frames_.size());
