@@ -92,7 +92,7 @@ TEST_CASE("packed store: set turns none into a value and back, packing the block
   }
 }
 
-TEST_CASE("packed store: a record built in place and closed after the next is pushed reads back as closed, across blocks") {
+TEST_CASE("packed store: a record built in place and closed after the next is pushed reads back as closed across blocks") {
   // The model's lock holds: each pushed open (its first field "none"),
   // filled in where it is kept, and closed one push later with values past
   // its block's range.
@@ -117,7 +117,7 @@ TEST_CASE("packed store: a record built in place and closed after the next is pu
   for (std::uint64_t k = 0; k < 1000; ++k) REQUIRE(store.field(k, 2) == (1u << 20 | k));
 }
 
-TEST_CASE("packed store: a store of exactly whole blocks is appended to, sealed and grown in order") {
+TEST_CASE("packed store: a store of exactly whole blocks is appended to and sealed and grown in order") {
   for (const bool seal_first : {false, true}) {
     INFO((seal_first ? "sealed" : "as pushed"));
     Triples front, back;
