@@ -29,8 +29,8 @@
 // not yet in a block (at most kBlock) wait unpacked in tail_ until a record
 // comes after a full tail_, or seal() packs them. A block is packed only
 // when a record follows it, so the newest record is always unpacked: a
-// lock hold pushed open and closed a few pushes later is edited in place,
-// and packed once, closed. set() with a value a block cannot hold
+// lock hold closed before the next hold is pushed (a lock passed from
+// thread to thread) is edited in place, and packed once, closed. set() with a value a block cannot hold
 // packs the block anew and leaves the old bytes unused; seal() copies a
 // small store's blocks into one allocation of the right size. Like a
 // vector, any number of threads may read a store that nobody writes.
