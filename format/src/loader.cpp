@@ -45,6 +45,11 @@ struct TraceLoader::Pending {
   ChunkTexts texts;          // its texts, until interned in file order
   EventStore* store = nullptr;  // its events once decoded: [first, first + header.count) of this store
   std::size_t first = 0;
+  // What its events hold, noted as they are decoded, for a merge in parts;
+  // not kept (summarized false) for a chunk of many objects, where the
+  // list would outweigh its packed events.
+  RunSummary summary;
+  bool summarized = false;
 };
 
 // The kept payloads, back to back, in mappings kept from one batch to the
@@ -214,6 +219,10 @@ void TraceLoader::decode_pending() {
   // out in increasing order, so a worker's chunks of one thread go into its
   // store in program order.
   std::vector<std::vector<std::uint64_t>> first_seq(threads_);
+  // Each worker's note of where an object is in the summary of the chunk
+  // it is decoding: in which chunk (1 + its index in the batch) and at
+  // which entry of its list.
+  std::vector<std::vector<std::uint32_t>> noted_in(threads_), noted_at(threads_);
   unpacked_.resize(threads_);
   std::vector<std::vector<std::unique_ptr<EventStore>>> stores(threads_);  // [worker][thread]
   // Each thread's events in the batch: a store is reserved for all of them
@@ -248,10 +257,35 @@ void TraceLoader::decode_pending() {
       }
       p.store = mine[p.header.thread].get();
       p.first = p.store->size();
+      std::vector<std::uint32_t>& in = noted_in[worker];
+      std::vector<std::uint32_t>& at = noted_at[worker];
+      if (in.size() < objects) {
+        in.resize(objects, 0);
+        at.resize(objects, 0);
+      }
+      const auto chunk = static_cast<std::uint32_t>(i + 1);
+      RunSummary& summary = p.summary;
+      const std::size_t most_noted = kMostNoted + p.header.count / 16;
+      bool overflowed = false;
       for (const Event& e : out) {
-        if (e.seq != kNoSeq && e.object < p.objects) seqs[e.object] = std::min(seqs[e.object], e.seq);
+        summary.earliest = std::min(summary.earliest, e.time_ns);
+        if (e.seq != kNoSeq && e.object < p.objects) {
+          seqs[e.object] = std::min(seqs[e.object], e.seq);
+          if (in[e.object] == chunk) {
+            auto& lowest = summary.lowest[at[e.object]].second;
+            lowest = std::min(lowest, e.seq);
+          } else if (summary.lowest.size() < most_noted) {
+            in[e.object] = chunk;
+            at[e.object] = static_cast<std::uint32_t>(summary.lowest.size());
+            summary.lowest.emplace_back(e.object, e.seq);
+          } else {
+            overflowed = true;
+          }
+        }
         p.store->push_back(e);
       }
+      p.summarized = !overflowed;
+      if (overflowed) summary.lowest = {};
     });
   } catch (...) {
     keep_stores();
@@ -292,7 +326,7 @@ EventStore TraceLoader::merge_pending(const MergeHints& hints) {
   std::vector<EventStream> streams(trace_.threads.size());
   std::uint64_t total = 0;
   for (const Pending& p : pending_) {
-    streams[p.header.thread].packed.push_back({p.store, p.first, p.header.count});
+    streams[p.header.thread].packed.push_back({p.store, p.first, p.header.count, p.summarized ? &p.summary : nullptr});
     total += p.header.count;
   }
   const auto done = [this](EventStore events) {

@@ -255,8 +255,9 @@ void cut_stream(const EventStream& s, std::size_t at, EventStream& head, EventSt
   std::size_t left = at - in_array;  // still to give the head, from the packed runs
   for (const PackedRun& r : s.packed) {
     const std::size_t h = std::min(left, r.count);
-    if (h) head.packed.push_back({r.store, r.first, h});
-    if (h < r.count) rest.packed.push_back({r.store, r.first + h, r.count - h});
+    // A summary goes with the run only while the run is whole.
+    if (h) head.packed.push_back({r.store, r.first, h, h == r.count ? r.summary : nullptr});
+    if (h < r.count) rest.packed.push_back({r.store, r.first + h, r.count - h, h == 0 ? r.summary : nullptr});
     left -= h;
   }
 }
@@ -342,8 +343,10 @@ EventStore merge_streams_in_parts(std::span<const EventStream> per_thread, std::
   if (first_size == 0 || first_size == total) return whole();
 
   // The second part: its objects' lowest sequence numbers and its earliest
-  // time, read before it is merged (a pass over half the events, on its
-  // own thread, beside the first part's merge).
+  // time, read before it is merged, on its own thread beside the first
+  // part's merge: from the runs' summaries where the loader left them (a
+  // run the cut went through has none), else a pass over the events (on a
+  // 10 M-event trace, 40 ms before a part's merge of 150 ms could start).
   OrderStats second_stats;
   EventStore second_out;
   std::vector<Event> lead, second_placed;
@@ -359,13 +362,20 @@ EventStore merge_streams_in_parts(std::span<const EventStream> per_thread, std::
       };
       for (const EventStream& s : second) {
         for (const Event& e : std::span<const Event>(s.data, s.size)) note(e);
-        for (const PackedRun& r : s.packed)
+        for (const PackedRun& r : s.packed) {
+          if (r.summary) {
+            second_earliest = std::min(second_earliest, r.summary->earliest);
+            for (const auto& [object, seq] : r.summary->lowest)
+              if (object < object_count) second_lowest[object] = std::min(second_lowest[object], seq);
+            continue;
+          }
           for (std::size_t i = 0; i < r.count;) {
             const std::size_t n = std::min(r.count - i, EventStore::kBlock - (r.first + i) % EventStore::kBlock);
             r.store->decode(r.first + i, n, block.data());
             for (std::size_t k = 0; k < n; ++k) note(block[k]);
             i += n;
           }
+        }
       }
       if (second_earliest < cut) return;  // a thread's clock went back across the cut: not worth merging
       const MergeHints second_hints{&second_lowest, hints.ticks, hints.placed, hints.placed_wants};

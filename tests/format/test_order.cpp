@@ -260,12 +260,28 @@ std::vector<std::vector<Event>> random_threads(std::mt19937& rng, unsigned threa
   return per_thread;
 }
 
+// What the loader notes of a run as it decodes it.
+RunSummary summary_of(const EventStore& store) {
+  RunSummary s;
+  std::map<std::uint32_t, std::uint64_t> lowest;
+  for (const Event& e : store) {
+    s.earliest = std::min(s.earliest, e.time_ns);
+    if (e.seq == kNoSeq) continue;
+    const auto [at, fresh] = lowest.emplace(e.object, e.seq);
+    if (!fresh) at->second = std::min(at->second, e.seq);
+  }
+  s.lowest.assign(lowest.begin(), lowest.end());
+  return s;
+}
+
 // Each thread's events as packed runs of two stores, cut at `cut_at` of
 // its events: the loader's streams, a merge's cut falling inside a run.
+// With `summarized`, each run carries its summary, as the loader's do.
 struct PackedThreads {
   std::vector<EventStore> stores;
+  std::vector<RunSummary> summaries;
   std::vector<EventStream> streams;
-  PackedThreads(const std::vector<std::vector<Event>>& per_thread, double cut_at) {
+  PackedThreads(const std::vector<std::vector<Event>>& per_thread, double cut_at, bool summarized = false) {
     stores.resize(2 * per_thread.size());
     for (std::size_t t = 0; t < per_thread.size(); ++t) {
       const std::size_t cut = static_cast<std::size_t>(double(per_thread[t].size()) * cut_at);
@@ -273,8 +289,11 @@ struct PackedThreads {
       stores[2 * t].seal();
       stores[2 * t + 1].seal();
     }
-    for (std::size_t t = 0; t < per_thread.size(); ++t)
-      streams.push_back({nullptr, 0, {{&stores[2 * t], 0, stores[2 * t].size()}, {&stores[2 * t + 1], 0, stores[2 * t + 1].size()}}});
+    for (const EventStore& s : stores) summaries.push_back(summary_of(s));
+    const auto run = [&](std::size_t k) {
+      return PackedRun{&stores[k], 0, stores[k].size(), summarized ? &summaries[k] : nullptr};
+    };
+    for (std::size_t t = 0; t < per_thread.size(); ++t) streams.push_back({nullptr, 0, {run(2 * t), run(2 * t + 1)}});
   }
 };
 
@@ -296,8 +315,9 @@ TEST_CASE("order: the merge in two parts places what one merge places", "[order]
   };
   for (const Case c : {Case{"clean", 0, false, true}, Case{"skewed clocks", 7'000, false, false},
                        Case{"a lost sequence number", 0, true, false}}) {
-    for (const double cut_at : {0.3, 0.5, 0.9}) {
-      INFO(c.what << ", stores cut at " << cut_at);
+    for (const double cut_at : {0.3, 0.5, 0.9})
+    for (const bool summarized : {false, true}) {
+      INFO(c.what << ", stores cut at " << cut_at << (summarized ? ", runs summarized" : ""));
       std::mt19937 rng(9);
       auto per_thread = random_threads(rng, 4, 3, 50'000, c.skew);
       if (c.lose_one) {  // every later event of object 1 is one number further: its seq 5000 never came
@@ -305,7 +325,7 @@ TEST_CASE("order: the merge in two parts places what one merge places", "[order]
           for (Event& e : thread)
             if (e.object == 1 && e.seq != kNoSeq && e.seq >= 5'000) ++e.seq;
       }
-      const PackedThreads packed(per_thread, cut_at);
+      const PackedThreads packed(per_thread, cut_at, summarized);
       std::vector<Event> heard_one, heard_parts;
       const std::function<void(const Event&)> hear_one = [&](const Event& e) { heard_one.push_back(e); };
       const std::function<void(const Event&)> hear_parts = [&](const Event& e) { heard_parts.push_back(e); };
@@ -327,6 +347,27 @@ TEST_CASE("order: the merge in two parts places what one merge places", "[order]
       CHECK(parts.may_hold(K::ThreadRename));
     }
   }
+}
+
+// A run's summary stands for its events: the second part's lowest sequence
+// numbers and earliest time are read from it, not from the events: one
+// that says an event came before the cut keeps the parts from joining, and
+// the one merge runs (in the same order).
+TEST_CASE("order: the merge in two parts reads a run's summary in place of its events", "[order]") {
+  std::mt19937 rng(5);
+  const auto per_thread = random_threads(rng, 3, 2, 20'000, 0);
+  PackedThreads packed(per_thread, 0.75, true);  // the later runs lie wholly after the cut
+  OrderStats one_stats;
+  const EventStore one = merge_streams(packed.streams, 3, one_stats, {}, [](std::uint32_t, std::size_t) {});
+  OrderStats stats;
+  bool in_parts = false;
+  CHECK(merge_streams_in_parts(packed.streams, 3, stats, {}, &in_parts) == one);
+  CHECK(in_parts);
+
+  // Store 1 is thread 0's later run.
+  packed.summaries[1].earliest = 0;
+  CHECK(merge_streams_in_parts(packed.streams, 3, stats, {}, &in_parts) == one);
+  CHECK_FALSE(in_parts);
 }
 
 TEST_CASE("order: the merge in two parts takes unpacked arrays, tiny inputs and a hook without a filter", "[order]") {

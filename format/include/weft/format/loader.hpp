@@ -143,6 +143,9 @@ class TraceLoader {
   // their stores are kept whole until the merge ends, about 5 bytes an
   // event beside the merged copy.
   static constexpr std::uint64_t kMergeInPartsUpTo = 200'000'000;
+  // A chunk's summary (RunSummary) notes at most this many objects and one
+  // more for every 16 of its events: about a byte an event at most.
+  static constexpr std::size_t kMostNoted = 64;
   std::size_t decode_batch_ = kDecodeBatch;
   bool merge_in_parts_ = true;
 };

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "weft/format/trace.hpp"
@@ -54,10 +55,22 @@ struct MergeHints {
 EventStore merge_in_order(std::vector<std::vector<Event>>& per_thread, std::size_t object_count,
                                   OrderStats& stats, const MergeHints& hints = {});
 
+// What a loader learnt of a run's events as it decoded them: a merge in
+// parts reads it instead of unpacking the run once more before merging it.
+struct RunSummary {
+  std::uint64_t earliest = ~std::uint64_t{0};  // the smallest time
+  // Each object's lowest sequence number in the run, for every object one
+  // of its events has a sequence number for (and an id below the merge's
+  // object count), in no order.
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> lowest;
+};
+
 // A run of a thread's events in a packed store: records [first, first + count).
 struct PackedRun {
   const EventStore* store = nullptr;
   std::size_t first = 0, count = 0;
+  // If set, what these very records hold (not a part of them).
+  const RunSummary* summary = nullptr;
 };
 
 // One thread's events in program order, wherever they are kept: an array
