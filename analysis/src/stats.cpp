@@ -1,43 +1,46 @@
 #include "weft/analysis/stats.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace weft::analysis {
 
 Stats compute_stats(const Model& m) {
   const format::Trace& t = *m.trace;
   Stats s;
-  std::map<std::uint32_t, LockStats> locks;
+  // Each lock's statistics, in object order; `of[o]`: object o's, or null
+  // (looked up once per hold: millions, so not in a map).
   for (std::uint32_t o = 1; o < t.objects.size(); ++o)
-    if (format::object_meaning(t.objects[o].kind).lock) locks[o].object = o;
+    if (format::object_meaning(t.objects[o].kind).lock) s.locks.emplace_back().object = o;
+  std::vector<LockStats*> of(t.objects.size(), nullptr);
+  for (LockStats& l : s.locks) of[l.object] = &l;
+  const auto lock = [&of](std::uint32_t o) { return o < of.size() ? of[o] : nullptr; };
 
   // Acquisitions, as the model counted them in its walk (Takes).
-  for (auto& [o, l] : locks)
-    if (o < m.state.takes.size()) {
-      l.acquisitions = m.state.takes[o].acquisitions;
-      l.contended = m.state.takes[o].contended;
+  for (LockStats& l : s.locks)
+    if (l.object < m.state.takes.size()) {
+      l.acquisitions = m.state.takes[l.object].acquisitions;
+      l.contended = m.state.takes[l.object].contended;
     }
   // Holds and waiters are the model's object state, waits its intervals.
   for (const Hold& h : m.state.holds) {
-    const auto it = locks.find(h.lock);
-    if (it == locks.end() || h.end == HoldEnd::Open) continue;
+    LockStats* l = lock(h.lock);
+    if (!l || h.end == HoldEnd::Open) continue;
     const std::uint64_t held = h.end_ns - h.begin_ns;
-    it->second.hold_total_ns += held;
-    it->second.hold_max_ns = std::max(it->second.hold_max_ns, held);
+    l->hold_total_ns += held;
+    l->hold_max_ns = std::max(l->hold_max_ns, held);
   }
   for (const Series& series : m.state.series)
     if (series.kind == SeriesKind::LockWaiters)
-      if (const auto it = locks.find(series.object); it != locks.end())
-        it->second.max_waiters = static_cast<std::uint32_t>(series.peak);
+      if (LockStats* l = lock(series.object)) l->max_waiters = static_cast<std::uint32_t>(series.peak);
   for (const Wait& w : m.waits) {
     if ((w.cause != WaitCause::Lock && w.cause != WaitCause::LockShared) || !w.end) continue;
-    const auto it = locks.find(w.object);
-    if (it == locks.end()) continue;
+    LockStats* l = lock(w.object);
+    if (!l) continue;
     const std::uint64_t d = t.events[*w.end].time_ns - std::min(t.events[*w.end].time_ns, t.events[w.begin].time_ns);
-    it->second.wait_total_ns += d;
-    it->second.wait_max_ns = std::max(it->second.wait_max_ns, d);
+    l->wait_total_ns += d;
+    l->wait_max_ns = std::max(l->wait_max_ns, d);
   }
-  for (auto& [o, l] : locks) s.locks.push_back(l);
 
   s.threads.resize(t.threads.size());
   for (std::uint32_t th = 0; th < t.threads.size(); ++th) {

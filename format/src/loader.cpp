@@ -243,10 +243,13 @@ void TraceLoader::decode_pending() {
   try {
     run_in_order(pending_.size() - first, threads_, [&](std::size_t i, unsigned worker) {
       Pending& p = pending_[first + i];
-      auto& out = unpacked_[worker];
-      out.resize(p.header.count);
+      // Grown, never shrunk: resizing to each chunk's count would construct
+      // the events again that decoding then writes over.
+      auto& buffer = unpacked_[worker];
+      if (buffer.size() < p.header.count) buffer.resize(p.header.count);
+      const std::span<const Event> out(buffer.data(), p.header.count);
       decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds],
-                    p.limits, p.texts, out.data());
+                    p.limits, p.texts, buffer.data());
       std::vector<std::uint64_t>& seqs = first_seq[worker];
       if (seqs.size() < objects) seqs.resize(objects, kNoSeq);
       auto& mine = stores[worker];

@@ -112,7 +112,17 @@ class PackedStore {
   const_iterator begin() const { return {this, 0}; }
   const_iterator end() const { return {this, size()}; }
 
-  void push_back(const Record& r);
+  // Inlined where the record goes straight into tail_ (a record that was
+  // just built then need not be stored whole and loaded back for a call).
+  __attribute__((always_inline)) void push_back(const Record& r) {
+    // A non-empty tail_ follows a full block (see the invariants), so the
+    // record only needs room in it.
+    if (tail_.size() - 1 < kBlock - 1) [[likely]] {
+      tail_.push_back(r);
+      return;
+    }
+    push_back_slowly(r);
+  }
   // A new last record, value-initialized, for the caller to fill in: where
   // a record is built field by field, copying it in whole after (wide loads
   // of narrow stores just made) stalls the core. The reference is good
@@ -187,6 +197,7 @@ class PackedStore {
   static constexpr unsigned kNarrowRecord = 56;
   static constexpr bool optional(int f) { return (Codec::kOptional >> f) & 1; }
   Record get_slowly(std::size_t i) const;  // a wide record, or the tail
+  void push_back_slowly(const Record& r);  // the first record of a block
 
   // Packs `records` (at most kBlock) into a new block's bytes, sets `f`.
   void pack(const Record* records, std::size_t n, Frame& f);

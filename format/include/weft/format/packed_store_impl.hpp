@@ -211,7 +211,7 @@ void PackedStore<Codec>::pack(const Record* records, std::size_t n, Frame& f) {
 }
 
 template <class Codec>
-void PackedStore<Codec>::push_back(const Record& r) {
+void PackedStore<Codec>::push_back_slowly(const Record& r) {
   make_room();
   tail_.push_back(r);
 }
