@@ -8,6 +8,7 @@
 // and where its trace was kept. Exit status: 0 no run found anything, 1
 // something was found (with --check: the union of the findings is not the
 // scenario's declared verdict), 2 bad input.
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <thread>
@@ -27,6 +29,7 @@
 
 #include "cli.hpp"
 #include "explore_search.hpp"
+#include "run_server.hpp"
 #include "scenarios_program.hpp"
 #include "traced_program.hpp"
 #include "weft/analysis/check.hpp"
@@ -107,8 +110,11 @@ class Explorer {
     std::uint64_t run, seed, horizon;
     std::string trace;
     unsigned cpu;
+    RunServer* server = nullptr;  // the fork server running it (pid is then -1)
   };
   void launch(std::uint64_t run);
+  RunServer& idle_server();
+  std::optional<Running> wait_for_run();
   void finish(const Running& r);
   void progress(bool last);
   std::string replay_command(const Group& g) const;
@@ -119,6 +125,14 @@ class Explorer {
   analysis::CheckOptions options_;
   PreemptionBoundedSearch search_;
   std::vector<Running> running_;
+  // A scenario's runs are forked by servers (weft-scenarios serve), one per
+  // job, unless WEFT_EXPLORE_SPAWN=1 asks for a new process each (as a
+  // program's runs always are: its start is the program's own).
+  bool serve_ = s_.program.empty() && [] {
+    const char* v = std::getenv("WEFT_EXPLORE_SPAWN");
+    return v == nullptr || std::string(v) != "1";
+  }();
+  std::vector<std::unique_ptr<RunServer>> servers_;
   std::map<std::string, Group> groups_;
   std::vector<std::string> order_;  // group keys, first found first
   std::uint64_t done_ = 0, found_runs_ = 0, budget_stops_ = 0, diverged_ = 0, failed_ = 0;
@@ -155,9 +169,56 @@ void Explorer::launch(std::uint64_t run) {
     env.emplace_back("WEFT_EXPLORE_SCHEDULE", prefix);
   }
   fs::remove(r.trace);
-  r.pid = s_.program.empty() ? spawn_scenarios_program({"run", s_.name, "--seed", std::to_string(r.seed)}, env, true)
-                             : spawn_traced_program(s_.traced, s_.program, r.trace, env, true);
+  if (serve_) {
+    r.server = &idle_server();
+    r.server->start_run(r.seed, env);
+    r.pid = -1;
+  } else {
+    r.pid = s_.program.empty() ? spawn_scenarios_program({"run", s_.name, "--seed", std::to_string(r.seed)}, env, true)
+                               : spawn_traced_program(s_.traced, s_.program, r.trace, env, true);
+  }
   running_.push_back(std::move(r));
+}
+
+RunServer& Explorer::idle_server() {
+  for (const std::unique_ptr<RunServer>& server : servers_)
+    if (!server->running()) return *server;
+  return *servers_.emplace_back(std::make_unique<RunServer>(s_.name));
+}
+
+// The next run to end, taken out of running_ (nullopt: a child that was
+// not a run ended).
+std::optional<Explorer::Running> Explorer::wait_for_run() {
+  const auto take = [this](std::vector<Running>::iterator it) {
+    Running r = std::move(*it);
+    running_.erase(it);
+    return r;
+  };
+  if (!serve_) {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) return std::nullopt;
+      throw std::runtime_error("explore: waiting for a run failed");
+    }
+    const auto it = std::find_if(running_.begin(), running_.end(), [pid](const Running& r) { return r.pid == pid; });
+    if (it == running_.end()) return std::nullopt;
+    return take(it);
+  }
+  std::vector<pollfd> fds;
+  for (const Running& r : running_) fds.push_back({r.server->fd(), POLLIN, 0});
+  if (::poll(fds.data(), fds.size(), -1) < 0) {
+    if (errno == EINTR) return std::nullopt;
+    throw std::runtime_error("explore: waiting for a run failed");
+  }
+  for (std::size_t k = 0; k < fds.size(); ++k) {
+    if (fds[k].revents == 0) continue;
+    const auto it = std::find_if(running_.begin(), running_.end(),
+                                 [&](const Running& r) { return r.server->fd() == fds[k].fd; });
+    std::string how;
+    if (it != running_.end() && it->server->finish_run(how)) return take(it);
+  }
+  return std::nullopt;
 }
 
 void Explorer::finish(const Running& r) {
@@ -272,19 +333,12 @@ int Explorer::run() {
       continue;
     }
     if (running_.empty()) break;
-    int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error("explore: waiting for a run failed");
-    }
-    const auto it = std::find_if(running_.begin(), running_.end(), [pid](const Running& r) { return r.pid == pid; });
-    if (it == running_.end()) continue;
-    const Running r = *it;
-    running_.erase(it);
-    finish(r);  // what it found is in its trace, whatever its exit status
+    const std::optional<Running> r = wait_for_run();
+    if (!r) continue;
+    finish(*r);  // what it found is in its trace, whatever its exit status
     progress(false);
   }
+  servers_.clear();  // each ends as its input does
   progress(true);
   fs::remove(fs::path(s_.dir) / ".prefix");
   return report();

@@ -13,11 +13,11 @@
 #include "companions.hpp"
 
 namespace weft::cli {
-namespace {
-
 std::string scenarios_program() {
   return find_companion("weft-scenarios", "WEFT_SCENARIOS_BIN", "is weft-scenarios built, or weft installed whole?");
 }
+
+namespace {
 
 // fork + exec of `path`; in the child, `prepare` runs first (redirections).
 template <class Prepare>

@@ -14,6 +14,9 @@ namespace weft::cli {
 
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
+// Where weft-scenarios is (find_companion's errors if nowhere).
+std::string scenarios_program();
+
 // fork + exec of `path` with `argv` (argv[0] included) and `env` added to
 // ours; with `quiet` its output and errors go to /dev/null; `in_child`, if
 // given, runs in the child first (after the redirection). Its pid.

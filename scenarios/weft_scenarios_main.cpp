@@ -2,6 +2,7 @@
 //   weft-scenarios list [--json]
 //   weft-scenarios describe NAME          (JSON)
 //   weft-scenarios run NAME [--seed N] [--timeout SECONDS]
+//   weft-scenarios serve NAME             (weft explore's fork server: serve.hpp)
 //   weft-scenarios --help, weft-scenarios COMMAND --help
 // `weft list` and `weft run` use it; the trace goes where WEFT_TRACE says.
 // The first word is the command; the command parses the rest with the
@@ -14,6 +15,7 @@
 #include "catalog.hpp"
 #include "catalog_json.hpp"
 #include "runner.hpp"
+#include "serve.hpp"
 #include "weft/support/command_line.hpp"
 
 namespace {
@@ -62,12 +64,15 @@ constexpr command kDescribe{"describe", "NAME", "one scenario's declaration, as 
 constexpr command kRun{"run", "NAME [--seed N] [--timeout SECONDS]",
                        "run one scenario under tracing (the trace goes where WEFT_TRACE says)"};
 
+constexpr command kServe{"serve", "NAME",
+                         "weft explore's fork server: runs of the scenario, each forked from this process when asked"};
+
 parser parser_for(const command& c) { return parser(std::string("weft-scenarios ") + c.name, c.usage, c.summary); }
 
 void print_help() {
   std::printf("weft-scenarios: every scenario of the catalogue in one program (weft list and weft run use it)\n\n");
   std::printf("usage: weft-scenarios COMMAND [ARGS...]\n\ncommands:\n");
-  for (const command& c : {kList, kDescribe, kRun})
+  for (const command& c : {kList, kDescribe, kRun, kServe})
     std::printf("  %-46s %s\n", (std::string(c.name) + " " + c.usage).c_str(), c.summary);
   std::printf("\noptions:\n  %-46s %s\n  %-46s %s\n", "-h, --help", "show this help",
               "COMMAND --help", "the command's arguments and flags, each explained");
@@ -121,11 +126,26 @@ int run(Args args) {
   return run_scenario(*s, settings_from(flags));
 }
 
+int serve(Args args) {
+  std::string name;
+  parser p = parser_for(kServe);
+  p.positional("NAME", name, "the scenario");
+  p.footer(
+      "Reads requests on standard input: a seed, then NAME=VALUE environment variables, each field ended by a NUL "
+      "byte, the request by an empty field. Forks a run of the scenario with that seed and environment for each, "
+      "its output discarded, and answers 'exit N' or 'signal N' on a line when it ends.");
+  if (!parse(p, args, one_scenario(name))) return 0;
+  if (name.empty()) throw weft::command_line::usage_error("which scenario? " + p.usage());
+  const scenario* s = find_or_explain(name);
+  if (!s) return 2;
+  return weft::scenarios::serve(*s);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty()) return usage_error("usage: weft-scenarios list [--json] | describe NAME | run NAME [--seed N] [--timeout S]");
+  if (args.empty()) return usage_error("usage: weft-scenarios list [--json] | describe NAME | run NAME [--seed N] [--timeout S] | serve NAME");
   const std::string& name = args[0];
   if (name == "-h" || name == "--help") {
     print_help();
@@ -136,8 +156,9 @@ int main(int argc, char** argv) {
     if (name == kList.name) return list(rest);
     if (name == kDescribe.name) return describe(rest);
     if (name == kRun.name) return run(rest);
+    if (name == kServe.name) return serve(rest);
   } catch (const weft::command_line::usage_error& e) {
     return usage_error(name + ": " + e.what());
   }
-  return usage_error("unknown command '" + name + "' (list, describe, run; try: weft-scenarios --help)");
+  return usage_error("unknown command '" + name + "' (list, describe, run, serve; try: weft-scenarios --help)");
 }

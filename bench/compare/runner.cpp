@@ -605,27 +605,42 @@ bool scale(spawner& children, const options& o, const fs::path& dir, footnotes& 
 }
 
 // Times `weft explore` on the scenarios the goal names: explored runs per
-// second, each run a process of its own under weft's scheduler, checked.
-// False if a step failed.
+// second, each run forked by weft's fork server under weft's scheduler,
+// checked; beside it, the same runs each started as a new process
+// (WEFT_EXPLORE_SPAWN=1), what the fork server saves. False if a step
+// failed.
 bool exploration(spawner& children, const options& o, const fs::path& dir, footnotes& notes) {
   const std::uint64_t runs = o.quick ? kQuickExploreRuns : kFullExploreRuns;
   table t;
-  t.header = {"what", "measured", "goal", "verdict"};
-  t.numeric = {false, false, false, false};
+  t.header = {"what", "measured", "a new process each run", "goal", "verdict"};
+  t.numeric = {false, false, false, false, false};
   bool ok = true;
   for (const char* scenario : {"abc-turns", "lock-order-deadlock"}) {
     std::fprintf(stderr, "weft-compare: exploring %s, %s runs\n", scenario, count(runs).c_str());
     const std::string what = std::string("weft explore ") + scenario + " --runs " + std::to_string(runs);
-    const child_result r = children.run({WEFT_CLI, "explore", scenario, "--runs", std::to_string(runs), "--seed", "1",
-                                         "-o", (dir / (std::string(scenario) + ".explore")).string()});
-    if (!r.exited(0) && !r.exited(1)) {  // 1: it found the scenario's bug, as it should
-      t.rows.push_back({what, notes.add(what + ": " + r.failure()), "", ""});
-      ok = false;
-      continue;
-    }
-    const double seconds = double(r.wall.count()) / 1e9, rate = double(runs) / seconds;
-    t.rows.push_back({what, fixed(seconds, 2) + " s, " + fixed(rate, 0) + " runs/s" + (r.exited(1) ? " (found)" : " (clean)"),
-                      "≥ " + fixed(kGoalExploredRunsPerSecond, 0) + " runs/s", verdict(rate >= kGoalExploredRunsPerSecond)});
+    // The rate of one way, or a footnote saying why there is none.
+    double rate = 0;
+    const auto measure = [&](bool spawned, std::string& cell) {
+      weft::subprocess::options options = weft::compare::child_options();
+      if (spawned) options.env["WEFT_EXPLORE_SPAWN"] = "1";
+      const child_result r =
+          children.run({WEFT_CLI, "explore", scenario, "--runs", std::to_string(runs), "--seed", "1", "-o",
+                        (dir / (std::string(scenario) + (spawned ? ".spawned" : "") + ".explore")).string()},
+                       options);
+      if (!r.exited(0) && !r.exited(1)) {  // 1: it found the scenario's bug, as it should
+        cell = notes.add(what + (spawned ? " (WEFT_EXPLORE_SPAWN=1)" : "") + ": " + r.failure());
+        ok = false;
+        return false;
+      }
+      const double seconds = double(r.wall.count()) / 1e9;
+      rate = double(runs) / seconds;
+      cell = fixed(seconds, 2) + " s, " + fixed(rate, 0) + " runs/s" + (r.exited(1) ? " (found)" : " (clean)");
+      return true;
+    };
+    std::string forked, spawned;
+    const bool measured = measure(true, spawned) && measure(false, forked);
+    t.rows.push_back({what, forked, spawned, "≥ " + fixed(kGoalExploredRunsPerSecond, 0) + " runs/s",
+                      measured ? verdict(rate >= kGoalExploredRunsPerSecond) : ""});
   }
   heading(o, "Exploring schedules");
   std::fputs(t.render(o.markdown).c_str(), stdout);

@@ -232,3 +232,107 @@ TEST_CASE("explore refuses bad input in one line", "[explore]") {
     CHECK(r.err.find(c.says) != std::string::npos);
   }
 }
+
+namespace {
+
+// weft-scenarios serve, its requests read from `requests` (a file).
+ChildResult serve(const std::string& scenario, const std::string& requests) {
+  return run_child({"/bin/sh", "-c", std::string("exec '") + WEFT_SCENARIOS + "' serve " + scenario + " < '" + requests + "'"});
+}
+
+// One request of the protocol (scenarios/serve.hpp): the seed, then
+// NAME=VALUE fields, each ended by a NUL, then an empty field.
+std::string request(const std::string& seed, const std::vector<std::string>& env) {
+  std::string r = seed + '\0';
+  for (const std::string& pair : env) r += pair + '\0';
+  return r + '\0';
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+// explore's report without what differs from one call to the next: the
+// time it took and where the traces went.
+std::string report_of(const std::string& out, const std::string& dir) {
+  std::string s = std::regex_replace(out, std::regex(" in [0-9.]+ s, [0-9]+ runs/s"), "");
+  for (std::size_t at; (at = s.find(dir)) != std::string::npos;) s.replace(at, dir.size(), "DIR");
+  return s;
+}
+
+}  // namespace
+
+// The fork server forks one run per request, in the environment it was
+// given, and each is the run a new process makes: the same events as
+// `weft run --schedule SEED`, which starts one.
+TEST_CASE("weft-scenarios serve forks each run it is asked for, as a new process would make it", "[explore]") {
+  TempDir dir;
+  const std::string requests = (dir.path() / "requests").string();
+  std::string bytes;
+  for (const char* seed : {"4", "5"})
+    bytes += request(seed, {"WEFT_TRACE=" + (dir.path() / (std::string("run ") + seed + ".weft")).string(),
+                            "WEFT_EXPLORE=random", std::string("WEFT_EXPLORE_SEED=") + seed});
+  write_file(requests, bytes);
+  const ChildResult r = serve("lock-order-deadlock", requests);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);  // its input ended: so does it
+  CHECK(r.out == "exit 86\nexit 86\n");  // both seeds deadlock, and weft stops a deadlocked program so
+  for (const char* seed : {"4", "5"}) {
+    const std::string forked = (dir.path() / (std::string("run ") + seed + ".weft")).string();
+    const std::string fresh = (dir.path() / (std::string("fresh-") + seed + ".weft")).string();
+    REQUIRE(weft_cli({"run", "lock-order-deadlock", "--schedule", seed, "-o", fresh}).exit_code == 0);
+    CHECK(events_of(forked) == events_of(fresh));
+  }
+}
+
+TEST_CASE("weft-scenarios serve refuses a malformed request in one line", "[explore]") {
+  TempDir dir;
+  const std::string requests = (dir.path() / "requests").string();
+  struct Case {
+    std::string bytes;
+    const char* says;
+  };
+  const std::vector<Case> cases = {
+      {request("seven", {}), "the seed 'seven' is not a whole number"},
+      {request("7", {"WEFT_TRACE"}), "'WEFT_TRACE' is not NAME=VALUE"},
+      {std::string("7\0WEFT_TRACE=x", 14), "a request cut short"},
+  };
+  for (const Case& c : cases) {
+    write_file(requests, c.bytes);
+    const ChildResult r = serve("abc-turns", requests);
+    INFO(c.says << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(one_line(r.err));
+    CHECK(r.err.find(c.says) != std::string::npos);
+  }
+  write_file(requests, "");
+  const ChildResult none = serve("abc-turns", requests);
+  CHECK(none.exit_code == 0);
+  CHECK(none.out.empty());
+  CHECK(serve("no-such-scenario", requests).exit_code == 2);
+}
+
+// Forked by servers (the default) or started anew (WEFT_EXPLORE_SPAWN=1),
+// the same runs find the same things: run for run, with one job.
+TEST_CASE("explore's forked runs find what runs in new processes find", "[explore]") {
+  TempDir dir;
+  for (const char* strategy : {"random", "pct"}) {
+    std::string reports[2];
+    for (const bool spawn : {false, true}) {
+      const std::string out_dir = (dir.path() / (std::string(strategy) + (spawn ? "-spawned" : "-forked"))).string();
+      weft::test::ChildOptions o;
+      o.timeout = std::chrono::seconds(120);
+      if (spawn) o.env["WEFT_EXPLORE_SPAWN"] = "1";
+      const ChildResult r = run_child({WEFT_CLI, "explore", "lock-order-deadlock", "--runs", "12", "--seed", "3",
+                                       "--strategy", strategy, "--jobs", "1", "-o", out_dir},
+                                      o);
+      INFO(r.out << r.err);
+      CHECK(r.exit_code == 1);
+      reports[spawn] = report_of(r.out, out_dir);
+    }
+    CHECK(reports[0] == reports[1]);
+    CHECK(reports[0].find("deadlock: 2 threads wait for each other on lock_X, lock_Y") != std::string::npos);
+  }
+}

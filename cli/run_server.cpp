@@ -1,0 +1,112 @@
+#include "run_server.hpp"
+
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+namespace weft::cli {
+
+RunServer::~RunServer() { stop(); }
+
+void RunServer::start() {
+  const std::string program = scenarios_program();
+  int pair[2];
+  // Close-on-exec: another job's server must not hold this one's socket
+  // open, or closing ours would never end it.
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+    throw std::runtime_error(std::string("explore: socketpair failed: ") + std::strerror(errno));
+  std::vector<std::string> argv{program, "serve", scenario_};
+  std::vector<char*> raw;
+  for (std::string& a : argv) raw.push_back(a.data());
+  raw.push_back(nullptr);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(pair[0]);
+    ::close(pair[1]);
+    throw std::runtime_error(std::string("explore: fork failed: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    // Its standard input and output are the socket; its errors are ours.
+    ::dup2(pair[1], 0);
+    ::dup2(pair[1], 1);
+    ::execv(program.c_str(), raw.data());
+    std::fprintf(stderr, "weft: cannot run %s: %s\n", program.c_str(), std::strerror(errno));
+    ::_exit(127);
+  }
+  ::close(pair[1]);
+  pid_ = pid;
+  fd_ = pair[0];
+}
+
+void RunServer::stop() {
+  if (pid_ < 0) return;
+  ::close(fd_);  // the end of its input: it ends once its run has
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  fd_ = -1;
+  in_run_ = false;
+  answer_.clear();
+}
+
+bool RunServer::send_all(const std::string& bytes) {
+  for (std::size_t done = 0; done < bytes.size();) {
+    // MSG_NOSIGNAL: a server that ended is a failed send, not a SIGPIPE
+    // that ends weft.
+    const ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void RunServer::start_run(std::uint64_t seed, const Environment& env) {
+  std::string request = std::to_string(seed);
+  request += '\0';
+  for (const auto& [name, value] : env) {
+    request += name + "=" + value;
+    request += '\0';
+  }
+  request += '\0';
+  // A server that ended between runs (killed, say) is started anew, once.
+  for (int attempt = 0;; ++attempt) {
+    if (pid_ < 0) start();
+    if (send_all(request)) break;
+    stop();
+    if (attempt == 1) throw std::runtime_error("explore: the scenario's fork server (weft-scenarios serve) ended unasked");
+  }
+  in_run_ = true;
+  answer_.clear();
+}
+
+bool RunServer::finish_run(std::string& how) {
+  char buffer[256];
+  const ssize_t n = ::read(fd_, buffer, sizeof buffer);
+  if (n < 0 && errno == EINTR) return false;
+  if (n <= 0) {
+    // The server ended in the middle of a run: the run is over (its trace
+    // says how far it got), and the next run starts a new server.
+    stop();
+    how = "the fork server ended";
+    return true;
+  }
+  answer_.append(buffer, static_cast<std::size_t>(n));
+  const std::size_t end = answer_.find('\n');
+  if (end == std::string::npos) return false;
+  how = answer_.substr(0, end);
+  answer_.clear();
+  in_run_ = false;
+  return true;
+}
+
+}  // namespace weft::cli

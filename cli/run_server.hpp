@@ -1,0 +1,48 @@
+// weft explore's side of a scenario's fork server (weft-scenarios serve,
+// scenarios/serve.hpp, which has the protocol): one server per job, asked
+// for one run at a time. A run it forks starts in a fraction of the time
+// a new process takes to load (explored runs are mostly start-up).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "scenarios_program.hpp"
+
+namespace weft::cli {
+
+class RunServer {
+ public:
+  explicit RunServer(std::string scenario) : scenario_(std::move(scenario)) {}
+  RunServer(const RunServer&) = delete;
+  RunServer& operator=(const RunServer&) = delete;
+  ~RunServer();  // ends the server (after its run, if one is going)
+
+  // Asks for a run with `seed` and `env`, starting the server first if it
+  // is not running (it ended, or never started). Throws std::runtime_error
+  // if it cannot be started.
+  void start_run(std::uint64_t seed, const Environment& env);
+  bool running() const { return in_run_; }
+  // Readable when the run has ended (or the server has).
+  int fd() const { return fd_; }
+  // After fd() became readable: true when the run's end was read whole
+  // (`how` says how it ended: "exit 0", "signal 6"), false while the
+  // answer is still incomplete. A server that ended instead is stopped,
+  // and the run is over: `how` then says so.
+  bool finish_run(std::string& how);
+
+ private:
+  void start();
+  void stop();
+  bool send_all(const std::string& bytes);  // false: the server has ended
+
+  std::string scenario_;
+  pid_t pid_ = -1;
+  int fd_ = -1;  // our end of the socket pair: requests out, answers in
+  bool in_run_ = false;
+  std::string answer_;  // what has come of the current answer
+};
+
+}  // namespace weft::cli
