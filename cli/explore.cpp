@@ -125,10 +125,9 @@ class Explorer {
   analysis::CheckOptions options_;
   PreemptionBoundedSearch search_;
   std::vector<Running> running_;
-  // A scenario's runs are forked by servers (weft-scenarios serve), one per
-  // job, unless WEFT_EXPLORE_SPAWN=1 asks for a new process each (as a
-  // program's runs always are: its start is the program's own).
-  bool serve_ = s_.program.empty() && [] {
+  // Runs are forked by fork servers (run_server.hpp), one per job, unless
+  // WEFT_EXPLORE_SPAWN=1 asks for a new process each.
+  bool serve_ = [] {
     const char* v = std::getenv("WEFT_EXPLORE_SPAWN");
     return v == nullptr || std::string(v) != "1";
   }();
@@ -183,7 +182,17 @@ void Explorer::launch(std::uint64_t run) {
 RunServer& Explorer::idle_server() {
   for (const std::unique_ptr<RunServer>& server : servers_)
     if (!server->running()) return *server;
-  return *servers_.emplace_back(std::make_unique<RunServer>(s_.name));
+  ServerCommand command;
+  if (s_.program.empty()) {
+    command.path = scenarios_program();
+    command.argv = {command.path, "serve", s_.name};
+  } else {  // the program itself, its preload library serving
+    command.path = s_.traced.resolved;
+    command.argv = s_.program;
+    command.env = {{"LD_PRELOAD", preload_list(s_.traced)}};
+    command.on_standard_streams = false;
+  }
+  return *servers_.emplace_back(std::make_unique<RunServer>(std::move(command)));
 }
 
 // The next run to end, taken out of running_ (nullopt: a child that was
@@ -442,7 +451,8 @@ int run_explore(Args args) {
       "weft explore -- PROGRAM [ARGS] explores an unmodified, dynamically linked program through weft record's "
       "preload library: its pthread and std:: threads, mutexes, conditions, reader-writer locks, semaphores, "
       "barriers, once and sleeps are scheduled, its clocks read virtual time. Its output is discarded; replay a run "
-      "with the weft record command printed for it.");
+      "with the weft record command printed for it. Each run is forked from a process that has loaded the program "
+      "(a fork server per job); WEFT_EXPLORE_SPAWN=1 starts a new process for every run instead.");
   p.option("--jobs", jobs, "N", "runs at once, 1 to 64 (default: the number of cores; dfs runs one at a time)");
   const auto one_scenario = [&s](const std::string& second) {
     return "one scenario at a time (got " + s.name + " and " + second + ")";

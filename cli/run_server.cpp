@@ -1,45 +1,51 @@
 #include "run_server.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <stdexcept>
-#include <vector>
 
 namespace weft::cli {
 
 RunServer::~RunServer() { stop(); }
 
 void RunServer::start() {
-  const std::string program = scenarios_program();
   int pair[2];
   // Close-on-exec: another job's server must not hold this one's socket
   // open, or closing ours would never end it.
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
     throw std::runtime_error(std::string("explore: socketpair failed: ") + std::strerror(errno));
-  std::vector<std::string> argv{program, "serve", scenario_};
-  std::vector<char*> raw;
-  for (std::string& a : argv) raw.push_back(a.data());
-  raw.push_back(nullptr);
-  std::fflush(stdout);
-  std::fflush(stderr);
-  const pid_t pid = ::fork();
-  if (pid < 0) {
+  const int theirs = pair[1];
+  const bool on_standard_streams = command_.on_standard_streams;
+  pid_t pid = -1;
+  try {
+    pid = spawn_program(command_.path, command_.argv, command_.env, !on_standard_streams, [theirs, on_standard_streams] {
+      if (on_standard_streams) {
+        // Its standard input and output are the socket; its errors are ours.
+        ::dup2(theirs, 0);
+        ::dup2(theirs, 1);
+        return;
+      }
+      // Descriptor 3, its number in the environment; the rest on /dev/null.
+      if (theirs == 3)
+        ::fcntl(3, F_SETFD, 0);  // already there: only kept across the exec
+      else
+        ::dup2(theirs, 3);
+      ::setenv("WEFT_EXPLORE_SERVE_FD", "3", 1);
+      const int null = ::open("/dev/null", O_RDONLY);
+      if (null >= 0) {
+        ::dup2(null, 0);
+        ::close(null);
+      }
+    });
+  } catch (...) {
     ::close(pair[0]);
     ::close(pair[1]);
-    throw std::runtime_error(std::string("explore: fork failed: ") + std::strerror(errno));
-  }
-  if (pid == 0) {
-    // Its standard input and output are the socket; its errors are ours.
-    ::dup2(pair[1], 0);
-    ::dup2(pair[1], 1);
-    ::execv(program.c_str(), raw.data());
-    std::fprintf(stderr, "weft: cannot run %s: %s\n", program.c_str(), std::strerror(errno));
-    ::_exit(127);
+    throw;
   }
   ::close(pair[1]);
   pid_ = pid;

@@ -1,21 +1,36 @@
-// weft explore's side of a scenario's fork server (weft-scenarios serve,
-// scenarios/serve.hpp, which has the protocol): one server per job, asked
-// for one run at a time. A run it forks starts in a fraction of the time
-// a new process takes to load (explored runs are mostly start-up).
+// weft explore's side of its fork servers (the protocol and the other side
+// are in weft/detail/fork_server.hpp): one server per job, asked for one
+// run at a time. A run it forks starts in a fraction of the time a new
+// process takes to load (explored runs are mostly start-up). A scenario's
+// server is `weft-scenarios serve NAME`, talking on its standard input and
+// output; an unmodified program's is the program itself, under weft
+// record's preload library, on a descriptor WEFT_EXPLORE_SERVE_FD names.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "scenarios_program.hpp"
 
 namespace weft::cli {
 
+// How a server is started.
+struct ServerCommand {
+  std::string path;               // the program to run
+  std::vector<std::string> argv;  // its arguments, argv[0] included
+  Environment env;                // added to ours
+  // The socket on its standard input and output (a scenario's server), or
+  // on descriptor 3, named by WEFT_EXPLORE_SERVE_FD, with its standard
+  // streams on /dev/null (a program's: what it prints is discarded).
+  bool on_standard_streams = true;
+};
+
 class RunServer {
  public:
-  explicit RunServer(std::string scenario) : scenario_(std::move(scenario)) {}
+  explicit RunServer(ServerCommand command) : command_(std::move(command)) {}
   RunServer(const RunServer&) = delete;
   RunServer& operator=(const RunServer&) = delete;
   ~RunServer();  // ends the server (after its run, if one is going)
@@ -38,7 +53,7 @@ class RunServer {
   void stop();
   bool send_all(const std::string& bytes);  // false: the server has ended
 
-  std::string scenario_;
+  ServerCommand command_;
   pid_t pid_ = -1;
   int fd_ = -1;  // our end of the socket pair: requests out, answers in
   bool in_run_ = false;

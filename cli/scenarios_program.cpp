@@ -49,8 +49,8 @@ std::vector<std::string> scenarios_argv(const std::vector<std::string>& args) {
 }  // namespace
 
 pid_t spawn_program(const std::string& path, const std::vector<std::string>& argv, const Environment& env, bool quiet,
-                    void (*in_child)()) {
-  return spawn(path, argv, env, [quiet, in_child] {
+                    const std::function<void()>& in_child) {
+  return spawn(path, argv, env, [quiet, &in_child] {
     if (quiet) {
       const int null = ::open("/dev/null", O_WRONLY);
       if (null >= 0) {
@@ -59,7 +59,7 @@ pid_t spawn_program(const std::string& path, const std::vector<std::string>& arg
         ::close(null);
       }
     }
-    if (in_child != nullptr) in_child();
+    if (in_child) in_child();
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,7 +22,7 @@ std::string scenarios_program();
 // ours; with `quiet` its output and errors go to /dev/null; `in_child`, if
 // given, runs in the child first (after the redirection). Its pid.
 pid_t spawn_program(const std::string& path, const std::vector<std::string>& argv, const Environment& env, bool quiet,
-                    void (*in_child)() = nullptr);
+                    const std::function<void()>& in_child = {});
 
 // Starts weft-scenarios with `args` and `env` added to ours; with `quiet`
 // its output goes to /dev/null. Returns its pid.

@@ -2,7 +2,7 @@
 //   weft-scenarios list [--json]
 //   weft-scenarios describe NAME          (JSON)
 //   weft-scenarios run NAME [--seed N] [--timeout SECONDS]
-//   weft-scenarios serve NAME             (weft explore's fork server: serve.hpp)
+//   weft-scenarios serve NAME             (weft explore's fork server: weft/detail/fork_server.hpp)
 //   weft-scenarios --help, weft-scenarios COMMAND --help
 // `weft list` and `weft run` use it; the trace goes where WEFT_TRACE says.
 // The first word is the command; the command parses the rest with the
@@ -15,7 +15,7 @@
 #include "catalog.hpp"
 #include "catalog_json.hpp"
 #include "runner.hpp"
-#include "serve.hpp"
+#include "weft/detail/fork_server.hpp"
 #include "weft/support/command_line.hpp"
 
 namespace {
@@ -138,7 +138,11 @@ int serve(Args args) {
   if (name.empty()) throw weft::command_line::usage_error("which scenario? " + p.usage());
   const scenario* s = find_or_explain(name);
   if (!s) return 2;
-  return weft::scenarios::serve(*s);
+  // Returns in each forked run (the server itself exits when asked no more).
+  run_settings settings;
+  settings.opt.seed = weft::detail::explore::serve_forked_runs(0, 1);
+  settings.seed_given = true;
+  return run_scenario(*s, settings);
 }
 
 }  // namespace

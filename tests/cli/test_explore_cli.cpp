@@ -240,7 +240,7 @@ ChildResult serve(const std::string& scenario, const std::string& requests) {
   return run_child({"/bin/sh", "-c", std::string("exec '") + WEFT_SCENARIOS + "' serve " + scenario + " < '" + requests + "'"});
 }
 
-// One request of the protocol (scenarios/serve.hpp): the seed, then
+// One request of the protocol (weft/detail/fork_server.hpp): the seed, then
 // NAME=VALUE fields, each ended by a NUL, then an empty field.
 std::string request(const std::string& seed, const std::vector<std::string>& env) {
   std::string r = seed + '\0';
@@ -325,7 +325,7 @@ TEST_CASE("explore's forked runs find what runs in new processes find", "[explor
       weft::test::ChildOptions o;
       o.timeout = std::chrono::seconds(120);
       if (spawn) o.env["WEFT_EXPLORE_SPAWN"] = "1";
-      const ChildResult r = run_child({WEFT_CLI, "explore", "lock-order-deadlock", "--runs", "12", "--seed", "3",
+      const ChildResult r = run_child({WEFT_CLI, "explore", "lock-order-deadlock", "--runs", "6", "--seed", "3",
                                        "--strategy", strategy, "--jobs", "1", "-o", out_dir},
                                       o);
       INFO(r.out << r.err);

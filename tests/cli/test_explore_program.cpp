@@ -81,6 +81,34 @@ TEST_CASE("explore finds an unmodified program's deadlock, and weft record --sch
 #endif
 }
 
+// The program serves its own runs (its preload library forks each before
+// main), or each run starts it anew (WEFT_EXPLORE_SPAWN=1): the same runs
+// find the same things, run for run, with one job.
+TEST_CASE("an unmodified program's forked runs find what its runs in new processes find", "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  TempDir dir;
+  std::string reports[2];
+  for (const bool spawn : {false, true}) {
+    weft::test::ChildOptions o;
+    o.cwd = dir.path().string();
+    o.timeout = std::chrono::seconds(120);
+    if (spawn) o.env["WEFT_EXPLORE_SPAWN"] = "1";
+    const std::string out_dir = spawn ? "spawned" : "forked";
+    const ChildResult r = run_child({WEFT_CLI, "explore", "--runs", "20", "--seed", "2", "--jobs", "1", "-o", out_dir,
+                                     "--", WEFT_TRANSFER_DEADLOCK},
+                                    o);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    std::string report = std::regex_replace(r.out, std::regex(" in [0-9.]+ s, [0-9]+ runs/s"), "");
+    reports[spawn] = std::regex_replace(report, std::regex(out_dir + "/"), "DIR/");
+  }
+  CHECK(reports[0] == reports[1]);
+  CHECK(reports[0].find("deadlock: 2 threads wait for each other on accounts, audit") != std::string::npos);
+#endif
+}
+
 TEST_CASE("under the scheduler an unmodified program's clock reads virtual time", "[explore][record]") {
 #ifndef WEFT_PRELOAD
   WARN("this build has no weft_preload target: skipped");

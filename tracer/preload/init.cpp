@@ -11,6 +11,7 @@
 // A program built with weft's own primitives carries weft's runtime: the
 // library steps aside, and that runtime writes the trace (WEFT_TRACE).
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>  // program_invocation_short_name
@@ -22,6 +23,7 @@
 #include "../src/config.hpp"
 #include "../src/runtime.hpp"
 #include "modules.hpp"
+#include "weft/detail/fork_server.hpp"
 #include "real.hpp"
 #include "state.hpp"
 
@@ -71,6 +73,22 @@ bool under_thread_sanitizer() { return dlsym(RTLD_DEFAULT, "__tsan_init") != nul
 // runtime is constant-initialized; `nm -C libweft_preload.so | grep
 // GLOBAL__sub_I` lists none).
 __attribute__((constructor(101))) void start_recording() {
+  // weft explore's fork server (weft/detail/fork_server.hpp): this process,
+  // the program loaded, serves runs, each a fork of it made here, before
+  // the program's own constructors; each run goes on below, the root of
+  // what it records, as a process weft explore started would.
+  if (const char* serve = std::getenv("WEFT_EXPLORE_SERVE_FD")) {
+    char* end = nullptr;
+    const long fd = std::strtol(serve, &end, 10);
+    if (*serve == '\0' || *end != '\0' || fd < 3 || fd > 1'000'000 || ::fcntl(static_cast<int>(fd), F_GETFD) < 0) {
+      std::fprintf(stderr, "weft: WEFT_EXPLORE_SERVE_FD=%s is not an open descriptor above 2\n", serve);
+      ::_exit(2);
+    }
+    ::unsetenv("WEFT_EXPLORE_SERVE_FD");
+    detail::explore::serve_forked_runs(static_cast<int>(fd), static_cast<int>(fd));
+    ::setenv("WEFT_RECORD_PID", std::to_string(::getpid()).c_str(), 1);
+    ::unsetenv("WEFT_RECORD_FOLLOW");
+  }
   if (!this_process_records()) return;
   if (program_has_weft_runtime()) return;  // its own runtime records it
   if (under_thread_sanitizer()) {
