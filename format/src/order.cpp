@@ -187,28 +187,36 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
     // Thread t keeps the lead while its next event is ready and still the
     // earliest: a run of it goes out without a trip through the heap.
     for (;;) {
-      Event e = c.head();
-      const bool run_done = c.advance();
+      // The head is read where the cursor holds it, and copied once, into
+      // the store (see EventStore::push_back), before the cursor moves on.
+      const Event& head = c.head();
+      const std::uint32_t object = head.object;
+      const bool sequenced = head.seq != kNoSeq && object < object_count;
+      if (sequenced) next_seq[object] = std::max(next_seq[object], head.seq + 1);
+      if (part.max_time) *part.max_time = std::max(*part.max_time, head.time_ns);
+      const std::uint64_t time = hints.ticks ? (*hints.ticks)(head.time_ns) : head.time_ns;
+      const auto placed_copy = [&] {
+        Event e = head;
+        e.time_ns = time;
+        return e;
+      };
+      if (placed < part.lead) [[unlikely]]
+        part.lead_events->push_back(placed_copy());
+      else
+        out.push_back(head, time);
+      if (hints.placed && (!hints.placed_wants || hints.placed_wants(head.kind))) {
+        if (part.placed_log)
+          part.placed_log->push_back(placed_copy());
+        else
+          (*hints.placed)(placed_copy());
+      }
+      ++placed;
+      const bool run_done = c.advance();  // `head` is gone from here on
       if (consumed && (run_done || c.consumed() >= report_at[t])) {
         (*consumed)(t, c.consumed());
         report_at[t] = c.consumed() + kConsumedStep;
       }
-      const bool sequenced = e.seq != kNoSeq && e.object < object_count;
-      if (sequenced) next_seq[e.object] = std::max(next_seq[e.object], e.seq + 1);
-      if (part.max_time) *part.max_time = std::max(*part.max_time, e.time_ns);
-      if (hints.ticks) e.time_ns = (*hints.ticks)(e.time_ns);
-      if (placed < part.lead) [[unlikely]]
-        part.lead_events->push_back(e);
-      else
-        out.push_back(e);
-      if (hints.placed && (!hints.placed_wants || hints.placed_wants(e.kind))) {
-        if (part.placed_log)
-          part.placed_log->push_back(e);
-        else
-          (*hints.placed)(e);
-      }
-      ++placed;
-      if (sequenced) release_parked(e.object);
+      if (sequenced) release_parked(object);
       if (c.done()) break;
       const Event& next = c.head();
       if (!is_ready(next) || (!ready.empty() && Head{next.time_ns, t} > ready.top())) {

@@ -31,6 +31,16 @@ class EventStore : public PackedStore<EventCodec> {
     saw(e.kind);
     PackedStore::push_back(e);
   }
+  // `e` with its time replaced by `time_ns`, copied once, to where it is
+  // kept: a copy changed first and pushed after is loaded whole right
+  // after one of its fields was stored, which stalls the core (the merge
+  // places tens of millions of events, each with its time converted).
+  void push_back(const Event& e, std::uint64_t time_ns) {
+    saw(e.kind);
+    Event& kept = PackedStore::emplace_back();
+    kept = e;
+    kept.time_ns = time_ns;
+  }
   // Not for events: their kinds are noted as they are pushed.
   Event& emplace_back() = delete;
   // Replaces event i (i < size()).

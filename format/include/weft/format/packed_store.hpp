@@ -127,7 +127,11 @@ class PackedStore {
   // a record is built field by field, copying it in whole after (wide loads
   // of narrow stores just made) stalls the core. The reference is good
   // until the store next grows or is sealed (push, append, seal).
-  Record& emplace_back();
+  __attribute__((always_inline)) Record& emplace_back() {
+    if (tail_.size() - 1 < kBlock - 1) [[likely]]  // as in push_back
+      return tail_.emplace_back();
+    return emplace_back_slowly();
+  }
   // Replaces record i (i < size()).
   void set(std::size_t i, const Record& r);
   // Changes record i: `change(Record&)` edits it where it waits unpacked
@@ -198,6 +202,7 @@ class PackedStore {
   static constexpr bool optional(int f) { return (Codec::kOptional >> f) & 1; }
   Record get_slowly(std::size_t i) const;  // a wide record, or the tail
   void push_back_slowly(const Record& r);  // the first record of a block
+  Record& emplace_back_slowly();
 
   // Packs `records` (at most kBlock) into a new block's bytes, sets `f`.
   void pack(const Record* records, std::size_t n, Frame& f);

@@ -217,7 +217,7 @@ void PackedStore<Codec>::push_back_slowly(const Record& r) {
 }
 
 template <class Codec>
-typename Codec::Record& PackedStore<Codec>::emplace_back() {
+typename Codec::Record& PackedStore<Codec>::emplace_back_slowly() {
   make_room();
   return tail_.emplace_back();
 }
