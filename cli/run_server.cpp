@@ -89,7 +89,8 @@ void RunServer::start_run(std::uint64_t seed, const Environment& env) {
     if (pid_ < 0) start();
     if (send_all(request)) break;
     stop();
-    if (attempt == 1) throw std::runtime_error("explore: the scenario's fork server (weft-scenarios serve) ended unasked");
+    if (attempt == 1)
+      throw std::runtime_error("explore: the fork server (" + command_.path + ") ended before it could be asked for a run");
   }
   in_run_ = true;
   answer_.clear();
