@@ -224,8 +224,7 @@ std::optional<Explorer::Running> Explorer::wait_for_run() {
     if (fds[k].revents == 0) continue;
     const auto it = std::find_if(running_.begin(), running_.end(),
                                  [&](const Running& r) { return r.server->fd() == fds[k].fd; });
-    std::string how;
-    if (it != running_.end() && it->server->finish_run(how)) return take(it);
+    if (it != running_.end() && it->server->finish_run()) return take(it);
   }
   return std::nullopt;
 }

@@ -96,7 +96,7 @@ void RunServer::start_run(std::uint64_t seed, const Environment& env) {
   answer_.clear();
 }
 
-bool RunServer::finish_run(std::string& how) {
+bool RunServer::finish_run() {
   char buffer[256];
   const ssize_t n = ::read(fd_, buffer, sizeof buffer);
   if (n < 0 && errno == EINTR) return false;
@@ -104,13 +104,10 @@ bool RunServer::finish_run(std::string& how) {
     // The server ended in the middle of a run: the run is over (its trace
     // says how far it got), and the next run starts a new server.
     stop();
-    how = "the fork server ended";
     return true;
   }
   answer_.append(buffer, static_cast<std::size_t>(n));
-  const std::size_t end = answer_.find('\n');
-  if (end == std::string::npos) return false;
-  how = answer_.substr(0, end);
+  if (answer_.find('\n') == std::string::npos) return false;
   answer_.clear();
   in_run_ = false;
   return true;

@@ -42,11 +42,11 @@ class RunServer {
   bool running() const { return in_run_; }
   // Readable when the run has ended (or the server has).
   int fd() const { return fd_; }
-  // After fd() became readable: true when the run's end was read whole
-  // (`how` says how it ended: "exit 0", "signal 6"), false while the
-  // answer is still incomplete. A server that ended instead is stopped,
-  // and the run is over: `how` then says so.
-  bool finish_run(std::string& how);
+  // After fd() became readable: true when the run has ended (its answer
+  // line read whole: how it ended is not needed, the trace says what it
+  // did), false while the answer is still incomplete. A server that ended
+  // instead is stopped, and the run is over.
+  bool finish_run();
 
  private:
   void start();
@@ -57,7 +57,7 @@ class RunServer {
   pid_t pid_ = -1;
   int fd_ = -1;  // our end of the socket pair: requests out, answers in
   bool in_run_ = false;
-  std::string answer_;  // what has come of the current answer
+  std::string answer_;  // what has come of the current answer line
 };
 
 }  // namespace weft::cli

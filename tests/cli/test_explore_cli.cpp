@@ -248,19 +248,6 @@ std::string request(const std::string& seed, const std::vector<std::string>& env
   return r + '\0';
 }
 
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-}
-
-// explore's report without what differs from one call to the next: the
-// time it took and where the traces went.
-std::string report_of(const std::string& out, const std::string& dir) {
-  std::string s = std::regex_replace(out, std::regex(" in [0-9.]+ s, [0-9]+ runs/s"), "");
-  for (std::size_t at; (at = s.find(dir)) != std::string::npos;) s.replace(at, dir.size(), "DIR");
-  return s;
-}
-
 }  // namespace
 
 // The fork server forks one run per request, in the environment it was
@@ -268,13 +255,11 @@ std::string report_of(const std::string& out, const std::string& dir) {
 // `weft run --schedule SEED`, which starts one.
 TEST_CASE("weft-scenarios serve forks each run it is asked for, as a new process would make it", "[explore]") {
   TempDir dir;
-  const std::string requests = (dir.path() / "requests").string();
   std::string bytes;
   for (const char* seed : {"4", "5"})
     bytes += request(seed, {"WEFT_TRACE=" + (dir.path() / (std::string("run ") + seed + ".weft")).string(),
                             "WEFT_EXPLORE=random", std::string("WEFT_EXPLORE_SEED=") + seed});
-  write_file(requests, bytes);
-  const ChildResult r = serve("lock-order-deadlock", requests);
+  const ChildResult r = serve("lock-order-deadlock", dir.write_text("requests", bytes));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);  // its input ended: so does it
   CHECK(r.out == "exit 86\nexit 86\n");  // both seeds deadlock, and weft stops a deadlocked program so
@@ -288,7 +273,6 @@ TEST_CASE("weft-scenarios serve forks each run it is asked for, as a new process
 
 TEST_CASE("weft-scenarios serve refuses a malformed request in one line", "[explore]") {
   TempDir dir;
-  const std::string requests = (dir.path() / "requests").string();
   struct Case {
     std::string bytes;
     const char* says;
@@ -299,15 +283,14 @@ TEST_CASE("weft-scenarios serve refuses a malformed request in one line", "[expl
       {std::string("7\0WEFT_TRACE=x", 14), "a request cut short"},
   };
   for (const Case& c : cases) {
-    write_file(requests, c.bytes);
-    const ChildResult r = serve("abc-turns", requests);
+    const ChildResult r = serve("abc-turns", dir.write_text("requests", c.bytes));
     INFO(c.says << ": " << r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
     CHECK(one_line(r.err));
     CHECK(r.err.find(c.says) != std::string::npos);
   }
-  write_file(requests, "");
+  const std::string requests = dir.write_text("requests", "");
   const ChildResult none = serve("abc-turns", requests);
   CHECK(none.exit_code == 0);
   CHECK(none.out.empty());
@@ -330,7 +313,7 @@ TEST_CASE("explore's forked runs find what runs in new processes find", "[explor
                                       o);
       INFO(r.out << r.err);
       CHECK(r.exit_code == 1);
-      reports[spawn] = report_of(r.out, out_dir);
+      reports[spawn] = weft::test::explore_report(r.out, out_dir);
     }
     CHECK(reports[0] == reports[1]);
     CHECK(reports[0].find("deadlock: 2 threads wait for each other on lock_X, lock_Y") != std::string::npos);

@@ -101,8 +101,7 @@ TEST_CASE("an unmodified program's forked runs find what its runs in new process
                                     o);
     INFO(r.out << r.err);
     CHECK(r.exit_code == 1);
-    std::string report = std::regex_replace(r.out, std::regex(" in [0-9.]+ s, [0-9]+ runs/s"), "");
-    reports[spawn] = std::regex_replace(report, std::regex(out_dir + "/"), "DIR/");
+    reports[spawn] = weft::test::explore_report(r.out, out_dir);
   }
   CHECK(reports[0] == reports[1]);
   CHECK(reports[0].find("deadlock: 2 threads wait for each other on accounts, audit") != std::string::npos);

@@ -30,10 +30,11 @@
 // comes after a full tail_, or seal() packs them. A block is packed only
 // when a record follows it, so the newest record is always unpacked: a
 // lock hold closed before the next hold is pushed (a lock passed from
-// thread to thread) is edited in place, and packed once, closed. set() with a value a block cannot hold
-// packs the block anew and leaves the old bytes unused; seal() copies a
-// small store's blocks into one allocation of the right size. Like a
-// vector, any number of threads may read a store that nobody writes.
+// thread to thread) is edited in place, and packed once, closed. set()
+// with a value a block cannot hold packs the block anew and leaves the old
+// bytes unused; seal() copies a small store's blocks into one allocation
+// of the right size. Like a vector, any number of threads may read a store
+// that nobody writes.
 //
 // The member functions not defined here are in packed_store_impl.hpp, which
 // only the file that instantiates a codec's store includes.
