@@ -61,11 +61,10 @@ class EdgeFinder {
   explicit EdgeFinder(const format::Trace& trace) : trace_(trace), waits_(trace) {}
 
   std::vector<CausalEdge> run() {
-    for (std::uint64_t i = 0; i < trace_.events.size(); ++i) {
-      const format::Event e = trace_.events[i];
+    trace_.events.for_each(0, trace_.events.size(), [&](std::uint64_t i, const format::Event& e) {
       step(i, e);
       waits_.step(i, e);
-    }
+    });
     std::sort(edges_.begin(), edges_.end(),
               [](const CausalEdge& a, const CausalEdge& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); });
     return std::move(edges_);
@@ -95,7 +94,7 @@ class EdgeFinder {
       if (*slot == kNoRelease) return;
       const std::uint64_t from = *slot;
       if (source == format::EdgeSource::Consumed) *slot = kNoRelease;
-      return link(from, i, causal_kind(key.channel, trace_.objects[key.object].kind));
+      return link(from, i, e, causal_kind(key.channel, trace_.objects[key.object].kind));
     }
     if (action->op == format::SyncOp::Releases) {
       if (source == format::EdgeSource::First)
@@ -108,7 +107,7 @@ class EdgeFinder {
     if (it == released_.end()) return;
     const format::ObjectKind object =
         key.object < trace_.objects.size() ? trace_.objects[key.object].kind : format::ObjectKind{};
-    link(it->second, i, causal_kind(key.channel, object));
+    link(it->second, i, e, causal_kind(key.channel, object));
     if (source == format::EdgeSource::Consumed) released_.erase(it);
   }
 
@@ -134,16 +133,17 @@ class EdgeFinder {
     } else if (p.initial_left > 0) {
       --p.initial_left;
     } else if (!p.released.empty()) {
-      link(p.released.front().first, i, CausalKind::SemRelease);
+      link(p.released.front().first, i, e, CausalKind::SemRelease);
       if (--p.released.front().second == 0) p.released.pop_front();
     }
     p.value = e.arg;
   }
 
-  void link(std::uint64_t from, std::uint64_t to, CausalKind kind) {
-    const format::Event& a = trace_.events[from];
-    const format::Event& b = trace_.events[to];
-    if (a.thread == b.thread) return;
+  // `b` is event `to`, the one being stepped. Most acquisitions of a busy
+  // lock follow their own thread's release: told by the release's thread
+  // alone, one field read, not the whole event decoded.
+  void link(std::uint64_t from, std::uint64_t to, const format::Event& b, CausalKind kind) {
+    if (trace_.events.field(from, format::kEventThread) == b.thread) return;
     // The released side was blocked if it was in a wait (of the model's)
     // that began before the releasing event: the event ends that wait, or
     // comes inside it (a condition wait takes its mutex back before it

@@ -24,28 +24,6 @@ LockTracker::LockTracker(const format::Trace& trace, ObjectState& record, Series
   resuming_.resize(trace.threads.size());
 }
 
-const Holder* LockTracker::holder(std::uint32_t lock, std::uint32_t thread) const {
-  for (const Holder& h : holders(lock))
-    if (h.thread == thread) return &h;
-  return nullptr;
-}
-
-void LockTracker::step(std::uint64_t index, const format::Event& e) {
-  if (e.thread >= held_.size()) return;
-  const format::Meaning& m = format::meaning(e.kind);
-  if (record_ && m.wait.cause == format::WaitCause::Condition) note_condition_wait(index, e);
-  // A refused operation (no sequence number) changed no hold.
-  if (m.hold == HoldOp::None || e.seq == format::kNoSeq || !is_lock(e.object)) return;
-  switch (m.hold) {
-    case HoldOp::Takes: take(index, e, false); break;
-    case HoldOp::TakesShared: take(index, e, true); break;
-    case HoldOp::Drops: drop(index, e, false); break;
-    case HoldOp::DropsShared: drop(index, e, true); break;
-    case HoldOp::None: break;
-  }
-  if (series_) record_series(index, e);
-}
-
 void LockTracker::take(std::uint64_t index, const format::Event& e, bool shared) {
   LockSlot& slot = slots_[slot_of_[e.object]];
   const std::uint32_t depth = std::max<std::uint32_t>(static_cast<std::uint32_t>(e.arg), 1);

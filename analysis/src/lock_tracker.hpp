@@ -46,15 +46,36 @@ class LockTracker {
   // Whether `object` is a lock (its object kind takes holds).
   bool is_lock(std::uint32_t object) const { return object < slot_of_.size() && slot_of_[object] != kNotALock; }
 
-  // Applies event `index`, which is `e` (call in trace order).
-  void step(std::uint64_t index, const format::Event& e);
+  // Applies event `index`, which is `e` (call in trace order). Inline: the
+  // walks call it for every event. What a change of hold does is out of
+  // line.
+  void step(std::uint64_t index, const format::Event& e) {
+    if (e.thread >= held_.size()) return;
+    const format::Meaning& m = format::meaning(e.kind);
+    if (record_ && m.wait.cause == format::WaitCause::Condition) note_condition_wait(index, e);
+    // A refused operation (no sequence number) changed no hold.
+    if (m.hold == format::HoldOp::None || e.seq == format::kNoSeq || !is_lock(e.object)) return;
+    switch (m.hold) {
+      case format::HoldOp::Takes: take(index, e, false); break;
+      case format::HoldOp::TakesShared: take(index, e, true); break;
+      case format::HoldOp::Drops: drop(index, e, false); break;
+      case format::HoldOp::DropsShared: drop(index, e, true); break;
+      case format::HoldOp::None: break;
+    }
+    if (series_) record_series(index, e);
+  }
   // Recording mode: ends the holds still open, at `end_ns`.
   void finish(std::uint64_t end_ns);
 
   std::span<const Holder> holders(std::uint32_t lock) const {
     return is_lock(lock) ? slots_[slot_of_[lock]].holders() : std::span<const Holder>();
   }
-  const Holder* holder(std::uint32_t lock, std::uint32_t thread) const;
+  // Inline: the lock walk's two observers ask it for every lock event.
+  const Holder* holder(std::uint32_t lock, std::uint32_t thread) const {
+    for (const Holder& h : holders(lock))
+      if (h.thread == thread) return &h;
+    return nullptr;
+  }
   std::span<const HeldLock> held_by(std::uint32_t thread) const {
     return thread < held_.size() ? std::span<const HeldLock>(held_[thread]) : std::span<const HeldLock>();
   }

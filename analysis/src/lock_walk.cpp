@@ -9,13 +9,12 @@ LockWalk walk_locks(const format::Trace& t) {
   LockTracker locks(t);
   LockOrderCollector order(t);
   DeadlockWatch deadlocks(t, locks);
-  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
-    const format::Event e = t.events[i];
+  t.events.for_each(0, t.events.size(), [&](std::uint64_t i, const format::Event& e) {
     // Both read what is held before the event; then the tracker applies it.
     order.observe(locks, i, e);
     deadlocks.step(i, e);
     locks.step(i, e);
-  }
+  });
   return {order.finish(), deadlocks.finish()};
 }
 

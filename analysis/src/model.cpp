@@ -108,8 +108,7 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
   // statistics need no walk of their own over the events.
   if (full) m.state.takes.assign(trace.objects.size(), {});
 
-  for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
-    const format::Event& e = trace.events[i];
+  trace.events.for_each(0, trace.events.size(), [&](std::uint64_t i, const format::Event& e) {
     const format::Meaning& meaning = format::meaning(e.kind);
     if ((meaning.hold == format::HoldOp::Takes || meaning.hold == format::HoldOp::TakesShared) &&
         e.seq != format::kNoSeq && e.object < m.state.takes.size()) {
@@ -117,7 +116,7 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
       ++t.acquisitions;
       if (e.flags & format::kFlagContended) ++t.contended;
     }
-    if (e.thread >= trace.threads.size()) continue;
+    if (e.thread >= trace.threads.size()) return;
     ThreadLife& life = m.lives[e.thread];
     if (!life.first) life.first = i;
     if (meaning.life == format::LifeOp::Starts && !life.start) {
@@ -129,7 +128,7 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
     }
     const std::size_t before = waits.waits().size();
     waits.step(i, e);
-    if (!full) continue;
+    if (!full) return;
     locks->step(i, e);
     counters->step(i, e);
     // Threads waiting for each lock, from the waits that begin and end here.
@@ -140,7 +139,7 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
     };
     if (const Wait* ended = waits.just_ended()) count(*ended, -1);
     if (waits.waits().size() > before) count(waits.waits().back(), +1);
-  }
+  });
   for (ThreadLife& life : m.lives)
     if (!life.end) life.end_ns = m.end_ns;
   m.waits = waits.take_waits();

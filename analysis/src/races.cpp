@@ -121,11 +121,10 @@ std::vector<Finding> find_races(const format::Trace& t) {
     f.events = {earlier.event, later.event};
   };
 
-  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
-    const format::Event e = t.events[i];
+  t.events.for_each(0, t.events.size(), [&](std::uint64_t i, const format::Event& e) {
     hb.step(i, e);
     const format::AccessOp op = format::meaning(e.kind).access;
-    if (op == format::AccessOp::None) continue;
+    if (op == format::AccessOp::None) return;
     const bool write = op == format::AccessOp::Writes;
     const Access access{i, e.thread, e.site, write, hb.last_sync(e.thread)};
     if (e.object >= shadows.size()) shadows.resize(e.object + 1);
@@ -140,7 +139,7 @@ std::vector<Finding> find_races(const format::Trace& t) {
     } else {
       s.record_read(Recorded{hb.now(e.thread), access});
     }
-  }
+  });
 
   std::vector<Finding> out;
   for (auto& [key, f] : found) {

@@ -8,6 +8,7 @@
 #include <limits>
 #include <random>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "weft/format/event_store.hpp"
@@ -70,6 +71,23 @@ void check_same(const EventStore& s, const std::vector<Event>& want) {
   std::size_t i = 0;
   for (const Event e : s) REQUIRE(e == want[i++]);
   CHECK(s.to_vector() == want);
+  // A field alone, as a walk that needs one reads it.
+  for (std::size_t k = 0; k < want.size(); ++k) REQUIRE(s.field(k, weft::format::kEventThread) == want[k].thread);
+  // for_each: every event of the range once, in order, with its index;
+  // ranges that start and end inside blocks, in the unpacked tail, or are
+  // empty.
+  const std::size_t n = want.size();
+  for (const auto& [first, last] : {std::pair{std::size_t{0}, n}, std::pair{n / 3, n - n / 4}, std::pair{n, n},
+                                    std::pair{n / 2, n / 2}, std::pair{n > 0 ? n - 1 : 0, n}}) {
+    INFO("for_each from " << first << " to " << last);
+    std::size_t next = first;
+    s.for_each(first, last, [&](std::size_t k, const Event& e) {
+      REQUIRE(k == next);
+      REQUIRE(e == want[k]);
+      ++next;
+    });
+    CHECK(next == last);
+  }
 }
 
 }  // namespace

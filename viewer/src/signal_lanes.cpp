@@ -164,21 +164,20 @@ std::vector<Lane> build_signal_lanes(const format::Trace& trace, const analysis:
   // Notifications and sets, with how many threads each found waiting (the
   // primitive records it: a condition's notify counts its waiters, an
   // event's set the waiters it woke).
-  for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
-    const format::Event& e = trace.events[i];
-    if (e.object == 0 || e.object >= nobjects) continue;
+  trace.events.for_each(0, trace.events.size(), [&](std::uint64_t i, const format::Event& e) {
+    if (e.object == 0 || e.object >= nobjects) return;
     const format::SyncRole& sync = format::meaning(e.kind).sync;
     if (sync.op != format::SyncOp::Releases ||
         (sync.channel != format::Channel::Notify && sync.channel != format::Channel::Set))
-      continue;
-    if (!is_signal(trace.objects[e.object].kind)) continue;
+      return;
+    if (!is_signal(trace.objects[e.object].kind)) return;
     SignalLane& lane = use(e.object);
     const Tick tick{e.time_ns, i, false};
     if (e.arg != 0)
       lane.heard.push_back(tick);
     else
       (lane.event ? lane.latched : lane.unheard).push_back(tick);
-  }
+  });
 
   std::vector<Lane> out;
   for (const bool events : {false, true})

@@ -40,6 +40,7 @@
 // only the file that instantiates a codec's store includes.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -164,8 +165,29 @@ class PackedStore {
   // Room for `n` records' block descriptions (the packed bytes grow as needed).
   void reserve(std::size_t n) { frames_.reserve((n + kBlock - 1) / kBlock); }
 
-  // Records [first, first + count) into `out`: the fast way to read many.
+  // Records [first, first + count) into `out`.
   void decode(std::size_t first, std::size_t count, Record* out) const;
+  // Calls visit(i, record) for each record i in [first, last), in order:
+  // the fast way to walk a store. Each block's frame is copied once, and
+  // the copy kept in registers and on the stack: read in place, all of it
+  // would be loaded again for every record, as whatever `visit` stores
+  // might, for all the compiler knows, be stored into the frame.
+  template <class Visit>
+  __attribute__((always_inline)) void for_each(std::size_t first, std::size_t last, Visit&& visit) const {
+    std::size_t i = first;
+    while (i < last && i < packed_) {
+      const Frame f = frames_[i / kBlock];
+      const std::size_t block_start = i - i % kBlock;
+      const std::size_t end = std::min<std::size_t>(f.count, last - block_start);
+      if (f.record_bits <= kNarrowRecord) [[likely]] {
+        for (std::size_t k = i - block_start; k < end; ++k) visit(block_start + k, f.get_narrow(f.data, k));
+      } else {
+        for (std::size_t k = i - block_start; k < end; ++k) visit(block_start + k, get_slowly(block_start + k));
+      }
+      i = block_start + end;
+    }
+    for (; i < last; ++i) visit(i, tail_[i - packed_]);
+  }
   std::vector<Record> to_vector() const;
 
   // What the store holds on the heap, in bytes.

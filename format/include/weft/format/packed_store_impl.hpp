@@ -341,7 +341,10 @@ void PackedStore<Codec>::decode(std::size_t first, std::size_t count, Record* ou
   const std::size_t end = first + count;
   // A block at a time: its frame is looked up and its width tested once.
   while (i < end && i < packed_) {
-    const Frame& f = frames_[i / kBlock];
+    // A copy: `out` is written record by record, and its stores might be to
+    // the frame's numbers for all the compiler knows, so it would load them
+    // all again for every record. Its own copy it keeps in registers.
+    const Frame f = frames_[i / kBlock];
     const std::size_t k0 = i % kBlock, k1 = std::min<std::size_t>(f.count, k0 + (end - i));
     if (f.record_bits <= kNarrowRecord)
       for (std::size_t k = k0; k < k1; ++k) *out++ = f.get_narrow(f.data, k);
