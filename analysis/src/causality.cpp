@@ -61,10 +61,11 @@ class EdgeFinder {
   explicit EdgeFinder(const format::Trace& trace) : trace_(trace), waits_(trace) {}
 
   std::vector<CausalEdge> run() {
-    trace_.events.for_each(0, trace_.events.size(), [&](std::uint64_t i, const format::Event& e) {
+    const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
       step(i, e);
       waits_.step(i, e);
-    });
+    };
+    trace_.events.for_each(0, trace_.events.size(), visit);
     std::sort(edges_.begin(), edges_.end(),
               [](const CausalEdge& a, const CausalEdge& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); });
     return std::move(edges_);

@@ -61,9 +61,7 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> shared_holds;
   std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> ended_holding;  // thread.end, locks held
 
-  // The step inlined into the walk (GCC would call it, being large): the
-  // event then stays in registers, not stored for the call and loaded back.
-  t.events.for_each(0, t.events.size(), [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
+  const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
     const format::Meaning& m = format::meaning(e.kind);
     const bool known = e.object < holder.size() && e.thread < holds_of_thread.size();
     if (m.wait.op != format::WaitOp::None && e.thread < waiting.size())
@@ -202,7 +200,8 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
         break;
       default: break;
     }
-  });
+  };
+  t.events.for_each(0, t.events.size(), visit);
   for (const auto& [index, locks] : ended_holding) {
     if (locks.empty()) continue;
     const format::Event& e = t.events[index];

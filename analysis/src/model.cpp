@@ -108,7 +108,7 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
   // statistics need no walk of their own over the events.
   if (full) m.state.takes.assign(trace.objects.size(), {});
 
-  trace.events.for_each(0, trace.events.size(), [&](std::uint64_t i, const format::Event& e) {
+  const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
     const format::Meaning& meaning = format::meaning(e.kind);
     if ((meaning.hold == format::HoldOp::Takes || meaning.hold == format::HoldOp::TakesShared) &&
         e.seq != format::kNoSeq && e.object < m.state.takes.size()) {
@@ -139,7 +139,8 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
     };
     if (const Wait* ended = waits.just_ended()) count(*ended, -1);
     if (waits.waits().size() > before) count(waits.waits().back(), +1);
-  });
+  };
+  trace.events.for_each(0, trace.events.size(), visit);
   for (ThreadLife& life : m.lives)
     if (!life.end) life.end_ns = m.end_ns;
   m.waits = waits.take_waits();

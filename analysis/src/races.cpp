@@ -121,7 +121,7 @@ std::vector<Finding> find_races(const format::Trace& t) {
     f.events = {earlier.event, later.event};
   };
 
-  t.events.for_each(0, t.events.size(), [&](std::uint64_t i, const format::Event& e) {
+  const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
     hb.step(i, e);
     const format::AccessOp op = format::meaning(e.kind).access;
     if (op == format::AccessOp::None) return;
@@ -139,7 +139,8 @@ std::vector<Finding> find_races(const format::Trace& t) {
     } else {
       s.record_read(Recorded{hb.now(e.thread), access});
     }
-  });
+  };
+  t.events.for_each(0, t.events.size(), visit);
 
   std::vector<Finding> out;
   for (auto& [key, f] : found) {

@@ -164,7 +164,7 @@ std::vector<Lane> build_signal_lanes(const format::Trace& trace, const analysis:
   // Notifications and sets, with how many threads each found waiting (the
   // primitive records it: a condition's notify counts its waiters, an
   // event's set the waiters it woke).
-  trace.events.for_each(0, trace.events.size(), [&](std::uint64_t i, const format::Event& e) {
+  const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
     if (e.object == 0 || e.object >= nobjects) return;
     const format::SyncRole& sync = format::meaning(e.kind).sync;
     if (sync.op != format::SyncOp::Releases ||
@@ -177,7 +177,8 @@ std::vector<Lane> build_signal_lanes(const format::Trace& trace, const analysis:
       lane.heard.push_back(tick);
     else
       (lane.event ? lane.latched : lane.unheard).push_back(tick);
-  });
+  };
+  trace.events.for_each(0, trace.events.size(), visit);
 
   std::vector<Lane> out;
   for (const bool events : {false, true})

@@ -245,7 +245,7 @@ Timeline timeline_of_events(const format::Trace& trace) {
     for (const format::ProcessInfo& p : trace.processes)
       tl.process_headers.push_back(p.name + " (pid " + std::to_string(p.pid) + "), " + format::process_ending(p));
   // One walk: the time index and the thread lanes.
-  events.for_each(0, events.size(), [&](std::uint64_t i, const format::Event& e) {
+  const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
     tl.time_prefix_max.extend(e.time_ns);
     if (e.thread >= nthreads) return;
     Lane& lane = tl.lanes[e.thread];
@@ -257,7 +257,8 @@ Timeline timeline_of_events(const format::Trace& trace) {
     const format::PointKind point = format::meaning(e.kind).point;
     if (point == format::PointKind::Mark || point == format::PointKind::Log)
       lane.ticks.push_back({e.time_ns, i, point == format::PointKind::Log});
-  });
+  };
+  events.for_each(0, events.size(), visit);
   tl.time_prefix_max.attach(events);
   tl.end_ns = tl.time_prefix_max.max();
   return tl;

@@ -172,6 +172,11 @@ class PackedStore {
   // the copy kept in registers and on the stack: read in place, all of it
   // would be loaded again for every record, as whatever `visit` stores
   // might, for all the compiler knows, be stored into the frame.
+  //
+  // Give a large `visit` __attribute__((always_inline)): GCC would call
+  // it, the record stored for each call and loaded back, and the walk is
+  // then slower than reading store[i] (the viewer's walk of a 10 M-event
+  // trace: 102 ms called, 55 inlined).
   template <class Visit>
   __attribute__((always_inline)) void for_each(std::size_t first, std::size_t last, Visit&& visit) const {
     std::size_t i = first;
