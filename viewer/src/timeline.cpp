@@ -307,22 +307,24 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
   // is their order in time: straight onto the lane. A shared mutex's holds
   // overlap and are merged first.
   std::map<std::uint32_t, std::vector<analysis::Hold>> shared_mutexes;
+  const analysis::HoldStore& all_holds = model.state.holds;
   {
     std::vector<std::size_t> holds(nobjects, 0);
-    for (const analysis::Hold& h : model.state.holds)
+    const auto count = [&](std::size_t, const analysis::Hold& h) __attribute__((always_inline)) {
       if (h.lock < nobjects) ++holds[h.lock];
+    };
+    all_holds.for_each(0, all_holds.size(), count);
     for (std::size_t id = 0; id < nobjects; ++id)
       if (holds[id] != 0 && trace.objects[id].kind != format::ObjectKind::SharedMutex) objects[id].spans.reserve(holds[id]);
   }
-  const analysis::HoldStore& all_holds = model.state.holds;
-  for (std::size_t k = 0; k < all_holds.size(); ++k) {
-    const analysis::Hold h = all_holds[k];
-    if (h.lock >= nobjects) continue;
+  const auto place = [&](std::size_t k, const analysis::Hold& h) __attribute__((always_inline)) {
+    if (h.lock >= nobjects) return;
     if (trace.objects[h.lock].kind == format::ObjectKind::SharedMutex)
       shared_mutexes[h.lock].push_back(h);
     else
       use(h.lock).spans.add_hold(all_holds, k, h);
-  }
+  };
+  all_holds.for_each(0, all_holds.size(), place);
   for (const auto& [id, holds] : shared_mutexes)
     for (const Span& s : shared_mutex_spans(holds)) use(id).spans.add(s);
   for (const analysis::Series& s : model.state.series) {
