@@ -22,6 +22,11 @@ namespace {
 // Whether a request (shared or not) must wait for a holder (shared or not).
 bool excludes(bool request_shared, const Holder& h) { return !request_shared || !h.shared; }
 
+// Whether `waiter`, asking for a lock (shared or not), waits for its holder `h`.
+bool waits_for(std::uint32_t waiter, bool request_shared, const Holder& h) {
+  return h.thread != waiter && excludes(request_shared, h);
+}
+
 }  // namespace
 
 void DeadlockWatch::step(std::uint64_t i, const format::Event& e) {
@@ -71,7 +76,7 @@ std::vector<const Holder*> DeadlockWatch::blockers(std::uint32_t thread) const {
   if (thread >= blocked_.size() || !blocked_[thread]) return out;
   const Blocked& b = *blocked_[thread];
   for (const Holder& h : locks_.holders(b.lock))
-    if (h.thread != thread && excludes(b.shared, h)) out.push_back(&h);
+    if (waits_for(thread, b.shared, h)) out.push_back(&h);
   return out;
 }
 
@@ -83,7 +88,7 @@ void DeadlockWatch::find_cycle(std::uint32_t start) {
   // thread that runs: settled here, with nothing allocated for the search.
   const Blocked& b = *blocked_[start];
   const auto waits_too = [&](const Holder& h) {
-    return h.thread != start && excludes(b.shared, h) && h.thread < blocked_.size() && blocked_[h.thread];
+    return waits_for(start, b.shared, h) && h.thread < blocked_.size() && blocked_[h.thread];
   };
   const std::span<const Holder> holders = locks_.holders(b.lock);
   if (std::none_of(holders.begin(), holders.end(), waits_too)) return;

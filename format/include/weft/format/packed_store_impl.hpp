@@ -337,22 +337,7 @@ void PackedStore<Codec>::clear() {  // and gives the memory back, unlike a vecto
 
 template <class Codec>
 void PackedStore<Codec>::decode(std::size_t first, std::size_t count, Record* out) const {
-  std::size_t i = first;
-  const std::size_t end = first + count;
-  // A block at a time: its frame is looked up and its width tested once.
-  while (i < end && i < packed_) {
-    // A copy: `out` is written record by record, and its stores might be to
-    // the frame's numbers for all the compiler knows, so it would load them
-    // all again for every record. Its own copy it keeps in registers.
-    const Frame f = frames_[i / kBlock];
-    const std::size_t k0 = i % kBlock, k1 = std::min<std::size_t>(f.count, k0 + (end - i));
-    if (f.record_bits <= kNarrowRecord)
-      for (std::size_t k = k0; k < k1; ++k) *out++ = f.get_narrow(f.data, k);
-    else
-      for (std::size_t k = k0; k < k1; ++k) *out++ = f.get(f.data, k);
-    i += k1 - k0;
-  }
-  for (; i < end; ++i) *out++ = tail_[i - packed_];
+  for_each(first, first + count, [&out](std::size_t, const Record& r) __attribute__((always_inline)) { *out++ = r; });
 }
 
 template <class Codec>
