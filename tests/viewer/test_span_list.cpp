@@ -5,6 +5,7 @@
 #include <random>
 #include <vector>
 
+#include "lod.hpp"
 #include "timeline.hpp"
 
 using namespace weft::viewer;
@@ -51,12 +52,25 @@ void require_same(const SpanList& read, const SpanList& copied) {
     REQUIRE(read.covered_before[k + 1] == copied.covered_before[k + 1]);
     ++k;
   }
+  // The walk of the begins (what a lane's index is built from) gives each
+  // span's begin, in order: a run of holds, a list of them, or spans of its own.
+  std::vector<std::uint64_t> begins;
+  read.spans.for_each_begin([&](std::uint64_t t) { begins.push_back(t); });
+  REQUIRE(begins.size() == copied.spans.size());
+  for (std::size_t j = 0; j < begins.size(); ++j) REQUIRE(begins[j] == copied.begin_of(j));
+  // So the index built walking is the one built looking each begin up.
+  const auto key = [&](std::size_t j) { return copied.begin_of(j); };
+  TimeIndex walked, looked_up;
+  walked.build_walking(read.spans.size(), key, [&](auto&& visit) { read.spans.for_each_begin(visit); });
+  looked_up.build(copied.spans.size(), key);
   if (!copied.spans.empty()) {
     const std::uint64_t end = copied.spans.back().end_ns;
     for (std::uint64_t t : {std::uint64_t{0}, end / 3, end / 2, end}) {
       REQUIRE(read.first_ending_after(t) == copied.first_ending_after(t));
       REQUIRE(read.first_beginning_at(t) == copied.first_beginning_at(t));
     }
+    for (std::uint64_t t = 0; t <= end + 1; t += 1 + end / 500)
+      REQUIRE(walked.lower_bound(t, 0, key) == looked_up.lower_bound(t, 0, key));
   }
 }
 

@@ -7,7 +7,9 @@ namespace weft::viewer {
 
 LaneLod build_lane_lod(const Lane& lane) {
   LaneLod lod;
-  lod.spans.build(lane.spans.spans.size(), [&](std::size_t k) { return lane.spans.begin_of(k); });
+  lod.spans.build_walking(
+      lane.spans.spans.size(), [&](std::size_t k) { return lane.spans.begin_of(k); },
+      [&](auto&& visit) { lane.spans.spans.for_each_begin(visit); });
   lod.ticks.build(lane.ticks.size(), [&](std::size_t k) { return lane.ticks[k].time_ns; });
   lod.steps.build(lane.series.steps.size(), [&](std::size_t k) { return lane.series.steps[k].time_ns; });
   return lod;

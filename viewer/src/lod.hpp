@@ -35,6 +35,11 @@ class TimeIndex {
 
   template <typename Key>
   void build(std::size_t n, Key key);
+  // The same, the keys read in one walk: walk(visit) calls visit(key(k))
+  // for k = 0 .. n-1, in order (key itself is asked for the first and the
+  // last). For keys that are cheaper walked than looked up one by one.
+  template <typename Key, typename Walk>
+  void build_walking(std::size_t n, Key key, Walk walk);
   void build(std::span<const std::uint64_t> keys) {
     build(keys.size(), [&](std::size_t k) { return keys[k]; });
   }
@@ -95,6 +100,13 @@ void pick_arrows(const std::vector<analysis::CausalEdge>& by_to, const std::vect
 
 template <typename Key>
 void TimeIndex::build(std::size_t n, Key key) {
+  build_walking(n, key, [&](auto&& visit) {
+    for (std::size_t k = 0; k < n; ++k) visit(key(k));
+  });
+}
+
+template <typename Key, typename Walk>
+void TimeIndex::build_walking(std::size_t n, Key key, Walk walk) {
   first_.clear();
   n_ = n;
   if (n < 2 * kPerBucket || n >= 0xffffffffu) return;  // a short lane: the plain search is as fast
@@ -106,13 +118,16 @@ void TimeIndex::build(std::size_t n, Key key) {
   while (shift_ < 63 && (range >> shift_) > want) ++shift_;
   const std::uint64_t buckets = (range >> shift_) + 1;
   first_.resize(buckets + 1);
-  std::size_t k = 0;
-  for (std::uint64_t b = 0; b < buckets; ++b) {
-    const std::uint64_t start = origin_ + (b << shift_);
-    while (k < n && key(k) < start) ++k;
-    first_[b] = static_cast<std::uint32_t>(k);
-  }
-  first_[buckets] = static_cast<std::uint32_t>(n);
+  // Bucket b's first key is the first at or after its start: the keys
+  // rise, so each key starts every bucket not yet started that begins at
+  // or before it.
+  std::uint64_t b = 0, start = origin_;
+  std::uint32_t k = 0;
+  walk([&](std::uint64_t t) __attribute__((always_inline)) {
+    for (; b < buckets && start <= t; start = origin_ + (++b << shift_)) first_[b] = k;
+    ++k;
+  });
+  for (; b <= buckets; ++b) first_[b] = static_cast<std::uint32_t>(n);
 }
 
 template <typename Key>

@@ -80,11 +80,7 @@ void SpanList::add(const Span& s) {
   covered_before.push_back(covered_);
 }
 
-void SpanList::add_hold(const analysis::HoldStore& holds, std::size_t k, const analysis::Hold& h) {
-  // The model starts a lock's exclusive hold no earlier than the last one
-  // ended, and ends none before it began (LockTracker), so its holds need
-  // no clipping and are read as they are. A list that met one that does
-  // (or began with spans of its own) copies.
+void SpanList::add_hold_slowly(const analysis::HoldStore& holds, std::size_t k, const analysis::Hold& h) {
   const bool as_is = (spans.holds_ == &holds || spans.empty()) && h.end_ns >= h.begin_ns &&
                      (spans.empty() || h.begin_ns >= last_end_);
   if (!as_is) return add(span_of(h));
@@ -308,21 +304,26 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
   // overlap and are merged first.
   std::map<std::uint32_t, std::vector<analysis::Hold>> shared_mutexes;
   const analysis::HoldStore& all_holds = model.state.holds;
+  std::vector<std::uint8_t> shared(nobjects, 0);  // a shared mutex's, among the locks held
   {
     std::vector<std::size_t> holds(nobjects, 0);
     const auto count = [&](std::size_t, const analysis::Hold& h) __attribute__((always_inline)) {
       if (h.lock < nobjects) ++holds[h.lock];
     };
     all_holds.for_each(0, all_holds.size(), count);
-    for (std::size_t id = 0; id < nobjects; ++id)
-      if (holds[id] != 0 && trace.objects[id].kind != format::ObjectKind::SharedMutex) objects[id].spans.reserve(holds[id]);
+    for (std::size_t id = 0; id < nobjects; ++id) {
+      if (holds[id] == 0) continue;
+      shared[id] = trace.objects[id].kind == format::ObjectKind::SharedMutex;
+      if (!shared[id]) use(id).spans.reserve(holds[id]);
+    }
   }
+  // Millions of holds: what each needs is looked up above, once a lock.
   const auto place = [&](std::size_t k, const analysis::Hold& h) __attribute__((always_inline)) {
     if (h.lock >= nobjects) return;
-    if (trace.objects[h.lock].kind == format::ObjectKind::SharedMutex)
+    if (shared[h.lock]) [[unlikely]]
       shared_mutexes[h.lock].push_back(h);
     else
-      use(h.lock).spans.add_hold(all_holds, k, h);
+      objects[h.lock].spans.add_hold(all_holds, k, h);
   };
   all_holds.for_each(0, all_holds.size(), place);
   for (const auto& [id, holds] : shared_mutexes)

@@ -80,6 +80,22 @@ class Spans {
   std::uint64_t end_ns(std::size_t k) const {
     return holds_ ? holds_->field(hold_of(k), analysis::kHoldEndNs) : own_.field(k, kSpanEndNs);
   }
+  // Calls visit(begin_ns of span k) for every span k, in order: a walk of
+  // the packed spans or holds block by block, where begin_ns(k) for each k
+  // looks up its block every time (a lock loop's lane has millions).
+  template <class Visit>
+  void for_each_begin(Visit&& visit) const {
+    const auto begin_of_hold = [&](std::size_t, const analysis::Hold& h) __attribute__((always_inline)) {
+      visit(h.begin_ns);
+    };
+    const auto begin_of_span = [&](std::size_t, const Span& s) __attribute__((always_inline)) { visit(s.begin_ns); };
+    const auto begin_of_listed = [&](std::size_t, std::uint64_t hold) __attribute__((always_inline)) {
+      visit(holds_->field(hold, analysis::kHoldBeginNs));
+    };
+    if (!holds_) return own_.for_each(0, own_.size(), begin_of_span);
+    holds_->for_each(run_from_, run_from_ + run_, begin_of_hold);
+    which_.for_each(0, which_.size(), begin_of_listed);
+  }
   std::size_t size() const { return holds_ ? run_ + which_.size() : own_.size(); }
   bool empty() const { return size() == 0; }
   Span front() const { return (*this)[0]; }
@@ -121,7 +137,23 @@ struct SpanList {
   // Hold k of `holds` (h, already read), in time order: read from there
   // rather than copied, unless it needs clipping (then this list copies
   // every span from here on, those before too). One `holds` per list.
-  void add_hold(const analysis::HoldStore& holds, std::size_t k, const analysis::Hold& h);
+  // Inline: a lock loop's lane takes millions, one after the other.
+  __attribute__((always_inline)) void add_hold(const analysis::HoldStore& holds, std::size_t k,
+                                               const analysis::Hold& h) {
+    // The model starts a lock's exclusive hold no earlier than the last one
+    // ended, and ends none before it began (LockTracker), so its holds need
+    // no clipping and are read as they are. A list that met one that does
+    // (or began with spans of its own) copies.
+    if (spans.holds_ == &holds && spans.which_.empty() && k == spans.run_from_ + spans.run_ && h.end_ns >= h.begin_ns &&
+        h.begin_ns >= last_end_) [[likely]] {
+      ++spans.run_;  // the next of a run of consecutive holds
+      last_end_ = h.end_ns;
+      covered_ += h.end_ns - h.begin_ns;
+      covered_before.push_back(covered_);
+      return;
+    }
+    add_hold_slowly(holds, k, h);
+  }
   void reserve(std::size_t n);  // room for n spans, allocated once
   void seal();  // the list is complete: packs its last spans
   std::uint64_t begin_of(std::size_t k) const { return spans.begin_ns(k); }
@@ -131,6 +163,7 @@ struct SpanList {
   std::size_t first_beginning_at(std::uint64_t t, std::size_t from = 0) const;
 
  private:
+  void add_hold_slowly(const analysis::HoldStore& holds, std::size_t k, const analysis::Hold& h);
   void own_all();  // the holds read so far, copied: the list's spans are its own from now on
   std::uint64_t covered_ = 0;  // covered_before.back(), kept to spare a decode per add
   std::uint64_t last_end_ = 0;  // spans.back().end_ns, likewise
