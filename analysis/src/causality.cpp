@@ -75,33 +75,40 @@ class EdgeFinder {
   // Permits are taken first in, first out: the initial permits (the
   // object's `extra`) came first and give no edge, then each release's, as
   // many as it added (release(n) raises the value by n).
+  // A release an acquisition may link to: the event, and its thread, kept
+  // so that telling a thread's own release (no edge) needs no look-up.
+  struct Release {
+    std::uint64_t event = kNoRelease;
+    std::uint32_t thread = 0;
+  };
   struct Permits {
     std::uint64_t value = 0;         // the semaphore's value after its last event
     std::uint64_t initial_left = 0;  // initial permits not yet taken
-    std::deque<std::pair<std::uint64_t, std::uint64_t>> released;  // (release event, permits left of it)
+    std::deque<std::pair<Release, std::uint64_t>> released;  // (release, permits left of it)
   };
 
-  void step(std::uint64_t i, const format::Event& e) {
+  // Inline: every event of the trace passes here.
+  __attribute__((always_inline)) void step(std::uint64_t i, const format::Event& e) {
     const std::optional<SyncAction> action = sync_action(e);
     if (!action) return;
     const SyncKey& key = action->key;
     const format::EdgeSource source = format::edge_source(key.channel);
     if (source == format::EdgeSource::Permit) return permit(i, e, action->op);
-    if (std::uint64_t* slot = flat_slot(key)) {
+    if (Release* slot = flat_slot(key)) {
       if (action->op == format::SyncOp::Releases) {
-        if (source != format::EdgeSource::First || *slot == kNoRelease) *slot = i;
+        if (source != format::EdgeSource::First || slot->event == kNoRelease) *slot = {i, e.thread};
         return;
       }
-      if (*slot == kNoRelease) return;
-      const std::uint64_t from = *slot;
-      if (source == format::EdgeSource::Consumed) *slot = kNoRelease;
+      if (slot->event == kNoRelease) return;
+      const Release from = *slot;
+      if (source == format::EdgeSource::Consumed) slot->event = kNoRelease;
       return link(from, i, e, causal_kind(key.channel, trace_.objects[key.object].kind));
     }
     if (action->op == format::SyncOp::Releases) {
       if (source == format::EdgeSource::First)
-        released_.emplace(key, i);
+        released_.emplace(key, Release{i, e.thread});
       else
-        released_[key] = i;
+        released_[key] = {i, e.thread};
       return;
     }
     const auto it = released_.find(key);
@@ -116,11 +123,11 @@ class EdgeFinder {
   // unlock and lock of a contended trace looks here, and a hash lookup cost
   // a fifth of the walk. Other keys, and every key of a trace of more than
   // a million objects (the array would be large), are hashed.
-  std::uint64_t* flat_slot(const SyncKey& key) {
+  Release* flat_slot(const SyncKey& key) {
     if (key.channel != format::Channel::Lock || key.sub != 0 || key.object >= trace_.objects.size() ||
         trace_.objects.size() > kFlatObjects)
       return nullptr;
-    if (unlocks_.empty()) unlocks_.assign(trace_.objects.size(), kNoRelease);
+    if (unlocks_.empty()) unlocks_.assign(trace_.objects.size(), Release{});
     return &unlocks_[key.object];
   }
 
@@ -130,7 +137,7 @@ class EdgeFinder {
     if (fresh && e.object < trace_.objects.size()) p.value = p.initial_left = trace_.objects[e.object].extra;
     if (op == format::SyncOp::Releases) {
       const std::uint64_t added = e.arg > p.value ? e.arg - p.value : 1;
-      p.released.emplace_back(i, added);
+      p.released.emplace_back(Release{i, e.thread}, added);
     } else if (p.initial_left > 0) {
       --p.initial_left;
     } else if (!p.released.empty()) {
@@ -141,10 +148,10 @@ class EdgeFinder {
   }
 
   // `b` is event `to`, the one being stepped. Most acquisitions of a busy
-  // lock follow their own thread's release: told by the release's thread
-  // alone, one field read, not the whole event decoded.
-  void link(std::uint64_t from, std::uint64_t to, const format::Event& b, CausalKind kind) {
-    if (trace_.events.field(from, format::kEventThread) == b.thread) return;
+  // lock follow their own thread's release: no edge.
+  void link(const Release& release, std::uint64_t to, const format::Event& b, CausalKind kind) {
+    if (release.thread == b.thread) return;
+    const std::uint64_t from = release.event;
     // The released side was blocked if it was in a wait (of the model's)
     // that began before the releasing event: the event ends that wait, or
     // comes inside it (a condition wait takes its mutex back before it
@@ -159,8 +166,8 @@ class EdgeFinder {
   std::vector<CausalEdge> edges_;
   static constexpr std::uint64_t kNoRelease = ~std::uint64_t{0};
   static constexpr std::size_t kFlatObjects = std::size_t{1} << 20;
-  std::vector<std::uint64_t> unlocks_;  // by object: see flat_slot
-  std::unordered_map<SyncKey, std::uint64_t, SyncKeyHash> released_;
+  std::vector<Release> unlocks_;  // by object: see flat_slot
+  std::unordered_map<SyncKey, Release, SyncKeyHash> released_;
   std::unordered_map<std::uint32_t, Permits> permits_;
 };
 

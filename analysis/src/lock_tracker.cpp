@@ -11,7 +11,7 @@ LockTracker::LockTracker(const format::Trace& trace)
   for (std::size_t o = 1; o < trace.objects.size(); ++o)
     if (format::object_meaning(trace.objects[o].kind).lock) {
       slot_of_[o] = static_cast<std::uint32_t>(slots_.size());
-      slots_.emplace_back();
+      slots_.emplace_back().readers_kept = trace.objects[o].kind == format::ObjectKind::SharedMutex;
     }
 }
 
@@ -19,7 +19,6 @@ LockTracker::LockTracker(const format::Trace& trace, ObjectState& record, Series
   record_ = &record;
   series_ = &series;
   last_end_ns_.assign(trace.objects.size(), 0);
-  deep_.assign(trace.objects.size(), false);
   condition_wait_.assign(trace.threads.size(), kNoEvent);
   resuming_.resize(trace.threads.size());
 }
@@ -152,16 +151,13 @@ void LockTracker::anomaly(std::uint64_t index, const format::Event& e, AnomalyKi
   if (record_) record_->anomalies.push_back({index, e.object, e.thread, kind});
 }
 
-void LockTracker::record_series(std::uint64_t index, const format::Event& e) {
-  const std::span<const Holder> hs = holders(e.object);
-  // A lock's depth is kept from its first re-entry on: until then a held
-  // lock is at depth 1, and most locks are never re-entered.
-  const std::int64_t depth = hs.empty() || hs.front().shared ? 0 : hs.front().depth;
-  if (depth > 1 || deep_[e.object]) {
-    deep_[e.object] = true;
+void LockTracker::add_to_series(LockSlot& slot, std::uint64_t index, const format::Event& e, std::uint32_t depth) {
+  if (depth > 1 || slot.depth_kept) {
+    slot.depth_kept = true;
     series_->set(e.object, SeriesKind::LockDepth, index, e.time_ns, depth, 1);
   }
-  if (trace_.objects[e.object].kind == format::ObjectKind::SharedMutex) {
+  if (slot.readers_kept) {
+    const std::span<const Holder> hs = slot.holders();
     const auto readers = std::count_if(hs.begin(), hs.end(), [](const Holder& h) { return h.shared; });
     series_->set(e.object, SeriesKind::LockReaders, index, e.time_ns, readers);
   }

@@ -49,7 +49,7 @@ class LockTracker {
   // Applies event `index`, which is `e` (call in trace order). Inline: the
   // walks call it for every event. What a change of hold does is out of
   // line.
-  void step(std::uint64_t index, const format::Event& e) {
+  __attribute__((always_inline)) void step(std::uint64_t index, const format::Event& e) {
     if (e.thread >= held_.size()) return;
     const format::Meaning& m = format::meaning(e.kind);
     if (record_ && m.wait.cause == format::WaitCause::Condition) note_condition_wait(index, e);
@@ -86,6 +86,8 @@ class LockTracker {
   struct LockSlot {
     Holder exclusive;
     bool held = false;            // `exclusive` is a holder
+    bool readers_kept = false;    // a shared mutex: how many read is a series
+    bool depth_kept = false;      // re-entered once: its depth is a series from then on
     std::vector<Holder> shared;
     std::span<const Holder> holders() const {
       return held ? std::span<const Holder>(&exclusive, 1) : std::span<const Holder>(shared);
@@ -100,7 +102,18 @@ class LockTracker {
   void close(std::uint32_t lock, const Holder& h, std::uint64_t index, const format::Event& e, HoldEnd how);
   void note_condition_wait(std::uint64_t index, const format::Event& e);
   void anomaly(std::uint64_t index, const format::Event& e, AnomalyKind kind);
-  void record_series(std::uint64_t index, const format::Event& e);
+  // Inline: the model passes every lock event here, and only a lock that
+  // was re-entered or is a shared mutex has a series to add to.
+  void record_series(std::uint64_t index, const format::Event& e) {
+    LockSlot& slot = slots_[slot_of_[e.object]];
+    const std::span<const Holder> hs = slot.holders();
+    // A lock's depth is kept from its first re-entry on: until then a held
+    // lock is at depth 1, and most locks are never re-entered.
+    const std::uint32_t depth = hs.empty() || hs.front().shared ? 0 : hs.front().depth;
+    if (depth > 1 || slot.depth_kept || slot.readers_kept) [[unlikely]]
+      add_to_series(slot, index, e, depth);
+  }
+  void add_to_series(LockSlot& slot, std::uint64_t index, const format::Event& e, std::uint32_t depth);
 
   const format::Trace& trace_;
   std::vector<std::uint32_t> slot_of_;        // by object: its index in slots_, or kNotALock
@@ -111,7 +124,6 @@ class LockTracker {
   ObjectState* record_ = nullptr;
   SeriesBuilder* series_ = nullptr;
   std::vector<std::uint64_t> last_end_ns_;                // by lock: where its last exclusive hold ended
-  std::vector<bool> deep_;                                // by lock: re-entered once, its depth is kept
   std::vector<std::uint64_t> condition_wait_;             // by thread: the begin of its condition wait, or kNoEvent
   std::vector<std::vector<std::size_t>> resuming_;        // by thread: holds re-taken inside that wait
 };

@@ -71,8 +71,12 @@ void check_same(const EventStore& s, const std::vector<Event>& want) {
   std::size_t i = 0;
   for (const Event e : s) REQUIRE(e == want[i++]);
   CHECK(s.to_vector() == want);
-  // A field alone, as a walk that needs one reads it.
-  for (std::size_t k = 0; k < want.size(); ++k) REQUIRE(s.field(k, weft::format::kEventThread) == want[k].thread);
+  // Each field alone, as a search over one field reads it (optional ones as the codec gives them).
+  for (std::size_t k = 0; k < want.size(); ++k) {
+    std::uint64_t fields[weft::format::EventCodec::kFields];
+    weft::format::EventCodec::split(want[k], fields);
+    for (int f = 0; f < weft::format::EventCodec::kFields; ++f) REQUIRE(s.field(k, f) == fields[f]);
+  }
   // for_each: every event of the range once, in order, with its index;
   // ranges that start and end inside blocks, in the unpacked tail, or are
   // empty.

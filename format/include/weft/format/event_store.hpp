@@ -19,8 +19,6 @@ namespace weft::format {
 static_assert(kNoSeq == ~std::uint64_t{0});
 using EventCodec = MemberCodec<Event, 1u << 1, &Event::time_ns, &Event::seq, &Event::arg, &Event::object, &Event::site,
                                &Event::thread, &Event::kind, &Event::flags>;
-// EventCodec's fields by position, for EventStore::field.
-inline constexpr int kEventThread = 5;
 
 class EventStore : public PackedStore<EventCodec> {
  public:
