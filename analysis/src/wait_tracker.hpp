@@ -20,8 +20,9 @@ class WaitTracker {
   WaitTracker(const format::Trace& trace, std::vector<Anomaly>* anomalies = nullptr)
       : open_(trace.threads.size(), kNone), anomalies_(anomalies) {}
 
-  // Applies event `index`, which is `e` (call in trace order).
-  void step(std::uint64_t index, const format::Event& e);
+  // Applies event `index`, which is `e` (call in trace order). Inline:
+  // the model, the causal edges and the deadlock watch step every event.
+  __attribute__((always_inline)) void step(std::uint64_t index, const format::Event& e);
 
   // The wait `thread` is in (before the next step), or nullptr.
   const Wait* open(std::uint32_t thread) const {
@@ -42,5 +43,44 @@ class WaitTracker {
   std::size_t ended_ = kNone;
   std::vector<Anomaly>* anomalies_;
 };
+
+__attribute__((always_inline)) inline void WaitTracker::step(std::uint64_t index, const format::Event& e) {
+  ended_ = kNone;
+  if (e.thread >= open_.size()) return;
+  const format::Meaning& meaning = format::meaning(e.kind);
+  const format::WaitRole& role = meaning.wait;
+  std::size_t& open = open_[e.thread];
+  if (open != kNone) {
+    Wait& w = waits_[open];
+    if (role.op == format::WaitOp::Ends && w.cause == role.cause && w.object == e.object) {
+      w.end = index;
+      ended_ = open;
+      open = kNone;
+      return;
+    }
+    // A blocked thread records nothing but its wait's own events (the mutex
+    // a condition wait gives up and takes back) and the runtime's news
+    // (a signal, dropped events): anything else means the wait's end was
+    // lost, and the wait ended there.
+    const bool inside = (e.flags & format::kFlagCondition) || meaning.point == format::PointKind::Runtime ||
+                        e.kind == format::EventKind::TsanReport;
+    if (!inside) {
+      w.end = index;
+      ended_ = open;
+      open = kNone;
+      if (anomalies_) anomalies_->push_back({index, w.object, e.thread, AnomalyKind::WaitUnended});
+    }
+  }
+  // Waits the runtime refused (and threw for) never began.
+  if (role.op != format::WaitOp::Begins || !format::applies(role.when, e)) return;
+  Wait w;
+  w.thread = e.thread;
+  w.object = e.object;
+  w.cause = role.cause;
+  w.begin = index;
+  w.timed = role.cause == WaitCause::Sleep || (e.flags & format::kFlagTimed) != 0;
+  open = waits_.size();
+  waits_.push_back(w);
+}
 
 }  // namespace weft::analysis::detail
