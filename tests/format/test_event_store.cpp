@@ -119,6 +119,47 @@ TEST_CASE("event store: every event reads back field for field, close values or 
     }
 }
 
+TEST_CASE("event store: the codec's ranges of a block are each field's smallest and largest, a missing seq left out",
+          "[event_store]") {
+  using weft::format::EventCodec;
+  std::mt19937_64 rng(17);
+  for (int round = 0; round < 400; ++round) {
+    const int spread = round % 2;
+    std::vector<Event> block = random_events(rng, 1 + rng() % 256, spread);
+    if (round % 7 == 0)
+      for (Event& e : block) e.seq = kNoSeq;  // no event with a sequence number
+    if (round % 11 == 0) block.front().seq = kNoSeq - 1;  // the largest one there is
+    // Worked out here, one field at a time, as the definition says.
+    std::uint64_t want_lo[8], want_hi[8];
+    bool want_any[8];
+    for (int f = 0; f < 8; ++f) {
+      want_lo[f] = kMax;
+      want_hi[f] = 0;
+      want_any[f] = false;
+    }
+    for (const Event& e : block) {
+      std::uint64_t v[8];
+      EventCodec::split(e, v);
+      for (int f = 0; f < 8; ++f) {
+        if (f == 1 && v[f] == kNoSeq) continue;
+        want_lo[f] = std::min(want_lo[f], v[f]);
+        want_hi[f] = std::max(want_hi[f], v[f]);
+        want_any[f] = true;
+      }
+    }
+    std::uint64_t lo[8], hi[8];
+    bool any[8];
+    EventCodec::ranges(block.data(), block.size(), lo, hi, any);
+    INFO("round " << round << ", " << block.size() << " events");
+    for (int f = 0; f < 8; ++f) {
+      INFO("field " << f);
+      REQUIRE(any[f] == want_any[f]);
+      REQUIRE(lo[f] == want_lo[f]);  // ~0 and 0 for a range of nothing
+      REQUIRE(hi[f] == want_hi[f]);
+    }
+  }
+}
+
 TEST_CASE("event store: a field that is the same across a block takes no bits, a lock loop a few bytes per event",
           "[event_store]") {
   EventStore s;
