@@ -305,25 +305,22 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
   std::map<std::uint32_t, std::vector<analysis::Hold>> shared_mutexes;
   const analysis::HoldStore& all_holds = model.state.holds;
   std::vector<std::uint8_t> shared(nobjects, 0);  // a shared mutex's, among the locks held
-  {
-    std::vector<std::size_t> holds(nobjects, 0);
-    const auto count = [&](std::size_t, const analysis::Hold& h) __attribute__((always_inline)) {
-      if (h.lock < nobjects) ++holds[h.lock];
-    };
-    all_holds.for_each(0, all_holds.size(), count);
-    for (std::size_t id = 0; id < nobjects; ++id) {
-      if (holds[id] == 0) continue;
-      shared[id] = trace.objects[id].kind == format::ObjectKind::SharedMutex;
-      if (!shared[id]) use(id).spans.reserve(holds[id]);
-    }
-  }
-  // Millions of holds: what each needs is looked up above, once a lock.
+  // Millions of holds: what each needs is looked up at its lock's first.
+  // A lock's lane is sized then, once, from the model's count of its takes:
+  // at least its holds (a re-entry is a take, not a hold).
   const auto place = [&](std::size_t k, const analysis::Hold& h) __attribute__((always_inline)) {
     if (h.lock >= nobjects) return;
+    Lane& lane = objects[h.lock];
+    if (lane.id != h.lock) [[unlikely]] {
+      use(h.lock);
+      shared[h.lock] = trace.objects[h.lock].kind == format::ObjectKind::SharedMutex;
+      if (!shared[h.lock] && h.lock < model.state.takes.size())
+        lane.spans.reserve(model.state.takes[h.lock].acquisitions);
+    }
     if (shared[h.lock]) [[unlikely]]
       shared_mutexes[h.lock].push_back(h);
     else
-      objects[h.lock].spans.add_hold(all_holds, k, h);
+      lane.spans.add_hold(all_holds, k, h);
   };
   all_holds.for_each(0, all_holds.size(), place);
   for (const auto& [id, holds] : shared_mutexes)
