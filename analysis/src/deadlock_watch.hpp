@@ -12,6 +12,7 @@
 
 #include "lock_tracker.hpp"
 #include "weft/analysis/finding.hpp"
+#include "weft/format/meaning.hpp"
 #include "weft/format/trace.hpp"
 
 namespace weft::analysis::detail {
@@ -19,8 +20,15 @@ namespace weft::analysis::detail {
 class DeadlockWatch {
  public:
   DeadlockWatch(const format::Trace& t, const LockTracker& locks) : t_(t), locks_(locks), blocked_(t.threads.size()) {}
-  // Event `i`, before `locks` steps past it.
-  void step(std::uint64_t i, const format::Event& e);
+  // Event `i`, before `locks` steps past it. Inline: the walk passes every
+  // event here, and only the begin or end of a lock wait has work.
+  void step(std::uint64_t i, const format::Event& e) {
+    const format::WaitRole& role = format::meaning(e.kind).wait;
+    if (role.op == format::WaitOp::None ||
+        (role.cause != format::WaitCause::Lock && role.cause != format::WaitCause::LockShared))
+      return;
+    lock_wait(i, e, role.op);
+  }
   // The self-deadlocks, then the circles nothing broke before the end.
   std::vector<Finding> finish();
 
@@ -37,6 +45,7 @@ class DeadlockWatch {
   };
   using Path = std::vector<std::pair<std::uint32_t, const Holder*>>;  // thread, the holder it waits for
 
+  void lock_wait(std::uint64_t i, const format::Event& e, format::WaitOp op);
   void self_deadlock(std::uint64_t i, const format::Event& e, const Holder& mine, const Blocked& b);
   std::vector<const Holder*> blockers(std::uint32_t thread) const;
   void find_cycle(std::uint32_t start);

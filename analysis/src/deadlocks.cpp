@@ -29,12 +29,9 @@ bool waits_for(std::uint32_t waiter, bool request_shared, const Holder& h) {
 
 }  // namespace
 
-void DeadlockWatch::step(std::uint64_t i, const format::Event& e) {
-  if (!locks_.is_lock(e.object)) return;
-  const format::WaitRole& role = format::meaning(e.kind).wait;
-  if (!is_lock_wait(role.cause) || role.op == format::WaitOp::None) return;
-  if (e.thread >= blocked_.size()) return;
-  if (role.op == format::WaitOp::Ends) {
+void DeadlockWatch::lock_wait(std::uint64_t i, const format::Event& e, format::WaitOp op) {
+  if (!locks_.is_lock(e.object) || e.thread >= blocked_.size()) return;
+  if (op == format::WaitOp::Ends) {
     blocked_[e.thread].reset();
     // A wait that ended broke any circle it was part of.
     if (!cycles_.empty()) std::erase_if(cycles_, [&](const Open& c) { return c.threads.count(e.thread) > 0; });

@@ -78,7 +78,7 @@ std::vector<std::uint32_t> shortest_cycle(std::uint32_t start, const std::set<st
 
 namespace detail {
 
-void LockOrderCollector::observe(const LockTracker& locks, std::uint64_t i, const format::Event& e) {
+void LockOrderCollector::observe_take(const LockTracker& locks, std::uint64_t i, const format::Event& e) {
   lock_nesting_step(locks, i, e, [&](std::uint64_t, const format::Event& ev, std::span<const HeldLock> held,
                                      bool adds_order) {
     if (ev.object < taken_.size())

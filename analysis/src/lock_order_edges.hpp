@@ -13,6 +13,7 @@
 
 #include "weft/analysis/finding.hpp"
 #include "weft/analysis/lock_graph.hpp"
+#include "weft/format/meaning.hpp"
 #include "weft/format/trace.hpp"
 
 namespace weft::analysis::detail {
@@ -39,11 +40,21 @@ class LockTracker;
 class LockOrderCollector {
  public:
   explicit LockOrderCollector(const format::Trace& t) : taken_(t.objects.size(), false) {}
-  // Event `i`, before `locks` steps past it.
-  void observe(const LockTracker& locks, std::uint64_t i, const format::Event& e);
+  // Event `i`, before `locks` steps past it. Inline: the walk passes every
+  // event here, and only an acquisition or a lock wait's begin can add a
+  // lock or an order (lock_nesting.hpp).
+  void observe(const LockTracker& locks, std::uint64_t i, const format::Event& e) {
+    const format::Meaning& m = format::meaning(e.kind);
+    if (m.hold == format::HoldOp::Takes || m.hold == format::HoldOp::TakesShared ||
+        (m.wait.op == format::WaitOp::Begins &&
+         (m.wait.cause == format::WaitCause::Lock || m.wait.cause == format::WaitCause::LockShared)))
+      observe_take(locks, i, e);
+  }
   LockOrder finish();
 
  private:
+  void observe_take(const LockTracker& locks, std::uint64_t i, const format::Event& e);
+
   LockOrder order_;
   // Every acquisition is a lock taken: marked by id here (a set insertion
   // per acquisition was most of a lock loop's walk), listed by finish().
