@@ -72,15 +72,15 @@ class EdgeFinder {
   }
 
  private:
-  // Permits are taken first in, first out: the initial permits (the
-  // object's `extra`) came first and give no edge, then each release's, as
-  // many as it added (release(n) raises the value by n).
   // A release an acquisition may link to: the event, and its thread, kept
   // so that telling a thread's own release (no edge) needs no look-up.
   struct Release {
     std::uint64_t event = kNoRelease;
     std::uint32_t thread = 0;
   };
+  // Permits are taken first in, first out: the initial permits (the
+  // object's `extra`) came first and give no edge, then each release's, as
+  // many as it added (release(n) raises the value by n).
   struct Permits {
     std::uint64_t value = 0;         // the semaphore's value after its last event
     std::uint64_t initial_left = 0;  // initial permits not yet taken
