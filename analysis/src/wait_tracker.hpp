@@ -21,7 +21,7 @@ class WaitTracker {
       : open_(trace.threads.size(), kNone), anomalies_(anomalies) {}
 
   // Applies event `index`, which is `e` (call in trace order). Inline:
-  // the model, the causal edges and the deadlock watch step every event.
+  // the model and the causal edges step every event.
   __attribute__((always_inline)) void step(std::uint64_t index, const format::Event& e);
 
   // The wait `thread` is in (before the next step), or nullptr.
