@@ -24,9 +24,7 @@ class DeadlockWatch {
   // event here, and only the begin or end of a lock wait has work.
   void step(std::uint64_t i, const format::Event& e) {
     const format::WaitRole& role = format::meaning(e.kind).wait;
-    if (role.op == format::WaitOp::None ||
-        (role.cause != format::WaitCause::Lock && role.cause != format::WaitCause::LockShared))
-      return;
+    if (role.op == format::WaitOp::None || !format::is_lock_wait(role.cause)) return;
     lock_wait(i, e, role.op);
   }
   // The self-deadlocks, then the circles nothing broke before the end.

@@ -154,7 +154,7 @@ std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>
               " forever for " + waiting_for(first.cause, f.about);
     f.explanation = "When weft stopped the program because it made no progress, these threads were blocked with no "
                     "timeout, and no thread was left that could wake them: " + who + ".";
-    if (first.cause == WaitCause::Lock || first.cause == WaitCause::LockShared)
+    if (format::is_lock_wait(first.cause))
       f.explanation += " The lock's holder never released it.";
     out.push_back(f);
 

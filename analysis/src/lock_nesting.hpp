@@ -23,14 +23,18 @@
 
 namespace weft::analysis::detail {
 
-inline bool is_lock_wait(format::WaitCause c) {
-  return c == format::WaitCause::Lock || c == format::WaitCause::LockShared;
-}
-
 // Whether `e` asks for a lock shared (a reader of a shared mutex).
 inline bool takes_shared(const format::Event& e) {
   const format::Meaning& m = format::meaning(e.kind);
   return m.hold == format::HoldOp::TakesShared || m.wait.cause == format::WaitCause::LockShared;
+}
+
+// Whether an event of meaning `m` can be one lock_nesting_step reports: an
+// acquisition, or the begin of a lock wait. Every other event passes at
+// once, before any look-up.
+inline bool takes_or_waits_for_lock(const format::Meaning& m) {
+  return m.hold == format::HoldOp::Takes || m.hold == format::HoldOp::TakesShared ||
+         (m.wait.op == format::WaitOp::Begins && format::is_lock_wait(m.wait.cause));
 }
 
 // Calls on_take(index, event, held, adds_order) if `e`, event `index`, is
@@ -40,10 +44,10 @@ inline bool takes_shared(const format::Event& e) {
 // `locks` steps past the event.
 template <class OnTake>
 void lock_nesting_step(const LockTracker& locks, std::uint64_t i, const format::Event& e, OnTake&& on_take) {
-  if (!locks.is_lock(e.object) || locks.holder(e.object, e.thread)) return;
   const format::Meaning& m = format::meaning(e.kind);
+  if (!takes_or_waits_for_lock(m) || !locks.is_lock(e.object) || locks.holder(e.object, e.thread)) return;
   const bool cannot_block = (e.flags & (format::kFlagTry | format::kFlagTimed)) != 0;
-  const bool attempt = m.wait.op == format::WaitOp::Begins && is_lock_wait(m.wait.cause);
+  const bool attempt = m.wait.op == format::WaitOp::Begins && format::is_lock_wait(m.wait.cause);
   const bool take =
       (m.hold == format::HoldOp::Takes || m.hold == format::HoldOp::TakesShared) && e.seq != format::kNoSeq;
   if (attempt && !cannot_block)

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "lock_nesting.hpp"
 #include "weft/analysis/finding.hpp"
 #include "weft/analysis/lock_graph.hpp"
 #include "weft/format/meaning.hpp"
@@ -32,8 +33,6 @@ struct LockOrder {
   std::set<std::uint32_t> locks;      // every lock taken (or waited for), with an edge or not
 };
 
-class LockTracker;
-
 // Collects the edges event by event, beside a walk that steps a
 // LockTracker of its own: collect_lock_order's, or the check's, which the
 // deadlock finder shares (lock_walk.hpp).
@@ -44,11 +43,7 @@ class LockOrderCollector {
   // event here, and only an acquisition or a lock wait's begin can add a
   // lock or an order (lock_nesting.hpp).
   void observe(const LockTracker& locks, std::uint64_t i, const format::Event& e) {
-    const format::Meaning& m = format::meaning(e.kind);
-    if (m.hold == format::HoldOp::Takes || m.hold == format::HoldOp::TakesShared ||
-        (m.wait.op == format::WaitOp::Begins &&
-         (m.wait.cause == format::WaitCause::Lock || m.wait.cause == format::WaitCause::LockShared)))
-      observe_take(locks, i, e);
+    if (takes_or_waits_for_lock(format::meaning(e.kind))) observe_take(locks, i, e);
   }
   LockOrder finish();
 

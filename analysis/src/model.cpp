@@ -66,8 +66,6 @@ class Counters {
   std::vector<std::uint8_t> counted_;  // by object: its kind counts (a queue's depth, a semaphore's value)
 };
 
-bool lock_wait(WaitCause c) { return c == WaitCause::Lock || c == WaitCause::LockShared; }
-
 }  // namespace
 
 namespace {
@@ -141,7 +139,7 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
     counters->step(i, e);
     // Threads waiting for each lock, from the waits that begin and end here.
     const auto count = [&](const Wait& w, int delta) {
-      if (!lock_wait(w.cause) || w.object >= lock_waiters.size()) return;
+      if (!format::is_lock_wait(w.cause) || w.object >= lock_waiters.size()) return;
       lock_waiters[w.object] += delta;
       series.set(w.object, SeriesKind::LockWaiters, i, e.time_ns, lock_waiters[w.object]);
     };

@@ -34,7 +34,7 @@ Stats compute_stats(const Model& m) {
     if (series.kind == SeriesKind::LockWaiters)
       if (LockStats* l = lock(series.object)) l->max_waiters = static_cast<std::uint32_t>(series.peak);
   for (const Wait& w : m.waits) {
-    if ((w.cause != WaitCause::Lock && w.cause != WaitCause::LockShared) || !w.end) continue;
+    if (!format::is_lock_wait(w.cause) || !w.end) continue;
     LockStats* l = lock(w.object);
     if (!l) continue;
     const std::uint64_t d = t.events[*w.end].time_ns - std::min(t.events[*w.end].time_ns, t.events[w.begin].time_ns);

@@ -52,6 +52,8 @@ enum class WaitCause : std::uint8_t {
 };
 inline constexpr unsigned kWaitCauseCount = 14;
 std::string_view wait_cause_name(WaitCause c);  // "lock", "shared lock", "condition", ...
+// A wait for a lock, exclusive or shared.
+constexpr bool is_lock_wait(WaitCause c) { return c == WaitCause::Lock || c == WaitCause::LockShared; }
 
 // Whether a role applies to one occurrence of its kind.
 enum class When : std::uint8_t {
