@@ -81,7 +81,7 @@ StartInfo capture_start() {
 // the runtime's members are being initialized.
 Config configure() {
   choose_clock();
-  detect_write_prefetch();
+  detect_line_instructions();
   explore::start_from_environment();  // virtual time, if a scheduler is asked for
   return read_config();
 }
@@ -323,7 +323,7 @@ ThreadBuffer* Runtime::acquire_buffer() {
   }
   auto* b = new ThreadBuffer();
   if (config_.enabled) {
-    b->slots = new RawEvent[config_.buffer_slots];
+    b->slots = new (std::align_val_t{kRingLineBytes}) RawEvent[config_.buffer_slots];  // never freed: rings are reused
     b->mask = config_.buffer_slots - 1;
   }
   b->next = buffers_.load(std::memory_order_relaxed);

@@ -31,14 +31,18 @@ thread_local ThreadBuffer* t_buffer __attribute__((tls_model("initial-exec"))) =
 thread_local bool t_in_signal_handler __attribute__((tls_model("initial-exec"))) = false;
 
 bool g_claim_lines = false;
+bool g_evict_lines = false;
 
-void detect_write_prefetch() {
+void detect_line_instructions() {
 #if defined(__x86_64__) || defined(__i386__)
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
   g_claim_lines = static_cast<unsigned>(__get_cpuid_max(0x80000000u, nullptr)) >= 0x80000001u &&
                   __get_cpuid(0x80000001u, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 8)) != 0;
+  g_evict_lines = static_cast<unsigned>(__get_cpuid_max(0, nullptr)) >= 7u &&
+                  __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (ebx & (1u << 23)) != 0;
 #else
   g_claim_lines = true;
+  g_evict_lines = false;  // no eviction written for other CPUs: the writer leaves lines where they are
 #endif
 }
 

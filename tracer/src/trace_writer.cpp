@@ -24,6 +24,19 @@ namespace {
 // torn last chunk costs little.
 constexpr std::size_t kChunkBytes = 1u << 20;
 
+// Writes `line` back to memory and drops it from every cache (CLFLUSHOPT;
+// only where g_evict_lines says the CPU has it). Spelled as CLFLUSH with
+// its 0x66 prefix, which every assembler takes whatever CPU it builds for.
+// Coherent whatever the producer does meanwhile: a line it wrote again is
+// written back, not lost.
+inline void evict_line(const void* line) noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __asm__ volatile(".byte 0x66; clflush %0" ::"m"(*static_cast<const char*>(line)));
+#else
+  (void)line;
+#endif
+}
+
 bool write_all(int fd, const unsigned char* p, std::size_t n) noexcept {
   while (n > 0) {
     const ssize_t w = ::write(fd, p, n);
@@ -295,6 +308,11 @@ void TraceWriter::drain(ThreadBuffer& b, std::uint64_t head, bool crashing) {
   // from 38 ns to about half when this moved out of the loop).
   const RawEvent* const slots = b.slots;
   const std::uint64_t mask = b.mask;
+  // Each line is evicted once both its slots are read (event_buffer.hpp,
+  // kClaimAheadSlots): the one holding `head`, half written, waits for the
+  // next drain. Lines from here on are not evicted yet.
+  std::uint64_t unevicted = tail - tail % kSlotsPerLine;
+  const bool evicting = g_evict_lines;
   enc.begin(thread);
   while (tail < head) {
     const RawEvent& raw = slots[tail & mask];
@@ -325,6 +343,7 @@ void TraceWriter::drain(ThreadBuffer& b, std::uint64_t head, bool crashing) {
       enc.add(rec);  // fits an empty chunk: texts are clipped far below its size
     }
     tail += used;
+    for (; evicting && unevicted + kSlotsPerLine <= tail; unevicted += kSlotsPerLine) evict_line(&slots[unevicted & mask]);
   }
   finish_chunk();
   b.tail.store(head, std::memory_order_release);

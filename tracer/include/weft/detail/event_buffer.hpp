@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -99,16 +100,36 @@ struct ThreadBuffer {
 // line ahead asks for it early and the store finds it owned. A read
 // prefetch does not do it: it brings the line shared, and the store still
 // waits to own it.
+//
+// The prefetch is not enough when the line sits in a far core's cache: on
+// a 2-vCPU AMD EPYC VM whose two vCPUs the host sometimes placed where a
+// line took 200-280 ns to cross (and sometimes 30-60), the pair cost 80-90
+// ns in those runs with the prefetch at any distance from 0 to 2048
+// slots. So the writer also evicts every line it has read (g_evict_lines,
+// TraceWriter::drain): a lap later the producer's prefetch finds the line
+// in memory, which it can hide, and no other cache holds a copy to call
+// back. With both, the pair stayed at 34-39 ns in every run.
 inline constexpr std::uint64_t kClaimAheadSlots = 32;
 
 // Whether this CPU has a write prefetch: on x86, PREFETCHW (CPUID
 // 0x80000001, ECX bit 8: every AMD64 CPU and Intel's since 2014; older
 // ones are not promised to take it as a no-op); elsewhere always. Set
-// once at start-up, before any event, by detect_write_prefetch() (a
+// once at start-up, before any event, by detect_line_instructions() (a
 // plain global, not a dynamic initializer: weft record's preload library
 // must have none), read by every event.
 extern bool g_claim_lines;
-void detect_write_prefetch();
+// Whether the writer hands back each line of a ring it has read, with
+// CLFLUSHOPT (CPUID 7, EBX bit 23; x86 only), after it read both slots:
+// see TraceWriter::drain. Set beside g_claim_lines.
+extern bool g_evict_lines;
+void detect_line_instructions();
+
+// A ring is aligned to its cache lines, two slots to a line: no event
+// straddles two lines, and a line the writer has read both slots of is one
+// the producer has finished with until its next lap.
+inline constexpr std::size_t kRingLineBytes = 64;
+inline constexpr std::uint64_t kSlotsPerLine = kRingLineBytes / sizeof(RawEvent);
+static_assert(kRingLineBytes % sizeof(RawEvent) == 0);
 
 __attribute__((always_inline)) inline void claim_for_writing(const void* p) {
   if (__builtin_expect(!g_claim_lines, 0)) return;
