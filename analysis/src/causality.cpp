@@ -66,8 +66,12 @@ class EdgeFinder {
       waits_.step(i, e);
     };
     trace_.events.for_each(0, trace_.events.size(), visit);
-    std::sort(edges_.begin(), edges_.end(),
-              [](const CausalEdge& a, const CausalEdge& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); });
+    // Each event links to at most one release, when it is stepped: the
+    // edges come out in the order of `to` already, as unblocker() needs
+    // them. Checking costs one pass; sorting what was sorted cost a tenth
+    // of the walk.
+    const auto by_to = [](const CausalEdge& a, const CausalEdge& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); };
+    if (!std::is_sorted(edges_.begin(), edges_.end(), by_to)) std::sort(edges_.begin(), edges_.end(), by_to);
     return std::move(edges_);
   }
 

@@ -12,7 +12,7 @@ namespace weft::format {
 namespace {
 
 constexpr std::uint32_t kNone = ~std::uint32_t{0};
-constexpr int kEventTimeField = 0;  // EventCodec's first field: Event::time_ns
+constexpr int kEventTimeField = EventCodec::kTimeField;
 
 struct Head {
   std::uint64_t time;

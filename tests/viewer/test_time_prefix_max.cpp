@@ -44,6 +44,15 @@ TEST_CASE("the running maximum of event times, at every event and searched by ti
     for (std::size_t k = 0; k < times.size(); ++k) want[k] = running = std::max(running, times[k]);
     for (std::size_t k = 0; k < times.size(); ++k) REQUIRE(max[k] == want[k]);
     CHECK(max.max() == running);
+    // Read in order, as the arrows' indexes read it: every index, then
+    // rising indices with repeats and gaps, some stepping back.
+    TimePrefixMax::Ascending every(max);
+    for (std::size_t k = 0; k < times.size(); ++k) REQUIRE(every(k) == want[k]);
+    TimePrefixMax::Ascending skipping(max);
+    for (std::size_t k = 0; k < times.size(); k += rng() % 5) {
+      const std::size_t at = rng() % 10 == 0 && k > 20 ? k - rng() % 20 : k;  // now and then, back a little
+      REQUIRE(skipping(at) == want[at]);
+    }
     for (int q = 0; q < 200; ++q) {
       const std::uint64_t at = rng() % (running + 60);
       const auto first = static_cast<std::uint64_t>(std::lower_bound(want.begin(), want.end(), at) - want.begin());

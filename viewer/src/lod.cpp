@@ -92,8 +92,19 @@ ArrowLod build_arrow_lod(const std::vector<analysis::CausalEdge>& by_to,
   };
   if (!fits(by_to) || !fits(by_from)) return lod;
   lod.built = true;
-  lod.arriving.build(by_to.size(), [&](std::size_t k) { return tl.time_prefix_max[by_to[k].to]; });
-  lod.leaving.build(by_from.size(), [&](std::size_t k) { return tl.time_prefix_max[by_from[k].from]; });
+  // Each list is in the order of the event its key is read at (`to`, then
+  // `from`): read in one walk, not searched for each edge. It was a tenth
+  // of a second of the open's end on 1.2 M edges.
+  const auto build = [&tl](TimeIndex& index, const std::vector<analysis::CausalEdge>& edges, auto event_of) {
+    index.build_walking(
+        edges.size(), [&](std::size_t k) { return tl.time_prefix_max[event_of(edges[k])]; },
+        [&](auto&& visit) {
+          TimePrefixMax::Ascending time_at(tl.time_prefix_max);
+          for (const analysis::CausalEdge& e : edges) visit(time_at(event_of(e)));
+        });
+  };
+  build(lod.arriving, by_to, edge_to);
+  build(lod.leaving, by_from, edge_from);
   return lod;
 }
 

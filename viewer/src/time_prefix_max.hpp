@@ -40,6 +40,13 @@ class TimePrefixMax {
   // The first event whose maximum is at or after t (size() if none).
   std::uint64_t first_at(std::uint64_t t) const;
 
+  // operator[] for a caller that asks at indices that never go down (the
+  // arrows' indexes, over edges in the order of the events they name): the
+  // dips are walked along instead of searched, and only the time of the
+  // event is unpacked, not all of it. An index below the last one asked
+  // is searched for, as operator[] does.
+  class Ascending;
+
  private:
   struct Dip {
     std::uint64_t first = 0, end = 0;  // events [first, end) lie below...
@@ -49,6 +56,24 @@ class TimePrefixMax {
   std::vector<Dip> dips_;
   std::uint64_t count_ = 0;
   std::uint64_t max_ = 0;
+};
+
+class TimePrefixMax::Ascending {
+ public:
+  explicit Ascending(const TimePrefixMax& m) : m_(m), dip_(m.dips_.begin()) {}
+  std::uint64_t operator()(std::uint64_t i) {
+    if (i < last_) [[unlikely]]
+      return m_[i];
+    last_ = i;
+    while (dip_ != m_.dips_.end() && dip_->end <= i) ++dip_;
+    if (dip_ != m_.dips_.end() && dip_->first <= i) return dip_->value;
+    return m_.events_->field(i, format::EventCodec::kTimeField);
+  }
+
+ private:
+  const TimePrefixMax& m_;
+  std::vector<Dip>::const_iterator dip_;
+  std::uint64_t last_ = 0;
 };
 
 }  // namespace weft::viewer

@@ -19,6 +19,8 @@ namespace weft::format {
 static_assert(kNoSeq == ~std::uint64_t{0});
 struct EventCodec : MemberCodec<Event, 1u << 1, &Event::time_ns, &Event::seq, &Event::arg, &Event::object,
                                  &Event::site, &Event::thread, &Event::kind, &Event::flags> {
+  // The field that is Event::time_ns, for reading it alone (PackedStore::field).
+  static constexpr int kTimeField = 0;
   // Each field's range over a block of events, as packing needs it (see
   // packed_store_detail::ranges_of): with SSE4.2 where the CPU has it, a
   // few vector instructions an event where the plain loop takes sixteen
