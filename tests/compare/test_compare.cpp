@@ -102,7 +102,8 @@ TEST_CASE("weft-compare --quick: every workload, a positive time per op under st
     for (int k = 1; k <= 4; ++k) CHECK(std::stod(m[k]) > 0);
   }
 
-  // The goals, each with a verdict; one beside-TSan line per workload.
+  // The goals, each with a verdict; one beside-TSan line per workload,
+  // "unclear" where TSan's own cost is inside std's run-to-run spread.
   CHECK(contains(r.out, "weft slowdown on uncontended"));
   CHECK(contains(r.out, "weft record: uncontended lock/unlock"));
   CHECK(contains(r.out, "bytes/event"));
@@ -112,7 +113,7 @@ TEST_CASE("weft-compare --quick: every workload, a positive time per op under st
       bool judged = false;
       for (const std::string& l : ls)
         judged = judged || (l.rfind(who + " added time ≤ half TSan's: " + std::string(w.name), 0) == 0 &&
-                            (contains(l, "met") || contains(l, "MISSED")));
+                            (contains(l, "met") || contains(l, "MISSED") || contains(l, "unclear")));
       CHECK(judged);
     }
 
