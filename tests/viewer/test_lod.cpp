@@ -201,7 +201,7 @@ TEST_CASE("arrows: every visible edge where a pixel holds few, at most a few per
     std::sort(by_to.begin(), by_to.end(), [](const auto& a, const auto& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); });
     auto by_from = by_to;
     std::sort(by_from.begin(), by_from.end(), [](const auto& a, const auto& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
-    const ArrowLod lod = build_arrow_lod(by_to, by_from, tl);
+    const ArrowLod lod = build_arrow_lod(by_to, by_from, tl.time_prefix_max);
     REQUIRE(lod.built);
     for (int v = 0; v < 10; ++v) {
       const Viewport view = random_view(rng, t);

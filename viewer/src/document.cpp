@@ -54,7 +54,12 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
   Document& d = *doc;
   const Parts parts(control);
   constexpr OpenStage analysing = OpenStage::Analysing, laying_out = OpenStage::LayingOut;
-  auto edges = std::async(std::launch::async, [&d, &parts] {
+  // Shared: the edges' thread reads the events' times too (each thread its
+  // own copy of the future).
+  const std::shared_future<void> events_laid_out = std::async(std::launch::async, [&d, &parts] {
+    parts.run(laying_out, [&d] { d.timeline = timeline_of_events(d.trace); });
+  }).share();
+  auto edges = std::async(std::launch::async, [&d, &parts, events_laid_out] {
     parts.run(analysing, [&d] {
       d.edges = analysis::causal_edges(d.trace);
       d.edges_by_from = d.edges;
@@ -64,13 +69,15 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
       if (!std::is_sorted(d.edges_by_from.begin(), d.edges_by_from.end(), by_from))
         std::sort(d.edges_by_from.begin(), d.edges_by_from.end(), by_from);
     });
-  });
-  auto events_laid_out = std::async(std::launch::async, [&d, &parts] {
-    parts.run(laying_out, [&d] { d.timeline = timeline_of_events(d.trace); });
+    // The arrows' index reads only the events' times, which the events'
+    // part of the layout (long done by now) keeps: here, beside the model's
+    // lanes, not after everything.
+    events_laid_out.get();  // rethrows what laying out the events threw
+    parts.run(laying_out, [&d] { d.arrow_lod = build_arrow_lod(d.edges, d.edges_by_from, d.timeline.time_prefix_max); });
   });
   std::promise<void> model_built;
   std::shared_future<void> model_ready = model_built.get_future().share();
-  auto timeline = std::async(std::launch::async, [&d, &parts, &model_built, &events_laid_out] {
+  auto timeline = std::async(std::launch::async, [&d, &parts, &model_built, events_laid_out] {
     try {
       parts.run(analysing, [&d] { d.model = analysis::build_model(d.trace); });
     } catch (...) {
@@ -100,15 +107,13 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
     } catch (...) {
       if (!failed) failed = std::current_exception();
     }
-  // Waited for by the timeline's thread, unless that one failed first.
-  if (events_laid_out.valid()) try {
-      events_laid_out.get();
-    } catch (...) {
-      if (!failed) failed = std::current_exception();
-    }
+  // Waited for by the other threads, unless they failed first.
+  try {
+    events_laid_out.get();
+  } catch (...) {
+    if (!failed) failed = std::current_exception();
+  }
   if (failed) std::rethrow_exception(failed);
-  // The arrows' index needs the edges and the timeline: after both.
-  parts.run(laying_out, [&d] { d.arrow_lod = build_arrow_lod(d.edges, d.edges_by_from, d.timeline); });
   return doc;
 }
 

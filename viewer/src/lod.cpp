@@ -82,9 +82,9 @@ std::uint64_t edge_from(const analysis::CausalEdge& e) { return e.from; }
 }  // namespace
 
 ArrowLod build_arrow_lod(const std::vector<analysis::CausalEdge>& by_to,
-                         const std::vector<analysis::CausalEdge>& by_from, const Timeline& tl) {
+                         const std::vector<analysis::CausalEdge>& by_from, const TimePrefixMax& times) {
   ArrowLod lod;
-  const std::size_t n = tl.time_prefix_max.size();
+  const std::size_t n = times.size();
   // Edges name events of the trace the timeline was laid out from; a
   // mismatch gets no index (the plain search, which does not look).
   const auto fits = [n](const std::vector<analysis::CausalEdge>& edges) {
@@ -93,13 +93,13 @@ ArrowLod build_arrow_lod(const std::vector<analysis::CausalEdge>& by_to,
   if (!fits(by_to) || !fits(by_from)) return lod;
   lod.built = true;
   // Each list is in the order of the event its key is read at (`to`, then
-  // `from`): read in one walk, not searched for each edge. It was a tenth
-  // of a second of the open's end on 1.2 M edges.
-  const auto build = [&tl](TimeIndex& index, const std::vector<analysis::CausalEdge>& edges, auto event_of) {
+  // `from`): read in one walk, not searched for each edge (1.2 M edges: 55
+  // ms searched, 25 walked).
+  const auto build = [&times](TimeIndex& index, const std::vector<analysis::CausalEdge>& edges, auto event_of) {
     index.build_walking(
-        edges.size(), [&](std::size_t k) { return tl.time_prefix_max[event_of(edges[k])]; },
+        edges.size(), [&](std::size_t k) { return times[event_of(edges[k])]; },
         [&](auto&& visit) {
-          TimePrefixMax::Ascending time_at(tl.time_prefix_max);
+          TimePrefixMax::Ascending time_at(times);
           for (const analysis::CausalEdge& e : edges) visit(time_at(event_of(e)));
         });
   };

@@ -90,8 +90,10 @@ struct ArrowLod {
   TimeIndex leaving;   // over by_from, keyed by the time of `from`
   bool built = false;  // false: edges and timeline do not match; not used
 };
+// `times`: the timeline's time_prefix_max, all the index reads of it: the
+// open builds this beside the model's lanes, once the events are laid out.
 ArrowLod build_arrow_lod(const std::vector<analysis::CausalEdge>& by_to,
-                         const std::vector<analysis::CausalEdge>& by_from, const Timeline& tl);
+                         const std::vector<analysis::CausalEdge>& by_from, const TimePrefixMax& times);
 void pick_arrows(const std::vector<analysis::CausalEdge>& by_to, const std::vector<analysis::CausalEdge>& by_from,
                  const Timeline& tl, const Viewport& view, std::size_t per_pixel,
                  std::vector<const analysis::CausalEdge*>& out, const ArrowLod* lod = nullptr);
