@@ -90,8 +90,9 @@ struct ArrowLod {
   TimeIndex leaving;   // over by_from, keyed by the time of `from`
   bool built = false;  // false: edges and timeline do not match; not used
 };
-// `times`: the timeline's time_prefix_max, all the index reads of it: the
-// open builds this beside the model's lanes, once the events are laid out.
+// `times`: the timeline's time_prefix_max, the only part of the timeline
+// the index reads, so the open builds it beside the model's lanes, as soon
+// as the events are laid out.
 ArrowLod build_arrow_lod(const std::vector<analysis::CausalEdge>& by_to,
                          const std::vector<analysis::CausalEdge>& by_from, const TimePrefixMax& times);
 void pick_arrows(const std::vector<analysis::CausalEdge>& by_to, const std::vector<analysis::CausalEdge>& by_from,
