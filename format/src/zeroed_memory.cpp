@@ -14,7 +14,9 @@
 #include <string>
 #include <utility>
 
+#include "mapping_pool.hpp"
 #include "weft/format/huge_page_allocator.hpp"
+#include "weft/format/kept_memory.hpp"
 
 namespace weft::format {
 namespace {
@@ -39,6 +41,17 @@ std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to *
 bool huge_pages_pay() {
   static const bool pay = !balloon_reports_free_pages();
   return pay;
+}
+
+// Freed mappings, kept for the next ones (mapping_pool.hpp). The cap is
+// what the pool may add to a process's peak memory: about the largest
+// arrays a 10 M-event trace frees and maps again.
+constexpr std::size_t kKeptAtMost = std::size_t{128} << 20;
+
+detail::MappingPool& pool() {
+  // Never destroyed: a static's destructor may free a mapping after it.
+  static detail::MappingPool* const kept = new detail::MappingPool(ZeroedMemory::kHugePage, kKeptAtMost);
+  return *kept;
 }
 
 }  // namespace
@@ -69,6 +82,7 @@ void* map_huge_pages(std::size_t bytes) {
   // segment is often written only in part.
   if (bytes > (std::size_t{1} << 62)) throw std::bad_alloc();  // rounding it up would wrap around
   const std::size_t length = round_up(bytes, ZeroedMemory::kHugePage);
+  if (void* kept = pool().take(length, bytes)) return kept;
   void* p = ::mmap(nullptr, length + ZeroedMemory::kHugePage, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
@@ -83,8 +97,12 @@ void* map_huge_pages(std::size_t bytes) {
   return reinterpret_cast<void*>(aligned);
 }
 
+void give_back_kept_memory() noexcept { pool().give_back(); }
+
 void unmap_huge_pages(void* p, std::size_t bytes) noexcept {
-  if (p != nullptr) ::munmap(p, round_up(bytes, ZeroedMemory::kHugePage));
+  if (p == nullptr) return;
+  const std::size_t length = round_up(bytes, ZeroedMemory::kHugePage);
+  if (!pool().keep(p, length)) ::munmap(p, length);
 }
 
 ZeroedMemory::ZeroedMemory(std::size_t bytes) : size_(bytes) {

@@ -5,6 +5,7 @@
 #include <future>
 #include <tuple>
 
+#include "weft/format/kept_memory.hpp"
 #include "weft/symbolize/symbolize.hpp"
 
 namespace weft::viewer {
@@ -113,6 +114,9 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
   } catch (...) {
     if (!failed) failed = std::current_exception();
   }
+  // The arrays are built: what the loader and the layout freed, kept for
+  // the next array, would only sit in the viewer's memory from here on.
+  format::give_back_kept_memory();
   if (failed) std::rethrow_exception(failed);
   return doc;
 }
