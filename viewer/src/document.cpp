@@ -1,10 +1,9 @@
 #include "document.hpp"
 
-#include <algorithm>
 #include <exception>
 #include <future>
-#include <tuple>
 
+#include "edges_by_source.hpp"
 #include "weft/format/kept_memory.hpp"
 #include "weft/symbolize/symbolize.hpp"
 
@@ -63,12 +62,7 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
   auto edges = std::async(std::launch::async, [&d, &parts, events_laid_out] {
     parts.run(analysing, [&d] {
       d.edges = analysis::causal_edges(d.trace);
-      d.edges_by_from = d.edges;
-      // Already in this order when the edges are one object's (a lock's
-      // releases, linked in turn): checked in one pass before sorting.
-      const auto by_from = [](const auto& a, const auto& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); };
-      if (!std::is_sorted(d.edges_by_from.begin(), d.edges_by_from.end(), by_from))
-        std::sort(d.edges_by_from.begin(), d.edges_by_from.end(), by_from);
+      d.edges_by_from = edges_by_source(d.edges);
     });
     // The arrows' index reads only the events' times, which the events'
     // part of the layout (long done by now) keeps: here, beside the model's
