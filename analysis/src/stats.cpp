@@ -1,6 +1,7 @@
 #include "weft/analysis/stats.hpp"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 namespace weft::analysis {
@@ -23,25 +24,17 @@ Stats compute_stats(const Model& m) {
       l.contended = m.state.takes[l.object].contended;
     }
   // Holds and waiters are the model's object state, waits its intervals.
-  for (const Hold& h : m.state.holds) {
+  // Block by block (millions of holds): each block's frame is read once.
+  m.state.holds.for_each(0, m.state.holds.size(), [&lock](std::size_t, const Hold& h) {
     LockStats* l = lock(h.lock);
-    if (!l || h.end == HoldEnd::Open) continue;
+    if (!l || h.end == HoldEnd::Open) return;
     const std::uint64_t held = h.end_ns - h.begin_ns;
     l->hold_total_ns += held;
     l->hold_max_ns = std::max(l->hold_max_ns, held);
-  }
+  });
   for (const Series& series : m.state.series)
     if (series.kind == SeriesKind::LockWaiters)
       if (LockStats* l = lock(series.object)) l->max_waiters = static_cast<std::uint32_t>(series.peak);
-  for (const Wait& w : m.waits) {
-    if (!format::is_lock_wait(w.cause) || !w.end) continue;
-    LockStats* l = lock(w.object);
-    if (!l) continue;
-    const std::uint64_t d = t.events[*w.end].time_ns - std::min(t.events[*w.end].time_ns, t.events[w.begin].time_ns);
-    l->wait_total_ns += d;
-    l->wait_max_ns = std::max(l->wait_max_ns, d);
-  }
-
   s.threads.resize(t.threads.size());
   for (std::uint32_t th = 0; th < t.threads.size(); ++th) {
     ThreadStats& ts = s.threads[th];
@@ -49,15 +42,36 @@ Stats compute_stats(const Model& m) {
     const ThreadLife& life = m.lives[th];
     ts.lifetime_ns = life.end_ns - std::min(life.end_ns, life.start_ns);
   }
+  // Each wait once, reading only its events' times: a contended trace has
+  // a wait for every other event, and unpacking both events whole, in a
+  // pass for the locks and another for the threads, with a map look-up
+  // for each, was most of this.
+  const auto time_of = [&t](std::uint64_t i) { return t.events.field(i, format::EventCodec::kTimeField); };
+  struct Blocked {
+    std::array<std::uint64_t, format::kWaitCauseCount> ns{};
+    std::array<bool, format::kWaitCauseCount> waited{};
+  };
+  std::vector<Blocked> blocked(t.threads.size());
   for (const Wait& w : m.waits) {
-    const std::uint64_t end = w.end ? t.events[*w.end].time_ns : m.lives[w.thread].end_ns;
-    const std::uint64_t begin = t.events[w.begin].time_ns;
-    s.threads[w.thread].blocked_ns[w.cause] += end - std::min(end, begin);
+    const std::uint64_t begin = time_of(w.begin);
+    const std::uint64_t end = w.end ? time_of(*w.end) : m.lives[w.thread].end_ns;
+    const std::uint64_t d = end - std::min(end, begin);
+    const auto cause = static_cast<std::size_t>(w.cause);
+    blocked[w.thread].ns[cause] += d;
+    blocked[w.thread].waited[cause] = true;
+    if (!w.end || !format::is_lock_wait(w.cause)) continue;
+    if (LockStats* l = lock(w.object)) {
+      l->wait_total_ns += d;
+      l->wait_max_ns = std::max(l->wait_max_ns, d);
+    }
   }
+  for (std::uint32_t th = 0; th < t.threads.size(); ++th)
+    for (std::size_t c = 0; c < format::kWaitCauseCount; ++c)
+      if (blocked[th].waited[c]) s.threads[th].blocked_ns[static_cast<WaitCause>(c)] = blocked[th].ns[c];
   for (ThreadStats& ts : s.threads) {
-    std::uint64_t blocked = 0;
-    for (const auto& [cause, ns] : ts.blocked_ns) blocked += ns;
-    ts.running_ns = ts.lifetime_ns - std::min(ts.lifetime_ns, blocked);
+    std::uint64_t total = 0;
+    for (const auto& [cause, ns] : ts.blocked_ns) total += ns;
+    ts.running_ns = ts.lifetime_ns - std::min(ts.lifetime_ns, total);
   }
   return s;
 }
