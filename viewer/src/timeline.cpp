@@ -1,6 +1,7 @@
 #include "timeline.hpp"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -260,34 +261,54 @@ Timeline timeline_of_events(const format::Trace& trace) {
   return tl;
 }
 
-void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::Model& model) {
+namespace {
+
+// The threads' lanes' spans: their waits, from the model (already in order
+// of their begin). Each lane's arrays are sized once: grown by doubling, a
+// 10 M-event trace's spans cost a third more time and memory (copies, and
+// capacity never used).
+void add_wait_spans(Timeline& tl, const format::Trace& trace, const analysis::Model& model) {
   const auto& events = trace.events;
   const std::size_t nthreads = trace.threads.size();
-
-  // Waits, from the model (already in order of their begin). Each lane's
-  // arrays are sized once: grown by doubling, a 10 M-event trace's spans
-  // cost a third more time and memory (copies, and capacity never used).
   {
     std::vector<std::size_t> waits(nthreads, 0);
     for (const analysis::Wait& w : model.waits)
       if (w.thread < nthreads) ++waits[w.thread];
     for (std::size_t t = 0; t < nthreads; ++t) tl.lanes[t].spans.reserve(waits[t]);
   }
+  // The time alone of each wait's events: a contended trace has a wait for
+  // every other event.
+  const auto time_of = [&events](std::uint64_t i) { return events.field(i, format::EventCodec::kTimeField); };
   for (const analysis::Wait& w : model.waits) {
     if (w.thread >= nthreads) continue;
     Lane& lane = tl.lanes[w.thread];
     Span s;
     s.begin_event = w.begin;
-    s.begin_ns = events[w.begin].time_ns;
+    s.begin_ns = time_of(w.begin);
     s.end_event = w.end ? *w.end : kNoEvent;
-    s.end_ns = w.end ? events[*w.end].time_ns : std::max(lane.end_ns, tl.end_ns);
+    s.end_ns = w.end ? time_of(*w.end) : std::max(lane.end_ns, tl.end_ns);
     s.object = w.object;
     s.who = w.thread;
     s.state = state_of(w.cause);
     lane.spans.add(s);
   }
-  for (Lane& lane : tl.lanes)
+  for (std::size_t t = 0; t < nthreads; ++t) {
+    Lane& lane = tl.lanes[t];
     if (!lane.spans.spans.empty()) lane.end_ns = std::max(lane.end_ns, lane.spans.spans.back().end_ns);
+  }
+}
+
+}  // namespace
+
+void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::Model& model) {
+  const auto& events = trace.events;
+  const std::size_t nthreads = trace.threads.size();
+
+  // The threads' lanes (waits) on a thread of their own, beside the
+  // objects' (holds, series), which they share nothing with: on a
+  // contended trace each is millions of spans, and this comes last in
+  // opening a trace, when the other core has little left to do.
+  auto waits_placed = std::async(std::launch::async, [&tl, &trace, &model] { add_wait_spans(tl, trace, model); });
 
   // Object lanes: a lock's holds and how many waited for it; what a queue,
   // semaphore or barrier counts. The model's object state, as it is.
@@ -336,6 +357,8 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
     lane.series.peak = s.peak;
     lane.series.range_max.build(lane.series.steps);
   }
+
+  waits_placed.get();  // rethrows what placing the waits threw
 
   // Anomalies: on the lane of their object when it has one, else on the thread's.
   for (const analysis::Anomaly& a : model.state.anomalies) {
