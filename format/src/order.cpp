@@ -1,6 +1,7 @@
 #include "weft/format/order.hpp"
 
 #include <algorithm>
+#include <array>
 #include <exception>
 #include <memory>
 #include <queue>
@@ -162,6 +163,13 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
   };
   for (std::uint32_t t = 0; t < per_thread.size(); ++t) offer(t);
 
+  // Which kinds the placed hook hears, asked once per kind rather than
+  // through a call for each of tens of millions of events.
+  std::array<bool, 256> heard{};
+  if (hints.placed)
+    for (unsigned k = 0; k < heard.size(); ++k)
+      heard[k] = !hints.placed_wants || hints.placed_wants(static_cast<EventKind>(k));
+
   EventStore out;
   out.reserve(total);
   std::size_t placed = 0;
@@ -204,7 +212,7 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
         part.lead_events->push_back(placed_copy());
       else
         out.push_back(head, time);
-      if (hints.placed && (!hints.placed_wants || hints.placed_wants(head.kind))) {
+      if (heard[static_cast<std::uint8_t>(head.kind)]) [[unlikely]] {
         if (part.placed_log)
           part.placed_log->push_back(placed_copy());
         else
