@@ -7,9 +7,9 @@
 // process still has costs about 0.5 us. Loading a trace and laying it out
 // frees large arrays and maps new ones all along (each thread's decoded
 // events once they are merged, a vector's block each time it doubles):
-// opening a 10 M-event trace took 148 thousand page faults for a peak of 57
-// thousand pages, an eighth of its CPU time. Kept, a freed array's pages
-// serve the next one asked for, zeroed with a plain write.
+// opening a contended 10 M-event trace took 148 thousand page faults for a
+// peak of 60 thousand pages, a tenth of its CPU time. Kept, a freed
+// array's pages serve the next one asked for, zeroed with a plain write.
 //
 // Invariants (under the mutex):
 //  - each kept range is aligned to, and a whole number of, `unit` bytes;
