@@ -75,14 +75,18 @@ bool balloon_reports_free_pages(const std::string& driver_dir) {
   return reporting;
 }
 
-void* map_huge_pages(std::size_t bytes) {
+namespace {
+
+// `bytes` rounded up to 2 MB: a kept range with its first `zeroed` bytes
+// zero, or a new mapping (all zero).
+void* map_aligned(std::size_t bytes, std::size_t zeroed) {
   // A 2 MB page must start on a 2 MB boundary: map one page more than
   // needed, then give back the parts before the boundary and after the end.
   // MAP_NORESERVE: pages are committed as they are written, and a loader
   // segment is often written only in part.
   if (bytes > (std::size_t{1} << 62)) throw std::bad_alloc();  // rounding it up would wrap around
   const std::size_t length = round_up(bytes, ZeroedMemory::kHugePage);
-  if (void* kept = pool().take(length, bytes)) return kept;
+  if (void* kept = pool().take(length, zeroed)) return kept;
   void* p = ::mmap(nullptr, length + ZeroedMemory::kHugePage, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
@@ -96,6 +100,12 @@ void* map_huge_pages(std::size_t bytes) {
   if (huge_pages_pay()) (void)::madvise(reinterpret_cast<void*>(aligned), length, MADV_HUGEPAGE);
   return reinterpret_cast<void*>(aligned);
 }
+
+}  // namespace
+
+void* map_huge_pages(std::size_t bytes) { return map_aligned(bytes, bytes); }
+
+void* map_huge_pages_unzeroed(std::size_t bytes) { return map_aligned(bytes, 0); }
 
 void give_back_kept_memory() noexcept { pool().give_back(); }
 

@@ -4,7 +4,8 @@
 // no range can serve gives everything back first. Zeroing writes only the
 // pages the process has: a kept page never written stays unwritten (the
 // page fault the pool saves). With a unit of one page, so that plain mmap
-// gives the tests their ranges.
+// gives the tests their ranges. A block for a vector (HugePageAllocator)
+// is handed out again unzeroed.
 #include <catch2/catch.hpp>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "mapping_pool.hpp"
+#include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/kept_memory.hpp"
 #include "weft/format/zeroed_memory.hpp"
 
@@ -147,4 +149,22 @@ TEST_CASE("zeroed memory: a large block freed and asked for again reads as zeros
   weft::format::give_back_kept_memory();
   ZeroedMemory fresh(bytes);
   REQUIRE(all_zero(fresh.data(), bytes));
+}
+
+TEST_CASE("huge page allocator: a reused block is not zeroed, and zeroed memory after it still is", "[format][zeroed]") {
+  // A vector writes each element before it reads it: the block it is given
+  // again comes as the last owner left it, with no write spent on it.
+  const std::size_t bytes = ZeroedMemory::kHugeFrom * 2 + 999;
+  weft::format::give_back_kept_memory();
+  auto* first = static_cast<unsigned char*>(weft::format::map_huge_pages_unzeroed(bytes));
+  std::memset(first, 0xcd, bytes);
+  weft::format::unmap_huge_pages(first, bytes);
+  auto* again = static_cast<unsigned char*>(weft::format::map_huge_pages_unzeroed(bytes));
+  REQUIRE(again == first);
+  REQUIRE(std::all_of(again, again + bytes, [](unsigned char c) { return c == 0xcd; }));
+  weft::format::unmap_huge_pages(again, bytes);
+  // ZeroedMemory's promise holds for the same block.
+  ZeroedMemory zeroed(bytes);
+  REQUIRE(zeroed.data() == first);
+  REQUIRE(all_zero(zeroed.data(), bytes));
 }

@@ -21,6 +21,11 @@ namespace weft::format {
 // std::bad_alloc if there is none. Given back with unmap_huge_pages(p,
 // bytes), the same `bytes`.
 void* map_huge_pages(std::size_t bytes);
+// The same, for a caller that writes every byte before it reads one (a
+// vector constructs its elements): a block kept from an earlier owner
+// (mapping_pool.hpp) comes as that owner left it, not zeroed, which would
+// cost a write to each of its pages for nothing.
+void* map_huge_pages_unzeroed(std::size_t bytes);
 void unmap_huge_pages(void* p, std::size_t bytes) noexcept;
 
 template <class T>
@@ -35,7 +40,7 @@ struct HugePageAllocator {
   T* allocate(std::size_t n) {
     if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_array_new_length();
     const std::size_t bytes = n * sizeof(T);
-    return static_cast<T*>(bytes >= ZeroedMemory::kHugeFrom ? map_huge_pages(bytes) : ::operator new(bytes));
+    return static_cast<T*>(bytes >= ZeroedMemory::kHugeFrom ? map_huge_pages_unzeroed(bytes) : ::operator new(bytes));
   }
   void deallocate(T* p, std::size_t n) noexcept {
     const std::size_t bytes = n * sizeof(T);
