@@ -119,7 +119,7 @@ void LockTracker::close(std::uint32_t lock, const Holder& holder, std::uint64_t 
   // Released inside a condition wait: the hold ends when the wait began.
   std::uint64_t end_ns = e.time_ns;
   if ((e.flags & format::kFlagCondition) && e.thread < condition_wait_.size() && condition_wait_[e.thread] != kNoEvent)
-    end_ns = trace_.events[condition_wait_[e.thread]].time_ns;
+    end_ns = trace_.events.time_ns(condition_wait_[e.thread]);
   // Holds are packed: usually the one ended is among the latest, not yet in
   // a block, and this is a plain write.
   record_->holds.modify(k, [&](Hold& hold) {

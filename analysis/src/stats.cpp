@@ -46,15 +46,14 @@ Stats compute_stats(const Model& m) {
   // a wait for every other event, and unpacking both events whole, in a
   // pass for the locks and another for the threads, with a map look-up
   // for each, was most of this.
-  const auto time_of = [&t](std::uint64_t i) { return t.events.field(i, format::EventCodec::kTimeField); };
   struct Blocked {
     std::array<std::uint64_t, format::kWaitCauseCount> ns{};
     std::array<bool, format::kWaitCauseCount> waited{};
   };
   std::vector<Blocked> blocked(t.threads.size());
   for (const Wait& w : m.waits) {
-    const std::uint64_t begin = time_of(w.begin);
-    const std::uint64_t end = w.end ? time_of(*w.end) : m.lives[w.thread].end_ns;
+    const std::uint64_t begin = t.events.time_ns(w.begin);
+    const std::uint64_t end = w.end ? t.events.time_ns(*w.end) : m.lives[w.thread].end_ns;
     const std::uint64_t d = end - std::min(end, begin);
     const auto cause = static_cast<std::size_t>(w.cause);
     blocked[w.thread].ns[cause] += d;

@@ -35,8 +35,8 @@ void add_waits(const format::Trace& trace, const analysis::Model& model, std::ve
     s.timed = w.timed;
     s.first = w.begin;
     s.last = w.end ? *w.end : kNoEvent;
-    s.begin_ns = trace.events[w.begin].time_ns;
-    s.end_ns = std::max(s.begin_ns, w.end ? trace.events[*w.end].time_ns : model.end_ns);
+    s.begin_ns = trace.events.time_ns(w.begin);
+    s.end_ns = std::max(s.begin_ns, w.end ? trace.events.time_ns(*w.end) : model.end_ns);
     out.push_back(s);
   }
 }

@@ -13,7 +13,6 @@ namespace weft::format {
 namespace {
 
 constexpr std::uint32_t kNone = ~std::uint32_t{0};
-constexpr int kEventTimeField = EventCodec::kTimeField;
 
 struct Head {
   std::uint64_t time;
@@ -248,14 +247,14 @@ std::size_t first_at(const EventStream& s, std::uint64_t t) {
   std::size_t before = s.size;
   for (const PackedRun& r : s.packed) {
     if (r.count == 0) continue;
-    if (r.store->field(r.first + r.count - 1, kEventTimeField) < t) {
+    if (r.store->time_ns(r.first + r.count - 1) < t) {
       before += r.count;
       continue;
     }
     std::size_t lo = 0, hi = r.count;  // the answer is in [lo, hi]
     while (lo < hi) {
       const std::size_t mid = lo + (hi - lo) / 2;
-      if (r.store->field(r.first + mid, kEventTimeField) < t) lo = mid + 1;
+      if (r.store->time_ns(r.first + mid) < t) lo = mid + 1;
       else hi = mid;
     }
     return before + lo;
@@ -290,7 +289,7 @@ std::uint64_t halving_time(std::span<const EventStream> per_thread, std::size_t 
       if (i < s.size) return s.data[i].time_ns;
       i -= s.size;
       for (const PackedRun& r : s.packed) {
-        if (i < r.count) return r.store->field(r.first + i, kEventTimeField);
+        if (i < r.count) return r.store->time_ns(r.first + i);
         i -= r.count;
       }
       return std::uint64_t{0};

@@ -26,10 +26,10 @@ Focus focus_of(const analysis::Finding& f, const format::Trace& trace) {
   for (std::uint64_t e : events)
     if (e < trace.events.size()) out.events.push_back(e);
   if (!out.events.empty()) {
-    out.begin_ns = out.end_ns = trace.events[out.events.front()].time_ns;
+    out.begin_ns = out.end_ns = trace.events.time_ns(out.events.front());
     for (std::uint64_t e : out.events) {
-      out.begin_ns = std::min(out.begin_ns, trace.events[e].time_ns);
-      out.end_ns = std::max(out.end_ns, trace.events[e].time_ns);
+      out.begin_ns = std::min(out.begin_ns, trace.events.time_ns(e));
+      out.end_ns = std::max(out.end_ns, trace.events.time_ns(e));
     }
   }
   std::erase_if(out.links, [&](const auto& l) {

@@ -40,7 +40,7 @@ void count_waiters(const format::Trace& trace, const std::vector<std::uint64_t>&
   std::uint64_t time = 0;
   const auto step = [&](std::uint64_t event, int delta) {
     value += delta;
-    time = std::max(time, trace.events[event].time_ns);
+    time = std::max(time, trace.events.time_ns(event));
     std::vector<Step>& steps = lane.waiter_steps;
     if (!steps.empty() && steps.back().time_ns == time)
       steps.back() = {time, value, event};
@@ -97,9 +97,9 @@ std::vector<Lane> build_signal_lanes(const format::Trace& trace, const analysis:
   const auto span_of = [&](const analysis::Wait& w) {
     Span s;
     s.begin_event = w.begin;
-    s.begin_ns = trace.events[w.begin].time_ns;
+    s.begin_ns = trace.events.time_ns(w.begin);
     s.end_event = w.end ? *w.end : kNoEvent;
-    s.end_ns = std::max(w.end ? trace.events[*w.end].time_ns : end_ns, s.begin_ns);
+    s.end_ns = std::max(w.end ? trace.events.time_ns(*w.end) : end_ns, s.begin_ns);
     s.object = w.object;
     s.who = w.thread;
     return s;
@@ -242,7 +242,7 @@ void signal_frame(const SignalLane& lane, const format::Trace& trace, std::span<
       const Span& s = lane.rows[r].spans.spans[rect.first];
       const auto from = waking_notification(edges, trace, lane.object, s.end_event);
       if (!from) continue;
-      const double x = view.x_of(static_cast<double>(trace.events[*from].time_ns));
+      const double x = view.x_of(static_cast<double>(trace.events.time_ns(*from)));
       out.arrows.push_back({static_cast<float>(std::clamp(x, view.x0 - 50, view.x0 + view.width + 50)), rect.x1, r,
                             *from, s.end_event});
     }

@@ -28,7 +28,7 @@ std::uint64_t TimePrefixMax::operator[](std::uint64_t i) const {
   // The last dip beginning at or before i, if i is inside it.
   const auto after = std::upper_bound(dips_.begin(), dips_.end(), i, [](std::uint64_t v, const Dip& d) { return v < d.first; });
   if (after != dips_.begin() && i < std::prev(after)->end) return std::prev(after)->value;
-  return (*events_)[i].time_ns;
+  return events_->time_ns(i);
 }
 
 std::uint64_t TimePrefixMax::first_at(std::uint64_t t) const {

@@ -67,7 +67,7 @@ class TimePrefixMax::Ascending {
     last_ = i;
     while (dip_ != m_.dips_.end() && dip_->end <= i) ++dip_;
     if (dip_ != m_.dips_.end() && dip_->first <= i) return dip_->value;
-    return m_.events_->field(i, format::EventCodec::kTimeField);
+    return m_.events_->time_ns(i);
   }
 
  private:

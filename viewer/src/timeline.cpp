@@ -276,17 +276,16 @@ void add_wait_spans(Timeline& tl, const format::Trace& trace, const analysis::Mo
       if (w.thread < nthreads) ++waits[w.thread];
     for (std::size_t t = 0; t < nthreads; ++t) tl.lanes[t].spans.reserve(waits[t]);
   }
-  // The time alone of each wait's events: a contended trace has a wait for
-  // every other event.
-  const auto time_of = [&events](std::uint64_t i) { return events.field(i, format::EventCodec::kTimeField); };
+  // The time alone of each wait's events (EventStore::time_ns): a
+  // contended trace has a wait for every other event.
   for (const analysis::Wait& w : model.waits) {
     if (w.thread >= nthreads) continue;
     Lane& lane = tl.lanes[w.thread];
     Span s;
     s.begin_event = w.begin;
-    s.begin_ns = time_of(w.begin);
+    s.begin_ns = events.time_ns(w.begin);
     s.end_event = w.end ? *w.end : kNoEvent;
-    s.end_ns = w.end ? time_of(*w.end) : std::max(lane.end_ns, tl.end_ns);
+    s.end_ns = w.end ? events.time_ns(*w.end) : std::max(lane.end_ns, tl.end_ns);
     s.object = w.object;
     s.who = w.thread;
     s.state = state_of(w.cause);
@@ -362,7 +361,7 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
 
   // Anomalies: on the lane of their object when it has one, else on the thread's.
   for (const analysis::Anomaly& a : model.state.anomalies) {
-    const Tick tick{events[a.event].time_ns, a.event, false};
+    const Tick tick{events.time_ns(a.event), a.event, false};
     if (a.object != 0 && a.object < nobjects && objects[a.object].id == a.object)
       objects[a.object].anomalies.push_back(tick);
     else if (a.thread < nthreads)

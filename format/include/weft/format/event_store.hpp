@@ -71,6 +71,9 @@ class EventStore : public PackedStore<EventCodec> {
     PackedStore::append(std::move(other));
     other.clear();
   }
+  // Event i's time alone (i < size()): a search or a sum over times
+  // unpacks one field, not the whole event.
+  std::uint64_t time_ns(std::size_t i) const { return field(i, EventCodec::kTimeField); }
   void clear() {  // and gives back its memory
     PackedStore::clear();
     for (std::uint64_t& k : kinds_) k = 0;
