@@ -9,7 +9,9 @@
 // events once they are merged, a vector's block each time it doubles):
 // opening a contended 10 M-event trace took 148 thousand page faults for a
 // peak of 60 thousand pages, a tenth of its CPU time. Kept, a freed
-// array's pages serve the next one asked for, zeroed with a plain write.
+// array's pages serve the next one asked for, zeroed with a plain write
+// (or not at all for a vector, which writes its elements itself:
+// map_huge_pages_unzeroed).
 //
 // Invariants (under the mutex):
 //  - each kept range is aligned to, and a whole number of, `unit` bytes;
