@@ -1,7 +1,8 @@
-// The arrows' index reads the causal edges by where they leave: in the
-// order of `from`, then `to`, every edge kept, whatever order they came in
-// (edges_by_source.hpp). Held to std::stable_sort on random edges, with
-// `from`s close together and far apart (few edges out of place, and many).
+// The arrows' index reads the causal edges by where they leave: their
+// positions in the order of `from`, then `to`, every edge kept, whatever
+// order they came in (edges_by_source.hpp). Held to std::stable_sort on
+// random edges, with `from`s close together and far apart (few edges out
+// of place, and many).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -37,6 +38,13 @@ std::vector<CausalEdge> random_edges(std::size_t n, std::uint64_t largest_from, 
   return edges;
 }
 
+// The edges at `positions` (what edges_by_source gives), in that order.
+std::vector<CausalEdge> at(const std::vector<CausalEdge>& edges, const std::vector<std::uint32_t>& positions) {
+  std::vector<CausalEdge> out;
+  for (const std::uint32_t k : positions) out.push_back(edges.at(k));
+  return out;
+}
+
 // What edges_by_source must give: by (from, to), ties in their order before.
 std::vector<CausalEdge> expected(std::vector<CausalEdge> edges) {
   std::stable_sort(edges.begin(), edges.end(),
@@ -52,7 +60,7 @@ TEST_CASE("edges by source: ordered by from then to with every edge kept", "[vie
     for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{5000}}) {
       INFO("largest from " << largest << ", " << n << " edges");
       const std::vector<CausalEdge> edges = random_edges(n, largest, rng);
-      const std::vector<CausalEdge> got = edges_by_source(edges);
+      const std::vector<CausalEdge> got = at(edges, edges_by_source(edges));
       const std::vector<CausalEdge> want = expected(edges);
       REQUIRE(got.size() == want.size());
       REQUIRE(std::equal(got.begin(), got.end(), want.begin(), same));
@@ -64,7 +72,7 @@ TEST_CASE("edges by source: edges in any other order are sorted too", "[viewer][
   std::mt19937_64 rng(12);
   std::vector<CausalEdge> edges = random_edges(3000, 100000, rng);
   std::shuffle(edges.begin(), edges.end(), rng);
-  const std::vector<CausalEdge> got = edges_by_source(edges);
+  const std::vector<CausalEdge> got = at(edges, edges_by_source(edges));
   REQUIRE(got.size() == edges.size());
   REQUIRE(std::is_sorted(got.begin(), got.end(),
                          [](const CausalEdge& a, const CausalEdge& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); }));
@@ -82,6 +90,15 @@ TEST_CASE("edges by source: edges already in order come back as they are", "[vie
   // One lock's releases linked in turn: each `from` before the next.
   std::vector<CausalEdge> edges;
   for (std::uint64_t i = 0; i < 100; ++i) edges.push_back({2 * i, 2 * i + 1, CausalKind::Unlock, i % 2 == 0});
-  const std::vector<CausalEdge> got = edges_by_source(edges);
-  REQUIRE(std::equal(got.begin(), got.end(), edges.begin(), edges.end(), same));
+  const std::vector<std::uint32_t> got = edges_by_source(edges);
+  REQUIRE(got.size() == edges.size());
+  for (std::uint32_t k = 0; k < got.size(); ++k) REQUIRE(got[k] == k);
+}
+
+TEST_CASE("edges by source: equal edges keep the positions they came in", "[viewer][edges]") {
+  // Ties told apart only by position: each stray after its equals, kept ones first.
+  std::vector<CausalEdge> edges = {{5, 9, CausalKind::Unlock, false}, {1, 9, CausalKind::Unlock, false},
+                                   {5, 9, CausalKind::Unlock, false}, {1, 9, CausalKind::Unlock, false},
+                                   {5, 10, CausalKind::Unlock, false}};
+  REQUIRE(edges_by_source(edges) == std::vector<std::uint32_t>{1, 3, 0, 2, 4});
 }

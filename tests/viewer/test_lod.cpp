@@ -199,16 +199,28 @@ TEST_CASE("arrows: every visible edge where a pixel holds few, at most a few per
       e.to = std::min(n - 1, e.from + rng() % 300);
     }
     std::sort(by_to.begin(), by_to.end(), [](const auto& a, const auto& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); });
-    auto by_from = by_to;
-    std::sort(by_from.begin(), by_from.end(), [](const auto& a, const auto& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
-    const ArrowLod lod = build_arrow_lod(by_to, by_from, tl.time_prefix_max);
+    // The edges' positions ordered by where they leave (edges_by_source's order).
+    std::vector<std::uint32_t> from_order(by_to.size());
+    for (std::uint32_t k = 0; k < from_order.size(); ++k) from_order[k] = k;
+    std::stable_sort(from_order.begin(), from_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::tie(by_to[a].from, by_to[a].to) < std::tie(by_to[b].from, by_to[b].to);
+    });
+    const ArrowLod lod = build_arrow_lod(by_to, from_order, tl.time_prefix_max);
     REQUIRE(lod.built);
+    // An order that is not of these edges gets no index.
+    if (!by_to.empty()) {
+      std::vector<std::uint32_t> wrong = from_order;
+      wrong.back() = static_cast<std::uint32_t>(by_to.size());
+      CHECK_FALSE(build_arrow_lod(by_to, wrong, tl.time_prefix_max).built);
+      wrong.pop_back();
+      CHECK_FALSE(build_arrow_lod(by_to, wrong, tl.time_prefix_max).built);
+    }
     for (int v = 0; v < 10; ++v) {
       const Viewport view = random_view(rng, t);
       const std::size_t per_pixel = 1 + rng() % 3;
       std::vector<const weft::analysis::CausalEdge*> picked, indexed;
-      pick_arrows(by_to, by_from, tl, view, per_pixel, picked);
-      pick_arrows(by_to, by_from, tl, view, per_pixel, indexed, &lod);
+      pick_arrows(by_to, from_order, tl, view, per_pixel, picked);
+      pick_arrows(by_to, from_order, tl, view, per_pixel, indexed, &lod);
       REQUIRE(picked == indexed);  // the index finds the same arrows
       // Brute force: the events on screen, and each candidate's pixel column
       // (by its visible end), arrivals and departures apart.

@@ -32,7 +32,7 @@ struct Document {
   analysis::Stats stats;
   analysis::LockGraph lock_graph;
   std::vector<analysis::CausalEdge> edges;  // ordered by `to`
-  std::vector<analysis::CausalEdge> edges_by_from;  // the same, ordered by `from`: arrows leaving the view
+  std::vector<std::uint32_t> edges_by_from;  // positions in `edges`, ordered by `from`: arrows leaving the view
   Timeline timeline;
   std::vector<LaneLod> lod;  // one per timeline lane: what a frame searches (lod.hpp)
   ArrowLod arrow_lod;        // the same for the causality arrows

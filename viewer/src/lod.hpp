@@ -72,7 +72,8 @@ LaneLod build_lane_lod(const Lane& lane);
 
 // The causality arrows a frame draws: the edges arriving at a visible event
 // (`by_to`: ordered by `to`), then those leaving one for an event off screen
-// (`by_from`: ordered by `from`). Where a pixel column holds more than
+// (`from_order`: their positions in `by_to` ordered by `from`, as
+// edges_by_source gives them). Where a pixel column holds more than
 // `per_pixel` arrivals (or departures), only its first `per_pixel` are
 // taken: past a few per pixel, arrows are a texture, and reading every
 // edge's events is what made a zoomed-out frame slow. So a frame costs
@@ -87,15 +88,15 @@ LaneLod build_lane_lod(const Lane& lane);
 // arrows come out.
 struct ArrowLod {
   TimeIndex arriving;  // over by_to, keyed by the time of `to`
-  TimeIndex leaving;   // over by_from, keyed by the time of `from`
+  TimeIndex leaving;   // over from_order, keyed by the time of `from`
   bool built = false;  // false: edges and timeline do not match; not used
 };
 // `times`: the timeline's time_prefix_max, the only part of the timeline
 // the index reads, so the open builds it beside the model's lanes, as soon
 // as the events are laid out.
-ArrowLod build_arrow_lod(const std::vector<analysis::CausalEdge>& by_to,
-                         const std::vector<analysis::CausalEdge>& by_from, const TimePrefixMax& times);
-void pick_arrows(const std::vector<analysis::CausalEdge>& by_to, const std::vector<analysis::CausalEdge>& by_from,
+ArrowLod build_arrow_lod(const std::vector<analysis::CausalEdge>& by_to, const std::vector<std::uint32_t>& from_order,
+                         const TimePrefixMax& times);
+void pick_arrows(const std::vector<analysis::CausalEdge>& by_to, const std::vector<std::uint32_t>& from_order,
                  const Timeline& tl, const Viewport& view, std::size_t per_pixel,
                  std::vector<const analysis::CausalEdge*>& out, const ArrowLod* lod = nullptr);
 
