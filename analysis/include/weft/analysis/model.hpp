@@ -20,14 +20,34 @@ namespace weft::analysis {
 using format::WaitCause;
 using format::wait_cause_name;
 
+// An event index that may be absent: read like std::optional<uint64_t>,
+// in 8 bytes where that takes 16 (kNoEvent, never an event's index, stands
+// for none). A contended trace has a wait for every other event: a
+// billion-event trace's 52 M waits took 2.5 GB at 48 bytes each.
+class MaybeEvent {
+ public:
+  constexpr MaybeEvent() = default;
+  constexpr MaybeEvent(std::nullopt_t) {}                           // NOLINT: as std::optional
+  constexpr MaybeEvent(std::uint64_t index) : index_(index) {}      // NOLINT: as std::optional
+  constexpr bool has_value() const { return index_ != kNoEvent; }
+  constexpr explicit operator bool() const { return has_value(); }
+  constexpr std::uint64_t operator*() const { return index_; }     // has_value() first
+  constexpr std::uint64_t value_or(std::uint64_t other) const { return has_value() ? index_ : other; }
+  constexpr bool operator==(const MaybeEvent&) const = default;
+
+ private:
+  std::uint64_t index_ = kNoEvent;
+};
+
 struct Wait {
   std::uint32_t thread = 0;
   std::uint32_t object = 0;     // 0 for sleeps
   WaitCause cause{};
-  std::uint64_t begin = 0;      // event index of the begin
-  std::optional<std::uint64_t> end;  // none: still waiting when the trace ends
   bool timed = false;
+  std::uint64_t begin = 0;      // event index of the begin
+  MaybeEvent end;               // none: still waiting when the trace ends
 };
+static_assert(sizeof(Wait) == 32, "a wait for every other event of a contended trace: keep it small");
 
 struct ThreadLife {
   std::optional<std::uint64_t> first;       // its first event
