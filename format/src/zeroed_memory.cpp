@@ -151,8 +151,10 @@ ZeroedMemory& ZeroedMemory::operator=(ZeroedMemory&& o) noexcept {
 
 std::size_t ZeroedMemory::committed(std::size_t used) const {
   if (!mapped()) return size_;
-  return std::min(round_up(size_, kHugePage), round_up(used, kHugePage));
+  return std::min(round_up(size_, kHugePage), round_up(used, commit_unit()));
 }
+
+std::size_t ZeroedMemory::commit_unit() { return huge_pages_pay() ? kHugePage : page_size(); }
 
 void ZeroedMemory::release(std::size_t from, std::size_t to) {
   if (!mapped()) return;

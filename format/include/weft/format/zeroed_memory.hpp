@@ -42,9 +42,13 @@ class ZeroedMemory {
   // block keeps its memory until it is freed.
   void release(std::size_t from, std::size_t to);
   // The bytes the system has really given, when the first `used` have been
-  // written: a mapping's pages are committed as they are written (2 MB at a
-  // time), so its unwritten rest costs nothing; a small block is all given.
+  // written: a mapping's pages are committed as they are written (a
+  // commit_unit() at a time), so its unwritten rest costs nothing; a small
+  // block is all given.
   std::size_t committed(std::size_t used) const;
+  // The pages a mapping is committed in: 2 MB where they are asked for,
+  // else the system's page (zeroed_memory.cpp, huge_pages_pay).
+  static std::size_t commit_unit();
 
  private:
   // A block is a mapping of its own exactly when it is this large; the
