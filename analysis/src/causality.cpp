@@ -58,7 +58,8 @@ CausalKind causal_kind(format::Channel channel, format::ObjectKind object) {
 // channel's rule names (format::edge_source).
 class EdgeFinder {
  public:
-  explicit EdgeFinder(const format::Trace& trace) : trace_(trace), waits_(trace) {}
+  explicit EdgeFinder(const format::Trace& trace)
+      : trace_(trace), waits_(trace, nullptr, detail::WaitTracker::Keep::Open) {}
 
   std::vector<CausalEdge> run() {
     const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {

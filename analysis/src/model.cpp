@@ -132,7 +132,6 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
       life.end = i;
       life.end_ns = e.time_ns;
     }
-    const std::size_t before = waits.waits().size();
     waits.step(i, e);
     if (!full) return;
     locks->step(i, e);
@@ -144,7 +143,7 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
       series.set(w.object, SeriesKind::LockWaiters, i, e.time_ns, lock_waiters[w.object]);
     };
     if (const Wait* ended = waits.just_ended()) count(*ended, -1);
-    if (waits.waits().size() > before) count(waits.waits().back(), +1);
+    if (const Wait* began = waits.just_began()) count(*began, +1);
   };
   trace.events.for_each(0, trace.events.size(), visit);
   for (ThreadLife& life : m.lives)
