@@ -61,7 +61,7 @@ class EdgeFinder {
   explicit EdgeFinder(const format::Trace& trace)
       : trace_(trace), waits_(trace, nullptr, detail::WaitTracker::Keep::Open) {}
 
-  std::vector<CausalEdge> run() {
+  CausalEdges run() {
     const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
       step(i, e);
       waits_.step(i, e);
@@ -168,7 +168,7 @@ class EdgeFinder {
 
   const format::Trace& trace_;
   detail::WaitTracker waits_;  // stepped after each event: what each thread waits in before it
-  std::vector<CausalEdge> edges_;
+  CausalEdges edges_;
   static constexpr std::uint64_t kNoRelease = ~std::uint64_t{0};
   static constexpr std::size_t kFlatObjects = std::size_t{1} << 20;
   std::vector<Release> unlocks_;  // by object: see flat_slot
@@ -178,9 +178,9 @@ class EdgeFinder {
 
 }  // namespace
 
-std::vector<CausalEdge> causal_edges(const format::Trace& trace) { return EdgeFinder(trace).run(); }
+CausalEdges causal_edges(const format::Trace& trace) { return EdgeFinder(trace).run(); }
 
-std::optional<CausalEdge> unblocker(const std::vector<CausalEdge>& edges, std::uint64_t to) {
+std::optional<CausalEdge> unblocker(std::span<const CausalEdge> edges, std::uint64_t to) {
   auto it =
       std::lower_bound(edges.begin(), edges.end(), to, [](const CausalEdge& e, std::uint64_t v) { return e.to < v; });
   for (; it != edges.end() && it->to == to; ++it)

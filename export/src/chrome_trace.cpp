@@ -234,7 +234,7 @@ class ChromeWriter {
 
   const format::Trace& trace_;
   const analysis::Model model_;
-  const std::vector<analysis::CausalEdge> edges_;
+  const analysis::CausalEdges edges_;
   const Slices slices_;
   const Tracks tracks_;
   std::vector<analysis::Finding> findings_;

@@ -390,7 +390,7 @@ class PerfettoWriter {
 
   const format::Trace& trace_;
   const analysis::Model model_;
-  const std::vector<analysis::CausalEdge> edges_;  // by `to`
+  const analysis::CausalEdges edges_;  // by `to`
   const Slices slices_;
   const Tracks tracks_;
   const std::vector<CounterSample> counters_;

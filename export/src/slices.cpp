@@ -41,7 +41,7 @@ void add_waits(const format::Trace& trace, const analysis::Model& model, std::ve
   }
 }
 
-void add_ticks(const format::Trace& trace, const std::vector<analysis::CausalEdge>& edges, std::vector<Slice>& out) {
+void add_ticks(const format::Trace& trace, std::span<const analysis::CausalEdge> edges, std::vector<Slice>& out) {
   std::vector<std::uint64_t> events;
   events.reserve(edges.size() * 2);
   for (const analysis::CausalEdge& e : edges) {
@@ -104,7 +104,7 @@ std::uint32_t Slices::tick_lane(std::uint64_t event) const {
 }
 
 Slices build_slices(const format::Trace& trace, const analysis::Model& model,
-                    const std::vector<analysis::CausalEdge>& edges) {
+                    std::span<const analysis::CausalEdge> edges) {
   Slices result;
   result.lanes.assign(trace.threads.size(), 1);
   std::vector<Slice>& slices = result.slices;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -54,6 +55,6 @@ struct Slices {
 
 // Waits and holds are the model's; this only places them in lanes.
 Slices build_slices(const format::Trace& trace, const analysis::Model& model,
-                    const std::vector<analysis::CausalEdge>& edges);
+                    std::span<const analysis::CausalEdge> edges);
 
 }  // namespace weft::exporter

@@ -43,6 +43,12 @@ bool huge_pages_pay() {
   return pay;
 }
 
+// Advice only: without transparent huge pages this fails and 4 KB pages
+// serve, as they do where 2 MB pages cost more than they save.
+void advise_huge(void* p, std::size_t length) {
+  if (huge_pages_pay()) (void)::madvise(p, length, MADV_HUGEPAGE);
+}
+
 // Freed mappings, kept for the next ones (mapping_pool.hpp). The cap is
 // what the pool may add to a process's peak memory: about the largest
 // arrays a 10 M-event trace frees and maps again.
@@ -77,16 +83,13 @@ bool balloon_reports_free_pages(const std::string& driver_dir) {
 
 namespace {
 
-// `bytes` rounded up to 2 MB: a kept range with its first `zeroed` bytes
-// zero, or a new mapping (all zero).
-void* map_aligned(std::size_t bytes, std::size_t zeroed) {
+// A new mapping of `length` bytes (a multiple of 2 MB) on a 2 MB boundary,
+// all zero, advised onto 2 MB pages where those pay.
+void* map_new_aligned(std::size_t length) {
   // A 2 MB page must start on a 2 MB boundary: map one page more than
   // needed, then give back the parts before the boundary and after the end.
   // MAP_NORESERVE: pages are committed as they are written, and a loader
   // segment is often written only in part.
-  if (bytes > (std::size_t{1} << 62)) throw std::bad_alloc();  // rounding it up would wrap around
-  const std::size_t length = round_up(bytes, ZeroedMemory::kHugePage);
-  if (void* kept = pool().take(length, zeroed)) return kept;
   void* p = ::mmap(nullptr, length + ZeroedMemory::kHugePage, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
@@ -95,10 +98,17 @@ void* map_aligned(std::size_t bytes, std::size_t zeroed) {
   if (aligned > raw) ::munmap(p, aligned - raw);
   const std::uintptr_t end = raw + length + ZeroedMemory::kHugePage;
   if (end > aligned + length) ::munmap(reinterpret_cast<void*>(aligned + length), end - (aligned + length));
-  // Advice only: without transparent huge pages this fails and 4 KB pages
-  // serve, as they do where 2 MB pages cost more than they save.
-  if (huge_pages_pay()) (void)::madvise(reinterpret_cast<void*>(aligned), length, MADV_HUGEPAGE);
+  advise_huge(reinterpret_cast<void*>(aligned), length);
   return reinterpret_cast<void*>(aligned);
+}
+
+// `bytes` rounded up to 2 MB: a kept range with its first `zeroed` bytes
+// zero, or a new mapping (all zero).
+void* map_aligned(std::size_t bytes, std::size_t zeroed) {
+  if (bytes > (std::size_t{1} << 62)) throw std::bad_alloc();  // rounding it up would wrap around
+  const std::size_t length = round_up(bytes, ZeroedMemory::kHugePage);
+  if (void* kept = pool().take(length, zeroed)) return kept;
+  return map_new_aligned(length);
 }
 
 }  // namespace
@@ -106,6 +116,37 @@ void* map_aligned(std::size_t bytes, std::size_t zeroed) {
 void* map_huge_pages(std::size_t bytes) { return map_aligned(bytes, bytes); }
 
 void* map_huge_pages_unzeroed(std::size_t bytes) { return map_aligned(bytes, 0); }
+
+void* resize_huge_pages(void* p, std::size_t old_bytes, std::size_t new_bytes, std::size_t kept_bytes) {
+  if (new_bytes > (std::size_t{1} << 62)) throw std::bad_alloc();  // rounding it up would wrap around
+  const std::size_t old_length = round_up(old_bytes, ZeroedMemory::kHugePage);
+  const std::size_t new_length = round_up(new_bytes, ZeroedMemory::kHugePage);
+  auto* const start = static_cast<unsigned char*>(p);
+  if (new_length == old_length) return p;
+  if (new_length < old_length) {
+    unmap_huge_pages(start + new_length, old_length - new_length);  // kept, or unmapped
+    return p;
+  }
+  // Its pages move to where the new length fits; their bytes are not
+  // copied. To a kept range first: its pages past the moved ones are the
+  // process's already, not faulted in again. Else it grows where it is,
+  // when the address space after it is free; else it moves to a new
+  // mapping.
+  void* to = pool().take(new_length, 0);
+  if (to == nullptr) {
+    if (::mremap(p, old_length, new_length, 0) != MAP_FAILED) {
+      advise_huge(start + old_length, new_length - old_length);
+      return p;
+    }
+    to = map_new_aligned(new_length);
+  }
+  if (::mremap(p, old_length, old_length, MREMAP_MAYMOVE | MREMAP_FIXED, to) != MAP_FAILED) return to;
+  // The kernel moves one mapping at a time: a kept range made of two that
+  // it never joined is copied instead.
+  std::memcpy(to, p, std::min(kept_bytes, old_length));
+  unmap_huge_pages(p, old_length);
+  return to;
+}
 
 void give_back_kept_memory() noexcept { pool().give_back(); }
 

@@ -16,7 +16,7 @@ namespace weft::test {
 // The causal edges whose `from` does not happen before their `to`, as
 // "from -> to (kind)" lines; empty when the property holds.
 inline std::vector<std::string> causal_edges_not_in_happens_before(const format::Trace& trace) {
-  const std::vector<analysis::CausalEdge> edges = analysis::causal_edges(trace);
+  const analysis::CausalEdges edges = analysis::causal_edges(trace);
   // The epoch of every event that starts an edge, taken before it is
   // applied: a release publishes the clock it had, then ticks.
   std::vector<std::uint64_t> sources;

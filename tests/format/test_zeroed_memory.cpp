@@ -2,7 +2,7 @@
 // and large blocks read as zeros until written, hold what is written to
 // their last byte, move without copying, and a large block's released pages
 // read as zeros again while the rest keeps its bytes. And HugePageAllocator,
-// what the model's waits and series live in: a vector
+// what packed stores' frames and the loader's events live in: a vector
 // on it behaves as any vector across the 2 MB line. And where 2 MB pages
 // are not asked for: a VM whose memory balloon reports free pages.
 #include <unistd.h>

@@ -31,7 +31,7 @@ struct Opened {
   format::Trace trace;
   analysis::Model model;
   Timeline timeline;
-  std::vector<analysis::CausalEdge> edges;
+  analysis::CausalEdges edges;
   explicit Opened(format::Trace t) : trace(std::move(t)) {
     model = analysis::build_model(trace);
     timeline = build_timeline(trace, model);

@@ -31,7 +31,7 @@ struct Document {
   analysis::Report report;
   analysis::Stats stats;
   analysis::LockGraph lock_graph;
-  std::vector<analysis::CausalEdge> edges;  // ordered by `to`
+  analysis::CausalEdges edges;  // ordered by `to`
   std::vector<std::uint32_t> edges_by_from;  // positions in `edges`, ordered by `from`: arrows leaving the view
   Timeline timeline;
   std::vector<LaneLod> lod;  // one per timeline lane: what a frame searches (lod.hpp)

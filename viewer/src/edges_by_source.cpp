@@ -7,7 +7,7 @@
 
 namespace weft::viewer {
 
-std::vector<std::uint32_t> edges_by_source(const std::vector<analysis::CausalEdge>& edges) {
+std::vector<std::uint32_t> edges_by_source(std::span<const analysis::CausalEdge> edges) {
   using Position = std::uint32_t;
   if (edges.size() > std::numeric_limits<Position>::max())
     throw std::length_error("more than 4,294,967,295 causal edges: too many to index the arrows of");

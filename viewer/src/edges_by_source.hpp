@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "weft/analysis/causality.hpp"
@@ -16,6 +17,6 @@ namespace weft::viewer {
 // of a contended billion-event trace: 0.26 GB, not 1.56). In about one
 // pass where they are nearly in that order already, as edges by `to` are;
 // any order is sorted. std::length_error past 2^32 - 1 edges.
-std::vector<std::uint32_t> edges_by_source(const std::vector<analysis::CausalEdge>& edges);
+std::vector<std::uint32_t> edges_by_source(std::span<const analysis::CausalEdge> edges);
 
 }  // namespace weft::viewer

@@ -81,14 +81,14 @@ std::uint64_t edge_from(const analysis::CausalEdge& e) { return e.from; }
 
 // Whether `from_order` is an order of `by_to`'s edges (edges_by_source's):
 // as many, each a position among them.
-bool from_order_fits(const std::vector<analysis::CausalEdge>& by_to, const std::vector<std::uint32_t>& from_order) {
+bool from_order_fits(std::span<const analysis::CausalEdge> by_to, const std::vector<std::uint32_t>& from_order) {
   return from_order.size() == by_to.size() &&
          std::all_of(from_order.begin(), from_order.end(), [&](std::uint32_t k) { return k < by_to.size(); });
 }
 
 }  // namespace
 
-ArrowLod build_arrow_lod(const std::vector<analysis::CausalEdge>& by_to, const std::vector<std::uint32_t>& from_order,
+ArrowLod build_arrow_lod(std::span<const analysis::CausalEdge> by_to, const std::vector<std::uint32_t>& from_order,
                          const TimePrefixMax& times) {
   ArrowLod lod;
   const std::size_t n = times.size();
@@ -115,7 +115,7 @@ ArrowLod build_arrow_lod(const std::vector<analysis::CausalEdge>& by_to, const s
   return lod;
 }
 
-void pick_arrows(const std::vector<analysis::CausalEdge>& by_to, const std::vector<std::uint32_t>& from_order,
+void pick_arrows(std::span<const analysis::CausalEdge> by_to, const std::vector<std::uint32_t>& from_order,
                  const Timeline& tl, const Viewport& view, std::size_t per_pixel,
                  std::vector<const analysis::CausalEdge*>& out, const ArrowLod* lod) {
   out.clear();

@@ -94,9 +94,9 @@ struct ArrowLod {
 // `times`: the timeline's time_prefix_max, the only part of the timeline
 // the index reads, so the open builds it beside the model's lanes, as soon
 // as the events are laid out.
-ArrowLod build_arrow_lod(const std::vector<analysis::CausalEdge>& by_to, const std::vector<std::uint32_t>& from_order,
+ArrowLod build_arrow_lod(std::span<const analysis::CausalEdge> by_to, const std::vector<std::uint32_t>& from_order,
                          const TimePrefixMax& times);
-void pick_arrows(const std::vector<analysis::CausalEdge>& by_to, const std::vector<std::uint32_t>& from_order,
+void pick_arrows(std::span<const analysis::CausalEdge> by_to, const std::vector<std::uint32_t>& from_order,
                  const Timeline& tl, const Viewport& view, std::size_t per_pixel,
                  std::vector<const analysis::CausalEdge*>& out, const ArrowLod* lod = nullptr);
 

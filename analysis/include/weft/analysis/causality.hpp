@@ -8,9 +8,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
+#include "weft/format/large_vector.hpp"
 #include "weft/format/trace.hpp"
 
 namespace weft::analysis {
@@ -40,11 +42,15 @@ struct CausalEdge {
   bool unblocked = false;
 };
 
+// Grown in place (large_vector.hpp): a contended trace has an edge for
+// about every tenth event.
+using CausalEdges = format::LargeVector<CausalEdge>;
+
 // Every edge between two different threads, ordered by `to`, then `from`.
-std::vector<CausalEdge> causal_edges(const format::Trace& trace);
+CausalEdges causal_edges(const format::Trace& trace);
 
 // The edge that ended the blocking of the event at index `to`, if any
 // (edges as returned by causal_edges).
-std::optional<CausalEdge> unblocker(const std::vector<CausalEdge>& edges, std::uint64_t to);
+std::optional<CausalEdge> unblocker(std::span<const CausalEdge> edges, std::uint64_t to);
 
 }  // namespace weft::analysis

@@ -61,9 +61,9 @@ struct ThreadLife {
 // the views also need the object state.
 enum class ModelDetail { Waits, Full };
 
-// On 2 MB pages when large (huge_page_allocator.hpp): a contended trace has
-// a wait for every other event, written once and read by every detector.
-using Waits = std::vector<Wait, format::HugePageAllocator<Wait>>;
+// Grown in place when large (large_vector.hpp): a contended trace has a
+// wait for every other event, written once and read by every detector.
+using Waits = format::LargeVector<Wait>;
 
 struct Model {
   const format::Trace* trace = nullptr;

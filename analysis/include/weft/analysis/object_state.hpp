@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "weft/format/huge_page_allocator.hpp"
+#include "weft/format/large_vector.hpp"
 #include "weft/format/packed_store.hpp"
 
 namespace weft::analysis {
@@ -89,9 +89,9 @@ struct Step {
   std::uint64_t event = 0;    // the event that set it (index in Trace::events)
 };
 
-// On 2 MB pages when large (huge_page_allocator.hpp): a busy lock's waiter
-// count has a step for most of its events.
-using Steps = std::vector<Step, format::HugePageAllocator<Step>>;
+// Grown in place when large (large_vector.hpp): a busy lock's waiter count
+// has a step for most of its events.
+using Steps = format::LargeVector<Step>;
 
 // The first step is the starting value (a semaphore's initial permits, an
 // empty queue), at the object's creation when the trace has it, else at its

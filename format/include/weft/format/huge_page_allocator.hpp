@@ -27,6 +27,14 @@ void* map_huge_pages(std::size_t bytes);
 // cost a write to each of its pages for nothing.
 void* map_huge_pages_unzeroed(std::size_t bytes);
 void unmap_huge_pages(void* p, std::size_t bytes) noexcept;
+// A block from map_huge_pages(_unzeroed) of `old_bytes`, made `new_bytes`
+// long, its first `kept_bytes` as they were and the rest as any such
+// block's: where it grows, its pages are moved (mremap), not copied, so
+// neither a copy nor its page faults are paid, and the process never holds
+// the old and the new block at once (LargeVector grows so). Returns where
+// it now is; std::bad_alloc if there is no memory for it (the block is
+// then as it was).
+void* resize_huge_pages(void* p, std::size_t old_bytes, std::size_t new_bytes, std::size_t kept_bytes);
 
 template <class T>
 struct HugePageAllocator {
