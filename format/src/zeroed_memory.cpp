@@ -102,11 +102,17 @@ void* map_new_aligned(std::size_t length) {
   return reinterpret_cast<void*>(aligned);
 }
 
+// The length of a mapping of `bytes`: rounded up to 2 MB, or std::bad_alloc
+// where that would wrap around.
+std::size_t mapping_length(std::size_t bytes) {
+  if (bytes > (std::size_t{1} << 62)) throw std::bad_alloc();
+  return round_up(bytes, ZeroedMemory::kHugePage);
+}
+
 // `bytes` rounded up to 2 MB: a kept range with its first `zeroed` bytes
 // zero, or a new mapping (all zero).
 void* map_aligned(std::size_t bytes, std::size_t zeroed) {
-  if (bytes > (std::size_t{1} << 62)) throw std::bad_alloc();  // rounding it up would wrap around
-  const std::size_t length = round_up(bytes, ZeroedMemory::kHugePage);
+  const std::size_t length = mapping_length(bytes);
   if (void* kept = pool().take(length, zeroed)) return kept;
   return map_new_aligned(length);
 }
@@ -118,9 +124,8 @@ void* map_huge_pages(std::size_t bytes) { return map_aligned(bytes, bytes); }
 void* map_huge_pages_unzeroed(std::size_t bytes) { return map_aligned(bytes, 0); }
 
 void* resize_huge_pages(void* p, std::size_t old_bytes, std::size_t new_bytes, std::size_t kept_bytes) {
-  if (new_bytes > (std::size_t{1} << 62)) throw std::bad_alloc();  // rounding it up would wrap around
-  const std::size_t old_length = round_up(old_bytes, ZeroedMemory::kHugePage);
-  const std::size_t new_length = round_up(new_bytes, ZeroedMemory::kHugePage);
+  const std::size_t old_length = round_up(old_bytes, ZeroedMemory::kHugePage);  // a mapping's already
+  const std::size_t new_length = mapping_length(new_bytes);
   auto* const start = static_cast<unsigned char*>(p);
   if (new_length == old_length) return p;
   if (new_length < old_length) {
