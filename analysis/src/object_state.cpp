@@ -6,6 +6,7 @@
 
 namespace weft::format {
 template class PackedStore<analysis::HoldCodec>;
+template class PackedStore<analysis::StepCodec>;
 }  // namespace weft::format
 
 namespace weft::analysis {
@@ -33,10 +34,17 @@ std::string_view anomaly_text(AnomalyKind k) {
   return "?";
 }
 
-const Step* Series::at_event(std::uint64_t applied) const {
-  const auto it = std::lower_bound(steps.begin(), steps.end(), applied,
-                                   [](const Step& s, std::uint64_t v) { return s.event < v; });
-  return it == steps.begin() ? nullptr : &*(it - 1);
+std::optional<Step> Series::at_event(std::uint64_t applied) const {
+  // The number of steps set by an event before `applied`: the events only
+  // are read, left packed with the other fields.
+  std::size_t lo = 0, hi = steps.size();
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (steps.field(mid, kStepEvent) < applied) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo == 0) return std::nullopt;
+  return steps[lo - 1];
 }
 
 }  // namespace weft::analysis

@@ -25,7 +25,7 @@ void SeriesBuilder::start(std::uint32_t object, SeriesKind kind, std::uint64_t e
 void SeriesBuilder::set(std::uint32_t object, SeriesKind kind, std::uint64_t event, std::uint64_t time_ns,
                         std::int64_t value, std::int64_t start) {
   Series& s = series(object, kind, event, time_ns, start);
-  const Step& last = s.steps.back();
+  const Step last = s.steps.back();
   if (last.value == value) return;
   s.steps.push_back({std::max(time_ns, last.time_ns), value, event});
   s.peak = std::max(s.peak, value);
@@ -37,6 +37,9 @@ std::int64_t SeriesBuilder::value(std::uint32_t object, SeriesKind kind, std::in
 }
 
 std::vector<Series> SeriesBuilder::finish() {
+  // The last steps of each series, still unpacked, are packed now: no step
+  // comes after.
+  for (Series& s : series_) s.steps.seal();
   std::sort(series_.begin(), series_.end(),
             [](const Series& a, const Series& b) { return std::tie(a.object, a.kind) < std::tie(b.object, b.kind); });
   index_.clear();

@@ -100,8 +100,12 @@ TEST_CASE("RangeMax answers like a scan, for every range shape") {
   std::vector<Step> steps(5000);
   for (std::size_t k = 0; k < steps.size(); ++k)
     steps[k] = {k, static_cast<std::int64_t>(rng() % 1000) - 500, k};
+  // Negative values too: a step's value is packed with its sign bit flipped.
+  weft::analysis::Steps packed;
+  for (const Step& s : steps) packed.push_back(s);
+  packed.seal();
   RangeMax rm;
-  rm.build(steps);
+  rm.build(packed);
   for (int trial = 0; trial < 2000; ++trial) {
     std::size_t a = rng() % steps.size(), b = rng() % steps.size();
     if (a > b) std::swap(a, b);
@@ -115,8 +119,11 @@ TEST_CASE("RangeMax answers like a scan, for every range shape") {
 TEST_CASE("a dense series shows each pixel's peak, a sparse one its steps") {
   std::vector<Step> steps;
   for (std::uint64_t k = 0; k < 1000; ++k) steps.push_back({k * 10, k == 537 ? 99 : 1, k});
+  weft::analysis::Steps packed;
+  for (const Step& step : steps) packed.push_back(step);
+  packed.seal();
   Series s;
-  s.steps = steps;
+  s.steps = packed;
   s.peak = 99;
   s.range_max.build(s.steps);
   std::vector<SeriesBar> out;

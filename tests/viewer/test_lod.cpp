@@ -153,9 +153,12 @@ TEST_CASE("through the index ticks and value bars are those of the plain search"
       s.time_ns = t += rng() % 3 ? 1 + rng() % 4 : rng() % 5000;
       s.value = static_cast<std::int64_t>(rng() % 40);
     }
+    weft::analysis::Steps packed;
+    for (const Step& s : steps) packed.push_back(s);
+    packed.seal();
     Series series;
-    series.steps = steps;
-    series.range_max.build(steps);
+    series.steps = packed;
+    series.range_max.build(series.steps);
     const std::uint64_t end = t + 100;
     TimeIndex tick_index, step_index;
     tick_index.build(ticks.size(), [&](std::size_t k) { return ticks[k].time_ns; });

@@ -43,13 +43,13 @@ Timeline three_lanes() {
   lock.begin_ns = 0;
   lock.end_ns = 10'000;
   lock.spans.add(Span{1'000, 4'000, 3, 7, 1, 1, State::Running});
-  static const std::vector<Step> lock_steps{Step{2'000, 1, 5}, Step{4'000, 0, 7}};
+  static const weft::analysis::Steps lock_steps{Step{2'000, 1, 5}, Step{4'000, 0, 7}};
   lock.series.steps = lock_steps;
   Lane queue;
   queue.kind = LaneKind::Queue;
   queue.id = 2;
   queue.label = "queue Q";
-  static const std::vector<Step> queue_steps{Step{1'000, 1, 11}, Step{3'000, 2, 12}};
+  static const weft::analysis::Steps queue_steps{Step{1'000, 1, 11}, Step{3'000, 2, 12}};
   queue.series.steps = queue_steps;
   tl.lanes = {a, b, lock, queue};
   return tl;

@@ -100,9 +100,9 @@ void series_bars(const Series& s, const Viewport& view, std::uint64_t end_ns, st
   std::size_t k = s.at(to_ns(view.t0_ns));
   if (k == steps.size()) k = 0;  // the view starts before the first step
   const double t1 = view.t1_ns();
-  const auto end_of = [&](std::size_t n) { return n + 1 < steps.size() ? steps[n + 1].time_ns : end_ns; };
-  while (k < steps.size() && static_cast<double>(steps[k].time_ns) < t1) {
-    const double x0 = view.x_of(static_cast<double>(steps[k].time_ns));
+  const auto end_of = [&](std::size_t n) { return n + 1 < steps.size() ? steps.time_ns(n + 1) : end_ns; };
+  while (k < steps.size() && static_cast<double>(steps.time_ns(k)) < t1) {
+    const double x0 = view.x_of(static_cast<double>(steps.time_ns(k)));
     const double x1 = view.x_of(static_cast<double>(end_of(k)));
     if (x1 - x0 >= 1.0) {
       out.push_back({clamp_x(view, x0), clamp_x(view, x1), steps[k].value});
@@ -111,7 +111,7 @@ void series_bars(const Series& s, const Viewport& view, std::uint64_t end_ns, st
     }
     const double px = std::floor(x0);
     const std::uint64_t next = to_ns(std::ceil(view.t_of(px + 1)));
-    const std::size_t j = next_at(index, k + 1, steps.size(), next, [&](std::size_t n) { return steps[n].time_ns; });
+    const std::size_t j = next_at(index, k + 1, steps.size(), next, [&](std::size_t n) { return steps.time_ns(n); });
     out.push_back({clamp_x(view, px), clamp_x(view, px + 1), s.range_max.max(k, j)});
     // The last folded step lasts beyond this pixel until the next step;
     // less than a pixel more is the next pixel's business.

@@ -11,7 +11,7 @@ LaneLod build_lane_lod(const Lane& lane) {
       lane.spans.spans.size(), [&](std::size_t k) { return lane.spans.begin_of(k); },
       [&](auto&& visit) { lane.spans.spans.for_each_begin(visit); });
   lod.ticks.build(lane.ticks.size(), [&](std::size_t k) { return lane.ticks[k].time_ns; });
-  lod.steps.build(lane.series.steps.size(), [&](std::size_t k) { return lane.series.steps[k].time_ns; });
+  lod.steps.build(lane.series.steps.size(), [&](std::size_t k) { return lane.series.steps.time_ns(k); });
   return lod;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -76,7 +77,7 @@ const ReplayState& Replayer::seek(std::uint64_t cursor) {
     // At most one exclusive hold is under way: the latest begun, if it has
     // not ended. Shared ones may overlap: look back through them until as
     // many as the model counts at the cursor are found.
-    const analysis::Step* readers = readers_[lock] ? readers_[lock]->at_event(cursor) : nullptr;
+    const std::optional<analysis::Step> readers = readers_[lock] ? readers_[lock]->at_event(cursor) : std::nullopt;
     std::int64_t missing = readers ? readers->value : 0;
     for (std::size_t k = n; k-- > 0;) {
       const analysis::Hold h = all[holds[k]];
@@ -98,7 +99,7 @@ const ReplayState& Replayer::seek(std::uint64_t cursor) {
   }
 
   for (const analysis::Series& series : model_->state.series) {
-    const analysis::Step* step = series.at_event(cursor);
+    const std::optional<analysis::Step> step = series.at_event(cursor);
     if (!step) continue;
     switch (series.kind) {
       case analysis::SeriesKind::QueueDepth: s.queue_depth[series.object] = step->value; break;

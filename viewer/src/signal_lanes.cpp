@@ -38,10 +38,11 @@ void count_waiters(const format::Trace& trace, const std::vector<std::uint64_t>&
   std::sort(ends.begin(), ends.end());
   std::int64_t value = 0;
   std::uint64_t time = 0;
+  // Built here, where a step may still be replaced or dropped, then packed.
+  std::vector<Step> steps;
   const auto step = [&](std::uint64_t event, int delta) {
     value += delta;
     time = std::max(time, trace.events.time_ns(event));
-    std::vector<Step>& steps = lane.waiter_steps;
     if (!steps.empty() && steps.back().time_ns == time)
       steps.back() = {time, value, event};
     else
@@ -56,7 +57,8 @@ void count_waiters(const format::Trace& trace, const std::vector<std::uint64_t>&
     else
       step(ends[e++], -1);
   }
-  lane.waiter_steps.shrink_to_fit();
+  for (const Step& s : steps) lane.waiter_steps.push_back(s);
+  lane.waiter_steps.seal();
   lane.waiters.steps = lane.waiter_steps;
   lane.waiters.range_max.build(lane.waiters.steps);
 }

@@ -58,8 +58,8 @@ struct SignalLane {
   // Threads waiting, over time (every wait, drawn or not), for a lane whose
   // waiters overflow its rows; empty when every wait is drawn (the rows show
   // them all, and a count per wait would cost as much as the waits).
-  std::vector<Step> waiter_steps;
-  Series waiters;                // over waiter_steps (which it points into: a SignalLane is built in place, never moved)
+  analysis::Steps waiter_steps;
+  Series waiters;                // over waiter_steps (which it points to: a SignalLane is built in place, never moved)
   std::size_t waits = 0;         // waits on the object in all
   std::size_t undrawn = 0;       // waits beyond kMaxSignalRows: counted in `waiters`, not drawn
 };

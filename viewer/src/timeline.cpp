@@ -141,13 +141,20 @@ std::size_t SpanList::first_beginning_at(std::uint64_t t, std::size_t from) cons
   return first_where(std::min(from, spans.size()), spans.size(), [&](std::size_t k) { return spans.begin_ns(k) >= t; });
 }
 
-void RangeMax::build(std::span<const Step> steps) {
+void RangeMax::build(StepsView steps) {
+  steps_ = steps;
   levels_.clear();
-  std::vector<std::int64_t> level;
-  level.reserve(steps.size());
-  for (const Step& s : steps) level.push_back(s.value);
-  levels_.push_back(std::move(level));
-  while (levels_.back().size() > kFanout) {
+  // The first level of maxima from the steps, one block at a time.
+  if (steps.size() > kFanout) {
+    std::vector<std::int64_t> up((steps.size() + kFanout - 1) / kFanout);
+    std::size_t k = 0;
+    for (const Step& s : steps) {
+      up[k / kFanout] = k % kFanout == 0 ? s.value : std::max(up[k / kFanout], s.value);
+      ++k;
+    }
+    levels_.push_back(std::move(up));
+  }
+  while (!levels_.empty() && levels_.back().size() > kFanout) {
     const std::vector<std::int64_t>& below = levels_.back();
     std::vector<std::int64_t> up((below.size() + kFanout - 1) / kFanout);
     for (std::size_t k = 0; k < below.size(); ++k)
@@ -159,15 +166,14 @@ void RangeMax::build(std::span<const Step> steps) {
 std::int64_t RangeMax::max(std::size_t begin, std::size_t end) const {
   std::int64_t best = std::numeric_limits<std::int64_t>::min();
   // Walk up: take the unaligned ends at this level, then the whole blocks
-  // between them one level higher.
-  for (std::size_t level = 0; level < levels_.size() && begin < end; ++level) {
-    const std::vector<std::int64_t>& v = levels_[level];
-    if (level + 1 == levels_.size() || end - begin <= 2 * kFanout) {
-      for (std::size_t k = begin; k < end; ++k) best = std::max(best, v[k]);
+  // between them one level higher. Level 0 is the steps themselves.
+  for (std::size_t level = 0; level <= levels_.size() && begin < end; ++level) {
+    if (level == levels_.size() || end - begin <= 2 * kFanout) {
+      for (std::size_t k = begin; k < end; ++k) best = std::max(best, at(level, k));
       return best;
     }
-    while (begin < end && begin % kFanout != 0) best = std::max(best, v[begin++]);
-    while (begin < end && end % kFanout != 0) best = std::max(best, v[--end]);
+    while (begin < end && begin % kFanout != 0) best = std::max(best, at(level, begin++));
+    while (begin < end && end % kFanout != 0) best = std::max(best, at(level, --end));
     begin /= kFanout;
     end /= kFanout;
   }
@@ -175,9 +181,14 @@ std::int64_t RangeMax::max(std::size_t begin, std::size_t end) const {
 }
 
 std::size_t Series::at(std::uint64_t t) const {
-  const auto it =
-      std::upper_bound(steps.begin(), steps.end(), t, [](std::uint64_t v, const Step& s) { return v < s.time_ns; });
-  return it == steps.begin() ? steps.size() : static_cast<std::size_t>(it - steps.begin()) - 1;
+  // The first step after t, by its time alone.
+  std::size_t lo = 0, hi = steps.size();
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (steps.time_ns(mid) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo == 0 ? steps.size() : lo - 1;
 }
 
 std::size_t Timeline::lane_of_object(std::uint32_t object) const {

@@ -179,20 +179,46 @@ struct Tick {
 // analysis model's steps.
 using analysis::Step;
 
+// A series' steps as the timeline reads them: a packed store someone else
+// keeps (the model's, which outlives the timeline: a Document keeps both),
+// or none. Steps come out by value.
+class StepsView {
+ public:
+  StepsView() = default;
+  StepsView(const analysis::Steps& steps) : steps_(&steps) {}  // NOLINT(google-explicit-constructor): a view of it
+
+  std::size_t size() const { return steps_ ? steps_->size() : 0; }
+  bool empty() const { return size() == 0; }
+  Step operator[](std::size_t k) const { return (*steps_)[k]; }
+  Step front() const { return steps_->front(); }
+  Step back() const { return steps_->back(); }
+  // Step k's time alone (a search by time unpacks one field).
+  std::uint64_t time_ns(std::size_t k) const { return steps_->field(k, analysis::kStepTimeNs); }
+  analysis::Steps::const_iterator begin() const { return steps_ ? steps_->begin() : analysis::Steps::const_iterator{}; }
+  analysis::Steps::const_iterator end() const { return steps_ ? steps_->end() : analysis::Steps::const_iterator{}; }
+
+ private:
+  const analysis::Steps* steps_ = nullptr;
+};
+
 // Maximum of any index range of a series in O(levels * fanout): the pixel
-// that stands for 10 000 steps shows their peak without visiting them.
+// that stands for 10 000 steps shows their peak without visiting them. The
+// values themselves are read from the steps it was built over, which must
+// outlive it; only the blocks' maxima are its own.
 class RangeMax {
  public:
-  void build(std::span<const Step> steps);
-  std::int64_t max(std::size_t begin, std::size_t end) const;  // begin < end
+  void build(StepsView steps);
+  std::int64_t max(std::size_t begin, std::size_t end) const;  // begin < end <= the steps' size
 
  private:
   static constexpr std::size_t kFanout = 32;
-  std::vector<std::vector<std::int64_t>> levels_;  // [0]: the values; [k]: max of kFanout^k blocks
+  std::int64_t at(std::size_t level, std::size_t k) const { return level == 0 ? steps_[k].value : levels_[level - 1][k]; }
+  StepsView steps_;
+  std::vector<std::vector<std::int64_t>> levels_;  // [k]: max of each kFanout^(k+1) steps
 };
 
 struct Series {
-  std::span<const Step> steps;  // the model's series: the model outlives the timeline (a Document keeps both)
+  StepsView steps;
   std::int64_t peak = 0;
   RangeMax range_max;
   // Index of the last step at or before t, or steps.size() if none.

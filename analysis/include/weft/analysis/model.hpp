@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "weft/analysis/object_state.hpp"
+#include "weft/format/large_vector.hpp"
 #include "weft/format/meaning.hpp"
 #include "weft/format/trace.hpp"
 

@@ -23,10 +23,10 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <vector>
 
-#include "weft/format/large_vector.hpp"
 #include "weft/format/packed_store.hpp"
 
 namespace weft::analysis {
@@ -87,11 +87,33 @@ struct Step {
   std::uint64_t time_ns = 0;  // never less than the step before
   std::int64_t value = 0;
   std::uint64_t event = 0;    // the event that set it (index in Trace::events)
+
+  bool operator==(const Step&) const = default;
 };
 
-// Grown in place when large (large_vector.hpp): a busy lock's waiter count
-// has a step for most of its events.
-using Steps = format::LargeVector<Step>;
+// A step as three fields, for a series' packed store. The value is stored
+// with its sign bit flipped: that maps int64 onto uint64 in order, so a
+// block of small values, negative or not, keeps a small range (a plain
+// cast would put -1 and 0 2^64 apart).
+struct StepCodec {
+  using Record = Step;
+  static constexpr int kFields = 3;
+  static constexpr unsigned kOptional = 0;
+  static constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  static void split(const Step& s, std::uint64_t (&v)[3]) {
+    v[0] = s.time_ns;
+    v[1] = static_cast<std::uint64_t>(s.value) ^ kSign;
+    v[2] = s.event;
+  }
+  static Step join(const std::uint64_t (&v)[3]) { return {v[0], static_cast<std::int64_t>(v[1] ^ kSign), v[2]}; }
+};
+// StepCodec's fields by position, for Steps::field.
+inline constexpr int kStepTimeNs = 0, kStepEvent = 2;
+
+// Packed (packed_store.hpp): a busy lock's waiter count has a step for
+// about every other event, and a step's close times and indices take 4-5
+// bytes there instead of 24.
+using Steps = format::PackedStore<StepCodec>;
 
 // The first step is the starting value (a semaphore's initial permits, an
 // empty queue), at the object's creation when the trace has it, else at its
@@ -101,8 +123,8 @@ struct Series {
   SeriesKind kind{};
   Steps steps;  // by event
   std::int64_t peak = 0;
-  // The step in force after the first `applied` events, or nullptr before the first.
-  const Step* at_event(std::uint64_t applied) const;
+  // The step in force after the first `applied` events; none before the first.
+  std::optional<Step> at_event(std::uint64_t applied) const;
 };
 
 enum class AnomalyKind : std::uint8_t { HoldLost, ReleaseUnheld, GetWithoutPut, WaitUnended };

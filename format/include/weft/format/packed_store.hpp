@@ -44,6 +44,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <type_traits>
 #include <vector>
 
@@ -70,6 +71,9 @@ class PackedStore {
   using const_reference = Record;
 
   PackedStore() = default;
+  PackedStore(std::initializer_list<Record> records) {
+    for (const Record& r : records) push_back(r);
+  }
   PackedStore(const PackedStore& other);
   PackedStore& operator=(const PackedStore& other);
   PackedStore(PackedStore&& other) noexcept = default;
