@@ -97,9 +97,10 @@ std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>
   // The open, untimed wait of each thread at the end, in a process that was
   // stopped as stuck (in a run, another process may have exited normally,
   // leaving a daemon thread mid-wait).
-  std::map<std::uint32_t, const Wait*> stuck;
+  // (Copies: the model's waits are packed, read by value.)
+  std::map<std::uint32_t, Wait> stuck;
   for (const Wait& w : m.waits)
-    if (!w.end && !w.timed && m.stopped_as_stuck(w.thread)) stuck[w.thread] = &w;
+    if (!w.end && !w.timed && m.stopped_as_stuck(w.thread)) stuck[w.thread] = w;
   for (std::uint32_t th : deadlocked) stuck.erase(th);
 
   const auto is_deadlocked = [&](std::uint32_t th) {
@@ -125,13 +126,13 @@ std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>
       if (joined != ~0u && is_deadlocked(joined)) return nullptr;
       const auto next = stuck.find(joined);
       if (joined == ~0u || next == stuck.end() || !seen.insert(joined).second) break;
-      w = next->second;
+      w = &next->second;
     }
     return w;
   };
   std::map<std::uint32_t, std::vector<const Wait*>> by_object;  // root object -> waits on it (direct or via joins)
   for (const auto& [thread, w] : stuck)
-    if (const Wait* r = root(w)) by_object[r->object].push_back(w);
+    if (const Wait* r = root(&w)) by_object[r->object].push_back(&w);
 
   for (const auto& [object, waits] : by_object) {
     const Wait& first = *root(waits.front());

@@ -5,6 +5,11 @@
 #include "lock_tracker.hpp"
 #include "series_builder.hpp"
 #include "wait_tracker.hpp"
+#include "weft/format/packed_store_impl.hpp"
+
+namespace weft::format {
+template class PackedStore<analysis::WaitCodec>;
+}  // namespace weft::format
 
 namespace weft::analysis {
 

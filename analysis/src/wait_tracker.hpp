@@ -23,9 +23,7 @@ class WaitTracker {
   // `anomalies`, if given, receives a WaitUnended for each wait whose end
   // is missing.
   explicit WaitTracker(const format::Trace& trace, std::vector<Anomaly>* anomalies = nullptr, Keep keep = Keep::Every)
-      : open_(trace.threads.size(), kNone), anomalies_(anomalies), keep_(keep) {
-    if (keep_ == Keep::Open) waits_.resize(trace.threads.size());  // a slot per thread
-  }
+      : open_(trace.threads.size(), kNone), open_wait_(trace.threads.size()), anomalies_(anomalies), keep_(keep) {}
 
   // Applies event `index`, which is `e` (call in trace order). Inline:
   // the model and the causal edges step every event.
@@ -33,30 +31,39 @@ class WaitTracker {
 
   // The wait `thread` is in (before the next step), or nullptr.
   const Wait* open(std::uint32_t thread) const {
-    return thread < open_.size() && open_[thread] != kNone ? &waits_[open_[thread]] : nullptr;
+    return thread < open_.size() && open_[thread] != kNone ? &open_wait_[thread] : nullptr;
   }
   // The wait the last step ended (by its end, or because it went on
   // without one), or nullptr; and the one it began.
   const Wait* just_ended() const { return ended_ ? &ended_wait_ : nullptr; }
-  const Wait* just_began() const { return began_ != kNone ? &waits_[began_] : nullptr; }
+  const Wait* just_began() const { return began_ != kNone ? &open_wait_[began_] : nullptr; }
 
   // Every wait, in order of their begin (Keep::Every).
-  Waits take_waits() { return std::move(waits_); }
+  Waits take_waits() {
+    waits_.seal();
+    return std::move(waits_);
+  }
 
  private:
   static constexpr std::size_t kNone = ~std::size_t{0};
 
-  void end(Wait& w, std::uint64_t index) {
+  // Ends the wait `thread` is in at event `index`.
+  void end(std::uint32_t thread, std::uint64_t index) {
+    Wait& w = open_wait_[thread];
     w.end = index;
+    // Usually among the latest waits, not yet in a block: a plain write.
+    if (keep_ == Keep::Every) waits_.modify(open_[thread], [index](Wait& kept) { kept.end = index; });
     ended_wait_ = w;
     ended_ = true;
+    open_[thread] = kNone;
   }
 
-  Waits waits_;                    // Keep::Every: in order of their begin; Keep::Open: by thread
-  std::vector<std::size_t> open_;  // by thread: index into waits_
+  Waits waits_;                    // Keep::Every: in order of their begin
+  std::vector<std::size_t> open_;  // by thread: its open wait's index in waits_ (Keep::Open: 0), or kNone
+  std::vector<Wait> open_wait_;    // by thread: its open wait (while open_ says there is one)
   Wait ended_wait_;                // what just_ended() returns, when ended_
   bool ended_ = false;
-  std::size_t began_ = kNone;
+  std::size_t began_ = kNone;      // the thread whose wait the last step began
   std::vector<Anomaly>* anomalies_;
   Keep keep_;
 };
@@ -67,12 +74,10 @@ __attribute__((always_inline)) inline void WaitTracker::step(std::uint64_t index
   if (e.thread >= open_.size()) return;
   const format::Meaning& meaning = format::meaning(e.kind);
   const format::WaitRole& role = meaning.wait;
-  std::size_t& open = open_[e.thread];
-  if (open != kNone) {
-    Wait& w = waits_[open];
+  if (open_[e.thread] != kNone) {
+    const Wait& w = open_wait_[e.thread];
     if (role.op == format::WaitOp::Ends && w.cause == role.cause && w.object == e.object) {
-      end(w, index);
-      open = kNone;
+      end(e.thread, index);
       return;
     }
     // A blocked thread records nothing but its wait's own events (the mutex
@@ -82,27 +87,27 @@ __attribute__((always_inline)) inline void WaitTracker::step(std::uint64_t index
     const bool inside = (e.flags & format::kFlagCondition) || meaning.point == format::PointKind::Runtime ||
                         e.kind == format::EventKind::TsanReport;
     if (!inside) {
-      end(w, index);
-      open = kNone;
-      if (anomalies_) anomalies_->push_back({index, w.object, e.thread, AnomalyKind::WaitUnended});
+      const std::uint32_t object = w.object;
+      end(e.thread, index);
+      if (anomalies_) anomalies_->push_back({index, object, e.thread, AnomalyKind::WaitUnended});
     }
   }
   // Waits the runtime refused (and threw for) never began.
   if (role.op != format::WaitOp::Begins || !format::applies(role.when, e)) return;
-  Wait w;
+  Wait& w = open_wait_[e.thread];
   w.thread = e.thread;
   w.object = e.object;
   w.cause = role.cause;
   w.begin = index;
   w.timed = role.cause == WaitCause::Sleep || (e.flags & format::kFlagTimed) != 0;
+  w.end = std::nullopt;
   if (keep_ == Keep::Open) {
-    open = e.thread;
-    waits_[open] = w;
+    open_[e.thread] = 0;
   } else {
-    open = waits_.size();
+    open_[e.thread] = waits_.size();
     waits_.push_back(w);
   }
-  began_ = open;
+  began_ = e.thread;
 }
 
 }  // namespace weft::analysis::detail

@@ -14,12 +14,12 @@ namespace {
 // `applied` events: begun, and its last event not yet applied.
 bool active(std::uint64_t first, std::uint64_t last, std::uint64_t applied) { return first < applied && last >= applied; }
 
-// The last element whose `key` is before `applied`, by binary search over a
-// list sorted by key.
-template <class T, class Key>
-std::size_t count_before(const std::vector<const T*>& list, std::uint64_t applied, Key key) {
+// How many of `list` (indices into a store, sorted by `key`) have their key
+// before `applied`, by binary search.
+template <class Key>
+std::size_t count_before(const std::vector<std::uint32_t>& list, std::uint64_t applied, Key key) {
   return static_cast<std::size_t>(
-      std::partition_point(list.begin(), list.end(), [&](const T* x) { return key(*x) < applied; }) - list.begin());
+      std::partition_point(list.begin(), list.end(), [&](std::uint32_t k) { return key(k) < applied; }) - list.begin());
 }
 
 }  // namespace
@@ -34,8 +34,11 @@ std::vector<std::uint32_t> ReplayState::waiters_of(std::uint32_t object) const {
 Replayer::Replayer(const analysis::Model& model) : model_(&model) {
   const format::Trace& trace = *model.trace;
   waits_.resize(trace.threads.size());
-  for (const analysis::Wait& w : model.waits)
-    if (w.thread < waits_.size()) waits_[w.thread].push_back(&w);
+  const analysis::Waits& waits = model.waits;
+  if (waits.size() > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error("more waits than the replay can index: " + std::to_string(waits.size()));
+  for (std::uint32_t k = 0; k < waits.size(); ++k)
+    if (const std::uint32_t thread = waits[k].thread; thread < waits_.size()) waits_[thread].push_back(k);
   holds_.resize(trace.objects.size());
   const analysis::HoldStore& holds = model.state.holds;
   if (holds.size() > std::numeric_limits<std::uint32_t>::max())
@@ -62,9 +65,10 @@ const ReplayState& Replayer::seek(std::uint64_t cursor) {
       s.alive.insert(t);
     // Its latest wait begun so far, if it has not ended yet.
     const auto& waits = waits_[t];
-    const std::size_t n = count_before(waits, cursor, [](const analysis::Wait& w) { return w.begin; });
+    const analysis::Waits& all = model_->waits;
+    const std::size_t n = count_before(waits, cursor, [&](std::uint32_t k) { return all[k].begin; });
     if (n == 0) continue;
-    const analysis::Wait& w = *waits[n - 1];
+    const analysis::Wait w = all[waits[n - 1]];
     if (active(w.begin, w.end.value_or(kNoEvent), cursor)) s.waiting[t] = Waiting{state_of(w.cause), w.object, w.begin};
   }
 

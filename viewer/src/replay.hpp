@@ -53,7 +53,7 @@ class Replayer {
 
  private:
   const analysis::Model* model_;
-  std::vector<std::vector<const analysis::Wait*>> waits_;  // by thread, by begin
+  std::vector<std::vector<std::uint32_t>> waits_;  // by thread, by begin: indices into the model's (packed) waits
   // By lock, by acquisition: indices into the model's (packed) holds. 32
   // bits: 2^32 holds are 8.6 G events, more than a viewer opens.
   std::vector<std::vector<std::uint32_t>> holds_;
