@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <deque>
-#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -71,8 +70,8 @@ class EdgeFinder {
     // edges come out in the order of `to` already, as unblocker() needs
     // them. Checking costs one pass; sorting what was sorted cost a tenth
     // of the walk.
-    const auto by_to = [](const CausalEdge& a, const CausalEdge& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); };
-    if (!std::is_sorted(edges_.begin(), edges_.end(), by_to)) std::sort(edges_.begin(), edges_.end(), by_to);
+    if (!std::is_sorted(edges_.begin(), edges_.end(), before_by_to))
+      std::sort(edges_.begin(), edges_.end(), before_by_to);
     return std::move(edges_);
   }
 

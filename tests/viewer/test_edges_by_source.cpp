@@ -34,7 +34,7 @@ std::vector<CausalEdge> random_edges(std::size_t n, std::uint64_t largest_from, 
     e.unblocked = rng() % 2;
   }
   std::stable_sort(edges.begin(), edges.end(),
-                   [](const CausalEdge& a, const CausalEdge& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); });
+                   weft::analysis::before_by_to);
   return edges;
 }
 
@@ -48,7 +48,7 @@ std::vector<CausalEdge> at(const std::vector<CausalEdge>& edges, const std::vect
 // What edges_by_source must give: by (from, to), ties in their order before.
 std::vector<CausalEdge> expected(std::vector<CausalEdge> edges) {
   std::stable_sort(edges.begin(), edges.end(),
-                   [](const CausalEdge& a, const CausalEdge& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
+                   weft::analysis::before_by_from);
   return edges;
 }
 
@@ -75,7 +75,7 @@ TEST_CASE("edges by source: edges in any other order are sorted too", "[viewer][
   const std::vector<CausalEdge> got = at(edges, edges_by_source(edges));
   REQUIRE(got.size() == edges.size());
   REQUIRE(std::is_sorted(got.begin(), got.end(),
-                         [](const CausalEdge& a, const CausalEdge& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); }));
+                         weft::analysis::before_by_from));
   // The same edges: each one's count matches.
   const auto key = [](const CausalEdge& e) { return std::make_tuple(e.from, e.to, e.kind, e.unblocked); };
   std::vector<std::tuple<std::uint64_t, std::uint64_t, CausalKind, bool>> a, b;

@@ -201,12 +201,12 @@ TEST_CASE("arrows: every visible edge where a pixel holds few, at most a few per
       e.from = rng() % n;
       e.to = std::min(n - 1, e.from + rng() % 300);
     }
-    std::sort(by_to.begin(), by_to.end(), [](const auto& a, const auto& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); });
+    std::sort(by_to.begin(), by_to.end(), weft::analysis::before_by_to);
     // The edges' positions ordered by where they leave (edges_by_source's order).
     std::vector<std::uint32_t> from_order(by_to.size());
     for (std::uint32_t k = 0; k < from_order.size(); ++k) from_order[k] = k;
     std::stable_sort(from_order.begin(), from_order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return std::tie(by_to[a].from, by_to[a].to) < std::tie(by_to[b].from, by_to[b].to);
+      return weft::analysis::before_by_from(by_to[a], by_to[b]);
     });
     const ArrowLod lod = build_arrow_lod(by_to, from_order, tl.time_prefix_max);
     REQUIRE(lod.built);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
-#include <tuple>
 
 namespace weft::viewer {
 
@@ -11,9 +10,7 @@ std::vector<std::uint32_t> edges_by_source(std::span<const analysis::CausalEdge>
   using Position = std::uint32_t;
   if (edges.size() > std::numeric_limits<Position>::max())
     throw std::length_error("more than 4,294,967,295 causal edges: too many to index the arrows of");
-  const auto by_source = [&edges](Position a, Position b) {
-    return std::tie(edges[a].from, edges[a].to) < std::tie(edges[b].from, edges[b].to);
-  };
+  const auto by_source = [&edges](Position a, Position b) { return analysis::before_by_from(edges[a], edges[b]); };
   // Ordered by `to`, the edges are nearly in order by `from` as well: a
   // release is linked to the next acquisition, a little later. The few
   // that are not (a thread's start, a wait that began long ago) are set

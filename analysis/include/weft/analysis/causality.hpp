@@ -17,7 +17,7 @@
 
 namespace weft::analysis {
 
-enum class CausalKind {
+enum class CausalKind : std::uint8_t {
   Unlock,        // mutex.released -> the next mutex.acquired by another thread
   Notify,        // cond.notify_* -> a cond.wait.end it woke
   SemRelease,    // sem.released -> the sem.acquired that took that permit
@@ -33,14 +33,32 @@ enum class CausalKind {
 };
 std::string_view causal_kind_name(CausalKind k);  // "unlock", "notify", ...
 
+// 16 bytes, not 24 (a contended billion-event trace has 65 M edges): the
+// fields are bit-fields, an event's index in 56 bits or more (2^56 events
+// would take hundreds of petabytes). Bit-fields bind to no reference:
+// compare them as values, not through std::tie.
 struct CausalEdge {
-  std::uint64_t from = 0;  // index in Trace::events
-  std::uint64_t to = 0;    // index in Trace::events; always after `from`
-  CausalKind kind{};
+  CausalEdge() = default;
+  CausalEdge(std::uint64_t from_event, std::uint64_t to_event, CausalKind how, bool was_blocked = false)
+      : from(from_event), kind(how), to(to_event), unblocked(was_blocked) {}
+
+  std::uint64_t from : 56 = 0;  // index in Trace::events
+  CausalKind kind : 8 = CausalKind::Unlock;
+  std::uint64_t to : 63 = 0;    // index in Trace::events; always after `from`
   // The released side had been blocked (a contended lock, a wait that
   // ended by this edge): the edge answers "who unblocked me".
-  bool unblocked = false;
+  bool unblocked : 1 = false;
 };
+static_assert(sizeof(CausalEdge) == 16);
+
+// Ordered by `to`, then `from`: the order causal_edges gives.
+inline bool before_by_to(const CausalEdge& a, const CausalEdge& b) {
+  return a.to != b.to ? a.to < b.to : a.from < b.from;
+}
+// Ordered by `from`, then `to`.
+inline bool before_by_from(const CausalEdge& a, const CausalEdge& b) {
+  return a.from != b.from ? a.from < b.from : a.to < b.to;
+}
 
 // Grown in place (large_vector.hpp): a contended trace has an edge for
 // about every tenth event.
