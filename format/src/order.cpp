@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <exception>
 #include <memory>
 #include <queue>
@@ -22,6 +23,11 @@ struct Head {
 
 // How often the merge reports a thread's consumed events: a few MB apart.
 constexpr std::size_t kConsumedStep = std::size_t{1} << 16;
+
+// A merge in parts cuts about this many events a part, into at most
+// kMostParts: enough for two workers to even out parts that merge at
+// different speeds; each part after the first reads its cut runs once more.
+constexpr std::size_t kEventsPerPart = std::size_t{1} << 20, kMostParts = 8;
 
 // Reads one thread's stream front to back: the unpacked array in place,
 // each packed store a block at a time into a buffer of its own.
@@ -277,10 +283,10 @@ void cut_stream(const EventStream& s, std::size_t at, EventStream& head, EventSt
   }
 }
 
-// The time that cuts the streams' events in two about equal parts (each
-// thread's events before it in the first part), found by bisecting the
+// The time that cuts the streams' events so that about `target` of them
+// (each thread's events before it) come first, found by bisecting the
 // time range.
-std::uint64_t halving_time(std::span<const EventStream> per_thread, std::size_t total) {
+std::uint64_t cutting_time(std::span<const EventStream> per_thread, std::size_t target) {
   std::uint64_t lo = ~std::uint64_t{0}, hi = 0;
   for (const EventStream& s : per_thread) {
     const std::size_t n = stream_size(s);
@@ -302,10 +308,63 @@ std::uint64_t halving_time(std::span<const EventStream> per_thread, std::size_t 
     const std::uint64_t mid = lo + (hi - lo) / 2;
     std::size_t before = 0;
     for (const EventStream& s : per_thread) before += first_at(s, mid);
-    (before < total / 2 ? lo : hi) = mid;
+    (before < target ? lo : hi) = mid;
   }
   return hi;
 }
+
+// Where a part after the first starts: its objects' lowest sequence numbers
+// and its earliest time, read before it is merged: from the runs'
+// summaries where the loader left them (a run a cut went through has
+// none), else a pass over the events (on a 10 M-event trace, 40 ms before
+// a part's merge of 150 ms could start).
+struct PartStart {
+  std::vector<std::uint64_t> lowest;
+  std::uint64_t earliest = ~std::uint64_t{0};
+};
+
+PartStart part_start(std::span<const EventStream> part, std::size_t object_count) {
+  PartStart out;
+  out.lowest.assign(object_count, kNoSeq);
+  std::vector<Event> block(EventStore::kBlock);
+  const auto note = [&](const Event& e) {
+    out.earliest = std::min(out.earliest, e.time_ns);
+    if (e.seq != kNoSeq && e.object < object_count) out.lowest[e.object] = std::min(out.lowest[e.object], e.seq);
+  };
+  for (const EventStream& s : part) {
+    for (const Event& e : std::span<const Event>(s.data, s.size)) note(e);
+    for (const PackedRun& r : s.packed) {
+      if (r.summary) {
+        out.earliest = std::min(out.earliest, r.summary->earliest);
+        for (const auto& [object, seq] : r.summary->lowest)
+          if (object < object_count) out.lowest[object] = std::min(out.lowest[object], seq);
+        continue;
+      }
+      for (std::size_t i = 0; i < r.count;) {
+        const std::size_t n = std::min(r.count - i, EventStore::kBlock - (r.first + i) % EventStore::kBlock);
+        r.store->decode(r.first + i, n, block.data());
+        for (std::size_t k = 0; k < n; ++k) note(block[k]);
+        i += n;
+      }
+    }
+  }
+  return out;
+}
+
+// One part of a merge in parts, and what its merge hands back.
+struct Part {
+  std::vector<EventStream> streams;  // by thread: its events in this part
+  std::size_t size = 0;
+  std::uint64_t cut = 0;             // its events are at this time or later (the first part: all before the next cut)
+  PartStart start;                   // parts after the first
+  bool skipped = false;              // a thread's clock went back across the cut: not merged
+  EventStore out;
+  std::vector<Event> lead, placed;
+  std::vector<std::uint64_t> next_seq;
+  std::uint64_t latest = 0;
+  OrderStats stats;
+  std::exception_ptr failed;
+};
 
 }  // namespace
 
@@ -322,20 +381,25 @@ EventStore merge_streams(std::span<const EventStream> per_thread, std::size_t ob
   return merge(per_thread, object_count, stats, hints, &consumed);
 }
 
-// Two merges at once, one over the events before a time T and one over
-// those after, joined end to end: the same order as one merge whenever
-//  - every event of the second part is at T or later (the first part's
-//    are before T by construction), so that while the first part has an
-//    event left, one of its events is ready and earlier than all of the
-//    second's;
+// Merges at once, each over the events between two times T(i) and
+// T(i+1), joined end to end: the same order as one merge whenever, for
+// each part after the first,
+//  - every event of the part is at its T or later (the parts before it
+//    are before T by construction), so that while those have an event
+//    left, one of their events is ready and earlier than all of this
+//    part's;
 //  - each object's sequence numbers continue across the cut: the number
-//    the first part's merge expects next is the lowest the second part
-//    holds, so no event waits for one on the other side;
-//  - neither part needed a fallback (lost sequence numbers resolve by
-//    time over the whole trace, not within a part).
+//    the merges before it expect next is the lowest the part holds, so no
+//    event waits for one on the other side;
+//  - no part needed a fallback (lost sequence numbers resolve by time over
+//    the whole trace, not within a part).
 // Each condition is checked; if one fails, the whole merge runs instead.
+// Two workers take the parts in order, each the next one left, so that a
+// part slower to merge than its size says (the events of a contended
+// stretch go through the heap one by one) leaves no core idle for long:
+// halves of a 10 M-event trace took 180 and 280 ms.
 EventStore merge_streams_in_parts(std::span<const EventStream> per_thread, std::size_t object_count,
-                                  OrderStats& stats, const MergeHints& hints, bool* in_parts) {
+                                  OrderStats& stats, const MergeHints& hints, bool* in_parts, std::size_t parts) {
   if (in_parts) *in_parts = false;
   std::size_t total = 0;
   for (const EventStream& s : per_thread) total += stream_size(s);
@@ -343,100 +407,106 @@ EventStore merge_streams_in_parts(std::span<const EventStream> per_thread, std::
     stats = {};
     return merge(per_thread, object_count, stats, hints, nullptr);
   };
-  // The hook's events wait in a log until both parts are done: it must say
+  // The hook's events wait in a log until every part is done: it must say
   // which it wants, or it would be every event.
   if (total < 2 * EventStore::kBlock || (hints.placed && !hints.placed_wants)) return whole();
+  // Fewer parts where each part's arrays by object (its next and lowest
+  // sequence numbers, 16 bytes an object) would weigh more than its events.
+  if (parts == 0)
+    parts = std::clamp<std::size_t>(std::min(total / kEventsPerPart, total / std::max<std::size_t>(1, 4 * object_count)), 2,
+                                    kMostParts);
+  parts = std::min(parts, total / EventStore::kBlock);
 
-  const std::uint64_t cut = halving_time(per_thread, total);
-  std::vector<EventStream> first(per_thread.size()), second(per_thread.size());
-  std::size_t first_size = 0;
-  for (std::size_t t = 0; t < per_thread.size(); ++t) {
-    const std::size_t at = first_at(per_thread[t], cut);
-    cut_stream(per_thread[t], at, first[t], second[t]);
-    first_size += at;
-  }
-  if (first_size == 0 || first_size == total) return whole();
-
-  // The second part: its objects' lowest sequence numbers and its earliest
-  // time, read before it is merged, on its own thread beside the first
-  // part's merge: from the runs' summaries where the loader left them (a
-  // run the cut went through has none), else a pass over the events (on a
-  // 10 M-event trace, 40 ms before a part's merge of 150 ms could start).
-  OrderStats second_stats;
-  EventStore second_out;
-  std::vector<Event> lead, second_placed;
-  std::vector<std::uint64_t> second_lowest(object_count, kNoSeq);
-  std::uint64_t second_earliest = ~std::uint64_t{0};
-  std::exception_ptr second_failed;
-  std::thread second_thread([&] {
-    try {
-      std::vector<Event> block(EventStore::kBlock);
-      const auto note = [&](const Event& e) {
-        second_earliest = std::min(second_earliest, e.time_ns);
-        if (e.seq != kNoSeq && e.object < object_count) second_lowest[e.object] = std::min(second_lowest[e.object], e.seq);
-      };
-      for (const EventStream& s : second) {
-        for (const Event& e : std::span<const Event>(s.data, s.size)) note(e);
-        for (const PackedRun& r : s.packed) {
-          if (r.summary) {
-            second_earliest = std::min(second_earliest, r.summary->earliest);
-            for (const auto& [object, seq] : r.summary->lowest)
-              if (object < object_count) second_lowest[object] = std::min(second_lowest[object], seq);
-            continue;
-          }
-          for (std::size_t i = 0; i < r.count;) {
-            const std::size_t n = std::min(r.count - i, EventStore::kBlock - (r.first + i) % EventStore::kBlock);
-            r.store->decode(r.first + i, n, block.data());
-            for (std::size_t k = 0; k < n; ++k) note(block[k]);
-            i += n;
-          }
-        }
+  // Cut each thread's stream at each part's time, front to back.
+  std::vector<Part> part(parts);
+  std::vector<EventStream> rest(per_thread.begin(), per_thread.end());
+  std::size_t placed_before = 0;
+  for (std::size_t i = 0; i < parts; ++i) {
+    part[i].streams.resize(per_thread.size());
+    if (i + 1 == parts) {
+      part[i].streams = rest;
+      part[i].size = total - placed_before;
+    } else {
+      const std::uint64_t cut = cutting_time(per_thread, total * (i + 1) / parts);
+      part[i + 1].cut = cut;
+      for (std::size_t t = 0; t < per_thread.size(); ++t) {
+        const std::size_t at = first_at(rest[t], cut);
+        EventStream after;
+        cut_stream(rest[t], at, part[i].streams[t], after);
+        rest[t] = std::move(after);
+        part[i].size += at;
       }
-      if (second_earliest < cut) return;  // a thread's clock went back across the cut: not worth merging
-      const MergeHints second_hints{&second_lowest, hints.ticks, hints.placed, hints.placed_wants};
-      PartIo io;
-      io.lead = (EventStore::kBlock - first_size % EventStore::kBlock) % EventStore::kBlock;
-      io.lead_events = &lead;
-      io.placed_log = &second_placed;
-      second_out = merge(second, object_count, second_stats, second_hints, nullptr, io);
-    } catch (...) {
-      second_failed = std::current_exception();
     }
-  });
-
-  OrderStats first_stats;
-  std::vector<Event> first_placed;
-  std::vector<std::uint64_t> first_next;
-  std::uint64_t first_latest = 0;
-  EventStore out;
-  std::exception_ptr first_failed;
-  try {
-    PartIo io;
-    io.placed_log = &first_placed;
-    io.final_next_seq = &first_next;
-    io.max_time = &first_latest;
-    out = merge(first, object_count, first_stats, hints, nullptr, io);
-  } catch (...) {
-    first_failed = std::current_exception();
+    placed_before += part[i].size;
   }
-  second_thread.join();
-  if (first_failed) std::rethrow_exception(first_failed);
-  if (second_failed) std::rethrow_exception(second_failed);
+  if (std::count_if(part.begin(), part.end(), [](const Part& p) { return p.size > 0; }) < 2) return whole();
 
-  bool joins = second_earliest >= cut && first_latest < cut && first_stats.fallbacks == 0 && second_stats.fallbacks == 0;
-  for (std::size_t o = 0; o < object_count && joins; ++o)
-    // (An object the first part never saw starts at its lowest number in
-    // one merge, which is the second part's.)
-    joins = second_lowest[o] == kNoSeq || first_next[o] == kNoSeq || first_next[o] == second_lowest[o];
+  // The first `lead` events a part places go to its lead instead of its
+  // store: the store then starts on a block's boundary, as the events
+  // before it end on one once the lead is pushed after them.
+  std::vector<std::size_t> lead(parts, 0);
+  for (std::size_t i = 1, before = part[0].size; i < parts; before += part[i++].size)
+    lead[i] = (EventStore::kBlock - before % EventStore::kBlock) % EventStore::kBlock;
+
+  const auto merge_part = [&](std::size_t i) {
+    Part& p = part[i];
+    try {
+      MergeHints part_hints = hints;
+      if (i > 0) {
+        p.start = part_start(p.streams, object_count);
+        if (p.start.earliest < p.cut) {  // a thread's clock went back across the cut: not worth merging
+          p.skipped = true;
+          return;
+        }
+        part_hints.first_seq = &p.start.lowest;
+      }
+      PartIo io;
+      io.lead = lead[i];
+      io.lead_events = &p.lead;
+      io.placed_log = &p.placed;
+      io.final_next_seq = &p.next_seq;
+      io.max_time = &p.latest;
+      p.out = merge(p.streams, object_count, p.stats, part_hints, nullptr, io);
+    } catch (...) {
+      p.failed = std::current_exception();
+    }
+  };
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < parts;) merge_part(i);
+  };
+  {
+    std::thread helper(work);
+    work();
+    helper.join();
+  }
+  for (const Part& p : part)
+    if (p.failed) std::rethrow_exception(p.failed);
+
+  // Joined, part by part: each object's next number after the parts so far.
+  bool joins = std::none_of(part.begin(), part.end(), [](const Part& p) { return p.skipped || p.stats.fallbacks != 0; });
+  std::vector<std::uint64_t> expected = part[0].next_seq;
+  for (std::size_t i = 1; i < parts && joins; ++i) {
+    joins = part[i - 1].latest < part[i].cut;
+    for (std::size_t o = 0; o < object_count && joins; ++o) {
+      // (An object no part before saw starts at its lowest number in one
+      // merge, which is what the first part expects of it.)
+      const std::uint64_t lowest = part[i].start.lowest[o];
+      joins = lowest == kNoSeq || expected[o] == kNoSeq || expected[o] == lowest;
+      if (part[i].next_seq[o] != kNoSeq) expected[o] = part[i].next_seq[o];
+    }
+  }
   if (!joins) return whole();
 
-  for (const Event& e : lead) out.push_back(e);
-  out.append(std::move(second_out));
-  out.seal();
-  if (hints.placed) {
-    for (const Event& e : first_placed) (*hints.placed)(e);
-    for (const Event& e : second_placed) (*hints.placed)(e);
+  EventStore out = std::move(part[0].out);
+  for (std::size_t i = 1; i < parts; ++i) {
+    for (const Event& e : part[i].lead) out.push_back(e);
+    out.append(std::move(part[i].out));
   }
+  out.seal();
+  if (hints.placed)
+    for (const Part& p : part)
+      for (const Event& e : p.placed) (*hints.placed)(e);
   stats = {};
   if (in_parts) *in_parts = true;
   return out;

@@ -301,11 +301,12 @@ bool wants_renames(K k) { return k == K::ThreadRename; }
 
 }  // namespace
 
-// The merge in two parts side by side gives one merge's order, event for
-// event, and hands the placed hook the same events in the same order; where
-// the parts could not join exactly (clocks skewed across the cut, lost
-// sequence numbers), it runs the one merge instead and still does.
-TEST_CASE("order: the merge in two parts places what one merge places", "[order]") {
+// The merge in parts side by side (two, or more taken by two workers)
+// gives one merge's order, event for event, and hands the placed hook the
+// same events in the same order; where the parts could not join exactly
+// (clocks skewed across a cut, lost sequence numbers), it runs the one
+// merge instead and still does.
+TEST_CASE("order: the merge in parts places what one merge places", "[order]") {
   const TickConversion ticks{1'000'000, 0.5};
   struct Case {
     const char* what;
@@ -316,8 +317,10 @@ TEST_CASE("order: the merge in two parts places what one merge places", "[order]
   for (const Case c : {Case{"clean", 0, false, true}, Case{"skewed clocks", 7'000, false, false},
                        Case{"a lost sequence number", 0, true, false}}) {
     for (const double cut_at : {0.3, 0.5, 0.9})
-    for (const bool summarized : {false, true}) {
-      INFO(c.what << ", stores cut at " << cut_at << (summarized ? ", runs summarized" : ""));
+    for (const bool summarized : {false, true})
+    for (const std::size_t parts : {std::size_t{2}, std::size_t{3}, std::size_t{7}}) {
+      INFO(c.what << ", stores cut at " << cut_at << (summarized ? ", runs summarized" : "") << ", " << parts
+                  << " parts");
       std::mt19937 rng(9);
       auto per_thread = random_threads(rng, 4, 3, 50'000, c.skew);
       if (c.lose_one) {  // every later event of object 1 is one number further: its seq 5000 never came
@@ -335,16 +338,17 @@ TEST_CASE("order: the merge in two parts places what one merge places", "[order]
                                            [](std::uint32_t, std::size_t) {});
       OrderStats parts_stats;
       bool in_parts = false;
-      const EventStore parts = merge_streams_in_parts(packed.streams, 4, parts_stats,
-                                                      MergeHints{nullptr, &ticks, &hear_parts, wants_renames}, &in_parts);
+      const EventStore merged = merge_streams_in_parts(packed.streams, 4, parts_stats,
+                                                       MergeHints{nullptr, &ticks, &hear_parts, wants_renames}, &in_parts,
+                                                       parts);
       CHECK(in_parts == c.parts);
-      REQUIRE(parts.size() == one.size());
-      CHECK(parts == one);
+      REQUIRE(merged.size() == one.size());
+      CHECK(merged == one);
       CHECK(parts_stats.fallbacks == one_stats.fallbacks);
       CHECK(one_stats.fallbacks == (c.lose_one ? 1u : 0u));
       CHECK(heard_parts == heard_one);
       CHECK(heard_one.size() == 50);  // the renames, and only they
-      CHECK(parts.may_hold(K::ThreadRename));
+      CHECK(merged.may_hold(K::ThreadRename));
     }
   }
 }
@@ -353,7 +357,7 @@ TEST_CASE("order: the merge in two parts places what one merge places", "[order]
 // numbers and earliest time are read from it, not from the events: one
 // that says an event came before the cut keeps the parts from joining, and
 // the one merge runs (in the same order).
-TEST_CASE("order: the merge in two parts reads a run's summary in place of its events", "[order]") {
+TEST_CASE("order: the merge in parts reads a run's summary in place of its events", "[order]") {
   std::mt19937 rng(5);
   const auto per_thread = random_threads(rng, 3, 2, 20'000, 0);
   PackedThreads packed(per_thread, 0.75, true);  // the later runs lie wholly after the cut
@@ -370,7 +374,7 @@ TEST_CASE("order: the merge in two parts reads a run's summary in place of its e
   CHECK_FALSE(in_parts);
 }
 
-TEST_CASE("order: the merge in two parts takes unpacked arrays, tiny inputs and a hook without a filter", "[order]") {
+TEST_CASE("order: the merge in parts takes unpacked arrays, tiny inputs and a hook without a filter", "[order]") {
   std::mt19937 rng(3);
   const auto per_thread = random_threads(rng, 3, 2, 5'000, 0);
   std::vector<EventStream> streams;
@@ -381,6 +385,23 @@ TEST_CASE("order: the merge in two parts takes unpacked arrays, tiny inputs and 
   bool in_parts = false;
   CHECK(merge_streams_in_parts(streams, 3, parts_stats, {}, &in_parts) == one);
   CHECK(in_parts);
+  // More parts than the events fill blocks for are fewer parts.
+  for (const std::size_t parts : {std::size_t{5}, std::size_t{100}}) {
+    CHECK(merge_streams_in_parts(streams, 3, parts_stats, {}, &in_parts, parts) == one);
+    CHECK(in_parts);
+  }
+
+  // Times that cut nowhere between (two instants for all): parts left
+  // empty, and still one merge's order.
+  auto flat = per_thread;
+  for (auto& thread : flat)
+    for (std::size_t k = 0; k < thread.size(); ++k) thread[k].time_ns = k < thread.size() / 2 ? 100 : 200;
+  std::vector<EventStream> flat_streams;
+  for (const auto& t : flat) flat_streams.push_back({t.data(), t.size(), {}});
+  auto flat_copy = flat;
+  OrderStats flat_stats;
+  const EventStore flat_one = merge_in_order(flat_copy, 3, flat_stats);
+  CHECK(merge_streams_in_parts(flat_streams, 3, parts_stats, {}, &in_parts, 6) == flat_one);
 
   // A hook that wants every event would hold them all until the end: one merge.
   std::size_t heard = 0;

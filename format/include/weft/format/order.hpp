@@ -92,16 +92,18 @@ using ConsumedFn = std::function<void(std::uint32_t thread, std::size_t consumed
 EventStore merge_streams(std::span<const EventStream> per_thread, std::size_t object_count,
                                  OrderStats& stats, const MergeHints& hints, const ConsumedFn& consumed);
 
-// The same order as merge_streams, made by two merges side by side: one
-// over the events before the time that halves them, one over the rest,
+// The same order as merge_streams, made by merges side by side, each over
+// the events between two times that cut them into `parts` about equal
+// parts (0: about a million events a part, from 2 to 8), two at a time,
 // joined end to end. Where that could differ from one merge (a thread's
-// clock going back across the cut, an object's sequence numbers crossing
+// clock going back across a cut, an object's sequence numbers crossing
 // it, lost sequence numbers), it is checked, and one merge runs instead:
 // the result is merge_streams' either way. `*in_parts` says which ran.
-// The streams' memory is not given back as it is read (both parts are
-// read at once), and `hints.placed` must come with `placed_wants`: the
-// events it wants are handed over once both parts are done, in order.
+// The streams' memory is not given back as it is read (the parts are read
+// at once), and `hints.placed` must come with `placed_wants`: the events
+// it wants are handed over once every part is done, in order.
 EventStore merge_streams_in_parts(std::span<const EventStream> per_thread, std::size_t object_count,
-                                  OrderStats& stats, const MergeHints& hints, bool* in_parts = nullptr);
+                                  OrderStats& stats, const MergeHints& hints, bool* in_parts = nullptr,
+                                  std::size_t parts = 0);
 
 }  // namespace weft::format
