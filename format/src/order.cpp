@@ -102,6 +102,45 @@ std::size_t stream_size(const EventStream& s) {
   return n;
 }
 
+// Where streams start: their objects' lowest sequence numbers and their
+// earliest time, read before they are merged (a part after the first, or
+// the whole merge when the loader noted no lowest numbers): from the runs'
+// summaries where the loader left them (a run a cut went through has
+// none), else a pass over the events (on a 10 M-event trace, 40 ms before
+// a part's merge of 150 ms could start).
+struct PartStart {
+  std::vector<std::uint64_t> lowest;
+  std::uint64_t earliest = ~std::uint64_t{0};
+};
+
+PartStart part_start(std::span<const EventStream> part, std::size_t object_count) {
+  PartStart out;
+  out.lowest.assign(object_count, kNoSeq);
+  std::vector<Event> block(EventStore::kBlock);
+  const auto note = [&](const Event& e) {
+    out.earliest = std::min(out.earliest, e.time_ns);
+    if (e.seq != kNoSeq && e.object < object_count) out.lowest[e.object] = std::min(out.lowest[e.object], e.seq);
+  };
+  for (const EventStream& s : part) {
+    for (const Event& e : std::span<const Event>(s.data, s.size)) note(e);
+    for (const PackedRun& r : s.packed) {
+      if (r.summary) {
+        out.earliest = std::min(out.earliest, r.summary->earliest);
+        for (const auto& [object, seq] : r.summary->lowest)
+          if (object < object_count) out.lowest[object] = std::min(out.lowest[object], seq);
+        continue;
+      }
+      for (std::size_t i = 0; i < r.count;) {
+        const std::size_t n = std::min(r.count - i, EventStore::kBlock - (r.first + i) % EventStore::kBlock);
+        r.store->decode(r.first + i, n, block.data());
+        for (std::size_t k = 0; k < n; ++k) note(block[k]);
+        i += n;
+      }
+    }
+  }
+  return out;
+}
+
 EventStore merge(std::span<const EventStream> per_thread, std::size_t object_count, OrderStats& stats,
                  const MergeHints& hints, const ConsumedFn* consumed, const PartIo& part = {}) {
   std::size_t total = 0;
@@ -109,18 +148,12 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
 
   // An object's order starts at its lowest recorded sequence number: events
   // lost before it (dropped, or never written) must not stall the merge.
-  std::vector<std::uint64_t> next_seq(object_count, kNoSeq);
-  const auto lowest = [&](const Event& e) {
-    if (e.seq != kNoSeq && e.object < object_count) next_seq[e.object] = std::min(next_seq[e.object], e.seq);
-  };
+  std::vector<std::uint64_t> next_seq;
   if (hints.first_seq) {
+    next_seq.assign(object_count, kNoSeq);
     std::copy_n(hints.first_seq->begin(), std::min(object_count, hints.first_seq->size()), next_seq.begin());
   } else {
-    for (const auto& s : per_thread) {
-      for (const Event& e : std::span<const Event>(s.data, s.size)) lowest(e);
-      for (const PackedRun& p : s.packed)
-        for (std::size_t i = p.first; i < p.first + p.count; ++i) lowest((*p.store)[i]);
-    }
+    next_seq = part_start(per_thread, object_count).lowest;
   }
 
   // Each stream's cursor holds a block of its own: kept on the heap, one each.
@@ -313,44 +346,6 @@ std::uint64_t cutting_time(std::span<const EventStream> per_thread, std::size_t 
   return hi;
 }
 
-// Where a part after the first starts: its objects' lowest sequence numbers
-// and its earliest time, read before it is merged: from the runs'
-// summaries where the loader left them (a run a cut went through has
-// none), else a pass over the events (on a 10 M-event trace, 40 ms before
-// a part's merge of 150 ms could start).
-struct PartStart {
-  std::vector<std::uint64_t> lowest;
-  std::uint64_t earliest = ~std::uint64_t{0};
-};
-
-PartStart part_start(std::span<const EventStream> part, std::size_t object_count) {
-  PartStart out;
-  out.lowest.assign(object_count, kNoSeq);
-  std::vector<Event> block(EventStore::kBlock);
-  const auto note = [&](const Event& e) {
-    out.earliest = std::min(out.earliest, e.time_ns);
-    if (e.seq != kNoSeq && e.object < object_count) out.lowest[e.object] = std::min(out.lowest[e.object], e.seq);
-  };
-  for (const EventStream& s : part) {
-    for (const Event& e : std::span<const Event>(s.data, s.size)) note(e);
-    for (const PackedRun& r : s.packed) {
-      if (r.summary) {
-        out.earliest = std::min(out.earliest, r.summary->earliest);
-        for (const auto& [object, seq] : r.summary->lowest)
-          if (object < object_count) out.lowest[object] = std::min(out.lowest[object], seq);
-        continue;
-      }
-      for (std::size_t i = 0; i < r.count;) {
-        const std::size_t n = std::min(r.count - i, EventStore::kBlock - (r.first + i) % EventStore::kBlock);
-        r.store->decode(r.first + i, n, block.data());
-        for (std::size_t k = 0; k < n; ++k) note(block[k]);
-        i += n;
-      }
-    }
-  }
-  return out;
-}
-
 // One part of a merge in parts, and what its merge hands back.
 struct Part {
   std::vector<EventStream> streams;  // by thread: its events in this part
@@ -422,11 +417,11 @@ EventStore merge_streams_in_parts(std::span<const EventStream> per_thread, std::
   std::vector<EventStream> rest(per_thread.begin(), per_thread.end());
   std::size_t placed_before = 0;
   for (std::size_t i = 0; i < parts; ++i) {
-    part[i].streams.resize(per_thread.size());
     if (i + 1 == parts) {
       part[i].streams = rest;
       part[i].size = total - placed_before;
     } else {
+      part[i].streams.resize(per_thread.size());
       const std::uint64_t cut = cutting_time(per_thread, total * (i + 1) / parts);
       part[i + 1].cut = cut;
       for (std::size_t t = 0; t < per_thread.size(); ++t) {

@@ -14,6 +14,21 @@ using weft::test::EventKind;
 using weft::test::ObjectKind;
 using weft::test::TraceMaker;
 
+namespace {
+
+// A wait as the model should list it, not yet ended.
+Wait wait_of(std::uint32_t thread, std::uint32_t object, WaitCause cause, std::uint64_t begin, bool timed = false) {
+  Wait w;
+  w.thread = thread;
+  w.object = object;
+  w.cause = cause;
+  w.timed = timed;
+  w.begin = begin;
+  return w;
+}
+
+}  // namespace
+
 TEST_CASE("packed waits keep their ends: one that outlasts hundreds of others and one still open", "[waits]") {
   TraceMaker tm;
   const auto a = tm.thread("a"), b = tm.thread("b"), c = tm.thread("c");
@@ -24,19 +39,10 @@ TEST_CASE("packed waits keep their ends: one that outlasts hundreds of others an
   tm.start(c);
   tm.lock(c, lock);  // c holds L: a waits for it
   std::vector<Wait> expect;
-  Wait long_wait;
-  long_wait.thread = a;
-  long_wait.object = lock;
-  long_wait.cause = WaitCause::Lock;
-  long_wait.begin = tm.add(a, EventKind::MutexLockBegin, lock);
-  expect.push_back(long_wait);
+  expect.push_back(wait_of(a, lock, WaitCause::Lock, tm.add(a, EventKind::MutexLockBegin, lock)));
   // Far more waits than a block holds (256) begin and end meanwhile.
   for (int k = 0; k < 700; ++k) {
-    Wait w;
-    w.thread = b;
-    w.cause = WaitCause::Sleep;
-    w.timed = true;
-    w.begin = tm.add(b, EventKind::SleepBegin, 0, 1000);
+    Wait w = wait_of(b, 0, WaitCause::Sleep, tm.add(b, EventKind::SleepBegin, 0, 1000), true);
     w.end = tm.add(b, EventKind::SleepEnd);
     expect.push_back(w);
   }
@@ -44,12 +50,7 @@ TEST_CASE("packed waits keep their ends: one that outlasts hundreds of others an
   expect.front().end = tm.add(a, EventKind::MutexAcquired, lock, 1);
   // A wait still open when the trace ends has no end.
   tm.lock(a, held);
-  Wait open;
-  open.thread = c;
-  open.object = held;
-  open.cause = WaitCause::Lock;
-  open.begin = tm.add(c, EventKind::MutexLockBegin, held);
-  expect.push_back(open);
+  expect.push_back(wait_of(c, held, WaitCause::Lock, tm.add(c, EventKind::MutexLockBegin, held)));
 
   const weft::analysis::Model m = weft::analysis::build_model(tm.t, weft::analysis::ModelDetail::Waits);
   REQUIRE(m.waits.size() == expect.size());

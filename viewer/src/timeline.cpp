@@ -144,21 +144,13 @@ std::size_t SpanList::first_beginning_at(std::uint64_t t, std::size_t from) cons
 void RangeMax::build(StepsView steps) {
   steps_ = steps;
   levels_.clear();
-  // The first level of maxima from the steps, one block at a time.
-  if (steps.size() > kFanout) {
-    std::vector<std::int64_t> up((steps.size() + kFanout - 1) / kFanout);
-    std::size_t k = 0;
-    for (const Step& s : steps) {
-      up[k / kFanout] = k % kFanout == 0 ? s.value : std::max(up[k / kFanout], s.value);
-      ++k;
-    }
-    levels_.push_back(std::move(up));
-  }
-  while (!levels_.empty() && levels_.back().size() > kFanout) {
-    const std::vector<std::int64_t>& below = levels_.back();
-    std::vector<std::int64_t> up((below.size() + kFanout - 1) / kFanout);
-    for (std::size_t k = 0; k < below.size(); ++k)
-      up[k / kFanout] = k % kFanout == 0 ? below[k] : std::max(up[k / kFanout], below[k]);
+  // Each level the maxima of kFanout of the level below (the steps, then
+  // the previous level), until a level fits in one block.
+  for (std::size_t below = steps.size(); below > kFanout; below = levels_.back().size()) {
+    const std::size_t level = levels_.size();
+    std::vector<std::int64_t> up((below + kFanout - 1) / kFanout);
+    for (std::size_t k = 0; k < below; ++k)
+      up[k / kFanout] = k % kFanout == 0 ? at(level, k) : std::max(up[k / kFanout], at(level, k));
     levels_.push_back(std::move(up));
   }
 }
@@ -181,14 +173,8 @@ std::int64_t RangeMax::max(std::size_t begin, std::size_t end) const {
 }
 
 std::size_t Series::at(std::uint64_t t) const {
-  // The first step after t, by its time alone.
-  std::size_t lo = 0, hi = steps.size();
-  while (lo < hi) {
-    const std::size_t mid = lo + (hi - lo) / 2;
-    if (steps.time_ns(mid) <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo == 0 ? steps.size() : lo - 1;
+  const std::size_t after = first_where(0, steps.size(), [&](std::size_t k) { return steps.time_ns(k) > t; });
+  return after == 0 ? steps.size() : after - 1;
 }
 
 std::size_t Timeline::lane_of_object(std::uint32_t object) const {
