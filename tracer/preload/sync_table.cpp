@@ -13,18 +13,27 @@ namespace {
 
 constexpr std::size_t kMaxProbes = 64;
 
-sync_entry* map_table() noexcept {
-  void* p = ::mmap(nullptr, kTableSize * sizeof(sync_entry), PROT_READ | PROT_WRITE,
+sync_entry* map_level(std::size_t level) noexcept {
+  void* p = ::mmap(nullptr, level_size(level) * sizeof(sync_entry), PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   return p == MAP_FAILED ? nullptr : static_cast<sync_entry*>(p);  // zero pages: every entry empty
 }
 
-sync_entry* table() noexcept {
-  static sync_entry* const t = [] {
-    sync_entry* mapped = map_table();
-    g_table.store(mapped, std::memory_order_relaxed);  // from now on the inline look-up finds it
-    return mapped;
-  }();
+// The levels after the first, mapped when first needed (see level()); [0]
+// is g_table.
+constinit std::atomic<sync_entry*> g_levels[kLevels]{};
+
+// Level `level`, mapped if it is not yet; nullptr if it cannot be. Two
+// threads may map it at once: one mapping wins, the other is unmapped
+// before anything was put in it.
+sync_entry* level(std::size_t n) noexcept {
+  std::atomic<sync_entry*>& slot = n == 0 ? g_table : g_levels[n];
+  sync_entry* t = slot.load(std::memory_order_acquire);
+  if (t != nullptr) return t;
+  sync_entry* const mapped = map_level(n);
+  if (mapped == nullptr) return nullptr;
+  if (slot.compare_exchange_strong(t, mapped, std::memory_order_acq_rel)) return mapped;
+  ::munmap(mapped, level_size(n) * sizeof(sync_entry));
   return t;
 }
 
@@ -36,18 +45,34 @@ std::atomic<bool> g_told_full{false};
 // first look-up, which the library's constructor makes.
 constinit std::atomic<sync_entry*> g_table{nullptr};
 
+// Level by level, the slots `address` may take in each: the first holding
+// it is its entry; the first empty one becomes its entry. Slots only ever
+// go from empty to a key, so every search sees the same keys before the
+// first empty slot: an address is in one slot at most, and a level whose
+// slots for it are all another's never gets it later.
 sync_entry* find_entry_slow(const void* address) noexcept {
-  sync_entry* const t = table();
   const auto key = reinterpret_cast<std::uintptr_t>(address);
-  if (t == nullptr || key == 0) return nullptr;
-  std::size_t i = home_slot(key);
-  for (std::size_t probe = 0; probe < kMaxProbes; ++probe, i = (i + 1) & (kTableSize - 1)) {
-    sync_entry& e = t[i];
-    std::uintptr_t k = e.key.load(std::memory_order_acquire);
-    if (k == key) return &e;
-    if (k == 0) {
-      if (e.key.compare_exchange_strong(k, key, std::memory_order_acq_rel)) return &e;
-      if (k == key) return &e;  // another thread inserted this very address
+  if (key == 0) return nullptr;
+  // Most objects sit in their home slot: an object of a later level is
+  // found there before the first level's 64 slots are searched for it.
+  for (std::size_t n = 1; n < kLevels; ++n) {
+    sync_entry* const t = g_levels[n].load(std::memory_order_acquire);
+    if (t == nullptr) break;
+    if (sync_entry& e = t[home_slot(key, n)]; e.key.load(std::memory_order_acquire) == key) return &e;
+  }
+  for (std::size_t n = 0; n < kLevels; ++n) {
+    sync_entry* const t = level(n);
+    if (t == nullptr) break;
+    const std::size_t mask = level_size(n) - 1;
+    std::size_t i = home_slot(key, n);
+    for (std::size_t probe = 0; probe < kMaxProbes; ++probe, i = (i + 1) & mask) {
+      sync_entry& e = t[i];
+      std::uintptr_t k = e.key.load(std::memory_order_acquire);
+      if (k == key) return &e;
+      if (k == 0) {
+        if (e.key.compare_exchange_strong(k, key, std::memory_order_acq_rel)) return &e;
+        if (k == key) return &e;  // another thread inserted this very address
+      }
     }
   }
   if (!g_told_full.exchange(true))

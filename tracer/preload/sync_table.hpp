@@ -56,24 +56,38 @@ inline bool watchdog_external(const sync_entry& e) noexcept {
 
 inline constexpr std::uint32_t kRegistering = ~std::uint32_t{0};
 
-// 2^20 entries of 64 bytes: 64 MiB of address space, touched only where
-// objects hash to. Programs with more live sync objects than that lose the
-// rest (counted, reported once).
-inline constexpr std::size_t kTableBits = 20;
-inline constexpr std::size_t kTableSize = std::size_t{1} << kTableBits;
+// The table is a series of levels, each twice the size of the one before:
+// 2^20 entries of 64 bytes (64 MiB of address space, touched only where
+// objects hash to), then 2^21, ... up to 2^27. An object goes into the
+// first level with room among the slots it may probe, and stays there:
+// entries never move, so the pointers handed out stay valid, and a level
+// after the first is mapped only once one before it has no room for an
+// object. A program with a mutex per element of a large array (a hash
+// table's buckets, a graph's nodes) has millions; a single table of 2^20
+// lost every object after it. All levels hold about 2^28 objects, more
+// than a trace's 32-bit object ids can number in practice; beyond that
+// objects are lost (reported once).
+inline constexpr std::size_t kTableBits = 20;  // the first level's
+inline constexpr std::size_t kLevels = 8;
+inline constexpr std::size_t level_bits(std::size_t level) noexcept { return kTableBits + level; }
+inline constexpr std::size_t level_size(std::size_t level) noexcept { return std::size_t{1} << level_bits(level); }
 
-// Mapped by the library's constructor (or the first call before it).
+// The first level, mapped by the library's constructor (or the first call
+// before it); the inline look-up reads it.
 extern std::atomic<sync_entry*> g_table;
 
-inline std::size_t home_slot(std::uintptr_t key) noexcept { return (key * 0x9E3779B97F4A7C15ull) >> (64 - kTableBits); }
+inline std::size_t home_slot(std::uintptr_t key, std::size_t level = 0) noexcept {
+  return (key * 0x9E3779B97F4A7C15ull) >> (64 - level_bits(level));
+}
 
 sync_entry* find_entry_slow(const void* address) noexcept;
 std::uint32_t object_of_slow(sync_entry& e, const void* address, format::ObjectKind kind, std::uint32_t site,
                              detail::ThreadBuffer* b, std::uint64_t extra) noexcept;
 
-// The entry for `address`, created if new; nullptr if the table is full
-// (the object is then not recorded, and the trace says so once). The hot
-// case, an object seen before in its home slot, is inline.
+// The entry for `address`, created if new; nullptr if every level is full
+// (the object is then not recorded, and weft record says so once). The hot
+// case, an object seen before in its home slot of the first level, is
+// inline.
 inline sync_entry* find_entry(const void* address) noexcept {
   sync_entry* const t = g_table.load(std::memory_order_relaxed);
   const auto key = reinterpret_cast<std::uintptr_t>(address);
