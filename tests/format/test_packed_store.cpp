@@ -181,3 +181,32 @@ TEST_CASE("packed store: a store reserved for more records than it gets holds th
     CHECK(reserved.memory_bytes() <= grown.memory_bytes() + weft::format::ZeroedMemory::kHugePage);
   }
 }
+
+TEST_CASE("packed store: a store of a few records is sealed unpacked and reads and grows as any other") {
+  // A lane of a lock taken four times, among millions: no block, no frame.
+  const std::vector<std::uint64_t> few{7, 3, ~std::uint64_t{0} - 1, 12};
+  Numbers store;
+  store.reserve(few.size());
+  for (const std::uint64_t v : few) store.push_back(v);
+  store.seal();
+  CHECK(store.to_vector() == few);
+  for (std::size_t k = 0; k < few.size(); ++k) {
+    CHECK(store[k] == few[k]);
+    CHECK(store.field(k, 0) == few[k]);
+  }
+  // What reads a store block by block reads it too.
+  std::vector<std::uint64_t> walked;
+  store.for_each(1, few.size(), [&](std::size_t, std::uint64_t v) { walked.push_back(v); });
+  CHECK(walked == std::vector<std::uint64_t>(few.begin() + 1, few.end()));
+  store.modify(2, [](std::uint64_t& v) { v = 5; });
+  CHECK(store[2] == 5);
+  // Grown past a block after it was sealed: packed as it comes, in order.
+  std::vector<std::uint64_t> all = store.to_vector();
+  for (std::uint64_t v = 0; v < 600; ++v) {
+    store.push_back(v * 3);
+    all.push_back(v * 3);
+  }
+  store.seal();
+  CHECK(store.to_vector() == all);
+  CHECK(store.field(300, 0) == all[300]);
+}

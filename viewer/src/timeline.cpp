@@ -61,8 +61,12 @@ Span Spans::at(std::size_t k) const {
 void SpanList::reserve(std::size_t n) {
   // The blocks' descriptions; the packed bytes grow as they fill. Which of
   // the two a lock lane uses is known only as its spans come: room that is
-  // never written is never committed.
-  spans.own_.reserve(n);
+  // never written is never committed. A few spans are kept unpacked (see
+  // PackedStore::reserve), in room that is allocated: there only the
+  // holds' indices get theirs (a lock of a few holds is rarely taken twice
+  // in a row), and a lane that comes to own its spans sizes them then
+  // (own_all).
+  if (n > format::PackedStore<format::UintCodec>::kBlock) spans.own_.reserve(n);
   spans.which_.reserve(n);
   covered_before.reserve(n + 1);
 }
@@ -299,6 +303,54 @@ void add_wait_spans(Timeline& tl, const format::Trace& trace, const analysis::Mo
 void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::Model& model) {
   const auto& events = trace.events;
   const std::size_t nthreads = trace.threads.size();
+  const std::size_t nobjects = trace.objects.size();
+  const analysis::HoldStore& all_holds = model.state.holds;
+
+  // Object lanes: a lock's holds and how many waited for it; what a queue,
+  // semaphore or barrier counts. The model's object state, as it is. Which
+  // objects have one is known before any is filled: a lock taken at least
+  // once (it has a hold), and an object with a series a lane draws. Their
+  // lanes are made at once, in their final places — grouped by kind, by id
+  // within a kind — and filled there: a trace with a mutex per element of
+  // a large array has millions, and a lane for every object id, moved one
+  // by one into the timeline, cost more than all else in opening it.
+  const auto drawn = [](analysis::SeriesKind k) {
+    return k == analysis::SeriesKind::LockWaiters || k == analysis::SeriesKind::QueueDepth ||
+           k == analysis::SeriesKind::SemaphoreValue || k == analysis::SeriesKind::BarrierArrivals;
+  };
+  std::vector<std::uint8_t> has_lane(nobjects, 0);
+  if (model.state.takes.size() == nobjects) {
+    for (std::uint32_t id = 1; id < nobjects; ++id)
+      has_lane[id] = model.state.takes[id].acquisitions > 0 && format::object_meaning(trace.objects[id].kind).lock;
+  } else {  // a model built without its counts: the holds say it
+    all_holds.for_each(0, all_holds.size(), [&](std::size_t, const analysis::Hold& h) {
+      if (h.lock < nobjects) has_lane[h.lock] = 1;
+    });
+  }
+  for (const analysis::Series& s : model.state.series)
+    if (s.object < nobjects && drawn(s.kind)) has_lane[s.object] = 1;
+  tl.object_lane_index.assign(nobjects, ~0u);
+  std::size_t count = 0;
+  for (std::uint32_t id = 1; id < nobjects; ++id) count += has_lane[id];
+  const std::size_t first_object_lane = tl.lanes.size();
+  // Sized once, before the waits' thread below writes the threads' lanes:
+  // from here on no lane moves.
+  tl.lanes.resize(first_object_lane + count);
+  std::size_t next = first_object_lane;
+  for (LaneKind kind : {LaneKind::Lock, LaneKind::Queue, LaneKind::Semaphore, LaneKind::Barrier})
+    for (std::uint32_t id = 1; id < nobjects; ++id) {
+      if (!has_lane[id] || lane_kind(trace.objects[id].kind) != kind) continue;
+      Lane& lane = tl.lanes[next];
+      lane.kind = kind;
+      lane.id = id;
+      lane.label = trace.object_label(id);
+      lane.begin_ns = tl.begin_ns;
+      lane.end_ns = tl.end_ns;
+      tl.object_lane_index[id] = static_cast<std::uint32_t>(next++);
+    }
+  const auto lane_of = [&](std::uint32_t id) -> Lane* {
+    return id < nobjects && tl.object_lane_index[id] != ~0u ? &tl.lanes[tl.object_lane_index[id]] : nullptr;
+  };
 
   // The threads' lanes (waits) on a thread of their own, beside the
   // objects' (holds, series), which they share nothing with: on a
@@ -306,49 +358,34 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
   // opening a trace, when the other core has little left to do.
   auto waits_placed = std::async(std::launch::async, [&tl, &trace, &model] { add_wait_spans(tl, trace, model); });
 
-  // Object lanes: a lock's holds and how many waited for it; what a queue,
-  // semaphore or barrier counts. The model's object state, as it is.
-  const std::size_t nobjects = trace.objects.size();
-  std::vector<Lane> objects(nobjects);
-  const auto use = [&](std::uint32_t id) -> Lane& {
-    Lane& lane = objects[id];
-    lane.kind = lane_kind(trace.objects[id].kind);
-    lane.id = id;
-    return lane;
-  };
   // Holds are in order of acquisition, which for one lock's exclusive holds
   // is their order in time: straight onto the lane. A shared mutex's holds
   // overlap and are merged first.
   std::map<std::uint32_t, std::vector<analysis::Hold>> shared_mutexes;
-  const analysis::HoldStore& all_holds = model.state.holds;
-  std::vector<std::uint8_t> shared(nobjects, 0);  // a shared mutex's, among the locks held
+  std::vector<std::uint8_t> seen(nobjects, 0);  // 1: an exclusive lock's lane, 2: a shared mutex's
   // Millions of holds: what each needs is looked up at its lock's first.
   // A lock's lane is sized then, once, from the model's count of its takes:
   // at least its holds (a re-entry is a take, not a hold).
   const auto place = [&](std::size_t k, const analysis::Hold& h) __attribute__((always_inline)) {
     if (h.lock >= nobjects) return;
-    Lane& lane = objects[h.lock];
-    if (lane.id != h.lock) [[unlikely]] {
-      use(h.lock);
-      shared[h.lock] = trace.objects[h.lock].kind == format::ObjectKind::SharedMutex;
-      if (!shared[h.lock] && h.lock < model.state.takes.size())
-        lane.spans.reserve(model.state.takes[h.lock].acquisitions);
+    if (seen[h.lock] == 0) [[unlikely]] {
+      if (!lane_of(h.lock)) return;
+      const bool shared = trace.objects[h.lock].kind == format::ObjectKind::SharedMutex;
+      seen[h.lock] = shared ? 2 : 1;
+      if (!shared && h.lock < model.state.takes.size())
+        lane_of(h.lock)->spans.reserve(model.state.takes[h.lock].acquisitions);
     }
-    if (shared[h.lock]) [[unlikely]]
+    if (seen[h.lock] == 2) [[unlikely]]
       shared_mutexes[h.lock].push_back(h);
     else
-      lane.spans.add_hold(all_holds, k, h);
+      tl.lanes[tl.object_lane_index[h.lock]].spans.add_hold(all_holds, k, h);
   };
   all_holds.for_each(0, all_holds.size(), place);
   for (const auto& [id, holds] : shared_mutexes)
-    for (const Span& s : shared_mutex_spans(holds)) use(id).spans.add(s);
+    for (const Span& s : shared_mutex_spans(holds)) lane_of(id)->spans.add(s);
   for (const analysis::Series& s : model.state.series) {
-    if (s.object >= nobjects) continue;
-    const analysis::SeriesKind k = s.kind;
-    if (k != analysis::SeriesKind::LockWaiters && k != analysis::SeriesKind::QueueDepth &&
-        k != analysis::SeriesKind::SemaphoreValue && k != analysis::SeriesKind::BarrierArrivals)
-      continue;
-    Lane& lane = use(s.object);
+    if (s.object >= nobjects || !drawn(s.kind)) continue;
+    Lane& lane = *lane_of(s.object);
     lane.series.steps = s.steps;
     lane.series.peak = s.peak;
     lane.series.range_max.build(lane.series.steps);
@@ -359,24 +396,12 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
   // Anomalies: on the lane of their object when it has one, else on the thread's.
   for (const analysis::Anomaly& a : model.state.anomalies) {
     const Tick tick{events.time_ns(a.event), a.event, false};
-    if (a.object != 0 && a.object < nobjects && objects[a.object].id == a.object)
-      objects[a.object].anomalies.push_back(tick);
+    if (Lane* lane = a.object != 0 ? lane_of(a.object) : nullptr)
+      lane->anomalies.push_back(tick);
     else if (a.thread < nthreads)
       tl.lanes[a.thread].anomalies.push_back(tick);
   }
 
-  // Object lanes, grouped by kind, by id within a kind.
-  tl.object_lane_index.assign(nobjects, ~0u);
-  for (LaneKind kind : {LaneKind::Lock, LaneKind::Queue, LaneKind::Semaphore, LaneKind::Barrier})
-    for (std::uint32_t id = 1; id < nobjects; ++id) {
-      Lane& lane = objects[id];
-      if (lane.id != id || lane.kind != kind) continue;
-      lane.label = trace.object_label(id);
-      lane.begin_ns = tl.begin_ns;
-      lane.end_ns = tl.end_ns;
-      tl.object_lane_index[id] = static_cast<std::uint32_t>(tl.lanes.size());
-      tl.lanes.push_back(std::move(lane));
-    }
   for (Lane& lane : tl.lanes) lane.spans.seal();
   // Conditions and events last: a signal lane's height grows with the
   // waiters it stacks, and the lanes above it keep their places.

@@ -27,10 +27,12 @@
 //
 // Invariants: every block but the last holds kBlock records; the records
 // not yet in a block (at most kBlock) wait unpacked in tail_ until a record
-// comes after a full tail_, or seal() packs them. A block is packed only
-// when a record follows it, so the newest record is always unpacked: a
-// lock hold closed before the next hold is pushed (a lock passed from
-// thread to thread) is edited in place, and packed once, closed. set()
+// comes after a full tail_, or seal() packs them — unless the store has no
+// block and they take no more room unpacked than a block's frame alone
+// (see seal()). A block is packed only when a record follows it, so the
+// newest record is always unpacked: a lock hold closed before the next
+// hold is pushed (a lock passed from thread to thread) is edited in
+// place, and packed once, closed. set()
 // with a value a block cannot hold packs the block anew and leaves the old
 // bytes unused; seal() copies a small store's blocks into one allocation
 // of the right size. Like a vector, any number of threads may read a store
@@ -158,7 +160,9 @@ class PackedStore {
   // Packs the records still waiting for a full block, for a store that
   // will not grow much more (a decoded chunk, a loaded trace, a finished
   // model). push_back after seal() is allowed: the last block is unpacked
-  // again.
+  // again. A store of a few records (a lock used a few times, of millions)
+  // stays unpacked, in an array of its size: a block would cost its frame,
+  // its bytes' allocation and more than they save.
   void seal();
   void clear();  // and gives back its memory
   // Moves `other`'s records after this store's, without packing them again:
@@ -166,8 +170,14 @@ class PackedStore {
   // block's end (size() a multiple of kBlock), so that every block but the
   // last stays full. `other` is left empty.
   void append(PackedStore&& other);
-  // Room for `n` records' block descriptions (the packed bytes grow as needed).
-  void reserve(std::size_t n) { frames_.reserve((n + kBlock - 1) / kBlock); }
+  // Room for `n` records: their blocks' descriptions (the packed bytes grow
+  // as needed), or for a block's worth or fewer, the unpacked records.
+  void reserve(std::size_t n) {
+    if (n <= kBlock && frames_.empty())
+      tail_.reserve(n);
+    else
+      frames_.reserve((n + kBlock - 1) / kBlock);
+  }
 
   // Records [first, first + count) into `out`.
   void decode(std::size_t first, std::size_t count, Record* out) const;

@@ -257,6 +257,11 @@ void PackedStore<Codec>::pack_tail() {
 template <class Codec>
 void PackedStore<Codec>::seal() {
   using namespace packed_store_detail;
+  if (frames_.empty() && tail_.size() * sizeof(Record) <= sizeof(Frame)) {
+    tail_.shrink_to_fit();
+    decltype(frames_)().swap(frames_);  // a reserve's room for blocks that never came
+    return;
+  }
   if (!tail_.empty()) pack_tail();
   std::vector<Record>().swap(tail_);
   frames_.shrink_to_fit();
