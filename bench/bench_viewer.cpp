@@ -78,7 +78,7 @@ void BM_layout_lod(benchmark::State& state) {
   const auto& doc = document();
   for (auto _ : state) {
     auto lod = weft::viewer::build_lod(doc.timeline);
-    benchmark::DoNotOptimize(lod.data());
+    benchmark::DoNotOptimize(lod.indexed());
   }
 }
 BENCHMARK(BM_layout_lod)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3)->ReportAggregatesOnly();

@@ -52,7 +52,10 @@ TEST_CASE("a trace opened on a worker thread is the document opened directly") {
     CHECK(doc->timeline.lanes[k].label == direct->timeline.lanes[k].label);
     CHECK(doc->timeline.lanes[k].spans.spans.size() == direct->timeline.lanes[k].spans.spans.size());
   }
-  CHECK(doc->lod.size() == doc->timeline.lanes.size());
+  CHECK(doc->lod.indexed() == direct->lod.indexed());
+  CHECK(doc->lane_stack.size() == doc->timeline.lanes.size());
+  CHECK(doc->lane_stack.height() == direct->lane_stack.height());
+  CHECK(doc->serial != direct->serial);
 }
 
 TEST_CASE("a load's progress moves forward through its stages and ends at done") {

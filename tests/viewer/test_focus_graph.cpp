@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "drawn_graph.hpp"
 #include "focus.hpp"
 #include "trace_maker.hpp"
 #include "weft/analysis/check.hpp"
@@ -119,4 +120,34 @@ TEST_CASE("the lock graph: re-taking a recursive lock one holds is no edge") {
   const analysis::LockGraph g = analysis::lock_graph(m.t);
   CHECK(g.locks == std::vector<std::uint32_t>{r});
   CHECK(g.edges.empty());
+}
+
+TEST_CASE("the lock graph tab draws every lock of a few and of many the cycle's locks first") {
+  analysis::LockGraph g;
+  for (std::uint32_t lock = 1; lock <= 10; ++lock) g.locks.push_back(lock);
+  const auto edge = [](std::uint32_t from, std::uint32_t to, bool cycle) {
+    analysis::LockGraphEdge e;
+    e.from = from;
+    e.to = to;
+    e.in_cycle = cycle;
+    return e;
+  };
+  g.edges = {edge(1, 2, false), edge(3, 4, false), edge(7, 9, true), edge(9, 7, true)};
+
+  const DrawnGraph all = drawn_graph(g, 10);
+  CHECK(all.locks == g.locks);
+  CHECK(all.left_out == 0);
+  CHECK(all.edges == std::vector<std::size_t>{0, 1, 2, 3});
+
+  // Room for three: the cycle's two, then the first edge's first end; by id.
+  const DrawnGraph three = drawn_graph(g, 3);
+  CHECK(three.locks == std::vector<std::uint32_t>{1, 7, 9});
+  CHECK(three.left_out == 7);
+  CHECK(three.edges == std::vector<std::size_t>{2, 3});  // 1 -> 2 has an end left out
+
+  // Room for more than the edges' ends: locks on no edge are still left out.
+  const DrawnGraph six = drawn_graph(g, 6);
+  CHECK(six.locks == std::vector<std::uint32_t>{1, 2, 3, 4, 7, 9});
+  CHECK(six.left_out == 4);
+  CHECK(six.edges == std::vector<std::size_t>{0, 1, 2, 3});
 }

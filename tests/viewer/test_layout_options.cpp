@@ -123,6 +123,54 @@ TEST_CASE("a run of several processes: a header row above each process's thread 
   CHECK(lanes_height(tl) == Approx(rows.back().y1 - 100 + kLaneGap));
 }
 
+TEST_CASE("a lane stack gives the rows on screen as lane rows places them and only those") {
+  // Thread lanes of two processes, then many object lanes: the shape of a
+  // trace of a great many locks, scaled down.
+  Timeline tl;
+  for (std::uint32_t p : {0u, 0u, 1u, 1u, 1u}) {
+    Lane lane;
+    lane.process = p;
+    tl.lanes.push_back(std::move(lane));
+  }
+  for (int n = 0; n < 5000; ++n) {
+    Lane lane;
+    lane.kind = n % 3 == 0 ? LaneKind::Queue : LaneKind::Lock;
+    tl.lanes.push_back(std::move(lane));
+  }
+  tl.process_headers = {"main (pid 100), exit 0", "worker-1 (pid 101), exit 0"};
+  const Rect area{0, 100, 500, 400};
+  const LaneStack stack(tl);
+  REQUIRE(stack.size() == tl.lanes.size());
+  CHECK(stack.height() == Approx(lanes_height(tl)));
+  for (const float scroll : {0.0f, 13.0f, 30.0f, 1000.5f, 50'000.0f, static_cast<float>(stack.height()) - 200}) {
+    const std::vector<LaneRow> every = lane_rows(tl, area, scroll);
+    const std::vector<LaneRow> shown = stack.rows_in(area, scroll);
+    REQUIRE_FALSE(shown.empty());
+    // Consecutive lanes, placed where lane_rows places them.
+    for (std::size_t k = 0; k < shown.size(); ++k) {
+      const LaneRow& want = every[shown[k].lane];
+      CHECK(shown[k].y0 == Approx(want.y0));
+      CHECK(shown[k].y1 == Approx(want.y1));
+      if (k > 0) CHECK(shown[k].lane == shown[k - 1].lane + 1);
+    }
+    // Every lane that reaches into the area is among them; those left out do not.
+    for (const LaneRow& r : every) {
+      const bool on_screen = r.y1 >= area.y && r.y0 <= area.bottom();
+      const bool listed = r.lane >= shown.front().lane && r.lane <= shown.back().lane;
+      if (on_screen) CHECK(listed);
+      if (listed) CHECK(r.y1 >= area.y);
+      if (listed) CHECK(r.y0 <= area.bottom() + kProcessHeaderHeight);
+    }
+    CHECK(stack.row(7, area, scroll).y0 == Approx(every[7].y0));
+  }
+  // The headers above the lanes on screen are those of every row there.
+  const std::vector<LaneRow> top = stack.rows_in(area, 0);
+  CHECK(process_header_rows(tl, top).size() == 2);
+  CHECK(stack.rows_in(area, 1e9f).empty());
+  CHECK(LaneStack(Timeline{}).rows_in(area, 0).empty());
+  CHECK(LaneStack(Timeline{}).height() == 0);
+}
+
 TEST_CASE("the command line: several traces are one run, the first naming it") {
   const Options o = parse_options({"x.weft", "x.101.weft", "--size", "800x600", "x.102.weft"});
   CHECK(o.trace == std::optional<std::string>("x.weft"));

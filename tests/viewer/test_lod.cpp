@@ -89,6 +89,46 @@ TEST_CASE("through the index a frame's spans are exactly those of the plain sear
   }
 }
 
+TEST_CASE("a frame of the lanes on screen draws each of them as the frame of every lane does") {
+  std::mt19937_64 rng(11);
+  Timeline tl;
+  for (int n = 0; n < 40; ++n) {
+    Lane lane;
+    lane.kind = n < 4 ? LaneKind::Thread : LaneKind::Lock;
+    lane.spans = random_spans(rng, 8 + rng() % 3'000);
+    lane.end_ns = lane.spans.spans.back().end_ns;
+    tl.lanes.push_back(std::move(lane));
+  }
+  // One lane too short to index, which the frames draw all the same.
+  tl.lanes[5].spans = random_spans(rng, 3);
+  const Lod lod = build_lod(tl);
+  CHECK(lod.of(5) == nullptr);
+  CHECK(lod.of(6) != nullptr);
+  CHECK(lod.of(tl.lanes.size()) == nullptr);
+  CHECK(lod.indexed() == tl.lanes.size() - 1);
+  std::vector<LaneDraw> every, shown;
+  for (int v = 0; v < 20; ++v) {
+    const Viewport view = random_view(rng, tl.lanes.back().end_ns);
+    build_frame(tl, view, every);
+    // Some lanes, in any order, one past the last lane among them.
+    std::vector<std::size_t> visible;
+    for (std::size_t n = rng() % 5; n < tl.lanes.size(); n += 1 + rng() % 7) visible.push_back(n);
+    visible.push_back(tl.lanes.size());
+    std::reverse(visible.begin(), visible.end());
+    build_frame(tl, lod, view, visible, shown);
+    REQUIRE(shown.size() == visible.size());
+    CHECK(shown.front().spans.empty());
+    for (std::size_t k = 1; k < visible.size(); ++k) {
+      const LaneDraw& a = shown[k];
+      const LaneDraw& b = every[visible[k]];
+      REQUIRE(a.spans.size() == b.spans.size());
+      for (std::size_t r = 0; r < a.spans.size(); ++r) REQUIRE(same(a.spans[r], b.spans[r]));
+      CHECK(a.ticks.size() == b.ticks.size());
+      CHECK(a.bars.size() == b.bars.size());
+    }
+  }
+}
+
 TEST_CASE("wide spans are drawn as themselves, sub-pixel runs with the coverage brute force gives") {
   std::mt19937_64 rng(5);
   for (int round = 0; round < 30; ++round) {

@@ -1,6 +1,7 @@
-// The lock-order graph: every lock a node on a circle, an arrow A -> B for
-// "took B while holding A" (labelled with how often), red where the edge
-// lies on a cycle. A list of the edges with their threads follows.
+// The lock-order graph: every lock a node on a circle (past a few dozen,
+// those drawn_graph keeps), an arrow A -> B for "took B while holding A"
+// (labelled with how often), red where the edge lies on a cycle. A list of
+// every edge with its threads follows.
 #include <imgui.h>
 
 #include <cmath>
@@ -12,7 +13,7 @@
 
 namespace weft::viewer {
 
-void lock_graph_panel(const Document& doc, const Focus& focus, const Dispatch& dispatch) {
+void lock_graph_panel(const Document& doc, const DrawnGraph& drawn, const Focus& focus, const Dispatch& dispatch) {
   const analysis::LockGraph& g = doc.lock_graph;
   const auto& trace = doc.trace;
   if (g.locks.empty()) {
@@ -20,6 +21,12 @@ void lock_graph_panel(const Document& doc, const Focus& focus, const Dispatch& d
     return;
   }
   if (g.edges.empty()) ImGui::TextWrapped("No lock was taken while holding another: no order to show.");
+  if (drawn.left_out > 0 && drawn.locks.empty())
+    ImGui::TextWrapped("None of the %zu locks drawn: too many to draw every one, and none is on an edge.",
+                       g.locks.size());
+  else if (drawn.left_out > 0)
+    ImGui::TextWrapped("%zu of %zu locks drawn: those on a cycle first, then those on an edge.", drawn.locks.size(),
+                       g.locks.size());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float size = std::min(avail.x, std::max(avail.y * 0.6f, 200.0f));
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -27,14 +34,16 @@ void lock_graph_panel(const Document& doc, const Focus& focus, const Dispatch& d
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 center(origin.x + avail.x / 2, origin.y + size / 2);
   const float radius = size / 2 - 40;
+  const std::vector<std::uint32_t>& locks = drawn.locks;
   std::map<std::uint32_t, ImVec2> at;
-  for (std::size_t k = 0; k < g.locks.size(); ++k) {
-    const double angle = 2 * std::numbers::pi * static_cast<double>(k) / static_cast<double>(g.locks.size()) - std::numbers::pi / 2;
-    at[g.locks[k]] = ImVec2(center.x + radius * static_cast<float>(std::cos(angle)),
-                            center.y + radius * static_cast<float>(std::sin(angle)));
+  for (std::size_t k = 0; k < locks.size(); ++k) {
+    const double angle = 2 * std::numbers::pi * static_cast<double>(k) / static_cast<double>(locks.size()) - std::numbers::pi / 2;
+    at[locks[k]] = ImVec2(center.x + radius * static_cast<float>(std::cos(angle)),
+                          center.y + radius * static_cast<float>(std::sin(angle)));
   }
   const float node_r = 9;
-  for (const analysis::LockGraphEdge& e : g.edges) {
+  for (const std::size_t k : drawn.edges) {
+    const analysis::LockGraphEdge& e = g.edges[k];
     ImVec2 a = at[e.from], b = at[e.to];
     // Two edges between the same pair (A->B and B->A) are drawn apart.
     const float dx = b.x - a.x, dy = b.y - a.y, len = std::max(std::sqrt(dx * dx + dy * dy), 1.0f);
@@ -48,7 +57,7 @@ void lock_graph_panel(const Document& doc, const Focus& focus, const Dispatch& d
     const std::string n = "x" + std::to_string(e.count);
     dl->AddText(ImVec2((a.x + b.x) / 2 - uy * 10, (a.y + b.y) / 2 + ux * 10), c, n.c_str());
   }
-  for (std::uint32_t lock : g.locks) {
+  for (std::uint32_t lock : locks) {
     const ImVec2 p = at[lock];
     const bool focused = focus.objects.count(lock) > 0;
     dl->AddCircleFilled(p, node_r, focused ? colors::highlight : colors::held);
@@ -63,21 +72,26 @@ void lock_graph_panel(const Document& doc, const Focus& focus, const Dispatch& d
     ImGui::TableSetupColumn("times");
     ImGui::TableSetupColumn("threads");
     ImGui::TableHeadersRow();
-    for (const analysis::LockGraphEdge& e : g.edges) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(trace.objects[e.from].name.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(trace.objects[e.to].name.c_str());
-      ImGui::TableNextColumn();
-      ImGui::Text("%llu%s", static_cast<unsigned long long>(e.count), e.in_cycle ? " (cycle)" : "");
-      ImGui::TableNextColumn();
-      std::string who;
-      for (std::uint32_t t : e.threads) who += (who.empty() ? "" : ", ") + thread_label(doc, t);
-      ImGui::PushID(static_cast<int>(e.first_event));
-      if (ImGui::SmallButton(who.c_str())) dispatch(SelectEvent{e.first_event});
-      ImGui::PopID();
-    }
+    // Only the rows in view are laid out: a program can have millions of edges.
+    ImGuiListClipper rows;
+    rows.Begin(static_cast<int>(g.edges.size()));
+    while (rows.Step())
+      for (int row = rows.DisplayStart; row < rows.DisplayEnd; ++row) {
+        const analysis::LockGraphEdge& e = g.edges[static_cast<std::size_t>(row)];
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(trace.objects[e.from].name.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(trace.objects[e.to].name.c_str());
+        ImGui::TableNextColumn();
+        ImGui::Text("%llu%s", static_cast<unsigned long long>(e.count), e.in_cycle ? " (cycle)" : "");
+        ImGui::TableNextColumn();
+        std::string who;
+        for (std::uint32_t t : e.threads) who += (who.empty() ? "" : ", ") + thread_label(doc, t);
+        ImGui::PushID(static_cast<int>(e.first_event));
+        if (ImGui::SmallButton(who.c_str())) dispatch(SelectEvent{e.first_event});
+        ImGui::PopID();
+      }
     ImGui::EndTable();
   }
 }

@@ -26,8 +26,14 @@ void SidePanel::draw(const Session& session, const Dispatch& dispatch) {
   tab("Findings", SideTab::Findings, [&] { findings_panel(session, dispatch); });
   tab("State", SideTab::State, [&] { state_panel(*doc, session.cursor()); });
   tab("Details", SideTab::Details, [&] { details_panel(*doc, session.selection(), dispatch); });
-  tab("Lock graph", SideTab::LockGraph, [&] { lock_graph_panel(*doc, session.selection().focus(), dispatch); });
-  tab("Statistics", SideTab::Statistics, [&] { stats_panel(*doc); });
+  tab("Lock graph", SideTab::LockGraph, [&] {
+    if (graph_for_ != doc->serial) {
+      graph_ = drawn_graph(doc->lock_graph);
+      graph_for_ = doc->serial;
+    }
+    lock_graph_panel(*doc, graph_, session.selection().focus(), dispatch);
+  });
+  tab("Statistics", SideTab::Statistics, [&] { stats_panel(*doc, stats_order_); });
   ImGui::EndTabBar();
 }
 

@@ -22,6 +22,10 @@ class SidePanel {
 
  private:
   std::optional<SideTab> requested_;
+  // What the Lock graph and Statistics tabs keep between frames.
+  std::uint64_t graph_for_ = 0;  // Document::serial graph_ was drawn from
+  DrawnGraph graph_;
+  StatsOrder stats_order_;
 };
 
 }  // namespace weft::viewer

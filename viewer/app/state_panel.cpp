@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "imgui_color.hpp"
@@ -38,28 +39,54 @@ void threads(const Document& doc, const ReplayState& s) {
   }
 }
 
+// What the cursor says of one lock: who holds it (or reads it), or free;
+// who waits for it.
+void lock_line(const Document& doc, const ReplayState& s, const Lane& lane) {
+  const auto h = s.holders.find(lane.id);
+  const auto r = s.readers.find(lane.id);
+  const std::string waiters = waiter_names(doc, s, lane.id);
+  if (r != s.readers.end()) {
+    std::string readers;
+    for (const LockHolder& reader : r->second) readers += (readers.empty() ? "" : ", ") + thread_label(doc, reader.thread);
+    ImGui::TextColored(rgba_f(colors::held), "%s: held shared by %s", lane.label.c_str(), readers.c_str());
+  } else if (h == s.holders.end()) {
+    ImGui::Text("%s: free", lane.label.c_str());
+  } else
+    ImGui::TextColored(rgba_f(colors::held), "%s: held by %s%s", lane.label.c_str(),
+                       thread_label(doc, h->second.thread).c_str(),
+                       h->second.depth > 1 ? (" (depth " + std::to_string(h->second.depth) + ")").c_str() : "");
+  if (!waiters.empty()) ImGui::TextColored(rgba_f(colors::lock_wait), "    waiting: %s", waiters.c_str());
+}
+
+// Past this many locks, only those held or waited for at the cursor are
+// listed, and the free ones counted: a trace of two million locks listed
+// every one of them every frame.
+constexpr std::size_t kLocksListed = 64;
+
 void locks(const Document& doc, const ReplayState& s) {
   if (!ImGui::CollapsingHeader("Locks", ImGuiTreeNodeFlags_DefaultOpen)) return;
-  bool any = false;
-  for (const Lane& lane : doc.timeline.lanes) {
-    if (lane.kind != LaneKind::Lock) continue;
-    any = true;
-    const auto h = s.holders.find(lane.id);
-    const auto r = s.readers.find(lane.id);
-    const std::string waiters = waiter_names(doc, s, lane.id);
-    if (r != s.readers.end()) {
-      std::string readers;
-      for (const LockHolder& reader : r->second) readers += (readers.empty() ? "" : ", ") + thread_label(doc, reader.thread);
-      ImGui::TextColored(rgba_f(colors::held), "%s: held shared by %s", lane.label.c_str(), readers.c_str());
-    } else if (h == s.holders.end()) {
-      ImGui::Text("%s: free", lane.label.c_str());
-    } else
-      ImGui::TextColored(rgba_f(colors::held), "%s: held by %s%s", lane.label.c_str(),
-                         thread_label(doc, h->second.thread).c_str(),
-                         h->second.depth > 1 ? (" (depth " + std::to_string(h->second.depth) + ")").c_str() : "");
-    if (!waiters.empty()) ImGui::TextColored(rgba_f(colors::lock_wait), "    waiting: %s", waiters.c_str());
+  const Timeline& tl = doc.timeline;
+  if (doc.lock_lanes == 0) {
+    ImGui::TextDisabled("no locks");
+    return;
   }
-  if (!any) ImGui::TextDisabled("no locks");
+  if (doc.lock_lanes <= kLocksListed) {
+    for (const Lane& lane : tl.lanes)
+      if (lane.kind == LaneKind::Lock) lock_line(doc, s, lane);
+    return;
+  }
+  std::set<std::uint32_t> busy;
+  for (const auto& [lock, holder] : s.holders) busy.insert(lock);
+  for (const auto& [lock, readers] : s.readers) busy.insert(lock);
+  for (const auto& [thread, w] : s.waiting)
+    if (w.state == State::Lock) busy.insert(w.object);
+  std::size_t listed = 0;
+  for (const std::uint32_t lock : busy)
+    if (const std::size_t n = tl.lane_of_object(lock); n < tl.lanes.size() && tl.lanes[n].kind == LaneKind::Lock) {
+      lock_line(doc, s, tl.lanes[n]);
+      ++listed;
+    }
+  ImGui::TextDisabled("%zu %slocks free", doc.lock_lanes - listed, listed == 0 ? "" : "other ");
 }
 
 void values(const Document& doc, const ReplayState& s, const char* title,

@@ -24,7 +24,8 @@ struct TimelineCanvas {
   const ScreenLayout& layout;
   const Document& doc;
   const Viewport& view;
-  const std::vector<LaneRow>& rows;  // after this frame's scroll
+  const std::vector<LaneRow>& rows;  // the lanes on screen, after this frame's scroll
+  float scroll;                      // this frame's: where any lane is (doc.lane_stack)
 };
 
 // Whether the selected finding involves the lane's thread or object.

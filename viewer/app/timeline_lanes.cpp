@@ -179,16 +179,17 @@ void anomalies(const TimelineCanvas& c, const Lane& lane, float y0) {
 
 void draw_lanes(const TimelineCanvas& c, const std::vector<LaneDraw>& draw, const Focus& focus) {
   const ScreenLayout& l = c.layout;
-  for (const LaneRow& row : c.rows) {
+  for (std::size_t k = 0; k < c.rows.size() && k < draw.size(); ++k) {
+    const LaneRow& row = c.rows[k];
     if (row.y1 < l.lanes.y || row.y0 > l.lanes.bottom()) continue;
     const Lane& lane = c.doc.timeline.lanes[row.lane];
     c.dl->AddRectFilled(ImVec2(l.lanes.x, row.y0), ImVec2(l.lanes.right(), row.y1), colors::lane_background);
     if (lane.kind == LaneKind::Thread)
-      thread_lane(c, lane, draw[row.lane], row.y0, row.y1);
+      thread_lane(c, lane, draw[k], row.y0, row.y1);
     else if (lane.kind == LaneKind::Signal && lane.signal)
       signal_lane(c, lane, row.y0, row.y1);
     else
-      object_lane(c, lane, draw[row.lane], row.y0, row.y1);
+      object_lane(c, lane, draw[k], row.y0, row.y1);
     anomalies(c, lane, row.y0);
     if (in_focus(lane, focus))
       c.dl->AddRect(ImVec2(l.lanes.x + 1, row.y0 - 1), ImVec2(l.lanes.right() - 1, row.y1 + 1), colors::highlight, 0,

@@ -17,8 +17,10 @@ namespace {
 std::optional<ImVec2> event_point(const TimelineCanvas& c, std::uint64_t index) {
   const format::Event& e = c.doc.trace.events[index];
   const Timeline& tl = c.doc.timeline;
-  if (e.thread >= c.rows.size() || tl.lanes[e.thread].kind != LaneKind::Thread) return std::nullopt;
-  const LaneRow& row = c.rows[e.thread];
+  // Thread lanes come first, by thread id; the lane may be off screen.
+  if (e.thread >= tl.lanes.size() || e.thread >= c.doc.lane_stack.size() || tl.lanes[e.thread].kind != LaneKind::Thread)
+    return std::nullopt;
+  const LaneRow row = c.doc.lane_stack.row(e.thread, c.layout.lanes, c.scroll);
   return v2(std::clamp(c.view.x_of(static_cast<double>(e.time_ns)), c.view.x0 - 50, c.view.x0 + c.view.width + 50),
             (row.y0 + row.y1) / 2);
 }

@@ -50,18 +50,18 @@ void App::timeline(const ScreenLayout& l) {
     return;
   }
 
-  const TimelineStep step = step_timeline(gather_input(l), session_.view(), gesture_, doc->timeline, l);
+  const TimelineStep step = step_timeline(gather_input(l), session_.view(), gesture_, doc->timeline, doc->lane_stack, l);
   session_.view() = step.view;
   gesture_ = step.gesture;
   if (step.pick) apply(*step.pick);
 
   const Viewport& view = session_.view().viewport();
-  // Draw data for the lanes on screen only, through the index built at open.
+  // Draw data for the lanes on screen only (the step's rows), through the
+  // index built at open: lane_draw_[k] is step.rows[k]'s.
   visible_lanes_.clear();
-  for (const LaneRow& row : step.rows)
-    if (row.y1 >= l.lanes.y && row.y0 <= l.lanes.bottom()) visible_lanes_.push_back(row.lane);
+  for (const LaneRow& row : step.rows) visible_lanes_.push_back(row.lane);
   build_frame(doc->timeline, doc->lod, view, visible_lanes_, lane_draw_);
-  const TimelineCanvas c{dl, l, *doc, view, step.rows};
+  const TimelineCanvas c{dl, l, *doc, view, step.rows, step.view.scroll()};
   const Focus& focus = session_.selection().focus();
   draw_ruler(c);
   dl->PushClipRect(v2(l.lanes.x, l.lanes.y), v2(l.lanes.right(), l.lanes.bottom()), true);

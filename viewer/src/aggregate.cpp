@@ -141,16 +141,20 @@ void build_frame(const Timeline& tl, const Viewport& view, std::vector<LaneDraw>
   for (std::size_t n = 0; n < tl.lanes.size(); ++n) lane_frame(tl.lanes[n], nullptr, view, lanes[n]);
 }
 
-void build_frame(const Timeline& tl, const std::vector<LaneLod>& lod, const Viewport& view,
+void build_frame(const Timeline& tl, const Lod& lod, const Viewport& view,
                  std::span<const std::size_t> visible, std::vector<LaneDraw>& lanes) {
-  lanes.resize(tl.lanes.size());
-  for (LaneDraw& d : lanes) {
-    d.spans.clear();
-    d.ticks.clear();
-    d.bars.clear();
+  // Resized, not rebuilt: a lane's vectors keep their room from frame to frame.
+  lanes.resize(visible.size());
+  for (std::size_t k = 0; k < visible.size(); ++k) {
+    const std::size_t n = visible[k];
+    if (n < tl.lanes.size()) {
+      lane_frame(tl.lanes[n], lod.of(n), view, lanes[k]);
+    } else {
+      lanes[k].spans.clear();
+      lanes[k].ticks.clear();
+      lanes[k].bars.clear();
+    }
   }
-  for (std::size_t n : visible)
-    if (n < tl.lanes.size()) lane_frame(tl.lanes[n], n < lod.size() ? &lod[n] : nullptr, view, lanes[n]);
 }
 
 }  // namespace weft::viewer

@@ -54,11 +54,13 @@ struct LaneDraw {
   std::vector<TickMark> ticks;
   std::vector<SeriesBar> bars;
 };
-// `lanes` gets one entry per lane of `tl`. The first form computes every
-// lane by plain search (the reference); the second only the lanes listed in
-// `visible` (the others are left empty), through `lod` (build_lod(tl)).
+// The first form computes every lane by plain search (the reference):
+// `lanes` gets one entry per lane of `tl`. The second only the lanes listed
+// in `visible`, through `lod` (build_lod(tl)): lanes[k] is lane
+// visible[k]'s, so a frame costs what is on screen, not one entry per lane
+// (a trace of two million locks has two million lanes).
 void build_frame(const Timeline& tl, const Viewport& view, std::vector<LaneDraw>& lanes);
-void build_frame(const Timeline& tl, const std::vector<LaneLod>& lod, const Viewport& view,
+void build_frame(const Timeline& tl, const Lod& lod, const Viewport& view,
                  std::span<const std::size_t> visible, std::vector<LaneDraw>& lanes);
 
 }  // namespace weft::viewer

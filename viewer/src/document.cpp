@@ -1,5 +1,6 @@
 #include "document.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <future>
 
@@ -59,7 +60,9 @@ void yield_to_the_model() {
 }  // namespace
 
 std::unique_ptr<Document> make_document(format::Trace trace, std::string path, const OpenControl& control) {
+  static std::atomic<std::uint64_t> documents{0};
   auto doc = std::make_unique<Document>();
+  doc->serial = ++documents;
   doc->path = std::move(path);
   doc->trace = std::move(trace);
   // Each part reads only the trace (and the model, built first on its own
@@ -104,7 +107,12 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
     model_built.set_value();
     events_laid_out.get();  // rethrows what laying out the events threw
     parts.run(laying_out, [&d] { add_model_lanes(d.timeline, d.trace, d.model); });
-    parts.run(laying_out, [&d] { d.lod = build_lod(d.timeline); });
+    parts.run(laying_out, [&d] {
+      d.lod = build_lod(d.timeline);
+      d.lane_stack = LaneStack(d.timeline);
+      d.lock_lanes = static_cast<std::size_t>(std::count_if(d.timeline.lanes.begin(), d.timeline.lanes.end(),
+                                                            [](const Lane& l) { return l.kind == LaneKind::Lock; }));
+    });
   });
   // The statistics as soon as the model is built, beside the rest of the
   // check (they had waited for all of it).

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "layout.hpp"
 #include "lod.hpp"
 #include "timeline.hpp"
 #include "weft/analysis/causality.hpp"
@@ -25,6 +26,9 @@
 namespace weft::viewer {
 
 struct Document {
+  // Unique to this document in this process (from 1): what a view that
+  // keeps state between frames (a table's sorted order) keeps it for.
+  std::uint64_t serial = 0;
   std::string path;
   format::Trace trace;
   analysis::Model model;  // points into `trace`: a Document does not move
@@ -34,7 +38,9 @@ struct Document {
   analysis::CausalEdges edges;  // ordered by `to`
   std::vector<std::uint32_t> edges_by_from;  // positions in `edges`, ordered by `from`: arrows leaving the view
   Timeline timeline;
-  std::vector<LaneLod> lod;  // one per timeline lane: what a frame searches (lod.hpp)
+  Lod lod;                   // the timeline lanes' indexes: what a frame searches (lod.hpp)
+  LaneStack lane_stack;      // where each lane sits: a frame finds those on screen (layout.hpp)
+  std::size_t lock_lanes = 0;  // how many lanes are locks' (the State tab lists them all only when few)
   ArrowLod arrow_lod;        // the same for the causality arrows
 
   Document() = default;

@@ -43,23 +43,62 @@ std::vector<ProcessHeaderRow> process_header_rows(const Timeline& tl, const std:
   return headers;
 }
 
-std::vector<LaneRow> lane_rows(const Timeline& tl, const Rect& area, float scroll) {
-  std::vector<LaneRow> rows;
-  float y = area.y + kLaneGap - scroll;
+LaneStack::LaneStack(const Timeline& tl) {
+  top_.reserve(tl.lanes.size());
+  height_of_.reserve(tl.lanes.size());
+  double y = kLaneGap;
   for (std::size_t n = 0; n < tl.lanes.size(); ++n) {
     if (n > 0 && tl.lanes[n].kind != LaneKind::Thread && tl.lanes[n - 1].kind == LaneKind::Thread) y += kGroupGap;
     if (starts_process(tl, n)) y += kProcessHeaderHeight;
     const float h = lane_height(tl.lanes[n]);
-    rows.push_back({n, y, y + h});
+    top_.push_back(y);
+    height_of_.push_back(h);
     y += h + kLaneGap;
   }
+  height_ = top_.empty() ? 0 : y;
+}
+
+LaneRow LaneStack::row(std::size_t lane, const Rect& area, float scroll) const {
+  const double y0 = double{area.y} + top_[lane] - double{scroll};
+  return {lane, static_cast<float>(y0), static_cast<float>(y0 + height_of_[lane])};
+}
+
+std::vector<LaneRow> LaneStack::rows_in(const Rect& area, float scroll) const {
+  // A lane reaches into the area if its row, or the process header above
+  // it, does: the first such lane is the first whose bottom is at or below
+  // the area's top; the last, the last whose top (less a header) is at or
+  // above its bottom.
+  const double top = double{scroll}, bottom = double{scroll} + area.h + kProcessHeaderHeight;
+  // The first lane at or after `from` for which `before` is false (it is
+  // true for the lanes above some point, false below).
+  const auto first_not = [&](std::size_t from, auto before) {
+    std::size_t lo = from, hi = top_.size();
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (before(mid))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo;
+  };
+  const std::size_t first = first_not(0, [&](std::size_t n) { return top_[n] + height_of_[n] < top; });
+  const std::size_t last = first_not(first, [&](std::size_t n) { return top_[n] <= bottom; });
+  std::vector<LaneRow> rows;
+  rows.reserve(last - first);
+  for (std::size_t n = first; n < last; ++n) rows.push_back(row(n, area, scroll));
   return rows;
 }
 
-float lanes_height(const Timeline& tl) {
-  const std::vector<LaneRow> rows = lane_rows(tl, Rect{}, 0);
-  return rows.empty() ? 0 : rows.back().y1 + kLaneGap;
+std::vector<LaneRow> lane_rows(const Timeline& tl, const Rect& area, float scroll) {
+  const LaneStack stack(tl);
+  std::vector<LaneRow> rows;
+  rows.reserve(stack.size());
+  for (std::size_t n = 0; n < stack.size(); ++n) rows.push_back(stack.row(n, area, scroll));
+  return rows;
 }
+
+float lanes_height(const Timeline& tl) { return static_cast<float>(LaneStack(tl).height()); }
 
 std::optional<std::size_t> row_at(const std::vector<LaneRow>& rows, float y) {
   for (std::size_t k = 0; k < rows.size(); ++k)

@@ -47,8 +47,36 @@ struct LaneRow {
   std::size_t lane = 0;
   float y0 = 0, y1 = 0;
 };
+
+// Where every lane sits, top to bottom, worked out once for a timeline: a
+// frame asks only for the rows on screen, a binary search away, however
+// many lanes there are. A trace of two million locks has two million lanes;
+// placing all of them every frame (twice: the scroll range, then the rows)
+// was that frame. Lane n's row is [top(n), top(n) + lane_height(n)) below
+// the area's top, before scrolling; tops are doubles, which stay exact far
+// past a float's 2^24 pixels.
+class LaneStack {
+ public:
+  LaneStack() = default;
+  explicit LaneStack(const Timeline& tl);
+
+  std::size_t size() const { return top_.size(); }
+  double height() const { return height_; }  // total, for the scroll range
+  // The rows of the lanes that reach into `area`, and of those whose
+  // process header does, top to bottom, `scroll` pixels scrolled down.
+  std::vector<LaneRow> rows_in(const Rect& area, float scroll) const;
+  // Lane n's row (it may lie outside `area`: the caller clips).
+  LaneRow row(std::size_t lane, const Rect& area, float scroll) const;
+
+ private:
+  std::vector<double> top_;
+  std::vector<float> height_of_;
+  double height_ = 0;
+};
+
 // Rows of every lane, top to bottom, `scroll` pixels scrolled down (rows
-// may lie outside `area`: the caller clips).
+// may lie outside `area`: the caller clips). For a few lanes; a frame asks
+// a LaneStack for those on screen.
 std::vector<LaneRow> lane_rows(const Timeline& tl, const Rect& area, float scroll);
 float lanes_height(const Timeline& tl);  // total, for the scroll range
 float lane_height(const Lane& lane);     // a signal lane's grows with its sub-rows

@@ -15,11 +15,19 @@ LaneLod build_lane_lod(const Lane& lane) {
   return lod;
 }
 
-std::vector<LaneLod> build_lod(const Timeline& tl) {
-  std::vector<LaneLod> out;
-  out.reserve(tl.lanes.size());
-  for (const Lane& lane : tl.lanes) out.push_back(build_lane_lod(lane));
+Lod build_lod(const Timeline& tl) {
+  Lod out;
+  for (std::size_t n = 0; n < tl.lanes.size(); ++n)
+    if (LaneLod lod = build_lane_lod(tl.lanes[n]); !lod.spans.empty() || !lod.ticks.empty() || !lod.steps.empty()) {
+      out.lanes_.push_back(n);
+      out.lods_.push_back(std::move(lod));
+    }
   return out;
+}
+
+const LaneLod* Lod::of(std::size_t lane) const {
+  const auto it = std::lower_bound(lanes_.begin(), lanes_.end(), lane);
+  return it != lanes_.end() && *it == lane ? &lods_[static_cast<std::size_t>(it - lanes_.begin())] : nullptr;
 }
 
 

@@ -99,9 +99,14 @@ std::optional<Command> pick_of(const Timeline& tl, const Hover& hover) {
 
 TimelineStep step_timeline(const TimelineInput& in, const ViewState& view, const TimelineGesture& gesture,
                            const Timeline& tl, const ScreenLayout& layout) {
+  return step_timeline(in, view, gesture, tl, LaneStack(tl), layout);
+}
+
+TimelineStep step_timeline(const TimelineInput& in, const ViewState& view, const TimelineGesture& gesture,
+                           const Timeline& tl, const LaneStack& stack, const ScreenLayout& layout) {
   TimelineStep out{view, gesture, std::nullopt, {}, std::nullopt, std::nullopt};
   ViewState& v = out.view;
-  v.lay_out(layout.lanes, lanes_height(tl), whole_trace(tl));
+  v.lay_out(layout.lanes, static_cast<float>(stack.height()), whole_trace(tl));
 
   // The wheel zooms over the canvas, scrolls with shift or over the names.
   const bool over_labels = in.window_hovered && layout.labels.contains(in.mouse_x, in.mouse_y);
@@ -131,7 +136,7 @@ TimelineStep step_timeline(const TimelineInput& in, const ViewState& view, const
   if (in.window_hovered && in.home_pressed) v.request_fit();
   v.scroll_to(scroll);
 
-  out.rows = lane_rows(tl, layout.lanes, v.scroll());
+  out.rows = stack.rows_in(layout.lanes, v.scroll());
   if (in.canvas_hovered && layout.lanes.contains(in.mouse_x, in.mouse_y) && !anchor) {
     out.hover = hover_at(tl, out.rows, v.viewport(), in.mouse_x, in.mouse_y);
     // A click: released where it was pressed, not the end of a drag.

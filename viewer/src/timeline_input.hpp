@@ -67,7 +67,7 @@ struct TimelineStep {
   ViewState view;                     // laid out, then zoomed, panned, scrolled
   TimelineGesture gesture;            // for the next frame
   std::optional<TimeInterval> range;  // the range being right-dragged, to draw
-  std::vector<LaneRow> rows;          // where the lanes are, after the scroll
+  std::vector<LaneRow> rows;          // where the lanes on screen are, after the scroll
   std::optional<Hover> hover;         // none while a range is dragged
   std::optional<Command> pick;        // what a click selected
 };
@@ -80,7 +80,10 @@ inline constexpr double kMinRangePx = 4;          // a shorter right drag is a s
 inline constexpr double kHitTolerancePx = 3;      // how near a span or mark counts as on it
 
 // Lays `view` out on `layout` for `tl` (ViewState::lay_out), then applies
-// `in`. Left dragging pans in time and scrolls the lanes at once.
+// `in`. Left dragging pans in time and scrolls the lanes at once. `stack`
+// is LaneStack(tl), kept from frame to frame; the second form makes one.
+TimelineStep step_timeline(const TimelineInput& in, const ViewState& view, const TimelineGesture& gesture,
+                           const Timeline& tl, const LaneStack& stack, const ScreenLayout& layout);
 TimelineStep step_timeline(const TimelineInput& in, const ViewState& view, const TimelineGesture& gesture,
                            const Timeline& tl, const ScreenLayout& layout);
 
