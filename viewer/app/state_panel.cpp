@@ -24,19 +24,25 @@ std::string waiter_names(const Document& doc, const ReplayState& s, std::uint32_
 void threads(const Document& doc, const ReplayState& s) {
   if (!ImGui::CollapsingHeader("Threads", ImGuiTreeNodeFlags_DefaultOpen)) return;
   const auto& trace = doc.trace;
-  for (const auto& info : trace.threads) {
-    const std::string name = thread_label(doc, info.id);
-    if (s.ended.count(info.id)) {
-      ImGui::TextDisabled("%s: ended", name.c_str());
-    } else if (const auto w = s.waiting.find(info.id); w != s.waiting.end()) {
-      ImGui::TextColored(rgba_f(state_color(w->second.state)), "%s: %s %s", name.c_str(), state_name(w->second.state),
-                         w->second.object ? trace.object_label(w->second.object).c_str() : "");
-    } else if (s.alive.count(info.id)) {
-      ImGui::TextColored(rgba_f(colors::running), "%s: running", name.c_str());
-    } else {
-      ImGui::TextDisabled("%s: not started", name.c_str());
+  // One line a thread, and only the lines in view are laid out: a program
+  // that starts a thread a task has as many threads as tasks.
+  ImGuiListClipper lines;
+  lines.Begin(static_cast<int>(trace.threads.size()));
+  while (lines.Step())
+    for (int k = lines.DisplayStart; k < lines.DisplayEnd; ++k) {
+      const format::ThreadInfo& info = trace.threads[static_cast<std::size_t>(k)];
+      const std::string name = thread_label(doc, info.id);
+      if (s.ended.count(info.id)) {
+        ImGui::TextDisabled("%s: ended", name.c_str());
+      } else if (const auto w = s.waiting.find(info.id); w != s.waiting.end()) {
+        ImGui::TextColored(rgba_f(state_color(w->second.state)), "%s: %s %s", name.c_str(), state_name(w->second.state),
+                           w->second.object ? trace.object_label(w->second.object).c_str() : "");
+      } else if (s.alive.count(info.id)) {
+        ImGui::TextColored(rgba_f(colors::running), "%s: running", name.c_str());
+      } else {
+        ImGui::TextDisabled("%s: not started", name.c_str());
+      }
     }
-  }
 }
 
 // What the cursor says of one lock: who holds it (or reads it), or free;
