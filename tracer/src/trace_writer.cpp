@@ -1,11 +1,11 @@
 #include "trace_writer.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -14,6 +14,7 @@
 #include "clock.hpp"
 #include "explore/scheduler.hpp"
 #include "registry.hpp"
+#include "trace_file.hpp"
 #include "weft/format/chunk_encoder.hpp"
 #include "weft/version.hpp"
 
@@ -48,41 +49,6 @@ bool write_all(int fd, const unsigned char* p, std::size_t n) noexcept {
     n -= static_cast<std::size_t>(w);
   }
   return true;
-}
-
-// Opens `path` for this process alone. Two processes tracing to one path
-// (two copies of a program started in one directory, both with the default
-// name) would otherwise interleave their chunks in one file: each holds an
-// exclusive lock on its file, and empties it only once it holds the lock.
-// Fails with EWOULDBLOCK when another live process holds it.
-int open_exclusive(const char* path) noexcept {
-  const int fd = ::open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return -1;
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || ::ftruncate(fd, 0) != 0) {
-    const int err = errno;
-    ::close(fd);
-    errno = err;
-    return -1;
-  }
-  return fd;
-}
-
-// Whether another live process is writing a trace at `path`.
-bool written_by_another(const char* path) noexcept {
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool busy = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-  ::close(fd);
-  return busy;
-}
-
-// "dir/prog.weft" -> "dir/prog.<pid>.weft": where a process goes when its
-// path is taken.
-std::string with_pid(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  std::size_t dot = path.rfind('.');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) dot = path.size();
-  return path.substr(0, dot) + "." + std::to_string(::getpid()) + path.substr(dot);
 }
 
 // stderr without stdio: usable from crash handlers.
@@ -120,10 +86,11 @@ void TraceWriter::report(const char* what, int err) {
 bool TraceWriter::ensure_open(bool crashing) {
   if (fd_ >= 0) return true;
   if (failed_ || finalized_) return false;
-  // open, flock and ftruncate are plain system calls, safe in a crash
-  // handler; only the fallback name allocates.
-  // A trace is a file: a device (/dev/full) or a FIFO would fail at the
-  // truncation with a reason ("Invalid argument") that hides the problem.
+  // Creating and publishing the file are plain system calls (trace_file.hpp),
+  // safe in a crash handler; only following a symbolic link and the
+  // fallback name allocate.
+  // A trace is a file: a device (/dev/full) or a FIFO at the path is said
+  // so, never replaced.
   struct stat st {};
   if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     failed_ = true;
@@ -131,22 +98,39 @@ bool TraceWriter::ensure_open(bool crashing) {
         ": not a regular file (a directory, a device or a FIFO); events from here on are not saved\n");
     return false;
   }
-  fd_ = open_exclusive(path_.c_str());
-  if (fd_ < 0 && errno == EWOULDBLOCK && !crashing) {
-    const std::string taken = path_;
-    path_ = with_pid(path_);
-    fd_ = open_exclusive(path_.c_str());
-    if (fd_ >= 0)
-      say("weft: ", taken.c_str(), " is being written by another process; this one traces to ",
-          (path_ + "\n").c_str());
+  // A trace written through a symbolic link goes where the link points.
+  if (!crashing && ::lstat(path_.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    if (char* target = ::realpath(path_.c_str(), nullptr)) {
+      path_ = target;
+      std::free(target);
+    }
   }
-  if (fd_ < 0) {
+  UnpublishedFile file = create_unpublished(path_.c_str());
+  if (file.fd < 0) {
     failed_ = true;
     report("cannot write the trace to ", errno);
     return false;
   }
-  write_preamble();
-  return !failed_;
+  fd_ = file.fd;
+  write_preamble();  // says so itself when it fails
+  Published published = failed_ ? Published::failed : publish(file, path_.c_str());
+  if (published == Published::taken && !crashing) {
+    const std::string taken = path_;
+    path_ = with_pid(path_);
+    published = publish(file, path_.c_str());
+    if (published == Published::done)
+      say("weft: ", taken.c_str(), " is being written by another process; this one traces to ",
+          (path_ + "\n").c_str());
+  }
+  if (published != Published::done) {
+    const int err = published == Published::taken ? EWOULDBLOCK : errno;
+    if (!failed_) report("cannot write the trace to ", err);
+    failed_ = true;
+    abandon(file);
+    fd_ = -1;
+    return false;
+  }
+  return true;
 }
 
 void TraceWriter::write_chunk(std::span<const unsigned char> bytes) {
@@ -470,23 +454,30 @@ void TraceWriter::retarget(const std::string& path) {
   if (errno != EXDEV)
     throw std::runtime_error("weft::trace_to: cannot move " + path_ + " to " + path + ": " + std::strerror(errno));
   // Another file system: copy what is written so far, then carry on there.
-  const int to = open_exclusive(path.c_str());
-  if (to < 0) throw std::runtime_error("weft::trace_to: cannot write " + path + ": " + std::strerror(errno));
+  UnpublishedFile to = create_unpublished(path.c_str());
+  if (to.fd < 0) throw std::runtime_error("weft::trace_to: cannot write " + path + ": " + std::strerror(errno));
   std::uint64_t copied = 0;
   while (copied < offset_) {
     const std::size_t n = offset_ - copied < kChunkBytes ? static_cast<std::size_t>(offset_ - copied) : kChunkBytes;
     const ssize_t got = ::pread(fd_, chunk_.get(), n, static_cast<off_t>(copied));
-    if (got <= 0 || !write_all(to, chunk_.get(), static_cast<std::size_t>(got))) {
+    if (got <= 0 || !write_all(to.fd, chunk_.get(), static_cast<std::size_t>(got))) {
       const int err = got < 0 ? errno : EIO;
-      ::close(to);
-      ::unlink(path.c_str());
+      abandon(to);
       throw std::runtime_error("weft::trace_to: copying the trace to " + path + " failed: " + std::strerror(err));
     }
     copied += static_cast<std::uint64_t>(got);
   }
+  const Published published = publish(to, path.c_str());
+  if (published != Published::done) {
+    const int err = errno;
+    abandon(to);
+    throw std::runtime_error("weft::trace_to: " +
+                             (published == Published::taken ? path + " is being written by another process"
+                                                            : "cannot write " + path + ": " + std::strerror(err)));
+  }
   ::close(fd_);
   ::unlink(path_.c_str());
-  fd_ = to;
+  fd_ = to.fd;
   path_ = path;
 }
 
