@@ -22,6 +22,22 @@ std::size_t count_before(const std::vector<std::uint32_t>& list, std::uint64_t a
       std::partition_point(list.begin(), list.end(), [&](std::uint32_t k) { return key(k) < applied; }) - list.begin());
 }
 
+// The series that hold a value the State tab lists.
+bool counts_value(analysis::SeriesKind kind) {
+  return kind == analysis::SeriesKind::QueueDepth || kind == analysis::SeriesKind::SemaphoreValue ||
+         kind == analysis::SeriesKind::BarrierArrivals;
+}
+
+// `object`'s series of `kind`, by binary search: the model keeps them by
+// object, then kind.
+const analysis::Series* series_of(const std::vector<analysis::Series>& series, std::uint32_t object,
+                                  analysis::SeriesKind kind) {
+  const auto it = std::partition_point(series.begin(), series.end(), [&](const analysis::Series& x) {
+    return x.object < object || (x.object == object && x.kind < kind);
+  });
+  return it != series.end() && it->object == object && it->kind == kind ? &*it : nullptr;
+}
+
 }  // namespace
 
 std::vector<std::uint32_t> ReplayState::waiters_of(std::uint32_t object) const {
@@ -31,7 +47,7 @@ std::vector<std::uint32_t> ReplayState::waiters_of(std::uint32_t object) const {
   return out;
 }
 
-Replayer::Replayer(const analysis::Model& model) : model_(&model) {
+Replayer::Replayer(const analysis::Model& model) : model_(&model), holds_(model.state.holds) {
   const format::Trace& trace = *model.trace;
   waits_.resize(trace.threads.size());
   const analysis::Waits& waits = model.waits;
@@ -39,16 +55,8 @@ Replayer::Replayer(const analysis::Model& model) : model_(&model) {
     throw std::length_error("more waits than the replay can index: " + std::to_string(waits.size()));
   for (std::uint32_t k = 0; k < waits.size(); ++k)
     if (const std::uint32_t thread = waits[k].thread; thread < waits_.size()) waits_[thread].push_back(k);
-  holds_.resize(trace.objects.size());
-  const analysis::HoldStore& holds = model.state.holds;
-  if (holds.size() > std::numeric_limits<std::uint32_t>::max())
-    throw std::length_error("more lock holds than the replay can index: " + std::to_string(holds.size()));
-  for (std::uint32_t k = 0; k < holds.size(); ++k)
-    if (const std::uint32_t lock = holds[k].lock; lock < holds_.size()) holds_[lock].push_back(k);
-  readers_.resize(trace.objects.size());
-  for (const analysis::Series& series : model.state.series)
-    if (series.kind == analysis::SeriesKind::LockReaders && series.object < readers_.size())
-      readers_[series.object] = &series;
+  for (std::uint32_t k = 0; k < model.state.series.size(); ++k)
+    if (counts_value(model.state.series[k].kind)) values_.push_back(k);
 }
 
 const ReplayState& Replayer::seek(std::uint64_t cursor) {
@@ -72,52 +80,33 @@ const ReplayState& Replayer::seek(std::uint64_t cursor) {
     if (active(w.begin, w.end.value_or(kNoEvent), cursor)) s.waiting[t] = Waiting{state_of(w.cause), w.object, w.begin};
   }
 
-  for (std::uint32_t lock = 1; lock < holds_.size(); ++lock) {
-    const auto& holds = holds_[lock];
-    const analysis::HoldStore& all = model_->state.holds;
-    const std::size_t n = static_cast<std::size_t>(
-        std::partition_point(holds.begin(), holds.end(), [&](std::uint32_t k) { return all[k].first < cursor; }) -
-        holds.begin());
-    // At most one exclusive hold is under way: the latest begun, if it has
-    // not ended. Shared ones may overlap: look back through them until as
-    // many as the model counts at the cursor are found.
-    const std::optional<analysis::Step> readers = readers_[lock] ? readers_[lock]->at_event(cursor) : std::nullopt;
-    std::int64_t missing = readers ? readers->value : 0;
-    for (std::size_t k = n; k-- > 0;) {
-      const analysis::Hold h = all[holds[k]];
-      const bool on = active(h.first, h.end == analysis::HoldEnd::Open ? kNoEvent : h.last, cursor);
-      if (!h.shared) {
-        if (on) s.holders[lock] = LockHolder{h.thread, 1, h.first};
-        break;
-      }
-      if (missing <= 0) break;  // every reader under way found
-      if (on) {
-        s.readers[lock].push_back(LockHolder{h.thread, 1, h.first});
-        --missing;
-      }
-    }
-    if (auto& r = s.readers[lock]; r.empty())
-      s.readers.erase(lock);
+  // Shared holds of one lock may overlap; at most one exclusive hold is
+  // under way, and none beside a shared one (the model ends a lost hold
+  // where the lock is taken again).
+  const analysis::HoldStore& holds = model_->state.holds;
+  for (const std::uint32_t k : holds_.at(cursor)) {
+    const analysis::Hold h = holds[k];
+    if (h.shared)
+      s.readers[h.lock].push_back(LockHolder{h.thread, 1, h.first});
     else
-      std::reverse(r.begin(), r.end());
+      s.holders[h.lock] = LockHolder{h.thread, 1, h.first};
   }
+  const std::vector<analysis::Series>& series = model_->state.series;
+  for (auto& [lock, holder] : s.holders)
+    if (const analysis::Series* depth = series_of(series, lock, analysis::SeriesKind::LockDepth))
+      if (const std::optional<analysis::Step> step = depth->at_event(cursor))
+        holder.depth = static_cast<std::uint64_t>(std::max<std::int64_t>(step->value, 1));
 
-  for (const analysis::Series& series : model_->state.series) {
-    const std::optional<analysis::Step> step = series.at_event(cursor);
+  for (const std::uint32_t k : values_) {
+    const analysis::Series& one = series[k];
+    const std::optional<analysis::Step> step = one.at_event(cursor);
     if (!step) continue;
-    switch (series.kind) {
-      case analysis::SeriesKind::QueueDepth: s.queue_depth[series.object] = step->value; break;
-      case analysis::SeriesKind::SemaphoreValue: s.semaphore_value[series.object] = step->value; break;
-      case analysis::SeriesKind::BarrierArrivals:
-        s.barrier_arrived[series.object] = static_cast<std::uint32_t>(step->value);
-        break;
-      case analysis::SeriesKind::LockDepth:
-        if (const auto it = s.holders.find(series.object); it != s.holders.end())
-          it->second.depth = static_cast<std::uint64_t>(std::max<std::int64_t>(step->value, 1));
-        break;
-      case analysis::SeriesKind::LockWaiters:
-      case analysis::SeriesKind::LockReaders: break;
-    }
+    if (one.kind == analysis::SeriesKind::QueueDepth)
+      s.queue_depth[one.object] = step->value;
+    else if (one.kind == analysis::SeriesKind::SemaphoreValue)
+      s.semaphore_value[one.object] = step->value;
+    else
+      s.barrier_arrived[one.object] = static_cast<std::uint32_t>(step->value);
   }
   current_ = std::move(s);
   return current_;

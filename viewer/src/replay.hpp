@@ -2,8 +2,10 @@
 // events (the replay cursor), for the state panel: who holds which lock,
 // who waits on what, queue depths, semaphore values, barrier arrivals.
 // Read off the analysis model's intervals (its waits, holds and series),
-// never derived again here: seeking anywhere is a binary search per thread
-// and per object, in either direction.
+// never derived again here: seeking anywhere, in either direction, is a
+// binary search per thread and per counted object (queue, semaphore,
+// barrier), and a read of the holds under way from a checkpoint before
+// the cursor (active_holds.hpp), however many locks the trace has.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include "active_holds.hpp"
 #include "timeline.hpp"
 #include "weft/analysis/model.hpp"
 #include "weft/format/trace.hpp"
@@ -54,10 +57,8 @@ class Replayer {
  private:
   const analysis::Model* model_;
   std::vector<std::vector<std::uint32_t>> waits_;  // by thread, by begin: indices into the model's (packed) waits
-  // By lock, by acquisition: indices into the model's (packed) holds. 32
-  // bits: 2^32 holds are 8.6 G events, more than a viewer opens.
-  std::vector<std::vector<std::uint32_t>> holds_;
-  std::vector<const analysis::Series*> readers_;           // by lock: its shared holders over time
+  ActiveHolds holds_;                              // the holds under way at any cursor
+  std::vector<std::uint32_t> values_;              // the model's queue, semaphore and barrier series
   ReplayState current_;
 };
 
