@@ -152,3 +152,46 @@ TEST_CASE("a condition wait keeps its thread waiting through the mutex release i
   CHECK(s.waiting.at(a).since == begin);
   CHECK(s.holders.empty());  // the wait gave the lock up
 }
+
+TEST_CASE("past the listed number of semaphores the state holds those waited on and counts all") {
+  TraceMaker m;
+  const std::uint32_t a = m.thread("A"), b = m.thread("B");
+  std::vector<std::uint32_t> sems;
+  for (std::size_t k = 0; k < Replayer::kValuesListed + 36; ++k)
+    sems.push_back(m.object(format::ObjectKind::Semaphore, "S" + std::to_string(k)));
+  m.start(a);
+  m.start(b);
+  for (const std::uint32_t sem : sems) m.add(a, format::EventKind::SemReleased, sem, 1);
+  const std::uint32_t waited = sems[40];
+  m.add(a, format::EventKind::SemAcquired, waited, 0);
+  const std::uint64_t begins = m.add(b, format::EventKind::SemAcquireBegin, waited);
+  m.add(a, format::EventKind::SemReleased, waited, 1);
+  m.add({b, format::EventKind::SemAcquired, waited, 0, format::kFlagContended});
+  const analysis::Model model = analysis::build_model(m.t);
+  Replayer r(model);
+
+  const ReplayState& waiting = r.seek(begins + 1);
+  CHECK(waiting.values_partial);
+  CHECK(waiting.semaphores == sems.size());
+  CHECK(waiting.queues == 0);
+  REQUIRE(waiting.semaphore_value.size() == 1);
+  CHECK(waiting.semaphore_value.at(waited) == 0);
+  CHECK(waiting.waiters_of(waited) == std::vector<std::uint32_t>{b});
+
+  const ReplayState& end = r.seek(m.t.events.size());
+  CHECK(end.values_partial);
+  CHECK(end.semaphore_value.empty());  // nobody waits: nothing listed
+  CHECK(end.semaphores == sems.size());
+}
+
+TEST_CASE("with few counted objects every value is in the state") {
+  const Scene s = scene();
+  const analysis::Model model = analysis::build_model(s.m.t);
+  Replayer r(model);
+  const ReplayState& end = r.seek(s.m.t.events.size());
+  CHECK_FALSE(end.values_partial);
+  CHECK(end.queues == 1);
+  CHECK(end.semaphores == 1);
+  CHECK(end.barriers == 1);
+  CHECK(end.queue_depth.size() == 1);
+}

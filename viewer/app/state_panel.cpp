@@ -95,14 +95,32 @@ void locks(const Document& doc, const ReplayState& s) {
   ImGui::TextDisabled("%zu %slocks free", doc.lock_lanes - listed, listed == 0 ? "" : "other ");
 }
 
-void values(const Document& doc, const ReplayState& s, const char* title,
-            const std::map<std::uint32_t, std::int64_t>& m, const char* what) {
-  if (m.empty() || !ImGui::CollapsingHeader(title, ImGuiTreeNodeFlags_DefaultOpen)) return;
-  for (const auto& [object, v] : m) {
-    const std::string waiters = waiter_names(doc, s, object);
-    ImGui::Text("%s: %s %lld%s%s", doc.trace.object_label(object).c_str(), what, static_cast<long long>(v),
-                waiters.empty() ? "" : "; waiting: ", waiters.c_str());
-  }
+// One line per counted object (queue, semaphore, barrier) at the cursor.
+// Past Replayer::kValuesListed of them, the replay gives only those a
+// thread waits on, and the others are counted.
+template <class Value, class Line>
+void values(const ReplayState& s, const char* title, const std::map<std::uint32_t, Value>& m, std::size_t total,
+            const char* plural, Line&& line) {
+  if (total == 0 || (m.empty() && !s.values_partial) || !ImGui::CollapsingHeader(title, ImGuiTreeNodeFlags_DefaultOpen))
+    return;
+  for (const auto& [object, v] : m) line(object, v);
+  if (s.values_partial)
+    ImGui::TextDisabled("%zu %s%s not waited on", total - m.size(), m.empty() ? "" : "other ", plural);
+}
+
+void counted(const Document& doc, const ReplayState& s) {
+  auto with_waiters = [&](const char* what) {
+    return [&doc, &s, what](std::uint32_t object, std::int64_t v) {
+      const std::string waiters = waiter_names(doc, s, object);
+      ImGui::Text("%s: %s %lld%s%s", doc.trace.object_label(object).c_str(), what, static_cast<long long>(v),
+                  waiters.empty() ? "" : "; waiting: ", waiters.c_str());
+    };
+  };
+  values(s, "Queues", s.queue_depth, s.queues, "queues", with_waiters("depth"));
+  values(s, "Semaphores", s.semaphore_value, s.semaphores, "semaphores", with_waiters("value"));
+  values(s, "Barriers", s.barrier_arrived, s.barriers, "barriers", [&doc](std::uint32_t object, std::uint32_t n) {
+    ImGui::Text("%s: %u arrived", doc.trace.object_label(object).c_str(), n);
+  });
 }
 
 // Threads waiting on objects without a section of their own (conditions,
@@ -126,11 +144,7 @@ void state_panel(const Document& doc, const ReplayCursor& cursor) {
               format_duration(cursor.time_ns()).c_str());
   threads(doc, s);
   locks(doc, s);
-  values(doc, s, "Queues", s.queue_depth, "depth");
-  values(doc, s, "Semaphores", s.semaphore_value, "value");
-  if (!s.barrier_arrived.empty() && ImGui::CollapsingHeader("Barriers", ImGuiTreeNodeFlags_DefaultOpen))
-    for (const auto& [object, n] : s.barrier_arrived)
-      ImGui::Text("%s: %u arrived", doc.trace.object_label(object).c_str(), n);
+  counted(doc, s);
   other_waits(doc, s);
 }
 

@@ -55,8 +55,12 @@ Replayer::Replayer(const analysis::Model& model) : model_(&model), holds_(model.
     throw std::length_error("more waits than the replay can index: " + std::to_string(waits.size()));
   for (std::uint32_t k = 0; k < waits.size(); ++k)
     if (const std::uint32_t thread = waits[k].thread; thread < waits_.size()) waits_[thread].push_back(k);
-  for (std::uint32_t k = 0; k < model.state.series.size(); ++k)
-    if (counts_value(model.state.series[k].kind)) values_.push_back(k);
+  for (std::uint32_t k = 0; k < model.state.series.size(); ++k) {
+    const analysis::SeriesKind kind = model.state.series[k].kind;
+    if (!counts_value(kind)) continue;
+    values_.push_back(k);
+    ++(kind == analysis::SeriesKind::QueueDepth ? queues_ : kind == analysis::SeriesKind::SemaphoreValue ? semaphores_ : barriers_);
+  }
 }
 
 const ReplayState& Replayer::seek(std::uint64_t cursor) {
@@ -97,16 +101,27 @@ const ReplayState& Replayer::seek(std::uint64_t cursor) {
       if (const std::optional<analysis::Step> step = depth->at_event(cursor))
         holder.depth = static_cast<std::uint64_t>(std::max<std::int64_t>(step->value, 1));
 
-  for (const std::uint32_t k : values_) {
-    const analysis::Series& one = series[k];
+  auto take_value = [&](const analysis::Series& one) {
     const std::optional<analysis::Step> step = one.at_event(cursor);
-    if (!step) continue;
+    if (!step) return;
     if (one.kind == analysis::SeriesKind::QueueDepth)
       s.queue_depth[one.object] = step->value;
     else if (one.kind == analysis::SeriesKind::SemaphoreValue)
       s.semaphore_value[one.object] = step->value;
     else
       s.barrier_arrived[one.object] = static_cast<std::uint32_t>(step->value);
+  };
+  s.queues = queues_;
+  s.semaphores = semaphores_;
+  s.barriers = barriers_;
+  s.values_partial = values_.size() > kValuesListed;
+  if (!s.values_partial) {
+    for (const std::uint32_t k : values_) take_value(series[k]);
+  } else {
+    for (const auto& [thread, w] : s.waiting)
+      for (const analysis::SeriesKind kind : {analysis::SeriesKind::QueueDepth, analysis::SeriesKind::SemaphoreValue,
+                                              analysis::SeriesKind::BarrierArrivals})
+        if (const analysis::Series* one = w.object != 0 ? series_of(series, w.object, kind) : nullptr) take_value(*one);
   }
   current_ = std::move(s);
   return current_;

@@ -40,6 +40,12 @@ struct ReplayState {
   std::map<std::uint32_t, std::int64_t> queue_depth;    // queue -> items in it
   std::map<std::uint32_t, std::int64_t> semaphore_value;
   std::map<std::uint32_t, std::uint32_t> barrier_arrived;  // barrier -> arrivals in the current generation
+  // Past Replayer::kValuesListed counted objects, the three maps above hold
+  // only those a thread waits on at the cursor: a trace of a million
+  // semaphores made every seek read a million series. The totals count
+  // every one in the trace.
+  bool values_partial = false;
+  std::size_t queues = 0, semaphores = 0, barriers = 0;
   std::set<std::uint32_t> alive;                        // threads seen and not ended
   std::set<std::uint32_t> ended;
 
@@ -49,6 +55,8 @@ struct ReplayState {
 
 class Replayer {
  public:
+  static constexpr std::size_t kValuesListed = 64;
+
   explicit Replayer(const analysis::Model& model);
   // The state after the first `cursor` events (clamped to the trace).
   const ReplayState& seek(std::uint64_t cursor);
@@ -59,6 +67,7 @@ class Replayer {
   std::vector<std::vector<std::uint32_t>> waits_;  // by thread, by begin: indices into the model's (packed) waits
   ActiveHolds holds_;                              // the holds under way at any cursor
   std::vector<std::uint32_t> values_;              // the model's queue, semaphore and barrier series
+  std::size_t queues_ = 0, semaphores_ = 0, barriers_ = 0;
   ReplayState current_;
 };
 
