@@ -57,7 +57,7 @@ TEST_CASE("trace file: nothing is at the path until it is published whole", "[co
 TEST_CASE("trace file: a trace left by a process that has gone is replaced", "[config]") {
   weft::test::TempDir dir;
   const std::string path = dir.file("t.weft");
-  { std::ofstream(path) << "an old trace"; }
+  dir.write_text("t.weft", "an old trace");
   UnpublishedFile file = create_unpublished(path.c_str());
   REQUIRE(file.fd >= 0);
   write_text(file.fd, "new");
