@@ -115,3 +115,22 @@ TEST_CASE("trace file: an abandoned file leaves nothing behind and a missing dir
   CHECK(none.fd == -1);
   CHECK(errno == ENOENT);
 }
+
+TEST_CASE("trace file: written in place where the directory takes no new file", "[config]") {
+  // What a process does whose directory refuses it a new file but whose
+  // file at the path was made for it (root, running these tests, is
+  // refused nothing: the fallback is called directly).
+  weft::test::TempDir dir;
+  const std::string path = dir.write_text("t.weft", "made beforehand");
+  const int fd = weft::detail::open_in_place(path.c_str());
+  REQUIRE(fd >= 0);
+  CHECK(contents(path).empty());  // emptied, then written
+  write_text(fd, "trace");
+  CHECK(contents(path) == "trace");
+  errno = 0;
+  CHECK(weft::detail::open_in_place(path.c_str()) == -1);  // held by a live writer
+  CHECK(errno == EWOULDBLOCK);
+  ::close(fd);
+  CHECK(weft::detail::open_in_place(dir.file("missing.weft").c_str()) == -1);
+  CHECK(errno == ENOENT);
+}

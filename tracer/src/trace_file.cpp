@@ -136,6 +136,18 @@ void abandon(UnpublishedFile& file) noexcept {
   file.temporary_name[0] = '\0';
 }
 
+int open_in_place(const char* path) noexcept {
+  const int fd = ::open(path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return -1;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || ::ftruncate(fd, 0) != 0) {
+    const int err = errno;
+    ::close(fd);
+    errno = err;
+    return -1;
+  }
+  return fd;
+}
+
 bool written_by_another(const char* path) noexcept {
   const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;

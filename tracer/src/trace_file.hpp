@@ -40,6 +40,12 @@ Published publish(UnpublishedFile& file, const char* path) noexcept;
 // Closes a file that will not be published, and removes its temporary name.
 void abandon(UnpublishedFile& file) noexcept;
 
+// The fallback where the directory refuses new files but the file at
+// `path` may be written: opened, locked (EWOULDBLOCK when a live process
+// holds it) and emptied in place, so a kill before its preamble is written
+// leaves it empty.
+int open_in_place(const char* path) noexcept;
+
 // Whether another live process is writing a trace at `path`.
 bool written_by_another(const char* path) noexcept;
 

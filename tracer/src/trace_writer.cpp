@@ -106,6 +106,16 @@ bool TraceWriter::ensure_open(bool crashing) {
     }
   }
   UnpublishedFile file = create_unpublished(path_.c_str());
+  if (file.fd < 0 && errno == EACCES) {
+    // A directory this process may not add to, with a file at the path it
+    // may write (made for it beforehand): written where it is.
+    if (const int fd = open_in_place(path_.c_str()); fd >= 0) {
+      fd_ = fd;
+      write_preamble();
+      return !failed_;
+    }
+    if (errno == ENOENT) errno = EACCES;  // no such file: the directory's refusal is the reason
+  }
   if (file.fd < 0) {
     failed_ = true;
     report("cannot write the trace to ", errno);
