@@ -59,7 +59,10 @@ Replayer::Replayer(const analysis::Model& model) : model_(&model), holds_(model.
     const analysis::SeriesKind kind = model.state.series[k].kind;
     if (!counts_value(kind)) continue;
     values_.push_back(k);
-    ++(kind == analysis::SeriesKind::QueueDepth ? queues_ : kind == analysis::SeriesKind::SemaphoreValue ? semaphores_ : barriers_);
+    std::size_t& count = kind == analysis::SeriesKind::QueueDepth       ? queues_
+                         : kind == analysis::SeriesKind::SemaphoreValue ? semaphores_
+                                                                        : barriers_;
+    ++count;
   }
 }
 
