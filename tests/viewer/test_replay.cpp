@@ -157,7 +157,7 @@ TEST_CASE("past the listed number of semaphores the state holds those waited on 
   TraceMaker m;
   const std::uint32_t a = m.thread("A"), b = m.thread("B");
   std::vector<std::uint32_t> sems;
-  for (std::size_t k = 0; k < Replayer::kValuesListed + 36; ++k)
+  for (std::size_t k = 0; k < kValuesListed + 36; ++k)
     sems.push_back(m.object(format::ObjectKind::Semaphore, "S" + std::to_string(k)));
   m.start(a);
   m.start(b);
@@ -171,7 +171,7 @@ TEST_CASE("past the listed number of semaphores the state holds those waited on 
   Replayer r(model);
 
   const ReplayState& waiting = r.seek(begins + 1);
-  CHECK(waiting.values_partial);
+  CHECK(waiting.values_partial());
   CHECK(waiting.semaphores == sems.size());
   CHECK(waiting.queues == 0);
   REQUIRE(waiting.semaphore_value.size() == 1);
@@ -179,7 +179,7 @@ TEST_CASE("past the listed number of semaphores the state holds those waited on 
   CHECK(waiting.waiters_of(waited) == std::vector<std::uint32_t>{b});
 
   const ReplayState& end = r.seek(m.t.events.size());
-  CHECK(end.values_partial);
+  CHECK(end.values_partial());
   CHECK(end.semaphore_value.empty());  // nobody waits: nothing listed
   CHECK(end.semaphores == sems.size());
 }
@@ -189,7 +189,7 @@ TEST_CASE("with few counted objects every value is in the state") {
   const analysis::Model model = analysis::build_model(s.m.t);
   Replayer r(model);
   const ReplayState& end = r.seek(s.m.t.events.size());
-  CHECK_FALSE(end.values_partial);
+  CHECK_FALSE(end.values_partial());
   CHECK(end.queues == 1);
   CHECK(end.semaphores == 1);
   CHECK(end.barriers == 1);

@@ -96,15 +96,15 @@ void locks(const Document& doc, const ReplayState& s) {
 }
 
 // One line per counted object (queue, semaphore, barrier) at the cursor.
-// Past Replayer::kValuesListed of them, the replay gives only those a
+// Past kValuesListed of them, the replay gives only those a
 // thread waits on, and the others are counted.
 template <class Value, class Line>
 void values(const ReplayState& s, const char* title, const std::map<std::uint32_t, Value>& m, std::size_t total,
             const char* plural, Line&& line) {
-  if (total == 0 || (m.empty() && !s.values_partial) || !ImGui::CollapsingHeader(title, ImGuiTreeNodeFlags_DefaultOpen))
-    return;
+  if (total == 0 || (m.empty() && !s.values_partial())) return;
+  if (!ImGui::CollapsingHeader(title, ImGuiTreeNodeFlags_DefaultOpen)) return;
   for (const auto& [object, v] : m) line(object, v);
-  if (s.values_partial)
+  if (s.values_partial())
     ImGui::TextDisabled("%zu %s%s not waited on", total - m.size(), m.empty() ? "" : "other ", plural);
 }
 

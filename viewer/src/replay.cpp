@@ -117,8 +117,7 @@ const ReplayState& Replayer::seek(std::uint64_t cursor) {
   s.queues = queues_;
   s.semaphores = semaphores_;
   s.barriers = barriers_;
-  s.values_partial = values_.size() > kValuesListed;
-  if (!s.values_partial) {
+  if (!s.values_partial()) {
     for (const std::uint32_t k : values_) take_value(series[k]);
   } else {
     for (const auto& [thread, w] : s.waiting)

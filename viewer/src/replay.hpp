@@ -32,6 +32,9 @@ struct Waiting {
   std::uint64_t since = 0;   // event index of the wait's begin
 };
 
+// How many queues, semaphores and barriers a seek reads whole.
+inline constexpr std::size_t kValuesListed = 64;
+
 struct ReplayState {
   std::uint64_t applied = 0;  // events [0, applied) are in this state
   std::map<std::uint32_t, LockHolder> holders;          // lock -> who holds it (exclusively)
@@ -40,12 +43,12 @@ struct ReplayState {
   std::map<std::uint32_t, std::int64_t> queue_depth;    // queue -> items in it
   std::map<std::uint32_t, std::int64_t> semaphore_value;
   std::map<std::uint32_t, std::uint32_t> barrier_arrived;  // barrier -> arrivals in the current generation
-  // Past Replayer::kValuesListed counted objects, the three maps above hold
-  // only those a thread waits on at the cursor: a trace of a million
-  // semaphores made every seek read a million series. The totals count
-  // every one in the trace.
-  bool values_partial = false;
+  // Past kValuesListed counted objects, the three maps above hold only
+  // those a thread waits on at the cursor: a trace of a million semaphores
+  // made every seek read a million series. The totals count every one in
+  // the trace.
   std::size_t queues = 0, semaphores = 0, barriers = 0;
+  bool values_partial() const { return queues + semaphores + barriers > kValuesListed; }
   std::set<std::uint32_t> alive;                        // threads seen and not ended
   std::set<std::uint32_t> ended;
 
@@ -55,8 +58,6 @@ struct ReplayState {
 
 class Replayer {
  public:
-  static constexpr std::size_t kValuesListed = 64;
-
   explicit Replayer(const analysis::Model& model);
   // The state after the first `cursor` events (clamped to the trace).
   const ReplayState& seek(std::uint64_t cursor);
