@@ -14,6 +14,7 @@
 #include "in_order_pool.hpp"
 #include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/order.hpp"
+#include "weft/format/prefault.hpp"
 #include "weft/format/zeroed_memory.hpp"
 
 namespace weft::format {
@@ -76,7 +77,11 @@ struct TraceLoader::Payloads {
       used = 0;
     }
     if (current == segments.size()) segments.emplace_back(std::max(segment_size, n));
-    unsigned char* at = segments[current].data() + used;
+    ZeroedMemory& segment = segments[current];
+    unsigned char* at = segment.data() + used;
+    // Filled front to back: its pages are mapped a step ahead in bulk the
+    // first time (prefault.hpp); the next batches find them mapped.
+    if (segment.size() >= ZeroedMemory::kHugeFrom) prefault_ahead(segment.data(), segment.size(), used, used + n);
     if (n) std::memcpy(at, p, n);
     used += n;
     return at;

@@ -494,6 +494,11 @@ EventStore merge_streams_in_parts(std::span<const EventStream> per_thread, std::
   if (!joins) return whole();
 
   EventStore out = std::move(part[0].out);
+  // Room for every part's blocks at once: appended one part at a time, the
+  // blocks' descriptions (176 bytes each) were copied to a new array for
+  // each part, 3.5 times the whole array over eight parts, every copy
+  // written to fresh pages.
+  out.reserve(total);
   for (std::size_t i = 1; i < parts; ++i) {
     for (const Event& e : part[i].lead) out.push_back(e);
     out.append(std::move(part[i].out));

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "weft/format/packed_store.hpp"
+#include "weft/format/prefault.hpp"
 
 namespace weft::format {
 namespace packed_store_detail {
@@ -160,6 +161,9 @@ unsigned char* PackedStore<Codec>::allocate(std::size_t n, std::uint32_t& segmen
   segment = static_cast<std::uint32_t>(segments_.size() - 1);
   offset = static_cast<std::uint32_t>(s.used);
   s.used += n;
+  // Blocks are packed front to back: a large segment's pages are mapped a
+  // step ahead in bulk, not faulted in one by one (prefault.hpp).
+  if (s.bytes.size() >= ZeroedMemory::kHugeFrom) prefault_ahead(s.bytes.data(), s.bytes.size(), offset, s.used + kSlack);
   return s.bytes.data() + offset;
 }
 
@@ -339,7 +343,10 @@ void PackedStore<Codec>::append(PackedStore&& other) {
   if (!tail_.empty()) pack_tail();
   const auto first_segment = static_cast<std::uint32_t>(segments_.size());
   for (Segment& seg : other.segments_) segments_.push_back(std::move(seg));
-  frames_.reserve(frames_.size() + other.frames_.size());
+  // Geometric, as push_back's: stores appended one after another would
+  // otherwise copy the frames so far at every append.
+  const std::size_t frames = frames_.size() + other.frames_.size();
+  if (frames > frames_.capacity()) frames_.reserve(std::max(frames, 2 * frames_.capacity()));
   for (Frame f : other.frames_) {
     f.segment += first_segment;  // its bytes stay where they are; only the segment's number changes
     frames_.push_back(f);
