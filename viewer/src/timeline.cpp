@@ -8,6 +8,7 @@
 
 #include "signal_lanes.hpp"
 #include "weft/format/packed_store_impl.hpp"
+#include "weft/format/prefault.hpp"
 #include "weft/format/run.hpp"
 
 namespace weft::format {
@@ -335,6 +336,7 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
   const std::size_t first_object_lane = tl.lanes.size();
   // Sized once, before the waits' thread below writes the threads' lanes:
   // from here on no lane moves.
+  format::reserve_prefaulted(tl.lanes, first_object_lane + count);  // a lane is hundreds of bytes, and there may be millions
   tl.lanes.resize(first_object_lane + count);
   std::size_t next = first_object_lane;
   for (LaneKind kind : {LaneKind::Lock, LaneKind::Queue, LaneKind::Semaphore, LaneKind::Barrier})

@@ -21,4 +21,16 @@ void prefault(void* begin, std::size_t bytes) noexcept;
 inline constexpr std::size_t kPrefaultStep = std::size_t{1} << 20;
 void prefault_ahead(unsigned char* base, std::size_t size, std::size_t from, std::size_t to) noexcept;
 
+// Room for `n` elements in `v`, about to be filled to n (a resize, an
+// assign, or pushes up to a count known beforehand): where the elements
+// past its size take kPrefaultFrom bytes or more, their pages are mapped
+// now. One allocation, no element moved twice, no page faulted one by one.
+inline constexpr std::size_t kPrefaultFrom = std::size_t{256} << 10;
+template <class Vector>
+void reserve_prefaulted(Vector& v, std::size_t n) {
+  v.reserve(n);
+  const std::size_t bytes = n > v.size() ? (n - v.size()) * sizeof(*v.data()) : 0;
+  if (bytes >= kPrefaultFrom) prefault(v.data() + v.size(), bytes);
+}
+
 }  // namespace weft::format
