@@ -46,6 +46,30 @@ Scene scene() {
   return s;
 }
 
+// The state panel's whole content is the same in both.
+void check_same(const ReplayState& got, const ReplayState& want) {
+  CHECK(got.applied == want.applied);
+  CHECK(got.holders.size() == want.holders.size());
+  for (const auto& [lock, h] : want.holders) {
+    REQUIRE(got.holders.count(lock));
+    CHECK(got.holders.at(lock).thread == h.thread);
+    CHECK(got.holders.at(lock).depth == h.depth);
+    CHECK(got.holders.at(lock).since == h.since);
+  }
+  CHECK(got.waiting.size() == want.waiting.size());
+  for (const auto& [thread, w] : want.waiting) {
+    REQUIRE(got.waiting.count(thread));
+    CHECK(got.waiting.at(thread).object == w.object);
+    CHECK(got.waiting.at(thread).since == w.since);
+  }
+  CHECK(got.queue_depth == want.queue_depth);
+  CHECK(got.semaphore_value == want.semaphore_value);
+  CHECK(got.barrier_arrived == want.barrier_arrived);
+  CHECK((got.queues == want.queues && got.semaphores == want.semaphores && got.barriers == want.barriers));
+  CHECK(got.alive == want.alive);
+  CHECK(got.ended == want.ended);
+}
+
 }  // namespace
 
 TEST_CASE("at the cursor: who holds the lock, who waits for it, queue depth, semaphore value, barrier arrivals") {
@@ -88,17 +112,26 @@ TEST_CASE("seeking anywhere, in any order, lands on the same state as a fresh re
     const ReplayState& got = scrubbing.seek(cursor);
     INFO("cursor " << cursor);
     CHECK(got.applied == cursor);
-    CHECK(got.holders.size() == want.holders.size());
-    for (const auto& [lock, h] : want.holders) {
-      REQUIRE(got.holders.count(lock));
-      CHECK(got.holders.at(lock).thread == h.thread);
-      CHECK(got.holders.at(lock).depth == h.depth);
-    }
-    CHECK(got.waiting.size() == want.waiting.size());
-    CHECK(got.queue_depth == want.queue_depth);
-    CHECK(got.semaphore_value == want.semaphore_value);
-    CHECK(got.barrier_arrived == want.barrier_arrived);
-    CHECK(got.alive == want.alive);
+    check_same(got, want);
+  }
+}
+
+TEST_CASE("replayers reading one index built beforehand (the document's) land where one with its own does") {
+  const Scene s = scene();
+  const analysis::Model model = analysis::build_model(s.m.t);
+  const ReplayIndex index(model);
+  CHECK(index.waits.size() == s.m.t.threads.size());
+  CHECK(index.values.size() == 3);  // the queue's, the semaphore's, the barrier's series
+  CHECK((index.queues == 1 && index.semaphores == 1 && index.barriers == 1));
+  // Two at once, scrubbing in opposite directions: the index is only read.
+  Replayer forward(model, index), backward(model, index);
+  const std::uint64_t n = s.m.t.events.size();
+  for (std::uint64_t k = 0; k <= n; ++k) {
+    Replayer own(model);
+    INFO("cursor " << k);
+    check_same(forward.seek(k), own.seek(k));
+    Replayer own_back(model);
+    check_same(backward.seek(n - k), own_back.seek(n - k));
   }
 }
 

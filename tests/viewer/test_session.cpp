@@ -197,6 +197,28 @@ TEST_CASE("replay cursor: play from the end starts over, each frame moves at lea
   CHECK_FALSE(c.playing());
 }
 
+TEST_CASE("session: the cursor reads the replay index the open built, and lands where a cursor of its own does") {
+  auto doc = inversion();
+  REQUIRE(doc->replay_index);  // built while the trace opened, not by the window's thread
+  const Document& d = *doc;
+  ReplayCursor own(d.model, d.timeline);
+  Session s;
+  s.open(std::move(doc));
+  CHECK(s.cursor().position() == own.position());
+  for (std::uint64_t k = 0; k <= own.size(); ++k) {
+    INFO("cursor " << k);
+    REQUIRE(s.apply(SeekCursor{k}));
+    own.seek(k);
+    CHECK(s.cursor().state().holders.size() == own.state().holders.size());
+    for (const auto& [lock, h] : own.state().holders) {
+      REQUIRE(s.cursor().state().holders.count(lock));
+      CHECK(s.cursor().state().holders.at(lock).thread == h.thread);
+    }
+    CHECK(s.cursor().state().alive == own.state().alive);
+    CHECK(s.cursor().time_ns() == own.time_ns());
+  }
+}
+
 TEST_CASE("session: without a document nothing can be selected") {
   Session s;
   CHECK_FALSE(s.document());

@@ -115,11 +115,13 @@ std::unique_ptr<Document> make_document(format::Trace trace, std::string path, c
     });
   });
   // The statistics as soon as the model is built, beside the rest of the
-  // check (they had waited for all of it).
+  // check (they had waited for all of it); then the replay's index, which
+  // the window's thread would otherwise build as the document arrives.
   auto stats = std::async(std::launch::async, [&d, &parts, model_ready] {
     yield_to_the_model();
     model_ready.get();  // rethrows what building the model threw
     parts.run(analysing, [&d] { d.stats = analysis::compute_stats(d.model); });
+    parts.run(laying_out, [&d] { d.replay_index = std::make_unique<const ReplayIndex>(d.model); });
   });
   // The check on a thread of its own too, so that yielding to the model
   // lowers no thread that outlives the open (the caller's).

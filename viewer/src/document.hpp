@@ -14,6 +14,7 @@
 
 #include "layout.hpp"
 #include "lod.hpp"
+#include "replay.hpp"
 #include "timeline.hpp"
 #include "weft/analysis/causality.hpp"
 #include "weft/analysis/check.hpp"
@@ -42,6 +43,7 @@ struct Document {
   LaneStack lane_stack;      // where each lane sits: a frame finds those on screen (layout.hpp)
   std::size_t lock_lanes = 0;  // how many lanes are locks' (the State tab lists them all only when few)
   ArrowLod arrow_lod;        // the same for the causality arrows
+  std::unique_ptr<const ReplayIndex> replay_index;  // what the replay cursor reads besides the model (replay.hpp)
 
   Document() = default;
   Document(const Document&) = delete;
@@ -51,10 +53,11 @@ struct Document {
 // The parts of opening a trace after reading it, for a progress bar: each
 // analysis part (model, findings with the lock graph, statistics, causal
 // edges) and each layout part (the events' lanes, the model's lanes, their
-// level-of-detail index, the arrows'), finishing in any order.
+// level-of-detail index, the arrows', the replay's index), finishing in
+// any order.
 enum class OpenStage : std::uint8_t { Reading, Analysing, LayingOut, Done };
 const char* open_stage_name(OpenStage s);  // "reading", "analysing", "laying out", "done"
-inline constexpr unsigned kAnalysisParts = 4, kLayoutParts = 4;
+inline constexpr unsigned kAnalysisParts = 4, kLayoutParts = 5;
 
 // How a caller watches and stops an open. `part_done` is called from the
 // worker threads (so it must be thread-safe) once per finished part, with

@@ -47,24 +47,29 @@ std::vector<std::uint32_t> ReplayState::waiters_of(std::uint32_t object) const {
   return out;
 }
 
-Replayer::Replayer(const analysis::Model& model) : model_(&model), holds_(model.state.holds) {
+ReplayIndex::ReplayIndex(const analysis::Model& model) : holds(model.state.holds) {
   const format::Trace& trace = *model.trace;
-  waits_.resize(trace.threads.size());
-  const analysis::Waits& waits = model.waits;
-  if (waits.size() > std::numeric_limits<std::uint32_t>::max())
-    throw std::length_error("more waits than the replay can index: " + std::to_string(waits.size()));
-  for (std::uint32_t k = 0; k < waits.size(); ++k)
-    if (const std::uint32_t thread = waits[k].thread; thread < waits_.size()) waits_[thread].push_back(k);
+  waits.resize(trace.threads.size());
+  const analysis::Waits& all = model.waits;
+  if (all.size() > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error("more waits than the replay can index: " + std::to_string(all.size()));
+  for (std::uint32_t k = 0; k < all.size(); ++k)
+    if (const std::uint32_t thread = all[k].thread; thread < waits.size()) waits[thread].push_back(k);
   for (std::uint32_t k = 0; k < model.state.series.size(); ++k) {
     const analysis::SeriesKind kind = model.state.series[k].kind;
     if (!counts_value(kind)) continue;
-    values_.push_back(k);
-    std::size_t& count = kind == analysis::SeriesKind::QueueDepth       ? queues_
-                         : kind == analysis::SeriesKind::SemaphoreValue ? semaphores_
-                                                                        : barriers_;
+    values.push_back(k);
+    std::size_t& count = kind == analysis::SeriesKind::QueueDepth       ? queues
+                         : kind == analysis::SeriesKind::SemaphoreValue ? semaphores
+                                                                        : barriers;
     ++count;
   }
 }
+
+Replayer::Replayer(const analysis::Model& model)
+    : model_(&model), own_index_(std::make_unique<const ReplayIndex>(model)), index_(own_index_.get()) {}
+
+Replayer::Replayer(const analysis::Model& model, const ReplayIndex& index) : model_(&model), index_(&index) {}
 
 const ReplayState& Replayer::seek(std::uint64_t cursor) {
   const format::Trace& trace = *model_->trace;
@@ -79,7 +84,7 @@ const ReplayState& Replayer::seek(std::uint64_t cursor) {
     else if (life.first && *life.first < cursor)
       s.alive.insert(t);
     // Its latest wait begun so far, if it has not ended yet.
-    const auto& waits = waits_[t];
+    const auto& waits = index_->waits[t];
     const analysis::Waits& all = model_->waits;
     const std::size_t n = count_before(waits, cursor, [&](std::uint32_t k) { return all[k].begin; });
     if (n == 0) continue;
@@ -91,7 +96,7 @@ const ReplayState& Replayer::seek(std::uint64_t cursor) {
   // under way, and none beside a shared one (the model ends a lost hold
   // where the lock is taken again).
   const analysis::HoldStore& holds = model_->state.holds;
-  for (const std::uint32_t k : holds_.at(cursor)) {
+  for (const std::uint32_t k : index_->holds.at(cursor)) {
     const analysis::Hold h = holds[k];
     if (h.shared)
       s.readers[h.lock].push_back(LockHolder{h.thread, 1, h.first});
@@ -114,11 +119,11 @@ const ReplayState& Replayer::seek(std::uint64_t cursor) {
     else
       s.barrier_arrived[one.object] = static_cast<std::uint32_t>(step->value);
   };
-  s.queues = queues_;
-  s.semaphores = semaphores_;
-  s.barriers = barriers_;
+  s.queues = index_->queues;
+  s.semaphores = index_->semaphores;
+  s.barriers = index_->barriers;
   if (!s.values_partial()) {
-    for (const std::uint32_t k : values_) take_value(series[k]);
+    for (const std::uint32_t k : index_->values) take_value(series[k]);
   } else {
     for (const auto& [thread, w] : s.waiting)
       for (const analysis::SeriesKind kind : {analysis::SeriesKind::QueueDepth, analysis::SeriesKind::SemaphoreValue,

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <vector>
 
@@ -56,19 +57,35 @@ struct ReplayState {
   std::vector<std::uint32_t> waiters_of(std::uint32_t object) const;
 };
 
+// What a seek reads besides the model: each thread's waits, the counted
+// series, the holds under way at checkpoints. Built once per document,
+// while the trace opens (Document::replay_index), and only read after: on
+// a trace of millions of locks or events, building it is tens to hundreds
+// of milliseconds, which the window's thread would otherwise stall for.
+struct ReplayIndex {
+  // `model` must outlive it.
+  explicit ReplayIndex(const analysis::Model& model);
+
+  std::vector<std::vector<std::uint32_t>> waits;  // by thread, by begin: indices into the model's (packed) waits
+  ActiveHolds holds;                              // the holds under way at any cursor
+  std::vector<std::uint32_t> values;              // the model's queue, semaphore and barrier series
+  std::size_t queues = 0, semaphores = 0, barriers = 0;
+};
+
 class Replayer {
  public:
+  // With an index of its own, built here.
   explicit Replayer(const analysis::Model& model);
+  // Reading `index`, built for `model`; both must outlive the Replayer.
+  Replayer(const analysis::Model& model, const ReplayIndex& index);
   // The state after the first `cursor` events (clamped to the trace).
   const ReplayState& seek(std::uint64_t cursor);
   const ReplayState& state() const { return current_; }
 
  private:
   const analysis::Model* model_;
-  std::vector<std::vector<std::uint32_t>> waits_;  // by thread, by begin: indices into the model's (packed) waits
-  ActiveHolds holds_;                              // the holds under way at any cursor
-  std::vector<std::uint32_t> values_;              // the model's queue, semaphore and barrier series
-  std::size_t queues_ = 0, semaphores_ = 0, barriers_ = 0;
+  std::unique_ptr<const ReplayIndex> own_index_;  // when not given one
+  const ReplayIndex* index_;
   ReplayState current_;
 };
 

@@ -9,6 +9,11 @@ ReplayCursor::ReplayCursor(const analysis::Model& model, const Timeline& timelin
   seek(size_);
 }
 
+ReplayCursor::ReplayCursor(const analysis::Model& model, const Timeline& timeline, const ReplayIndex& index)
+    : timeline_(&timeline), replayer_(model, index), size_(model.trace->events.size()) {
+  seek(size_);
+}
+
 double ReplayCursor::time_ns() const {
   if (position_ == 0) return static_cast<double>(timeline_->begin_ns);
   return static_cast<double>(timeline_->time_prefix_max[position_ - 1]);

@@ -24,6 +24,9 @@ class ReplayCursor {
   // At the end of the trace: what the run left behind. The model (and its
   // trace) and the timeline must outlive the cursor (they live in the Document).
   ReplayCursor(const analysis::Model& model, const Timeline& timeline);
+  // The same, reading a replay index built beforehand (Document::replay_index),
+  // which must outlive the cursor too.
+  ReplayCursor(const analysis::Model& model, const Timeline& timeline, const ReplayIndex& index);
 
   std::uint64_t position() const { return position_; }
   std::uint64_t size() const { return size_; }

@@ -12,7 +12,13 @@ void Session::open(std::unique_ptr<Document> doc) {
   // The canvas's geometry stays (it is the window's); the rest starts over.
   view_.scroll_to(0);
   view_.request_fit();
-  if (doc_) cursor_.emplace(doc_->model, doc_->timeline);
+  if (!doc_) return;
+  // The index, when the open built it, keeps this thread (the window's)
+  // from building one now: on a large trace, a stalled frame.
+  if (doc_->replay_index)
+    cursor_.emplace(doc_->model, doc_->timeline, *doc_->replay_index);
+  else
+    cursor_.emplace(doc_->model, doc_->timeline);
 }
 
 bool Session::select_finding(std::size_t index) {
