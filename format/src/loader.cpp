@@ -257,7 +257,10 @@ void TraceLoader::decode_pending() {
       // Grown, never shrunk: resizing to each chunk's count would construct
       // the events again that decoding then writes over.
       auto& buffer = unpacked_[worker];
-      if (buffer.size() < p.header.count) buffer.resize(p.header.count);
+      if (buffer.size() < p.header.count) {
+        reserve_prefaulted(buffer, p.header.count);  // its pages mapped in one call, not faulted in one by one
+        buffer.resize(p.header.count);
+      }
       const std::span<const Event> out(buffer.data(), p.header.count);
       decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds],
                     p.limits, p.texts, buffer.data());

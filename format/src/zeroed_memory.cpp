@@ -17,7 +17,6 @@
 #include "mapping_pool.hpp"
 #include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/kept_memory.hpp"
-#include "weft/format/prefault.hpp"
 
 namespace weft::format {
 namespace {
@@ -122,14 +121,7 @@ void* map_aligned(std::size_t bytes, std::size_t zeroed) {
 
 void* map_huge_pages(std::size_t bytes) { return map_aligned(bytes, bytes); }
 
-void* map_huge_pages_unzeroed(std::size_t bytes) {
-  // Its caller is about to write it (a vector's elements as they are
-  // constructed): its pages are mapped now in one call, not faulted in one
-  // by one (prefault.hpp).
-  void* p = map_aligned(bytes, 0);
-  prefault(p, bytes);
-  return p;
-}
+void* map_huge_pages_unzeroed(std::size_t bytes) { return map_aligned(bytes, 0); }
 
 void* resize_huge_pages(void* p, std::size_t old_bytes, std::size_t new_bytes, std::size_t kept_bytes) {
   const std::size_t old_length = round_up(old_bytes, ZeroedMemory::kHugePage);  // a mapping's already

@@ -269,6 +269,10 @@ void PackedStore<Codec>::seal() {
   if (!tail_.empty()) pack_tail();
   std::vector<Record>().swap(tail_);
   frames_.shrink_to_fit();
+  // The last segment's pages were mapped a step ahead of its blocks
+  // (allocate): those past them go back (a billion-event load seals
+  // hundreds of stores).
+  if (!segments_.empty()) segments_.back().bytes.release(segments_.back().used + kSlack, segments_.back().bytes.size());
   // Segments double as they fill: a small store (a decoded chunk) may own
   // twice the bytes it uses. Those are copied into one segment of the right
   // size; a large store's last, partly used segment is a small part of it.
