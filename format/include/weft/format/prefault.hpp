@@ -1,9 +1,10 @@
 // Writing a large array for the first time costs a page fault per 4 KB
 // page: on a virtual machine each is an exit to the host, microseconds
-// (on this project's 2-vCPU VMs, 5-9 µs: 38 thousand of them were a third
-// of `weft check`'s system time on a 10 M-event trace). An array about to
-// be written front to back can have the kernel map its pages in bulk, one
-// call for many pages, before it is written.
+// (5-9 µs on the 2-vCPU VM this was measured on, where `weft check` of a
+// 10 M-event trace took 38 thousand of them and spent a third of its time
+// in the kernel). An array about to be written front to back can have the
+// kernel map its pages in bulk, one call for many pages, before it is
+// written.
 #pragma once
 
 #include <cstddef>
