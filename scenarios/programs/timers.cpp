@@ -1,7 +1,11 @@
-// Three timers. t1 waits 0.3 s and fires. t2 would fire at 0.3 s too, but
-// main cancels it at 0.2 s: in time, it never fires. t3 fires at 0.05 s and
-// its function runs for 0.4 s; main's cancel at 0.2 s comes too late: the
+// Three timers. t1 waits 1 s and fires. t2 would fire at 1 s too, but main
+// cancels it at 0.4 s: in time, it never fires. t3 fires at 0.05 s and its
+// function runs for 1.5 s; main's cancel at 0.4 s comes too late: the
 // function has started, and a cancel does not stop it.
+//
+// The marks are ordered by these sleeps alone, so each pair is kept at least
+// a third of a second apart (the lesson's 0.3 s against 0.2 s left 0.1 s):
+// under ThreadSanitizer on a loaded machine a thread can wake that late.
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -27,16 +31,17 @@ void delayed() {
 
 void slow_delayed() {
   weft::mark(weft::this_thread::name() + "-running");
-  say(weft::this_thread::name() + ": worker running, for 0.4 s");
-  weft::sleep_for(400ms);
+  say(weft::this_thread::name() + ": worker running, for 1.5 s");
+  weft::sleep_for(1500ms);
   weft::mark(weft::this_thread::name() + "-done");
   say(weft::this_thread::name() + ": worker done");
 }
 
 int run(const weft::scenarios::options&) {
-  // threading.Timer(0.3, delayed), named t1 and t2; the port adds t3.
-  weft::timer t1(300ms, delayed, "t1");
-  weft::timer t2(300ms, delayed, "t2");
+  // threading.Timer(0.3, delayed), named t1 and t2, with wider margins; the
+  // port adds t3.
+  weft::timer t1(1000ms, delayed, "t1");
+  weft::timer t2(1000ms, delayed, "t2");
   weft::timer t3(50ms, slow_delayed, "t3");
   say("main: starting timers");
   t1.start();
@@ -44,7 +49,7 @@ int run(const weft::scenarios::options&) {
   t3.start();
 
   say("main: waiting before canceling t2 and t3");
-  weft::sleep_for(200ms);
+  weft::sleep_for(400ms);
   t2.cancel();  // in time: t2 is still waiting
   weft::mark("cancel-t2");
   say("main: canceling t2 (in time)");
@@ -66,9 +71,10 @@ const weft::scenarios::registrar registered{{
                "still waiting: t2, cancelled in time, never fires; t3's cancel arrives while its function runs "
                "and changes nothing (the trace records it as too late).",
     .lesson = "Python's threading.Timer lesson: t1 = Timer(0.3, delayed) and t2 = Timer(0.3, delayed), both "
-              "started; after 0.2 s main cancels t2, and only t1's 'worker running' appears. The port adds t3, "
-              "fired after 0.05 s with a 0.4 s function, whose cancel at 0.2 s comes too late. weft::timer's "
-              "thread is named after the timer, as setName('t1') does in the lesson.",
+              "started; after 0.2 s main cancels t2, and only t1's 'worker running' appears. The port waits 1 s and "
+              "cancels at 0.4 s, so that a loaded machine keeps the order. It adds t3, fired after 0.05 s with a "
+              "1.5 s function, whose cancel at 0.4 s comes too late. weft::timer's thread is named after the "
+              "timer, as setName('t1') does in the lesson.",
     .marks = "t3-running cancel-t2 cancel-t3 t1-running t3-done ",
     .shows = {"timer.start", "timer.fire", "timer.cancel", "timer.done"},
     .run = run,
