@@ -42,7 +42,7 @@ void append_dense(std::vector<Info>& table, Info info, std::uint32_t first_id, B
 // one-thread load decodes it then.
 struct TraceLoader::Pending {
   ChunkRef ref;
-  const unsigned char* events = nullptr;  // the payload after the header, in payloads_
+  const unsigned char* events = nullptr;  // the payload after the header: in payloads_, or the caller's (stays)
   std::size_t size = 0;
   EventChunkHeader header;
   IdLimits limits;
@@ -59,7 +59,9 @@ struct TraceLoader::Pending {
   bool summarized = false;
 };
 
-// The kept payloads, back to back, in mappings kept from one batch to the
+// The kept payloads of chunks whose caller does not keep them (add()
+// without `stays`: a file that could not be mapped, a caller feeding
+// chunks from memory), back to back, in mappings kept from one batch to the
 // next: a batch's payloads are read once, by decode_pending, and the next
 // batch is written over them. On a virtual machine, memory a process has
 // never touched costs tens of times what writing touched memory does (the
@@ -102,7 +104,7 @@ TraceLoader::TraceLoader(std::string source, unsigned threads, std::size_t decod
 
 TraceLoader::~TraceLoader() = default;
 
-void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payload) {
+void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payload, bool stays) {
   ByteReader r(payload.data(), payload.size(), source_ + ": " + ref.describe());
   if (trace_.end) r.fail("chunk", "data after the END chunk");
   switch (static_cast<ChunkType>(ref.type)) {
@@ -131,7 +133,7 @@ void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payloa
       clocks_.push_back(decode_clock(r));
       return;
     case ChunkType::Events:
-      add_events(ref, r, payload);
+      add_events(ref, r, payload, stays);
       return;
     case ChunkType::Index:
       while (!r.empty()) decode_index_entry(r);
@@ -172,13 +174,13 @@ void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payloa
   ++unknown_chunks_;  // a newer writer's chunk: skipped
 }
 
-void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r, std::span<const unsigned char> payload) {
+void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r, std::span<const unsigned char> payload, bool stays) {
   if (trace_.kinds.empty()) r.fail("events", "event chunk before the kind table");
   const EventChunkHeader h = decode_event_chunk_header(r);
   if (h.thread >= trace_.threads.size())
     r.fail("thread", "refers to thread " + std::to_string(h.thread) + ", which the trace never defined");
   const IdLimits limits{std::max<std::size_t>(trace_.objects.size(), 1), std::max<std::size_t>(trace_.sites.size(), 1)};
-  if (threads_ > 1) return keep_events(ref, payload.subspan(r.position()), h, limits);
+  if (threads_ > 1) return keep_events(ref, payload.subspan(r.position()), h, limits, stays);
   EventStore& stream = per_thread_[h.thread];
   if (stream.empty() && h.thread < expected_.size()) stream.reserve(expected_[h.thread]);
   scratch_.clear();
@@ -193,14 +195,14 @@ void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r, std::span<const
 }
 
 void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char> events, const EventChunkHeader& h,
-                              const IdLimits& limits) {
+                              const IdLimits& limits, bool stays) {
   if (kind_tables_.size() != kinds_seen_) kind_tables_.push_back(trace_.kinds);  // the table this chunk was written under
-  if (!payloads_) payloads_ = std::make_unique<Payloads>(decode_batch_);
+  if (!stays && !payloads_) payloads_ = std::make_unique<Payloads>(decode_batch_);
   if (stream_counts_.size() < trace_.threads.size()) stream_counts_.resize(trace_.threads.size(), 0);
   Pending& p = pending_.emplace_back();
   p.ref = ref;
   p.size = events.size();
-  p.events = payloads_->keep(events.data(), p.size);
+  p.events = stays ? events.data() : payloads_->keep(events.data(), p.size);
   p.header = h;
   p.limits = limits;
   p.kinds = kind_tables_.size() - 1;
@@ -213,6 +215,8 @@ void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char
   undecoded_bytes_ += p.size;
   if (undecoded_bytes_ >= decode_batch_) decode_pending();
 }
+
+bool TraceLoader::holds_payloads() const { return decoded_ < pending_.size(); }
 
 void TraceLoader::decode_pending() {
   if (decode_error_) std::rethrow_exception(decode_error_);
@@ -309,7 +313,7 @@ void TraceLoader::decode_pending() {
     decode_error_ = std::current_exception();
     throw;
   }
-  payloads_->rewind();  // every payload kept so far is decoded
+  if (payloads_) payloads_->rewind();  // every payload kept so far is decoded
   for (auto& mine : stores)
     for (std::unique_ptr<EventStore>& store : mine)
       if (store) store->seal();
@@ -543,22 +547,39 @@ Trace load_trace_with(const std::string& path, const LoadOptions& options) {
   } catch (const format_error&) {
     // A damaged index only loses the hint; reading the chunks reports the damage.
   }
+  // Payloads are read in place from the file's mappings, and each window
+  // given back once every chunk in it is decoded (file_windows.hpp).
   ChunkRef ref;
-  std::vector<unsigned char> payload;
+  TraceFile::PayloadView payload;
   try {
-    while (file.next(ref, payload)) {
-      if (options.progress && !options.progress(kChunkHeaderSize + payload.size())) throw load_cancelled();
-      loader.add(ref, payload);
+    while (file.next_in_place(ref, payload)) {
+      if (options.progress && !options.progress(kChunkHeaderSize + payload.bytes.size())) throw load_cancelled();
+      loader.add(ref, payload.bytes, payload.in_place);
+      if (!loader.holds_payloads()) file.release_before(ref.payload_offset() + ref.length);
     }
   } catch (const load_cancelled&) {
     throw;  // stopped on purpose: nothing kept is worth decoding
   } catch (...) {
     // A one-thread load would have decoded (and failed on) the event
-    // chunks before this one already.
-    loader.decode_pending();
+    // chunks before this one already. A file that shrank meanwhile is the
+    // cause, whatever its zeros looked like.
+    try {
+      loader.decode_pending();
+    } catch (...) {
+      file.check_not_shrunk();
+      throw;
+    }
+    file.check_not_shrunk();
     throw;
   }
-  return loader.finish(file.truncation());
+  try {
+    Trace trace = loader.finish(file.truncation());
+    file.check_not_shrunk();  // the last batch is decoded only now
+    return trace;
+  } catch (const format_error&) {
+    file.check_not_shrunk();
+    throw;
+  }
 }
 
 }  // namespace weft::format

@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "file_windows.hpp"
 #include "weft/format/crc32c.hpp"
 #include "weft/format/decode.hpp"
 
@@ -310,7 +311,7 @@ std::vector<unsigned char> TraceFile::read_payload_prefix(const ChunkRef& ref, s
   return prefix;
 }
 
-bool TraceFile::next(ChunkRef& ref, std::vector<unsigned char>& payload) {
+bool TraceFile::next_header(ChunkRef& ref) {
   if (cursor_ >= size_ || !truncation_.empty()) return false;
   const std::optional<ChunkRef> header = read_header(cursor_);
   if (!header) {
@@ -325,15 +326,61 @@ bool TraceFile::next(ChunkRef& ref, std::vector<unsigned char>& payload) {
     return false;
   }
   ref = *header;
-  payload.resize(ref.length);
-  pread_exact(payload.data(), payload.size(), ref.payload_offset());
+  return true;
+}
+
+bool TraceFile::accept_payload(const ChunkRef& ref, std::span<const unsigned char> payload) {
   if (crc32c(payload.data(), payload.size()) != ref.crc) {
-    truncation_ = zero_tail_truncation(ref.offset, "inside the " + header->describe());
+    truncation_ = zero_tail_truncation(ref.offset, "inside the " + ref.describe());
     if (!truncation_.empty()) return false;
     throw format_error(path_ + ": " + ref.describe() + ": checksum mismatch (the file is damaged)");
   }
   cursor_ = ref.payload_offset() + ref.length;
   return true;
+}
+
+bool TraceFile::next(ChunkRef& ref, std::vector<unsigned char>& payload) {
+  if (!next_header(ref)) return false;
+  payload.resize(ref.length);
+  pread_exact(payload.data(), payload.size(), ref.payload_offset());
+  return accept_payload(ref, payload);
+}
+
+bool TraceFile::next_in_place(ChunkRef& ref, PayloadView& payload) {
+  if (!next_header(ref)) return false;
+  if (!windows_) windows_ = std::make_unique<detail::FileWindows>(fd_, size_);
+  const unsigned char* mapped = windows_->view(ref.payload_offset(), ref.length);
+  payload.in_place = mapped != nullptr;
+  if (!payload.in_place) {
+    payload.copy.resize(ref.length);
+    pread_exact(payload.copy.data(), payload.copy.size(), ref.payload_offset());
+    mapped = payload.copy.data();
+  }
+  payload.bytes = {mapped, ref.length};
+  // Zeros read where a shortened file's bytes were look like damage, or
+  // like the unwritten end a crash leaves: they are neither.
+  try {
+    if (accept_payload(ref, payload.bytes)) return true;
+  } catch (const format_error&) {
+    check_not_shrunk();
+    throw;
+  }
+  check_not_shrunk();
+  return false;
+}
+
+void TraceFile::release_before(std::uint64_t offset) {
+  if (windows_) windows_->release_before(offset);
+}
+
+void TraceFile::check_not_shrunk() const {
+  if (!windows_) return;  // nothing was read in place: pread says when a file shrank
+  // A read past the file's new end raised SIGBUS (the handler noted it);
+  // one within its last page read zeros and raised nothing: the size says.
+  struct stat st {};
+  const bool shorter = ::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < size_;
+  if (windows_->shrank() || shorter)
+    throw format_error(path_ + ": the file shrank while being read (another program truncated or rewrote it)");
 }
 
 EndRecord decode_end(ByteReader& r) {

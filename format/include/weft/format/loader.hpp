@@ -82,7 +82,12 @@ class TraceLoader {
   // Optional, before the events: each thread's event count from the file's
   // index, so each thread's stream is allocated once at its final size.
   void expect(const std::vector<IndexEntry>& index, std::uint64_t file_size);
-  void add(const ChunkRef& ref, std::span<const unsigned char> payload);
+  // `payload` is read during the call and, for an event chunk, again when
+  // its batch is decoded: it is copied, unless `stays` (the caller keeps it
+  // readable while holds_payloads(): TraceFile::next_in_place's mappings).
+  void add(const ChunkRef& ref, std::span<const unsigned char> payload, bool stays = false);
+  // An event chunk's payload is kept, not yet decoded.
+  bool holds_payloads() const;
   // Decodes the event chunks kept so far; throws what the first bad one (in
   // file order) would have thrown from add(), and the same again on every
   // later call (finish() too: a loader whose chunks failed cannot finish).
@@ -94,10 +99,10 @@ class TraceLoader {
 
  private:
   struct Pending;  // an event chunk kept for decode_pending
-  void add_events(const ChunkRef& ref, ByteReader& r, std::span<const unsigned char> payload);
+  void add_events(const ChunkRef& ref, ByteReader& r, std::span<const unsigned char> payload, bool stays);
   // The parallel load: the chunk's events (the payload after its header) kept for decode_pending.
   void keep_events(const ChunkRef& ref, std::span<const unsigned char> events, const EventChunkHeader& h,
-                   const IdLimits& limits);
+                   const IdLimits& limits, bool stays);
   void intern_pending_texts();
   EventStore merge_pending(const MergeHints& hints);
   EventStore merge_threads(const MergeHints& hints);

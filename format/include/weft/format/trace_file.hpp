@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,10 @@
 #include "weft/format/records.hpp"
 
 namespace weft::format {
+
+namespace detail {
+class FileWindows;
+}
 
 struct ChunkRef {
   std::uint64_t offset = 0;  // of the chunk header
@@ -45,6 +51,25 @@ class TraceFile {
   bool truncated() const { return !truncation_.empty(); }
   const std::string& truncation() const { return truncation_; }  // why, if truncated
 
+  // A payload as next_in_place() gives it: read in place from a mapping of
+  // the file (`in_place`: readable until release_before() passes it), or,
+  // where the file could not be mapped, copied into `copy`, which the next
+  // call writes over.
+  struct PayloadView {
+    std::span<const unsigned char> bytes;
+    bool in_place = false;
+    std::vector<unsigned char> copy;
+  };
+  // The next chunk, checked as next() checks it, its payload not copied
+  // (file_windows.hpp says why). Throws format_error once the file is found
+  // to have shrunk under the mapping.
+  bool next_in_place(ChunkRef& ref, PayloadView& payload);
+  // The payloads next_in_place() gave before `offset` are not read again.
+  void release_before(std::uint64_t offset);
+  // Throws format_error if another program shortened the file while its
+  // payloads were read in place: what was read of it since is not the file.
+  void check_not_shrunk() const;
+
   // Random access.
   std::vector<unsigned char> read_payload(const ChunkRef& ref) const;
   // The first `max` bytes of a payload (fewer if it is shorter), unchecked:
@@ -70,6 +95,11 @@ class TraceFile {
 
  private:
   void pread_exact(void* buf, std::size_t n, std::uint64_t offset) const;
+  // next()'s steps: the next chunk's header, checked (false: the file ends,
+  // truncation_ says why); then its payload, checked against the header's
+  // checksum (false: a crash left the file's end unwritten).
+  bool next_header(ChunkRef& ref);
+  bool accept_payload(const ChunkRef& ref, std::span<const unsigned char> payload);
   // The weft version in the first chunk's META record, or "" (a trace of
   // another major version is refused, and the message names who wrote it).
   std::string writer_version() const;
@@ -87,6 +117,7 @@ class TraceFile {
   std::uint64_t cursor_ = kFileHeaderSize;
   std::string truncation_;
   mutable std::optional<std::uint64_t> zero_tail_;
+  std::unique_ptr<detail::FileWindows> windows_;  // next_in_place's mappings, made on its first call
 };
 
 // Decoded END payload (fixed layout, see encode_end).
