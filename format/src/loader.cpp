@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "in_order_pool.hpp"
+#include "weft/format/crc32c.hpp"
 #include "weft/format/huge_page_allocator.hpp"
 #include "weft/format/order.hpp"
 #include "weft/format/prefault.hpp"
@@ -42,8 +43,10 @@ void append_dense(std::vector<Info>& table, Info info, std::uint32_t first_id, B
 // one-thread load decodes it then.
 struct TraceLoader::Pending {
   ChunkRef ref;
-  const unsigned char* events = nullptr;  // the payload after the header: in payloads_, or the caller's (stays)
-  std::size_t size = 0;
+  const unsigned char* payload = nullptr;  // in payloads_, or the caller's (stays)
+  const unsigned char* events = nullptr;   // the payload after the header
+  std::size_t size = 0;                    // of the events
+  bool checked = true;                     // its checksum verified
   EventChunkHeader header;
   IdLimits limits;
   std::size_t kinds = 0;     // index into kind_tables_
@@ -104,7 +107,26 @@ TraceLoader::TraceLoader(std::string source, unsigned threads, std::size_t decod
 
 TraceLoader::~TraceLoader() = default;
 
-void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payload, bool stays) {
+void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payload, bool stays, bool checked) {
+  try {
+    add_chunk(ref, payload, stays, checked);
+  } catch (const format_error&) {
+    // What a chunk's bytes say is judged only once they are the ones
+    // written: a wrong checksum comes first, as it does for a checked one.
+    if (!checked && crc32c(payload.data(), payload.size()) != ref.crc) {
+      judge_bad_checksum(ref);
+      return;  // the file's torn end: not loaded
+    }
+    throw;
+  }
+}
+
+void TraceLoader::judge_bad_checksum(const ChunkRef& ref) {
+  if (!bad_checksum_) throw format_error(source_ + ": " + ref.describe() + ": checksum mismatch (the file is damaged)");
+  bad_checksum_(ref);  // throws for damage
+}
+
+void TraceLoader::add_chunk(const ChunkRef& ref, std::span<const unsigned char> payload, bool stays, bool checked) {
   ByteReader r(payload.data(), payload.size(), source_ + ": " + ref.describe());
   if (trace_.end) r.fail("chunk", "data after the END chunk");
   switch (static_cast<ChunkType>(ref.type)) {
@@ -133,7 +155,7 @@ void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payloa
       clocks_.push_back(decode_clock(r));
       return;
     case ChunkType::Events:
-      add_events(ref, r, payload, stays);
+      add_events(ref, r, payload, stays, checked);
       return;
     case ChunkType::Index:
       while (!r.empty()) decode_index_entry(r);
@@ -174,13 +196,17 @@ void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payloa
   ++unknown_chunks_;  // a newer writer's chunk: skipped
 }
 
-void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r, std::span<const unsigned char> payload, bool stays) {
+void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r, std::span<const unsigned char> payload, bool stays,
+                             bool checked) {
   if (trace_.kinds.empty()) r.fail("events", "event chunk before the kind table");
   const EventChunkHeader h = decode_event_chunk_header(r);
   if (h.thread >= trace_.threads.size())
     r.fail("thread", "refers to thread " + std::to_string(h.thread) + ", which the trace never defined");
   const IdLimits limits{std::max<std::size_t>(trace_.objects.size(), 1), std::max<std::size_t>(trace_.sites.size(), 1)};
-  if (threads_ > 1) return keep_events(ref, payload.subspan(r.position()), h, limits, stays);
+  if (threads_ > 1) return keep_events(ref, payload, r.position(), h, limits, stays, checked);
+  // A one-thread load decodes a chunk as it reads it: verified first. A
+  // torn end (the hook returns) is not loaded.
+  if (!checked && crc32c(payload.data(), payload.size()) != ref.crc) return judge_bad_checksum(ref);
   EventStore& stream = per_thread_[h.thread];
   if (stream.empty() && h.thread < expected_.size()) stream.reserve(expected_[h.thread]);
   scratch_.clear();
@@ -194,15 +220,17 @@ void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r, std::span<const
   }
 }
 
-void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char> events, const EventChunkHeader& h,
-                              const IdLimits& limits, bool stays) {
+void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char> payload, std::size_t events_from,
+                              const EventChunkHeader& h, const IdLimits& limits, bool stays, bool checked) {
   if (kind_tables_.size() != kinds_seen_) kind_tables_.push_back(trace_.kinds);  // the table this chunk was written under
   if (!stays && !payloads_) payloads_ = std::make_unique<Payloads>(decode_batch_);
   if (stream_counts_.size() < trace_.threads.size()) stream_counts_.resize(trace_.threads.size(), 0);
   Pending& p = pending_.emplace_back();
   p.ref = ref;
-  p.size = events.size();
-  p.events = stays ? events.data() : payloads_->keep(events.data(), p.size);
+  p.payload = stays ? payload.data() : payloads_->keep(payload.data(), payload.size());
+  p.events = p.payload + events_from;
+  p.size = payload.size() - events_from;
+  p.checked = checked;
   p.header = h;
   p.limits = limits;
   p.kinds = kind_tables_.size() - 1;
@@ -212,16 +240,65 @@ void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char
   // A large file's payloads are decoded as they add up, not all at its end:
   // held all at once, a billion events' would be 9 GB beside their packed
   // events.
-  undecoded_bytes_ += p.size;
+  undecoded_bytes_ += payload.size();
   if (undecoded_bytes_ >= decode_batch_) decode_pending();
 }
 
 bool TraceLoader::holds_payloads() const { return decoded_ < pending_.size(); }
 
+namespace {
+struct BadChecksum {
+  std::size_t index;  // in the batch
+};
+}  // namespace
+
+std::exception_ptr TraceLoader::verify_pending(std::size_t first) {
+  bool any = false;
+  for (std::size_t i = first; i < pending_.size() && !any; ++i) any = !pending_[i].checked;
+  if (!any) return nullptr;
+  // Reading a payload the first time is most of what reading a file costs
+  // here (file_windows.hpp), so it is done on every core, not by the one
+  // thread that reads the chunks.
+  std::size_t at = pending_.size();
+  try {
+    run_in_order(pending_.size() - first, threads_, [&](std::size_t i, unsigned) {
+      Pending& p = pending_[first + i];
+      if (!p.checked && crc32c(p.payload, p.ref.length) != p.ref.crc) throw BadChecksum{i};
+      p.checked = true;
+    });
+  } catch (const BadChecksum& bad) {
+    at = first + bad.index;
+  }
+  if (at == pending_.size()) return nullptr;
+  // The chunks before it are decoded (an error of theirs comes first, as
+  // in file order), not it or any after it: damage (the hook's error, for
+  // after them) or, as a crash leaves a file, its end (never read, as far
+  // as the trace goes).
+  std::exception_ptr damage;
+  try {
+    judge_bad_checksum(pending_[at].ref);
+  } catch (...) {
+    damage = std::current_exception();
+  }
+  for (std::size_t k = at; k < pending_.size(); ++k) stream_counts_[pending_[k].header.thread] -= pending_[k].header.count;
+  pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(at), pending_.end());
+  return damage;
+}
+
 void TraceLoader::decode_pending() {
   if (decode_error_) std::rethrow_exception(decode_error_);
   if (decoded_ == pending_.size()) return;  // nothing kept since the last batch
   const std::size_t first = decoded_;
+  const std::exception_ptr damage = verify_pending(first);
+  if (decoded_ == pending_.size()) {  // the batch began at the wrong checksum
+    undecoded_bytes_ = 0;
+    if (payloads_) payloads_->rewind();
+    if (damage) {
+      decode_error_ = damage;
+      std::rethrow_exception(damage);
+    }
+    return;
+  }
   // Marked decoded before: a batch is decoded once. If it fails, its error
   // is kept and thrown again by every later call (the caller that meets it
   // calls this again on its way out, and finish() must not merge chunks
@@ -321,6 +398,10 @@ void TraceLoader::decode_pending() {
   if (first_seq_.size() < objects) first_seq_.resize(objects, kNoSeq);
   for (const std::vector<std::uint64_t>& seqs : first_seq)
     for (std::size_t o = 0; o < seqs.size(); ++o) first_seq_[o] = std::min(first_seq_[o], seqs[o]);
+  if (damage) {  // after the chunks before it, none of which failed
+    decode_error_ = damage;
+    std::rethrow_exception(damage);
+  }
 }
 
 // The chunks' texts into the trace's table in file order, each chunk's in
@@ -548,13 +629,15 @@ Trace load_trace_with(const std::string& path, const LoadOptions& options) {
     // A damaged index only loses the hint; reading the chunks reports the damage.
   }
   // Payloads are read in place from the file's mappings, and each window
-  // given back once every chunk in it is decoded (file_windows.hpp).
+  // given back once every chunk in it is decoded (file_windows.hpp). The
+  // event chunks' checksums are verified by the loader, on every core.
+  loader.on_bad_checksum([&file](const ChunkRef& bad) { return file.judge_bad_checksum(bad); });
   ChunkRef ref;
   TraceFile::PayloadView payload;
   try {
-    while (file.next_in_place(ref, payload)) {
+    while (file.next_in_place(ref, payload, true)) {
       if (options.progress && !options.progress(kChunkHeaderSize + payload.bytes.size())) throw load_cancelled();
-      loader.add(ref, payload.bytes, payload.in_place);
+      loader.add(ref, payload.bytes, payload.in_place, payload.checked);
       if (!loader.holds_payloads()) file.release_before(ref.payload_offset() + ref.length);
     }
   } catch (const load_cancelled&) {
@@ -573,6 +656,7 @@ Trace load_trace_with(const std::string& path, const LoadOptions& options) {
     throw;
   }
   try {
+    loader.decode_pending();  // first: the file's torn end may be found only as the last batch is verified
     Trace trace = loader.finish(file.truncation());
     file.check_not_shrunk();  // the last batch is decoded only now
     return trace;

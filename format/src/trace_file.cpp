@@ -331,12 +331,19 @@ bool TraceFile::next_header(ChunkRef& ref) {
 
 bool TraceFile::accept_payload(const ChunkRef& ref, std::span<const unsigned char> payload) {
   if (crc32c(payload.data(), payload.size()) != ref.crc) {
-    truncation_ = zero_tail_truncation(ref.offset, "inside the " + ref.describe());
-    if (!truncation_.empty()) return false;
-    throw format_error(path_ + ": " + ref.describe() + ": checksum mismatch (the file is damaged)");
+    judge_bad_checksum(ref);
+    return false;
   }
   cursor_ = ref.payload_offset() + ref.length;
   return true;
+}
+
+std::string TraceFile::judge_bad_checksum(const ChunkRef& ref) {
+  check_not_shrunk();  // zeros read where a shortened file's bytes were are neither damage nor a torn end
+  std::string why = zero_tail_truncation(ref.offset, "inside the " + ref.describe());
+  if (why.empty()) throw format_error(path_ + ": " + ref.describe() + ": checksum mismatch (the file is damaged)");
+  truncation_ = why;
+  return why;
 }
 
 bool TraceFile::next(ChunkRef& ref, std::vector<unsigned char>& payload) {
@@ -346,7 +353,7 @@ bool TraceFile::next(ChunkRef& ref, std::vector<unsigned char>& payload) {
   return accept_payload(ref, payload);
 }
 
-bool TraceFile::next_in_place(ChunkRef& ref, PayloadView& payload) {
+bool TraceFile::next_in_place(ChunkRef& ref, PayloadView& payload, bool leave_event_checksums) {
   if (!next_header(ref)) return false;
   if (!windows_) windows_ = std::make_unique<detail::FileWindows>(fd_, size_);
   const unsigned char* mapped = windows_->view(ref.payload_offset(), ref.length);
@@ -357,6 +364,11 @@ bool TraceFile::next_in_place(ChunkRef& ref, PayloadView& payload) {
     mapped = payload.copy.data();
   }
   payload.bytes = {mapped, ref.length};
+  payload.checked = !(leave_event_checksums && payload.in_place && ref.type == static_cast<std::uint32_t>(ChunkType::Events));
+  if (!payload.checked) {
+    cursor_ = ref.payload_offset() + ref.length;
+    return true;
+  }
   // Zeros read where a shortened file's bytes were look like damage, or
   // like the unwritten end a crash leaves: they are neither.
   try {

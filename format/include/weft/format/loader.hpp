@@ -85,7 +85,17 @@ class TraceLoader {
   // `payload` is read during the call and, for an event chunk, again when
   // its batch is decoded: it is copied, unless `stays` (the caller keeps it
   // readable while holds_payloads(): TraceFile::next_in_place's mappings).
-  void add(const ChunkRef& ref, std::span<const unsigned char> payload, bool stays = false);
+  // `checked` false (an event chunk read in place by a load on several
+  // threads): its checksum is yet to be verified, which decode_pending
+  // does on every core before it decodes the batch; a mismatch is for the
+  // checksum hook to judge.
+  void add(const ChunkRef& ref, std::span<const unsigned char> payload, bool stays = false, bool checked = true);
+  // What a chunk whose checksum is wrong means: the unwritten end a crash
+  // leaves (the hook returns why, and the chunk and those after it are not
+  // loaded, as if the file ended before it) or damage (the hook throws).
+  // Without a hook, an unchecked chunk's mismatch is damage.
+  using ChecksumHook = std::function<std::string(const ChunkRef&)>;
+  void on_bad_checksum(ChecksumHook hook) { bad_checksum_ = std::move(hook); }
   // An event chunk's payload is kept, not yet decoded.
   bool holds_payloads() const;
   // Decodes the event chunks kept so far; throws what the first bad one (in
@@ -99,10 +109,18 @@ class TraceLoader {
 
  private:
   struct Pending;  // an event chunk kept for decode_pending
-  void add_events(const ChunkRef& ref, ByteReader& r, std::span<const unsigned char> payload, bool stays);
+  void add_chunk(const ChunkRef& ref, std::span<const unsigned char> payload, bool stays, bool checked);
+  // A chunk whose checksum is wrong: returns if it is the file's torn end
+  // (the hook says so), else throws its damage.
+  void judge_bad_checksum(const ChunkRef& ref);
+  void add_events(const ChunkRef& ref, ByteReader& r, std::span<const unsigned char> payload, bool stays, bool checked);
   // The parallel load: the chunk's events (the payload after its header) kept for decode_pending.
-  void keep_events(const ChunkRef& ref, std::span<const unsigned char> events, const EventChunkHeader& h,
-                   const IdLimits& limits, bool stays);
+  void keep_events(const ChunkRef& ref, std::span<const unsigned char> payload, std::size_t events_from,
+                   const EventChunkHeader& h, const IdLimits& limits, bool stays, bool checked);
+  // The batch's checksums left unchecked, verified side by side. The first
+  // wrong one is dropped with the chunks after it; what the hook made of it
+  // is returned: its error (damage), or none (the file's torn end).
+  std::exception_ptr verify_pending(std::size_t first);
   void intern_pending_texts();
   EventStore merge_pending(const MergeHints& hints);
   EventStore merge_threads(const MergeHints& hints);
@@ -140,6 +158,7 @@ class TraceLoader {
   std::size_t decoded_ = 0;          // pending_[0, decoded_) are decoded (or being decoded)
   std::exception_ptr decode_error_;  // what decoding them threw, if it did
   std::size_t undecoded_bytes_ = 0;  // payload bytes kept since
+  ChecksumHook bad_checksum_;
   // By default large enough that each batch keeps every worker busy for a
   // while (hundreds of chunks), and small beside a large trace's packed
   // events: the payload memory, written anew by every batch, stays warm.

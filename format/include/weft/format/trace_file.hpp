@@ -58,12 +58,19 @@ class TraceFile {
   struct PayloadView {
     std::span<const unsigned char> bytes;
     bool in_place = false;
+    bool checked = true;  // its checksum verified
     std::vector<unsigned char> copy;
   };
   // The next chunk, checked as next() checks it, its payload not copied
-  // (file_windows.hpp says why). Throws format_error once the file is found
-  // to have shrunk under the mapping.
-  bool next_in_place(ChunkRef& ref, PayloadView& payload);
+  // (file_windows.hpp says why). With `leave_event_checksums`, an event
+  // chunk's payload read in place is not checked (`checked` false): the
+  // caller verifies it, and takes a mismatch to judge_bad_checksum(). Throws
+  // format_error once the file is found to have shrunk under the mapping.
+  bool next_in_place(ChunkRef& ref, PayloadView& payload, bool leave_event_checksums = false);
+  // What a payload whose checksum is wrong means: the unwritten end a crash
+  // leaves (returns why, and the file reads as ending there), else damage
+  // (throws format_error). For a chunk next_in_place() left unchecked.
+  std::string judge_bad_checksum(const ChunkRef& ref);
   // The payloads next_in_place() gave before `offset` are not read again.
   void release_before(std::uint64_t offset);
   // Throws format_error if another program shortened the file while its
