@@ -113,12 +113,15 @@ void TraceLoader::add(const ChunkRef& ref, std::span<const unsigned char> payloa
   } catch (const format_error&) {
     // What a chunk's bytes say is judged only once they are the ones
     // written: a wrong checksum comes first, as it does for a checked one.
-    if (!checked && crc32c(payload.data(), payload.size()) != ref.crc) {
-      judge_bad_checksum(ref);
-      return;  // the file's torn end: not loaded
-    }
+    if (!checked && torn_end(ref, payload)) return;  // not loaded
     throw;
   }
+}
+
+bool TraceLoader::torn_end(const ChunkRef& ref, std::span<const unsigned char> payload) {
+  if (crc32c(payload.data(), payload.size()) == ref.crc) return false;
+  judge_bad_checksum(ref);
+  return true;
 }
 
 void TraceLoader::judge_bad_checksum(const ChunkRef& ref) {
@@ -206,7 +209,7 @@ void TraceLoader::add_events(const ChunkRef& ref, ByteReader& r, std::span<const
   if (threads_ > 1) return keep_events(ref, payload, r.position(), h, limits, stays, checked);
   // A one-thread load decodes a chunk as it reads it: verified first. A
   // torn end (the hook returns) is not loaded.
-  if (!checked && crc32c(payload.data(), payload.size()) != ref.crc) return judge_bad_checksum(ref);
+  if (!checked && torn_end(ref, payload)) return;
   EventStore& stream = per_thread_[h.thread];
   if (stream.empty() && h.thread < expected_.size()) stream.reserve(expected_[h.thread]);
   scratch_.clear();
@@ -631,7 +634,7 @@ Trace load_trace_with(const std::string& path, const LoadOptions& options) {
   // Payloads are read in place from the file's mappings, and each window
   // given back once every chunk in it is decoded (file_windows.hpp). The
   // event chunks' checksums are verified by the loader, on every core.
-  loader.on_bad_checksum([&file](const ChunkRef& bad) { return file.judge_bad_checksum(bad); });
+  loader.on_bad_checksum([&file](const ChunkRef& bad) { file.judge_bad_checksum(bad); });
   ChunkRef ref;
   TraceFile::PayloadView payload;
   try {

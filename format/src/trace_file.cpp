@@ -338,12 +338,11 @@ bool TraceFile::accept_payload(const ChunkRef& ref, std::span<const unsigned cha
   return true;
 }
 
-std::string TraceFile::judge_bad_checksum(const ChunkRef& ref) {
+void TraceFile::judge_bad_checksum(const ChunkRef& ref) {
   check_not_shrunk();  // zeros read where a shortened file's bytes were are neither damage nor a torn end
   std::string why = zero_tail_truncation(ref.offset, "inside the " + ref.describe());
   if (why.empty()) throw format_error(path_ + ": " + ref.describe() + ": checksum mismatch (the file is damaged)");
-  truncation_ = why;
-  return why;
+  truncation_ = std::move(why);
 }
 
 bool TraceFile::next(ChunkRef& ref, std::vector<unsigned char>& payload) {
@@ -369,16 +368,7 @@ bool TraceFile::next_in_place(ChunkRef& ref, PayloadView& payload, bool leave_ev
     cursor_ = ref.payload_offset() + ref.length;
     return true;
   }
-  // Zeros read where a shortened file's bytes were look like damage, or
-  // like the unwritten end a crash leaves: they are neither.
-  try {
-    if (accept_payload(ref, payload.bytes)) return true;
-  } catch (const format_error&) {
-    check_not_shrunk();
-    throw;
-  }
-  check_not_shrunk();
-  return false;
+  return accept_payload(ref, payload.bytes);  // a wrong checksum is judged with the file's size in mind
 }
 
 void TraceFile::release_before(std::uint64_t offset) {

@@ -85,16 +85,16 @@ class TraceLoader {
   // `payload` is read during the call and, for an event chunk, again when
   // its batch is decoded: it is copied, unless `stays` (the caller keeps it
   // readable while holds_payloads(): TraceFile::next_in_place's mappings).
-  // `checked` false (an event chunk read in place by a load on several
-  // threads): its checksum is yet to be verified, which decode_pending
-  // does on every core before it decodes the batch; a mismatch is for the
-  // checksum hook to judge.
+  // `checked` false (an event chunk read in place): its checksum is yet to
+  // be verified, which decode_pending does on every core before it decodes
+  // the batch (a one-thread load: at once); a mismatch is for the checksum
+  // hook to judge.
   void add(const ChunkRef& ref, std::span<const unsigned char> payload, bool stays = false, bool checked = true);
   // What a chunk whose checksum is wrong means: the unwritten end a crash
-  // leaves (the hook returns why, and the chunk and those after it are not
+  // leaves (the hook returns, and the chunk and those after it are not
   // loaded, as if the file ended before it) or damage (the hook throws).
   // Without a hook, an unchecked chunk's mismatch is damage.
-  using ChecksumHook = std::function<std::string(const ChunkRef&)>;
+  using ChecksumHook = std::function<void(const ChunkRef&)>;
   void on_bad_checksum(ChecksumHook hook) { bad_checksum_ = std::move(hook); }
   // An event chunk's payload is kept, not yet decoded.
   bool holds_payloads() const;
@@ -113,6 +113,9 @@ class TraceLoader {
   // A chunk whose checksum is wrong: returns if it is the file's torn end
   // (the hook says so), else throws its damage.
   void judge_bad_checksum(const ChunkRef& ref);
+  // An unchecked chunk verified now: true if it is the file's torn end,
+  // false if its checksum is right; throws its damage.
+  bool torn_end(const ChunkRef& ref, std::span<const unsigned char> payload);
   void add_events(const ChunkRef& ref, ByteReader& r, std::span<const unsigned char> payload, bool stays, bool checked);
   // The parallel load: the chunk's events (the payload after its header) kept for decode_pending.
   void keep_events(const ChunkRef& ref, std::span<const unsigned char> payload, std::size_t events_from,

@@ -68,9 +68,10 @@ class TraceFile {
   // format_error once the file is found to have shrunk under the mapping.
   bool next_in_place(ChunkRef& ref, PayloadView& payload, bool leave_event_checksums = false);
   // What a payload whose checksum is wrong means: the unwritten end a crash
-  // leaves (returns why, and the file reads as ending there), else damage
-  // (throws format_error). For a chunk next_in_place() left unchecked.
-  std::string judge_bad_checksum(const ChunkRef& ref);
+  // leaves (returns; the file reads as ending there, truncation() says
+  // why), else damage (throws format_error). For a chunk next_in_place()
+  // left unchecked.
+  void judge_bad_checksum(const ChunkRef& ref);
   // The payloads next_in_place() gave before `offset` are not read again.
   void release_before(std::uint64_t offset);
   // Throws format_error if another program shortened the file while its
