@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <new>
 #include <optional>
 #include <thread>
@@ -33,6 +34,9 @@ void append_dense(std::vector<Info>& table, Info info, std::uint32_t first_id, B
   if (info.id != expected)
     r.fail(what, "id " + std::to_string(info.id) + " out of order (expected " + std::to_string(expected) + ")");
   if (table.empty() && first_id == 1) table.emplace_back();  // the "none" slot
+  // Doubled as push_back would, but mapped in one call: a program's
+  // millions of mutexes are as many records, a table of hundreds of MB.
+  if (table.size() == table.capacity()) reserve_prefaulted(table, std::max<std::size_t>(16, 2 * table.size()));
   table.push_back(std::move(info));
 }
 
@@ -308,17 +312,18 @@ void TraceLoader::decode_pending() {
   // that were never decoded).
   decoded_ = pending_.size();
   undecoded_bytes_ = 0;
-  // Each worker's lowest sequence number per object, joined below (the
-  // merge needs them; see add_events), its chunk's unpacked events
-  // (unpacked_), and its store for each thread's chunks in this batch. Pieces are handed
+  // Each worker's notes (notes_), its chunk's unpacked events (unpacked_),
+  // and its store for each thread's chunks in this batch. Pieces are handed
   // out in increasing order, so a worker's chunks of one thread go into its
   // store in program order.
-  std::vector<std::vector<std::uint64_t>> first_seq(threads_);
-  // Each worker's note of where an object is in the summary of the chunk
-  // it is decoding: in which chunk (1 + its index in the batch) and at
-  // which entry of its list.
-  std::vector<std::vector<std::uint32_t>> noted_in(threads_), noted_at(threads_);
+  notes_.resize(threads_);
   unpacked_.resize(threads_);
+  // A chunk is named in noted_in by its place in pending_ past notes_from_,
+  // which moves on (and the names are cleared) before they could overflow.
+  if (pending_.size() - notes_from_ >= std::numeric_limits<std::uint32_t>::max()) {
+    for (WorkerNotes& notes : notes_) std::fill(notes.noted_in.begin(), notes.noted_in.end(), 0);
+    notes_from_ = first;
+  }
   std::vector<std::vector<std::unique_ptr<EventStore>>> stores(threads_);  // [worker][thread]
   // Each thread's events in the batch: a store is reserved for all of them
   // (its unused room is never written, so never committed).
@@ -348,8 +353,21 @@ void TraceLoader::decode_pending() {
       const std::span<const Event> out(buffer.data(), p.header.count);
       decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds],
                     p.limits, p.texts, buffer.data());
-      std::vector<std::uint64_t>& seqs = first_seq[worker];
-      if (seqs.size() < objects) seqs.resize(objects, kNoSeq);
+      WorkerNotes& notes = notes_[worker];
+      std::vector<std::uint64_t>& seqs = notes.first_seq;
+      std::vector<std::uint32_t>& in = notes.noted_in;
+      std::vector<std::uint32_t>& at = notes.noted_at;
+      if (seqs.size() < objects) {
+        // Room for the objects defined so far, and half as many again when
+        // they grow from batch to batch; mapped in one call, not page by page.
+        const std::size_t room = std::max(objects, seqs.size() + seqs.size() / 2);
+        reserve_prefaulted(seqs, room);
+        seqs.resize(objects, kNoSeq);
+        reserve_prefaulted(in, room);
+        in.resize(objects, 0);
+        reserve_prefaulted(at, room);
+        at.resize(objects, 0);
+      }
       auto& mine = stores[worker];
       if (mine.size() <= p.header.thread) mine.resize(p.header.thread + 1);
       if (!mine[p.header.thread]) {
@@ -358,13 +376,7 @@ void TraceLoader::decode_pending() {
       }
       p.store = mine[p.header.thread].get();
       p.first = p.store->size();
-      std::vector<std::uint32_t>& in = noted_in[worker];
-      std::vector<std::uint32_t>& at = noted_at[worker];
-      if (in.size() < objects) {
-        in.resize(objects, 0);
-        at.resize(objects, 0);
-      }
-      const auto chunk = static_cast<std::uint32_t>(i + 1);
+      const auto chunk = static_cast<std::uint32_t>(first + i + 1 - notes_from_);
       RunSummary& summary = p.summary;
       const std::size_t most_noted = kMostNoted + p.header.count / 16;
       bool overflowed = false;
@@ -398,12 +410,19 @@ void TraceLoader::decode_pending() {
     for (std::unique_ptr<EventStore>& store : mine)
       if (store) store->seal();
   keep_stores();
-  if (first_seq_.size() < objects) first_seq_.resize(objects, kNoSeq);
-  for (const std::vector<std::uint64_t>& seqs : first_seq)
-    for (std::size_t o = 0; o < seqs.size(); ++o) first_seq_[o] = std::min(first_seq_[o], seqs[o]);
   if (damage) {  // after the chunks before it, none of which failed
     decode_error_ = damage;
     std::rethrow_exception(damage);
+  }
+}
+
+// Each object's lowest sequence number over every worker's notes, once,
+// for the merge.
+void TraceLoader::join_first_seqs() {
+  if (first_seq_.size() < trace_.objects.size()) first_seq_.resize(trace_.objects.size(), kNoSeq);
+  for (WorkerNotes& notes : notes_) {
+    for (std::size_t o = 0; o < notes.first_seq.size(); ++o) first_seq_[o] = std::min(first_seq_[o], notes.first_seq[o]);
+    notes = {};
   }
 }
 
@@ -590,6 +609,7 @@ Trace TraceLoader::finish(const std::string& truncation) {
   };
   const MergeHints hints{&first_seq_, &ticks, &learn, learns_from};
   if (threads_ > 1) {
+    join_first_seqs();
     intern_pending_texts();
     trace_.events = merge_pending(hints);
   } else {

@@ -2,14 +2,17 @@
 // before it is written (the loader's payloads, packed stores' segments, the
 // vectors on HugePageAllocator): the pages asked for are resident and
 // zero, those past the step `to` enters are not touched, the bytes already
-// written stay, and a range of zero bytes or one already mapped is harmless.
+// written stay, and a range of zero bytes or one already mapped is harmless;
+// reserve_prefaulted, which sizes a vector so.
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "weft/format/prefault.hpp"
@@ -109,4 +112,36 @@ TEST_CASE("prefault_ahead maps the steps an array written in order enters, and k
   // Again, over pages already mapped (a reused segment): harmless.
   prefault_ahead(m.base, size, 0, size);
   CHECK(m.base[0] == 0xab);
+}
+
+TEST_CASE("reserve_prefaulted gives room for n elements, mapped, and keeps those it moves", "[format][prefault]") {
+  // Large enough that the move to a bigger allocation takes the path that
+  // maps all of it first; strings, so that a move that lost one shows.
+  std::vector<std::string> v;
+  for (int i = 0; i < 20000; ++i) v.push_back("object number " + std::to_string(i) + (i % 3 ? "" : " with a longer name"));
+  const std::vector<std::string> before = v;
+  REQUIRE(v.size() * sizeof(std::string) >= weft::format::kPrefaultFrom);
+  weft::format::reserve_prefaulted(v, 50000);
+  CHECK(v.capacity() >= 50000);
+  CHECK(v == before);
+  if (kernel_prefaults()) {
+    // Every page of the new allocation is resident: those the elements
+    // moved to and the room past them.
+    const auto begin = reinterpret_cast<std::uintptr_t>(v.data()) / kPage * kPage;
+    const auto end = reinterpret_cast<std::uintptr_t>(v.data() + 50000);
+    std::vector<unsigned char> in((end - begin + kPage - 1) / kPage);
+    REQUIRE(::mincore(reinterpret_cast<void*>(begin), end - begin, in.data()) == 0);
+    std::size_t resident = 0;
+    for (const unsigned char page : in) resident += page & 1;
+    CHECK(resident == in.size());
+  }
+  // Room it already has, or a small vector: a plain reserve.
+  const std::string* data = v.data();
+  weft::format::reserve_prefaulted(v, 30000);
+  CHECK(v.data() == data);
+  CHECK(v == before);
+  std::vector<std::string> small{"a", "b"};
+  weft::format::reserve_prefaulted(small, 100);
+  CHECK(small.capacity() >= 100);
+  CHECK(small == std::vector<std::string>{"a", "b"});
 }

@@ -124,6 +124,7 @@ class TraceLoader {
   // wrong one is dropped with the chunks after it; what the hook made of it
   // is returned: its error (damage), or none (the file's torn end).
   std::exception_ptr verify_pending(std::size_t first);
+  void join_first_seqs();
   void intern_pending_texts();
   EventStore merge_pending(const MergeHints& hints);
   EventStore merge_threads(const MergeHints& hints);
@@ -158,6 +159,19 @@ class TraceLoader {
   // to batch (new memory is dear: see Payloads). On 2 MB pages: a chunk's
   // are a few MB.
   std::vector<std::vector<Event, HugePageAllocator<Event>>> unpacked_;
+  // Each worker's notes, kept from batch to batch as unpacked_ is (made
+  // anew, a trace of millions of objects wrote three new arrays of one
+  // entry per object, per worker and per batch): its lowest sequence
+  // number of each object (joined into first_seq_ once, for the merge),
+  // and where an object is in the summary of the chunk it is decoding: in
+  // which chunk (its place in pending_ past notes_from_, plus one) and at
+  // which entry of its list.
+  struct WorkerNotes {
+    std::vector<std::uint64_t> first_seq;
+    std::vector<std::uint32_t> noted_in, noted_at;
+  };
+  std::vector<WorkerNotes> notes_;
+  std::size_t notes_from_ = 0;
   std::size_t decoded_ = 0;          // pending_[0, decoded_) are decoded (or being decoded)
   std::exception_ptr decode_error_;  // what decoding them threw, if it did
   std::size_t undecoded_bytes_ = 0;  // payload bytes kept since

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <iterator>
 
 namespace weft::format {
 
@@ -25,12 +26,24 @@ void prefault_ahead(unsigned char* base, std::size_t size, std::size_t from, std
 // Room for `n` elements in `v`, about to be filled to n (a resize, an
 // assign, or pushes up to a count known beforehand): where the elements
 // past its size take kPrefaultFrom bytes or more, their pages are mapped
-// now. One allocation, no element moved twice, no page faulted one by one.
+// now. One allocation, no element moved twice, no page faulted one by one:
+// a vector that must move to a larger allocation has all of it mapped
+// before its elements move there (a table grown by doubling, millions of
+// objects, otherwise faults in every page its elements are moved to).
 inline constexpr std::size_t kPrefaultFrom = std::size_t{256} << 10;
 template <class Vector>
 void reserve_prefaulted(Vector& v, std::size_t n) {
+  const std::size_t element = sizeof(*v.data());
+  if (n > v.capacity() && v.size() * element >= kPrefaultFrom) {
+    Vector grown(v.get_allocator());
+    grown.reserve(n);
+    prefault(grown.data(), n * element);
+    grown.insert(grown.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+    v.swap(grown);
+    return;
+  }
   v.reserve(n);
-  const std::size_t bytes = n > v.size() ? (n - v.size()) * sizeof(*v.data()) : 0;
+  const std::size_t bytes = n > v.size() ? (n - v.size()) * element : 0;
   if (bytes >= kPrefaultFrom) prefault(v.data() + v.size(), bytes);
 }
 
