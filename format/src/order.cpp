@@ -164,12 +164,18 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
   // Threads whose next event waits for its turn on an object, by object,
   // with the sequence number each waits for: releasing them reads these,
   // not the threads' cursors (a lock's waiters are looked at on each of
-  // its events).
+  // its events). A thread waits on one object at most, so no more lists
+  // than threads are ever in use: an object names its list while it has
+  // one (list_of), and an emptied list is used again. A list of its own
+  // for every object was a vector header each, and an allocation for every
+  // one a thread ever waited on: a program's millions of mutexes.
   struct Parked {
     std::uint64_t seq;
     std::uint32_t thread;
   };
-  std::vector<std::vector<Parked>> parked(object_count);
+  std::vector<std::uint32_t> list_of(object_count, kNone);
+  std::vector<std::vector<Parked>> lists;
+  std::vector<std::uint32_t> free_lists;
   std::vector<std::uint32_t> parked_on(per_thread.size(), kNone);
   std::priority_queue<Head, std::vector<Head>, std::greater<>> ready;
 
@@ -179,24 +185,38 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
     const Event& e = cursor[t]->head();
     if (is_ready(e)) {
       ready.push({e.time_ns, t});
-    } else {
-      parked[e.object].push_back({e.seq, t});
-      parked_on[t] = e.object;
+      return;
     }
+    if (list_of[e.object] == kNone) {
+      if (free_lists.empty()) {
+        free_lists.push_back(static_cast<std::uint32_t>(lists.size()));
+        lists.emplace_back();
+      }
+      list_of[e.object] = free_lists.back();
+      free_lists.pop_back();
+    }
+    lists[list_of[e.object]].push_back({e.seq, t});
+    parked_on[t] = e.object;
+  };
+  // Entry i of the list of `object` (which is `waiting`) goes: its thread is ready.
+  auto unpark = [&](std::uint32_t object, std::vector<Parked>& waiting, std::size_t i) {
+    const std::uint32_t w = waiting[i].thread;
+    waiting[i] = waiting.back();
+    waiting.pop_back();
+    if (waiting.empty()) {
+      free_lists.push_back(list_of[object]);
+      list_of[object] = kNone;
+    }
+    parked_on[w] = kNone;
+    ready.push({cursor[w]->head().time_ns, w});
   };
   // An object's next sequence number came: the threads parked on it may go.
   auto release_parked = [&](std::uint32_t object) {
-    auto& waiting = parked[object];
+    if (list_of[object] == kNone) return;
+    auto& waiting = lists[list_of[object]];
     for (std::size_t i = 0; i < waiting.size();) {
-      const std::uint32_t w = waiting[i].thread;
-      if (waiting[i].seq == next_seq[object]) {
-        waiting[i] = waiting.back();
-        waiting.pop_back();
-        parked_on[w] = kNone;
-        ready.push({cursor[w]->head().time_ns, w});
-      } else {
-        ++i;
-      }
+      if (waiting[i].seq == next_seq[object]) unpark(object, waiting, i);
+      else ++i;
     }
   };
   for (std::uint32_t t = 0; t < per_thread.size(); ++t) offer(t);
@@ -220,11 +240,10 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
         if (parked_on[t] == kNone) continue;
         if (best == kNone || cursor[t]->head().time_ns < cursor[best]->head().time_ns) best = t;
       }
-      const Event& e = cursor[best]->head();
-      auto& waiting = parked[e.object];
-      waiting.erase(std::find_if(waiting.begin(), waiting.end(), [&](const Parked& p) { return p.thread == best; }));
-      parked_on[best] = kNone;
-      ready.push({e.time_ns, best});
+      const std::uint32_t object = parked_on[best];
+      auto& waiting = lists[list_of[object]];
+      const auto at = std::find_if(waiting.begin(), waiting.end(), [&](const Parked& p) { return p.thread == best; });
+      unpark(object, waiting, static_cast<std::size_t>(at - waiting.begin()));
       ++stats.fallbacks;
     }
     const std::uint32_t t = ready.top().thread;
