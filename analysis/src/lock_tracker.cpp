@@ -39,7 +39,7 @@ void LockTracker::take(std::uint64_t index, const format::Event& e, bool shared)
     return;
   }
   if (shared)
-    for (Holder& h : slot.shared)
+    for (Holder& h : shared_holders(slot))
       if (h.thread == e.thread) {
         ++h.depth;
         return;
@@ -50,9 +50,9 @@ void LockTracker::take(std::uint64_t index, const format::Event& e, bool shared)
     anomaly(index, e, AnomalyKind::HoldLost);
     close(e.object, slot.exclusive, index, e, HoldEnd::Lost);
   }
-  while (!shared && !slot.shared.empty()) {
+  while (!shared && !shared_holders(slot).empty()) {
     anomaly(index, e, AnomalyKind::HoldLost);
-    close(e.object, slot.shared.back(), index, e, HoldEnd::Lost);
+    close(e.object, shared_holders(slot).back(), index, e, HoldEnd::Lost);
   }
   open(index, e, shared, shared ? 1 : depth);
 }
@@ -63,7 +63,7 @@ void LockTracker::drop(std::uint64_t index, const format::Event& e, bool shared)
   // other); an exclusive one by whoever releases the lock.
   Holder* h = shared ? nullptr : slot.held ? &slot.exclusive : nullptr;
   if (shared)
-    for (Holder& x : slot.shared)
+    for (Holder& x : shared_holders(slot))
       if (x.thread == e.thread) h = &x;
   if (!h) {
     anomaly(index, e, AnomalyKind::ReleaseUnheld);
@@ -81,7 +81,11 @@ void LockTracker::open(std::uint64_t index, const format::Event& e, bool shared,
   LockSlot& slot = slots_[slot_of_[e.object]];
   // Filled in place, field by field: a Holder built aside and copied in
   // costs a store-forwarding stall on every acquisition.
-  Holder& h = shared ? slot.shared.emplace_back() : slot.exclusive;
+  if (shared && slot.shared_list == kNoList) {
+    slot.shared_list = static_cast<std::uint32_t>(shared_lists_.size());
+    shared_lists_.emplace_back();
+  }
+  Holder& h = shared ? shared_lists_[slot.shared_list].emplace_back() : slot.exclusive;
   slot.held = slot.held || !shared;
   h.thread = e.thread;
   h.depth = depth;
@@ -112,7 +116,7 @@ void LockTracker::close(std::uint32_t lock, const Holder& holder, std::uint64_t 
   const std::size_t k = holder.hold;
   LockSlot& slot = slots_[slot_of_[lock]];
   if (shared)
-    std::erase_if(slot.shared, [&](const Holder& x) { return x.thread == thread; });
+    std::erase_if(shared_lists_[slot.shared_list], [&](const Holder& x) { return x.thread == thread; });
   else
     slot.held = false;
   // Usually the innermost lock: search from the end.
@@ -164,7 +168,7 @@ void LockTracker::add_to_series(LockSlot& slot, std::uint64_t index, const forma
     series_->set(e.object, SeriesKind::LockDepth, index, e.time_ns, depth, 1);
   }
   if (slot.readers_kept) {
-    const std::span<const Holder> hs = slot.holders();
+    const std::span<const Holder> hs = holders_of(slot);
     const auto readers = std::count_if(hs.begin(), hs.end(), [](const Holder& h) { return h.shared; });
     series_->set(e.object, SeriesKind::LockReaders, index, e.time_ns, readers);
   }
@@ -173,7 +177,7 @@ void LockTracker::add_to_series(LockSlot& slot, std::uint64_t index, const forma
 void LockTracker::finish(std::uint64_t end_ns) {
   if (!record_) return;
   for (const LockSlot& slot : slots_)
-    for (const Holder& h : slot.holders()) {
+    for (const Holder& h : holders_of(slot)) {
       record_->holds.modify(h.hold, [&](Hold& hold) {
         hold.end = HoldEnd::Open;
         hold.end_ns = std::max(end_ns, hold.begin_ns);

@@ -68,7 +68,7 @@ class LockTracker {
   void finish(std::uint64_t end_ns);
 
   std::span<const Holder> holders(std::uint32_t lock) const {
-    return is_lock(lock) ? slots_[slot_of_[lock]].holders() : std::span<const Holder>();
+    return is_lock(lock) ? holders_of(slots_[slot_of_[lock]]) : std::span<const Holder>();
   }
   // Inline: the lock walk's two observers ask it for every lock event.
   const Holder* holder(std::uint32_t lock, std::uint32_t thread) const {
@@ -82,18 +82,26 @@ class LockTracker {
 
  private:
   // A lock's holders: at most one exclusive, kept inline (most locks are
-  // plain mutexes, and every lock event looks here), or any number shared.
+  // plain mutexes, and every lock event looks here), or any number shared,
+  // in a list of shared_lists_ that only a lock ever held shared has (a
+  // trace may have millions of locks, two slots each: one in the model's
+  // tracker, one in the lock walk's).
+  static constexpr std::uint32_t kNoList = ~0u;
   struct LockSlot {
     Holder exclusive;
+    std::uint32_t shared_list = kNoList;  // index in shared_lists_, once held shared
     bool held = false;            // `exclusive` is a holder
     bool readers_kept = false;    // a shared mutex: how many read is a series
     bool depth_kept = false;      // re-entered once: its depth is a series from then on
-    std::vector<Holder> shared;
-    std::span<const Holder> holders() const {
-      return held ? std::span<const Holder>(&exclusive, 1) : std::span<const Holder>(shared);
-    }
   };
   static constexpr std::uint32_t kNotALock = ~0u;
+  std::span<Holder> shared_holders(const LockSlot& slot) {
+    return slot.shared_list == kNoList ? std::span<Holder>() : std::span<Holder>(shared_lists_[slot.shared_list]);
+  }
+  std::span<const Holder> holders_of(const LockSlot& slot) const {
+    if (slot.held) return {&slot.exclusive, 1};
+    return slot.shared_list == kNoList ? std::span<const Holder>() : std::span<const Holder>(shared_lists_[slot.shared_list]);
+  }
 
   void take(std::uint64_t index, const format::Event& e, bool shared);
   void drop(std::uint64_t index, const format::Event& e, bool shared);
@@ -106,7 +114,7 @@ class LockTracker {
   // was re-entered or is a shared mutex has a series to add to.
   void record_series(std::uint64_t index, const format::Event& e) {
     LockSlot& slot = slots_[slot_of_[e.object]];
-    const std::span<const Holder> hs = slot.holders();
+    const std::span<const Holder> hs = holders_of(slot);
     // A lock's depth is kept from its first re-entry on: until then a held
     // lock is at depth 1, and most locks are never re-entered.
     const std::uint32_t depth = hs.empty() || hs.front().shared ? 0 : hs.front().depth;
@@ -118,6 +126,7 @@ class LockTracker {
   const format::Trace& trace_;
   std::vector<std::uint32_t> slot_of_;        // by object: its index in slots_, or kNotALock
   std::vector<LockSlot> slots_;               // the locks'
+  std::vector<std::vector<Holder>> shared_lists_;  // the shared holders of the locks ever held shared
   std::vector<std::vector<HeldLock>> held_;   // by thread
 
   // Recording mode only.
