@@ -334,9 +334,12 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
   std::size_t count = 0;
   for (std::uint32_t id = 1; id < nobjects; ++id) count += has_lane[id];
   const std::size_t first_object_lane = tl.lanes.size();
-  // Sized once, before the waits' thread below writes the threads' lanes:
-  // from here on no lane moves.
-  format::reserve_prefaulted(tl.lanes, first_object_lane + count);  // a lane is hundreds of bytes, and there may be millions
+  // Conditions and events come last (below), but are counted now: the
+  // lanes are sized once, for them too, before the waits' thread below
+  // writes the threads' lanes. From here on no lane moves (a lane is
+  // hundreds of bytes, and there may be millions).
+  std::vector<Lane> signal_lanes = build_signal_lanes(trace, model, tl.begin_ns, tl.end_ns);
+  format::reserve_prefaulted(tl.lanes, first_object_lane + count + signal_lanes.size());
   tl.lanes.resize(first_object_lane + count);
   std::size_t next = first_object_lane;
   for (LaneKind kind : {LaneKind::Lock, LaneKind::Queue, LaneKind::Semaphore, LaneKind::Barrier})
@@ -407,7 +410,7 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
   for (Lane& lane : tl.lanes) lane.spans.seal();
   // Conditions and events last: a signal lane's height grows with the
   // waiters it stacks, and the lanes above it keep their places.
-  for (Lane& lane : build_signal_lanes(trace, model, tl.begin_ns, tl.end_ns)) {
+  for (Lane& lane : signal_lanes) {
     tl.object_lane_index[lane.id] = static_cast<std::uint32_t>(tl.lanes.size());
     tl.lanes.push_back(std::move(lane));
   }
