@@ -12,9 +12,7 @@ LockTracker::LockTracker(const format::Trace& trace)
     : trace_(trace), slot_of_(trace.objects.size(), kNotALock), held_(trace.threads.size()) {
   // Sized once: a trace of millions of locks grew it by copying, page by
   // page into fresh memory.
-  std::size_t locks = 0;
-  for (std::size_t o = 1; o < trace.objects.size(); ++o) locks += format::object_meaning(trace.objects[o].kind).lock;
-  format::reserve_prefaulted(slots_, locks);
+  format::reserve_prefaulted(slots_, trace.lock_count());
   for (std::size_t o = 1; o < trace.objects.size(); ++o)
     if (format::object_meaning(trace.objects[o].kind).lock) {
       slot_of_[o] = static_cast<std::uint32_t>(slots_.size());

@@ -13,9 +13,7 @@ Stats compute_stats(const Model& m) {
   Stats s;
   // Each lock's statistics, in object order; `of[o]`: object o's, or null
   // (looked up once per hold: millions, so not in a map).
-  std::size_t locks = 0;
-  for (std::uint32_t o = 1; o < t.objects.size(); ++o) locks += format::object_meaning(t.objects[o].kind).lock;
-  format::reserve_prefaulted(s.locks, locks);  // millions of locks: not grown by copying
+  format::reserve_prefaulted(s.locks, t.lock_count());  // millions of locks: not grown by copying
   for (std::uint32_t o = 1; o < t.objects.size(); ++o)
     if (format::object_meaning(t.objects[o].kind).lock) s.locks.emplace_back().object = o;
   std::vector<LockStats*> of(t.objects.size(), nullptr);

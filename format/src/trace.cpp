@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "weft/format/meaning.hpp"
+
 namespace weft::format {
 
 std::string_view Trace::kind_name(EventKind k) const {
@@ -26,6 +28,12 @@ std::string Trace::object_label(std::uint32_t id) const {
   if (o.name.size() > kind.size() && o.name.compare(0, kind.size(), kind) == 0 && o.name[kind.size()] == '@')
     return o.name;
   return std::string(kind) + " " + o.name;
+}
+
+std::size_t Trace::lock_count() const {
+  std::size_t locks = 0;
+  for (std::size_t o = 1; o < objects.size(); ++o) locks += object_meaning(objects[o].kind).lock;
+  return locks;
 }
 
 std::string Trace::site_label(std::uint32_t id) const {

@@ -117,6 +117,9 @@ struct Trace {
   const SiteInfo& site(std::uint32_t id) const { return sites.at(id); }
   std::string object_label(std::uint32_t id) const;  // "mutex lock_X"
   std::string site_label(std::uint32_t id) const;    // "file.cpp:42 (func)"
+  // How many of its objects are locks (their kind takes holds): what a
+  // table of one entry per lock is sized to, once.
+  std::size_t lock_count() const;
   double seconds(std::uint64_t ns) const { return double(ns) / 1e9; }
 };
 
