@@ -210,3 +210,18 @@ TEST_CASE("packed store: a store of a few records is sealed unpacked and reads a
   CHECK(store.to_vector() == all);
   CHECK(store.field(300, 0) == all[300]);
 }
+
+TEST_CASE("packed store: a member codec names a member's field by the member, in the order listed") {
+  // Listed out of declaration order: the field is the member's place in the list.
+  using Listed = weft::format::MemberCodec<Triple, 0, &Triple::c, &Triple::a, &Triple::b>;
+  static_assert(Listed::field_of<&Triple::c>() == 0 && Listed::field_of<&Triple::a>() == 1 &&
+                Listed::field_of<&Triple::b>() == 2);
+  Triples store;
+  for (std::uint64_t i = 0; i < 600; ++i) store.push_back({i, 1000 + i, kNone});
+  store.seal();
+  constexpr int b = packed_store_test::TripleCodec::field_of<&Triple::b>();
+  for (std::uint64_t i = 0; i < 600; i += 37) {
+    CHECK(store.field(i, b) == 1000 + i);
+    CHECK(store.field(i, packed_store_test::TripleCodec::field_of<&Triple::c>()) == kNone);
+  }
+}

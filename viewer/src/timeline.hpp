@@ -52,7 +52,9 @@ using SpanCodec = format::MemberCodec<Span, 1u << 3, &Span::begin_ns, &Span::end
                                       &Span::end_event, &Span::object, &Span::who, &Span::state, &Span::shared>;
 
 using SpanStore = format::PackedStore<SpanCodec>;
-inline constexpr int kSpanBeginNs = 0, kSpanEndNs = 1;  // SpanCodec's fields by position, for SpanStore::field
+// SpanCodec's fields by position, for SpanStore::field.
+inline constexpr int kSpanBeginNs = SpanCodec::field_of<&Span::begin_ns>();
+inline constexpr int kSpanEndNs = SpanCodec::field_of<&Span::end_ns>();
 
 // A lock lane's span is the model's hold of that lock, as it is.
 inline Span span_of(const analysis::Hold& h) {

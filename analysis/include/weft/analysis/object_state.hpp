@@ -70,7 +70,8 @@ using HoldCodec = format::MemberCodec<Hold, 1u << 1, &Hold::first, &Hold::last, 
 // Holds, packed; read like a vector that hands out values (packed_store.hpp).
 using HoldStore = format::PackedStore<HoldCodec>;
 // HoldCodec's fields by position, for HoldStore::field.
-inline constexpr int kHoldBeginNs = 2, kHoldEndNs = 3;
+inline constexpr int kHoldBeginNs = HoldCodec::field_of<&Hold::begin_ns>();
+inline constexpr int kHoldEndNs = HoldCodec::field_of<&Hold::end_ns>();
 
 enum class SeriesKind : std::uint8_t {
   QueueDepth,       // items in a queue

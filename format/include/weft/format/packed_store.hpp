@@ -292,11 +292,25 @@ __attribute__((always_inline)) inline typename Codec::Record PackedStore<Codec>:
 // are stored (each an unsigned integer, an enum or a bool). Bit f of
 // `Optional` marks the f-th as optional.
 //   using HoldCodec = MemberCodec<Hold, 1u << 1, &Hold::first, &Hold::last, ...>;
+// A member's field, for PackedStore::field, is asked by name, so that it
+// follows the list if the list changes:
+//   inline constexpr int kHoldBeginNs = HoldCodec::field_of<&Hold::begin_ns>();
 template <class R, unsigned Optional, auto... Members>
 struct MemberCodec {
   using Record = R;
   static constexpr int kFields = sizeof...(Members);
   static constexpr unsigned kOptional = Optional;
+
+  template <auto Member>
+  static constexpr int field_of() {
+    constexpr int at = [] {
+      int f = 0, found = -1;
+      ((found = found < 0 && same_member<Member, Members>() ? f : found, ++f), ...);
+      return found;
+    }();
+    static_assert(at >= 0, "not one of the codec's members");
+    return at;
+  }
 
   __attribute__((always_inline)) static void split(const R& r, std::uint64_t (&v)[kFields]) {
     int f = 0;
@@ -310,6 +324,13 @@ struct MemberCodec {
   }
 
  private:
+  template <auto A, auto B>
+  static constexpr bool same_member() {
+    if constexpr (std::is_same_v<decltype(A), decltype(B)>)
+      return A == B;
+    else
+      return false;
+  }
   template <class T>
   static std::uint64_t number(T x) {
     if constexpr (std::is_enum_v<T>)
