@@ -21,7 +21,11 @@
 
 namespace {
 
-constexpr auto kUnit = std::chrono::milliseconds(40);
+// The pages finish a unit apart, and their callbacks' order is the test's:
+// a unit is wide enough that a worker woken late on a loaded machine (a
+// sanitizer, every core busy) keeps it. At 40 ms, a run with small trace
+// rings on a machine also compiling put them out of order.
+constexpr auto kUnit = std::chrono::milliseconds(150);
 
 int get_html(int times) {
   weft::sleep_for(times * kUnit);
@@ -65,7 +69,8 @@ const weft::scenarios::registrar registered{{
                "completes, so callbacks come in completion order on the workers; added to a future that is "
                "already done, the callback runs immediately in the caller.",
     .lesson = "The Python concurrent.futures lesson on Future.add_done_callback. The C++ port times the pages in "
-              "40 ms units and has main wait on a semaphore the callbacks release, so it knows they have run "
+              "150 ms units rather than the lesson's seconds (wide enough that a thread woken late keeps the "
+              "completion order) and has main wait on a semaphore the callbacks release, so it knows they have run "
               "before it adds the late one.",
     .marks = "callback-1-on-worker callback-2-on-worker callback-3-on-worker late-callback-3-on-main "
              "after-add-done-callback ",
