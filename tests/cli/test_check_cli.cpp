@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "../support/sanitized.hpp"
 #include "../support/subprocess.hpp"
 #include "../support/temp_dir.hpp"
 
@@ -40,7 +41,7 @@ std::string record(const TempDir& dir, const std::string& name) {
 // tsan/report), TSan's second opinion beside weft's findings, never one of
 // them. Tests hold weft's findings to the same verdict in every build, and
 // TSan's apart.
-constexpr bool kTsanBuild = WEFT_TSAN_BUILD != 0;
+constexpr bool kTsanBuild = weft::test::kTsan;
 
 bool is_tsan_report(const json& finding) { return finding.at("kind") == "tsan report"; }
 bool is_tsan_result(const json& result) { return result.at("ruleId") == "tsan/report"; }
