@@ -3,6 +3,7 @@
 // replays exactly, clean scenarios stay clean, and bad input is one line.
 // Short explorations only (tens of runs): the find-rate table of the README
 // comes from longer ones, by hand.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -13,6 +14,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "../support/sanitized.hpp"
 #include "../support/subprocess.hpp"
 #include "../support/temp_dir.hpp"
 #include "replayed_events.hpp"
@@ -25,11 +27,26 @@ using weft::test::TempDir;
 
 namespace {
 
-ChildResult weft_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), WEFT_CLI);
+// How these tests start weft. Under ThreadSanitizer a process that ends
+// with other threads alive first sleeps a second (its atexit_sleep_ms), for
+// them to race with the exit. A run under weft's scheduler ends with its
+// other threads parked by the scheduler, which cannot run in that second:
+// it would only add up to a second to each of an exploration's runs,
+// minutes to these tests. The scenario tests run the same programs to
+// their end with the sleep.
+weft::test::ChildOptions scheduled_options() {
   weft::test::ChildOptions o;
   o.timeout = std::chrono::seconds(120);
-  return run_child(args, o);
+  if (weft::test::kTsan) {
+    const char* given = std::getenv("TSAN_OPTIONS");
+    o.env["TSAN_OPTIONS"] = std::string(given ? given : "") + " atexit_sleep_ms=0";
+  }
+  return o;
+}
+
+ChildResult weft_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), WEFT_CLI);
+  return run_child(args, scheduled_options());
 }
 
 // The events of a trace, as `weft dump` prints them, as a replay must repeat them.
@@ -305,8 +322,7 @@ TEST_CASE("explore's forked runs find what runs in new processes find", "[explor
     std::string reports[2];
     for (const bool spawn : {false, true}) {
       const std::string out_dir = (dir.path() / (std::string(strategy) + (spawn ? "-spawned" : "-forked"))).string();
-      weft::test::ChildOptions o;
-      o.timeout = std::chrono::seconds(120);
+      weft::test::ChildOptions o = scheduled_options();
       if (spawn) o.env["WEFT_EXPLORE_SPAWN"] = "1";
       const ChildResult r = run_child({WEFT_CLI, "explore", "lock-order-deadlock", "--runs", "6", "--seed", "3",
                                        "--strategy", strategy, "--jobs", "1", "-o", out_dir},
