@@ -5,7 +5,8 @@
 #   scripts/fuzz.sh build                  configure build/fuzz, build the targets only
 #   scripts/fuzz.sh run TARGET SECONDS [LIBFUZZER-ARG...]
 #                                          one target for SECONDS, on one core
-#   scripts/fuzz.sh ci [SECONDS]           build, then every target for SECONDS (default 60)
+#   scripts/fuzz.sh ci [SECONDS]           build, then every target for SECONDS (default 60),
+#                                          as many at a time as there are cores
 #
 # Targets: fuzz_trace_reader, fuzz_check, fuzz_export. New inputs go to a
 # temporary copy of tests/fuzz/corpus (plus tests/fuzz/regressions, the
@@ -73,10 +74,28 @@ case "${1:-}" in
     run "$@"
     ;;
   ci)
+    # The targets side by side, one per core (WEFT_FUZZ_JOBS=N for N at a
+    # time): each still gets SECONDS of a core of its own. What each prints
+    # is kept apart and shown in turn.
     seconds=${2:-60}
     build
+    jobs=${WEFT_FUZZ_JOBS:-$(nproc)}
+    mkdir -p "$build_dir/logs"
     failed=0
-    for target in "${targets[@]}"; do run "$target" "$seconds" || failed=1; done
+    running=0
+    for target in "${targets[@]}"; do
+      if [ "$running" -ge "$jobs" ]; then
+        wait -n || failed=1
+        running=$((running - 1))
+      fi
+      run "$target" "$seconds" >"$build_dir/logs/$target.summary" 2>&1 &
+      running=$((running + 1))
+    done
+    while [ "$running" -gt 0 ]; do
+      wait -n || failed=1
+      running=$((running - 1))
+    done
+    for target in "${targets[@]}"; do cat "$build_dir/logs/$target.summary"; done
     exit "$failed"
     ;;
   *)
