@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "lod.hpp"
@@ -44,12 +45,12 @@ HoldStore random_holds(std::mt19937_64& rng, std::size_t n, std::uint32_t locks,
 
 void require_same(const SpanList& read, const SpanList& copied) {
   REQUIRE(read.spans.size() == copied.spans.size());
-  REQUIRE(read.covered_before.size() == copied.covered_before.size());
+  REQUIRE(read.covered_before(0) == 0);
   std::size_t k = 0;
   for (const Span& s : read.spans) {  // through the iterator
     REQUIRE(s == copied.spans[k]);
     REQUIRE(read.spans[k] == s);
-    REQUIRE(read.covered_before[k + 1] == copied.covered_before[k + 1]);
+    REQUIRE(read.covered_before(k + 1) == copied.covered_before(k + 1));
     ++k;
   }
   // The walk of the begins (what a lane's index is built from) gives each
@@ -104,6 +105,55 @@ TEST_CASE("a lock lane reading the model's holds gives the spans a copy gives") 
       require_same(l.read, l.copied);
     }
   }
+}
+
+TEST_CASE("lock lanes placed in one table give the spans copies give, clipping and overflow included") {
+  std::mt19937_64 rng(6);
+  for (int round = 0; round < 40; ++round) {
+    const std::uint32_t locks = 1 + static_cast<std::uint32_t>(rng() % 60);
+    const bool overlap = round % 2 == 1;
+    const HoldStore holds = random_holds(rng, rng() % 3000, locks, overlap);
+    std::vector<std::size_t> count(locks + 1, 0);
+    for (const Hold h : holds) ++count[h.lock];
+    // Each lock's places, one after the other; every fifth lock is given
+    // one place too few (a list that overflows its room copies).
+    HoldLists table;
+    std::vector<std::size_t> from(locks + 1, 0), room(locks + 1, 0);
+    std::size_t total = 0;
+    for (std::uint32_t lock = 1; lock <= locks; ++lock) {
+      room[lock] = lock % 5 == 0 && count[lock] > 0 ? count[lock] - 1 : count[lock];
+      from[lock] = total;
+      total += room[lock];
+    }
+    table.hold.resize(total);
+    table.covered.resize(total);
+    std::vector<SpanList> read(locks + 1), copied(locks + 1);
+    for (std::uint32_t lock = 1; lock <= locks; ++lock) read[lock].place(table, holds, from[lock], room[lock]);
+    for (std::size_t k = 0; k < holds.size(); ++k) {  // the locks' holds interleaved, as a layout adds them
+      const Hold h = holds[k];
+      read[h.lock].add_hold(holds, k, h);
+      copied[h.lock].add(span_of(h));
+    }
+    for (std::uint32_t lock = 1; lock <= locks; ++lock) {
+      read[lock].seal();
+      copied[lock].seal();
+      require_same(read[lock], copied[lock]);
+      // A list that kept to its room owns nothing: the table holds it.
+      if (!overlap && room[lock] == count[lock]) CHECK(read[lock].spans.memory_bytes() == 0);
+    }
+  }
+}
+
+TEST_CASE("a span list is placed in a table only while empty, and only within it") {
+  std::mt19937_64 rng(7);
+  const HoldStore holds = random_holds(rng, 20, 1, false);
+  HoldLists table;
+  table.hold.resize(8);
+  table.covered.resize(8);
+  SpanList list;
+  CHECK_THROWS_AS(list.place(table, holds, 4, 5), std::logic_error);
+  list.add_hold(holds, 0, holds[0]);
+  CHECK_THROWS_AS(list.place(table, holds, 0, 4), std::logic_error);
 }
 
 TEST_CASE("a lane of one busy lock reads all the model's holds without a list") {

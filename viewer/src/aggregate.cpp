@@ -48,7 +48,6 @@ std::size_t next_at(const TimeIndex* index, std::size_t from, std::size_t n, std
 }  // namespace
 
 void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect>& out, const TimeIndex* index) {
-  const auto& covered = list.covered_before;
   const std::size_t n = list.spans.size();
   const auto begin_of = [&](std::size_t k) { return list.begin_of(k); };
   const auto end_of = [&](std::size_t k) { return list.spans.end_ns(k); };
@@ -71,7 +70,7 @@ void span_rects(const SpanList& list, const Viewport& view, std::vector<SpanRect
     if (j - 1 > i &&
         view.x_of(static_cast<double>(end_of(j - 1))) - view.x_of(static_cast<double>(begin_of(j - 1))) >= 1.0)
       --j;
-    const double part = static_cast<double>(covered[j] - covered[i]);
+    const double part = static_cast<double>(list.covered_before(j) - list.covered_before(i));
     const float coverage = static_cast<float>(std::min(1.0, part / view.ns_per_px));
     out.push_back({clamp_x(view, px), clamp_x(view, px + 1), i, j - i, coverage});
     i = j;

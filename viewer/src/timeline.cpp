@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <limits>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -16,6 +17,16 @@ template class PackedStore<viewer::SpanCodec>;
 }  // namespace weft::format
 
 namespace weft::viewer {
+
+namespace {
+
+// A lock lane of at most this many holds has them in the timeline's table
+// (HoldLists, 12 bytes a hold); a busier lock keeps a list of its own,
+// which packs a run of consecutive holds into nothing and the others into
+// a few bytes each, for a fixed cost of a few hundred bytes.
+constexpr std::uint64_t kTabledHolds = 256;
+
+}  // namespace
 
 State state_of(analysis::WaitCause cause) {
   using analysis::WaitCause;
@@ -54,6 +65,18 @@ const char* state_name(State s) {
   return "?";
 }
 
+Spans::Spans(const Spans& other)
+    : own_(other.own_ ? std::make_unique<Own>(*other.own_) : nullptr),
+      holds_(other.holds_),
+      table_(other.table_),
+      from_(other.from_),
+      run_(other.run_) {}
+
+Spans& Spans::operator=(const Spans& other) {
+  if (this != &other) *this = Spans(other);
+  return *this;
+}
+
 Span Spans::at(std::size_t k) const {
   if (k >= size()) throw std::out_of_range("span " + std::to_string(k) + " of " + std::to_string(size()));
   return (*this)[k];
@@ -67,57 +90,80 @@ void SpanList::reserve(std::size_t n) {
   // holds' indices get theirs (a lock of a few holds is rarely taken twice
   // in a row), and a lane that comes to own its spans sizes them then
   // (own_all).
-  if (n > format::PackedStore<format::UintCodec>::kBlock) spans.own_.reserve(n);
-  spans.which_.reserve(n);
-  covered_before.reserve(n + 1);
+  Spans::Own& own = spans.own();
+  if (n > format::PackedStore<format::UintCodec>::kBlock) own.own.reserve(n);
+  own.which.reserve(n);
+  own.covered_before.reserve(n + 1);
+}
+
+void SpanList::place(HoldLists& table, const analysis::HoldStore& holds, std::size_t from, std::size_t n) {
+  if (!spans.empty() || from + n > table.hold.size() || from + n > table.covered.size())
+    throw std::logic_error("a span list placed in a table after its first span, or past the table's end");
+  spans.holds_ = &holds;
+  spans.table_ = &table;
+  spans.from_ = from;
+  room_ = n;
 }
 
 void SpanList::add(const Span& s) {
   if (spans.holds_) own_all();
+  Spans::Own& own = spans.own();
   Span span = s;
   // Waits of one thread cannot overlap, nor holds of one lock; times taken
   // from different cores can, by a few ns. Keep the list sorted and disjoint.
   if (!spans.empty()) span.begin_ns = std::max(span.begin_ns, last_end_);
   span.end_ns = std::max(span.end_ns, span.begin_ns);
-  if (covered_before.empty()) covered_before.push_back(0);
-  spans.own_.push_back(span);
+  if (own.covered_before.empty()) own.covered_before.push_back(0);
+  own.own.push_back(span);
   last_end_ = span.end_ns;
   covered_ += span.end_ns - span.begin_ns;
-  covered_before.push_back(covered_);
+  own.covered_before.push_back(covered_);
 }
 
 void SpanList::add_hold_slowly(const analysis::HoldStore& holds, std::size_t k, const analysis::Hold& h) {
   const bool as_is = (spans.holds_ == &holds || spans.empty()) && h.end_ns >= h.begin_ns &&
                      (spans.empty() || h.begin_ns >= last_end_);
-  if (!as_is) return add(span_of(h));
+  // Out of order, or out of room in its table: the list copies.
+  if (!as_is || spans.table_) return add(span_of(h));
+  Spans::Own& own = spans.own();
   if (spans.empty()) {
     spans.holds_ = &holds;
-    spans.run_from_ = k;
+    spans.from_ = k;
   }
-  if (covered_before.empty()) covered_before.push_back(0);
-  if (spans.which_.empty() && k == spans.run_from_ + spans.run_)
+  if (own.covered_before.empty()) own.covered_before.push_back(0);
+  if (own.which.empty() && k == spans.from_ + spans.run_)
     ++spans.run_;
   else
-    spans.which_.push_back(k);
+    own.which.push_back(k);
   last_end_ = h.end_ns;
   covered_ += h.end_ns - h.begin_ns;
-  covered_before.push_back(covered_);
+  own.covered_before.push_back(covered_);
 }
 
 void SpanList::own_all() {
-  SpanStore own;
-  own.reserve(spans.size());
-  for (std::size_t k = 0; k < spans.size(); ++k) own.push_back(spans[k]);
-  spans.own_ = std::move(own);
-  spans.which_.clear();
+  SpanStore copied;
+  copied.reserve(spans.size());
+  format::PackedStore<format::UintCodec> covered;
+  covered.push_back(0);
+  for (std::size_t k = 0; k < spans.size(); ++k) {
+    copied.push_back(spans[k]);
+    covered.push_back(covered_before(k + 1));
+  }
+  Spans::Own& own = spans.own();
+  own.own = std::move(copied);
+  own.which.clear();
+  own.covered_before = std::move(covered);
   spans.holds_ = nullptr;
-  spans.run_from_ = spans.run_ = 0;
+  spans.table_ = nullptr;
+  spans.from_ = spans.run_ = 0;
+  room_ = 0;
 }
 
 void SpanList::seal() {
-  spans.own_.seal();
-  spans.which_.seal();
-  covered_before.seal();
+  if (!spans.own_) return;
+  spans.own_->own.seal();
+  spans.own_->which.seal();
+  spans.own_->covered_before.seal();
 }
 
 namespace {
@@ -341,7 +387,27 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
   std::vector<Lane> signal_lanes = build_signal_lanes(trace, model, tl.begin_ns, tl.end_ns);
   format::reserve_prefaulted(tl.lanes, first_object_lane + count + signal_lanes.size());
   tl.lanes.resize(first_object_lane + count);
-  std::size_t next = first_object_lane;
+  // An exclusive lock taken a few times gets its holds' places in the one
+  // table (HoldLists), sized now from the model's count of its takes: at
+  // least its holds (a re-entry is a take, not a hold).
+  const auto tabled_holds = [&](std::uint32_t id) -> std::size_t {
+    if (model.state.takes.size() != nobjects || all_holds.size() > std::numeric_limits<std::uint32_t>::max())
+      return 0;
+    if (!format::object_meaning(trace.objects[id].kind).lock || trace.objects[id].kind == format::ObjectKind::SharedMutex)
+      return 0;
+    const std::uint64_t takes = model.state.takes[id].acquisitions;
+    return takes <= kTabledHolds ? static_cast<std::size_t>(takes) : 0;
+  };
+  std::size_t tabled = 0;
+  for (std::uint32_t id = 1; id < nobjects; ++id)
+    if (has_lane[id]) tabled += tabled_holds(id);
+  tl.hold_lists = std::make_shared<HoldLists>();
+  tl.hold_lists->hold.resize(tabled);
+  tl.hold_lists->covered.resize(tabled);
+  // 1: an exclusive lock's lane (sized: its holds go onto it as they
+  // are), 2: a shared mutex's; 0: not met yet.
+  std::vector<std::uint8_t> seen(nobjects, 0);
+  std::size_t next = first_object_lane, placed = 0;
   for (LaneKind kind : {LaneKind::Lock, LaneKind::Queue, LaneKind::Semaphore, LaneKind::Barrier})
     for (std::uint32_t id = 1; id < nobjects; ++id) {
       if (!has_lane[id] || lane_kind(trace.objects[id].kind) != kind) continue;
@@ -351,6 +417,11 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
       lane.label = trace.object_label(id);
       lane.begin_ns = tl.begin_ns;
       lane.end_ns = tl.end_ns;
+      if (const std::size_t n = tabled_holds(id); n > 0) {
+        lane.spans.place(*tl.hold_lists, all_holds, placed, n);
+        placed += n;
+        seen[id] = 1;
+      }
       tl.object_lane_index[id] = static_cast<std::uint32_t>(next++);
     }
   const auto lane_of = [&](std::uint32_t id) -> Lane* {
@@ -367,10 +438,9 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
   // is their order in time: straight onto the lane. A shared mutex's holds
   // overlap and are merged first.
   std::map<std::uint32_t, std::vector<analysis::Hold>> shared_mutexes;
-  std::vector<std::uint8_t> seen(nobjects, 0);  // 1: an exclusive lock's lane, 2: a shared mutex's
   // Millions of holds: what each needs is looked up at its lock's first.
-  // A lock's lane is sized then, once, from the model's count of its takes:
-  // at least its holds (a re-entry is a take, not a hold).
+  // A lock's lane not in the table is sized then, once, from the model's
+  // count of its takes.
   const auto place = [&](std::size_t k, const analysis::Hold& h) __attribute__((always_inline)) {
     if (h.lock >= nobjects) return;
     if (seen[h.lock] == 0) [[unlikely]] {

@@ -62,25 +62,49 @@ inline Span span_of(const analysis::Hold& h) {
               State::Running, h.shared};
 }
 
-// A lane's spans, read by index as values, from one of two places: spans
-// of its own, packed, or (a lock's lane) the model's holds of that lock,
-// read through the list of which holds they are. The model already keeps
-// every hold packed; a copy of each as a span doubled a lock loop's
-// layout (5 M holds: 35 MB more, all of it new memory, and a fifth of
-// laying it out). The holds read must outlive the lane (a Document keeps
-// the model beside the timeline, as for Series).
+// The holds of many small lock lanes, in one table: each lane's holds (as
+// indices into the model's HoldStore) in time order, and the running total
+// of their durations, at the positions [from, from + room) the layout gave
+// the lane. A trace with a mutex per element of a large array has millions
+// of lanes of a few holds each: a list of their own for each was three
+// packed stores a lane (280 bytes before any hold, and their allocations),
+// where the table pays 12 bytes a hold. Filled while the lanes are laid
+// out, read-only after; the Timeline keeps it (shared: a copy of the
+// timeline reads the same one).
+struct HoldLists {
+  std::vector<std::uint32_t> hold;     // [p]: the hold at position p
+  std::vector<std::uint64_t> covered;  // [p]: duration of its lane's holds up to and including position p
+};
+
+// A lane's spans, read by index as values, from one of three places: spans
+// of its own, packed; or (a lock's lane) the model's holds of that lock,
+// read through which holds they are. The model already keeps every hold
+// packed; a copy of each as a span doubled a lock loop's layout (5 M
+// holds: 35 MB more, all of it new memory, and a fifth of laying it out).
+// Which holds: a run of consecutive ones (a program with one busy lock:
+// all of them, and no list), then a list of the lane's own; or, for a
+// lane placed in a HoldLists table, the table's. The holds read (and the
+// table) must outlive the lane (a Document keeps the model and the
+// timeline together, as for Series).
 class Spans {
  public:
   using const_iterator = format::ValueIterator<Spans, Span>;
 
-  Span operator[](std::size_t k) const { return holds_ ? span_of((*holds_)[hold_of(k)]) : own_[k]; }
+  Spans() = default;
+  Spans(const Spans& other);
+  Spans& operator=(const Spans& other);
+  Spans(Spans&&) noexcept = default;
+  Spans& operator=(Spans&&) noexcept = default;
+  ~Spans() = default;
+
+  Span operator[](std::size_t k) const { return holds_ ? span_of((*holds_)[hold_of(k)]) : own_->own[k]; }
   Span at(std::size_t k) const;  // std::out_of_range past the end
   // Span k's begin or end alone: what a frame's searches read.
   std::uint64_t begin_ns(std::size_t k) const {
-    return holds_ ? holds_->field(hold_of(k), analysis::kHoldBeginNs) : own_.field(k, kSpanBeginNs);
+    return holds_ ? holds_->field(hold_of(k), analysis::kHoldBeginNs) : own_->own.field(k, kSpanBeginNs);
   }
   std::uint64_t end_ns(std::size_t k) const {
-    return holds_ ? holds_->field(hold_of(k), analysis::kHoldEndNs) : own_.field(k, kSpanEndNs);
+    return holds_ ? holds_->field(hold_of(k), analysis::kHoldEndNs) : own_->own.field(k, kSpanEndNs);
   }
   // Calls visit(begin_ns of span k) for every span k, in order: a walk of
   // the packed spans or holds block by block, where begin_ns(k) for each k
@@ -94,29 +118,54 @@ class Spans {
     const auto begin_of_listed = [&](std::size_t, std::uint64_t hold) __attribute__((always_inline)) {
       visit(holds_->field(hold, analysis::kHoldBeginNs));
     };
-    if (!holds_) return own_.for_each(0, own_.size(), begin_of_span);
-    holds_->for_each(run_from_, run_from_ + run_, begin_of_hold);
-    which_.for_each(0, which_.size(), begin_of_listed);
+    if (!holds_) {
+      if (own_) own_->own.for_each(0, own_->own.size(), begin_of_span);
+      return;
+    }
+    if (table_) {
+      for (std::size_t k = 0; k < run_; ++k) visit(holds_->field(table_->hold[from_ + k], analysis::kHoldBeginNs));
+      return;
+    }
+    holds_->for_each(from_, from_ + run_, begin_of_hold);
+    if (own_) own_->which.for_each(0, own_->which.size(), begin_of_listed);
   }
-  std::size_t size() const { return holds_ ? run_ + which_.size() : own_.size(); }
+  std::size_t size() const {
+    if (holds_) return run_ + (own_ ? own_->which.size() : 0);
+    return own_ ? own_->own.size() : 0;
+  }
   bool empty() const { return size() == 0; }
   Span front() const { return (*this)[0]; }
   Span back() const { return (*this)[size() - 1]; }
   const_iterator begin() const;
   const_iterator end() const;
-  // The heap bytes of the lane's own (the holds it reads are the model's).
-  std::size_t memory_bytes() const { return own_.memory_bytes() + which_.memory_bytes(); }
+  // The heap bytes of the lane's own (the holds it reads are the model's,
+  // a table's positions the timeline's).
+  std::size_t memory_bytes() const { return own_ ? own_->own.memory_bytes() + own_->which.memory_bytes() : 0; }
 
  private:
   friend struct SpanList;
-  std::size_t hold_of(std::size_t k) const { return k < run_ ? run_from_ + k : which_[k - run_]; }
-  SpanStore own_;
-  // Set: the spans are holds. The first run_ are consecutive holds from
-  // run_from_ (a program with one busy lock: all of them, and no list),
-  // the rest as which_ says.
+  // What a lane keeps of its own, allocated only for a lane that needs it:
+  // most lanes of a trace of millions of locks have none.
+  struct Own {
+    SpanStore own;                                  // spans of its own (holds_ unset)
+    format::PackedStore<format::UintCodec> which;   // the holds after the run (holds_ set, no table)
+    format::PackedStore<format::UintCodec> covered_before;  // the SpanList's running total (no table)
+  };
+  std::size_t hold_of(std::size_t k) const {
+    if (table_) return table_->hold[from_ + k];
+    return k < run_ ? from_ + k : own_->which[k - run_];
+  }
+  Own& own() {
+    if (!own_) own_ = std::make_unique<Own>();
+    return *own_;
+  }
+  std::unique_ptr<Own> own_;
+  // Set: the spans are holds. Without a table, the first run_ are
+  // consecutive holds from from_, the rest as own_->which says; with one,
+  // the run_ at the table's positions from from_.
   const analysis::HoldStore* holds_ = nullptr;
-  std::size_t run_from_ = 0, run_ = 0;
-  format::PackedStore<format::UintCodec> which_;
+  HoldLists* table_ = nullptr;  // written only while the lane is laid out
+  std::size_t from_ = 0, run_ = 0;
 };
 
 inline Spans::const_iterator Spans::begin() const { return {this, 0}; }
@@ -125,15 +174,19 @@ inline Spans::const_iterator Spans::end() const { return {this, size()}; }
 // Spans of one lane, sorted and not overlapping, with the running total of
 // their durations: the part of any time range they cover is two lookups,
 // which is what lets a pixel stand for a million spans. Both are packed
-// and read by index in O(1): a frame reads a few keys per pixel column
-// (lod.hpp), so plain arrays would buy it nothing, and at 16 bytes a span
-// they were most of a large trace's layout, every page of it new memory
-// an open has to fault in.
+// (or in a HoldLists table) and read by index in O(1): a frame reads a few
+// keys per pixel column (lod.hpp), so plain arrays would buy it nothing,
+// and at 16 bytes a span they were most of a large trace's layout, every
+// page of it new memory an open has to fault in.
 struct SpanList {
   Spans spans;
-  // [k]: total duration of spans[0..k), size spans+1. A running total
-  // rises by little from one span to the next: 1-3 bytes a span packed.
-  format::PackedStore<format::UintCodec> covered_before;
+
+  // Total duration of spans [0, k), for k up to spans.size().
+  std::uint64_t covered_before(std::size_t k) const {
+    if (k == 0) return 0;
+    if (spans.table_) return spans.table_->covered[spans.from_ + k - 1];
+    return spans.own_->covered_before[k];
+  }
 
   void add(const Span& s);  // in time order; clipped to start after the previous span
   // Hold k of `holds` (h, already read), in time order: read from there
@@ -146,17 +199,32 @@ struct SpanList {
     // ended, and ends none before it began (LockTracker), so its holds need
     // no clipping and are read as they are. A list that met one that does
     // (or began with spans of its own) copies.
-    if (spans.holds_ == &holds && spans.which_.empty() && k == spans.run_from_ + spans.run_ && h.end_ns >= h.begin_ns &&
-        h.begin_ns >= last_end_) [[likely]] {
-      ++spans.run_;  // the next of a run of consecutive holds
-      last_end_ = h.end_ns;
-      covered_ += h.end_ns - h.begin_ns;
-      covered_before.push_back(covered_);
-      return;
+    const bool in_order = h.end_ns >= h.begin_ns && h.begin_ns >= last_end_;
+    if (spans.holds_ == &holds && in_order) [[likely]] {
+      if (spans.table_) {  // the next of the lane's positions in the table
+        if (spans.run_ < room_) [[likely]] {
+          covered_ += h.end_ns - h.begin_ns;
+          spans.table_->hold[spans.from_ + spans.run_] = static_cast<std::uint32_t>(k);
+          spans.table_->covered[spans.from_ + spans.run_] = covered_;
+          ++spans.run_;
+          last_end_ = h.end_ns;
+          return;
+        }
+      } else if (!spans.own_->which.size() && k == spans.from_ + spans.run_) {
+        ++spans.run_;  // the next of a run of consecutive holds
+        last_end_ = h.end_ns;
+        covered_ += h.end_ns - h.begin_ns;
+        spans.own_->covered_before.push_back(covered_);
+        return;
+      }
     }
     add_hold_slowly(holds, k, h);
   }
-  void reserve(std::size_t n);  // room for n spans, allocated once
+  void reserve(std::size_t n);  // room for n spans of its own or holds, allocated once
+  // The list's holds (of `holds`, at most n) go to the table's positions
+  // [from, from + n), sized by the caller; a hold that needs clipping, or
+  // one more than n, and the list copies its spans after all.
+  void place(HoldLists& table, const analysis::HoldStore& holds, std::size_t from, std::size_t n);
   void seal();  // the list is complete: packs its last spans
   std::uint64_t begin_of(std::size_t k) const { return spans.begin_ns(k); }
   // Index of the first span ending after t (spans.size() if none).
@@ -167,8 +235,9 @@ struct SpanList {
  private:
   void add_hold_slowly(const analysis::HoldStore& holds, std::size_t k, const analysis::Hold& h);
   void own_all();  // the holds read so far, copied: the list's spans are its own from now on
-  std::uint64_t covered_ = 0;  // covered_before.back(), kept to spare a decode per add
+  std::uint64_t covered_ = 0;   // covered_before(spans.size()), kept to spare a decode per add
   std::uint64_t last_end_ = 0;  // spans.back().end_ns, likewise
+  std::size_t room_ = 0;        // the positions the list has in its table
 };
 
 struct Tick {
@@ -256,6 +325,9 @@ struct Timeline {
   // t" is a binary search (for arrows and for the replay cursor). It reads
   // the trace's events: the trace must outlive the timeline.
   TimePrefixMax time_prefix_max;
+  // The holds of the lock lanes placed in one table (HoldLists): those of
+  // a few holds each. Lanes read it; it is built with them.
+  std::shared_ptr<HoldLists> hold_lists;
   std::size_t lane_of_thread(std::uint32_t thread) const { return thread; }
   // Index of the lane of an object, lanes.size() if it has none.
   std::size_t lane_of_object(std::uint32_t object) const;
