@@ -186,6 +186,14 @@ RunServer& Explorer::idle_server() {
   if (s_.program.empty()) {
     command.path = scenarios_program();
     command.argv = {command.path, "serve", s_.name};
+    // Every symbol bound as the server loads, once: otherwise each forked
+    // run binds again, at its first call, each function it calls (the
+    // server's bindings happened in runs, and died with them), writing
+    // pages it shares with the server. `weft-scenarios serve` takes the
+    // variable out of its runs' environment. (A program's server is left
+    // to bind lazily, as it would: binding at load fails on a symbol the
+    // program never calls and its libraries lack.)
+    command.env = {{"LD_BIND_NOW", "1"}};
   } else {  // the program itself, its preload library serving
     command.path = s_.traced.resolved;
     command.argv = s_.program;

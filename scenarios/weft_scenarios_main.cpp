@@ -8,6 +8,7 @@
 // The first word is the command; the command parses the rest with the
 // project's parser (weft::command_line).
 #include <cstdio>
+#include <cstdlib>
 #include <span>
 #include <string>
 #include <vector>
@@ -138,6 +139,9 @@ int serve(Args args) {
   if (name.empty()) throw weft::command_line::usage_error("which scenario? " + p.usage());
   const scenario* s = find_or_explain(name);
   if (!s) return 2;
+  // weft explore starts the server with LD_BIND_NOW (explore.cpp), so that
+  // its runs need not bind symbols again; nothing they start is told to.
+  ::unsetenv("LD_BIND_NOW");
   // Returns in each forked run (the server itself exits when asked no more).
   run_settings settings;
   settings.opt.seed = weft::detail::explore::serve_forked_runs(0, 1);
