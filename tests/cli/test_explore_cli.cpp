@@ -3,7 +3,6 @@
 // replays exactly, clean scenarios stay clean, and bad input is one line.
 // Short explorations only (tens of runs): the find-rate table of the README
 // comes from longer ones, by hand.
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -37,10 +36,7 @@ namespace {
 weft::test::ChildOptions scheduled_options() {
   weft::test::ChildOptions o;
   o.timeout = std::chrono::seconds(120);
-  if (weft::test::kTsan) {
-    const char* given = std::getenv("TSAN_OPTIONS");
-    o.env["TSAN_OPTIONS"] = std::string(given ? given : "") + " atexit_sleep_ms=0";
-  }
+  if (weft::test::kTsan) weft::test::add_sanitizer_option(o, "TSAN_OPTIONS", "atexit_sleep_ms=0");
   return o;
 }
 

@@ -5,6 +5,7 @@
 // tests' face of it.
 #pragma once
 
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,6 +25,19 @@ inline ChildOptions with_env(std::map<std::string, std::string> env, std::string
   o.env = std::move(env);
   o.cwd = std::move(cwd);
   return o;
+}
+
+// One more sanitizer option for the child, in `variable` (ASAN_OPTIONS,
+// TSAN_OPTIONS), after those it already has: set on `o` already, or else
+// given to this process (ctest's exitcode=0 and the like stay in force).
+// The sanitizers read ':' between options.
+inline void add_sanitizer_option(ChildOptions& o, const std::string& variable, const std::string& option) {
+  std::string options;
+  if (const auto set = o.env.find(variable); set != o.env.end())
+    options = set->second;
+  else if (const char* given = std::getenv(variable.c_str()))
+    options = given;
+  o.env[variable] = options + (options.empty() ? "" : ":") + option;
 }
 
 // Throws std::runtime_error if the child cannot be started at all: a test

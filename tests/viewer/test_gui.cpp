@@ -184,8 +184,7 @@ weft::test::ChildOptions gui_options() {
   o.env["LP_NUM_THREADS"] = "0";
   o.env["MESA_SHADER_CACHE_DISABLE"] = "true";
 #ifdef WEFT_ASAN_BUILD
-  const char* asan = std::getenv("ASAN_OPTIONS");
-  o.env["ASAN_OPTIONS"] = std::string(asan ? asan : "") + (asan && *asan ? ":" : "") + "detect_leaks=0";
+  weft::test::add_sanitizer_option(o, "ASAN_OPTIONS", "detect_leaks=0");
 #endif
   return o;
 }
