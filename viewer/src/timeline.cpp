@@ -390,9 +390,12 @@ void add_model_lanes(Timeline& tl, const format::Trace& trace, const analysis::M
   // An exclusive lock taken a few times gets its holds' places in the one
   // table (HoldLists), sized now from the model's count of its takes: at
   // least its holds (a re-entry is a take, not a hold).
+  // (Not without the model's counts, nor for holds the table's 32-bit
+  // indices cannot name.)
+  const bool tables = model.state.takes.size() == nobjects &&
+                      all_holds.size() <= std::numeric_limits<std::uint32_t>::max();
   const auto tabled_holds = [&](std::uint32_t id) -> std::size_t {
-    if (model.state.takes.size() != nobjects || all_holds.size() > std::numeric_limits<std::uint32_t>::max())
-      return 0;
+    if (!tables) return 0;
     if (!format::object_meaning(trace.objects[id].kind).lock || trace.objects[id].kind == format::ObjectKind::SharedMutex)
       return 0;
     const std::uint64_t takes = model.state.takes[id].acquisitions;
