@@ -631,13 +631,14 @@ Trace TraceLoader::finish(const std::string& truncation) {
   return std::move(trace_);
 }
 
-unsigned load_threads(const LoadOptions& options) {
+unsigned load_threads(const LoadOptions& options, std::uint64_t file_size) {
   if (options.threads != 0) return options.threads;
   if (const char* v = std::getenv("WEFT_LOAD_THREADS")) {
     char* end = nullptr;
     const unsigned long n = std::strtoul(v, &end, 10);
     if (end != v && *end == '\0' && n >= 1 && n <= 64) return static_cast<unsigned>(n);
   }
+  if (file_size < kParallelLoadFrom) return 1;
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
@@ -645,7 +646,7 @@ Trace load_trace(const std::string& path) { return load_trace_with(path, LoadOpt
 
 Trace load_trace_with(const std::string& path, const LoadOptions& options) {
   TraceFile file(path);
-  TraceLoader loader(path, load_threads(options), options.decode_batch, options.merge_in_parts);
+  TraceLoader loader(path, load_threads(options, file.size()), options.decode_batch, options.merge_in_parts);
   try {
     if (const std::optional<std::vector<IndexEntry>> index = file.stored_index()) loader.expect(*index, file.size());
   } catch (const format_error&) {

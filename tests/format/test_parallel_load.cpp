@@ -347,10 +347,12 @@ TEST_CASE("a progress hook that says stop ends the load at that chunk, also for 
 
 TEST_CASE("parallel load: WEFT_LOAD_THREADS picks the thread count, anything else means every core", "[parallel]") {
   CHECK(load_threads(LoadOptions{3}) == 3);
+  CHECK(load_threads(LoadOptions{3}, 1000) == 3);
   ::setenv("WEFT_LOAD_THREADS", "1", 1);
   CHECK(load_threads({}) == 1);
   ::setenv("WEFT_LOAD_THREADS", "5", 1);
   CHECK(load_threads({}) == 5);
+  CHECK(load_threads({}, 1000) == 5);  // asked for: also on a small file
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   for (const char* bad : {"0", "-2", "two", "3x", "", "65"}) {
     ::setenv("WEFT_LOAD_THREADS", bad, 1);
@@ -358,4 +360,8 @@ TEST_CASE("parallel load: WEFT_LOAD_THREADS picks the thread count, anything els
   }
   ::unsetenv("WEFT_LOAD_THREADS");
   CHECK(load_threads({}) == cores);
+  // Left to itself, a small file loads on one thread, a large one on all.
+  CHECK(load_threads({}, 0) == 1);
+  CHECK(load_threads({}, kParallelLoadFrom - 1) == 1);
+  CHECK(load_threads({}, kParallelLoadFrom) == cores);
 }
