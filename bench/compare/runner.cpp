@@ -20,7 +20,8 @@
 // alike), each with its spread: the fastest and slowest run, and for a ratio
 // the lowest and highest of the per-round ratios (round i's weft over round
 // i's std), so a bimodal variant shows as a wide range, not a lucky median.
-// Helgrind, orders of
+// The reading and exploring parts run each command as many times, one after
+// another, and judge the median run. Helgrind, orders of
 // magnitude slower, runs once on a fiftieth of the operations: per-op times
 // are what is compared. A variant that fails or times out shows as FAILED
 // with the reason below the table; the rest still run, and the exit status
@@ -206,6 +207,53 @@ bool field(const std::string& line, const std::string& key, std::uint64_t& out) 
     at = end + 1;
   }
   return false;
+}
+
+// One command run `rounds` times (the reading and exploring rows): each
+// run's seconds, the largest peak RSS of them, and what the runs printed;
+// the first run that fails stops them. `value` reads a run's figure: its
+// wall time by default, or a field it printed (the viewer's open times
+// itself, without the process's start and exit).
+struct repeated {
+  std::vector<double> seconds;
+  std::vector<child_result> runs;  // the runs that succeeded, in order
+  long peak_rss_kb = 0;
+  std::string error;  // why a run failed, if one did
+  bool ok() const { return error.empty() && !seconds.empty(); }
+  double median() const { return measurement::median_of(seconds); }
+  double fastest() const { return *std::min_element(seconds.begin(), seconds.end()); }
+  double slowest() const { return *std::max_element(seconds.begin(), seconds.end()); }
+  // ", runs fastest–slowest s"; nothing for a single run.
+  std::string spread() const {
+    if (seconds.size() < 2) return "";
+    return ", runs " + fixed(fastest(), 2) + "–" + fixed(slowest(), 2) + " s";
+  }
+};
+using run_check = bool (*)(const child_result&);
+inline bool exited_zero(const child_result& r) { return r.exited(0); }
+repeated run_repeated(spawner& children, const std::vector<std::string>& argv, const weft::subprocess::options& co,
+                      int rounds, run_check succeeded = exited_zero, const char* seconds_field = nullptr) {
+  repeated out;
+  for (int i = 0; i < rounds; ++i) {
+    child_result r = children.run(argv, co);
+    if (!succeeded(r)) {
+      out.error = r.failure();
+      break;
+    }
+    double seconds = double(r.wall.count()) / 1e9;
+    if (seconds_field) {
+      std::uint64_t ns = 0;
+      if (!field(r.out, seconds_field, ns)) {
+        out.error = "unexpected output: " + r.out.substr(0, r.out.find('\n'));
+        break;
+      }
+      seconds = double(ns) / 1e9;
+    }
+    out.seconds.push_back(seconds);
+    out.peak_rss_kb = std::max(out.peak_rss_kb, r.max_rss_kb);
+    out.runs.push_back(std::move(r));
+  }
+  return out;
 }
 
 std::vector<std::string> command(variant v, const plan_entry& p, std::uint64_t ops, const std::string& trace) {
@@ -478,52 +526,68 @@ bool analysis(spawner& children, const options& o, const fs::path& dir, footnote
   }
 
   if (events > 0) {
-    std::fprintf(stderr, "weft-compare: analysis: weft check\n");
-    const child_result check = children.run({WEFT_CLI, "check", trace});
-    if (check.exited(0) || check.exited(1)) {  // 1: findings, still a complete check
-      const double seconds = double(check.wall.count()) / 1e9, rate = double(events) / seconds;
+    // Each step `rounds` times, one after the other: the verdict is on the
+    // median, the spread beside it, the peak the largest of the runs'.
+    std::fprintf(stderr, "weft-compare: analysis: weft check, %d runs\n", o.rounds);
+    const auto checked = [](const child_result& r) { return r.exited(0) || r.exited(1); };  // 1: findings, still a complete check
+    const repeated check = run_repeated(children, {WEFT_CLI, "check", trace}, weft::compare::child_options(), o.rounds, checked);
+    if (check.ok()) {
+      const double seconds = check.median(), rate = double(events) / seconds;
+      const bool findings = check.runs.front().exited(1);
       t.rows.push_back({"weft check (wall, as a subprocess)",
                         fixed(seconds, 2) + " s, " + fixed(rate / 1e6, 1) + " M events/s" +
-                            (check.exited(1) ? " (findings)" : " (clean)") + ", peak RSS " + mb(check.max_rss_kb) + " MB",
+                            (findings ? " (findings)" : " (clean)") + check.spread() + ", peak RSS " +
+                            mb(check.peak_rss_kb) + " MB",
                         "≥ " + fixed(kGoalCheckEventsPerSecond / 1e6, 0) + " M events/s",
                         verdict(rate >= kGoalCheckEventsPerSecond)});
       // The whole process's peak, so an upper bound on what the analysis keeps.
-      const double bytes_per_event = double(check.max_rss_kb) * 1024 / double(events);
+      const double bytes_per_event = double(check.peak_rss_kb) * 1024 / double(events);
       t.rows.push_back({"weft check: peak memory per event", fixed(bytes_per_event, 1) + " B/event",
                         "≤ " + fixed(kGoalCheckBytesPerEvent, 0) + " B/event",
                         verdict(bytes_per_event <= kGoalCheckBytesPerEvent)});
     } else {
-      fail("weft check", check.failure());
+      fail("weft check", check.error);
     }
 
-    // The same work in two timed stages, to show which one bounds it.
-    const child_result stages = children.run({WEFT_COMPARE_CHECK_STAGES, trace});
-    std::uint64_t load_ns = 0, check_ns = 0;
-    if (stages.exited(0) && field(stages.out, "load_ns", load_ns) && field(stages.out, "check_ns", check_ns) &&
-        load_ns > 0 && check_ns > 0) {
-      const auto stage = [&](std::uint64_t ns) {
-        return fixed(double(ns) / 1e9, 2) + " s, " + fixed(double(events) / (double(ns) / 1e9) / 1e6, 1) + " M events/s";
+    // The same work in two timed stages, to show which one bounds it: the
+    // median of each stage over the runs.
+    const repeated stages = run_repeated(children, {WEFT_COMPARE_CHECK_STAGES, trace}, weft::compare::child_options(), o.rounds);
+    std::vector<double> load_s, check_s;
+    std::string bad_output;
+    for (const child_result& r : stages.runs) {
+      std::uint64_t load_ns = 0, check_ns = 0;
+      if (!field(r.out, "load_ns", load_ns) || !field(r.out, "check_ns", check_ns) || load_ns == 0 || check_ns == 0) {
+        bad_output = "unexpected output: " + r.out;
+        break;
+      }
+      load_s.push_back(double(load_ns) / 1e9);
+      check_s.push_back(double(check_ns) / 1e9);
+    }
+    if (stages.ok() && bad_output.empty()) {
+      const auto stage = [&](const std::vector<double>& runs) {
+        const double seconds = measurement::median_of(runs);
+        return fixed(seconds, 2) + " s, " + fixed(double(events) / seconds / 1e6, 1) + " M events/s";
       };
-      t.rows.push_back({"  of which: reading the file (load_trace)", stage(load_ns), "", ""});
-      t.rows.push_back({"  of which: the detectors, in memory (analysis::check)", stage(check_ns), "", ""});
+      t.rows.push_back({"  of which: reading the file (load_trace)", stage(load_s), "", ""});
+      t.rows.push_back({"  of which: the detectors, in memory (analysis::check)", stage(check_s), "", ""});
     } else {
-      fail("check stages", stages.exited(0) ? "unexpected output: " + stages.out : stages.failure());
+      fail("check stages", stages.ok() ? bad_output : stages.error);
     }
 
-    std::fprintf(stderr, "weft-compare: analysis: viewer open_document\n");
-    const child_result view = children.run({WEFT_COMPARE_VIEWER_OPEN, trace});
-    std::uint64_t elapsed = 0;
-    if (view.exited(0) && field(view.out, "ns", elapsed)) {
-      const double seconds = double(elapsed) / 1e9;
+    std::fprintf(stderr, "weft-compare: analysis: viewer open_document, %d runs\n", o.rounds);
+    const repeated view =
+        run_repeated(children, {WEFT_COMPARE_VIEWER_OPEN, trace}, weft::compare::child_options(), o.rounds, exited_zero, "ns");
+    if (view.ok()) {
+      const double seconds = view.median();
       t.rows.push_back({"viewer open_document (load + analysis + layout)",
-                        fixed(seconds, 2) + " s" + ", peak RSS " + mb(view.max_rss_kb) + " MB",
+                        fixed(seconds, 2) + " s" + view.spread() + ", peak RSS " + mb(view.peak_rss_kb) + " MB",
                         "≤ " + fixed(kGoalViewerOpenSeconds, 0) + " s", verdict(seconds <= kGoalViewerOpenSeconds)});
     } else {
-      fail("viewer open_document", view.exited(0) ? "unexpected output: " + view.out : view.failure());
+      fail("viewer open_document", view.error);
     }
   }
   fs::remove(trace);
-  heading(o, "Reading a real trace");
+  heading(o, "Reading a real trace, median of " + std::to_string(o.rounds) + " runs");
   std::fputs(t.render(o.markdown).c_str(), stdout);
   return ok;
 }
@@ -640,22 +704,27 @@ bool exploration(spawner& children, const options& o, const fs::path& dir, footn
   for (const char* scenario : {"abc-turns", "lock-order-deadlock"}) {
     std::fprintf(stderr, "weft-compare: exploring %s, %s runs\n", scenario, count(runs).c_str());
     const std::string what = std::string("weft explore ") + scenario + " --runs " + std::to_string(runs);
-    // One way's rate, its cell filled in; or none, and a footnote in the
-    // cell saying why.
+    // One way's runs: its cell filled in, the rate of the median run with
+    // the runs' range; or none, and a footnote in the cell saying why.
     const auto measure = [&](bool spawned, std::string& cell) -> std::optional<double> {
       weft::subprocess::options options = weft::compare::child_options();
       if (spawned) options.env["WEFT_EXPLORE_SPAWN"] = "1";
-      const child_result r =
-          children.run({WEFT_CLI, "explore", scenario, "--runs", std::to_string(runs), "--seed", "1", "-o",
-                        (dir / (std::string(scenario) + (spawned ? ".spawned" : "") + ".explore")).string()},
-                       options);
-      if (!r.exited(0) && !r.exited(1)) {  // 1: it found the scenario's bug, as it should
-        cell = notes.add(what + (spawned ? " (WEFT_EXPLORE_SPAWN=1)" : "") + ": " + r.failure());
+      const auto explored = [](const child_result& r) { return r.exited(0) || r.exited(1); };  // 1: it found the scenario's bug, as it should
+      const repeated r = run_repeated(children,
+                                      {WEFT_CLI, "explore", scenario, "--runs", std::to_string(runs), "--seed", "1", "-o",
+                                       (dir / (std::string(scenario) + (spawned ? ".spawned" : "") + ".explore")).string()},
+                                      options, o.rounds, explored);
+      if (!r.ok()) {
+        cell = notes.add(what + (spawned ? " (WEFT_EXPLORE_SPAWN=1)" : "") + ": " + r.error);
         ok = false;
         return std::nullopt;
       }
-      const double seconds = double(r.wall.count()) / 1e9, rate = double(runs) / seconds;
-      cell = fixed(seconds, 2) + " s, " + fixed(rate, 0) + " runs/s" + (r.exited(1) ? " (found)" : " (clean)");
+      const double seconds = r.median(), rate = double(runs) / seconds;
+      const std::string range = r.seconds.size() < 2 ? ""
+                                                     : " [" + fixed(double(runs) / r.slowest(), 0) + "–" +
+                                                           fixed(double(runs) / r.fastest(), 0) + "]";
+      cell = fixed(seconds, 2) + " s, " + fixed(rate, 0) + " runs/s" + range +
+             (r.runs.front().exited(1) ? " (found)" : " (clean)");
       return rate;
     };
     std::string forked, spawned;
@@ -664,7 +733,7 @@ bool exploration(spawner& children, const options& o, const fs::path& dir, footn
     t.rows.push_back({what, forked, spawned, "≥ " + fixed(kGoalExploredRunsPerSecond, 0) + " runs/s",
                       rate ? verdict(*rate >= kGoalExploredRunsPerSecond) : ""});
   }
-  heading(o, "Exploring schedules");
+  heading(o, "Exploring schedules, median of " + std::to_string(o.rounds) + " runs [slowest–fastest]");
   std::fputs(t.render(o.markdown).c_str(), stdout);
   return ok;
 }

@@ -138,6 +138,23 @@ TEST_CASE("weft-compare --quick: every workload, a positive time per op under st
   CHECK(std::stod(m[1]) < 1000);
   REQUIRE(std::regex_search(r.out, m, std::regex(R"(viewer open_document.*?([0-9.]+) s, peak RSS ([0-9.]+) MB\s+≤ 1 s\s+(met|MISSED))")));
   CHECK(std::stod(m[2]) > 0);
+  // Judged on the median of the rounds (three by default), the fastest and
+  // slowest run beside it; the median lies between them.
+  for (const char* what : {"weft check \\(wall, as a subprocess\\)", "viewer open_document"}) {
+    INFO(what);
+    REQUIRE(std::regex_search(r.out, m, std::regex(std::string(what) + R"([^\n]*?([0-9.]+) s[^\n]*runs ([0-9.]+)–([0-9.]+) s)")));
+    CHECK(std::stod(m[2]) <= std::stod(m[1]));
+    CHECK(std::stod(m[1]) <= std::stod(m[3]));
+  }
+  // Explored runs per second, forked and spawned, both scenarios: the
+  // median's rate within the rates of the slowest and fastest run.
+  for (const char* scenario : {"abc-turns", "lock-order-deadlock"}) {
+    INFO(scenario);
+    REQUIRE(std::regex_search(r.out, m, std::regex(std::string("weft explore ") + scenario +
+                                                   R"( --runs [0-9]+\s+[0-9.]+ s, ([0-9]+) runs/s \[([0-9]+)–([0-9]+)\] \((clean|found)\)\s+[0-9.]+ s, [0-9]+ runs/s \[[0-9]+–[0-9]+\] \((clean|found)\)\s+≥ 200 runs/s\s+(met|MISSED))")));
+    CHECK(std::stoi(m[2]) <= std::stoi(m[1]));
+    CHECK(std::stoi(m[1]) <= std::stoi(m[3]));
+  }
   CHECK_FALSE(contains(r.out, "FAILED"));
 }
 
