@@ -32,7 +32,7 @@ class SyntheticTrace {
     format::ObjectInfo o;
     o.id = static_cast<std::uint32_t>(t_.objects.size());
     o.kind = kind;
-    o.name = name;
+    o.name = t_.names->keep(name);
     t_.objects.push_back(o);
     return o.id;
   }

@@ -51,7 +51,7 @@ std::string render_json(const CheckResult& r) {
     for (std::uint32_t id : f.objects)
       j["objects"].push_back({{"id", id},
                               {"kind", id < t.objects.size() ? format::object_kind_name(t.objects[id].kind) : ""},
-                              {"name", id < t.objects.size() ? t.objects[id].name : ""}});
+                              {"name", id < t.objects.size() ? t.objects[id].name.str() : ""}});
     j["sites"] = json::array();
     for (std::uint32_t id : f.sites) j["sites"].push_back(site_json(t, id));
     if (!f.accesses.empty()) {
@@ -66,8 +66,8 @@ std::string render_json(const CheckResult& r) {
     if (!f.cycle.empty()) {
       j["cycle"] = json::array();
       for (const auto& e : f.cycle)
-        j["cycle"].push_back({{"holding", e.from < t.objects.size() ? t.objects[e.from].name : ""},
-                              {"takes", e.to < t.objects.size() ? t.objects[e.to].name : ""},
+        j["cycle"].push_back({{"holding", e.from < t.objects.size() ? t.objects[e.from].name.str() : ""},
+                              {"takes", e.to < t.objects.size() ? t.objects[e.to].name.str() : ""},
                               {"thread", thread_json(t, e.thread)},
                               {"event", e.event},
                               {"site", site_json(t, e.site)},

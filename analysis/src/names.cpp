@@ -6,7 +6,7 @@
 namespace weft::analysis {
 
 std::string object_name(const format::Trace& t, std::uint32_t object) {
-  return object < t.objects.size() && object ? t.objects[object].name : "?";
+  return object < t.objects.size() && object ? t.objects[object].name.str() : "?";
 }
 
 // In a run of several processes every process has its "main": a thread is

@@ -5,7 +5,7 @@
 namespace weft::exporter {
 
 std::string object_name(const format::Trace& trace, std::uint32_t object) {
-  return object && object < trace.objects.size() ? trace.objects[object].name : "?";
+  return object && object < trace.objects.size() ? trace.objects[object].name.str() : "?";
 }
 
 std::string slice_name(const format::Trace& trace, const Slice& s) {

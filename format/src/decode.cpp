@@ -70,7 +70,7 @@ ThreadInfo decode_thread(ByteReader& r) {
   return t;
 }
 
-ObjectInfo decode_object(ByteReader& r) {
+ObjectInfo decode_object(ByteReader& r, NameStore& names) {
   ObjectInfo o;
   o.id = static_cast<std::uint32_t>(r.varint_max("object id", UINT32_MAX));
   const std::uint8_t kind = r.u8("object kind");
@@ -81,7 +81,7 @@ ObjectInfo decode_object(ByteReader& r) {
   o.site = static_cast<std::uint32_t>(r.varint_max("object site", UINT32_MAX));
   o.creator = static_cast<std::uint32_t>(r.varint_max("object creator", UINT32_MAX));
   o.extra = r.varint("object extra");
-  o.name = r.string("object name");
+  o.name = names.keep(r.string("object name"));
   return o;
 }
 

@@ -54,7 +54,7 @@ std::string describe_detail(const Trace& t, const Event& e) {
       break;
     case EventKind::MutexAcquiredShared:
     case EventKind::MutexReleasedShared: d = "readers=" + std::to_string(e.arg); break;
-    case EventKind::CondWaitBegin: d = "mutex=" + (e.arg < t.objects.size() ? t.objects[e.arg].name : "?"); break;
+    case EventKind::CondWaitBegin: d = "mutex=" + (e.arg < t.objects.size() ? t.objects[e.arg].name.str() : "?"); break;
     case EventKind::CondWaitEnd: d = std::string(wake_reason_name(e.arg)); break;
     case EventKind::CondNotifyOne:
     case EventKind::CondNotifyAll: d = "waiters=" + std::to_string(e.arg); break;
@@ -81,7 +81,7 @@ std::string describe_detail(const Trace& t, const Event& e) {
     case EventKind::TimerStart: d = "interval=" + std::to_string(e.arg / 1000) + "us"; break;
     case EventKind::TimerCancel:
     case EventKind::FutureCancel: d = e.arg ? "in time" : "too late"; break;
-    case EventKind::PoolSubmit: d = "task=" + (e.arg < t.objects.size() ? t.objects[e.arg].name : "?"); break;
+    case EventKind::PoolSubmit: d = "task=" + (e.arg < t.objects.size() ? t.objects[e.arg].name.str() : "?"); break;
     case EventKind::TaskEnd: d = e.arg == 0 ? "returned" : e.arg == 1 ? "threw" : "cancelled"; break;
     case EventKind::FutureWaitEnd: d = e.arg ? "done" : "timed out"; break;
     case EventKind::PoolShutdownBegin: d = e.arg ? "wait" : "no wait"; break;
@@ -122,7 +122,7 @@ std::string point_label(const Trace& t, const Event& e) {
       // The kind's name without its family: "notify_one".
       std::string_view name = t.kind_name(e.kind);
       if (const auto dot = name.find('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
-      return std::string(name) + " " + (e.object < t.objects.size() ? t.objects[e.object].name : "?");
+      return std::string(name) + " " + (e.object < t.objects.size() ? t.objects[e.object].name.str() : "?");
     }
     case PointKind::Runtime:
       if (e.kind == EventKind::UncaughtException) return "uncaught exception: " + std::string(t.text(e));

@@ -153,7 +153,7 @@ void TraceLoader::add_chunk(const ChunkRef& ref, std::span<const unsigned char> 
       per_thread_.resize(trace_.threads.size());
       return;
     case ChunkType::Object:
-      while (!r.empty()) append_dense(trace_.objects, decode_object(r), 1, r, "object");
+      while (!r.empty()) append_dense(trace_.objects, decode_object(r, *trace_.names), 1, r, "object");
       return;
     case ChunkType::Site:
       while (!r.empty()) append_dense(trace_.sites, decode_site(r), 1, r, "site");

@@ -138,6 +138,7 @@ class Merger {
       object_map[o] = static_cast<std::uint32_t>(out_.objects.size());
       ObjectInfo& copy = out_.objects.emplace_back(info);
       copy.id = object_map[o];
+      copy.name = out_.names->keep_from(info.name);  // the member's store dies with the member
       copy.site = info.site < site_map.size() ? site_map[info.site] : 0;
       copy.creator = thread_id(info.creator);
       if (info.shared_key != 0) by_key_.emplace(info.shared_key, copy.id);
@@ -269,7 +270,7 @@ void expect_children(const Trace& t, const std::string& root, std::vector<Expect
   if (!t.events.may_hold(EventKind::ProcessSpawn)) return;
   for (const Event& e : t.events) {
     if (e.kind != EventKind::ProcessSpawn || e.arg == 0) continue;
-    const std::string name = e.object != 0 && e.object < t.objects.size() ? t.objects[e.object].name : "";
+    const std::string name = e.object != 0 && e.object < t.objects.size() ? t.objects[e.object].name.str() : "";
     out.push_back({member_trace_path(root, e.arg), e.arg, name});
   }
 }

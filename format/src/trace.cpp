@@ -25,9 +25,10 @@ std::string Trace::object_label(std::uint32_t id) const {
   const std::string_view kind = object_kind_name(o.kind);
   // A name that already says its kind ("mutex@worker.cpp:42", as weft
   // record names a heap object) is not prefixed with it again.
-  if (o.name.size() > kind.size() && o.name.compare(0, kind.size(), kind) == 0 && o.name[kind.size()] == '@')
-    return o.name;
-  return std::string(kind) + " " + o.name;
+  const std::string_view stem = o.name.stem();
+  if (stem.size() > kind.size() && stem.compare(0, kind.size(), kind) == 0 && stem[kind.size()] == '@')
+    return o.name.str();
+  return std::string(kind) + " " + o.name.str();
 }
 
 std::size_t Trace::lock_count() const {

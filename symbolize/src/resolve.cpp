@@ -89,6 +89,17 @@ class Symbolizer {
   std::unordered_map<std::uint64_t, Resolved> sites_;
 };
 
+// A name as its text: its stem (kept by the trace, so the view stays
+// good) and its number.
+struct NameKey {
+  std::string_view stem;
+  std::uint32_t number = 0;
+  bool operator==(const NameKey&) const = default;
+};
+struct NameKeyHash {
+  std::size_t operator()(const NameKey& k) const { return std::hash<std::string_view>{}(k.stem) * 31 + k.number; }
+};
+
 // "worker.cpp:42" for a heap or stack object's name; "" if its creation
 // site says nothing.
 std::string creation_label(const format::Trace& trace, std::uint32_t site) {
@@ -118,31 +129,45 @@ Stats resolve(format::Trace& trace) {
     if (r.from_debug_info) ++stats.sites_resolved;
   }
 
+  // A heap or stack object is named after its creation site: each site's
+  // label, and the name made of it, once per site and kind (a mutex per node
+  // of a map: millions of objects, one name).
+  std::unordered_map<std::uint32_t, std::string> labels;  // by site
+  std::unordered_map<std::uint64_t, format::ObjectName> by_site;  // by site and kind
   for (std::size_t i = 1; i < trace.objects.size(); ++i) {
     format::ObjectInfo& o = trace.objects[i];
     if (o.address == 0) continue;
     if (auto name = symbolizer.variable(o.address)) {
-      o.name = std::move(*name);
+      o.name = trace.names->keep(*name);
       ++stats.objects_named;
       continue;
     }
-    const std::string where = creation_label(trace, o.site);
-    if (where.empty()) continue;  // keep the placeholder ("mutex#3")
-    std::string_view kind = format::object_kind_name(o.kind);
-    o.name = std::string(kind.empty() ? "object" : kind) + "@" + where;
+    const std::uint64_t key = std::uint64_t{o.site} << 8 | static_cast<std::uint8_t>(o.kind);
+    auto it = by_site.find(key);
+    if (it == by_site.end()) {
+      auto label = labels.find(o.site);
+      if (label == labels.end()) label = labels.emplace(o.site, creation_label(trace, o.site)).first;
+      const std::string_view kind = format::object_kind_name(o.kind);
+      const format::ObjectName name =
+          label->second.empty() ? format::ObjectName() : trace.names->keep(std::string(kind.empty() ? "object" : kind) + "@" + label->second);
+      it = by_site.emplace(key, name).first;
+    }
+    if (it->second.empty()) continue;  // its creation site says nothing: keep the placeholder ("mutex#3")
+    o.name = it->second;
     ++stats.objects_named;
   }
 
   // Several objects first used at one place (a mutex per node, per
   // connection) share that name: each gets its ordinal among them, in the
   // order they were first used, so a finding about two of them tells them
-  // apart ("mutex@node.cpp:12", "mutex@node.cpp:12#2").
-  std::unordered_map<std::string, std::size_t> seen;
+  // apart ("mutex@node.cpp:12", "mutex@node.cpp:12#2"). The ordinal is the
+  // name's number: the text of the name is kept once.
+  std::unordered_map<NameKey, std::uint32_t, NameKeyHash> seen;
   for (std::size_t i = 1; i < trace.objects.size(); ++i) {
     format::ObjectInfo& o = trace.objects[i];
-    if (o.address == 0 || o.name.find('@') == std::string::npos) continue;
-    const std::size_t n = ++seen[o.name];
-    if (n > 1) o.name += "#" + std::to_string(n);
+    if (o.address == 0 || o.name.stem().find('@') == std::string_view::npos) continue;
+    const std::uint32_t n = ++seen[NameKey{o.name.stem(), o.name.number()}];
+    if (n > 1) o.name = trace.names->keep(o.name.str() + "#" + std::to_string(n));
   }
   return stats;
 }

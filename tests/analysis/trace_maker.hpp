@@ -39,7 +39,7 @@ class TraceMaker {
     format::ObjectInfo o;
     o.id = static_cast<std::uint32_t>(t.objects.size());
     o.kind = kind;
-    o.name = name;
+    o.name = t.names->keep(name);
     t.objects.push_back(o);
     return o.id;
   }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "self_module.hpp"
 #include "weft/symbolize/symbolize.hpp"
@@ -82,7 +83,7 @@ std::uint32_t add_object(Trace& t, std::uint64_t address, std::uint32_t site, Ob
   o.kind = kind;
   o.address = address;
   o.site = site;
-  o.name = "mutex#" + std::to_string(o.id);
+  o.name = t.names->keep("mutex#" + std::to_string(o.id));
   t.objects.push_back(o);
   return o.id;
 }
@@ -165,6 +166,28 @@ TEST_CASE("a module that cannot be read gives module+offset labels and is report
   REQUIRE(stats.missing_modules.size() == 2);
   CHECK(stats.missing_modules[0] == gone.path);
   CHECK(stats.missing_modules[1] == self().module.path);
+}
+
+TEST_CASE("heap objects first used at one place are numbered in that order, their name kept once") {
+  const symtest::Captured c = symtest::capture_site();
+  std::vector<std::unique_ptr<std::mutex>> heap;
+  for (int i = 0; i < 4; ++i) heap.push_back(std::make_unique<std::mutex>());
+  Trace t = trace_with({self().module});
+  const auto site = add_site(t, c.address);
+  std::vector<std::uint32_t> locks;
+  for (int i = 0; i < 3; ++i) locks.push_back(add_object(t, address_of(heap[static_cast<std::size_t>(i)].get()), site));
+  const auto condition = add_object(t, address_of(heap[3].get()), site, ObjectKind::Condition);
+
+  const auto stats = weft::symbolize::resolve(t);
+  const std::string where = "@test_resolve.cpp:" + std::to_string(c.line);
+  CHECK(t.objects[locks[0]].name == "mutex" + where);
+  CHECK(t.objects[locks[1]].name == "mutex" + where + "#2");
+  CHECK(t.objects[locks[2]].name == "mutex" + where + "#3");
+  CHECK(t.objects[condition].name == std::string(weft::format::object_kind_name(ObjectKind::Condition)) + where);
+  CHECK(stats.objects_named == 4);
+  // The three locks' names are one stem and a number each.
+  CHECK(t.objects[locks[1]].name.number() == 2);
+  CHECK(t.objects[locks[0]].name.stem().data() == t.objects[locks[2]].name.stem().data());
 }
 
 TEST_CASE("a trace without modules is left as it is") {

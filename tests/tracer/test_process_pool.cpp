@@ -158,7 +158,7 @@ TEST_CASE("weft::process_pool: a task's exception through get(), shutdown refuse
   REQUIRE(seen.size() == 2);
   std::map<std::string, std::uint64_t> outcome;  // by the parent's task name
   for (const auto& o : r.parent.objects)
-    if (o.kind == ObjectKind::Future) outcome[o.name] = seen.at(o.shared_key).outcome;
+    if (o.kind == ObjectKind::Future) outcome[o.name.str()] = seen.at(o.shared_key).outcome;
   CHECK(outcome.at("pool.task-0") == static_cast<std::uint64_t>(TaskOutcome::Threw));
   CHECK(outcome.at("pool.task-1") == static_cast<std::uint64_t>(TaskOutcome::Returned));
 

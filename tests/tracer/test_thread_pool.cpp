@@ -73,7 +73,7 @@ TEST_CASE("submit returns futures that give the tasks' results for int void and 
   CHECK(probe.trace.object(pool.id()).kind == fmt::ObjectKind::ThreadPool);
   CHECK(probe.trace.object(pool.id()).extra == 2);
   CHECK(probe.trace.object(answer.id()).kind == fmt::ObjectKind::Future);
-  CHECK(probe.trace.object(answer.id()).name.rfind("pool_basic.task-", 0) == 0);
+  CHECK(probe.trace.object(answer.id()).name.str().rfind("pool_basic.task-", 0) == 0);
   const auto submits = of_kind(probe.on_object(pool.id()), EventKind::PoolSubmit);
   REQUIRE(submits.size() == 3);
   CHECK(submits[0].arg == answer.id());

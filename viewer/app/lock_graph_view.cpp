@@ -61,7 +61,7 @@ void lock_graph_panel(const Document& doc, const DrawnGraph& drawn, const Focus&
     const ImVec2 p = at[lock];
     const bool focused = focus.objects.count(lock) > 0;
     dl->AddCircleFilled(p, node_r, focused ? colors::highlight : colors::held);
-    const std::string name = trace.objects[lock].name;
+    const std::string name = trace.objects[lock].name.str();
     const float w = ImGui::CalcTextSize(name.c_str()).x;
     dl->AddText(ImVec2(p.x - w / 2, p.y + node_r + 2), colors::text, name.c_str());
   }
@@ -80,9 +80,9 @@ void lock_graph_panel(const Document& doc, const DrawnGraph& drawn, const Focus&
         const analysis::LockGraphEdge& e = g.edges[static_cast<std::size_t>(row)];
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(trace.objects[e.from].name.c_str());
+        ImGui::TextUnformatted(trace.objects[e.from].name.str().c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(trace.objects[e.to].name.c_str());
+        ImGui::TextUnformatted(trace.objects[e.to].name.str().c_str());
         ImGui::TableNextColumn();
         ImGui::Text("%llu%s", static_cast<unsigned long long>(e.count), e.in_cycle ? " (cycle)" : "");
         ImGui::TableNextColumn();

@@ -75,7 +75,7 @@ void stats_panel(const Document& doc, StatsOrder& order) {
       const analysis::LockStats& l = locks[order.locks[row]];
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(trace.objects[l.object].name.c_str());
+      ImGui::TextUnformatted(trace.objects[l.object].name.str().c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%llu", static_cast<unsigned long long>(l.acquisitions));
       ImGui::TableNextColumn();

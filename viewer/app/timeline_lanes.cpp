@@ -23,7 +23,7 @@ namespace {
 void wait_name(const TimelineCanvas& c, const Lane& lane, const SpanRect& r, const Span& s, float y0, float y1) {
   const format::Trace& trace = c.doc.trace;
   const float left = c.layout.lanes.x, font = ImGui::GetFontSize();
-  const std::string name = trace.objects[s.object].name;
+  const std::string name = trace.objects[s.object].name.str();
   const double text_end = c.view.t_of(std::max(r.x0, left) + text_width(name) + 12);
   const auto from = static_cast<std::uint64_t>(std::max(0.0, c.view.t_of(r.x0 - 24)));
   const auto tick = std::lower_bound(lane.ticks.begin(), lane.ticks.end(), from,

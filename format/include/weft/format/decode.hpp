@@ -18,7 +18,7 @@ namespace weft::format {
 void decode_meta(ByteReader& r, TraceInfo& info);
 std::vector<KindInfo> decode_kind_table(ByteReader& r);  // size kMaxKindCode + 1
 ThreadInfo decode_thread(ByteReader& r);
-ObjectInfo decode_object(ByteReader& r);
+ObjectInfo decode_object(ByteReader& r, NameStore& names);  // its name kept in `names`
 SiteInfo decode_site(ByteReader& r);
 ModuleInfo decode_module(ByteReader& r);
 AddressRecord decode_address(ByteReader& r);

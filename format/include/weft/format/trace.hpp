@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "weft/format/event_store.hpp"
+#include "weft/format/object_name.hpp"
 #include "weft/format/records.hpp"
 #include "weft/format/schedule.hpp"
 #include "weft/format/schema.hpp"
@@ -61,7 +63,7 @@ struct ObjectInfo {
   std::uint32_t site = 0;
   std::uint32_t creator = 0;
   std::uint64_t extra = 0;
-  std::string name;
+  ObjectName name;  // its stem kept by the trace's `names` (object_name.hpp)
   std::uint64_t address = 0;  // where it lives in the program (weft record), 0 if not known
   std::uint64_t shared_key = 0;  // run-wide identity of an object other processes know (SKEY), 0 if none
 };
@@ -98,6 +100,8 @@ struct Trace {
   TraceInfo info;
   std::vector<ThreadInfo> threads;  // index = thread id
   std::vector<ObjectInfo> objects;  // index = object id; [0] stands for "none"
+  // What the objects' names point into: shared by the trace's copies.
+  std::shared_ptr<NameStore> names = std::make_shared<NameStore>();
   std::vector<SiteInfo> sites;      // index = site id; [0] stands for "unknown"
   std::vector<std::string> texts;   // marks and logs, deduplicated
   std::vector<ModuleInfo> modules;  // index = module id; [0] unused (empty unless weft record)
@@ -114,6 +118,8 @@ struct Trace {
   std::string_view text(const Event& e) const;  // "" unless the kind has text
   const ThreadInfo& thread(std::uint32_t id) const { return threads.at(id); }
   const ObjectInfo& object(std::uint32_t id) const { return objects.at(id); }
+  // Gives object `id` (< objects.size()) the name `name`, kept in `names`.
+  void name_object(std::uint32_t id, std::string_view name) { objects.at(id).name = names->keep(name); }
   const SiteInfo& site(std::uint32_t id) const { return sites.at(id); }
   std::string object_label(std::uint32_t id) const;  // "mutex lock_X"
   std::string site_label(std::uint32_t id) const;    // "file.cpp:42 (func)"
