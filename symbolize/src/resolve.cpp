@@ -148,8 +148,9 @@ Stats resolve(format::Trace& trace) {
       auto label = labels.find(o.site);
       if (label == labels.end()) label = labels.emplace(o.site, creation_label(trace, o.site)).first;
       const std::string_view kind = format::object_kind_name(o.kind);
-      const format::ObjectName name =
-          label->second.empty() ? format::ObjectName() : trace.names->keep(std::string(kind.empty() ? "object" : kind) + "@" + label->second);
+      format::ObjectName name;  // none: the site says nothing
+      if (!label->second.empty())
+        name = trace.names->keep(std::string(kind.empty() ? "object" : kind) + "@" + label->second);
       it = by_site.emplace(key, name).first;
     }
     if (it->second.empty()) continue;  // its creation site says nothing: keep the placeholder ("mutex#3")

@@ -2,7 +2,6 @@
 // back exactly as it was given, the stems are shared, and a trace's copies
 // and the traces made of others keep their names readable.
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 #include <thread>
@@ -72,10 +71,12 @@ TEST_CASE("a stem once kept stays where it is while the store grows", "[names]")
   const ObjectName first = store.keep("first#1");
   const char* at = first.stem().data();
   std::vector<ObjectName> kept;
-  for (int i = 0; i < 20000; ++i) kept.push_back(store.keep("name-" + std::to_string(i) + "-" + std::string(i % 300, 'x')));
+  for (int i = 0; i < 20000; ++i)
+    kept.push_back(store.keep("name-" + std::to_string(i) + "-" + std::string(i % 300, 'x')));
   CHECK(first.stem().data() == at);
   CHECK(first.str() == "first#1");
-  for (int i = 0; i < 20000; i += 997) CHECK(kept[static_cast<std::size_t>(i)] == "name-" + std::to_string(i) + "-" + std::string(i % 300, 'x'));
+  for (int i = 0; i < 20000; i += 997)
+    CHECK(kept[static_cast<std::size_t>(i)] == "name-" + std::to_string(i) + "-" + std::string(i % 300, 'x'));
 }
 
 TEST_CASE("threads keep names into one store side by side", "[names]") {
@@ -84,7 +85,9 @@ TEST_CASE("threads keep names into one store side by side", "[names]") {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&store, &kept, t] {
-      for (int i = 1; i <= 2000; ++i) kept[static_cast<std::size_t>(t)].push_back(store.keep("lock@t" + std::to_string(i % 7) + "#" + std::to_string(i)));
+      for (int i = 1; i <= 2000; ++i)
+        kept[static_cast<std::size_t>(t)].push_back(
+            store.keep("lock@t" + std::to_string(i % 7) + "#" + std::to_string(i)));
     });
   for (std::thread& th : threads) th.join();
   for (int t = 0; t < 4; ++t)

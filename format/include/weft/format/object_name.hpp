@@ -46,9 +46,6 @@ class ObjectName {
   std::string_view stem() const { return {stem_, size_}; }
   std::uint32_t number() const { return number_; }  // after the '#', 0 if none was split off
   bool empty() const { return size_ == 0 && number_ == 0; }
-  // Whether the whole name begins with `prefix` (which holds no '#'
-  // followed by a number, or it is compared with the stem alone).
-  bool starts_with(std::string_view prefix) const { return stem().substr(0, prefix.size()) == prefix; }
 
   // Names compare as their text: a literal "x#3" equals "x#3" kept.
   friend bool operator==(const ObjectName& a, const ObjectName& b) {
@@ -88,6 +85,7 @@ class NameStore {
   // `name` kept here, wherever its stem was kept before (another trace's
   // store, a literal): what a trace made of others' objects keeps.
   ObjectName keep_from(const ObjectName& name);
+
  private:
   std::string_view intern(std::string_view stem);  // under m_
 
