@@ -211,9 +211,9 @@ bool field(const std::string& line, const std::string& key, std::uint64_t& out) 
 
 // One command run `rounds` times (the reading and exploring rows): each
 // run's seconds, the largest peak RSS of them, and what the runs printed;
-// the first run that fails stops them. `value` reads a run's figure: its
-// wall time by default, or a field it printed (the viewer's open times
-// itself, without the process's start and exit).
+// the first run that fails stops them. A run's figure is its wall time,
+// or with `seconds_field` the nanoseconds it printed under that name (the
+// viewer's open times itself, without the process's start and exit).
 struct repeated {
   std::vector<double> seconds;
   std::vector<child_result> runs;  // the runs that succeeded, in order
