@@ -231,6 +231,9 @@ struct repeated {
 };
 using run_check = bool (*)(const child_result&);
 inline bool exited_zero(const child_result& r) { return r.exited(0); }
+// weft check and weft explore: 1 is a complete run that found something
+// (findings; the scenario's bug, as it should), not a failure.
+inline bool exited_zero_or_one(const child_result& r) { return r.exited(0) || r.exited(1); }
 repeated run_repeated(spawner& children, const std::vector<std::string>& argv, const weft::subprocess::options& co,
                       int rounds, run_check succeeded = exited_zero, const char* seconds_field = nullptr) {
   repeated out;
@@ -529,8 +532,8 @@ bool analysis(spawner& children, const options& o, const fs::path& dir, footnote
     // Each step `rounds` times, one after the other: the verdict is on the
     // median, the spread beside it, the peak the largest of the runs'.
     std::fprintf(stderr, "weft-compare: analysis: weft check, %d runs\n", o.rounds);
-    const auto checked = [](const child_result& r) { return r.exited(0) || r.exited(1); };  // 1: findings, still a complete check
-    const repeated check = run_repeated(children, {WEFT_CLI, "check", trace}, weft::compare::child_options(), o.rounds, checked);
+    const repeated check =
+        run_repeated(children, {WEFT_CLI, "check", trace}, weft::compare::child_options(), o.rounds, exited_zero_or_one);
     if (check.ok()) {
       const double seconds = check.median(), rate = double(events) / seconds;
       const bool findings = check.runs.front().exited(1);
@@ -709,11 +712,10 @@ bool exploration(spawner& children, const options& o, const fs::path& dir, footn
     const auto measure = [&](bool spawned, std::string& cell) -> std::optional<double> {
       weft::subprocess::options options = weft::compare::child_options();
       if (spawned) options.env["WEFT_EXPLORE_SPAWN"] = "1";
-      const auto explored = [](const child_result& r) { return r.exited(0) || r.exited(1); };  // 1: it found the scenario's bug, as it should
       const repeated r = run_repeated(children,
                                       {WEFT_CLI, "explore", scenario, "--runs", std::to_string(runs), "--seed", "1", "-o",
                                        (dir / (std::string(scenario) + (spawned ? ".spawned" : "") + ".explore")).string()},
-                                      options, o.rounds, explored);
+                                      options, o.rounds, exited_zero_or_one);
       if (!r.ok()) {
         cell = notes.add(what + (spawned ? " (WEFT_EXPLORE_SPAWN=1)" : "") + ": " + r.error);
         ok = false;
