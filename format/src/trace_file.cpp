@@ -262,14 +262,15 @@ std::uint64_t TraceFile::zero_tail_start() const {
 // its last blocks read as zeros. Such zeros run to the end of the file and
 // start where the file system's blocks do (a multiple of 512) or, when the
 // writes stopped between chunks, at a chunk header. Zeros anywhere else are
-// damage like any other.
-std::string TraceFile::zero_tail_truncation(std::uint64_t chunk, const std::string& where) const {
+// damage like any other, and so is a bad chunk the zeros do not reach: the
+// file went on being written after it, so it was written whole.
+std::string TraceFile::zero_tail_truncation(std::uint64_t begin, std::uint64_t end, const std::string& where) const {
   // Bytes just before the unwritten part may be zero as data, so the run can
   // begin before the chunk or off a boundary: what counts is that it covers
-  // the chunk's header or a block boundary inside the chunk.
-  std::uint64_t zeros = std::max(zero_tail_start(), chunk);
-  if (zeros != chunk) zeros = (zeros + 511) / 512 * 512;
-  if (zeros >= size_) return {};
+  // the chunk's start or a block boundary inside the chunk.
+  std::uint64_t zeros = std::max(zero_tail_start(), begin);
+  if (zeros != begin) zeros = (zeros + 511) / 512 * 512;
+  if (zeros >= std::min(end, size_)) return {};
   return "the file ends in " + std::to_string(size_ - zeros) + " zero bytes from byte " + std::to_string(zeros) +
          ", " + where + " (a crash left its end unwritten)";
 }
@@ -289,7 +290,7 @@ std::optional<ChunkRef> TraceFile::read_header(std::uint64_t offset) const {
   ref.crc = r.u32("crc");
   const std::uint32_t header_crc = r.u32("header crc");
   if (crc32c(h, 12) != header_crc) {
-    if (!zero_tail_truncation(offset, "").empty()) return std::nullopt;  // next() says why
+    if (!zero_tail_truncation(offset, offset + kChunkHeaderSize, "").empty()) return std::nullopt;  // next() says why
     throw format_error(path_ + ": chunk at byte " + std::to_string(offset) + ": damaged header (checksum mismatch)");
   }
   if (ref.length > kMaxChunkPayload)
@@ -315,7 +316,8 @@ bool TraceFile::next_header(ChunkRef& ref) {
   if (cursor_ >= size_ || !truncation_.empty()) return false;
   const std::optional<ChunkRef> header = read_header(cursor_);
   if (!header) {
-    truncation_ = zero_tail_truncation(cursor_, "where the chunk at byte " + std::to_string(cursor_) + " should be");
+    truncation_ = zero_tail_truncation(cursor_, cursor_ + kChunkHeaderSize,
+                                       "where the chunk at byte " + std::to_string(cursor_) + " should be");
     if (truncation_.empty()) truncation_ = "the file ends inside a chunk header at byte " + std::to_string(cursor_);
     return false;
   }
@@ -340,7 +342,7 @@ bool TraceFile::accept_payload(const ChunkRef& ref, std::span<const unsigned cha
 
 void TraceFile::judge_bad_checksum(const ChunkRef& ref) {
   check_not_shrunk();  // zeros read where a shortened file's bytes were are neither damage nor a torn end
-  std::string why = zero_tail_truncation(ref.offset, "inside the " + ref.describe());
+  std::string why = zero_tail_truncation(ref.offset, ref.payload_offset() + ref.length, "inside the " + ref.describe());
   if (why.empty()) throw format_error(path_ + ": " + ref.describe() + ": checksum mismatch (the file is damaged)");
   truncation_ = std::move(why);
 }

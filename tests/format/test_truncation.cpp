@@ -203,6 +203,43 @@ TEST_CASE("truncation: a zero-filled tail starting inside a chunk at a block bou
   CHECK(tried > 0);
 }
 
+// A bad chunk that the zeros do not reach was written whole (the file went
+// on after it), so it is damage even when the file also has a torn end.
+// The one-thread load, which verifies each event chunk as it reads it, once
+// took it for the torn end and loaded the chunks before it as a truncated
+// trace, while the parallel load, reading on before it verifies, refused
+// the file for a later chunk's damage: the same file read two ways.
+TEST_CASE("truncation: a bad chunk before a torn end is damage, on one thread and on two", "[truncation]") {
+  const TraceBuilder b = realistic_trace(3, 4, 300, 7, 2048);  // event chunks of up to 2 KiB
+  const std::vector<WrittenEventChunk>& chunks = b.event_chunks();
+  // The torn one: the last with a block boundary inside it, well after the first.
+  std::uint64_t block = 0;
+  for (auto it = chunks.rbegin(); it != chunks.rend() && block == 0; ++it)
+    if (const std::uint64_t at = (it->entry.offset / 512 + 1) * 512; at < it->end) block = at;
+  const WrittenEventChunk& damaged = chunks.front();
+  REQUIRE(damaged.end + 1024 < block);
+  std::vector<unsigned char> bytes = b.bytes();
+  bytes[damaged.entry.offset + kChunkHeaderSize + 1] ^= 0x40;  // its payload, so its checksum fails
+  std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(block), bytes.end(), 0);
+  TempDir dir;
+  const std::string path = dir.write("damaged.weft", bytes);
+  for (const unsigned threads : {1u, 2u}) {
+    INFO(threads << " load threads");
+    CHECK_THAT(error_of([&] { load_trace_with(path, LoadOptions{threads}); }),
+               Catch::Contains("EVTS chunk at byte " + std::to_string(damaged.entry.offset)) &&
+                   Catch::Contains("checksum mismatch (the file is damaged)"));
+  }
+  // Without the damage, the same torn end is a truncation both ways.
+  bytes[damaged.entry.offset + kChunkHeaderSize + 1] ^= 0x40;
+  const std::string torn_path = dir.write("torn.weft", bytes);
+  for (const unsigned threads : {1u, 2u}) {
+    INFO(threads << " load threads");
+    Trace t;
+    REQUIRE_NOTHROW(t = load_trace_with(torn_path, LoadOptions{threads}));
+    CHECK(t.truncated);
+  }
+}
+
 TEST_CASE("truncation: zeros that reach no block boundary are damage", "[truncation]") {
   const std::vector<unsigned char> clean = sample_trace().bytes();
   REQUIRE(clean.size() % 512 > 24);

@@ -113,10 +113,10 @@ class TraceFile {
   std::string writer_version() const;
   // Where the run of zero bytes that ends the file begins (size() if none).
   std::uint64_t zero_tail_start() const;
-  // Damage in the chunk whose header is at `chunk` that is really a
-  // zero-filled tail: the unwritten end a crash can leave on some file
-  // systems. Then the why, else "".
-  std::string zero_tail_truncation(std::uint64_t chunk, const std::string& where) const;
+  // Damage in the bytes [begin, end) (a chunk, or a chunk header) that is
+  // really a zero-filled tail reaching into them: the unwritten end a crash
+  // can leave on some file systems. Then the why, else "".
+  std::string zero_tail_truncation(std::uint64_t begin, std::uint64_t end, const std::string& where) const;
 
   std::string path_;
   int fd_ = -1;
