@@ -77,24 +77,36 @@ inline void check_message(const format::format_error& e) {
 // The input as a trace, as `weft check` and `weft export` load it, or
 // nullopt when the reader refuses it (with a one-line format_error). Any
 // other exception escapes and aborts the fuzzer. A file this small loads
-// on one thread by default, a large one on every core: both loads run, so
-// that both stay fuzzed, and the one-thread load's trace is returned.
-// They are not held to agree: on a torn event chunk followed by a damaged
-// one (tests/fuzz/regressions/parallel-load-past-torn-chunk.input) the
-// one-thread load stops at the torn chunk as a truncated trace, while the
-// parallel one, which verifies event chunks' checksums after reading on,
-// reports the damaged chunk; both are clean answers.
+// on one thread by default, a large one on every core: both loads run, and
+// must give the same answer, as a file must not read one way on one
+// machine and another way on the next: refused with the same message, or
+// loaded with the same events and the same truncation.
+// (tests/fuzz/regressions/parallel-load-past-torn-chunk.input once read as
+// a torn end on one thread and as damage on two.)
 inline std::optional<format::Trace> load(const std::uint8_t* data, std::size_t size) {
   write_scratch(data, size);
+  std::optional<format::Trace> parallel;
+  std::string parallel_error;
   try {
-    (void)format::load_trace_with(scratch_path(), format::LoadOptions{2});
+    parallel = format::load_trace_with(scratch_path(), format::LoadOptions{2});
   } catch (const format::format_error& e) {
     check_message(e);
+    parallel_error = e.what();
   }
   try {
-    return format::load_trace_with(scratch_path(), format::LoadOptions{1});
+    format::Trace serial = format::load_trace_with(scratch_path(), format::LoadOptions{1});
+    if (!parallel) fail("the parallel load refused what the one-thread load loaded", parallel_error);
+    if (parallel->events.size() != serial.events.size())
+      fail("the parallel load and the one-thread load disagree on the events",
+           std::to_string(parallel->events.size()) + " against " + std::to_string(serial.events.size()));
+    if (parallel->truncated != serial.truncated || parallel->warnings != serial.warnings)
+      fail("the parallel load and the one-thread load disagree on the warnings", "");
+    return serial;
   } catch (const format::format_error& e) {
     check_message(e);
+    if (parallel) fail("the one-thread load refused what the parallel load loaded", e.what());
+    if (parallel_error != e.what())
+      fail("the parallel load and the one-thread load refuse for different reasons", parallel_error + " | " + e.what());
     return std::nullopt;
   }
 }
