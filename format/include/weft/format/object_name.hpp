@@ -89,7 +89,7 @@ class NameStore {
  private:
   std::string_view intern(std::string_view stem);  // under m_
 
-  mutable std::mutex m_;
+  std::mutex m_;
   std::vector<std::unique_ptr<char[]>> blocks_;  // stems, one after another; never moved
   std::size_t block_size_ = 0, block_used_ = 0;
   std::unordered_set<std::string_view> stems_;   // views into blocks_
