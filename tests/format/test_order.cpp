@@ -424,6 +424,43 @@ TEST_CASE("order: the merge in parts places what one merge places", "[order]") {
   }
 }
 
+// A program that starts a thread per task: thousands of threads of a few
+// events each, most of them over before the next starts, all on one lock.
+// Cutting the parts must find times that split such streams too, and each
+// stream's cursor holds only what its runs need.
+TEST_CASE("order: the merge in parts places what one merge places for thousands of short threads", "[order]") {
+  std::mt19937 rng(11);
+  constexpr unsigned kThreads = 5'000;
+  std::vector<std::vector<Event>> per_thread(kThreads);
+  std::uint64_t seq = 0, now = 1'000;
+  for (unsigned batch = 0; batch < kThreads; batch += 8) {  // eight alive at a time, interleaved
+    for (unsigned step = 0; step < 6; ++step) {
+      for (unsigned t = batch; t < std::min(kThreads, batch + 8); ++t) {
+        if (rng() % 4 == 0) continue;
+        now += 1 + rng() % 50;
+        const std::uint64_t label = now;
+        per_thread[t].push_back(E(t, now, label, 1, seq++, step % 2 ? K::MutexReleased : K::MutexAcquired));
+      }
+    }
+  }
+  const PackedThreads packed(per_thread, 0.5, true);
+  std::size_t total = 0;
+  for (const auto& thread : per_thread) total += thread.size();
+  OrderStats one_stats;
+  const EventStore one = merge_streams(packed.streams, 2, one_stats, {}, [](std::uint32_t, std::size_t) {});
+  REQUIRE(one.size() == total);
+  for (const std::size_t parts : {std::size_t{2}, std::size_t{5}}) {
+    INFO(parts << " parts");
+    OrderStats stats;
+    bool in_parts = false;
+    const EventStore merged = merge_streams_in_parts(packed.streams, 2, stats, {}, &in_parts, parts);
+    CHECK(in_parts);
+    CHECK(merged == one);
+    CHECK(stats.fallbacks == 0);
+  }
+  CHECK(one_stats.fallbacks == 0);
+}
+
 // A run's summary stands for its events: the second part's lowest sequence
 // numbers and earliest time are read from it, not from the events: one
 // that says an event came before the cut keeps the parts from joining, and
