@@ -20,19 +20,31 @@ struct Recorded {
   Access access;
 };
 
+// Every epoch a shadow holds is kept in happens-before (keep, forget): its
+// thread's clock slot is not given to another thread while it may be asked
+// about.
 struct Shadow {
   std::optional<Recorded> write;  // the last write
   // The last read of each thread since that write: a handful at most, so a
   // flat list beats a hash map on every access.
   std::vector<Recorded> reads;
 
-  void record_read(const Recorded& r) {
+  void record_read(HappensBefore& hb, const Recorded& r) {
+    hb.keep(r.epoch);
     for (Recorded& mine : reads)
       if (mine.access.thread == r.access.thread) {
+        hb.forget(mine.epoch);
         mine = r;
         return;
       }
     reads.push_back(r);
+  }
+  void record_write(HappensBefore& hb, const Recorded& w) {
+    hb.keep(w.epoch);
+    for (const Recorded& r : reads) hb.forget(r.epoch);
+    reads.clear();
+    if (write) hb.forget(write->epoch);
+    write = w;
   }
 };
 
@@ -134,10 +146,9 @@ std::vector<Finding> find_races(const format::Trace& t) {
     if (write) {
       for (const Recorded& r : s.reads)
         if (r.access.thread != e.thread && !hb.ordered_before(r.epoch, e.thread)) report(e.object, r.access, access);
-      s.reads.clear();
-      s.write = Recorded{hb.now(e.thread), access};
+      s.record_write(hb, Recorded{hb.now(e.thread), access});
     } else {
-      s.record_read(Recorded{hb.now(e.thread), access});
+      s.record_read(hb, Recorded{hb.now(e.thread), access});
     }
   };
   t.events.for_each(0, t.events.size(), visit);

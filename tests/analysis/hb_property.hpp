@@ -18,7 +18,8 @@ namespace weft::test {
 inline std::vector<std::string> causal_edges_not_in_happens_before(const format::Trace& trace) {
   const analysis::CausalEdges edges = analysis::causal_edges(trace);
   // The epoch of every event that starts an edge, taken before it is
-  // applied: a release publishes the clock it had, then ticks.
+  // applied (a release publishes the clock it had, then ticks), and kept:
+  // its thread may end before the edge's end is reached.
   std::vector<std::uint64_t> sources;
   for (const analysis::CausalEdge& e : edges) sources.push_back(e.from);
   std::sort(sources.begin(), sources.end());
@@ -27,7 +28,7 @@ inline std::vector<std::string> causal_edges_not_in_happens_before(const format:
   std::vector<std::string> out;
   std::size_t next_edge = 0;  // edges are ordered by `to`
   for (std::uint64_t i = 0; i < trace.events.size(); ++i) {
-    if (std::binary_search(sources.begin(), sources.end(), i)) epoch_of[i] = hb.now(trace.events[i].thread);
+    if (std::binary_search(sources.begin(), sources.end(), i)) hb.keep(epoch_of[i] = hb.now(trace.events[i].thread));
     hb.step(i, trace.events[i]);
     for (; next_edge < edges.size() && edges[next_edge].to == i; ++next_edge) {
       const analysis::CausalEdge& e = edges[next_edge];

@@ -21,7 +21,7 @@ bool ordered(const TraceMaker& tm, std::uint64_t a, std::uint64_t b) {
   HappensBefore hb(tm.t);
   weft::analysis::Epoch at_a;
   for (std::uint64_t i = 0; i <= b; ++i) {
-    if (i == a) at_a = hb.now(tm.t.events[a].thread);
+    if (i == a) hb.keep(at_a = hb.now(tm.t.events[a].thread));
     hb.step(i, tm.t.events[i]);
   }
   return hb.ordered_before(at_a, tm.t.events[b].thread);

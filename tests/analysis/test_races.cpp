@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include "trace_maker.hpp"
+#include "weft/analysis/happens_before.hpp"
 
 using weft::analysis::FindingKind;
 using weft::test::EventKind;
@@ -249,4 +253,102 @@ TEST_CASE("a finding whose proof ends before any loss stays certain", "[races][d
   CHECK(r.dropped == 1000);
   CHECK(r.certain() == 1);
   CHECK(r.findings[0].uncertain.empty());
+}
+
+namespace {
+
+// A program that starts a thread per task, four at a time: each task takes
+// the lock, reads and writes x, lets it go and ends, and main joins the
+// four before it starts the next. Task `unlocked` forgets the lock.
+struct TaskPerThread {
+  TraceMaker tm;
+  std::uint32_t main = tm.thread("main", weft::format::kThreadMain);
+  std::uint32_t m = tm.object(ObjectKind::Mutex, "m");
+  std::uint32_t x = tm.object(ObjectKind::Shared, "x");
+  std::uint32_t reads = tm.site("task.cpp", 10), writes = tm.site("task.cpp", 11);
+  std::uint32_t bare_read = tm.site("task.cpp", 99), bare_write = tm.site("task.cpp", 100);
+  std::vector<std::uint32_t> task;
+  TaskPerThread(unsigned tasks, unsigned unlocked) {
+    tm.start(main);
+    for (unsigned i = 0; i < tasks; ++i) task.push_back(tm.thread("task-" + std::to_string(i)));
+    for (unsigned first = 0; first < tasks; first += 4) {
+      const unsigned last = std::min(tasks, first + 4);
+      for (unsigned i = first; i < last; ++i) tm.spawn(main, task[i]);
+      for (unsigned i = first; i < last; ++i) {
+        const bool locks = i != unlocked;
+        if (locks) tm.lock(task[i], m);
+        tm.read(task[i], x, locks ? reads : bare_read);
+        tm.write(task[i], x, locks ? writes : bare_write);
+        if (locks) tm.unlock(task[i], m);
+        tm.add(task[i], EventKind::ThreadEnd, tm.thread_object(task[i]));
+      }
+      for (unsigned i = first; i < last; ++i) tm.add(main, EventKind::ThreadJoinEnd, tm.thread_object(task[i]), 1);
+    }
+  }
+};
+
+}  // namespace
+
+// Clocks have a component per slot, and a thread's slot goes to the next
+// thread once it has ended and no access of its can still race: 3,000
+// tasks, four at a time, need a handful of slots, not 3,001.
+TEST_CASE("a thread per task: thousands of threads share a few clock slots, and the task without the lock races",
+          "[races]") {
+  const TaskPerThread s(3'000, 1'234);
+  weft::analysis::HappensBefore hb(s.tm.t);
+  for (std::uint64_t i = 0; i < s.tm.t.events.size(); ++i) hb.step(i, s.tm.t.events[i]);
+  CHECK(hb.slots() <= 6);
+
+  const auto findings = s.tm.check().findings;
+  std::size_t races = 0;
+  for (const auto& f : findings) {
+    if (f.kind != FindingKind::DataRace) continue;
+    ++races;
+    REQUIRE(f.accesses.size() == 2);
+    // Between the bare task and one of its batch, which the lock does not
+    // order with it.
+    const bool bare_first = f.accesses[0].thread == s.task[1'234];
+    const auto other = f.accesses[bare_first ? 1 : 0].thread;
+    CHECK((bare_first || f.accesses[1].thread == s.task[1'234]));
+    CHECK(other >= s.task[1'232]);
+    CHECK(other <= s.task[1'235]);
+  }
+  CHECK(races >= 2);
+  CHECK(races <= 4);  // at most one per pair of sites, a bare one against a locked one
+  CHECK(TaskPerThread(3'000, 5'000).tm.check().findings.empty());  // no bare task: clean
+}
+
+// The slot of a thread whose write may still race is not handed on: a
+// later thread in it would count on from its clock, and a join of that
+// thread would seem to order the write.
+TEST_CASE("a write of a thread long ended still races with an access after thousands of other threads", "[races]") {
+  TaskPerThread s(2'000, 5'000);  // all locked
+  const auto lone = s.tm.thread("lone");
+  const auto y = s.tm.object(ObjectKind::Shared, "y");
+  const auto lone_writes = s.tm.site("lone.cpp", 5), main_reads = s.tm.site("main.cpp", 9);
+  // After the first 2,000 tasks, the lone thread writes y and ends, never
+  // joined; then 2,000 more tasks run, and main reads y.
+  TraceMaker& tm = s.tm;
+  tm.spawn(s.main, lone);
+  tm.write(lone, y, lone_writes);
+  tm.add(lone, EventKind::ThreadEnd, tm.thread_object(lone));
+  for (unsigned i = 0; i < 2'000; ++i) {
+    const auto t = tm.thread("late-" + std::to_string(i));
+    tm.spawn(s.main, t);
+    tm.lock(t, s.m);
+    tm.write(t, s.x, s.writes);
+    tm.unlock(t, s.m);
+    tm.add(t, EventKind::ThreadEnd, tm.thread_object(t));
+    tm.add(s.main, EventKind::ThreadJoinEnd, tm.thread_object(t), 1);
+  }
+  tm.read(s.main, y, main_reads);
+  std::vector<const weft::analysis::Finding*> races;
+  const auto report = tm.check();
+  for (const auto& f : report.findings)
+    if (f.kind == FindingKind::DataRace) races.push_back(&f);
+  REQUIRE(races.size() == 1);
+  CHECK(races[0]->about == "y");
+  REQUIRE(races[0]->accesses.size() == 2);
+  CHECK(races[0]->accesses[0].thread == lone);
+  CHECK(races[0]->accesses[1].thread == s.main);
 }
