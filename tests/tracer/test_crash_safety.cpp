@@ -362,6 +362,21 @@ TEST_CASE("WEFT_TRACE=off records nothing and writes no file", "[config]") {
   CHECK(fs::is_empty(dir.path));
 }
 
+// A finished thread's buffer is freed by the writer once it has drained
+// its ring; with tracing off there is neither, and the buffer is free at
+// once: a program that starts a thread per task reuses one, where it once
+// added a buffer for every thread and walked them all to start the next.
+TEST_CASE("WEFT_TRACE=off: threads started one at a time reuse one buffer", "[config]") {
+  TempDir dir;
+  const auto result =
+      weft::test::run_child({WEFT_TRACE_CHILD, "one-at-a-time", "300"}, weft::test::with_env({{"WEFT_TRACE", "off"}}, dir.path.string()));
+  REQUIRE(result.exit_code == 0);
+  REQUIRE(result.out.rfind("buffers ", 0) == 0);
+  // Main's, and the one each thread in turn takes (one more if a thread
+  // starts while the last is still on its way out).
+  CHECK(std::stoi(result.out.substr(8)) <= 3);
+}
+
 TEST_CASE("bad settings are reported on one line and ignored", "[config]") {
   TempDir dir;
   const std::string path = (dir.path / "t.weft").string();

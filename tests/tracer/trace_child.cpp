@@ -25,6 +25,9 @@
 //            waits for "stuck"; once both are blocked, a thread "stopper"
 //            calls weft::stop_program (see kStopReason)
 //   stop-twice   two threads call weft::stop_program at the same moment
+//   one-at-a-time N   starts N weft::threads, each joined before the next
+//            starts, then prints "buffers K": how many thread buffers the
+//            runtime holds (a thread per task must not add one each)
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -40,6 +43,8 @@
 #include <utility>
 
 #include <weft/weft.hpp>
+
+#include "runtime.hpp"  // tracer/src: one-at-a-time counts the runtime's thread buffers
 
 namespace {
 
@@ -256,6 +261,14 @@ int main(int argc, char** argv) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
   }
   record_everything();
+  if (mode == "one-at-a-time") {
+    const int n = argc > 2 ? std::atoi(argv[2]) : 100;
+    for (int i = 0; i < n; ++i) weft::thread([] {}).join();
+    int buffers = 0;
+    for (const weft::detail::ThreadBuffer* b = weft::detail::Runtime::get().buffers(); b; b = b->next) ++buffers;
+    std::printf("buffers %d\n", buffers);
+    return 0;
+  }
   if (mode == "return") return 0;
   if (mode == "exit") std::exit(3);
   if (mode == "throw") throw std::runtime_error("boom from trace_child");
