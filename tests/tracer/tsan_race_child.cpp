@@ -16,6 +16,9 @@
 //                 pool: the pool's own lock does not order them
 //   shared        two weft threads on a weft::shared<int> (++ and -=), whose
 //                 accesses are plain loads and stores TSan sees as well
+//   freed         weft thread "writer" writes a heap int main made; weft
+//                 thread "freer", later and unordered with it, deletes
+//                 it: TSan finds the race inside free() itself
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -132,6 +135,15 @@ int run(std::string_view mode) {
     a.join();
     b.join();
     racy_counter = shared_counter();
+  } else if (mode == "freed") {
+    int* value = new int(0);
+    weft::thread writer("writer", [value] {
+      for (int i = 0; i < kTimes; ++i) *value += 1;
+    });
+    pause();
+    weft::thread freer("freer", [value] { delete value; });
+    writer.join();
+    freer.join();
   } else {
     std::fprintf(stderr, "unknown mode %.*s\n", static_cast<int>(mode.size()), mode.data());
     return 2;

@@ -5,7 +5,7 @@
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
-#include <string>
+#include <string_view>
 
 #include "weft/detail/event_buffer.hpp"
 #include "weft/format/schema.hpp"
@@ -47,83 +47,118 @@ namespace {
 // wrappers to the line of the program that made the call.
 constexpr unsigned long kFrames = 8;
 
-void append_escaped(std::string& out, const char* s) {
-  out += '"';
-  for (; s && *s; ++s) {
-    const unsigned char c = static_cast<unsigned char>(*s);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
+// A report's text, built on the stack, never on the heap: TSan reports a
+// race on memory being freed from inside free() itself, and a malloc or a
+// free of the hook's there fails TSan's own check (is_freeing) and kills
+// the program instead of reporting. One byte past the most a text event
+// holds, so that a longer report is still marked truncated.
+class ReportText {
+ public:
+  void put(char c) {
+    if (size_ < sizeof buf_) buf_[size_++] = c;
+  }
+  void put(const char* s) {
+    for (; s && *s; ++s) put(*s);
+  }
+  void put_number(unsigned long long v) {
+    char digits[24];
+    std::snprintf(digits, sizeof digits, "%llu", v);
+    put(digits);
+  }
+  void put_number(int v) {
+    char digits[16];
+    std::snprintf(digits, sizeof digits, "%d", v);
+    put(digits);
+  }
+  void put_escaped(const char* s) {
+    put('"');
+    for (; s && *s; ++s) {
+      const unsigned char c = static_cast<unsigned char>(*s);
+      if (c == '"' || c == '\\') {
+        put('\\');
+        put(static_cast<char>(c));
+      } else if (c < 0x20) {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+        put(escaped);
+      } else {
+        put(static_cast<char>(c));
+      }
     }
+    put('"');
   }
-  out += '"';
-}
-
-void append_address(std::string& out, const void* p) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "\"0x%" PRIxPTR "\"", reinterpret_cast<std::uintptr_t>(p));
-  out += buf;
-}
-
-// "function file:line" for each of the top frames, symbolized by TSan's own
-// symbolizer (the same names its printed report shows).
-void append_frames(std::string& out, void* const* trace) {
-  out += '[';
-  bool first = true;
-  for (unsigned long i = 0; i < kFrames && trace[i]; ++i) {
-    char where[512];
-    __sanitizer_symbolize_pc(trace[i], "%f %s:%l", where, sizeof where);
-    if (!first) out += ',';
-    first = false;
-    append_escaped(out, where);
+  void put_address(const void* p) {
+    char hex[32];
+    std::snprintf(hex, sizeof hex, "\"0x%" PRIxPTR "\"", reinterpret_cast<std::uintptr_t>(p));
+    put(hex);
   }
-  out += ']';
-}
+  // "function file:line" for each of the top frames, symbolized by TSan's
+  // own symbolizer (the same names its printed report shows).
+  void put_frames(void* const* trace) {
+    put('[');
+    for (unsigned long i = 0; i < kFrames && trace[i]; ++i) {
+      char where[512];
+      __sanitizer_symbolize_pc(trace[i], "%f %s:%l", where, sizeof where);
+      if (i) put(',');
+      put_escaped(where);
+    }
+    put(']');
+  }
+  std::string_view view() const { return {buf_, size_}; }
 
-std::string describe(void* report) {
+ private:
+  char buf_[weft::detail::kMaxTextBytes + 1];
+  std::size_t size_ = 0;
+};
+
+// The report as JSON into `out`; false if TSan gave no report data.
+bool describe(void* report, ReportText& out) {
   const char* type = nullptr;
   int count = 0, stacks = 0, mops = 0, locs = 0, mutexes = 0, threads = 0, unique_tids = 0;
   void* sleep_trace[kFrames + 1] = {};
   if (!__tsan_get_report_data(report, &type, &count, &stacks, &mops, &locs, &mutexes, &threads, &unique_tids,
                               sleep_trace, kFrames))
-    return {};
-  std::string out = "{\"type\":";
-  append_escaped(out, type);
-  out += ",\"mops\":[";
+    return false;
+  out.put("{\"type\":");
+  out.put_escaped(type);
+  out.put(",\"mops\":[");
   for (int i = 0; i < mops; ++i) {
     int tid = 0, size = 0, write = 0, atomic = 0;
     void* addr = nullptr;
     void* trace[kFrames + 1] = {};
     __tsan_get_report_mop(report, static_cast<unsigned long>(i), &tid, &addr, &size, &write, &atomic, trace, kFrames);
-    if (i) out += ',';
-    out += "{\"tid\":" + std::to_string(tid) + ",\"write\":" + (write ? "true" : "false") +
-           ",\"size\":" + std::to_string(size) + ",\"atomic\":" + (atomic ? "true" : "false") + ",\"addr\":";
-    append_address(out, addr);
-    out += ",\"frames\":";
-    append_frames(out, trace);
-    out += '}';
+    if (i) out.put(',');
+    out.put("{\"tid\":");
+    out.put_number(tid);
+    out.put(",\"write\":");
+    out.put(write ? "true" : "false");
+    out.put(",\"size\":");
+    out.put_number(size);
+    out.put(",\"atomic\":");
+    out.put(atomic ? "true" : "false");
+    out.put(",\"addr\":");
+    out.put_address(addr);
+    out.put(",\"frames\":");
+    out.put_frames(trace);
+    out.put('}');
   }
-  out += "],\"mutexes\":[";
+  out.put("],\"mutexes\":[");
   for (int i = 0; i < mutexes; ++i) {
     unsigned long id = 0;
     void* addr = nullptr;
     int destroyed = 0;
     void* trace[kFrames + 1] = {};
     __tsan_get_report_mutex(report, static_cast<unsigned long>(i), &id, &addr, &destroyed, trace, kFrames);
-    if (i) out += ',';
-    out += "{\"id\":" + std::to_string(id) + ",\"addr\":";
-    append_address(out, addr);
-    out += ",\"frames\":";
-    append_frames(out, trace);
-    out += '}';
+    if (i) out.put(',');
+    out.put("{\"id\":");
+    out.put_number(static_cast<unsigned long long>(id));
+    out.put(",\"addr\":");
+    out.put_address(addr);
+    out.put(",\"frames\":");
+    out.put_frames(trace);
+    out.put('}');
   }
-  out += "],\"threads\":[";
+  out.put("],\"threads\":[");
   for (int i = 0; i < threads; ++i) {
     int tid = 0, running = 0, parent = 0;
     std::uint64_t os_id = 0;
@@ -131,17 +166,21 @@ std::string describe(void* report) {
     void* trace[kFrames + 1] = {};
     __tsan_get_report_thread(report, static_cast<unsigned long>(i), &tid, &os_id, &running, &name, &parent, trace,
                              kFrames);
-    if (i) out += ',';
-    out += "{\"tid\":" + std::to_string(tid) + ",\"os_tid\":" + std::to_string(os_id) + ",\"name\":";
-    append_escaped(out, name ? name : "");
-    out += '}';
+    if (i) out.put(',');
+    out.put("{\"tid\":");
+    out.put_number(tid);
+    out.put(",\"os_tid\":");
+    out.put_number(static_cast<unsigned long long>(os_id));
+    out.put(",\"name\":");
+    out.put_escaped(name ? name : "");
+    out.put('}');
   }
-  out += "],\"stack\":";
+  out.put("],\"stack\":");
   void* trace[kFrames + 1] = {};
   if (stacks > 0) __tsan_get_report_stack(report, 0, trace, kFrames);
-  append_frames(out, trace);
-  out += '}';
-  return out;
+  out.put_frames(trace);
+  out.put('}');
+  return true;
 }
 
 }  // namespace
@@ -159,9 +198,9 @@ extern "C" void __tsan_on_report(void* report) {
   if (inside || weft::detail::t_buffer == nullptr) return;
   inside = true;
   __tsan_ignore_thread_begin();
-  const std::string text = describe(report);
-  if (!text.empty())
-    weft::detail::emit_text(static_cast<std::uint8_t>(weft::format::EventKind::TsanReport), 0, text,
+  ReportText text;  // on the stack: no heap in here (ReportText)
+  if (describe(report, text))
+    weft::detail::emit_text(static_cast<std::uint8_t>(weft::format::EventKind::TsanReport), 0, text.view(),
                             weft::source_site{});
   __tsan_ignore_thread_end();
   inside = false;
