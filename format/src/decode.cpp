@@ -231,12 +231,19 @@ inline bool fast_varint(const unsigned char*& p, const unsigned char* end, std::
 // decode_events_with without a ByteReader: the same fields in the same
 // order, each check the same, but on the first thing the checking decoder
 // would complain about it gives up (false) instead of composing a message.
-bool decode_events_fast(std::span<const unsigned char> bytes, const EventChunkHeader& h,
-                        const std::vector<KindInfo>& kinds, const IdLimits& limits, ChunkTexts& texts, Event* out) {
-  const unsigned char* p = bytes.data();
-  const unsigned char* const end = p + bytes.size();
-  std::uint64_t ticks = h.first_ticks;
-  for (std::uint32_t i = 0; i < h.count; ++i) {
+// Decodes the `n` events after those `at` says were decoded, from where
+// it says, and moves it on; `text(view)` gives a text event's arg.
+template <class Text>
+__attribute__((always_inline)) inline bool decode_events_fast(std::span<const unsigned char> bytes,
+                                                              const EventChunkHeader& h,
+                                                              const std::vector<KindInfo>& kinds,
+                                                              const IdLimits& limits, EventDecodePosition& at,
+                                                              std::uint32_t n, Event* out, Text&& text) {
+  if (at.byte > bytes.size()) return false;
+  const unsigned char* p = bytes.data() + at.byte;
+  const unsigned char* const end = bytes.data() + bytes.size();
+  std::uint64_t ticks = at.ticks;
+  for (std::uint32_t i = 0; i < n; ++i) {
     Event e;
     e.thread = h.thread;
     if (p == end) return false;
@@ -270,26 +277,40 @@ bool decode_events_fast(std::span<const unsigned char> bytes, const EventChunkHe
     }
     if (layout & kLayoutText) {
       if (!fast_varint(p, end, v) || v > static_cast<std::uint64_t>(end - p)) return false;
-      const auto n = static_cast<std::size_t>(v);
-      e.arg = texts.intern(std::string_view(reinterpret_cast<const char*>(p), n));
-      p += n;
+      const auto length = static_cast<std::size_t>(v);
+      e.arg = text(std::string_view(reinterpret_cast<const char*>(p), length));
+      p += length;
     }
     new (out + i) Event(e);
   }
-  return p == end;
+  at.byte = static_cast<std::size_t>(p - bytes.data());
+  at.ticks = ticks;
+  at.index += n;
+  return true;
 }
 
 }  // namespace
 
-void decode_events(std::span<const unsigned char> events, const std::string& what, const EventChunkHeader& h,
+bool decode_events(std::span<const unsigned char> events, const std::string& what, const EventChunkHeader& h,
                    const std::vector<KindInfo>& kinds, const IdLimits& limits, ChunkTexts& texts, Event* out) {
   const std::size_t texts_before = texts.texts.size();
-  if (decode_events_fast(events, h, kinds, limits, texts, out)) return;
+  EventDecodePosition at{.ticks = h.first_ticks};
+  const auto intern = [&texts](std::string_view text) { return texts.intern(text); };
+  if (decode_events_fast(events, h, kinds, limits, at, h.count, out, intern) && at.byte == events.size()) return true;
   // Something the fast path does not take: the checking decoder, from the
   // start, says what (or decodes it, if the fast path was only cautious).
   texts.texts.resize(texts_before);
   ByteReader r(events.data(), events.size(), what);
   decode_events_with(r, h, kinds, limits, texts, [out](std::uint32_t i, const Event& e) { new (out + i) Event(e); });
+  return false;
+}
+
+bool decode_events_again(std::span<const unsigned char> events, const EventChunkHeader& h,
+                         const std::vector<KindInfo>& kinds, const IdLimits& limits, EventDecodePosition& at,
+                         std::uint32_t n, Event* out) {
+  if (n > h.count - std::min(at.index, h.count)) return false;
+  const auto count = [&at](std::string_view) { return at.texts++; };
+  return decode_events_fast(events, h, kinds, limits, at, n, out, count);
 }
 
 }  // namespace weft::format

@@ -40,6 +40,54 @@ void append_dense(std::vector<Info>& table, Info info, std::uint32_t first_id, B
   table.push_back(std::move(info));
 }
 
+// An event chunk kept as the file holds it, read in place, which the merge
+// decodes again (EncodedRun) instead of reading it back from a packed
+// store: its events are decoded twice, and never packed until they are in
+// their final order. Only a chunk the fast decoder took (decode_events
+// said so) is kept so: the second decoding is that decoder's. Its texts
+// are the trace's once interned (intern_pending_texts), which the second
+// decoding maps them to.
+class EncodedChunk final : public EncodedRun {
+ public:
+  EncodedChunk(const std::string& source, const ChunkRef& ref, std::span<const unsigned char> events,
+               const EventChunkHeader& header, const std::vector<std::vector<KindInfo>>& kind_tables, std::size_t kinds,
+               const IdLimits& limits)
+      : source_(source), ref_(ref), events_(events), header_(header), kind_tables_(kind_tables), kinds_(kinds),
+        limits_(limits) {}
+
+  std::size_t size() const override { return header_.count; }
+  void decode(Position& at, std::size_t n, Event* out) const override {
+    EventDecodePosition where{static_cast<std::size_t>(at.own[0]), at.own[1], static_cast<std::uint32_t>(at.index),
+                              at.own[2]};
+    if (at.index == 0) where = {.ticks = header_.first_ticks};  // the start
+    const std::vector<KindInfo>& kinds = kind_tables_[kinds_];
+    // These bytes decoded once already: what fails now was changed since,
+    // in the file (the reader then finds it shrunk, or says so).
+    if (!decode_events_again(events_, header_, kinds, limits_, where, static_cast<std::uint32_t>(n), out))
+      throw format_error(source_ + ": " + ref_.describe() +
+                         ": changed while it was read (is the trace still being written?)");
+    if (where.texts != at.own[2])  // a text in these events
+      for (std::size_t k = 0; k < n; ++k)
+        if (kinds[static_cast<std::uint8_t>(out[k].kind)].layout & kLayoutText)
+          out[k].arg = global_texts.at(out[k].arg);
+    at.index = where.index;
+    at.own[0] = where.byte;
+    at.own[1] = where.ticks;
+    at.own[2] = where.texts;
+  }
+
+  std::vector<std::uint64_t> global_texts;  // the chunk's text k is the trace's global_texts[k]
+
+ private:
+  const std::string& source_;  // the loader's, for an error
+  ChunkRef ref_;
+  std::span<const unsigned char> events_;
+  EventChunkHeader header_;
+  const std::vector<std::vector<KindInfo>>& kind_tables_;  // the loader's: an index stays good as it grows
+  std::size_t kinds_;
+  IdLimits limits_;
+};
+
 }  // namespace
 
 // An event chunk read and checked up to its events, whose decoding waits
@@ -59,6 +107,10 @@ struct TraceLoader::Pending {
   ChunkTexts texts;          // its texts, until interned in file order
   EventStore* store = nullptr;  // its events once decoded: [first, first + header.count) of this store
   std::size_t first = 0;
+  // Or, where the merge decodes it again (keep_events says when), what it
+  // decodes, made once the chunk is decoded the first time.
+  bool stays_encoded = false;
+  std::unique_ptr<EncodedChunk> encoded;
   // What its events hold, noted as they are decoded, for a merge in parts;
   // not kept (summarized false) for a chunk of many objects, where the
   // list would outweigh its packed events.
@@ -244,6 +296,7 @@ void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char
   p.objects = trace_.objects.size();
   p.offset = stream_counts_[h.thread];
   stream_counts_[h.thread] += h.count;
+  p.stays_encoded = stays && keeps_encoded(h);
   // A large file's payloads are decoded as they add up, not all at its end:
   // held all at once, a billion events' would be 9 GB beside their packed
   // events.
@@ -251,7 +304,20 @@ void TraceLoader::keep_events(const ChunkRef& ref, std::span<const unsigned char
   if (undecoded_bytes_ >= decode_batch_) decode_pending();
 }
 
-bool TraceLoader::holds_payloads() const { return decoded_ < pending_.size(); }
+bool TraceLoader::holds_payloads() const { return decoded_ < pending_.size() || any_encoded_; }
+
+// Whether a chunk read in place, of header `h`, is kept encoded until the
+// merge: only for a merge in parts, of as many events as the file's index
+// promises. The one merge of a larger trace gives each store back as it
+// passes it, and its file's payloads are not all held at once. Decided in
+// file order, so the same file is always loaded the same way.
+bool TraceLoader::keeps_encoded(const EventChunkHeader& h) {
+  if (threads_ < 2 || !merge_in_parts_ || expected_total_ == 0 || expected_total_ > kMergeInPartsUpTo ||
+      h.count == 0)
+    return false;
+  any_encoded_ = true;
+  return true;
+}
 
 namespace {
 struct BadChecksum {
@@ -330,6 +396,7 @@ void TraceLoader::decode_pending() {
   std::vector<std::uint64_t> batch_events;
   for (std::size_t i = first; i < pending_.size(); ++i) {
     const EventChunkHeader& h = pending_[i].header;
+    if (pending_[i].stays_encoded) continue;
     if (batch_events.size() <= h.thread) batch_events.resize(h.thread + 1, 0);
     batch_events[h.thread] += h.count;
   }
@@ -351,8 +418,9 @@ void TraceLoader::decode_pending() {
         buffer.resize(p.header.count);
       }
       const std::span<const Event> out(buffer.data(), p.header.count);
-      decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds],
-                    p.limits, p.texts, buffer.data());
+      const bool fast = decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header,
+                                      kind_tables_[p.kinds], p.limits, p.texts, buffer.data());
+      p.stays_encoded = p.stays_encoded && fast;
       WorkerNotes& notes = notes_[worker];
       std::vector<std::uint64_t>& seqs = notes.first_seq;
       std::vector<std::uint32_t>& in = notes.noted_in;
@@ -368,14 +436,27 @@ void TraceLoader::decode_pending() {
         reserve_prefaulted(at, room);
         at.resize(objects, 0);
       }
-      auto& mine = stores[worker];
-      if (mine.size() <= p.header.thread) mine.resize(p.header.thread + 1);
-      if (!mine[p.header.thread]) {
-        mine[p.header.thread] = std::make_unique<EventStore>();
-        mine[p.header.thread]->reserve(batch_events[p.header.thread]);
+      if (p.stays_encoded) {
+        p.encoded = std::make_unique<EncodedChunk>(source_, p.ref, std::span(p.events, p.size), p.header, kind_tables_,
+                                                   p.kinds, p.limits);
+        if (!out.empty()) {
+          p.encoded->first_time = out.front().time_ns;
+          p.encoded->last_time = out.back().time_ns;
+        }
+      } else {
+        auto& mine = stores[worker];
+        if (mine.size() <= p.header.thread) mine.resize(p.header.thread + 1);
+        if (!mine[p.header.thread]) {
+          mine[p.header.thread] = std::make_unique<EventStore>();
+          // (batch_events leaves out the chunks meant to stay encoded, of
+          // which the fast decoder may not have taken this one.)
+          const std::uint64_t batch = p.header.thread < batch_events.size() ? batch_events[p.header.thread] : 0;
+          mine[p.header.thread]->reserve(std::max<std::uint64_t>(p.header.count, batch));
+        }
+        p.store = mine[p.header.thread].get();
+        p.first = p.store->size();
       }
-      p.store = mine[p.header.thread].get();
-      p.first = p.store->size();
+      EventStore* const store = p.store;
       const auto chunk = static_cast<std::uint32_t>(first + i + 1 - notes_from_);
       RunSummary& summary = p.summary;
       const std::size_t most_noted = kMostNoted + p.header.count / 16;
@@ -395,7 +476,7 @@ void TraceLoader::decode_pending() {
             overflowed = true;
           }
         }
-        p.store->push_back(e);
+        if (store) store->push_back(e);
       }
       p.summarized = !overflowed;
       if (overflowed) summary.lowest = {};
@@ -434,6 +515,10 @@ void TraceLoader::intern_pending_texts() {
     std::vector<std::uint64_t> global(p.texts.texts.size());
     for (std::size_t k = 0; k < global.size(); ++k) global[k] = texts_.intern(p.texts.texts[k]);
     p.texts.texts = {};
+    if (p.encoded) {
+      p.encoded->global_texts = std::move(global);
+      continue;
+    }
     const std::vector<KindInfo>& kinds = kind_tables_[p.kinds];
     for (std::size_t k = p.first; k < p.first + p.header.count; ++k) {
       const Event e = (*p.store)[k];
@@ -450,7 +535,8 @@ EventStore TraceLoader::merge_pending(const MergeHints& hints) {
   std::vector<EventStream> streams(trace_.threads.size());
   std::uint64_t total = 0;
   for (const Pending& p : pending_) {
-    streams[p.header.thread].packed.push_back({p.store, p.first, p.header.count, p.summarized ? &p.summary : nullptr});
+    streams[p.header.thread].packed.push_back(
+        {p.store, p.first, p.header.count, p.summarized ? &p.summary : nullptr, p.encoded.get(), {}});
     total += p.header.count;
   }
   // The decoded stores are freed once merged. One smaller than 2 MB is
@@ -469,8 +555,10 @@ EventStore TraceLoader::merge_pending(const MergeHints& hints) {
   // Two merges side by side where the streams can stay whole until both
   // are done: twice the events' packed memory for the length of the merge
   // (about 5 bytes an event), where the one merge gives each store back
-  // as it passes it. A billion events merge the one way.
-  if (merge_in_parts_ && total <= kMergeInPartsUpTo)
+  // as it passes it. A billion events merge the one way. (Chunks kept
+  // encoded are for this merge, which reads them, whatever the total
+  // came to: keeps_encoded kept them for a trace it was to take.)
+  if ((merge_in_parts_ && total <= kMergeInPartsUpTo) || any_encoded_)
     return done(merge_streams_in_parts(streams, trace_.objects.size(), trace_.order, hints));
   // Where in its thread's stream each store's last chunk ends (a store holds one thread's chunks).
   std::unordered_map<EventStore*, std::uint64_t> ends_at;
@@ -498,7 +586,8 @@ EventStore TraceLoader::merge_pending(const MergeHints& hints) {
 // back once the merge has read it.
 EventStore TraceLoader::merge_threads(const MergeHints& hints) {
   std::vector<EventStream> streams(per_thread_.size());
-  for (std::size_t t = 0; t < streams.size(); ++t) streams[t].packed = {{&per_thread_[t], 0, per_thread_[t].size()}};
+  for (std::size_t t = 0; t < streams.size(); ++t)
+    streams[t].packed = {{&per_thread_[t], 0, per_thread_[t].size(), nullptr, nullptr, {}}};
   const ConsumedFn give_back = [this](std::uint32_t thread, std::size_t consumed) {
     if (consumed >= per_thread_[thread].size()) per_thread_[thread].clear();
   };
@@ -518,6 +607,7 @@ void TraceLoader::expect(const std::vector<IndexEntry>& index, std::uint64_t fil
   // larger total is damage, and reserving it could exhaust memory.
   if (total > file_size / 3) return;
   expected_ = std::move(counts);
+  expected_total_ = total;
 }
 
 // Ticks become nanoseconds since the start of the trace. The runtime writes

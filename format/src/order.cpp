@@ -29,16 +29,52 @@ constexpr std::size_t kConsumedStep = std::size_t{1} << 16;
 // different speeds; each part after the first reads its cut runs once more.
 constexpr std::size_t kEventsPerPart = std::size_t{1} << 20, kMostParts = 8;
 
+// Decodes encoded run r's events from r.from on, a block at a time into
+// `block`, and calls visit(position, events) with each block's events and
+// the position before them (its index: the first one's), while it returns
+// true. The events before r.first (after r.from) are among them.
+template <class Visit>
+void walk_encoded(const PackedRun& r, std::vector<Event>& block, Visit&& visit) {
+  block.resize(EventStore::kBlock);
+  EncodedRun::Position at = r.from;
+  const std::size_t end = r.first + r.count;
+  while (at.index < end) {
+    const EncodedRun::Position before = at;
+    const std::size_t n = std::min(EventStore::kBlock, end - at.index);
+    r.encoded->decode(at, n, block.data());
+    if (!visit(before, std::span<const Event>(block.data(), n))) return;
+  }
+}
+
+// The time of event i of `r` (i < r.count).
+std::uint64_t run_time(const PackedRun& r, std::size_t i) {
+  if (!r.encoded) return r.store->time_ns(r.first + i);
+  const std::size_t at = r.first + i;
+  if (at == 0) return r.encoded->first_time;
+  if (at + 1 == r.encoded->size()) return r.encoded->last_time;
+  std::uint64_t time = 0;
+  std::vector<Event> block;
+  walk_encoded(r, block, [&](const EncodedRun::Position& before, std::span<const Event> events) {
+    if (at >= before.index + events.size()) return true;
+    time = events[at - before.index].time_ns;
+    return false;
+  });
+  return time;
+}
+
 // Reads one thread's stream front to back: the unpacked array in place,
-// each packed store a block at a time into a buffer of its own. The buffer
-// holds no more than the stream's largest run: a program that starts a
-// thread per task has tens of thousands of threads of a few events each,
-// and a block's room for each (10 KB, cleared) was most of its load.
+// each packed store a block at a time into a buffer of its own, and each
+// encoded run as many events at a time. The buffer holds no more than the
+// stream's largest run: a program that starts a thread per task has tens
+// of thousands of threads of a few events each, and a block's room for
+// each (10 KB, cleared) was most of its load.
 class Cursor {
  public:
   explicit Cursor(const EventStream& s) : s_(&s), at_(s.data), end_(s.data + s.size) {
     std::size_t room = 0;
-    for (const PackedRun& run : s.packed) room = std::max(room, std::min(run.count, EventStore::kBlock));
+    // (An encoded run a cut began inside passes its first events through it too.)
+    for (const PackedRun& run : s.packed)
+      room = std::max(room, std::min(run.encoded ? run.encoded->size() : run.count, EventStore::kBlock));
     if (room) buffer_ = std::make_unique_for_overwrite<Event[]>(room);
     if (at_ == end_) refill();
   }
@@ -59,6 +95,23 @@ class Cursor {
     while (part_ <= s_->packed.size()) {
       if (part_ > 0) {
         const PackedRun& run = s_->packed[part_ - 1];
+        if (next_ < run.count && run.encoded) {
+          // A run a cut began inside is decoded from where the cut found
+          // it, a block at most before its first event: those are passed over.
+          if (next_ == 0) {
+            position_ = run.from;
+            while (position_.index < run.first) {
+              const std::size_t n = std::min(run.first - position_.index, EventStore::kBlock);
+              run.encoded->decode(position_, n, buffer_.get());
+            }
+          }
+          const std::size_t n = std::min(EventStore::kBlock, run.count - next_);
+          run.encoded->decode(position_, n, buffer_.get());
+          next_ += n;
+          at_ = buffer_.get();
+          end_ = buffer_.get() + n;
+          return;
+        }
         if (next_ < run.count) {
           // Up to the end of the store's block, so that each decode reads one block.
           const std::size_t at = run.first + next_;
@@ -83,6 +136,7 @@ class Cursor {
   std::size_t part_ = 0;  // 1 + the packed run being read; 0: the array
   std::size_t next_ = 0;  // its next event to decode, counted from the run's first
   std::size_t consumed_ = 0;
+  EncodedRun::Position position_;  // in the encoded run being read
   std::unique_ptr<Event[]> buffer_;  // where at_ and end_ point while a packed run is read: moving the cursor keeps it
 };
 
@@ -134,6 +188,14 @@ PartStart part_start(std::span<const EventStream> part, std::size_t object_count
         out.earliest = std::min(out.earliest, r.summary->earliest);
         for (const auto& [object, seq] : r.summary->lowest)
           if (object < object_count) out.lowest[object] = std::min(out.lowest[object], seq);
+        continue;
+      }
+      if (r.encoded) {
+        walk_encoded(r, block, [&](const EncodedRun::Position& before, std::span<const Event> events) {
+          const std::size_t skip = before.index < r.first ? r.first - before.index : 0;
+          for (std::size_t k = skip; k < events.size(); ++k) note(events[k]);
+          return true;
+        });
         continue;
       }
       for (std::size_t i = 0; i < r.count;) {
@@ -300,19 +362,51 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
   return out;
 }
 
+// Where a search found its event inside an encoded run: a position at or
+// before it, for the part that begins there to read the run from.
+struct FoundIn {
+  const EncodedRun* run = nullptr;
+  EncodedRun::Position at;
+};
+
 // Where thread `s`'s events reach time `t`: the index, counted over the
 // stream, of its first event at `t` or later, by a binary search that
 // assumes its times never go back (the caller checks that they did not
-// where it matters).
-std::size_t first_at(const EventStream& s, std::uint64_t t) {
-  const Event* in_array = std::partition_point(s.data, s.data + s.size, [t](const Event& e) { return e.time_ns < t; });
+// where it matters); inside an encoded run, by decoding it up to there,
+// and `found` says where. `estimate`: inside a whole encoded run, about
+// where, by its first and last times, without decoding it (the bisection
+// for a cut asks dozens of times, for every thread, and needs no more).
+std::size_t first_at(const EventStream& s, std::uint64_t t, bool estimate = false, FoundIn* found = nullptr) {
+  const auto earlier = [t](const Event& e) { return e.time_ns < t; };
+  const Event* in_array = std::partition_point(s.data, s.data + s.size, earlier);
   if (in_array != s.data + s.size) return static_cast<std::size_t>(in_array - s.data);
   std::size_t before = s.size;
   for (const PackedRun& r : s.packed) {
     if (r.count == 0) continue;
-    if (r.store->time_ns(r.first + r.count - 1) < t) {
+    if (run_time(r, r.count - 1) < t) {
       before += r.count;
       continue;
+    }
+    if (r.encoded && estimate && r.first == 0 && r.count == r.encoded->size()) {
+      const std::uint64_t first = r.encoded->first_time, last = r.encoded->last_time;
+      if (t <= first || last <= first) return before;
+      return before + static_cast<std::size_t>(static_cast<double>(r.count) * static_cast<double>(t - first) /
+                                               static_cast<double>(last - first));
+    }
+    if (r.encoded) {
+      std::size_t index = r.first + r.count;
+      EncodedRun::Position from = r.from;
+      std::vector<Event> block;
+      walk_encoded(r, block, [&](const EncodedRun::Position& at, std::span<const Event> events) {
+        const std::size_t skip = at.index < r.first ? r.first - at.index : 0;
+        const auto it = std::partition_point(events.begin() + static_cast<std::ptrdiff_t>(skip), events.end(), earlier);
+        if (it == events.end()) return true;
+        index = at.index + static_cast<std::size_t>(it - events.begin());
+        from = at;
+        return false;
+      });
+      if (found) *found = {r.encoded, from};
+      return before + (index - r.first);
     }
     std::size_t lo = 0, hi = r.count;  // the answer is in [lo, hi]
     while (lo < hi) {
@@ -325,8 +419,10 @@ std::size_t first_at(const EventStream& s, std::uint64_t t) {
   return before;
 }
 
-// Thread `s`'s events [0, at) into `head` and [at, end) into `rest`.
-void cut_stream(const EventStream& s, std::size_t at, EventStream& head, EventStream& rest) {
+// Thread `s`'s events [0, at) into `head` and [at, end) into `rest`; an
+// encoded run cut in two is read for the rest from where `found` says, if
+// it says it of that run.
+void cut_stream(const EventStream& s, std::size_t at, EventStream& head, EventStream& rest, const FoundIn& found = {}) {
   const std::size_t in_array = std::min(at, s.size);
   head = {s.data, in_array, {}};
   rest = {s.data + in_array, s.size - in_array, {}};
@@ -334,15 +430,22 @@ void cut_stream(const EventStream& s, std::size_t at, EventStream& head, EventSt
   for (const PackedRun& r : s.packed) {
     const std::size_t h = std::min(left, r.count);
     // A summary goes with the run only while the run is whole.
-    if (h) head.packed.push_back({r.store, r.first, h, h == r.count ? r.summary : nullptr});
-    if (h < r.count) rest.packed.push_back({r.store, r.first + h, r.count - h, h == 0 ? r.summary : nullptr});
+    if (h) head.packed.push_back({r.store, r.first, h, h == r.count ? r.summary : nullptr, r.encoded, r.from});
+    if (h < r.count) {
+      EncodedRun::Position from = r.from;
+      const bool found_here = r.encoded && found.run == r.encoded;
+      if (h > 0 && found_here && found.at.index >= r.from.index && found.at.index <= r.first + h) from = found.at;
+      rest.packed.push_back({r.store, r.first + h, r.count - h, h == 0 ? r.summary : nullptr, r.encoded, from});
+    }
     left -= h;
   }
 }
 
 // The time that cuts the streams' events so that about `target` of them
 // (each thread's events before it) come first, found by bisecting the
-// time range.
+// time range. Inside a run kept encoded the count is estimated from the
+// run's first and last times: "about" is all a cut needs, and the index
+// that then cuts each thread is exact (first_at).
 std::uint64_t cutting_time(std::span<const EventStream> per_thread, std::size_t target) {
   // Each thread's first and last time: a thread wholly before a time
   // counts whole and one wholly after it counts nothing, without a search.
@@ -362,7 +465,7 @@ std::uint64_t cutting_time(std::span<const EventStream> per_thread, std::size_t 
       if (i < s.size) return s.data[i].time_ns;
       i -= s.size;
       for (const PackedRun& r : s.packed) {
-        if (i < r.count) return r.store->time_ns(r.first + i);
+        if (i < r.count) return run_time(r, i);
         i -= r.count;
       }
       return std::uint64_t{0};
@@ -377,7 +480,7 @@ std::uint64_t cutting_time(std::span<const EventStream> per_thread, std::size_t 
     std::size_t before = 0;
     for (const Span& span : spans) {
       if (span.last < mid) before += span.size;
-      else if (span.first < mid) before += first_at(*span.stream, mid);
+      else if (span.first < mid) before += first_at(*span.stream, mid, true);
     }
     (before < target ? lo : hi) = mid;
   }
@@ -463,9 +566,10 @@ EventStore merge_streams_in_parts(std::span<const EventStream> per_thread, std::
       const std::uint64_t cut = cutting_time(per_thread, total * (i + 1) / parts);
       part[i + 1].cut = cut;
       for (std::size_t t = 0; t < per_thread.size(); ++t) {
-        const std::size_t at = first_at(rest[t], cut);
+        FoundIn found;
+        const std::size_t at = first_at(rest[t], cut, false, &found);
         EventStream after;
-        cut_stream(rest[t], at, part[i].streams[t], after);
+        cut_stream(rest[t], at, part[i].streams[t], after, found);
         rest[t] = std::move(after);
         part[i].size += at;
       }

@@ -362,7 +362,7 @@ struct PackedThreads {
     }
     for (const EventStore& s : stores) summaries.push_back(summary_of(s));
     const auto run = [&](std::size_t k) {
-      return PackedRun{&stores[k], 0, stores[k].size(), summarized ? &summaries[k] : nullptr};
+      return PackedRun{&stores[k], 0, stores[k].size(), summarized ? &summaries[k] : nullptr, nullptr, {}};
     };
     for (std::size_t t = 0; t < per_thread.size(); ++t) streams.push_back({nullptr, 0, {run(2 * t), run(2 * t + 1)}});
   }

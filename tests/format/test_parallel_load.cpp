@@ -148,6 +148,22 @@ TEST_CASE("parallel load: a multi-thread trace loads exactly as one thread loads
   require_same_load(dir.write("many-objects.weft", realistic_trace(4, 600, 6000, 7, 2048).bytes()));
 }
 
+TEST_CASE("parallel load: chunks of thousands of events, decoded again where the merge cuts them, load as one thread loads them",
+          "[parallel]") {
+  // A file read in place and merged in parts keeps its event chunks
+  // encoded, and the merge decodes them again; a part that begins inside a
+  // chunk reads it from where the cut found its event, blocks into the
+  // chunk, texts (marks) counted from there. Chunks of up to 256 KB, of
+  // 20,000 events each, so the cut is deep inside one on every thread.
+  TempDir dir;
+  const std::string path =
+      dir.write("large-chunks.weft", realistic_trace(4, 8, 60000, 11, 256 * 1024, 20000).bytes());
+  const Trace serial = load_trace_with(path, LoadOptions{1});
+  REQUIRE(serial.events.size() > 200000);
+  REQUIRE(serial.texts.size() > 1);
+  require_same_load(path);
+}
+
 TEST_CASE("parallel load: a trace cut anywhere loads, or fails, exactly as one thread loads it", "[parallel]") {
   TempDir dir;
   const std::vector<unsigned char> whole = busy_trace();

@@ -337,8 +337,10 @@ inline TraceBuilder minimal_trace() {
 // critical sections up to a few us), some contention, condition waits and
 // notifications, occasional marks. Per-object sequence numbers are exact.
 // Deterministic for a given seed; used by the size test and the fuzz corpus.
+// The runtime drains each thread's buffer `batch` events at a time (a chunk
+// holds no more, nor more than `event_chunk_capacity` bytes).
 inline TraceBuilder realistic_trace(unsigned threads, unsigned mutexes, unsigned events_per_thread, unsigned seed,
-                                    std::size_t event_chunk_capacity = 64 * 1024) {
+                                    std::size_t event_chunk_capacity = 64 * 1024, std::size_t batch = 400) {
   using K = EventKind;
   std::mt19937 rng(seed);
   auto chance = [&](unsigned percent) { return rng() % 100 < percent; };
@@ -424,7 +426,7 @@ inline TraceBuilder realistic_trace(unsigned threads, unsigned mutexes, unsigned
     b.finish();
   }
   // The runtime drains each thread's buffer in turn, a batch at a time.
-  constexpr std::size_t kBatch = 400;
+  const std::size_t kBatch = batch;
   for (std::size_t from = 0;; from += kBatch) {
     bool any = false;
     for (unsigned t = 0; t < threads; ++t) {

@@ -68,8 +68,11 @@ unsigned load_threads(const LoadOptions& options, std::uint64_t file_size = UINT
 // each, not sizeof(Event). With more than one thread, the threads' event
 // chunks are read first and decoded afterwards on all of them, each chunk
 // into a packed store of its own, then merged into the one order, each
-// chunk's memory given back once the merge has passed it. The one-thread
-// load packs each thread's stream as it reads.
+// chunk's memory given back once the merge has passed it. Where the file
+// is read in place and merged in parts, a chunk is not packed before the
+// merge: the merge decodes its bytes once more (EncodedRun), and the file's
+// mappings are kept until then. The one-thread load packs each thread's
+// stream as it reads.
 Trace load_trace(const std::string& path);  // every core (or WEFT_LOAD_THREADS)
 // One name per signature: load_trace is passed by name as a MemberLoader.
 Trace load_trace_with(const std::string& path, const LoadOptions& options);
@@ -105,7 +108,8 @@ class TraceLoader {
   // Without a hook, an unchecked chunk's mismatch is damage.
   using ChecksumHook = std::function<void(const ChunkRef&)>;
   void on_bad_checksum(ChecksumHook hook) { bad_checksum_ = std::move(hook); }
-  // An event chunk's payload is kept, not yet decoded.
+  // An event chunk's payload is kept: not yet decoded, or kept for the
+  // merge to decode again (see keeps_encoded).
   bool holds_payloads() const;
   // Decodes the event chunks kept so far; throws what the first bad one (in
   // file order) would have thrown from add(), and the same again on every
@@ -118,6 +122,9 @@ class TraceLoader {
 
  private:
   struct Pending;  // an event chunk kept for decode_pending
+  // Whether a chunk read in place, of header `h`, is kept encoded for the
+  // merge to decode again rather than packed (loader.cpp says when).
+  bool keeps_encoded(const EventChunkHeader& h);
   void add_chunk(const ChunkRef& ref, std::span<const unsigned char> payload, bool stays, bool checked);
   // A chunk whose checksum is wrong: returns if it is the file's torn end
   // (the hook says so), else throws its damage.
@@ -146,6 +153,7 @@ class TraceLoader {
   std::vector<EventStore> per_thread_;  // the one-thread load's streams, packed as decoded
   std::vector<Event> scratch_;          // a chunk's events before they are packed
   std::vector<std::uint64_t> expected_;  // events per thread, from the index
+  std::uint64_t expected_total_ = 0;     // their sum
   std::vector<std::uint64_t> first_seq_;  // each object's lowest sequence number seen
   std::vector<std::pair<std::uint64_t, std::uint64_t>> clocks_;  // (ticks, monotonic ns)
   std::uint64_t unknown_chunks_ = 0;
@@ -196,6 +204,7 @@ class TraceLoader {
   // A chunk's summary (RunSummary) notes at most this many objects and one
   // more for every 16 of its events: about a byte an event at most.
   static constexpr std::size_t kMostNoted = 64;
+  bool any_encoded_ = false;  // a chunk is kept encoded (keeps_encoded)
   std::size_t decode_batch_ = kDecodeBatch;
   bool merge_in_parts_ = true;
 };
