@@ -42,17 +42,26 @@ inline bool takes_or_waits_for_lock(const format::Meaning& m) {
 // yet; `held` is what the thread holds at that moment, outermost first.
 // adds_order says whether it shows an order (see above). Call before
 // `locks` steps past the event.
+// Whether lock_nesting_step calls on_take for `e`, of meaning `m`, on a
+// lock the thread does not hold: a blocking attempt, or an acquisition
+// that happened.
+inline bool takes_or_blocks_for(const format::Meaning& m, const format::Event& e) {
+  const bool cannot_block = (e.flags & (format::kFlagTry | format::kFlagTimed)) != 0;
+  const bool attempt = m.wait.op == format::WaitOp::Begins && format::is_lock_wait(m.wait.cause);
+  const bool take =
+      (m.hold == format::HoldOp::Takes || m.hold == format::HoldOp::TakesShared) && e.seq != format::kNoSeq;
+  return (attempt && !cannot_block) || take;
+}
+
 template <class OnTake>
 void lock_nesting_step(const LockTracker& locks, std::uint64_t i, const format::Event& e, OnTake&& on_take) {
   const format::Meaning& m = format::meaning(e.kind);
   if (!takes_or_waits_for_lock(m) || !locks.is_lock(e.object) || locks.holder(e.object, e.thread)) return;
   const bool cannot_block = (e.flags & (format::kFlagTry | format::kFlagTimed)) != 0;
   const bool attempt = m.wait.op == format::WaitOp::Begins && format::is_lock_wait(m.wait.cause);
-  const bool take =
-      (m.hold == format::HoldOp::Takes || m.hold == format::HoldOp::TakesShared) && e.seq != format::kNoSeq;
   if (attempt && !cannot_block)
     on_take(i, e, locks.held_by(e.thread), true);
-  else if (take)
+  else if (takes_or_blocks_for(m, e))
     on_take(i, e, locks.held_by(e.thread), !cannot_block && !(e.flags & format::kFlagContended));
 }
 

@@ -43,7 +43,16 @@ class LockOrderCollector {
   // event here, and only an acquisition or a lock wait's begin can add a
   // lock or an order (lock_nesting.hpp).
   void observe(const LockTracker& locks, std::uint64_t i, const format::Event& e) {
-    if (takes_or_waits_for_lock(format::meaning(e.kind))) observe_take(locks, i, e);
+    const format::Meaning& m = format::meaning(e.kind);
+    if (!takes_or_waits_for_lock(m)) return;
+    // A thread that holds nothing (so not this lock either) adds no order:
+    // only the lock is noted as taken, here, without the calls (a lock
+    // loop's every acquisition).
+    if (locks.held_by(e.thread).empty() && e.object < taken_.size()) {
+      if (locks.is_lock(e.object) && takes_or_blocks_for(m, e)) taken_[e.object] = true;
+      return;
+    }
+    observe_take(locks, i, e);
   }
   LockOrder finish();
 
