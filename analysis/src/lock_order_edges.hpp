@@ -42,7 +42,7 @@ class LockOrderCollector {
   // Event `i`, before `locks` steps past it. Inline: the walk passes every
   // event here, and only an acquisition or a lock wait's begin can add a
   // lock or an order (lock_nesting.hpp).
-  void observe(const LockTracker& locks, std::uint64_t i, const format::Event& e) {
+  __attribute__((always_inline)) void observe(const LockTracker& locks, std::uint64_t i, const format::Event& e) {
     const format::Meaning& m = format::meaning(e.kind);
     if (!takes_or_waits_for_lock(m)) return;
     // A thread that holds nothing (so not this lock either) adds no order:

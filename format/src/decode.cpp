@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <new>
 
+#include "fast_decode.hpp"
+
 namespace weft::format {
 
 void decode_meta(ByteReader& r, TraceInfo& info) {
@@ -206,97 +208,14 @@ void decode_events(ByteReader& r, const EventChunkHeader& h, const std::vector<K
   decode_events_with(r, h, kinds, limits, texts, [&out](std::uint32_t, const Event& e) { out.push_back(e); });
 }
 
-namespace {
-
-// A varint as ByteReader::varint reads it; false where it would fail.
-inline bool fast_varint(const unsigned char*& p, const unsigned char* end, std::uint64_t& v) {
-  if (p != end && *p < 0x80) {
-    v = *p++;
-    return true;
-  }
-  std::uint64_t r = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (p == end) return false;
-    const unsigned char b = *p++;
-    if (shift == 63 && b > 1) return false;
-    r |= std::uint64_t(b & 0x7f) << shift;
-    if (!(b & 0x80)) {
-      v = r;
-      return true;
-    }
-  }
-  return false;
-}
-
-// decode_events_with without a ByteReader: the same fields in the same
-// order, each check the same, but on the first thing the checking decoder
-// would complain about it gives up (false) instead of composing a message.
-// Decodes the `n` events after those `at` says were decoded, from where
-// it says, and moves it on; `text(view)` gives a text event's arg.
-template <class Text>
-__attribute__((always_inline)) inline bool decode_events_fast(std::span<const unsigned char> bytes,
-                                                              const EventChunkHeader& h,
-                                                              const std::vector<KindInfo>& kinds,
-                                                              const IdLimits& limits, EventDecodePosition& at,
-                                                              std::uint32_t n, Event* out, Text&& text) {
-  if (at.byte > bytes.size()) return false;
-  const unsigned char* p = bytes.data() + at.byte;
-  const unsigned char* const end = bytes.data() + bytes.size();
-  std::uint64_t ticks = at.ticks;
-  for (std::uint32_t i = 0; i < n; ++i) {
-    Event e;
-    e.thread = h.thread;
-    if (p == end) return false;
-    std::uint8_t code = *p++;
-    if (code & kKindFlagsFollow) {
-      code &= ~kKindFlagsFollow;
-      if (p == end) return false;
-      e.flags = *p++;
-    }
-    const KindInfo& kind = kinds[code];
-    if (kind.name.empty()) return false;
-    const std::uint8_t layout = kind.layout;
-    e.kind = static_cast<EventKind>(code);
-    std::uint64_t v = 0;
-    if (!fast_varint(p, end, v)) return false;
-    ticks += static_cast<std::uint64_t>(unzigzag(v));
-    e.time_ns = ticks;
-    if (layout & kLayoutObject) {
-      if (!fast_varint(p, end, v) || v > UINT32_MAX || v == 0 || v >= limits.objects) return false;
-      e.object = static_cast<std::uint32_t>(v);
-    }
-    if (layout & kLayoutSeq) {
-      if (!fast_varint(p, end, v)) return false;
-      e.seq = v == 0 ? kNoSeq : v - 1;
-    }
-    if (!fast_varint(p, end, v) || v > UINT32_MAX || v >= limits.sites) return false;
-    e.site = static_cast<std::uint32_t>(v);
-    if (layout & kLayoutArg) {
-      if (!fast_varint(p, end, v)) return false;
-      e.arg = v;
-    }
-    if (layout & kLayoutText) {
-      if (!fast_varint(p, end, v) || v > static_cast<std::uint64_t>(end - p)) return false;
-      const auto length = static_cast<std::size_t>(v);
-      e.arg = text(std::string_view(reinterpret_cast<const char*>(p), length));
-      p += length;
-    }
-    new (out + i) Event(e);
-  }
-  at.byte = static_cast<std::size_t>(p - bytes.data());
-  at.ticks = ticks;
-  at.index += n;
-  return true;
-}
-
-}  // namespace
-
 bool decode_events(std::span<const unsigned char> events, const std::string& what, const EventChunkHeader& h,
                    const std::vector<KindInfo>& kinds, const IdLimits& limits, ChunkTexts& texts, Event* out) {
   const std::size_t texts_before = texts.texts.size();
   EventDecodePosition at{.ticks = h.first_ticks};
   const auto intern = [&texts](std::string_view text) { return texts.intern(text); };
-  if (decode_events_fast(events, h, kinds, limits, at, h.count, out, intern) && at.byte == events.size()) return true;
+  const auto store = [out](std::uint32_t i, const Event& e) { new (out + i) Event(e); };
+  if (detail::decode_events_fast(events, h, kinds, limits, at, h.count, intern, store) && at.byte == events.size())
+    return true;
   // Something the fast path does not take: the checking decoder, from the
   // start, says what (or decodes it, if the fast path was only cautious).
   texts.texts.resize(texts_before);
@@ -310,7 +229,8 @@ bool decode_events_again(std::span<const unsigned char> events, const EventChunk
                          std::uint32_t n, Event* out) {
   if (n > h.count - std::min(at.index, h.count)) return false;
   const auto count = [&at](std::string_view) { return at.texts++; };
-  return decode_events_fast(events, h, kinds, limits, at, n, out, count);
+  const auto store = [out](std::uint32_t i, const Event& e) { new (out + i) Event(e); };
+  return detail::decode_events_fast(events, h, kinds, limits, at, n, count, store);
 }
 
 }  // namespace weft::format

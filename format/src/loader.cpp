@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "fast_decode.hpp"
 #include "in_order_pool.hpp"
 #include "weft/format/crc32c.hpp"
 #include "weft/format/huge_page_allocator.hpp"
@@ -410,17 +411,6 @@ void TraceLoader::decode_pending() {
   try {
     run_in_order(pending_.size() - first, threads_, [&](std::size_t i, unsigned worker) {
       Pending& p = pending_[first + i];
-      // Grown, never shrunk: resizing to each chunk's count would construct
-      // the events again that decoding then writes over.
-      auto& buffer = unpacked_[worker];
-      if (buffer.size() < p.header.count) {
-        reserve_prefaulted(buffer, p.header.count);  // its pages mapped in one call, not faulted in one by one
-        buffer.resize(p.header.count);
-      }
-      const std::span<const Event> out(buffer.data(), p.header.count);
-      const bool fast = decode_events(std::span(p.events, p.size), source_ + ": " + p.ref.describe(), p.header,
-                                      kind_tables_[p.kinds], p.limits, p.texts, buffer.data());
-      p.stays_encoded = p.stays_encoded && fast;
       WorkerNotes& notes = notes_[worker];
       std::vector<std::uint64_t>& seqs = notes.first_seq;
       std::vector<std::uint32_t>& in = notes.noted_in;
@@ -436,32 +426,14 @@ void TraceLoader::decode_pending() {
         reserve_prefaulted(at, room);
         at.resize(objects, 0);
       }
-      if (p.stays_encoded) {
-        p.encoded = std::make_unique<EncodedChunk>(source_, p.ref, std::span(p.events, p.size), p.header, kind_tables_,
-                                                   p.kinds, p.limits);
-        if (!out.empty()) {
-          p.encoded->first_time = out.front().time_ns;
-          p.encoded->last_time = out.back().time_ns;
-        }
-      } else {
-        auto& mine = stores[worker];
-        if (mine.size() <= p.header.thread) mine.resize(p.header.thread + 1);
-        if (!mine[p.header.thread]) {
-          mine[p.header.thread] = std::make_unique<EventStore>();
-          // (batch_events leaves out the chunks meant to stay encoded, of
-          // which the fast decoder may not have taken this one.)
-          const std::uint64_t batch = p.header.thread < batch_events.size() ? batch_events[p.header.thread] : 0;
-          mine[p.header.thread]->reserve(std::max<std::uint64_t>(p.header.count, batch));
-        }
-        p.store = mine[p.header.thread].get();
-        p.first = p.store->size();
-      }
-      EventStore* const store = p.store;
+      // What the merge needs of each event, noted as it is decoded. Noting
+      // an event twice changes nothing (lowest numbers, earliest time), so
+      // a chunk the fast decoder gave up on part way is noted again whole.
       const auto chunk = static_cast<std::uint32_t>(first + i + 1 - notes_from_);
       RunSummary& summary = p.summary;
       const std::size_t most_noted = kMostNoted + p.header.count / 16;
       bool overflowed = false;
-      for (const Event& e : out) {
+      const auto note = [&](const Event& e) __attribute__((always_inline)) {
         summary.earliest = std::min(summary.earliest, e.time_ns);
         if (e.seq != kNoSeq && e.object < p.objects) {
           seqs[e.object] = std::min(seqs[e.object], e.seq);
@@ -476,7 +448,56 @@ void TraceLoader::decode_pending() {
             overflowed = true;
           }
         }
-        if (store) store->push_back(e);
+      };
+      const std::span<const unsigned char> bytes(p.events, p.size);
+      if (p.stays_encoded) {
+        // Kept encoded: its events are noted as they are decoded, and not
+        // stored (a chunk's 40-byte events, megabytes, written and read
+        // back were much of this pass).
+        EventDecodePosition from{.ticks = p.header.first_ticks};
+        const auto intern = [&p](std::string_view text) { return p.texts.intern(text); };
+        std::uint64_t first_time = 0, last_time = 0;
+        const auto noted = [&](std::uint32_t k, const Event& e) __attribute__((always_inline)) {
+          if (k == 0) first_time = e.time_ns;
+          last_time = e.time_ns;
+          note(e);
+        };
+        if (detail::decode_events_fast(bytes, p.header, kind_tables_[p.kinds], p.limits, from, p.header.count, intern,
+                                       noted) &&
+            from.byte == bytes.size()) {
+          p.encoded = std::make_unique<EncodedChunk>(source_, p.ref, bytes, p.header, kind_tables_, p.kinds, p.limits);
+          p.encoded->first_time = first_time;
+          p.encoded->last_time = last_time;
+          p.summarized = !overflowed;
+          if (overflowed) summary.lowest = {};
+          return;
+        }
+        p.texts.texts.clear();  // the fast decoder did not take it: decoded and packed below, as any other
+        p.stays_encoded = false;
+      }
+      // Grown, never shrunk: resizing to each chunk's count would construct
+      // the events again that decoding then writes over.
+      auto& buffer = unpacked_[worker];
+      if (buffer.size() < p.header.count) {
+        reserve_prefaulted(buffer, p.header.count);  // its pages mapped in one call, not faulted in one by one
+        buffer.resize(p.header.count);
+      }
+      decode_events(bytes, source_ + ": " + p.ref.describe(), p.header, kind_tables_[p.kinds], p.limits, p.texts,
+                    buffer.data());
+      auto& mine = stores[worker];
+      if (mine.size() <= p.header.thread) mine.resize(p.header.thread + 1);
+      if (!mine[p.header.thread]) {
+        mine[p.header.thread] = std::make_unique<EventStore>();
+        // (batch_events leaves out the chunks meant to stay encoded, of
+        // which the fast decoder may not have taken this one.)
+        const std::uint64_t batch = p.header.thread < batch_events.size() ? batch_events[p.header.thread] : 0;
+        mine[p.header.thread]->reserve(std::max<std::uint64_t>(p.header.count, batch));
+      }
+      p.store = mine[p.header.thread].get();
+      p.first = p.store->size();
+      for (const Event& e : std::span<const Event>(buffer.data(), p.header.count)) {
+        note(e);
+        p.store->push_back(e);
       }
       p.summarized = !overflowed;
       if (overflowed) summary.lowest = {};
