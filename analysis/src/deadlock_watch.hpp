@@ -25,6 +25,11 @@ class DeadlockWatch {
   void step(std::uint64_t i, const format::Event& e) {
     const format::WaitRole& role = format::meaning(e.kind).wait;
     if (role.op == format::WaitOp::None || !format::is_lock_wait(role.cause)) return;
+    // The end of a wait that was never blocked (every acquisition ends a
+    // lock's wait, also one that did not wait) has nothing to undo while
+    // no circle is open: decided here, without the call.
+    if (role.op == format::WaitOp::Ends && cycles_.empty() && (e.thread >= blocked_.size() || !blocked_[e.thread]))
+      return;
     lock_wait(i, e, role.op);
   }
   // The self-deadlocks, then the circles nothing broke before the end.

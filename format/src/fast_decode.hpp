@@ -17,10 +17,26 @@
 namespace weft::format::detail {
 
 // A varint as ByteReader::varint reads it; false where it would fail.
-inline bool fast_varint(const unsigned char*& p, const unsigned char* end, std::uint64_t& v) {
+__attribute__((always_inline)) inline bool fast_varint(const unsigned char*& p, const unsigned char* end,
+                                                      std::uint64_t& v) {
   if (p != end && *p < 0x80) {
     v = *p++;
     return true;
+  }
+  // Two to four bytes (a sequence number past 16,383, a larger time step),
+  // unrolled where the bytes are surely there: the loop below paid a bound
+  // and an overflow test for each byte.
+  if (end - p >= 4) {
+    std::uint64_t r = p[0] & 0x7fu;
+    for (int k = 1; k < 4; ++k) {
+      const std::uint64_t b = p[k];
+      r |= (b & 0x7f) << (7 * k);
+      if (b < 0x80) {
+        v = r;
+        p += k + 1;
+        return true;
+      }
+    }
   }
   std::uint64_t r = 0;
   for (int shift = 0; shift < 64; shift += 7) {
