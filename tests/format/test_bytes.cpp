@@ -242,3 +242,27 @@ TEST_CASE("crc32c matches the Castagnoli check value and chains", "[bytes]") {
   for (std::size_t split : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{8}, std::size_t{63}, std::size_t{100}})
     CHECK(crc32c(data.data() + split, data.size() - split, crc32c(data.data(), split)) == crc32c(data.data(), data.size()));
 }
+
+TEST_CASE("crc32c of long buffers (summed in stripes side by side) is the bit-by-bit checksum", "[bytes]") {
+  // The definition, a bit at a time.
+  const auto reference = [](const unsigned char* p, std::size_t n) {
+    std::uint32_t c = ~0u;
+    for (std::size_t i = 0; i < n; ++i) {
+      c ^= p[i];
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+    }
+    return ~c;
+  };
+  std::vector<unsigned char> data(20000);
+  std::uint32_t x = 12345;
+  for (unsigned char& b : data) b = static_cast<unsigned char>((x = x * 1103515245u + 12345u) >> 24);
+  // Lengths below, at and past three stripes of 1 KB, at odd offsets, and chained.
+  for (std::size_t offset : {std::size_t{0}, std::size_t{3}, std::size_t{8}})
+    for (std::size_t n : {std::size_t{3071}, std::size_t{3072}, std::size_t{3073}, std::size_t{6144}, std::size_t{9999},
+                          std::size_t{19990}}) {
+      INFO("offset " << offset << ", " << n << " bytes");
+      CHECK(crc32c(data.data() + offset, n) == reference(data.data() + offset, n));
+      CHECK(crc32c(data.data() + offset + 100, n - 100, crc32c(data.data() + offset, 100)) ==
+            reference(data.data() + offset, n));
+    }
+}
