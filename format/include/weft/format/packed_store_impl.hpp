@@ -268,7 +268,11 @@ void PackedStore<Codec>::seal() {
   }
   if (!tail_.empty()) pack_tail();
   std::vector<Record>().swap(tail_);
-  frames_.shrink_to_fit();
+  // Room reserved for blocks that never came is given back where it is
+  // much: shrinking copies every description to new pages (a merged part
+  // reserved a few more than its events filled, and its millions of
+  // descriptions were copied for a few kB).
+  if (frames_.capacity() - frames_.size() > frames_.size() / 8) frames_.shrink_to_fit();
   // The last segment's pages were mapped a step ahead of its blocks
   // (allocate): those past them go back (a billion-event load seals
   // hundreds of stores).
