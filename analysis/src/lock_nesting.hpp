@@ -37,11 +37,6 @@ inline bool takes_or_waits_for_lock(const format::Meaning& m) {
          (m.wait.op == format::WaitOp::Begins && format::is_lock_wait(m.wait.cause));
 }
 
-// Calls on_take(index, event, held, adds_order) if `e`, event `index`, is
-// an acquisition, or blocking attempt, of a lock the thread does not hold
-// yet; `held` is what the thread holds at that moment, outermost first.
-// adds_order says whether it shows an order (see above). Call before
-// `locks` steps past the event.
 // Whether lock_nesting_step calls on_take for `e`, of meaning `m`, on a
 // lock the thread does not hold: a blocking attempt, or an acquisition
 // that happened.
@@ -53,6 +48,11 @@ inline bool takes_or_blocks_for(const format::Meaning& m, const format::Event& e
   return (attempt && !cannot_block) || take;
 }
 
+// Calls on_take(index, event, held, adds_order) if `e`, event `index`, is
+// an acquisition, or blocking attempt, of a lock the thread does not hold
+// yet; `held` is what the thread holds at that moment, outermost first.
+// adds_order says whether it shows an order (see above). Call before
+// `locks` steps past the event.
 template <class OnTake>
 void lock_nesting_step(const LockTracker& locks, std::uint64_t i, const format::Event& e, OnTake&& on_take) {
   const format::Meaning& m = format::meaning(e.kind);

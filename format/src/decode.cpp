@@ -208,20 +208,19 @@ void decode_events(ByteReader& r, const EventChunkHeader& h, const std::vector<K
   decode_events_with(r, h, kinds, limits, texts, [&out](std::uint32_t, const Event& e) { out.push_back(e); });
 }
 
-bool decode_events(std::span<const unsigned char> events, const std::string& what, const EventChunkHeader& h,
+void decode_events(std::span<const unsigned char> events, const std::string& what, const EventChunkHeader& h,
                    const std::vector<KindInfo>& kinds, const IdLimits& limits, ChunkTexts& texts, Event* out) {
   const std::size_t texts_before = texts.texts.size();
   EventDecodePosition at{.ticks = h.first_ticks};
   const auto intern = [&texts](std::string_view text) { return texts.intern(text); };
   const auto store = [out](std::uint32_t i, const Event& e) { new (out + i) Event(e); };
   if (detail::decode_events_fast(events, h, kinds, limits, at, h.count, intern, store) && at.byte == events.size())
-    return true;
+    return;
   // Something the fast path does not take: the checking decoder, from the
   // start, says what (or decodes it, if the fast path was only cautious).
   texts.texts.resize(texts_before);
   ByteReader r(events.data(), events.size(), what);
   decode_events_with(r, h, kinds, limits, texts, [out](std::uint32_t i, const Event& e) { new (out + i) Event(e); });
-  return false;
 }
 
 bool decode_events_again(std::span<const unsigned char> events, const EventChunkHeader& h,

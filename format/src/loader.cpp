@@ -44,8 +44,8 @@ void append_dense(std::vector<Info>& table, Info info, std::uint32_t first_id, B
 // An event chunk kept as the file holds it, read in place, which the merge
 // decodes again (EncodedRun) instead of reading it back from a packed
 // store: its events are decoded twice, and never packed until they are in
-// their final order. Only a chunk the fast decoder took (decode_events
-// said so) is kept so: the second decoding is that decoder's. Its texts
+// their final order. Only a chunk the fast decoder takes whole
+// (fast_decode.hpp) is kept so: the second decoding is that decoder's. Its texts
 // are the trace's once interned (intern_pending_texts), which the second
 // decoding maps them to.
 class EncodedChunk final : public EncodedRun {

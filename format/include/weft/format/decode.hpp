@@ -72,9 +72,8 @@ void decode_events(ByteReader& r, const EventChunkHeader& h, const std::vector<K
 // payload after the chunk header; `what` names it in error messages, as
 // the ByteReader of the other form does. A well-formed chunk takes a fast
 // path; anything it does not expect is decoded again by the checking one,
-// so the events, and the error, are exactly the other form's. Returns
-// whether the fast path took it all: then decode_events_again reads it too.
-bool decode_events(std::span<const unsigned char> events, const std::string& what, const EventChunkHeader& h,
+// so the events, and the error, are exactly the other form's.
+void decode_events(std::span<const unsigned char> events, const std::string& what, const EventChunkHeader& h,
                    const std::vector<KindInfo>& kinds, const IdLimits& limits, ChunkTexts& texts, Event* out);
 
 // Where a second decoding of a chunk's events has got to.
@@ -87,8 +86,8 @@ struct EventDecodePosition {
 // Decodes the `n` events after those `at` has passed into out[0, n), and
 // moves `at` past them: a chunk decoded again a few events at a time,
 // where it is read (the merge), instead of kept decoded. Only for a chunk
-// decode_events took on its fast path (it returned true): anything else,
-// or more events than the chunk holds, gives false. A text event's arg is
+// the fast decoder (src/fast_decode.hpp) takes whole: anything else, or
+// more events than the chunk holds, gives false. A text event's arg is
 // its text's index among the chunk's, as ChunkTexts numbered them.
 bool decode_events_again(std::span<const unsigned char> events, const EventChunkHeader& h,
                          const std::vector<KindInfo>& kinds, const IdLimits& limits, EventDecodePosition& at,
