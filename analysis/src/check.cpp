@@ -10,6 +10,7 @@
 
 #include "lock_order_edges.hpp"
 #include "lock_walk.hpp"
+#include "model_walk.hpp"
 #include "weft/analysis/detectors.hpp"
 
 namespace weft::analysis {
@@ -85,21 +86,21 @@ constexpr std::size_t kSideThreadsFrom = 10'000;
 
 }  // namespace
 
-Report check(const format::Trace& trace, const CheckOptions& options, LockGraph* lock_graph) {
-  std::optional<Model> built;  // only the waits: what the detectors read
-  return check(trace, options, lock_graph,
-               [&]() -> const Model& { return built.emplace(build_model(trace, ModelDetail::Waits)); });
-}
+namespace {
 
-Report check(const format::Trace& trace, const CheckOptions& options, LockGraph* lock_graph, const ModelSource& model) {
+// check(), with misuse found by the model's source when `misuse_found` is
+// given (it is filled once model() returns), else on a thread of its own.
+Report check_with(const format::Trace& trace, const CheckOptions& options, LockGraph* lock_graph,
+                  const ModelSource& model, std::vector<Finding>* misuse_found) {
   // The detectors that need only the trace run on threads of their own
   // while this one gets the model (builds it, or waits for it): races (the
   // heaviest) on one; on another the walk that both the lock-order and the
   // deadlock detector need (who holds what before each event, one walk for
-  // both: lock_walk.hpp); misuse on a third. This thread runs, with the
-  // model, the rest. Misuse ran here before the model, and that chain was
-  // the longest once the lock walk got faster (a contended 10 M-event
-  // trace: misuse and the model 70 ms each, the walk 100). All only read
+  // both: lock_walk.hpp). This thread runs, with the model, the rest.
+  // Misuse rides on the model's walk when the model is built here (one
+  // decoding of every event for both: on a contended 10 M-event trace the
+  // two were 69 and 68 ms apart, the lock walk 88); with a model from
+  // elsewhere (the viewer's) it has a thread of its own. All only read
   // the trace, and the findings are sorted below: the report does not
   // depend on who finishes first. Should anything here throw, the
   // futures' destructors wait for every thread before it leaves.
@@ -119,7 +120,8 @@ Report check(const format::Trace& trace, const CheckOptions& options, LockGraph*
     if (lock_graph) *lock_graph = detail::graph_of(walk.order);
     return LockFindings{std::move(walk.deadlocks), detail::inversions_of(trace, walk.order)};
   });
-  std::future<std::vector<Finding>> misuse = std::async(side, [&trace] { return find_misuse(trace); });
+  std::future<std::vector<Finding>> misuse;
+  if (!misuse_found) misuse = std::async(side, [&trace] { return find_misuse(trace); });
   const Model& m = model();
   Report r;
   auto add = [&](std::vector<Finding> found) {
@@ -134,7 +136,7 @@ Report check(const format::Trace& trace, const CheckOptions& options, LockGraph*
   if (options.marks_pattern) add(find_ordering(m, *options.marks_pattern));
   add(find_tsan_reports(trace));
   add(std::move(locks.inversions));
-  add(misuse.get());
+  add(misuse_found ? std::move(*misuse_found) : misuse.get());
   add(races.get());
 
   // A stable order, whatever order the detectors found things in.
@@ -147,6 +149,26 @@ Report check(const format::Trace& trace, const CheckOptions& options, LockGraph*
     return a.title < b.title;
   });
   return r;
+}
+
+}  // namespace
+
+Report check(const format::Trace& trace, const CheckOptions& options, LockGraph* lock_graph) {
+  // The model (only the waits: what the detectors read) is built here, and
+  // its walk carries the misuse watch: one decoding of every event for both.
+  std::optional<Model> built;
+  std::vector<Finding> misuse;
+  const auto build = [&]() -> const Model& {
+    detail::MisuseWatch watch(trace);
+    built.emplace(detail::build_model_watching(trace, ModelDetail::Waits, watch));
+    misuse = watch.finish();
+    return *built;
+  };
+  return check_with(trace, options, lock_graph, build, &misuse);
+}
+
+Report check(const format::Trace& trace, const CheckOptions& options, LockGraph* lock_graph, const ModelSource& model) {
+  return check_with(trace, options, lock_graph, model, nullptr);
 }
 
 std::optional<FindingKind> finding_kind_from_name(std::string_view name) {

@@ -1,217 +1,170 @@
 // API misuse the runtime recorded: each kind is an event or a flag on one.
-// One finding per kind of misuse, object and site, with a count.
-#include <map>
-#include <tuple>
-#include <vector>
+// One finding per kind of misuse, object and site, with a count. The walk
+// is MisuseWatch's (misuse_watch.hpp), which the check's model walk carries.
+#include "misuse_watch.hpp"
 
 #include "weft/analysis/detectors.hpp"
-#include "weft/format/meaning.hpp"
 
 namespace weft::analysis {
-namespace {
+namespace detail {
 
 using format::EventKind;
 
+MisuseWatch::MisuseWatch(const format::Trace& t)
+    : t_(t),
+      holder_(t.objects.size(), kNobody),
+      taken_at_(t.objects.size(), 0),
+      taken_event_(t.objects.size(), 0),
+      condition_lock_(t.objects.size(), 0),
+      holds_of_thread_(t.threads.size(), 0),
+      waiting_(t.threads.size(), 0) {}
+
 // Who held `lock` when event `index` released it: the thread of its latest
-// acquisition before. Looked back for only at the rare misuse, so that this
-// detector's walk over every event stays a switch.
-std::string holder_before(const format::Trace& t, std::uint32_t lock, std::uint64_t index) {
+// acquisition before. Looked back for only at the rare misuse, so that the
+// step of every event stays short.
+std::string MisuseWatch::holder_before(std::uint32_t lock, std::uint64_t index) const {
   for (std::uint64_t i = index; i-- > 0;) {
-    const format::Event& e = t.events[i];
+    const format::Event& e = t_.events[i];
     if (e.object == lock && format::meaning(e.kind).hold == format::HoldOp::Takes && e.seq != format::kNoSeq)
-      return thread_name(t, e.thread);
+      return thread_name(t_, e.thread);
   }
   return "another thread";
 }
 
-}  // namespace
+void MisuseWatch::add(int what, const format::Event& e, std::uint64_t index, std::string title,
+                      std::string explanation) {
+  auto [it, added] = found_.try_emplace({what, e.object, e.site});
+  Finding& f = it->second;
+  if (!added) {
+    ++f.count;
+    return;
+  }
+  f.kind = FindingKind::Misuse;
+  f.about = e.object ? object_name(t_, e.object) : thread_name(t_, e.thread);
+  f.title = std::move(title);
+  f.explanation = std::move(explanation);
+  f.threads = {e.thread};
+  if (e.object) f.objects = {e.object};
+  f.sites = {e.site};
+  f.events = {index};
+}
 
-std::vector<Finding> find_misuse(const format::Trace& t) {
-  std::map<std::tuple<int, std::uint32_t, std::uint32_t>, Finding> found;
-
-  auto add = [&](int what, const format::Event& e, std::uint64_t index, std::string title, std::string explanation) {
-    auto [it, added] = found.try_emplace({what, e.object, e.site});
-    Finding& f = it->second;
-    if (!added) {
-      ++f.count;
-      return;
-    }
-    f.kind = FindingKind::Misuse;
-    f.about = e.object ? object_name(t, e.object) : thread_name(t, e.thread);
-    f.title = std::move(title);
-    f.explanation = std::move(explanation);
-    f.threads = {e.thread};
-    if (e.object) f.objects = {e.object};
-    f.sites = {e.site};
-    f.events = {index};
+void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
+  const format::Trace& t = t_;
+  // Only the events that may be misuse come here: names are looked up
+  // for those alone.
+  const auto who = [&] { return thread_name(t, e.thread); };
+  const auto where = [&] { return site_text(t, e.site); };
+  const auto what = [&] { return object_name(t, e.object); };
+  // weft's own primitives refuse a misuse; a program recorded unmodified
+  // (weft record: its objects have addresses) did it through the C
+  // library, which weft passed the call on to.
+  const auto refused = [&](const char* weft_text, const char* recorded_text) {
+    const bool recorded = e.object < t.objects.size() && t.objects[e.object].address != 0;
+    return std::string(recorded ? recorded_text : weft_text);
   };
-
-  // Who holds each lock as the walk goes (exclusive holder; shared holds
-  // counted per lock and thread), for a thread that ends holding one, and
-  // the lock each condition is waited on with. This loop sees every event:
-  // per-object and per-thread state is kept in vectors indexed by id, not
-  // hashed (only the rarer shared holds are).
-  constexpr std::uint32_t kNobody = ~0u;
-  std::vector<std::uint32_t> holder(t.objects.size(), kNobody);    // lock -> exclusive holder
-  std::vector<std::uint32_t> taken_at(t.objects.size(), 0);        // lock -> site of its latest acquisition
-  std::vector<std::uint64_t> taken_event(t.objects.size(), 0);     // lock -> index of that acquisition
-  std::vector<std::uint32_t> condition_lock(t.objects.size(), 0);  // condition -> its first wait's lock
-  std::vector<std::uint32_t> holds_of_thread(t.threads.size(), 0);
-  std::vector<char> waiting(t.threads.size(), 0);  // thread -> inside a wait
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> shared_holds;
-  std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> ended_holding;  // thread.end, locks held
-
-  const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
-    const format::Meaning& m = format::meaning(e.kind);
-    const bool known = e.object < holder.size() && e.thread < holds_of_thread.size();
-    if (m.wait.op != format::WaitOp::None && e.thread < waiting.size())
-      waiting[e.thread] = m.wait.op == format::WaitOp::Begins;
-    if (e.seq != format::kNoSeq && known) {
-      const format::HoldOp hold = m.hold;
-      if (hold == format::HoldOp::Takes || hold == format::HoldOp::TakesShared) {
-        taken_at[e.object] = e.site;
-        taken_event[e.object] = i;
+  switch (e.kind) {
+    case EventKind::MutexReleased:
+      if (!(e.flags & format::kFlagNotOwner)) break;
+      if (e.seq == format::kNoSeq) {
+        add(0, e, i, who() + " unlocks " + what() + ", which nobody holds, at " + where(),
+            "Unlocking a lock that is not locked is an error (undefined behaviour for a std::mutex; Python raises "
+            "RuntimeError). " +
+                refused("weft refused it.",
+                        "The call went on to the C library: an error-checking mutex refuses it (EPERM), a "
+                        "normal one is corrupted by it."));
+      } else {
+        const std::string owner = holder_before(e.object, i);
+        add(1, e, i, who() + " unlocks " + what() + ", held by " + owner + ", at " + where(),
+            "A mutex must be unlocked by the thread that locked it (" + owner +
+            " here). Python's Lock allows it, C++'s std::mutex does not (undefined behaviour), and it makes the "
+            "lock's ownership impossible to follow. To hand a permission from one thread to another, use a "
+            "semaphore.");
       }
-      switch (hold) {
-        case format::HoldOp::Takes:
-          if (holder[e.object] == kNobody) {
-            holder[e.object] = e.thread;
-            ++holds_of_thread[e.thread];
-          }
-          break;
-        case format::HoldOp::Drops:
-          if (e.flags & format::kFlagNotOwner)  // another thread let it go: not left locked for good
-            for (auto& [end, locks] : ended_holding) std::erase(locks, e.object);
-          if (e.arg == 0 && holder[e.object] != kNobody) {
-            --holds_of_thread[holder[e.object]];
-            holder[e.object] = kNobody;
-          }
-          break;
-        case format::HoldOp::TakesShared:
-          ++shared_holds[{e.object, e.thread}];
-          ++holds_of_thread[e.thread];
-          break;
-        case format::HoldOp::DropsShared:
-          if (auto it = shared_holds.find({e.object, e.thread}); it != shared_holds.end() && it->second > 0) {
-            --it->second;
-            --holds_of_thread[e.thread];
-          }
-          break;
-        case format::HoldOp::None: break;
+      break;
+    case EventKind::MutexReleasedShared:
+      if (e.flags & format::kFlagNotOwner)
+        add(7, e, i, who() + " unlocks " + what() + " shared without holding it shared, at " + where(),
+            "unlock_shared() gives back a shared hold the calling thread took with lock_shared(); this thread "
+            "had none (undefined behaviour for a std::shared_mutex). " +
+                refused("weft refused it.", "The call went on to the C library, whose lock it may corrupt."));
+      break;
+    case EventKind::SemReleased:
+      if (e.flags & format::kFlagRejected)
+        add(2, e, i, who() + " releases bounded semaphore " + what() + " above its initial value at " + where(),
+            "A bounded semaphore counts permits that were handed out; releasing more than were taken means a "
+            "release without a matching acquire. weft refused it (Python raises ValueError).");
+      break;
+    case EventKind::QueueTaskDone:
+      if (e.flags & format::kFlagRejected)
+        add(3, e, i, who() + " calls task_done() on " + what() + " more times than items were put, at " + where(),
+            "task_done() tells the queue one item taken out has been processed; called more often than items "
+            "were put, it counts work that does not exist. weft refused it (Python raises ValueError).");
+      break;
+    case EventKind::CondWaitBegin:
+      if (e.seq != format::kNoSeq && e.arg != 0 && e.object < condition_lock_.size()) {
+        std::uint32_t& first = condition_lock_[e.object];
+        if (first == 0) first = static_cast<std::uint32_t>(e.arg);
+        if (first != e.arg)
+          add(8, e, i,
+              who() + " waits on condition " + what() + " with " + object_name(t, static_cast<std::uint32_t>(e.arg)) +
+                  ", which earlier waits used with " + object_name(t, first) + ", at " + where(),
+              "One condition variable belongs with one mutex, the one that guards the state it signals about: "
+              "waits with two mutexes are undefined behaviour for pthread and std::condition_variable, and a "
+              "notifier holding one of them does not exclude a waiter checking under the other.");
       }
-    }
-    // Names are looked up only for the rare events that are misuse: this
-    // loop sees every event of the trace.
-    const auto who = [&] { return thread_name(t, e.thread); };
-    const auto where = [&] { return site_text(t, e.site); };
-    const auto what = [&] { return object_name(t, e.object); };
-    // weft's own primitives refuse a misuse; a program recorded unmodified
-    // (weft record: its objects have addresses) did it through the C
-    // library, which weft passed the call on to.
-    const auto refused = [&](const char* weft_text, const char* recorded_text) {
-      const bool recorded = e.object < t.objects.size() && t.objects[e.object].address != 0;
-      return std::string(recorded ? recorded_text : weft_text);
-    };
-    switch (e.kind) {
-      case EventKind::MutexReleased:
-        if (!(e.flags & format::kFlagNotOwner)) break;
-        if (e.seq == format::kNoSeq) {
-          add(0, e, i, who() + " unlocks " + what() + ", which nobody holds, at " + where(),
-              "Unlocking a lock that is not locked is an error (undefined behaviour for a std::mutex; Python raises "
-              "RuntimeError). " +
-                  refused("weft refused it.",
-                          "The call went on to the C library: an error-checking mutex refuses it (EPERM), a "
-                          "normal one is corrupted by it."));
-        } else {
-          const std::string owner = holder_before(t, e.object, i);
-          add(1, e, i, who() + " unlocks " + what() + ", held by " + owner + ", at " + where(),
-              "A mutex must be unlocked by the thread that locked it (" + owner +
-              " here). Python's Lock allows it, C++'s std::mutex does not (undefined behaviour), and it makes the "
-              "lock's ownership impossible to follow. To hand a permission from one thread to another, use a "
-              "semaphore.");
-        }
-        break;
-      case EventKind::MutexReleasedShared:
-        if (e.flags & format::kFlagNotOwner)
-          add(7, e, i, who() + " unlocks " + what() + " shared without holding it shared, at " + where(),
-              "unlock_shared() gives back a shared hold the calling thread took with lock_shared(); this thread "
-              "had none (undefined behaviour for a std::shared_mutex). " +
-                  refused("weft refused it.", "The call went on to the C library, whose lock it may corrupt."));
-        break;
-      case EventKind::SemReleased:
-        if (e.flags & format::kFlagRejected)
-          add(2, e, i, who() + " releases bounded semaphore " + what() + " above its initial value at " + where(),
-              "A bounded semaphore counts permits that were handed out; releasing more than were taken means a "
-              "release without a matching acquire. weft refused it (Python raises ValueError).");
-        break;
-      case EventKind::QueueTaskDone:
-        if (e.flags & format::kFlagRejected)
-          add(3, e, i, who() + " calls task_done() on " + what() + " more times than items were put, at " + where(),
-              "task_done() tells the queue one item taken out has been processed; called more often than items "
-              "were put, it counts work that does not exist. weft refused it (Python raises ValueError).");
-        break;
-      case EventKind::CondWaitBegin:
-        if (e.seq != format::kNoSeq && e.arg != 0 && e.object < condition_lock.size()) {
-          std::uint32_t& first = condition_lock[e.object];
-          if (first == 0) first = static_cast<std::uint32_t>(e.arg);
-          if (first != e.arg)
-            add(8, e, i,
-                who() + " waits on condition " + what() + " with " + object_name(t, static_cast<std::uint32_t>(e.arg)) +
-                    ", which earlier waits used with " + object_name(t, first) + ", at " + where(),
-                "One condition variable belongs with one mutex, the one that guards the state it signals about: "
-                "waits with two mutexes are undefined behaviour for pthread and std::condition_variable, and a "
-                "notifier holding one of them does not exclude a waiter checking under the other.");
-        }
-        if (e.flags & format::kFlagNotOwner)
-          add(4, e, i, who() + " waits on condition " + what() + " without holding its lock, at " + where(),
-              "A condition wait must hold the lock that protects the condition's state, or the check and the wait "
-              "can miss a notification in between. " +
-                  refused("weft refused the wait.",
-                          "The wait went on as the program asked (undefined behaviour in POSIX)."));
-        break;
-      case EventKind::ObjectDestroy:
-        if (e.arg && e.object < t.objects.size() && format::object_meaning(t.objects[e.object].kind).lock)
-          add(5, e, i, who() + " destroys " + what() + " while it is locked",
-              "Destroying a mutex that is still locked is undefined behaviour: its holder will unlock freed "
-              "memory, and any waiter waits on it.");
-        else if (e.arg && e.object < t.objects.size() && t.objects[e.object].kind == format::ObjectKind::Condition)
-          add(9, e, i, who() + " destroys condition " + what() + " while threads wait on it, at " + where(),
-              "Destroying a condition variable that threads are waiting on is undefined behaviour: they wait on "
-              "freed memory and may never wake. Wake them and let them leave the wait first.");
-        break;
-      case EventKind::ThreadEnd:
-        // Judged at the end of the walk: a lock another thread releases
-        // later is the foreign unlock reported above (Python's Lock allows
-        // the pattern), and a thread that ends inside a wait was stopped
-        // there by the watchdog, not returned.
-        if (e.thread < holds_of_thread.size() && holds_of_thread[e.thread] > 0 && !waiting[e.thread]) {
-          ended_holding.push_back({i, {}});
-          for (std::uint32_t lock = 0; lock < holder.size(); ++lock)
-            if (holder[lock] == e.thread) ended_holding.back().second.push_back(lock);
-          for (const auto& [key, n] : shared_holds)
-            if (key.second == e.thread && n > 0) ended_holding.back().second.push_back(key.first);
-        }
-        break;
-      case EventKind::ThreadJoinBegin:
-        if (e.arg == e.thread)
-          add(6, e, i, who() + " tries to join itself at " + where(),
-              "A thread cannot wait for its own end: in Python this raises RuntimeError, in C++ std::system_error "
-              "(resource_deadlock_would_occur), which weft threw.");
-        break;
-      default: break;
-    }
-  };
-  t.events.for_each(0, t.events.size(), visit);
-  for (const auto& [index, locks] : ended_holding) {
+      if (e.flags & format::kFlagNotOwner)
+        add(4, e, i, who() + " waits on condition " + what() + " without holding its lock, at " + where(),
+            "A condition wait must hold the lock that protects the condition's state, or the check and the wait "
+            "can miss a notification in between. " +
+                refused("weft refused the wait.",
+                        "The wait went on as the program asked (undefined behaviour in POSIX)."));
+      break;
+    case EventKind::ObjectDestroy:
+      if (e.arg && e.object < t.objects.size() && format::object_meaning(t.objects[e.object].kind).lock)
+        add(5, e, i, who() + " destroys " + what() + " while it is locked",
+            "Destroying a mutex that is still locked is undefined behaviour: its holder will unlock freed "
+            "memory, and any waiter waits on it.");
+      else if (e.arg && e.object < t.objects.size() && t.objects[e.object].kind == format::ObjectKind::Condition)
+        add(9, e, i, who() + " destroys condition " + what() + " while threads wait on it, at " + where(),
+            "Destroying a condition variable that threads are waiting on is undefined behaviour: they wait on "
+            "freed memory and may never wake. Wake them and let them leave the wait first.");
+      break;
+    case EventKind::ThreadEnd:
+      // Judged at the end of the walk: a lock another thread releases
+      // later is the foreign unlock reported above (Python's Lock allows
+      // the pattern), and a thread that ends inside a wait was stopped
+      // there by the watchdog, not returned.
+      if (e.thread < holds_of_thread_.size() && holds_of_thread_[e.thread] > 0 && !waiting_[e.thread]) {
+        ended_holding_.push_back({i, {}});
+        for (std::uint32_t lock = 0; lock < holder_.size(); ++lock)
+          if (holder_[lock] == e.thread) ended_holding_.back().second.push_back(lock);
+        for (const auto& [key, n] : shared_holds_)
+          if (key.second == e.thread && n > 0) ended_holding_.back().second.push_back(key.first);
+      }
+      break;
+    case EventKind::ThreadJoinBegin:
+      if (e.arg == e.thread)
+        add(6, e, i, who() + " tries to join itself at " + where(),
+            "A thread cannot wait for its own end: in Python this raises RuntimeError, in C++ std::system_error "
+            "(resource_deadlock_would_occur), which weft threw.");
+      break;
+    default: break;
+  }
+}
+
+std::vector<Finding> MisuseWatch::finish() {
+  const format::Trace& t = t_;
+  for (const auto& [index, locks] : ended_holding_) {
     if (locks.empty()) continue;
     const format::Event& e = t.events[index];
     std::string names;
     std::vector<std::uint32_t> sites;
     for (std::uint32_t lock : locks) {
-      names += (names.empty() ? "" : ", ") + object_name(t, lock) + " (taken at " + site_text(t, taken_at[lock]) + ")";
-      sites.push_back(taken_at[lock]);
+      names += (names.empty() ? "" : ", ") + object_name(t, lock) + " (taken at " + site_text(t, taken_at_[lock]) + ")";
+      sites.push_back(taken_at_[lock]);
     }
-    auto [it, added] = found.try_emplace({10, e.object, e.site});
+    auto [it, added] = found_.try_emplace({10, e.object, e.site});
     if (!added) continue;
     Finding& f = it->second;
     f.kind = FindingKind::Misuse;
@@ -232,40 +185,49 @@ std::vector<Finding> find_misuse(const format::Trace& t) {
   // process that exits normally ends its threads, judged above; one stopped
   // by the watchdog holds it as part of the hang or deadlock reported.)
   if (t.processes.size() > 1) {
-    for (std::uint32_t lock = 0; lock < holder.size(); ++lock) {
-      if (holder[lock] == kNobody || t.objects[lock].shared_key == 0) continue;
-      const std::uint32_t p = t.threads[holder[lock]].process;
+    for (std::uint32_t lock = 0; lock < holder_.size(); ++lock) {
+      if (holder_[lock] == kNobody || t.objects[lock].shared_key == 0) continue;
+      const std::uint32_t p = t.threads[holder_[lock]].process;
       if (p >= t.processes.size()) continue;
       const format::ProcessInfo& process = t.processes[p];
       const bool killed = !process.end || process.end->reason == format::EndReason::Signal;
       if (!killed) continue;
-      auto [it, added] = found.try_emplace({11, lock, taken_at[lock]});
+      auto [it, added] = found_.try_emplace({11, lock, taken_at_[lock]});
       if (!added) continue;
       Finding& f = it->second;
       f.kind = FindingKind::Misuse;
       f.about = object_name(t, lock);
       f.title = "process " + process.name + " died holding " + object_name(t, lock) + " (taken at " +
-                site_text(t, taken_at[lock]) + ")";
+                site_text(t, taken_at_[lock]) + ")";
       f.explanation =
           "The process was killed (" +
           (process.end ? "by signal " + std::to_string(process.end->status) : std::string("its trace has no end")) +
-          ") while " + thread_name(t, holder[lock]) +
+          ") while " + thread_name(t, holder_[lock]) +
           " held a lock that other processes share. Nobody will release it: a process that asks for it next "
           "waits forever, unless the lock is robust (weft::process_mutex is: the next one to lock it is told the "
           "owner died, and must repair what the owner left half done).";
-      f.threads = {holder[lock]};
+      f.threads = {holder_[lock]};
       f.objects = {lock};
-      f.sites = {taken_at[lock]};
-      f.events = {taken_event[lock]};
+      f.sites = {taken_at_[lock]};
+      f.events = {taken_event_[lock]};
     }
   }
 
   std::vector<Finding> out;
-  for (auto& [key, f] : found) {
+  for (auto& [key, f] : found_) {
     if (f.count > 1) f.title += " (" + std::to_string(f.count) + " times)";
     out.push_back(std::move(f));
   }
   return out;
+}
+
+}  // namespace detail
+
+std::vector<Finding> find_misuse(const format::Trace& t) {
+  detail::MisuseWatch watch(t);
+  t.events.for_each(0, t.events.size(), [&watch](std::uint64_t i, const format::Event& e)
+                                            __attribute__((always_inline)) { watch.step(i, e); });
+  return watch.finish();
 }
 
 }  // namespace weft::analysis

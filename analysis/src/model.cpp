@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "lock_tracker.hpp"
+#include "misuse_watch.hpp"
+#include "model_walk.hpp"
 #include "series_builder.hpp"
 #include "wait_tracker.hpp"
 #include "weft/format/packed_store_impl.hpp"
@@ -93,7 +95,12 @@ bool Model::stopped_as_stuck(std::uint32_t thread) const {
   return p < trace->processes.size() ? stopped(trace->processes[p].end) : stopped(trace->end);
 }
 
-Model build_model(const format::Trace& trace, ModelDetail how_much) {
+namespace {
+
+// The model's walk; `also` steps every event beside it (the misuse watch,
+// for check(), or nothing).
+template <class Also>
+Model walk_model(const format::Trace& trace, ModelDetail how_much, Also&& also) {
   Model m;
   m.trace = &trace;
   m.lives.resize(trace.threads.size());
@@ -150,7 +157,11 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
     if (const Wait* ended = waits.just_ended()) count(*ended, -1);
     if (const Wait* began = waits.just_began()) count(*began, +1);
   };
-  trace.events.for_each(0, trace.events.size(), visit);
+  trace.events.for_each(0, trace.events.size(), [&](std::uint64_t i, const format::Event& e)
+                                                    __attribute__((always_inline)) {
+                                                      visit(i, e);
+                                                      also(i, e);
+                                                    });
   for (ThreadLife& life : m.lives)
     if (!life.end) life.end_ns = m.end_ns;
   m.waits = waits.take_waits();
@@ -161,5 +172,18 @@ Model build_model(const format::Trace& trace, ModelDetail how_much) {
   }
   return m;
 }
+
+}  // namespace
+
+Model build_model(const format::Trace& trace, ModelDetail how_much) {
+  return walk_model(trace, how_much, [](std::uint64_t, const format::Event&) {});
+}
+
+namespace detail {
+Model build_model_watching(const format::Trace& trace, ModelDetail how_much, MisuseWatch& misuse) {
+  return walk_model(trace, how_much, [&misuse](std::uint64_t i, const format::Event& e)
+                                         __attribute__((always_inline)) { misuse.step(i, e); });
+}
+}  // namespace detail
 
 }  // namespace weft::analysis
