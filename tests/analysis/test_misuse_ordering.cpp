@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <optional>
+
+#include "weft/analysis/detectors.hpp"
+
 #include "trace_maker.hpp"
 
 using weft::analysis::FindingKind;
@@ -37,6 +42,67 @@ TEST_CASE("every kind of misuse the runtime records is a finding about its objec
   CHECK(about == std::vector<std::string>{"a", "cv", "doomed", "jobs", "lock2", "never_locked", "pool"});
   const auto non_owner = std::find_if(r.findings.begin(), r.findings.end(), [](const auto& f) { return f.about == "lock2"; });
   CHECK(non_owner->title.find("held by a") != std::string::npos);
+}
+
+// check() finds misuse on the walk that builds its model (one decoding of
+// every event for both); with a model from elsewhere (the viewer's), on a
+// walk of its own; find_misuse walks alone. All three must say the same.
+TEST_CASE("misuse found on the model's walk is what its own walk finds, finding for finding", "[misuse]") {
+  TraceMaker tm;
+  const auto a = tm.thread("a"), b = tm.thread("b"), c = tm.thread("c");
+  const auto m = tm.object(ObjectKind::Mutex, "lock2");
+  const auto loose = tm.object(ObjectKind::Mutex, "never_locked");
+  const auto rw = tm.object(ObjectKind::SharedMutex, "table");
+  const auto sem = tm.object(ObjectKind::BoundedSemaphore, "pool");
+  const auto cv = tm.object(ObjectKind::Condition, "cv");
+  const auto kept = tm.object(ObjectKind::Mutex, "kept");
+  const auto site = tm.site("p.cpp", 7);
+  using Ev = TraceMaker::Ev;
+  tm.lock(a, m);
+  for (int i = 0; i < 2; ++i)  // twice at one site: one finding, counted
+    tm.add(Ev{b, EventKind::MutexReleased, loose, 0, weft::format::kFlagNotOwner, site, false});
+  tm.add(Ev{b, EventKind::MutexReleased, m, 0, weft::format::kFlagNotOwner, 0, true});  // held by a
+  tm.add(Ev{a, EventKind::MutexReleasedShared, rw, 0, weft::format::kFlagNotOwner, 0, false});
+  tm.add(Ev{a, EventKind::SemReleased, sem, 1, weft::format::kFlagRejected, 0, true});
+  tm.add(Ev{a, EventKind::CondWaitBegin, cv, m, weft::format::kFlagNotOwner, 0, true});
+  tm.lock(c, kept);
+  tm.add(c, EventKind::ThreadEnd, tm.thread_object(c));  // ends holding `kept`
+  tm.add(a, EventKind::ThreadJoinBegin, tm.thread_object(a), a);
+
+  const auto misuse_of = [](std::vector<weft::analysis::Finding> found) {
+    std::erase_if(found, [](const auto& f) { return f.kind != FindingKind::Misuse; });
+    for (auto& f : found) std::sort(f.events.begin(), f.events.end());  // as check() gives them
+    std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.title < y.title; });
+    return found;
+  };
+  const auto on_model_walk = misuse_of(tm.check().findings);
+  const auto alone = misuse_of(weft::analysis::find_misuse(tm.t));
+  std::optional<weft::analysis::Model> model;
+  const auto with_model_from_elsewhere =
+      misuse_of(weft::analysis::check(tm.t, {}, nullptr, [&]() -> const weft::analysis::Model& {
+                  return model.emplace(weft::analysis::build_model(tm.t));
+                }).findings);
+  REQUIRE(alone.size() == 7);
+  for (const auto* other : {&on_model_walk, &with_model_from_elsewhere}) {
+    REQUIRE(other->size() == alone.size());
+    for (std::size_t i = 0; i < alone.size(); ++i) {
+      INFO(alone[i].title);
+      CHECK((*other)[i].title == alone[i].title);
+      CHECK((*other)[i].explanation == alone[i].explanation);
+      CHECK((*other)[i].about == alone[i].about);
+      CHECK((*other)[i].threads == alone[i].threads);
+      CHECK((*other)[i].objects == alone[i].objects);
+      CHECK((*other)[i].sites == alone[i].sites);
+      CHECK((*other)[i].events == alone[i].events);
+      CHECK((*other)[i].count == alone[i].count);
+    }
+  }
+  const auto ended = std::find_if(alone.begin(), alone.end(), [](const auto& f) { return f.about == "c"; });
+  REQUIRE(ended != alone.end());
+  CHECK(ended->title.find("ends while holding kept") != std::string::npos);
+  const auto twice = std::find_if(alone.begin(), alone.end(), [](const auto& f) { return f.about == "never_locked"; });
+  REQUIRE(twice != alone.end());
+  CHECK(twice->count == 2);
 }
 
 TEST_CASE("misuse repeated at one site is one finding with a count", "[misuse]") {
