@@ -237,12 +237,20 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
   // one (list_of), and an emptied list is used again. A list of its own
   // for every object was a vector header each, and an allocation for every
   // one a thread ever waited on: a program's millions of mutexes.
+  // A list keeps the lowest number its threads wait for: every event of a
+  // contended lock would otherwise scan its waiters for the one whose turn
+  // came, and no waiter's can come while the object's next number is below
+  // that lowest.
   struct Parked {
     std::uint64_t seq;
     std::uint32_t thread;
   };
+  struct ParkedList {
+    std::vector<Parked> waiting;
+    std::uint64_t lowest = kNoSeq;
+  };
   std::vector<std::uint32_t> list_of(object_count, kNone);
-  std::vector<std::vector<Parked>> lists;
+  std::vector<ParkedList> lists;
   std::vector<std::uint32_t> free_lists;
   std::vector<std::uint32_t> parked_on(per_thread.size(), kNone);
   std::priority_queue<Head, std::vector<Head>, std::greater<>> ready;
@@ -263,14 +271,19 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
       list_of[e.object] = free_lists.back();
       free_lists.pop_back();
     }
-    lists[list_of[e.object]].push_back({e.seq, t});
+    ParkedList& list = lists[list_of[e.object]];
+    list.waiting.push_back({e.seq, t});
+    list.lowest = std::min(list.lowest, e.seq);
     parked_on[t] = e.object;
   };
-  // Entry i of the list of `object` (which is `waiting`) goes: its thread is ready.
-  auto unpark = [&](std::uint32_t object, std::vector<Parked>& waiting, std::size_t i) {
+  // Entry i of the list of `object` (which is `list`) goes: its thread is ready.
+  auto unpark = [&](std::uint32_t object, ParkedList& list, std::size_t i) {
+    std::vector<Parked>& waiting = list.waiting;
     const std::uint32_t w = waiting[i].thread;
     waiting[i] = waiting.back();
     waiting.pop_back();
+    list.lowest = kNoSeq;
+    for (const Parked& p : waiting) list.lowest = std::min(list.lowest, p.seq);
     if (waiting.empty()) {
       free_lists.push_back(list_of[object]);
       list_of[object] = kNone;
@@ -278,12 +291,14 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
     parked_on[w] = kNone;
     ready.push({cursor[w].head().time_ns, w});
   };
-  // An object's next sequence number came: the threads parked on it may go.
-  auto release_parked = [&](std::uint32_t object) {
+  // An object's next sequence number (`next`) came: the threads parked on
+  // it may go.
+  auto release_parked = [&](std::uint32_t object, std::uint64_t next) {
     if (list_of[object] == kNone) return;
-    auto& waiting = lists[list_of[object]];
-    for (std::size_t i = 0; i < waiting.size();) {
-      if (waiting[i].seq == next_seq[object]) unpark(object, waiting, i);
+    ParkedList& list = lists[list_of[object]];
+    if (next < list.lowest) return;
+    for (std::size_t i = 0; i < list.waiting.size();) {
+      if (list.waiting[i].seq == next) unpark(object, list, i);
       else ++i;
     }
   };
@@ -299,6 +314,7 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
   EventStore out;
   out.reserve(total);
   std::size_t placed = 0;
+  std::uint64_t latest = 0;  // the largest raw time placed (kept here, not through part.max_time, for each event)
   while (placed < total) {
     if (ready.empty()) {
       // Every next event waits for a sequence number that never comes (lost
@@ -309,9 +325,9 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
         if (best == kNone || cursor[t].head().time_ns < cursor[best].head().time_ns) best = t;
       }
       const std::uint32_t object = parked_on[best];
-      auto& waiting = lists[list_of[object]];
-      const auto at = std::find_if(waiting.begin(), waiting.end(), [&](const Parked& p) { return p.thread == best; });
-      unpark(object, waiting, static_cast<std::size_t>(at - waiting.begin()));
+      ParkedList& list = lists[list_of[object]];
+      const auto at = std::find_if(list.waiting.begin(), list.waiting.end(), [&](const Parked& p) { return p.thread == best; });
+      unpark(object, list, static_cast<std::size_t>(at - list.waiting.begin()));
       ++stats.fallbacks;
     }
     const std::uint32_t t = ready.top().thread;
@@ -325,8 +341,9 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
       const Event& head = c.head();
       const std::uint32_t object = head.object;
       const bool sequenced = head.seq != kNoSeq && object < object_count;
-      if (sequenced) next_seq[object] = std::max(next_seq[object], head.seq + 1);
-      if (part.max_time) *part.max_time = std::max(*part.max_time, head.time_ns);
+      std::uint64_t next_of_object = 0;
+      if (sequenced) next_seq[object] = next_of_object = std::max(next_seq[object], head.seq + 1);
+      latest = std::max(latest, head.time_ns);
       const std::uint64_t time = hints.ticks ? (*hints.ticks)(head.time_ns) : head.time_ns;
       const auto placed_copy = [&] {
         Event e = head;
@@ -349,7 +366,7 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
         (*consumed)(t, c.consumed());
         report_at[t] = c.consumed() + kConsumedStep;
       }
-      if (sequenced) release_parked(object);
+      if (sequenced) release_parked(object, next_of_object);
       if (c.done()) break;
       const Event& next = c.head();
       if (!is_ready(next) || (!ready.empty() && Head{next.time_ns, t} > ready.top())) {
@@ -359,6 +376,7 @@ EventStore merge(std::span<const EventStream> per_thread, std::size_t object_cou
     }
   }
   out.seal();
+  if (part.max_time) *part.max_time = std::max(*part.max_time, latest);
   if (part.final_next_seq) *part.final_next_seq = std::move(next_seq);
   return out;
 }
