@@ -128,7 +128,9 @@ Model walk_model(const format::Trace& trace, ModelDetail how_much, Also&& also) 
 
   const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
     const format::Meaning& meaning = format::meaning(e.kind);
-    if ((meaning.hold == format::HoldOp::Takes || meaning.hold == format::HoldOp::TakesShared) &&
+    // (The counts are the full model's: a model of the waits alone tests
+    // one thing, the same for every event, and not the event's role.)
+    if (full && (meaning.hold == format::HoldOp::Takes || meaning.hold == format::HoldOp::TakesShared) &&
         e.seq != format::kNoSeq && e.object < m.state.takes.size()) {
       Takes& t = m.state.takes[e.object];
       ++t.acquisitions;
