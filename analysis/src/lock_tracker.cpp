@@ -77,20 +77,13 @@ void LockTracker::drop(std::uint64_t index, const format::Event& e, bool shared)
 
 void LockTracker::open(std::uint64_t index, const format::Event& e, bool shared, std::uint32_t depth) {
   LockSlot& slot = slots_[slot_of_[e.object]];
-  // Filled in place, field by field: a Holder built aside and copied in
-  // costs a store-forwarding stall on every acquisition.
   if (shared && slot.shared_list == kNoList) {
     slot.shared_list = static_cast<std::uint32_t>(shared_lists_.size());
     shared_lists_.emplace_back();
   }
   Holder& h = shared ? shared_lists_[slot.shared_list].emplace_back() : slot.exclusive;
   slot.held = slot.held || !shared;
-  h.thread = e.thread;
-  h.depth = depth;
-  h.shared = shared;
-  h.since = index;
-  h.hold = 0;
-  held_[e.thread].push_back({e.object, e.site, shared});
+  start_hold(h, held_[e.thread], index, e, shared, depth);
   if (!record_) return;
   h.hold = record_->holds.size();
   // Re-taken inside a condition wait: the hold resumes when the wait returns.

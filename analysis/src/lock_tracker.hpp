@@ -116,13 +116,7 @@ class LockTracker {
     const bool no_readers = slot.shared_list == kNoList || shared_lists_[slot.shared_list].empty();
     if (hold == format::HoldOp::Takes && !slot.held && no_readers) {
       slot.held = true;
-      Holder& h = slot.exclusive;  // filled in place, as open() does
-      h.thread = e.thread;
-      h.depth = std::max<std::uint32_t>(static_cast<std::uint32_t>(e.arg), 1);
-      h.shared = false;
-      h.since = index;
-      h.hold = 0;
-      mine.push_back({e.object, e.site, false});
+      start_hold(slot.exclusive, mine, index, e, false, std::max<std::uint32_t>(static_cast<std::uint32_t>(e.arg), 1));
       return true;
     }
     if (hold == format::HoldOp::Drops && slot.held && slot.exclusive.thread == e.thread && e.arg == 0 &&
@@ -132,6 +126,20 @@ class LockTracker {
       return true;
     }
     return false;
+  }
+  // Holder `h` of e.object begins at event `index`, and the lock joins
+  // `held`, the thread's held list (held_[e.thread], looked up by the
+  // caller before the stores below): open() and step_plainly() both.
+  // Filled in place, field by field: a Holder built aside and copied in
+  // costs a store-forwarding stall on every acquisition.
+  __attribute__((always_inline)) static void start_hold(Holder& h, std::vector<HeldLock>& held, std::uint64_t index,
+                                                        const format::Event& e, bool shared, std::uint32_t depth) {
+    h.thread = e.thread;
+    h.depth = depth;
+    h.shared = shared;
+    h.since = index;
+    h.hold = 0;
+    held.push_back({e.object, e.site, shared});
   }
   void take(std::uint64_t index, const format::Event& e, bool shared);
   void drop(std::uint64_t index, const format::Event& e, bool shared);

@@ -220,7 +220,7 @@ void decode_events(std::span<const unsigned char> events, const std::string& wha
   // start, says what (or decodes it, if the fast path was only cautious).
   texts.texts.resize(texts_before);
   ByteReader r(events.data(), events.size(), what);
-  decode_events_with(r, h, kinds, limits, texts, [out](std::uint32_t i, const Event& e) { new (out + i) Event(e); });
+  decode_events_with(r, h, kinds, limits, texts, store);
 }
 
 bool decode_events_again(std::span<const unsigned char> events, const EventChunkHeader& h,
