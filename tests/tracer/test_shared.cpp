@@ -1,10 +1,12 @@
 // weft::shared<T>: a plain value whose every read and write is recorded
 // (shared.read / shared.write, the value in arg, no sequence number), at the
 // caller's line, operators included (with_site).
+#include <chrono>
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -134,4 +136,60 @@ TEST_CASE("updates of a shared value under a lock are all kept and all recorded"
   CHECK(reads == kThreads * kRounds + 1);
   CHECK(writes == kThreads * kRounds);
   CHECK(last_write == kThreads * kRounds);
+}
+
+namespace {
+
+std::uint32_t g_slow_object = 0;
+
+// A hook that stands for a scheduler letting other threads run after a
+// read: it takes a millisecond on the reads of g_slow_object.
+void slow_after_read(const weft::detail::sync_event& e) {
+  if (e.kind == EventKind::SharedRead && e.object == g_slow_object) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+// The read and the write of each update of `object`, in order.
+std::vector<std::pair<weft::format::Event, weft::format::Event>> updates(const weft::test::Probe& probe, std::uint32_t object) {
+  std::vector<std::pair<weft::format::Event, weft::format::Event>> out;
+  const auto events = probe.on_object(object);
+  for (std::size_t i = 0; i + 1 < events.size(); ++i)
+    if (events[i].kind == R && events[i + 1].kind == W) out.emplace_back(events[i], events[i + 1]);
+  return out;
+}
+
+}  // namespace
+
+// One clock read costs about what an uncontended lock/unlock pair does, so
+// the read and the write of `x += d` on a number share the read's time:
+// they are one plain instruction apart. Where the two are not (a string's
+// +=, or a scheduler's hook running between them), the write has its own.
+TEST_CASE("a compound assignment on a number stamps its read and write with one time, a string's or a hooked one with two", "[shared]") {
+  weft::shared<long> number(0, "stamped_number");
+  number += 2;
+  ++number;
+  number--;
+  weft::shared<std::string> text(std::string("x"), "stamped_text");
+  text += std::string(8 << 20, 'y');  // 8 MB copied between the read and the write
+
+  weft::shared<long> hooked(0, "stamped_hooked");
+  g_slow_object = hooked.id();
+  weft::detail::set_sync_hook(slow_after_read);
+  hooked += 1;
+  weft::detail::set_sync_hook(nullptr);
+
+  const auto probe = weft::test::Probe::take();
+  const auto n = updates(probe, number.id());
+  REQUIRE(n.size() == 3);
+  for (const auto& [read, write] : n) CHECK(write.time_ns == read.time_ns);
+  CHECK(n[0].second.arg == 2);
+  CHECK(n[1].second.arg == 3);
+  CHECK(n[2].second.arg == 2);
+
+  const auto t = updates(probe, text.id());
+  REQUIRE(t.size() == 1);
+  CHECK(t[0].second.time_ns > t[0].first.time_ns);
+
+  const auto h = updates(probe, hooked.id());
+  REQUIRE(h.size() == 1);
+  CHECK(h[0].second.time_ns - h[0].first.time_ns >= 900'000);  // the hook's millisecond is in between
 }

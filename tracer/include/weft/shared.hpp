@@ -29,7 +29,8 @@
 //   - `x = v`, `x += v` and the other compound assignments: the right operand
 //     is converted to with_site<T>, whose constructor takes the defaulted
 //     site, at the caller's line. A compound assignment records a read, then
-//     a write, as the plain code does.
+//     a write, as the plain code does (for a scalar T with one timestamp:
+//     see read_change_write).
 //   - `++x`, `x++`, `--x`, `x--`: hidden friends whose operand is converted to
 //     shared::operand, whose constructor takes the site the same way.
 //   - Reading through the implicit conversion to T (`long v = x`, `if (x)`,
@@ -48,6 +49,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -173,33 +175,31 @@ class shared {
   // the old value. As for a plain variable, where T has them.
   friend shared& operator++(operand x) requires requires(T& v) { ++v; }
   {
-    T v = x.var.get(x.site);
-    ++v;
-    x.var.set(std::move(v), x.site);
+    x.var.read_change_write(x.site, [](T& v) { ++v; });
     return x.var;
   }
   friend shared& operator--(operand x) requires requires(T& v) { --v; }
   {
-    T v = x.var.get(x.site);
-    --v;
-    x.var.set(std::move(v), x.site);
+    x.var.read_change_write(x.site, [](T& v) { --v; });
     return x.var;
   }
   friend T operator++(operand x, int) requires requires(T& v) { v++; }
   {
-    T old = x.var.get(x.site);
-    T v = old;
-    v++;
-    x.var.set(std::move(v), x.site);
-    return old;
+    std::optional<T> old;  // T need not have a default
+    x.var.read_change_write(x.site, [&old](T& v) {
+      old.emplace(v);
+      v++;
+    });
+    return std::move(*old);
   }
   friend T operator--(operand x, int) requires requires(T& v) { v--; }
   {
-    T old = x.var.get(x.site);
-    T v = old;
-    v--;
-    x.var.set(std::move(v), x.site);
-    return old;
+    std::optional<T> old;  // T need not have a default
+    x.var.read_change_write(x.site, [&old](T& v) {
+      old.emplace(v);
+      v--;
+    });
+    return std::move(*old);
   }
 
   // Reads, lets `f` change the value in place, writes: for containers and
@@ -220,10 +220,24 @@ class shared {
  private:
   template <class Op>
   shared& update(const with_site<T>& d, Op op) {
-    T v = get(d.site);
-    op(v, d.value);
-    set(std::move(v), d.site);
+    read_change_write(d.site, [&](T& v) { op(v, d.value); });
     return *this;
+  }
+  // A read, `change` applied to a copy, a write of the copy: the compound
+  // assignments and ++/--. For a scalar T the write shares the read's
+  // timestamp (one clock read fewer, see detail::sync_point_stamped): the
+  // two are one plain instruction apart. Any other T's operator may take as
+  // long as it likes (a string's +=), so its write reads the clock again.
+  template <class Change>
+  void read_change_write(const source_site& site, Change change) {
+    detail::ThreadBuffer* const b = detail::current_buffer();
+    T v = value_;
+    const std::uint64_t at =
+        detail::sync_point_stamped(b, detail::kStampNow, format::EventKind::SharedRead, id_, format::kNoSeq, as_arg(v), site);
+    change(v);
+    value_ = std::move(v);
+    detail::sync_point_stamped(b, std::is_scalar_v<T> ? at : detail::kStampNow, format::EventKind::SharedWrite, id_,
+                               format::kNoSeq, as_arg(value_), site);
   }
   // What the trace shows of a value: integers and pointers as they are.
   static std::uint64_t as_arg(const T& v) {

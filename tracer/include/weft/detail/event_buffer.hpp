@@ -177,23 +177,39 @@ inline std::uint32_t site_id(ThreadBuffer* b, const source_site& site) {
 //
 // `site` is an interned site id: emit() interns a source_site through the
 // thread's cache; weft record's wrappers intern return addresses instead.
-__attribute__((always_inline)) inline void emit_interned(ThreadBuffer* b, std::uint8_t kind, std::uint32_t object,
-                                                         std::uint64_t seq, std::uint64_t arg, std::uint32_t site,
-                                                         std::uint8_t flags = 0) {
+//
+// `stamp` is the event's time: kStampNow reads the clock (every caller but
+// one passes it, a constant the inlining folds away); any other value is a
+// time this thread read for its event just before, which the event shares
+// (see sync_point_stamped). Returns the time written, or kStampNow if the
+// event was dropped.
+inline constexpr std::uint64_t kStampNow = ~std::uint64_t{0};
+__attribute__((always_inline)) inline std::uint64_t emit_stamped(ThreadBuffer* b, std::uint64_t stamp,
+                                                                 std::uint8_t kind, std::uint32_t object,
+                                                                 std::uint64_t seq, std::uint64_t arg,
+                                                                 std::uint32_t site, std::uint8_t flags) {
   const TsanInvisible invisible;
   std::uint64_t h = b->head.load(std::memory_order_relaxed);
   if (__builtin_expect(h >= b->limit, 0)) {
-    if (!reserve_slow(b, 1)) return;
+    if (!reserve_slow(b, 1)) return kStampNow;
     h = b->head.load(std::memory_order_relaxed);  // a drop report may have gone first
   }
   RawEvent& e = b->slots[h & b->mask];
   claim_for_writing(&b->slots[(h + kClaimAheadSlots) & b->mask]);
-  e.ticks = now();
+  const std::uint64_t ticks = stamp == kStampNow ? now() : stamp;
+  e.ticks = ticks;
   e.arg = arg;
   e.seq_kind_flags = pack_seq_kind_flags(seq, kind, flags);
   e.object = object;
   e.site = site;
   b->head.store(h + 1, std::memory_order_release);
+  return ticks;
+}
+
+__attribute__((always_inline)) inline void emit_interned(ThreadBuffer* b, std::uint8_t kind, std::uint32_t object,
+                                                         std::uint64_t seq, std::uint64_t arg, std::uint32_t site,
+                                                         std::uint8_t flags = 0) {
+  emit_stamped(b, kStampNow, kind, object, seq, arg, site, flags);
 }
 
 __attribute__((always_inline)) inline void emit(ThreadBuffer* b, std::uint8_t kind, std::uint32_t object,
