@@ -27,7 +27,7 @@
 
 namespace weft::detail {
 
-thread_local ThreadBuffer* t_buffer __attribute__((tls_model("initial-exec"))) = nullptr;
+constinit thread_local ThreadBuffer* t_buffer __attribute__((tls_model("initial-exec"))) = nullptr;
 thread_local bool t_in_signal_handler __attribute__((tls_model("initial-exec"))) = false;
 
 bool g_claim_lines = false;

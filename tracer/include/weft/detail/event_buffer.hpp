@@ -143,7 +143,7 @@ __attribute__((always_inline)) inline void claim_for_writing(const void* p) {
 }
 
 // The calling thread's buffer; initial-exec TLS keeps the access one load.
-extern thread_local ThreadBuffer* t_buffer __attribute__((tls_model("initial-exec")));
+extern constinit thread_local ThreadBuffer* t_buffer __attribute__((tls_model("initial-exec")));
 
 ThreadBuffer* attach_current_thread();  // first event of a thread: registers it
 // Makes room for `slots` more slots; false if the event must be dropped.
