@@ -11,6 +11,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <weft/format/loader.hpp>
+
 #include "../support/subprocess.hpp"
 #include "../support/temp_dir.hpp"
 
@@ -24,12 +26,13 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-weft::test::ChildResult run_child(const std::string& mode, bool locked) {
+// `trace`: where the child's trace goes (a file of its own when empty).
+weft::test::ChildResult run_child(const std::string& mode, bool locked, const std::string& trace = {}) {
   const weft::test::TempDir dir;
   // exitcode=0: the child's status says whether it ran, TSan's verdict is
   // in its reports. Traced, as a user's program would be.
   weft::test::ChildOptions options = weft::test::with_env(
-      {{"WEFT_TRACE", dir.file("run.weft")}, {"TSAN_OPTIONS", "exitcode=0 halt_on_error=0"}});
+      {{"WEFT_TRACE", trace.empty() ? dir.file("run.weft") : trace}, {"TSAN_OPTIONS", "exitcode=0 halt_on_error=0"}});
   options.timeout = std::chrono::seconds(120);
   std::vector<std::string> argv{WEFT_TSAN_RACE_CHILD, mode};
   if (locked) argv.emplace_back("locked");
@@ -90,6 +93,34 @@ TEST_CASE("TSan reports a race between two threads that submit to one thread_poo
 
 TEST_CASE("TSan reports a race on a weft::shared updated with ++ and -= by two weft threads", "[tsan]") {
   require_race_every_run("shared", "shared_counter()::counter");
+}
+
+// The trace keeps each of TSan's reports as JSON in a text of at most
+// kMaxTextBytes. Frames named by templates and lambdas (hundreds of
+// characters each, two stacks of eight) once overflowed it: the report was
+// cut, `weft check` could not parse it and said "unreadable". Long function
+// names are now shortened in the middle, and the file and line kept whole.
+TEST_CASE("TSan's report of a race in functions with long names is kept whole in the trace", "[tsan]") {
+  const weft::test::TempDir dir;
+  const std::string trace = dir.file("long.weft");
+  const auto result = run_child("long-names", false, trace);
+  INFO("stderr: " << result.err.substr(0, 4000));
+  REQUIRE(result.exit_code == 0);
+  CHECK(count_of(result.err, "Location is global 'racy_counter'") >= 1);
+  const weft::format::Trace t = weft::format::load_trace(trace);
+  std::size_t reports = 0;
+  for (const auto& e : t.events) {
+    if (e.kind != weft::format::EventKind::TsanReport) continue;
+    ++reports;
+    const std::string text(t.text(e));
+    INFO(text);
+    CHECK((e.flags & weft::format::kFlagTextTruncated) == 0);
+    CHECK(text.size() < 4096);
+    CHECK(text.find("add_from_long_names") != std::string::npos);  // the head of the long name
+    CHECK(text.find("tsan_race_child.cpp:") != std::string::npos);   // the place, whole
+    CHECK(text.back() == '}');
+  }
+  CHECK(reports >= 1);
 }
 
 // TSan finds a race on memory being freed inside free() itself, and calls

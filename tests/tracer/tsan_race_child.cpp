@@ -19,11 +19,17 @@
 //   freed         weft thread "writer" writes a heap int main made; weft
 //                 thread "freer", later and unordered with it, deletes
 //                 it: TSan finds the race inside free() itself
+//   long-names    as `threads`, but the accesses are in a function
+//                 template over long standard types, whose name TSan's
+//                 symbolizer gives as hundreds of characters
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <map>
+#include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include <weft/weft.hpp>
 
@@ -69,6 +75,16 @@ void add_shared(int delta) {
     }
   }
 }
+
+// As add(), in a function whose name runs long, as real C++'s do (a
+// template over standard containers: about 600 characters); TSan's report
+// names it in every frame of the access.
+using LongKey = std::map<std::string, std::vector<std::pair<std::string, std::map<int, std::wstring>>>>;
+template <class A, class B, class C>
+void add_from_long_names(int delta, const A&, const B&, const C&) {
+  for (int i = 0; i < kTimes; ++i) racy_counter += delta;
+}
+void add_long(int delta) { add_from_long_names(delta, LongKey{}, std::vector<LongKey>{}, std::map<int, LongKey>{}); }
 
 // Long enough for a short thread to have ended under TSan; the outcome
 // must not depend on it (nothing here synchronizes with that thread).
@@ -135,6 +151,11 @@ int run(std::string_view mode) {
     a.join();
     b.join();
     racy_counter = shared_counter();
+  } else if (mode == "long-names") {
+    weft::thread a("up", add_long, 1);
+    weft::thread b("down", add_long, -1);
+    a.join();
+    b.join();
   } else if (mode == "freed") {
     int* value = new int(0);
     weft::thread writer("writer", [value] {

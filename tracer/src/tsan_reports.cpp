@@ -5,6 +5,7 @@
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string_view>
 
 #include "weft/detail/event_buffer.hpp"
@@ -46,6 +47,13 @@ namespace {
 // Top frames kept per stack: past the interceptor, <mutex> and weft's own
 // wrappers to the line of the program that made the call.
 constexpr unsigned long kFrames = 8;
+// A frame's function name is cut to its first kFunctionHead and last
+// kFunctionTail characters past kFunctionChars (see put_frames): eight
+// frames of two stacks then take at most about 3.3 KB of the report's 4
+// (with paths of 80 characters).
+constexpr std::size_t kFunctionChars = 120;
+constexpr std::size_t kFunctionHead = 88;
+constexpr std::size_t kFunctionTail = 28;
 
 // A report's text, built on the stack, never on the heap: TSan reports a
 // race on memory being freed from inside free() itself, and a malloc or a
@@ -72,8 +80,13 @@ class ReportText {
   }
   void put_escaped(const char* s) {
     put('"');
-    for (; s && *s; ++s) {
-      const unsigned char c = static_cast<unsigned char>(*s);
+    if (s) put_escaped_chars(s, std::strlen(s));
+    put('"');
+  }
+  // The first `n` characters of `s`, escaped for a JSON string.
+  void put_escaped_chars(const char* s, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
       if (c == '"' || c == '\\') {
         put('\\');
         put(static_cast<char>(c));
@@ -85,7 +98,6 @@ class ReportText {
         put(static_cast<char>(c));
       }
     }
-    put('"');
   }
   void put_address(const void* p) {
     char hex[32];
@@ -93,14 +105,31 @@ class ReportText {
     put(hex);
   }
   // "function file:line" for each of the top frames, symbolized by TSan's
-  // own symbolizer (the same names its printed report shows).
+  // own symbolizer (the same names its printed report shows). A function
+  // name longer than kFunctionChars keeps its head and its tail: a
+  // template's or a lambda's name runs to hundreds of characters, and two
+  // stacks of eight such frames overflowed the text a report is kept in
+  // whole, which the reader could then not parse. The file and line, which
+  // the reader places the report by, are kept whole.
   void put_frames(void* const* trace) {
     put('[');
     for (unsigned long i = 0; i < kFrames && trace[i]; ++i) {
-      char where[512];
-      __sanitizer_symbolize_pc(trace[i], "%f %s:%l", where, sizeof where);
+      char function[512], where[512];
+      __sanitizer_symbolize_pc(trace[i], "%f", function, sizeof function);
+      __sanitizer_symbolize_pc(trace[i], "%s:%l", where, sizeof where);
       if (i) put(',');
-      put_escaped(where);
+      put('"');
+      const std::size_t n = std::strlen(function);
+      if (n <= kFunctionChars) {
+        put_escaped_chars(function, n);
+      } else {
+        put_escaped_chars(function, kFunctionHead);
+        put("...");
+        put_escaped_chars(function + n - kFunctionTail, kFunctionTail);
+      }
+      put(' ');
+      put_escaped_chars(where, std::strlen(where));
+      put('"');
     }
     put(']');
   }

@@ -30,7 +30,7 @@
 //     is converted to with_site<T>, whose constructor takes the defaulted
 //     site, at the caller's line. A compound assignment records a read, then
 //     a write, as the plain code does (for a scalar T with one timestamp:
-//     see read_change_write).
+//     see read_for_update).
 //   - `++x`, `x++`, `--x`, `x--`: hidden friends whose operand is converted to
 //     shared::operand, whose constructor takes the site the same way.
 //   - Reading through the implicit conversion to T (`long v = x`, `if (x)`,
@@ -49,7 +49,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -175,31 +174,37 @@ class shared {
   // the old value. As for a plain variable, where T has them.
   friend shared& operator++(operand x) requires requires(T& v) { ++v; }
   {
-    x.var.read_change_write(x.site, [](T& v) { ++v; });
+    std::uint64_t at;
+    T v = x.var.read_for_update(x.site, at);
+    ++v;
+    x.var.write_after_read(std::move(v), x.site, at);
     return x.var;
   }
   friend shared& operator--(operand x) requires requires(T& v) { --v; }
   {
-    x.var.read_change_write(x.site, [](T& v) { --v; });
+    std::uint64_t at;
+    T v = x.var.read_for_update(x.site, at);
+    --v;
+    x.var.write_after_read(std::move(v), x.site, at);
     return x.var;
   }
   friend T operator++(operand x, int) requires requires(T& v) { v++; }
   {
-    std::optional<T> old;  // T need not have a default
-    x.var.read_change_write(x.site, [&old](T& v) {
-      old.emplace(v);
-      v++;
-    });
-    return std::move(*old);
+    std::uint64_t at;
+    T old = x.var.read_for_update(x.site, at);
+    T v = old;
+    v++;
+    x.var.write_after_read(std::move(v), x.site, at);
+    return old;
   }
   friend T operator--(operand x, int) requires requires(T& v) { v--; }
   {
-    std::optional<T> old;  // T need not have a default
-    x.var.read_change_write(x.site, [&old](T& v) {
-      old.emplace(v);
-      v--;
-    });
-    return std::move(*old);
+    std::uint64_t at;
+    T old = x.var.read_for_update(x.site, at);
+    T v = old;
+    v--;
+    x.var.write_after_read(std::move(v), x.site, at);
+    return old;
   }
 
   // Reads, lets `f` change the value in place, writes: for containers and
@@ -220,24 +225,31 @@ class shared {
  private:
   template <class Op>
   shared& update(const with_site<T>& d, Op op) {
-    read_change_write(d.site, [&](T& v) { op(v, d.value); });
+    std::uint64_t at;
+    T v = read_for_update(d.site, at);
+    op(v, d.value);
+    write_after_read(std::move(v), d.site, at);
     return *this;
   }
-  // A read, `change` applied to a copy, a write of the copy: the compound
-  // assignments and ++/--. For a scalar T the write shares the read's
-  // timestamp (one clock read fewer, see detail::sync_point_stamped): the
-  // two are one plain instruction apart. Any other T's operator may take as
-  // long as it likes (a string's +=), so its write reads the clock again.
-  template <class Change>
-  void read_change_write(const source_site& site, Change change) {
-    detail::ThreadBuffer* const b = detail::current_buffer();
+  // The read and the write of the compound assignments and ++/--, as two
+  // plain member functions: they are where a race's two accesses are, the
+  // frames ThreadSanitizer names, so their names stay short (a report is
+  // kept whole only up to weft::detail::kMaxTextBytes).
+  //
+  // For a scalar T the write shares the read's timestamp, `at` (one clock
+  // read fewer, see detail::sync_point_stamped): the two are one plain
+  // instruction apart. Any other T's operator may take as long as it likes
+  // (a string's +=), so its write reads the clock again.
+  T read_for_update(const source_site& site, std::uint64_t& at) {
     T v = value_;
-    const std::uint64_t at =
-        detail::sync_point_stamped(b, detail::kStampNow, format::EventKind::SharedRead, id_, format::kNoSeq, as_arg(v), site);
-    change(v);
+    at = detail::sync_point_stamped(detail::current_buffer(), detail::kStampNow, format::EventKind::SharedRead, id_,
+                                    format::kNoSeq, as_arg(v), site);
+    return v;
+  }
+  void write_after_read(T v, const source_site& site, std::uint64_t at) {
     value_ = std::move(v);
-    detail::sync_point_stamped(b, std::is_scalar_v<T> ? at : detail::kStampNow, format::EventKind::SharedWrite, id_,
-                               format::kNoSeq, as_arg(value_), site);
+    detail::sync_point_stamped(detail::current_buffer(), std::is_scalar_v<T> ? at : detail::kStampNow,
+                               format::EventKind::SharedWrite, id_, format::kNoSeq, as_arg(value_), site);
   }
   // What the trace shows of a value: integers and pointers as they are.
   static std::uint64_t as_arg(const T& v) {
