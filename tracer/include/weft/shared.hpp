@@ -30,7 +30,7 @@
 //     is converted to with_site<T>, whose constructor takes the defaulted
 //     site, at the caller's line. A compound assignment records a read, then
 //     a write, as the plain code does (for a scalar T with one timestamp:
-//     see read_for_update).
+//     see read_stamped).
 //   - `++x`, `x++`, `--x`, `x--`: hidden friends whose operand is converted to
 //     shared::operand, whose constructor takes the site the same way.
 //   - Reading through the implicit conversion to T (`long v = x`, `if (x)`,
@@ -124,14 +124,10 @@ class shared {
   shared(const shared&) = delete;
 
   T get(source_site site = source_site::current()) const {
-    T v = value_;
-    detail::sync_point(format::EventKind::SharedRead, id_, format::kNoSeq, as_arg(v), site);
-    return v;
+    std::uint64_t unused;
+    return read_stamped(site, unused);
   }
-  void set(T v, source_site site = source_site::current()) {
-    value_ = std::move(v);
-    detail::sync_point(format::EventKind::SharedWrite, id_, format::kNoSeq, as_arg(value_), site);
-  }
+  void set(T v, source_site site = source_site::current()) { write_stamped(std::move(v), site, detail::kStampNow); }
 
   // A read, without a site (see the top of the file).
   operator T() const { return get(source_site{}); }  // NOLINT: implicit on purpose
@@ -175,35 +171,35 @@ class shared {
   friend shared& operator++(operand x) requires requires(T& v) { ++v; }
   {
     std::uint64_t at;
-    T v = x.var.read_for_update(x.site, at);
+    T v = x.var.read_stamped(x.site, at);
     ++v;
-    x.var.write_after_read(std::move(v), x.site, at);
+    x.var.write_stamped(std::move(v), x.site, at);
     return x.var;
   }
   friend shared& operator--(operand x) requires requires(T& v) { --v; }
   {
     std::uint64_t at;
-    T v = x.var.read_for_update(x.site, at);
+    T v = x.var.read_stamped(x.site, at);
     --v;
-    x.var.write_after_read(std::move(v), x.site, at);
+    x.var.write_stamped(std::move(v), x.site, at);
     return x.var;
   }
   friend T operator++(operand x, int) requires requires(T& v) { v++; }
   {
     std::uint64_t at;
-    T old = x.var.read_for_update(x.site, at);
+    T old = x.var.read_stamped(x.site, at);
     T v = old;
     v++;
-    x.var.write_after_read(std::move(v), x.site, at);
+    x.var.write_stamped(std::move(v), x.site, at);
     return old;
   }
   friend T operator--(operand x, int) requires requires(T& v) { v--; }
   {
     std::uint64_t at;
-    T old = x.var.read_for_update(x.site, at);
+    T old = x.var.read_stamped(x.site, at);
     T v = old;
     v--;
-    x.var.write_after_read(std::move(v), x.site, at);
+    x.var.write_stamped(std::move(v), x.site, at);
     return old;
   }
 
@@ -226,27 +222,29 @@ class shared {
   template <class Op>
   shared& update(const with_site<T>& d, Op op) {
     std::uint64_t at;
-    T v = read_for_update(d.site, at);
+    T v = read_stamped(d.site, at);
     op(v, d.value);
-    write_after_read(std::move(v), d.site, at);
+    write_stamped(std::move(v), d.site, at);
     return *this;
   }
-  // The read and the write of the compound assignments and ++/--, as two
-  // plain member functions: they are where a race's two accesses are, the
-  // frames ThreadSanitizer names, so their names stay short (a report is
-  // kept whole only up to weft::detail::kMaxTextBytes).
+  // Every read and write but modify()'s, as two plain member functions:
+  // they are where a race's two accesses are, the frames ThreadSanitizer
+  // names, so their names stay short (a report is kept whole only up to
+  // weft::detail::kMaxTextBytes).
   //
-  // For a scalar T the write shares the read's timestamp, `at` (one clock
-  // read fewer, see detail::sync_point_stamped): the two are one plain
-  // instruction apart. Any other T's operator may take as long as it likes
-  // (a string's +=), so its write reads the clock again.
-  T read_for_update(const source_site& site, std::uint64_t& at) {
+  // read_stamped sets `at` to a time the write of the same compound
+  // assignment or ++/-- may share (see detail::sync_point_stamped). For a
+  // scalar T write_stamped takes it: the two are one plain instruction
+  // apart. Any other T's operator may take as long as it likes (a string's
+  // +=), so its write reads the clock again, as set() always does
+  // (kStampNow).
+  T read_stamped(const source_site& site, std::uint64_t& at) const {
     T v = value_;
     at = detail::sync_point_stamped(detail::current_buffer(), detail::kStampNow, format::EventKind::SharedRead, id_,
                                     format::kNoSeq, as_arg(v), site);
     return v;
   }
-  void write_after_read(T v, const source_site& site, std::uint64_t at) {
+  void write_stamped(T v, const source_site& site, std::uint64_t at) {
     value_ = std::move(v);
     detail::sync_point_stamped(detail::current_buffer(), std::is_scalar_v<T> ? at : detail::kStampNow,
                                format::EventKind::SharedWrite, id_, format::kNoSeq, as_arg(value_), site);
