@@ -38,6 +38,7 @@ std::string waiting_for(WaitCause c, const std::string& name) {
     case WaitCause::Sleep: return "the end of a sleep";
     case WaitCause::Process: return "the end of process " + name;
     case WaitCause::PipeRecv: return "a message on pipe " + name;
+    case WaitCause::Atomic: return "atomic " + name + " to change";
   }
   return name;
 }

@@ -89,6 +89,9 @@ std::string describe_detail(const Trace& t, const Event& e) {
     case EventKind::SharedWrite: d = "value=" + std::to_string(static_cast<std::int64_t>(e.arg)); break;
     case EventKind::SleepBegin: d = std::to_string(e.arg / 1000) + "us"; break;
     case EventKind::TraceDropped: d = std::to_string(e.arg) + " events lost"; break;
+    case EventKind::AtomicWaitBegin: d = e.arg ? "timed" : ""; break;
+    case EventKind::AtomicWaitEnd: d = std::string(atomic_wait_result_name(e.arg)); break;
+    case EventKind::AtomicWake: d = "woke " + std::to_string(e.arg); break;
     case EventKind::ProcessSignal: {
       const char* name = e.arg < 128 ? sigabbrev_np(static_cast<int>(e.arg)) : nullptr;
       d = "signal " + std::to_string(e.arg) + (name ? std::string(" (SIG") + name + ")" : "");

@@ -66,6 +66,7 @@ std::string_view object_kind_name(ObjectKind kind) {
     case ObjectKind::SharedMutex: return "shared_mutex";
     case ObjectKind::Process: return "process";
     case ObjectKind::Pipe: return "pipe";
+    case ObjectKind::AtomicWord: return "atomic";
   }
   return {};
 }
@@ -75,6 +76,16 @@ std::string_view wake_reason_name(std::uint64_t reason) {
     case std::uint64_t(WakeReason::Notified): return "notified";
     case std::uint64_t(WakeReason::Timeout): return "timeout";
     case std::uint64_t(WakeReason::Spurious): return "spurious";
+  }
+  return "unknown";
+}
+
+std::string_view atomic_wait_result_name(std::uint64_t result) {
+  switch (result) {
+    case std::uint64_t(AtomicWaitResult::Woken): return "woken";
+    case std::uint64_t(AtomicWaitResult::Timeout): return "timeout";
+    case std::uint64_t(AtomicWaitResult::Changed): return "value already changed";
+    case std::uint64_t(AtomicWaitResult::Interrupted): return "interrupted";
   }
   return "unknown";
 }
@@ -105,6 +116,7 @@ std::string_view wait_cause_name(WaitCause c) {
     case WaitCause::Sleep: return "sleep";
     case WaitCause::Process: return "process join";
     case WaitCause::PipeRecv: return "pipe receive";
+    case WaitCause::Atomic: return "atomic wait";
   }
   return "?";
 }

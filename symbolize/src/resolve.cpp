@@ -58,11 +58,17 @@ class Symbolizer {
     return r;
   }
 
-  // The global (or static) variable an object lives in, if any.
+  // The global (or static) variable an object lives in, if any. Not one of
+  // the standard library's own: the word a std::latch or std::barrier
+  // waits on may be an entry of libstdc++'s table of waiters
+  // (`std::__detail::__waiter_pool_base::_S_for(void const*)::__w+832`),
+  // which names nothing the program wrote; its creation site does.
   std::optional<std::string> variable(std::uint64_t address) {
     const std::size_t m = module_of(address);
     if (m == 0) return std::nullopt;
-    return symbols(m).data(address);
+    std::optional<std::string> name = symbols(m).data(address);
+    if (name && (name->starts_with("std::") || name->starts_with("__gnu_cxx::"))) return std::nullopt;
+    return name;
   }
 
  private:

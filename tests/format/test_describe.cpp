@@ -149,16 +149,22 @@ TEST_CASE("names of kinds, chunk types, object kinds, wake and end reasons", "[d
 
   const char* object_kinds[] = {"thread", "mutex", "recursive_mutex", "condition", "semaphore", "bounded_semaphore",
                                 "barrier", "event", "queue", "timer", "thread_pool", "future", "shared", "shared_mutex",
-                                "process", "pipe"};
-  for (unsigned k = 1; k <= 16; ++k) CHECK(object_kind_name(static_cast<ObjectKind>(k)) == object_kinds[k - 1]);
+                                "process", "pipe", "atomic"};
+  for (unsigned k = 1; k <= 17; ++k) CHECK(object_kind_name(static_cast<ObjectKind>(k)) == object_kinds[k - 1]);
   CHECK(object_kind_name(static_cast<ObjectKind>(0)).empty());
-  CHECK(object_kind_name(static_cast<ObjectKind>(17)).empty());
+  CHECK(object_kind_name(static_cast<ObjectKind>(18)).empty());
   CHECK(chunk_type_name(fourcc("SKEY")) == "SKEY");
 
   CHECK(wake_reason_name(0) == "notified");
   CHECK(wake_reason_name(1) == "timeout");
   CHECK(wake_reason_name(2) == "spurious");
   CHECK(wake_reason_name(3) == "unknown");
+
+  CHECK(atomic_wait_result_name(0) == "woken");
+  CHECK(atomic_wait_result_name(1) == "timeout");
+  CHECK(atomic_wait_result_name(2) == "value already changed");
+  CHECK(atomic_wait_result_name(3) == "interrupted");
+  CHECK(atomic_wait_result_name(4) == "unknown");
 
   CHECK(end_reason_name(EndReason::Exit) == "exit");
   CHECK(end_reason_name(EndReason::Signal) == "signal");
@@ -226,6 +232,9 @@ TEST_CASE("on-disk kind codes, names and layouts are frozen", "[describe]") {
       { 34, "pipe.recv", "osa"},
       { 35, "pipe.recv.failed", "oa"},
       { 36, "pipe.close", "oa"},
+      { 37, "atomic.wait.begin", "oa"},
+      { 38, "atomic.wait.end", "oa"},
+      { 39, "atomic.wake", "oa"},
       { 16, "mutex.try_shared.failed", "o"},
       { 17, "mutex.released_shared", "osa"},
       { 20, "cond.wait.begin", "osa"},

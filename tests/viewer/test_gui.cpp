@@ -98,7 +98,7 @@ constexpr std::uint32_t lane_background = rgb(34, 37, 43);  // a lane, where not
 constexpr std::uint32_t running = rgb(76, 175, 80);         // green
 constexpr std::uint32_t lock_wait = rgb(229, 57, 53);       // red
 constexpr std::uint32_t cond_wait = rgb(255, 167, 38);      // orange: condition, event
-constexpr std::uint32_t sync_wait = rgb(171, 71, 188);      // purple: semaphore, barrier, queue
+constexpr std::uint32_t sync_wait = rgb(171, 71, 188);      // purple: semaphore, barrier, queue, atomic
 constexpr std::uint32_t join_wait = rgb(66, 165, 245);      // blue: join, future
 constexpr std::uint32_t sleeping = rgb(120, 144, 156);      // grey-blue
 constexpr std::uint32_t held = rgb(255, 213, 79);           // yellow: a lock held
@@ -114,7 +114,8 @@ std::uint32_t color_of(State s) {
     case State::Event: return colors::cond_wait;
     case State::Semaphore:
     case State::Barrier:
-    case State::Queue: return colors::sync_wait;
+    case State::Queue:
+    case State::Atomic: return colors::sync_wait;
     case State::Join:
     case State::Future: return colors::join_wait;
     case State::Sleep: return colors::sleeping;

@@ -27,10 +27,56 @@ bool inside(const Elf64_Shdr& s, std::size_t size) noexcept {
   return s.sh_type != SHT_NOBITS && s.sh_offset <= size && s.sh_size <= size - s.sh_offset;
 }
 
+// One <length><identifier> of a mangled name at the front of `s`, taken
+// off it; empty if `s` does not start with one.
+std::string_view take_source_name(std::string_view& s) noexcept {
+  std::size_t i = 0, length = 0;
+  while (i < s.size() && i < 6 && s[i] >= '0' && s[i] <= '9') length = length * 10 + std::size_t(s[i++] - '0');
+  if (i == 0 || length > s.size() - i) return {};
+  const std::string_view name = s.substr(i, length);
+  s.remove_prefix(i + length);
+  return name;
+}
+
+// libstdc++'s waits on a word of memory (atomic_wait.h, semaphore_base.h,
+// latch, barrier, atomic_futex.h): the functions between a std::latch::wait
+// or std::future::get of the program's and the futex system call. None runs
+// the program's code (a std::barrier's completion does, but it is a
+// function object of its own, called, not inlined into these).
+bool is_atomic_wait_symbol(std::string_view encoding) noexcept {
+  static constexpr std::string_view kFreeFunctions[] = {"__atomic_wait_address", "__atomic_notify_address"};
+  static constexpr std::string_view kClasses[] = {"__atomic_semaphore", "__tree_barrier", "__atomic_base", "atomic",
+                                                  "atomic_flag", "__atomic_impl", "__atomic_futex_unsigned",
+                                                  "__basic_future", "future", "shared_future"};
+  static constexpr std::string_view kDetail[] = {"__platform_wait", "__platform_notify", "__waiter", "__timed_waiter",
+                                                 "__atomic_spin", "__cond_wait_until", "__bare_wait"};
+  if (encoding.starts_with("St")) {  // a free function of std
+    encoding.remove_prefix(2);
+    const std::string_view name = take_source_name(encoding);
+    for (std::string_view f : kFreeFunctions)
+      if (name.starts_with(f)) return true;
+    return false;
+  }
+  for (std::string_view nested : {"NSt", "NKSt"}) {
+    if (!encoding.starts_with(nested)) continue;
+    encoding.remove_prefix(nested.size());
+    const std::string_view name = take_source_name(encoding);
+    for (std::string_view c : kClasses)
+      if (name == c) return true;
+    if (name == "__future_base") return take_source_name(encoding) == "_State_baseV2";
+    if (name != "__detail") return false;
+    const std::string_view inner = take_source_name(encoding);
+    for (std::string_view d : kDetail)
+      if (inner.starts_with(d)) return true;
+    return false;
+  }
+  return false;
+}
+
 }  // namespace
 
-// Only the standard library's thread and lock wrappers: the functions that
-// call pthread on the program's behalf. Not every std:: function: a lambda
+// Only the standard library's thread, lock and wait wrappers: the functions
+// that call pthread or the futex on the program's behalf. Not every std:: function: a lambda
 // of the program's inlined into std::thread's _State_impl::_M_run, or into
 // std::for_each, runs inside a std:: symbol but is the program's own code;
 // taking it for a wrapper would unwind on every lock and lose its line.
@@ -51,6 +97,7 @@ bool is_wrapper_symbol(std::string_view name) noexcept {
     if (encoding.starts_with(nested))
       for (std::string_view c : kClasses)
         if (encoding.substr(nested.size()).starts_with(c)) return true;
+  if (is_atomic_wait_symbol(encoding)) return true;
   // Free function templates: std::lock, std::try_lock, std::call_once.
   for (std::string_view f : {"St4lock", "St8try_lock", "St9call_once"})
     if (encoding.starts_with(f)) return true;

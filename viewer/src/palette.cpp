@@ -12,7 +12,8 @@ std::uint32_t state_color(State s) {
     case State::Event: return colors::cond_wait;
     case State::Semaphore:
     case State::Barrier:
-    case State::Queue: return colors::sync_wait;
+    case State::Queue:
+    case State::Atomic: return colors::sync_wait;
     case State::Join:
     case State::Future: return colors::join_wait;
     case State::Sleep: return colors::sleeping;

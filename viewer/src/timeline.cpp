@@ -45,6 +45,7 @@ State state_of(analysis::WaitCause cause) {
     case WaitCause::PipeRecv: return State::Queue;
     case WaitCause::Future: return State::Future;
     case WaitCause::Sleep: return State::Sleep;
+    case WaitCause::Atomic: return State::Atomic;
   }
   return State::Running;
 }
@@ -60,6 +61,7 @@ const char* state_name(State s) {
     case State::Queue: return "waiting on a queue";
     case State::Join: return "waiting to join a thread";
     case State::Future: return "waiting for a future";
+    case State::Atomic: return "waiting on an atomic";
     case State::Sleep: return "sleeping";
   }
   return "?";

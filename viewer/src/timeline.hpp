@@ -28,7 +28,7 @@ using analysis::kNoEvent;
 
 // What a thread is doing during a span. Running is the lane's background:
 // only the other states are stored as spans.
-enum class State : std::uint8_t { Running, Lock, Condition, Event, Semaphore, Barrier, Queue, Join, Future, Sleep };
+enum class State : std::uint8_t { Running, Lock, Condition, Event, Semaphore, Barrier, Queue, Join, Future, Sleep, Atomic };
 State state_of(analysis::WaitCause cause);
 const char* state_name(State s);  // "running", "blocked on a lock", ...
 

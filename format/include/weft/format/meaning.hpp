@@ -49,8 +49,9 @@ enum class WaitCause : std::uint8_t {
   Sleep,
   Process,     // a child process's end
   PipeRecv,    // a message on a pipe
+  Atomic,      // a word of memory to change (std::latch, std::atomic::wait, ...)
 };
-inline constexpr unsigned kWaitCauseCount = 14;
+inline constexpr unsigned kWaitCauseCount = 15;
 std::string_view wait_cause_name(WaitCause c);  // "lock", "shared lock", "condition", ...
 // A wait for a lock, exclusive or shared.
 constexpr bool is_lock_wait(WaitCause c) { return c == WaitCause::Lock || c == WaitCause::LockShared; }
@@ -246,7 +247,8 @@ constexpr ObjectMeaning object_meaning(ObjectKind k) {
     case ObjectKind::Future:
     case ObjectKind::Shared:
     case ObjectKind::Process:
-    case ObjectKind::Pipe: return {};
+    case ObjectKind::Pipe:
+    case ObjectKind::AtomicWord: return {};
   }
   return {};  // a kind from a newer trace
 }

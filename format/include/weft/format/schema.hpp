@@ -137,11 +137,18 @@ enum class ObjectKind : std::uint8_t {
   SharedMutex = 14,  // std::shared_mutex: exclusive (mutex.*) and shared (mutex.*_shared) holds
   Process = 15,      // a child process: spawn -> start, exit -> join
   Pipe = 16,         // messages between processes: send -> receive of the same message
+  AtomicWord = 17,   // a word of memory threads wait on to change (a futex: std::latch, std::atomic::wait, ...)
 };
 std::string_view object_kind_name(ObjectKind kind);  // "mutex", or "" if unknown
 
 enum class WakeReason : std::uint8_t { Notified = 0, Timeout = 1, Spurious = 2 };
 std::string_view wake_reason_name(std::uint64_t reason);
+
+// How a wait on an atomic word ended (atomic.wait.end's arg): the kernel's
+// answer. Changed: the word no longer held the value the waiter expected,
+// so it did not sleep at all.
+enum class AtomicWaitResult : std::uint8_t { Woken = 0, Timeout = 1, Changed = 2, Interrupted = 3 };
+std::string_view atomic_wait_result_name(std::uint64_t result);
 
 // Keys of the META chunk. Each entry: varint key, u8 type, value.
 enum class MetaKey : std::uint8_t {
