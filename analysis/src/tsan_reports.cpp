@@ -17,11 +17,16 @@ using nlohmann::json;
 // The frame a reader wants: the first one in the program's own code, past
 // TSan's interceptors, the standard library and weft's primitives (a frame
 // is "function /path/file:line"; the path is cut to the file's name).
+// weft's own frames are known by their namespace (its primitives and
+// runtime are all in weft::) and by its headers' directory, installed or in
+// weft's source tree (include/weft/); not by a directory name such as
+// "tracer", which a program of the user's may have too.
 std::string user_frame(const json& frames) {
   if (!frames.is_array() || frames.empty()) return "an unknown place";
   const auto internal = [](const std::string& f) {
-    return f.find("/tracer/") != std::string::npos || f.find("libsanitizer") != std::string::npos ||
-           f.find("/usr/include/") != std::string::npos || f.rfind("__interceptor", 0) == 0;
+    return f.rfind("weft::", 0) == 0 || f.find("/include/weft/") != std::string::npos ||
+           f.find("libsanitizer") != std::string::npos || f.find("/usr/include/") != std::string::npos ||
+           f.rfind("__interceptor", 0) == 0;
   };
   std::string chosen;
   for (const json& f : frames) {

@@ -62,6 +62,23 @@ TEST_CASE("a lock-order report names its mutexes, an unreadable one is still rep
   CHECK(r.findings[1].threads == std::vector<std::uint32_t>{main});
 }
 
+TEST_CASE("a TSan report names the program's own frame, also in a directory named tracer", "[tsan]") {
+  TraceMaker tm;
+  const auto main = tm.thread("main");
+  // weft's frames (its namespace, its headers), the standard library's, then
+  // the program's, which lives in /home/u/tracer/ (a ray tracer, say).
+  add_report(tm, main, R"({"type":"data-race","mops":[
+    {"tid":1,"write":true,"size":4,"atomic":false,"addr":"0x10","frames":[
+      "weft::detail::lock_core<std::mutex>::lock /opt/weft/include/weft/detail/lock_core.hpp:120",
+      "void std::__invoke_impl<void> /usr/include/c++/12/bits/invoke.h:61",
+      "render_rows /home/u/tracer/src/render.cpp:88",
+      "main /home/u/tracer/src/main.cpp:12"]}],
+    "mutexes":[],"threads":[],"stack":[]})");
+  const auto r = tm.check();
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].title.find(" in render_rows render.cpp:88") != std::string::npos);
+}
+
 TEST_CASE("TSan's reports are not part of weft's verdict", "[tsan]") {
   TraceMaker tm;
   tm.thread("main");
