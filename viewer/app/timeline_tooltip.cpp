@@ -78,12 +78,15 @@ void object_tooltip(const Document& doc, const Lane& lane, const Hover& hover) {
   }
 }
 
-const char* notice_meaning(Hover::Notice which, bool event) {
+const char* notice_meaning(Hover::Notice which, format::ObjectKind kind) {
   switch (which) {
     case Hover::Notice::Heard:
-      return event ? "woke the threads waiting on it" : "a thread was waiting: it was heard";
+      return kind == format::ObjectKind::Event        ? "woke the threads waiting on it"
+             : kind == format::ObjectKind::AtomicWord ? "woke a thread waiting on the word"
+                                                      : "a thread was waiting: it was heard";
     case Hover::Notice::Unheard:
-      return "nobody was waiting: nobody heard it (the seed of a lost wake-up)";
+      return kind == format::ObjectKind::AtomicWord ? "nobody was sleeping on the word: it woke nobody"
+                                                    : "nobody was waiting: nobody heard it (the seed of a lost wake-up)";
     case Hover::Notice::Latched:
       return "nobody was waiting: the event stays set, and the next wait passes at once";
   }
@@ -101,9 +104,9 @@ std::optional<analysis::CausalEdge> signal_tooltip(const Document& doc, const La
     ImGui::Text("%s by %s at %s", event_summary(doc, index).c_str(), thread_label(doc, e.thread).c_str(),
                 format_duration(static_cast<double>(e.time_ns)).c_str());
     if (which == Hover::Notice::Heard)
-      ImGui::Text("%s", notice_meaning(which, s.event));
+      ImGui::Text("%s", notice_meaning(which, s.kind));
     else
-      ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", notice_meaning(which, s.event));
+      ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", notice_meaning(which, s.kind));
     ImGui::TextDisabled("%s", trace.site_label(e.site).c_str());
     return std::nullopt;
   }
@@ -126,6 +129,13 @@ std::optional<analysis::CausalEdge> signal_tooltip(const Document& doc, const La
         return std::nullopt;
       case WaitOutcome::Woken:
         break;
+    }
+    if (s.kind == format::ObjectKind::AtomicWord) {
+      // No arrow to draw: the kernel does not say which wake ended it.
+      const bool changed = trace.events[w.end_event].arg == std::uint64_t(format::AtomicWaitResult::Changed);
+      ImGui::Text("%s", changed ? "the word had already changed: it did not sleep"
+                                : "woken by a wake on the word (which one, the kernel does not say)");
+      return std::nullopt;
     }
     return ended_by(doc, w.end_event, "woken by");
   }

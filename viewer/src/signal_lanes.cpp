@@ -8,23 +8,47 @@
 namespace weft::viewer {
 namespace {
 
-bool is_signal(format::ObjectKind k) { return k == format::ObjectKind::Condition || k == format::ObjectKind::Event; }
+bool is_signal(format::ObjectKind k) {
+  return k == format::ObjectKind::Condition || k == format::ObjectKind::Event || k == format::ObjectKind::AtomicWord;
+}
+
+// The lanes' order: conditions, events, atomic words.
+constexpr format::ObjectKind kSignalKinds[] = {format::ObjectKind::Condition, format::ObjectKind::Event,
+                                              format::ObjectKind::AtomicWord};
 
 // How the wait ended, from its end event's own record: a condition's wake
-// reason, an event wait's "was it set". An end that is not the wait's own
-// (the model ended a wait whose end the trace lost at the thread's next
-// event) is reported as still open: nothing is known of how it ended.
-WaitOutcome outcome_of(const format::Trace& trace, const analysis::Wait& w, bool event) {
+// reason, an event wait's "was it set", an atomic wait's kernel answer (a
+// word that had already changed ended the wait at once: woken by that
+// change). An end that is not the wait's own (the model ended a wait whose
+// end the trace lost at the thread's next event) is reported as still open:
+// nothing is known of how it ended.
+WaitOutcome outcome_of(const format::Trace& trace, const analysis::Wait& w, format::ObjectKind kind) {
   if (!w.end) return WaitOutcome::Open;
   const format::Event& e = trace.events[*w.end];
   if (format::meaning(e.kind).wait.op != format::WaitOp::Ends) return WaitOutcome::Open;
-  if (event) return e.arg != 0 ? WaitOutcome::Woken : WaitOutcome::TimedOut;
+  if (kind == format::ObjectKind::Event) return e.arg != 0 ? WaitOutcome::Woken : WaitOutcome::TimedOut;
+  if (kind == format::ObjectKind::AtomicWord) {
+    switch (static_cast<format::AtomicWaitResult>(e.arg)) {
+      case format::AtomicWaitResult::Woken:
+      case format::AtomicWaitResult::Changed: return WaitOutcome::Woken;
+      case format::AtomicWaitResult::Timeout: return WaitOutcome::TimedOut;
+      case format::AtomicWaitResult::Interrupted: return WaitOutcome::Spurious;
+    }
+    return WaitOutcome::Spurious;
+  }
   switch (static_cast<format::WakeReason>(e.arg)) {
     case format::WakeReason::Notified: return WaitOutcome::Woken;
     case format::WakeReason::Timeout: return WaitOutcome::TimedOut;
     case format::WakeReason::Spurious: return WaitOutcome::Spurious;
   }
   return WaitOutcome::Spurious;
+}
+
+// The thread state a wait on a lane of `kind` is drawn in.
+State wait_state(format::ObjectKind kind) {
+  if (kind == format::ObjectKind::Event) return State::Event;
+  if (kind == format::ObjectKind::AtomicWord) return State::Atomic;
+  return State::Condition;
 }
 
 // The waiter count over time from the lane's waits: +1 at the event that
@@ -82,7 +106,7 @@ std::vector<Lane> build_signal_lanes(const format::Trace& trace, const analysis:
     if (!lanes[id]) {
       lanes[id] = std::make_shared<SignalLane>();
       lanes[id]->object = id;
-      lanes[id]->event = trace.objects[id].kind == format::ObjectKind::Event;
+      lanes[id]->kind = trace.objects[id].kind;
       lanes[id]->rows.emplace_back();
     }
     return *lanes[id];
@@ -93,8 +117,9 @@ std::vector<Lane> build_signal_lanes(const format::Trace& trace, const analysis:
   // gets, so the second fills vectors reserved to size (a trace of millions
   // of waits is not copied over by doubling vectors).
   const auto on_signal = [&](const analysis::Wait& w) {
-    return (w.cause == analysis::WaitCause::Condition || w.cause == analysis::WaitCause::Event) && w.object != 0 &&
-           w.object < nobjects && is_signal(trace.objects[w.object].kind);
+    return (w.cause == analysis::WaitCause::Condition || w.cause == analysis::WaitCause::Event ||
+            w.cause == analysis::WaitCause::Atomic) &&
+           w.object != 0 && w.object < nobjects && is_signal(trace.objects[w.object].kind);
   };
   const auto span_of = [&](const analysis::Wait& w) {
     Span s;
@@ -155,37 +180,39 @@ std::vector<Lane> build_signal_lanes(const format::Trace& trace, const analysis:
       continue;
     }
     Span s = span_of(w);
-    s.state = lane.event ? State::Event : State::Condition;
+    s.state = wait_state(lane.kind);
     SignalRow& row = lane.rows[row_of[k]];
     row.spans.add(s);
-    row.outcomes.push_back(outcome_of(trace, w, lane.event));
+    row.outcomes.push_back(outcome_of(trace, w, lane.kind));
   }
   std::vector<RowPlan>().swap(plans);
   std::vector<std::uint8_t>().swap(row_of);
 
-  // Notifications and sets, with how many threads each found waiting (the
-  // primitive records it: a condition's notify counts its waiters, an
-  // event's set the waiters it woke).
+  // Notifications, sets and wakes, with how many threads each found waiting
+  // (the primitive records it: a condition's notify counts its waiters, an
+  // event's set the waiters it woke, an atomic wake the waiters the kernel
+  // woke).
   const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
     if (e.object == 0 || e.object >= nobjects) return;
-    const format::SyncRole& sync = format::meaning(e.kind).sync;
-    if (sync.op != format::SyncOp::Releases ||
-        (sync.channel != format::Channel::Notify && sync.channel != format::Channel::Set))
+    const format::Meaning& m = format::meaning(e.kind);
+    const bool notifies = m.sync.op == format::SyncOp::Releases &&
+                          (m.sync.channel == format::Channel::Notify || m.sync.channel == format::Channel::Set);
+    const format::ObjectKind kind = trace.objects[e.object].kind;
+    if (!is_signal(kind) || !(notifies || (kind == format::ObjectKind::AtomicWord && m.point == format::PointKind::Notify)))
       return;
-    if (!is_signal(trace.objects[e.object].kind)) return;
     SignalLane& lane = use(e.object);
     const Tick tick{e.time_ns, i, false};
     if (e.arg != 0)
       lane.heard.push_back(tick);
     else
-      (lane.event ? lane.latched : lane.unheard).push_back(tick);
+      (lane.kind == format::ObjectKind::Event ? lane.latched : lane.unheard).push_back(tick);
   };
   trace.events.for_each(0, trace.events.size(), visit);
 
   std::vector<Lane> out;
-  for (const bool events : {false, true})
+  for (const format::ObjectKind kind : kSignalKinds)
     for (std::uint32_t id = 1; id < nobjects; ++id) {
-      if (!lanes[id] || lanes[id]->event != events) continue;
+      if (!lanes[id] || lanes[id]->kind != kind) continue;
       SignalLane& s = *lanes[id];
       if (s.undrawn != 0) count_waiters(trace, begins[id], ends[id], s);  // else the rows show every waiter
       std::vector<std::uint64_t>().swap(begins[id]);

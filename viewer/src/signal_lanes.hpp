@@ -1,8 +1,11 @@
-// Conditions and events as lanes of their own: who waited on each (a span
-// per wait, on the waiting thread's color), every notify or set as a tick,
-// the notifications that found nobody waiting (the seed of a lost wake-up)
-// marked apart, and the wake arrows from a notification to the waits it
-// ended.
+// Conditions, events and atomic words (what std::latch, std::barrier,
+// std::counting_semaphore and std::atomic::wait wait on, under weft record)
+// as lanes of their own: who waited on each (a span per wait, on the
+// waiting thread's color), every notify, set or wake as a tick, the
+// notifications and wakes that found nobody waiting (the seed of a lost
+// wake-up) marked apart, and the wake arrows from a notification to the
+// waits it ended (none for an atomic word: the kernel does not say which
+// wake ended which wait).
 //
 // Laid out once when a trace is opened, from what the analysis already
 // knows: the model's waits (cause Condition or Event), the notifications'
@@ -50,10 +53,10 @@ inline constexpr std::size_t kMaxSignalRows = 4;
 
 struct SignalLane {
   std::uint32_t object = 0;
-  bool event = false;            // an event (stays set); otherwise a condition variable
+  format::ObjectKind kind = format::ObjectKind::Condition;  // Condition, Event (stays set) or AtomicWord
   std::vector<SignalRow> rows;   // at least one; a wait goes on the lowest row free when it begins
   std::vector<Tick> heard;       // notifications that found a waiter; sets that woke one
-  std::vector<Tick> unheard;     // condition notifications that found no waiter: nobody heard them
+  std::vector<Tick> unheard;     // condition notifications, atomic wakes that found no waiter: nobody heard them
   std::vector<Tick> latched;     // event sets that woke nobody: the event stays set, a later wait passes
   // Threads waiting, over time (every wait, drawn or not), for a lane whose
   // waiters overflow its rows; empty when every wait is drawn (the rows show
@@ -64,8 +67,9 @@ struct SignalLane {
   std::size_t undrawn = 0;       // waits beyond kMaxSignalRows: counted in `waiters`, not drawn
 };
 
-// The lanes of every condition and event that was waited on, notified or
-// set, conditions first, by object id within a kind; each has kind
+// The lanes of every condition, event and atomic word that was waited on,
+// notified, set or woken: conditions, then events, then atomic words, by
+// object id within a kind; each has kind
 // LaneKind::Signal, its object's id and label, the trace's extent, and its
 // SignalLane. `begin_ns`/`end_ns`: the trace's extent (an open wait lasts to
 // the end).
