@@ -85,10 +85,11 @@ const char* notice_meaning(Hover::Notice which, format::ObjectKind kind) {
              : kind == format::ObjectKind::AtomicWord ? "woke a thread waiting on the word"
                                                       : "a thread was waiting: it was heard";
     case Hover::Notice::Unheard:
-      return kind == format::ObjectKind::AtomicWord ? "nobody was sleeping on the word: it woke nobody"
-                                                    : "nobody was waiting: nobody heard it (the seed of a lost wake-up)";
+      return "nobody was waiting: nobody heard it (the seed of a lost wake-up)";
     case Hover::Notice::Latched:
-      return "nobody was waiting: the event stays set, and the next wait passes at once";
+      return kind == format::ObjectKind::AtomicWord
+                 ? "nobody was sleeping on the word: no harm, a wait checks the word's value before it sleeps"
+                 : "nobody was waiting: the event stays set, and the next wait passes at once";
   }
   return "";
 }

@@ -202,10 +202,13 @@ std::vector<Lane> build_signal_lanes(const format::Trace& trace, const analysis:
       return;
     SignalLane& lane = use(e.object);
     const Tick tick{e.time_ns, i, false};
+    // Nobody to wake is a lost wake-up only for a condition: an event stays
+    // set, and an atomic word keeps its new value, which a waiter checks
+    // before it sleeps.
     if (e.arg != 0)
       lane.heard.push_back(tick);
     else
-      (lane.kind == format::ObjectKind::Event ? lane.latched : lane.unheard).push_back(tick);
+      (lane.kind == format::ObjectKind::Condition ? lane.unheard : lane.latched).push_back(tick);
   };
   trace.events.for_each(0, trace.events.size(), visit);
 

@@ -2,7 +2,7 @@
 // std::counting_semaphore and std::atomic::wait wait on, under weft record)
 // as lanes of their own: who waited on each (a span per wait, on the
 // waiting thread's color), every notify, set or wake as a tick, the
-// notifications and wakes that found nobody waiting (the seed of a lost
+// condition notifications that found nobody waiting (the seed of a lost
 // wake-up) marked apart, and the wake arrows from a notification to the
 // waits it ended (none for an atomic word: the kernel does not say which
 // wake ended which wait).
@@ -56,8 +56,9 @@ struct SignalLane {
   format::ObjectKind kind = format::ObjectKind::Condition;  // Condition, Event (stays set) or AtomicWord
   std::vector<SignalRow> rows;   // at least one; a wait goes on the lowest row free when it begins
   std::vector<Tick> heard;       // notifications that found a waiter; sets that woke one
-  std::vector<Tick> unheard;     // condition notifications, atomic wakes that found no waiter: nobody heard them
-  std::vector<Tick> latched;     // event sets that woke nobody: the event stays set, a later wait passes
+  std::vector<Tick> unheard;     // condition notifications that found no waiter: nobody heard them
+  std::vector<Tick> latched;     // event sets and atomic wakes that woke nobody: the event stays set, the
+                                 // word keeps its value, a later wait passes
   // Threads waiting, over time (every wait, drawn or not), for a lane whose
   // waiters overflow its rows; empty when every wait is drawn (the rows show
   // them all, and a count per wait would cost as much as the waits).
