@@ -1,6 +1,7 @@
 // The trace must survive however the program ends. Each case runs
 // trace_child, lets it end one way, and reads its trace back.
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -419,6 +420,29 @@ TEST_CASE("trace_to moves the trace, keeping what was already recorded", "[confi
   const auto after = expected_marks("after");
   expected.insert(expected.end(), after.begin(), after.end());
   CHECK(marks_of(trace, "main") == expected);
+}
+
+TEST_CASE("trace_to a device, a FIFO or a directory is refused and the trace stays where it was", "[config]") {
+  // Not /dev/null itself: before the fix, the move renamed the trace over
+  // it, and as root that replaced the system's /dev/null with a file.
+  TempDir dir;
+  const std::string first = (dir.path / "first.weft").string();
+  const std::string fifo = (dir.path / "pipe").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  for (const std::string& target : {fifo, dir.path.string()}) {
+    const auto result =
+        weft::test::run_child({WEFT_TRACE_CHILD, "retarget-refused", target}, weft::test::with_env({{"WEFT_TRACE", first}}));
+    REQUIRE(result.exit_code == 0);
+    CHECK(result.out.find("refused: weft::trace_to: " + target + " is not a regular file") != std::string::npos);
+    struct stat st {};
+    REQUIRE(::stat(fifo.c_str(), &st) == 0);
+    CHECK(S_ISFIFO(st.st_mode));
+    const auto trace = weft::format::load_trace(first);
+    auto expected = expected_marks("before");
+    const auto after = expected_marks("after");
+    expected.insert(expected.end(), after.begin(), after.end());
+    CHECK(marks_of(trace, "main") == expected);
+  }
 }
 
 TEST_CASE("two processes tracing to one path do not write over each other", "[config]") {

@@ -226,6 +226,18 @@ int main(int argc, char** argv) {
     record_marks("after");
     return 0;
   }
+  if (mode == "retarget-refused") {  // trace_to a path that is not a file: refused, the trace stays
+    record_marks("before");
+    weft::flush();  // the trace file is open: trace_to would move it
+    try {
+      weft::trace_to(argv[2]);
+      std::printf("moved\n");
+    } catch (const std::runtime_error& e) {
+      std::printf("refused: %s\n", e.what());
+    }
+    record_marks("after");
+    return 0;
+  }
   if (mode == "retarget") {
     record_marks("before");
     weft::trace_to(argv[2]);

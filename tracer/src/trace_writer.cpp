@@ -449,6 +449,13 @@ void TraceWriter::restart_in_child(std::string path) {
 void TraceWriter::retarget(const std::string& path) {
   if (path.empty()) throw std::runtime_error("weft::trace_to: empty path");
   if (finalized_) throw std::runtime_error("weft::trace_to: the trace is already complete");
+  // As ensure_open: a trace is a file. The move below is a rename, which
+  // would put the trace in the place of a device or a FIFO: run as root,
+  // trace_to("/dev/null") replaced the system's /dev/null with a file.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw std::runtime_error("weft::trace_to: " + path +
+                             " is not a regular file (a directory, a device or a FIFO): a trace never replaces one");
   if (fd_ < 0) {
     path_ = path;
     failed_ = false;
