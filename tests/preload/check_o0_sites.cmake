@@ -2,28 +2,11 @@
 # `weft check --format json`, that its events name its own lines (the lines
 # marked "@name" in SOURCE), not std_mutex.h or gthr-default.h.
 # -D WEFT=... PROGRAM=... SOURCE=... WORK_DIR=...
-file(MAKE_DIRECTORY "${WORK_DIR}")
+include(${CMAKE_CURRENT_LIST_DIR}/../support/record_dump.cmake)
 set(trace "${WORK_DIR}/o0_sites.weft")
-file(REMOVE "${trace}")
-execute_process(COMMAND "${WEFT}" record -o "${trace}" -- "${PROGRAM}" RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "weft record failed: ${rc}")
-endif()
-execute_process(COMMAND "${WEFT}" dump "${trace}" OUTPUT_VARIABLE dump RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "weft dump failed: ${rc}")
-endif()
+weft_record_and_dump("${WEFT}" "${PROGRAM}" "${trace}" dump)
 execute_process(COMMAND "${WEFT}" check --format json "${trace}" OUTPUT_VARIABLE check)
-
-# The line of each "@name" marker.
-file(STRINGS "${SOURCE}" lines)
-set(n 0)
-foreach(line IN LISTS lines)
-  math(EXPR n "${n} + 1")
-  if(line MATCHES "// @([a-z_0-9]+)")
-    set(line_${CMAKE_MATCH_1} ${n})
-  endif()
-endforeach()
+weft_marked_lines("${SOURCE}")  # line_one_a, line_both, ... of the "@name" markers
 get_filename_component(file "${SOURCE}" NAME)
 
 function(expect what regex)
