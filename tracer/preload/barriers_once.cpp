@@ -9,11 +9,13 @@
 // A once is recorded as an event object (Python's threading.Event): the
 // thread that runs the initializer sets it when the initializer returns,
 // and every call that finds it done waited for it, which is the
-// happens-before edge pthread_once gives.
+// happens-before edge pthread_once gives. C11's call_once is pthread_once
+// on the same flag (c11_threads.hpp).
 #include <pthread.h>
 
 #include <thread>
 
+#include "c11_threads.hpp"
 #include "lock_events.hpp"
 #include "real.hpp"
 #include "scheduled.hpp"
@@ -74,6 +76,30 @@ bool once_in_progress(const pthread_once_t* once) noexcept {
   return (v & 1) != 0 && (v & 2) == 0;
 }
 
+// The wrapper's body, for pthread_once and C11's call_once: `ra` is the
+// program's return address, the call's site.
+__attribute__((always_inline)) inline int once_at(pthread_once_t* once, void (*routine)(), const void* ra) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_once.get()(once, routine));
+  const busy_scope busy;
+  object_call c;
+  if (!begin_call(c, once, format::ObjectKind::Event, ra))
+    return next.pthread_once.get()(once, routine);
+  // Nested once calls (an initializer calling pthread_once) keep their own.
+  void (*const outer_routine)() = t_once_routine;
+  const object_call* const outer_call = t_once_call;
+  t_once_routine = routine;
+  t_once_call = &c;
+  if (scheduled())
+    while (once_in_progress(once)) detail::explore::block(once, std::nullopt);
+  const int rc = next.pthread_once.get()(once, run_once_routine);
+  if (scheduled()) detail::explore::wake(once);
+  t_once_routine = outer_routine;
+  t_once_call = outer_call;
+  // Whoever ran it or found it done: ordered after the initializer.
+  c.record(format::EventKind::EventWaitEnd, c.e->seq.fetch_add(1, std::memory_order_relaxed), 1);
+  return rc;
+}
+
 }  // namespace
 }  // namespace weft::preload
 
@@ -128,26 +154,10 @@ int pthread_barrier_wait(pthread_barrier_t* b) noexcept {
   return rc;
 }
 
-int pthread_once(pthread_once_t* once, void (*routine)()) {
-  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_once.get()(once, routine));
-  const busy_scope busy;
-  object_call c;
-  if (!begin_call(c, once, weft::format::ObjectKind::Event, __builtin_return_address(0)))
-    return next.pthread_once.get()(once, routine);
-  // Nested once calls (an initializer calling pthread_once) keep their own.
-  void (*const outer_routine)() = t_once_routine;
-  const object_call* const outer_call = t_once_call;
-  t_once_routine = routine;
-  t_once_call = &c;
-  if (scheduled())
-    while (once_in_progress(once)) weft::detail::explore::block(once, std::nullopt);
-  const int rc = next.pthread_once.get()(once, run_once_routine);
-  if (scheduled()) weft::detail::explore::wake(once);
-  t_once_routine = outer_routine;
-  t_once_call = outer_call;
-  // Whoever ran it or found it done: ordered after the initializer.
-  c.record(EventKind::EventWaitEnd, c.e->seq.fetch_add(1, std::memory_order_relaxed), 1);
-  return rc;
+int pthread_once(pthread_once_t* once, void (*routine)()) { return once_at(once, routine, __builtin_return_address(0)); }
+
+void call_once(once_flag* flag, void (*routine)()) {
+  once_at(reinterpret_cast<pthread_once_t*>(flag), routine, __builtin_return_address(0));
 }
 
 }  // extern "C"

@@ -8,11 +8,15 @@
 // look like the real clock's, their differences are virtual, and the same
 // schedule gives the same differences, so a program that reads the clock
 // takes the same path in a replay. weft's own threads (the keeper, the
-// writer) and weft's own code read the real clocks.
+// writer) and weft's own code read the real clocks. C11's thrd_sleep and
+// thrd_yield are nanosleep and sched_yield.
 #include <sched.h>
 #include <sys/time.h>
+#include <threads.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <array>
 #include <atomic>
@@ -151,5 +155,15 @@ int sched_yield() noexcept {
   weft::detail::explore::yield();
   return 0;
 }
+
+// C11's sleep and yield, which glibc makes with internal calls: the same as
+// nanosleep and sched_yield here. thrd_sleep answers 0, -1 if a signal
+// interrupted it, another negative number on any other error.
+int thrd_sleep(const struct timespec* duration, struct timespec* remaining) {
+  if (nanosleep(duration, remaining) == 0) return 0;
+  return errno == EINTR ? -1 : -2;
+}
+
+void thrd_yield() { sched_yield(); }
 
 }  // extern "C"

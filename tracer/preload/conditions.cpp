@@ -3,9 +3,11 @@
 // a wait: cond.wait.begin (arg: the mutex's object id), the mutex's release
 // and re-acquisition on the mutex's own order (flag Condition), and
 // cond.wait.end (arg: why it woke); a notification carries how many threads
-// were waiting, which is how a lost wake-up shows.
+// were waiting, which is how a lost wake-up shows. C11's cnd_t is a pthread
+// condition (c11_threads.hpp): its functions are recorded the same way.
 #include <pthread.h>
 
+#include "c11_threads.hpp"
 #include "lock_events.hpp"
 #include "real.hpp"
 #include "scheduled.hpp"
@@ -88,6 +90,37 @@ int notify(pthread_cond_t* cv, const void* ra, format::EventKind kind) {
                                                   : next.pthread_cond_broadcast.get()(cv);
 }
 
+// The wrappers' bodies, for the pthread functions and the C11 ones alike:
+// `ra` is the program's return address, the call's site.
+__attribute__((always_inline)) inline int cond_signal_at(pthread_cond_t* cv, const void* ra) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_signal.get()(cv));
+  return notify(cv, ra, format::EventKind::CondNotifyOne);
+}
+
+__attribute__((always_inline)) inline int cond_broadcast_at(pthread_cond_t* cv, const void* ra) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_broadcast.get()(cv));
+  return notify(cv, ra, format::EventKind::CondNotifyAll);
+}
+
+__attribute__((always_inline)) inline int cond_wait_at(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_wait.get()(cv, m));
+  return wait(cv, m, ra, false, [cv, m] {
+    return scheduled_object(cv) ? scheduled_wait(cv, m, std::nullopt) : next.pthread_cond_wait.get()(cv, m);
+  });
+}
+
+__attribute__((always_inline)) inline int cond_timedwait_at(pthread_cond_t* cv, pthread_mutex_t* m,
+                                                             const struct timespec* t, const void* ra) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_timedwait.get()(cv, m, t));
+  return wait(cv, m, ra, true,
+              [cv, m, t] {
+                if (!scheduled_object(cv)) return next.pthread_cond_timedwait.get()(cv, m, t);
+                // The condition's clock, as pthread_condattr_setclock chose it.
+                const clockid_t clock = (cv->__data.__wrefs & 2) ? CLOCK_MONOTONIC : CLOCK_REALTIME;  // glibc: bit 1 of __wrefs
+                return scheduled_wait(cv, m, virtual_deadline(clock, t));
+              });
+}
+
 }  // namespace
 }  // namespace weft::preload
 
@@ -109,32 +142,14 @@ int pthread_cond_destroy(pthread_cond_t* cv) noexcept {
   return next.pthread_cond_destroy.get()(cv);
 }
 
-int pthread_cond_signal(pthread_cond_t* cv) noexcept {
-  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_signal.get()(cv));
-  return notify(cv, __builtin_return_address(0), weft::format::EventKind::CondNotifyOne);
-}
+int pthread_cond_signal(pthread_cond_t* cv) noexcept { return cond_signal_at(cv, __builtin_return_address(0)); }
 
-int pthread_cond_broadcast(pthread_cond_t* cv) noexcept {
-  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_broadcast.get()(cv));
-  return notify(cv, __builtin_return_address(0), weft::format::EventKind::CondNotifyAll);
-}
+int pthread_cond_broadcast(pthread_cond_t* cv) noexcept { return cond_broadcast_at(cv, __builtin_return_address(0)); }
 
-int pthread_cond_wait(pthread_cond_t* cv, pthread_mutex_t* m) {
-  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_wait.get()(cv, m));
-  return wait(cv, m, __builtin_return_address(0), false, [cv, m] {
-    return scheduled_object(cv) ? scheduled_wait(cv, m, std::nullopt) : next.pthread_cond_wait.get()(cv, m);
-  });
-}
+int pthread_cond_wait(pthread_cond_t* cv, pthread_mutex_t* m) { return cond_wait_at(cv, m, __builtin_return_address(0)); }
 
 int pthread_cond_timedwait(pthread_cond_t* cv, pthread_mutex_t* m, const struct timespec* t) {
-  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_timedwait.get()(cv, m, t));
-  return wait(cv, m, __builtin_return_address(0), true,
-              [cv, m, t] {
-                if (!scheduled_object(cv)) return next.pthread_cond_timedwait.get()(cv, m, t);
-                // The condition's clock, as pthread_condattr_setclock chose it.
-                const clockid_t clock = (cv->__data.__wrefs & 2) ? CLOCK_MONOTONIC : CLOCK_REALTIME;  // glibc: bit 1 of __wrefs
-                return scheduled_wait(cv, m, virtual_deadline(clock, t));
-              });
+  return cond_timedwait_at(cv, m, t, __builtin_return_address(0));
 }
 
 int pthread_cond_clockwait(pthread_cond_t* cv, pthread_mutex_t* m, clockid_t clock, const struct timespec* t) {
@@ -144,6 +159,32 @@ int pthread_cond_clockwait(pthread_cond_t* cv, pthread_mutex_t* m, clockid_t clo
                 return scheduled_object(cv) ? scheduled_wait(cv, m, virtual_deadline(clock, t))
                                    : next.pthread_cond_clockwait.get()(cv, m, clock, t);
               });
+}
+
+// C11. A cnd_t waits with CLOCK_REALTIME deadlines (TIME_UTC), as a
+// pthread condition does by default.
+int cnd_init(cnd_t* cv) {
+  const int rc = next.cnd_init.get()(cv);
+  if (rc == thrd_success) renew(cv, false);
+  return rc;
+}
+
+void cnd_destroy(cnd_t* cv) {
+  record_end(cv, __builtin_return_address(0),
+             [](const sync_entry& e) { return e.count.load(std::memory_order_relaxed) != 0; });
+  next.cnd_destroy.get()(cv);
+}
+
+int cnd_signal(cnd_t* cv) { return thrd_result(cond_signal_at(as_pthread(cv), __builtin_return_address(0))); }
+
+int cnd_broadcast(cnd_t* cv) { return thrd_result(cond_broadcast_at(as_pthread(cv), __builtin_return_address(0))); }
+
+int cnd_wait(cnd_t* cv, mtx_t* m) {
+  return thrd_result(cond_wait_at(as_pthread(cv), as_pthread(m), __builtin_return_address(0)));
+}
+
+int cnd_timedwait(cnd_t* __restrict cv, mtx_t* __restrict m, const struct timespec* __restrict t) {
+  return thrd_result(cond_timedwait_at(as_pthread(cv), as_pthread(m), t, __builtin_return_address(0)));
 }
 
 }  // extern "C"

@@ -1,12 +1,14 @@
-// pthread mutexes and spin locks. A mutex's type (normal, recursive, error-
-// checking; robust or not) is read from glibc's pthread_mutex_t, which is
-// where glibc itself keeps it.
+// pthread mutexes and spin locks, and C11's mtx_t (a pthread mutex; see
+// c11_threads.hpp). A mutex's type (normal, recursive, error-checking;
+// robust or not) is read from glibc's pthread_mutex_t, which is where glibc
+// itself keeps it.
 #include <pthread.h>
 #include <time.h>
 
 #include <cerrno>
 #include <cstdio>
 
+#include "c11_threads.hpp"
 #include "lock_events.hpp"
 #include "real.hpp"
 #include "scheduled.hpp"
@@ -64,6 +66,52 @@ int lock_mutex(pthread_mutex_t* m, const void* ra, bool timed, Block&& block) {
   return rc;
 }
 
+// The wrappers' bodies, for the pthread functions and the C11 ones alike:
+// `ra` is the program's return address, the call's site. Inlined into both.
+__attribute__((always_inline)) inline int mutex_lock_at(pthread_mutex_t* m, const void* ra) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_lock.get()(m));
+  return lock_mutex(m, ra, false,
+                    [m] { return scheduled_object(m) ? scheduled_mutex_lock(m, std::nullopt) : next.pthread_mutex_lock.get()(m); });
+}
+
+__attribute__((always_inline)) inline int mutex_timedlock_at(pthread_mutex_t* m, const struct timespec* abstime,
+                                                              const void* ra) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_timedlock.get()(m, abstime));
+  return lock_mutex(m, ra, true,
+                    [m, abstime] {
+                      return scheduled_object(m) ? scheduled_mutex_lock(m, virtual_deadline(CLOCK_REALTIME, abstime))
+                                         : next.pthread_mutex_timedlock.get()(m, abstime);
+                    });
+}
+
+__attribute__((always_inline)) inline int mutex_trylock_at(pthread_mutex_t* m, const void* ra) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_trylock.get()(m));
+  const busy_scope busy;
+  object_call c;
+  if (!begin_call(c, m, mutex_object_kind(m), ra)) return next.pthread_mutex_trylock.get()(m);
+  const int rc = next.pthread_mutex_trylock.get()(m);
+  if (rc == 0 || rc == EOWNERDEAD) {
+    record_exclusive_acquired(c, format::kFlagTry);
+    if (rc == EOWNERDEAD) note_owner_died(c);
+  } else {
+    c.record(format::EventKind::MutexTryFailed, format::kNoSeq, 0, format::kFlagTry);
+  }
+  return rc;
+}
+
+__attribute__((always_inline)) inline int mutex_unlock_at(pthread_mutex_t* m, const void* ra) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_unlock.get()(m));
+  const busy_scope busy;
+  object_call c;
+  // glibc lets any thread unlock a normal mutex; the other types refuse
+  // (EPERM), and the refusal changes nothing.
+  if (begin_call(c, m, mutex_object_kind(m), ra))
+    record_exclusive_release(c, mutex_type(m) == PTHREAD_MUTEX_NORMAL || mutex_type(m) == PTHREAD_MUTEX_ADAPTIVE_NP);
+  const int rc = next.pthread_mutex_unlock.get()(m);
+  if (scheduled()) detail::explore::wake(m);
+  return rc;
+}
+
 }  // namespace
 }  // namespace weft::preload
 
@@ -87,19 +135,10 @@ int pthread_mutex_destroy(pthread_mutex_t* m) noexcept {
   return next.pthread_mutex_destroy.get()(m);
 }
 
-int pthread_mutex_lock(pthread_mutex_t* m) noexcept {
-  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_lock.get()(m));
-  return lock_mutex(m, __builtin_return_address(0), false,
-                    [m] { return scheduled_object(m) ? scheduled_mutex_lock(m, std::nullopt) : next.pthread_mutex_lock.get()(m); });
-}
+int pthread_mutex_lock(pthread_mutex_t* m) noexcept { return mutex_lock_at(m, __builtin_return_address(0)); }
 
 int pthread_mutex_timedlock(pthread_mutex_t* m, const struct timespec* abstime) noexcept {
-  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_timedlock.get()(m, abstime));
-  return lock_mutex(m, __builtin_return_address(0), true,
-                    [m, abstime] {
-                      return scheduled_object(m) ? scheduled_mutex_lock(m, virtual_deadline(CLOCK_REALTIME, abstime))
-                                         : next.pthread_mutex_timedlock.get()(m, abstime);
-                    });
+  return mutex_timedlock_at(m, abstime, __builtin_return_address(0));
 }
 
 int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const struct timespec* abstime) noexcept {
@@ -111,33 +150,33 @@ int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const struct ti
                     });
 }
 
-int pthread_mutex_trylock(pthread_mutex_t* m) noexcept {
-  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_trylock.get()(m));
-  const busy_scope busy;
-  object_call c;
-  if (!begin_call(c, m, mutex_object_kind(m), __builtin_return_address(0))) return next.pthread_mutex_trylock.get()(m);
-  const int rc = next.pthread_mutex_trylock.get()(m);
-  if (rc == 0 || rc == EOWNERDEAD) {
-    record_exclusive_acquired(c, weft::format::kFlagTry);
-    if (rc == EOWNERDEAD) note_owner_died(c);
-  } else {
-    c.record(EventKind::MutexTryFailed, weft::format::kNoSeq, 0, weft::format::kFlagTry);
-  }
+int pthread_mutex_trylock(pthread_mutex_t* m) noexcept { return mutex_trylock_at(m, __builtin_return_address(0)); }
+
+int pthread_mutex_unlock(pthread_mutex_t* m) noexcept { return mutex_unlock_at(m, __builtin_return_address(0)); }
+
+// C11: mtx_timed is a normal mutex that may also be waited for with a
+// deadline, mtx_recursive a recursive one; glibc's mtx_init makes them.
+int mtx_init(mtx_t* m, int type) {
+  const int rc = next.mtx_init.get()(m, type);
+  if (rc == thrd_success) renew(m, false);
   return rc;
 }
 
-int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
-  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_unlock.get()(m));
-  const busy_scope busy;
-  object_call c;
-  // glibc lets any thread unlock a normal mutex; the other types refuse
-  // (EPERM), and the refusal changes nothing.
-  if (begin_call(c, m, mutex_object_kind(m), __builtin_return_address(0)))
-    record_exclusive_release(c, mutex_type(m) == PTHREAD_MUTEX_NORMAL || mutex_type(m) == PTHREAD_MUTEX_ADAPTIVE_NP);
-  const int rc = next.pthread_mutex_unlock.get()(m);
-  if (scheduled()) weft::detail::explore::wake(m);
-  return rc;
+void mtx_destroy(mtx_t* m) {
+  record_end(m, __builtin_return_address(0),
+             [](const sync_entry& e) { return e.owner.load(std::memory_order_relaxed) != 0; });
+  next.mtx_destroy.get()(m);
 }
+
+int mtx_lock(mtx_t* m) { return thrd_result(mutex_lock_at(as_pthread(m), __builtin_return_address(0))); }
+
+int mtx_timedlock(mtx_t* __restrict m, const struct timespec* __restrict abstime) {
+  return thrd_result(mutex_timedlock_at(as_pthread(m), abstime, __builtin_return_address(0)));
+}
+
+int mtx_trylock(mtx_t* m) { return thrd_result(mutex_trylock_at(as_pthread(m), __builtin_return_address(0))); }
+
+int mtx_unlock(mtx_t* m) { return thrd_result(mutex_unlock_at(as_pthread(m), __builtin_return_address(0))); }
 
 // Spin locks: exclusive locks that wait by spinning; a second lock by the
 // holder spins forever.

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <threads.h>
 #include <time.h>
 
 #include <atomic>
@@ -55,6 +56,14 @@ struct next_functions {
   next_function<int (*)(pthread_mutex_t*, const struct timespec*)> pthread_mutex_timedlock{"pthread_mutex_timedlock", nullptr};
   next_function<int (*)(pthread_mutex_t*, clockid_t, const struct timespec*)> pthread_mutex_clocklock{"pthread_mutex_clocklock", nullptr};
   next_function<int (*)(pthread_mutex_t*)> pthread_mutex_unlock{"pthread_mutex_unlock", nullptr};
+  // C11 (<threads.h>): the ones that make or unmake an object, and
+  // thrd_create for threads not recorded; the others are recorded through
+  // the pthread functions' code (c11_threads.hpp).
+  next_function<int (*)(thrd_t*, thrd_start_t, void*)> thrd_create{"thrd_create", nullptr};
+  next_function<int (*)(mtx_t*, int)> mtx_init{"mtx_init", nullptr};
+  next_function<void (*)(mtx_t*)> mtx_destroy{"mtx_destroy", nullptr};
+  next_function<int (*)(cnd_t*)> cnd_init{"cnd_init", nullptr};
+  next_function<void (*)(cnd_t*)> cnd_destroy{"cnd_destroy", nullptr};
 
   next_function<int (*)(pthread_spinlock_t*, int)> pthread_spin_init{"pthread_spin_init", nullptr};
   next_function<int (*)(pthread_spinlock_t*)> pthread_spin_destroy{"pthread_spin_destroy", nullptr};

@@ -6,7 +6,9 @@
 // (also when it leaves through pthread_exit or cancellation, which unwind
 // through the trampoline), so create -> start -> end -> join is the
 // thread object's own order. A thread created by weft itself (the writer,
-// the watchdog) is marked ignored before its first instruction.
+// the watchdog) is marked ignored before its first instruction. C11's
+// thrd_create, thrd_join and thrd_detach are the same calls on the same
+// pthread_t (c11_threads.hpp); its thrd_exit is pthread_exit's unwinding.
 #include <pthread.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 
 #include "../src/runtime.hpp"
 #include "../src/thread_binding.hpp"
+#include "c11_threads.hpp"
 #include "lock_events.hpp"
 #include "real.hpp"
 #include "scheduled.hpp"
@@ -35,6 +38,7 @@ struct start_args {
   std::uint32_t object;
   bool ignored;
   end_flag* ended = nullptr;  // under the scheduler
+  int (*c11_routine)(void*) = nullptr;  // a C11 thread's, instead of `routine`: its int is what thrd_join gets
 };
 
 struct known_thread {
@@ -101,6 +105,9 @@ void* trampoline(void* p) {
                                 tid, 0);
   }
   const end_of_thread end{a.ended};
+  // glibc keeps a C11 thread's result as a pointer too, and thrd_join
+  // converts it back.
+  if (a.c11_routine != nullptr) return reinterpret_cast<void*>(static_cast<std::uintptr_t>(a.c11_routine(a.arg)));
   return a.routine(a.arg);
 }
 
@@ -150,6 +157,54 @@ int scheduled_join(pthread_t t, void** ret, const known_thread& k, const std::op
   return next.pthread_join.get()(t, ret);
 }
 
+// A thread of the program's, recorded: `routine` or (C11) `c11_routine`
+// runs in it; `ra` is the creating call's return address.
+int create_recorded(pthread_t* thread, const pthread_attr_t* attr, void* (*routine)(void*), int (*c11_routine)(void*),
+                    void* arg, const void* ra) {
+  const busy_scope busy;
+  detail::ThreadBuffer* b = detail::current_buffer();
+  const std::uint32_t site = site_of(ra);
+  const auto ids = detail::Runtime::get().registry().add_thread("", 0, b->thread_id + 1, 0);
+  detail::sync_point_interned(b, format::EventKind::ThreadCreate, ids.object, next_seq(ids.id), ids.id, site);
+  end_flag* ended = scheduled() ? new end_flag(false) : nullptr;
+  auto* a = new start_args{routine, arg, ids.id, ids.object, false, ended, c11_routine};
+  std::lock_guard<std::mutex> lock(g_threads_mutex);  // the thread's entry before anyone can join it
+  const int rc = next.pthread_create.get()(thread, attr, trampoline, a);
+  if (rc != 0) {
+    delete a;
+    delete ended;
+    static const char text[] = "pthread_create failed: the thread never ran";
+    detail::emit_text_interned(static_cast<std::uint8_t>(format::EventKind::Log), ids.object, text, site);
+    return rc;
+  }
+  threads()[*thread] = {ids.id, ids.object, ended};
+  // The scheduler may give it the turn from now on (it waits for it first).
+  if (ended != nullptr) detail::explore::thread_created(ids.id);
+  return rc;
+}
+
+// pthread_join's and thrd_join's body; `ra`: the call's return address.
+__attribute__((always_inline)) inline int join_at(pthread_t t, void** ret, const void* ra) {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_join.get()(t, ret));
+  return join(t, ra, 0, false, [t, ret](const known_thread& k) {
+    const int rc = scheduled_join(t, ret, k, std::nullopt, false);
+    return rc >= 0 ? rc : next.pthread_join.get()(t, ret);
+  });
+}
+
+// pthread_detach's and thrd_detach's body.
+__attribute__((always_inline)) inline int detach_at(pthread_t t, const void* ra) noexcept {
+  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_detach.get()(t));
+  const busy_scope busy;
+  object_call c{};
+  known_thread k{};
+  if (begin_join(t, ra, c, k)) {
+    c.record(format::EventKind::ThreadDetach, format::kNoSeq, 0);
+    forget_thread(t);
+  }
+  return next.pthread_detach.get()(t);
+}
+
 }  // namespace
 
 void reset_thread_table_lock_in_child() noexcept { new (&g_threads_mutex) std::mutex(); }
@@ -171,35 +226,10 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*routin
     return rc;
   }
   if (!g_recording.load(std::memory_order_relaxed)) return next.pthread_create.get()(thread, attr, routine, arg);
-  const busy_scope busy;
-  weft::detail::ThreadBuffer* b = weft::detail::current_buffer();
-  const std::uint32_t site = site_of(__builtin_return_address(0));
-  const auto ids = weft::detail::Runtime::get().registry().add_thread("", 0, b->thread_id + 1, 0);
-  weft::detail::sync_point_interned(b, EventKind::ThreadCreate, ids.object, next_seq(ids.id), ids.id, site);
-  end_flag* ended = scheduled() ? new end_flag(false) : nullptr;
-  auto* a = new start_args{routine, arg, ids.id, ids.object, false, ended};
-  std::lock_guard<std::mutex> lock(g_threads_mutex);  // the thread's entry before anyone can join it
-  const int rc = next.pthread_create.get()(thread, attr, trampoline, a);
-  if (rc != 0) {
-    delete a;
-    delete ended;
-    static const char text[] = "pthread_create failed: the thread never ran";
-    weft::detail::emit_text_interned(static_cast<std::uint8_t>(EventKind::Log), ids.object, text, site);
-    return rc;
-  }
-  threads()[*thread] = {ids.id, ids.object, ended};
-  // The scheduler may give it the turn from now on (it waits for it first).
-  if (ended != nullptr) weft::detail::explore::thread_created(ids.id);
-  return rc;
+  return create_recorded(thread, attr, routine, nullptr, arg, __builtin_return_address(0));
 }
 
-int pthread_join(pthread_t t, void** ret) {
-  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_join.get()(t, ret));
-  return join(t, __builtin_return_address(0), 0, false, [t, ret](const known_thread& k) {
-    const int rc = scheduled_join(t, ret, k, std::nullopt, false);
-    return rc >= 0 ? rc : next.pthread_join.get()(t, ret);
-  });
-}
+int pthread_join(pthread_t t, void** ret) { return join_at(t, ret, __builtin_return_address(0)); }
 
 int pthread_tryjoin_np(pthread_t t, void** ret) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_tryjoin_np.get()(t, ret));
@@ -228,17 +258,7 @@ int pthread_clockjoin_np(pthread_t t, void** ret, clockid_t clock, const struct 
               });
 }
 
-int pthread_detach(pthread_t t) noexcept {
-  WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_detach.get()(t));
-  const busy_scope busy;
-  object_call c{};
-  known_thread k{};
-  if (begin_join(t, __builtin_return_address(0), c, k)) {
-    c.record(EventKind::ThreadDetach, weft::format::kNoSeq, 0);
-    forget_thread(t);
-  }
-  return next.pthread_detach.get()(t);
-}
+int pthread_detach(pthread_t t) noexcept { return detach_at(t, __builtin_return_address(0)); }
 
 int pthread_setname_np(pthread_t t, const char* name) noexcept {
   const int rc = next.pthread_setname_np.get()(t, name);
@@ -255,5 +275,23 @@ int pthread_setname_np(pthread_t t, const char* name) noexcept {
                                    site_of(__builtin_return_address(0)));
   return rc;
 }
+
+// C11. Not recorded (weft's own threads, tracing off): the C library's own
+// thrd_create, whose threads thrd_join and thrd_detach handle either way.
+int thrd_create(thrd_t* thread, thrd_start_t routine, void* arg) {
+  if (t_state.ignored || busy() || !g_recording.load(std::memory_order_relaxed))
+    return next.thrd_create.get()(thread, routine, arg);
+  return thrd_result(
+      create_recorded(reinterpret_cast<pthread_t*>(thread), nullptr, nullptr, routine, arg, __builtin_return_address(0)));
+}
+
+int thrd_join(thrd_t t, int* result) {
+  void* ret = nullptr;
+  const int rc = join_at(t, &ret, __builtin_return_address(0));
+  if (rc == 0 && result != nullptr) *result = static_cast<int>(reinterpret_cast<std::uintptr_t>(ret));
+  return thrd_result(rc);
+}
+
+int thrd_detach(thrd_t t) { return thrd_result(detach_at(t, __builtin_return_address(0))); }
 
 }  // extern "C"
