@@ -47,7 +47,7 @@ bool is_atomic_wait_symbol(std::string_view encoding) noexcept {
   static constexpr std::string_view kFreeFunctions[] = {"__atomic_wait_address", "__atomic_notify_address"};
   static constexpr std::string_view kClasses[] = {"__atomic_semaphore", "__tree_barrier", "__atomic_base", "atomic",
                                                   "atomic_flag", "__atomic_impl", "__atomic_futex_unsigned",
-                                                  "__basic_future", "future", "shared_future"};
+                                                  "__basic_future", "future", "shared_future", "promise"};
   static constexpr std::string_view kDetail[] = {"__platform_wait", "__platform_notify", "__waiter", "__timed_waiter",
                                                  "__atomic_spin", "__cond_wait_until", "__bare_wait"};
   if (encoding.starts_with("St")) {  // a free function of std
