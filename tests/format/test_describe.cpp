@@ -165,6 +165,10 @@ TEST_CASE("names of kinds, chunk types, object kinds, wake and end reasons", "[d
   CHECK(atomic_wait_result_name(2) == "value already changed");
   CHECK(atomic_wait_result_name(3) == "interrupted");
   CHECK(atomic_wait_result_name(4) == "unknown");
+  CHECK(atomic_wake_reason(0) == WakeReason::Notified);
+  CHECK(atomic_wake_reason(1) == WakeReason::Timeout);
+  CHECK(atomic_wake_reason(2) == WakeReason::Notified);  // already changed: it never slept
+  CHECK(atomic_wake_reason(3) == WakeReason::Spurious);
 
   CHECK(end_reason_name(EndReason::Exit) == "exit");
   CHECK(end_reason_name(EndReason::Signal) == "signal");

@@ -17,26 +17,19 @@ constexpr format::ObjectKind kSignalKinds[] = {format::ObjectKind::Condition, fo
                                               format::ObjectKind::AtomicWord};
 
 // How the wait ended, from its end event's own record: a condition's wake
-// reason, an event wait's "was it set", an atomic wait's kernel answer (a
-// word that had already changed ended the wait at once: woken by that
-// change). An end that is not the wait's own (the model ended a wait whose
-// end the trace lost at the thread's next event) is reported as still open:
-// nothing is known of how it ended.
+// reason, an event wait's "was it set", an atomic wait's kernel answer read
+// as a wake reason (format::atomic_wake_reason). An end that is not the
+// wait's own (the model ended a wait whose end the trace lost at the
+// thread's next event) is reported as still open: nothing is known of how
+// it ended.
 WaitOutcome outcome_of(const format::Trace& trace, const analysis::Wait& w, format::ObjectKind kind) {
   if (!w.end) return WaitOutcome::Open;
   const format::Event& e = trace.events[*w.end];
   if (format::meaning(e.kind).wait.op != format::WaitOp::Ends) return WaitOutcome::Open;
   if (kind == format::ObjectKind::Event) return e.arg != 0 ? WaitOutcome::Woken : WaitOutcome::TimedOut;
-  if (kind == format::ObjectKind::AtomicWord) {
-    switch (static_cast<format::AtomicWaitResult>(e.arg)) {
-      case format::AtomicWaitResult::Woken:
-      case format::AtomicWaitResult::Changed: return WaitOutcome::Woken;
-      case format::AtomicWaitResult::Timeout: return WaitOutcome::TimedOut;
-      case format::AtomicWaitResult::Interrupted: return WaitOutcome::Spurious;
-    }
-    return WaitOutcome::Spurious;
-  }
-  switch (static_cast<format::WakeReason>(e.arg)) {
+  const format::WakeReason reason = kind == format::ObjectKind::AtomicWord ? format::atomic_wake_reason(e.arg)
+                                                                          : static_cast<format::WakeReason>(e.arg);
+  switch (reason) {
     case format::WakeReason::Notified: return WaitOutcome::Woken;
     case format::WakeReason::Timeout: return WaitOutcome::TimedOut;
     case format::WakeReason::Spurious: return WaitOutcome::Spurious;
@@ -194,12 +187,13 @@ std::vector<Lane> build_signal_lanes(const format::Trace& trace, const analysis:
   // woke).
   const auto visit = [&](std::uint64_t i, const format::Event& e) __attribute__((always_inline)) {
     if (e.object == 0 || e.object >= nobjects) return;
+    // A release on the notify or set channel, or a notify the table marks
+    // as a point with no order behind it (an atomic wake).
     const format::Meaning& m = format::meaning(e.kind);
-    const bool notifies = m.sync.op == format::SyncOp::Releases &&
-                          (m.sync.channel == format::Channel::Notify || m.sync.channel == format::Channel::Set);
-    const format::ObjectKind kind = trace.objects[e.object].kind;
-    if (!is_signal(kind) || !(notifies || (kind == format::ObjectKind::AtomicWord && m.point == format::PointKind::Notify)))
-      return;
+    const bool notifies = (m.sync.op == format::SyncOp::Releases &&
+                           (m.sync.channel == format::Channel::Notify || m.sync.channel == format::Channel::Set)) ||
+                          m.point == format::PointKind::Notify;
+    if (!notifies || !is_signal(trace.objects[e.object].kind)) return;
     SignalLane& lane = use(e.object);
     const Tick tick{e.time_ns, i, false};
     // Nobody to wake is a lost wake-up only for a condition: an event stays

@@ -149,6 +149,14 @@ std::string_view wake_reason_name(std::uint64_t reason);
 // so it did not sleep at all.
 enum class AtomicWaitResult : std::uint8_t { Woken = 0, Timeout = 1, Changed = 2, Interrupted = 3 };
 std::string_view atomic_wait_result_name(std::uint64_t result);
+// The same answer as a condition wait's wake reason: a word that had
+// already changed ended the wait at once (woken by that change); an
+// interrupted wait returned with nothing to show for it (spurious).
+constexpr WakeReason atomic_wake_reason(std::uint64_t result) {
+  if (result == std::uint64_t(AtomicWaitResult::Woken) || result == std::uint64_t(AtomicWaitResult::Changed))
+    return WakeReason::Notified;
+  return result == std::uint64_t(AtomicWaitResult::Timeout) ? WakeReason::Timeout : WakeReason::Spurious;
+}
 
 // Keys of the META chunk. Each entry: varint key, u8 type, value.
 enum class MetaKey : std::uint8_t {
