@@ -5,7 +5,9 @@
 // and under Helgrind, each in a child process of its own; the table gives
 // time per operation with its ratio to std, the trace size per event of
 // weft and of record, and every variant's peak memory, then the goals met
-// or missed. A second part records a real trace of ten million events and
+// or missed, beside the clock floor under the recording goals (the std
+// program with one read of weft's event clock per event it would record:
+// clock_primitives.hpp). A second part records a real trace of ten million events and
 // times what reads it: `weft check` and the viewer's opening. A third times
 // `weft explore` (explored runs per second).
 //
@@ -15,9 +17,9 @@
 // billion events recorded and checked, and one of a hundred million opened
 // by the viewer, each with its time and peak memory.
 //
-// Times are medians of three runs (--rounds N for more; std, weft, record
-// and tsan interleaved, so that drift on a busy machine hits all four
-// alike), each with its spread: the fastest and slowest run, and for a ratio
+// Times are medians of three runs (--rounds N for more; std, clock, weft,
+// record and tsan interleaved, so that drift on a busy machine hits them
+// all alike), each with its spread: the fastest and slowest run, and for a ratio
 // the lowest and highest of the per-round ratios (round i's weft over round
 // i's std), so a bimodal variant shows as a wide range, not a lucky median.
 // The reading and exploring parts run each command as many times, one after
@@ -50,6 +52,7 @@
 #include <thread>
 #include <vector>
 
+#include "clock_primitives.hpp"
 #include "spawner.hpp"
 #include "table.hpp"
 #include "weft/support/command_line.hpp"
@@ -71,6 +74,8 @@ constexpr double kGoalCheckBytesPerEvent = 24;  // weft check's peak memory over
 constexpr double kGoalViewerOpenSeconds = 1;
 constexpr double kGoalShare = 3;  // lock, read, write, unlock: four events per op
 constexpr double kGoalRecordUncontended = 2;  // weft record on an unmodified program
+constexpr double kGoalEventNs = 5;  // what one recorded event adds to the uncontended loop
+constexpr double kUncontendedEventsPerOp = 2;  // mutex.acquired, mutex.released
 constexpr double kGoalExploredRunsPerSecond = 200;  // weft explore on a small scenario
 constexpr std::uint64_t kFullExploreRuns = 500, kQuickExploreRuns = 50;
 // --scale: a billion-event trace checked, a hundred-million-event one opened.
@@ -80,8 +85,8 @@ constexpr double kGoalMachineBytes = 24.0 * 1024 * 1024 * 1024;  // this machine
 constexpr double kGoalViewerScaleBytes = 4e9;  // as printed: decimal GB
 
 // In the order of the table's columns.
-enum variant { kStd, kWeft, kRecord, kTsan, kHelgrind, kVariants };
-constexpr const char* kVariantNames[kVariants] = {"std", "weft", "record", "tsan", "helgrind"};
+enum variant { kStd, kClock, kWeft, kRecord, kTsan, kHelgrind, kVariants };
+constexpr const char* kVariantNames[kVariants] = {"std", "clock", "weft", "record", "tsan", "helgrind"};
 
 // How many operations each workload runs. Full: a few tenths of a second
 // to a second per run for std and weft on a 2-core machine; TSan, 5-30x
@@ -123,6 +128,7 @@ struct measurement {
   std::string error;   // the first failure; no more runs after it
   bool error_everywhere = false;  // the variant cannot run at all: one note for every row
   std::string remark;  // worth knowing, not a failure (a Helgrind report)
+  bool not_modelled = false;  // clock: a workload the floor does not model, not run
   double bytes_per_event = -1;  // weft and record: the trace of the first run
   std::string trace_error;
   bool ok() const { return error.empty() && !ns_per_op.empty(); }
@@ -146,6 +152,16 @@ ratio_spread ratios(const measurement& m, const measurement& base) {
   for (std::size_t i = 0; i < m.ns_per_op.size() && i < base.ns_per_op.size(); ++i) r.push_back(m.ns_per_op[i] / base.ns_per_op[i]);
   if (r.empty()) return {};
   return {measurement::median_of(r), *std::min_element(r.begin(), r.end()), *std::max_element(r.begin(), r.end())};
+}
+
+// What a variant adds to each of an op's `events`, in ns, round by round
+// against std (the same pairing as ratios()).
+ratio_spread added_per_event(const measurement& m, const measurement& base, double events) {
+  std::vector<double> d;
+  for (std::size_t i = 0; i < m.ns_per_op.size() && i < base.ns_per_op.size(); ++i)
+    d.push_back((m.ns_per_op[i] - base.ns_per_op[i]) / events);
+  if (d.empty()) return {};
+  return {measurement::median_of(d), *std::min_element(d.begin(), d.end()), *std::max_element(d.begin(), d.end())};
 }
 
 struct row {
@@ -263,6 +279,7 @@ std::vector<std::string> command(variant v, const plan_entry& p, std::uint64_t o
   const std::string w(p.workload), n = std::to_string(ops);
   switch (v) {
     case kStd: return {WEFT_COMPARE_STD, w, n};
+    case kClock: return {WEFT_COMPARE_CLOCK_BIN, w, n};
     case kWeft: return {WEFT_COMPARE_WEFT_BIN, w, n, trace};
     case kRecord: return {WEFT_CLI, "record", "-o", trace, "--", WEFT_COMPARE_STD, w, n};
     case kTsan: return {WEFT_COMPARE_TSAN, w, n};
@@ -337,7 +354,8 @@ std::string record_works(spawner& children, const fs::path& dir) {
 }
 
 void measure(spawner& children, row& r, const options& o, const fs::path& dir, const std::string& record_problem) {
-  r.m[kStd].ops = r.m[kWeft].ops = r.m[kRecord].ops = r.plan.ops;
+  r.m[kStd].ops = r.m[kClock].ops = r.m[kWeft].ops = r.m[kRecord].ops = r.plan.ops;
+  r.m[kClock].not_modelled = !weft::compare::clock_primitives::models(r.plan.workload);
   r.m[kTsan].ops = r.plan.tsan_ops;
   r.m[kHelgrind].ops = std::max<std::uint64_t>(1, r.plan.ops / kHelgrindDivisor);
   if (!record_problem.empty()) {
@@ -345,9 +363,9 @@ void measure(spawner& children, row& r, const options& o, const fs::path& dir, c
     r.m[kRecord].error_everywhere = true;
   }
   for (int round = 0; round < o.rounds; ++round) {
-    for (variant v : {kStd, kWeft, kRecord, kTsan}) {
+    for (variant v : {kStd, kClock, kWeft, kRecord, kTsan}) {
       measurement& m = r.m[v];
-      if (!m.error.empty()) continue;
+      if (!m.error.empty() || m.not_modelled) continue;
       const std::string trace =
           (dir / (std::string(r.plan.workload) + "-" + std::to_string(round) + "-" + kVariantNames[v] + ".weft")).string();
       run_once(children, v, r.plan, trace, m);
@@ -380,9 +398,10 @@ struct footnotes {
 
 void print_results(const std::vector<row>& rows, const options& o, footnotes& notes) {
   table t;
-  t.header = {"workload",       "ops (tsan, helgrind)", "std ns/op",      "weft ns/op",   "record ns/op", "tsan ns/op",
-              "helgrind ns/op", "weft B/event",         "record B/event", "peak RSS MB std / weft / record / tsan / helgrind"};
-  t.numeric = {false, true, true, true, true, true, true, true, true, true};
+  t.header = {"workload",     "ops (tsan, helgrind)", "std ns/op",    "clock ns/op",    "weft ns/op",
+              "record ns/op", "tsan ns/op",           "helgrind ns/op", "weft B/event", "record B/event",
+              "peak RSS MB std / clock / weft / record / tsan / helgrind"};
+  t.numeric = {false, true, true, true, true, true, true, true, true, true, true};
   for (const row& r : rows) {
     const std::string name(r.plan.workload);
     std::vector<std::string> cells = {name, count(r.plan.ops) + " (" + count(r.m[kTsan].ops) + ", " +
@@ -390,7 +409,7 @@ void print_results(const std::vector<row>& rows, const options& o, footnotes& no
     const measurement& base = r.m[kStd];
     for (int v = kStd; v < kVariants; ++v) {
       const measurement& m = r.m[v];
-      if (v == kHelgrind && !o.helgrind) cells.push_back("-");
+      if ((v == kHelgrind && !o.helgrind) || m.not_modelled) cells.push_back("-");
       else if (!m.ok()) cells.push_back(notes.add((m.error_everywhere ? "" : name + " ") + kVariantNames[v] + ": " + m.error));
       else if (v == kStd || v == kHelgrind || !base.ok()) cells.push_back(ns(m.median()) + spread(m));
       else cells.push_back(ns(m.median()) + " (" + ratio(m.median() / base.median()) + ")" + spread(m));
@@ -413,6 +432,9 @@ void print_results(const std::vector<row>& rows, const options& o, footnotes& no
   std::printf("%s", o.markdown ? "\n" : "");
   std::printf("ns/op: the workload alone (its threads' work, without process start-up) over its ops; tsan and helgrind run the "
               "ops in brackets; record: compare_std run by `weft record` (its preload library), std's ops.\n"
+              "clock: std with one read of weft's event clock at each event weft records, and nothing else of a tracer: "
+              "the floor under any tracer that stamps every event with that clock (lock and shared-access workloads "
+              "only).\n"
               "weft B/event: trace file size over the events weft's loader reads from it; record B/event: over the "
               "events its END record counts.\nPeak RSS: each child's ru_maxrss (helgrind: valgrind's whole process; "
               "record: weft record's, which includes the program it waited for: the larger of the two).\n");
@@ -468,8 +490,46 @@ void print_goals(const std::vector<row>& rows, const options& o) {
     }
   };
 
+  // Under each ratio goal, the floor any tracer that stamps every event
+  // with weft's clock pays (the clock variant), and weft's time over it:
+  // whether what is left to take is the clock or weft.
+  const auto floor_row = [&](std::string_view workload) {
+    for (const row& r : rows) {
+      if (r.plan.workload != workload) continue;
+      const std::string what = "  floor: std + a clock read per event, on " + std::string(workload);
+      if (!r.m[kStd].ok() || !r.m[kClock].ok()) {
+        t.rows.push_back({what, "no figure (a run failed)", "n/a"});
+        continue;
+      }
+      const ratio_spread c = ratios(r.m[kClock], r.m[kStd]);
+      std::string measured = ratio(c.median) + " (runs " + ratio(c.low) + "–" + ratio(c.high) + ")";
+      if (r.m[kWeft].ok()) measured += "; weft takes " + ratio(ratios(r.m[kWeft], r.m[kClock]).median) + " the floor's time";
+      t.rows.push_back({what, measured, "floor"});
+    }
+  };
+  // What one recorded event adds to a program, on the uncontended loop
+  // (two events an op), and how much of it the clock alone adds.
+  const auto event_cost = [&] {
+    for (const row& r : rows) {
+      if (r.plan.workload != "uncontended") continue;
+      const std::string goal = "cost per event ≤ " + fixed(kGoalEventNs, 0) + " ns (uncontended: weft's added time per event)";
+      if (!r.m[kStd].ok() || !r.m[kWeft].ok()) {
+        t.rows.push_back({goal, "no figure (a run failed)", "n/a"});
+        continue;
+      }
+      const ratio_spread w = added_per_event(r.m[kWeft], r.m[kStd], kUncontendedEventsPerOp);
+      std::string measured = ns(w.median) + " ns (runs " + ns(w.low) + "–" + ns(w.high) + ")";
+      if (r.m[kClock].ok())
+        measured += ", of which the clock read " + ns(added_per_event(r.m[kClock], r.m[kStd], kUncontendedEventsPerOp).median) + " ns";
+      t.rows.push_back({goal, measured, verdict(w.median <= kGoalEventNs)});
+    }
+  };
+
   ratio_goal("uncontended", kWeft, "weft slowdown on uncontended ≤ " + ratio(kGoalUncontended), kGoalUncontended);
+  floor_row("uncontended");
+  event_cost();
   ratio_goal("share", kWeft, "weft slowdown on share ≤ " + ratio(kGoalShare), kGoalShare);
+  floor_row("share");
   beside_tsan(kWeft, "weft's added time ≤ half TSan's: ");
   double worst = -1;
   std::string worst_at;
@@ -487,6 +547,9 @@ void print_goals(const std::vector<row>& rows, const options& o) {
   beside_tsan(kRecord, "weft record's added time ≤ half TSan's: ");
   heading(o, "Goals");
   std::fputs(t.render(o.markdown).c_str(), stdout);
+  std::printf("%sfloor: not a goal; the ratio to std of the clock variant, which any tracer that stamps each event with "
+              "this clock pays at least, and weft's time over the clock variant's.\n",
+              o.markdown ? "\n" : "");
 }
 
 // Records the analysis trace, checks its size with the loader, then times
@@ -824,8 +887,9 @@ int main(int argc, char** argv) {
 
   try {
     temp_dir dir;
-    std::printf("weft-compare (%s run, %u CPUs): each workload untraced (std), traced (weft), the std program under "
-                "weft record (record), under ThreadSanitizer (g++ -fsanitize=thread) and %s\n",
+    std::printf("weft-compare (%s run, %u CPUs): each workload untraced (std), with a clock read per event (clock), "
+                "traced (weft), the std program under weft record (record), under ThreadSanitizer (g++ "
+                "-fsanitize=thread) and %s\n",
                 o.quick ? "quick" : "full", std::thread::hardware_concurrency(),
                 o.helgrind ? "under Helgrind (valgrind --tool=helgrind)" : "not under Helgrind (--no-helgrind)");
     std::fflush(stdout);

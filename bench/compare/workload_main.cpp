@@ -1,7 +1,9 @@
 // One workload, timed, one line out: the child that weft-compare runs, built
-// three times from this file. The compile definition picks the primitives:
+// four times from this file. The compile definition picks the primitives:
 //   compare_std    std::mutex & co.                    (no definition)
 //   compare_weft   weft's primitives, tracing to TRACE  (WEFT_COMPARE_WEFT)
+//   compare_clock  std's, with a clock read per event   (WEFT_COMPARE_CLOCK;
+//                  lock and shared-access workloads only, clock_primitives.hpp)
 //   compare_tsan   compare_std under -fsanitize=thread  (flags only)
 // Helgrind's figures come from compare_std run under valgrind.
 //
@@ -21,6 +23,9 @@
 #if defined(WEFT_COMPARE_WEFT)
 #include "weft_primitives.hpp"
 using primitives = weft::compare::weft_primitives;
+#elif defined(WEFT_COMPARE_CLOCK)
+#include "clock_primitives.hpp"
+using primitives = weft::compare::clock_primitives;
 #else
 #include "std_primitives.hpp"
 using primitives = weft::compare::std_primitives;
@@ -72,6 +77,10 @@ int main(int argc, char** argv) {
   for (const auto& w : weft::compare::kWorkloads) known = known || w.name == name;
   // Checked before anything touches the tracer, so a typo leaves no trace file.
   if (!known) return usage(program, "unknown workload '" + std::string(name) + "' (one of " + workload_names() + ")");
+#if defined(WEFT_COMPARE_CLOCK)
+  if (!primitives::models(name))
+    return usage(program, "the clock floor models the lock and shared-access workloads only, not '" + std::string(name) + "'");
+#endif
 
 #if defined(WEFT_COMPARE_WEFT)
   // Before the workload, so that the tracer's start (writer thread, file)

@@ -66,7 +66,7 @@ const std::string* row_of(const std::vector<std::string>& ls, std::string_view w
 
 }  // namespace
 
-TEST_CASE("weft-compare --quick: every workload, a positive time per op under std, weft, record and tsan", "[compare]") {
+TEST_CASE("weft-compare --quick: every workload, a positive time per op under std, clock, weft, record and tsan", "[compare]") {
   const auto r = run_child({WEFT_COMPARE, "--quick", "--no-helgrind"}, long_run());
   INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
   REQUIRE_FALSE(r.timed_out);
@@ -78,33 +78,62 @@ TEST_CASE("weft-compare --quick: every workload, a positive time per op under st
     const std::string* row = row_of(ls, w.name);
     REQUIRE(row != nullptr);
     const auto c = cells(*row);
-    // workload | ops | std | weft | record | tsan | helgrind | weft B/event | record B/event | RSS
-    REQUIRE(c.size() == 10);
+    // workload | ops | std | clock | weft | record | tsan | helgrind | weft B/event | record B/event | RSS
+    REQUIRE(c.size() == 11);
     double ns = 0, ratio = 0;
     REQUIRE(time_cell(c[2], ns, ratio));
     CHECK(ns > 0);
-    for (int v : {3, 4, 5}) {
+    // The clock floor runs where it models every event (locks and shared
+    // accesses), and says "-" where it does not.
+    const bool floor_modelled = w.name != "cond-pingpong" && w.name != "queue";
+    for (int v : {3, 4, 5, 6}) {
       INFO("column " << v << ": " << c[static_cast<std::size_t>(v)]);
+      if (v == 3 && !floor_modelled) {
+        CHECK(c[3] == "-");
+        continue;
+      }
       REQUIRE(time_cell(c[static_cast<std::size_t>(v)], ns, ratio));
       CHECK(ns > 0);
       CHECK(ratio > 0);
     }
-    CHECK(c[6] == "-");  // --no-helgrind
-    for (int b : {7, 8}) {  // weft's, record's
+    CHECK(c[7] == "-");  // --no-helgrind
+    for (int b : {8, 9}) {  // weft's, record's
       INFO("column " << b << ": " << c[static_cast<std::size_t>(b)]);
       const double bytes_per_event = std::stod(c[static_cast<std::size_t>(b)]);
       CHECK(bytes_per_event > 0);
       CHECK(bytes_per_event < 100);  // sanity (a size, not the goal): a wrong count would be far off
     }
-    // Peak RSS: std / weft / record / tsan positive, helgrind not run.
+    // Peak RSS: std / clock / weft / record / tsan positive (clock: where
+    // it runs), helgrind not run.
     std::smatch m;
-    REQUIRE(std::regex_match(c[9], m, std::regex(R"(([0-9.]+) / ([0-9.]+) / ([0-9.]+) / ([0-9.]+) / -)")));
-    for (int k = 1; k <= 4; ++k) CHECK(std::stod(m[k]) > 0);
+    REQUIRE(std::regex_match(c[10], m, std::regex(R"(([0-9.]+) / ([0-9.]+|-) / ([0-9.]+) / ([0-9.]+) / ([0-9.]+) / -)")));
+    for (int k = 1; k <= 5; ++k)
+      if (k != 2 || floor_modelled) CHECK(std::stod(m[k]) > 0);
   }
 
   // The goals, each with a verdict; one beside-TSan line per workload,
   // "unclear" where TSan's own cost is inside std's run-to-run spread.
   CHECK(contains(r.out, "weft slowdown on uncontended"));
+  // Under the uncontended and share goals, the clock's floor and weft's time
+  // over it; the cost per event, judged, with the clock's part of it.
+  for (const std::string workload : {"uncontended", "share"}) {
+    INFO("floor on " << workload);
+    std::smatch f;
+    REQUIRE(std::regex_search(r.out, f,
+                              std::regex("floor: std \\+ a clock read per event, on " + workload +
+                                         R"(\s+([0-9.]+)x \(runs ([0-9.]+)x–([0-9.]+)x\); weft takes ([0-9.]+)x the floor's time\s+floor)")));
+    CHECK(std::stod(f[1]) > 0);
+    CHECK(std::stod(f[2]) <= std::stod(f[1]));
+    CHECK(std::stod(f[1]) <= std::stod(f[3]));
+    CHECK(std::stod(f[4]) > 0);
+  }
+  {
+    std::smatch e;
+    REQUIRE(std::regex_search(r.out, e,
+                              std::regex(R"(cost per event ≤ 5 ns \(uncontended: weft's added time per event\)\s+(-?[0-9.]+) ns \(runs (-?[0-9.]+)–(-?[0-9.]+)\), of which the clock read (-?[0-9.]+) ns\s+(met|MISSED))")));
+    CHECK(std::stod(e[2]) <= std::stod(e[1]));
+    CHECK(std::stod(e[1]) <= std::stod(e[3]));
+  }
   CHECK(contains(r.out, "weft record: uncontended lock/unlock"));
   CHECK(contains(r.out, "bytes/event"));
   for (const auto& w : weft::compare::kWorkloads)
@@ -198,7 +227,8 @@ TEST_CASE("weft-compare: an unknown option or workload is one line and exit stat
   }
 }
 
-TEST_CASE("compare_std and compare_weft: one line of figures, and exit status 2 for bad arguments", "[compare]") {
+TEST_CASE("compare_std, compare_clock and compare_weft: one line of figures, and exit status 2 for bad arguments",
+          "[compare]") {
   const auto ok = run_child({WEFT_COMPARE_STD, "contended-4", "10"});
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.rfind("workload=contended-4 ops=8 ns=", 0) == 0);  // 2 per thread: the multiple of 4 below 10
@@ -209,12 +239,18 @@ TEST_CASE("compare_std and compare_weft: one line of figures, and exit status 2 
                                                 {WEFT_COMPARE_STD, "queue", "12x"},
                                                 {WEFT_COMPARE_STD, "queue"},
                                                 {WEFT_COMPARE_STD, "queue", "10", "trace.weft"},
-                                                {WEFT_COMPARE_WEFT_BIN, "nope", "10"}}) {
+                                                {WEFT_COMPARE_WEFT_BIN, "nope", "10"},
+                                                // what the clock floor cannot stamp is refused, not run as std
+                                                {WEFT_COMPARE_CLOCK_BIN, "queue", "10"},
+                                                {WEFT_COMPARE_CLOCK_BIN, "cond-pingpong", "10"}}) {
     const auto r = run_child(argv);
     INFO(argv[1] << " " << (argv.size() > 2 ? argv[2] : "") << ": " << r.err);
     CHECK(r.exit_code == 2);
     CHECK(one_line(r.err));
   }
+  const auto floor = run_child({WEFT_COMPARE_CLOCK_BIN, "share", "10"});
+  CHECK(floor.exit_code == 0);
+  CHECK(floor.out.rfind("workload=share ops=10 ns=", 0) == 0);
 
   // The traced program's trace holds its workload: 100 items put and got.
   const weft::test::TempDir dir;
