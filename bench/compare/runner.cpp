@@ -433,8 +433,8 @@ void print_results(const std::vector<row>& rows, const options& o, footnotes& no
   std::printf("ns/op: the workload alone (its threads' work, without process start-up) over its ops; tsan and helgrind run the "
               "ops in brackets; record: compare_std run by `weft record` (its preload library), std's ops.\n"
               "clock: std with one read of weft's event clock at each event weft records, and nothing else of a tracer: "
-              "the floor under any tracer that stamps every event with that clock (lock and shared-access workloads "
-              "only).\n"
+              "the floor under any tracer that stamps every event with that clock (uncontended and share: the two "
+              "workloads under a ratio goal, neither of which waits).\n"
               "weft B/event: trace file size over the events weft's loader reads from it; record B/event: over the "
               "events its END record counts.\nPeak RSS: each child's ru_maxrss (helgrind: valgrind's whole process; "
               "record: weft record's, which includes the program it waited for: the larger of the two).\n");
