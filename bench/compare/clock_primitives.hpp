@@ -11,13 +11,13 @@
 // reader sees in the same run how much of weft's cost is the clock and how
 // much is weft (issue 16's goals table).
 //
-// Only the two workloads under a ratio goal are modelled
-// (clock_primitives::models), both free of waiting: uncontended and share.
-// Under contention the clock read lengthens each hold, and with it the
-// waits, so a variant that adds only the clock is no floor there (on 2
-// cores contended-2 ran slower with it than traced by weft); a condition
-// wait or a queue item is several events inside the std primitive, which
-// this policy cannot stamp.
+// Only the uncontended loop is modelled (clock_primitives::models): it is
+// the one workload without a second thread on its lock. Under contention
+// the clock read lengthens each hold, and with it the waits, so a variant
+// that adds only the clock is no floor there: with two threads on one lock
+// (contended-2, and share, whose adder and subtractor share theirs) it ran
+// as slow as weft or slower. A condition wait or a queue item is several
+// events inside the std primitive, which this policy cannot stamp.
 #pragma once
 
 #include <time.h>
@@ -56,7 +56,7 @@ inline void stamp() noexcept { t_stamps[t_next_stamp++ % kStampSlots] = event_cl
 
 struct clock_primitives : std_primitives {
   static bool models(std::string_view workload) {
-    return workload == "uncontended" || workload == "share";
+    return workload == "uncontended";
   }
 
   // Stamped where weft records: mutex.acquired just after the lock is
@@ -74,18 +74,6 @@ struct clock_primitives : std_primitives {
     }
   };
 
-  // `x += d` is a read and a write, which weft stamps with one clock read
-  // (sync_point_stamped: they are one statement).
-  template <class T>
-  class shared : public std_primitives::shared<T> {
-   public:
-    using std_primitives::shared<T>::shared;
-    shared& operator+=(const T& delta) {
-      stamp();
-      std_primitives::shared<T>::operator+=(delta);
-      return *this;
-    }
-  };
 };
 
 }  // namespace weft::compare

@@ -433,8 +433,8 @@ void print_results(const std::vector<row>& rows, const options& o, footnotes& no
   std::printf("ns/op: the workload alone (its threads' work, without process start-up) over its ops; tsan and helgrind run the "
               "ops in brackets; record: compare_std run by `weft record` (its preload library), std's ops.\n"
               "clock: std with one read of weft's event clock at each event weft records, and nothing else of a tracer: "
-              "the floor under any tracer that stamps every event with that clock (uncontended and share: the two "
-              "workloads under a ratio goal, neither of which waits).\n"
+              "the floor under any tracer that stamps every event with that clock (uncontended only: with a second "
+              "thread on the lock the clock read lengthens each hold and the waits with it).\n"
               "weft B/event: trace file size over the events weft's loader reads from it; record B/event: over the "
               "events its END record counts.\nPeak RSS: each child's ru_maxrss (helgrind: valgrind's whole process; "
               "record: weft record's, which includes the program it waited for: the larger of the two).\n");
@@ -490,9 +490,9 @@ void print_goals(const std::vector<row>& rows, const options& o) {
     }
   };
 
-  // Under each ratio goal, the floor any tracer that stamps every event
-  // with weft's clock pays (the clock variant), and weft's time over it:
-  // whether what is left to take is the clock or weft.
+  // Under the uncontended goal, the floor any tracer that stamps every
+  // event with weft's clock pays (the clock variant), and weft's time over
+  // it: whether what is left to take is the clock or weft.
   const auto floor_row = [&](std::string_view workload) {
     for (const row& r : rows) {
       if (r.plan.workload != workload) continue;
@@ -529,7 +529,6 @@ void print_goals(const std::vector<row>& rows, const options& o) {
   floor_row("uncontended");
   event_cost();
   ratio_goal("share", kWeft, "weft slowdown on share ≤ " + ratio(kGoalShare), kGoalShare);
-  floor_row("share");
   beside_tsan(kWeft, "weft's added time ≤ half TSan's: ");
   double worst = -1;
   std::string worst_at;

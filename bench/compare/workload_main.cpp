@@ -3,7 +3,7 @@
 //   compare_std    std::mutex & co.                    (no definition)
 //   compare_weft   weft's primitives, tracing to TRACE  (WEFT_COMPARE_WEFT)
 //   compare_clock  std's, with a clock read per event   (WEFT_COMPARE_CLOCK;
-//                  uncontended and share only, clock_primitives.hpp)
+//                  uncontended only, clock_primitives.hpp)
 //   compare_tsan   compare_std under -fsanitize=thread  (flags only)
 // Helgrind's figures come from compare_std run under valgrind.
 //
@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   if (!known) return usage(program, "unknown workload '" + std::string(name) + "' (one of " + workload_names() + ")");
 #if defined(WEFT_COMPARE_CLOCK)
   if (!primitives::models(name))
-    return usage(program, "the clock floor models uncontended and share only, not '" + std::string(name) + "'");
+    return usage(program, "the clock floor models uncontended only, not '" + std::string(name) + "'");
 #endif
 
 #if defined(WEFT_COMPARE_WEFT)

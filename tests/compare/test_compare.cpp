@@ -83,9 +83,9 @@ TEST_CASE("weft-compare --quick: every workload, a positive time per op under st
     double ns = 0, ratio = 0;
     REQUIRE(time_cell(c[2], ns, ratio));
     CHECK(ns > 0);
-    // The clock floor runs under the two ratio goals (uncontended, share)
-    // and says "-" for the rest.
-    const bool floor_modelled = w.name == "uncontended" || w.name == "share";
+    // The clock floor runs on the uncontended loop and says "-" for the
+    // rest.
+    const bool floor_modelled = w.name == "uncontended";
     for (int v : {3, 4, 5, 6}) {
       INFO("column " << v << ": " << c[static_cast<std::size_t>(v)]);
       if (v == 3 && !floor_modelled) {
@@ -114,10 +114,10 @@ TEST_CASE("weft-compare --quick: every workload, a positive time per op under st
   // The goals, each with a verdict; one beside-TSan line per workload,
   // "unclear" where TSan's own cost is inside std's run-to-run spread.
   CHECK(contains(r.out, "weft slowdown on uncontended"));
-  // Under the uncontended and share goals, the clock's floor and weft's time
-  // over it; the cost per event, judged, with the clock's part of it.
-  for (const std::string workload : {"uncontended", "share"}) {
-    INFO("floor on " << workload);
+  // Under the uncontended goal, the clock's floor and weft's time over it;
+  // the cost per event, judged, with the clock's part of it.
+  {
+    const std::string workload = "uncontended";
     std::smatch f;
     REQUIRE(std::regex_search(r.out, f,
                               std::regex("floor: std \\+ a clock read per event, on " + workload +
@@ -242,15 +242,15 @@ TEST_CASE("compare_std, compare_clock and compare_weft: one line of figures, and
                                                 {WEFT_COMPARE_WEFT_BIN, "nope", "10"},
                                                 // what the clock floor cannot stamp is refused, not run as std
                                                 {WEFT_COMPARE_CLOCK_BIN, "queue", "10"},
-                                                {WEFT_COMPARE_CLOCK_BIN, "contended-2", "10"}}) {
+                                                {WEFT_COMPARE_CLOCK_BIN, "share", "10"}}) {
     const auto r = run_child(argv);
     INFO(argv[1] << " " << (argv.size() > 2 ? argv[2] : "") << ": " << r.err);
     CHECK(r.exit_code == 2);
     CHECK(one_line(r.err));
   }
-  const auto floor = run_child({WEFT_COMPARE_CLOCK_BIN, "share", "10"});
+  const auto floor = run_child({WEFT_COMPARE_CLOCK_BIN, "uncontended", "10"});
   CHECK(floor.exit_code == 0);
-  CHECK(floor.out.rfind("workload=share ops=10 ns=", 0) == 0);
+  CHECK(floor.out.rfind("workload=uncontended ops=10 ns=", 0) == 0);
 
   // The traced program's trace holds its workload: 100 items put and got.
   const weft::test::TempDir dir;
