@@ -21,8 +21,9 @@
 #include <memory>
 #include <optional>
 #include <random>
-#include <thread>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -73,10 +74,16 @@ std::uint64_t parse_count(const std::string& flag, const std::optional<std::stri
 
 // One distinct finding: the same kind, objects and sites in every run that
 // showed it.
+//
+// "First" is the lowest-numbered run that showed it, not the first to
+// finish: with several jobs, runs end out of order, and the report (which
+// run, which seed, which trace is kept, the findings' order) must be the
+// same for the same seed however many jobs ran it.
 struct Group {
   analysis::Finding first;
   std::uint64_t runs = 0;
   std::uint64_t first_run = 0, first_seed = 0, horizon = 0;
+  std::size_t first_index = 0;  // the finding's place in its run's report
   std::string trace;  // the first run's, kept
 };
 
@@ -133,13 +140,13 @@ class Explorer {
   }();
   std::vector<std::unique_ptr<RunServer>> servers_;
   std::map<std::string, Group> groups_;
-  std::vector<std::string> order_;  // group keys, first found first
+  std::vector<std::string> order_;  // group keys, as report() lists them (sorted there)
   std::uint64_t done_ = 0, found_runs_ = 0, budget_stops_ = 0, diverged_ = 0, failed_ = 0;
-  std::uint64_t first_failed_seed_ = 0;
+  std::uint64_t first_failed_run_ = 0, first_failed_seed_ = 0;  // the lowest-numbered run that failed
   std::uint64_t horizon_ = 1000;  // pct: the longest run so far, in steps
   bool exhausted_ = false, stop_ = false;
   std::string budget_example_;
-  std::uint64_t budget_seed_ = 0;
+  std::uint64_t budget_run_ = 0, budget_seed_ = 0;  // the lowest-numbered run the budget stopped
   Clock::time_point start_ = Clock::now(), last_progress_{};
   const bool terminal_ = ::isatty(2) != 0;
 };
@@ -246,7 +253,10 @@ void Explorer::finish(const Running& r) {
   }
   if (!trace || !trace->schedule) {
     // It crashed before weft could finish its trace, or never started.
-    if (failed_++ == 0) first_failed_seed_ = r.seed;
+    if (failed_++ == 0 || r.run < first_failed_run_) {
+      first_failed_run_ = r.run;
+      first_failed_seed_ = r.seed;
+    }
     fs::remove(r.trace);
     if (s_.strategy == "dfs") stop_ = true;  // the search cannot go on without the run's decisions
     return;
@@ -257,8 +267,9 @@ void Explorer::finish(const Running& r) {
   if (sched.stop == format::ScheduleStop::Budget) {
     // Cut off mid-way, its threads caught in waits that were not over: what
     // a check would say of its trace is about the cut, not the program.
-    if (budget_stops_++ == 0) {
+    if (budget_stops_++ == 0 || r.run < budget_run_) {
       budget_example_ = sched.stopped;
+      budget_run_ = r.run;
       budget_seed_ = r.seed;
     }
     fs::remove(r.trace);
@@ -267,28 +278,37 @@ void Explorer::finish(const Running& r) {
   }
 
   const analysis::Report report = analysis::check(*trace, options_);
-  std::string kept;  // where this run's trace went, for its first new finding
-  for (const analysis::Finding& f : report.findings) {
+  std::string kept;  // where this run's trace went, for its first finding kept
+  for (std::size_t index = 0; index < report.findings.size(); ++index) {
+    const analysis::Finding& f = report.findings[index];
     if (f.kind == analysis::FindingKind::TsanReport) continue;
     const std::string key = group_key(*trace, f);
     Group& g = groups_[key];
-    if (g.runs++ == 0) {
-      order_.push_back(key);
-      g.first = f;
-      g.first_run = r.run;
-      g.first_seed = r.seed;
-      g.horizon = sched.horizon;
-      const std::string stem = slug(analysis::finding_kind_name(f.kind)) +
-                               (s_.strategy == "dfs" ? "-run-" + std::to_string(r.run + 1)
-                                                     : "-seed-" + std::to_string(r.seed));
-      g.trace = (fs::path(s_.dir) / (stem + ".weft")).string();
-      if (kept.empty()) {
-        fs::rename(r.trace, g.trace);
-        kept = g.trace;
-      } else if (g.trace != kept) {  // a finding of another kind in the same run: its own copy
-        fs::copy_file(kept, g.trace, fs::copy_options::overwrite_existing);
-      }
+    const bool new_group = g.runs++ == 0;
+    if (new_group) order_.push_back(key);
+    // A run numbered before the one that showed it first (it finished
+    // later) takes its place, and its trace that one's.
+    if (!new_group && r.run >= g.first_run) continue;
+    const std::string replaced_trace = new_group ? std::string() : g.trace;
+    g.first = f;
+    g.first_run = r.run;
+    g.first_seed = r.seed;
+    g.first_index = index;
+    g.horizon = sched.horizon;
+    const std::string stem = slug(analysis::finding_kind_name(f.kind)) +
+                             (s_.strategy == "dfs" ? "-run-" + std::to_string(r.run + 1)
+                                                   : "-seed-" + std::to_string(r.seed));
+    g.trace = (fs::path(s_.dir) / (stem + ".weft")).string();
+    if (kept.empty()) {
+      fs::rename(r.trace, g.trace);
+      kept = g.trace;
+    } else if (g.trace != kept) {  // a finding of another kind in the same run: its own copy
+      fs::copy_file(kept, g.trace, fs::copy_options::overwrite_existing);
     }
+    // The replaced run's trace goes, unless another finding still keeps it.
+    if (!replaced_trace.empty() && replaced_trace != g.trace &&
+        std::none_of(groups_.begin(), groups_.end(), [&](const auto& other) { return other.second.trace == replaced_trace; }))
+      fs::remove(replaced_trace);
   }
   if (!report.findings.empty()) {
     ++found_runs_;
@@ -362,6 +382,12 @@ int Explorer::run() {
 
 int Explorer::report() {
   const double secs = std::chrono::duration<double>(Clock::now() - start_).count();
+  // In the order of the runs that showed them first, and of their reports.
+  std::stable_sort(order_.begin(), order_.end(), [&](const std::string& a, const std::string& b) {
+    const Group& x = groups_.at(a);
+    const Group& y = groups_.at(b);
+    return std::tie(x.first_run, x.first_index) < std::tie(y.first_run, y.first_index);
+  });
   std::string how = s_.strategy;
   if (s_.strategy == "pct") how += " depth " + std::to_string(s_.depth);
   if (s_.early_timers) how += ", early timers";
