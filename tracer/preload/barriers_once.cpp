@@ -17,6 +17,7 @@
 
 #include "c11_threads.hpp"
 #include "lock_events.hpp"
+#include "modules.hpp"
 #include "real.hpp"
 #include "scheduled.hpp"
 #include "weft/format/meaning.hpp"
@@ -81,6 +82,20 @@ bool once_in_progress(const pthread_once_t* once) noexcept {
 __attribute__((always_inline)) inline int once_at(pthread_once_t* once, void (*routine)(), const void* ra) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_once.get()(once, routine));
   const busy_scope busy;
+  // A once of the C or C++ runtime's own, called from inside it: libgcc_s
+  // sets up its unwinder the first time a thread throws, libstdc++ its
+  // locale. Not the program's: recorded, it was an event object at the
+  // program's throw, set and waited for, which the program never made.
+  // Passed through unrecorded, as the runtime's own calls are elsewhere
+  // (std::call_once is inline in the program, which calls pthread_once
+  // itself). Under the scheduler it still waits its turn.
+  if (in_runtime_library(reinterpret_cast<std::uintptr_t>(ra))) {
+    if (scheduled())
+      while (once_in_progress(once)) detail::explore::block(once, std::nullopt);
+    const int rc = next.pthread_once.get()(once, routine);
+    if (scheduled()) detail::explore::wake(once);
+    return rc;
+  }
   object_call c;
   if (!begin_call(c, once, format::ObjectKind::Event, ra))
     return next.pthread_once.get()(once, routine);
