@@ -148,6 +148,29 @@ TEST_CASE("futures, latches, counting semaphores and atomic waits are scheduled 
 #endif
 }
 
+TEST_CASE("a thread cancelled inside a scheduled wait acts on the cancel as in a real run", "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  TempDir dir;
+  // Two workers cancelled inside a condition wait (one timed): under the
+  // scheduler they block on the scheduler, which no cancel reached, so one
+  // waited forever and the other timed out again and again in virtual time
+  // until the time limit stopped the run.
+  const ChildResult r = weft_in(dir, {"explore", "--runs", "20", "--seed", "1", "--time-limit", "20", "--",
+                                      WEFT_CANCELLED_WAIT});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("no run found anything") != std::string::npos);
+  CHECK(r.out.find("stopped") == std::string::npos);
+  const ChildResult one = weft_in(dir, {"record", "--schedule", "3", "-o", "c.weft", "--", WEFT_CANCELLED_WAIT});
+  CHECK(one.exit_code == 0);
+  CHECK(one.out == "cancelled: 1 1\n");
+  const ChildResult check = weft_in(dir, {"check", "c.weft"});
+  CHECK(check.exit_code == 0);  // the cleanup handlers' unlocks are the holders'
+#endif
+}
+
 TEST_CASE("explore and record --schedule refuse a wrong program or flag in one line", "[explore][record]") {
   TempDir dir;
   struct Case {

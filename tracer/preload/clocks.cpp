@@ -76,9 +76,14 @@ struct timespec virtual_reading(clockid_t clock) noexcept { return from_ns(base_
 // What a sleep "waits for": nothing wakes it but its deadline.
 const char kSleep = 0;
 
-int sleep_until(const virtual_time& until) noexcept {
+// A sleep is a cancellation point (explore/cancellation.hpp): a cancel acts
+// on entry or when pthread_cancel wakes it. (With the thread's cancellation
+// disabled, such a wake ends the sleep early.)
+int sleep_until(const virtual_time& until) {
   const busy_scope busy;  // the scheduler's own locks are not the program's
+  pthread_testcancel();
   detail::explore::block(&kSleep, until);
+  pthread_testcancel();
   return 0;
 }
 

@@ -19,12 +19,16 @@ namespace {
 // waiters), the thread blocked on the condition's address until a notify
 // wakes it or `until` passes, the mutex taken back as the scheduler allows.
 // Nothing runs between the unlock and the block, so no notify is missed.
+// A cancellation point, as the native wait is (explore/cancellation.hpp):
+// a cancel acts on entry, or once the mutex is taken back.
 int scheduled_wait(pthread_cond_t* cv, pthread_mutex_t* m, const std::optional<virtual_time>& until) {
+  pthread_testcancel();
   next.pthread_mutex_unlock.get()(m);
   detail::explore::wake(m);
   const bool woken = detail::explore::block(cv, until);
   const int rc = scheduled_lock(m, std::nullopt, [m] { return next.pthread_mutex_trylock.get()(m); });
   if (rc != 0 && rc != EOWNERDEAD) return rc;
+  pthread_testcancel();
   return woken ? 0 : ETIMEDOUT;
 }
 
@@ -57,24 +61,42 @@ int wait(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra, bool timed, Wai
   mc.e->owner.store(0, std::memory_order_relaxed);
   mc.record(format::EventKind::MutexReleased, mc.e->seq.fetch_add(1, std::memory_order_relaxed), 0,
             format::kFlagCondition);
-  int rc;
+  // The wait's end: the mutex taken back at its depth, then the wait over
+  // and why. Recorded when the native wait returns, and also when it is
+  // left by a cancellation (pthread_cancel acted on inside the wait):
+  // glibc takes the mutex back and unwinds through this frame to the
+  // thread's cleanup handlers, which usually unlock it. Unrecorded, that
+  // unlock was a misuse by a thread that did not hold the mutex. A
+  // cancelled wait was woken by nothing: spurious.
+  int rc = 0;
+  const auto wait_ended = [&](bool cancelled) noexcept {
+    mc.e->owner.store(c.me(), std::memory_order_relaxed);
+    mc.e->depth = depth;
+    mc.record(format::EventKind::MutexAcquired, mc.e->seq.fetch_add(1, std::memory_order_relaxed), depth,
+              format::kFlagCondition);
+    c.e->count.fetch_sub(1, std::memory_order_relaxed);
+    const format::WakeReason reason = cancelled        ? format::WakeReason::Spurious
+                                      : rc == ETIMEDOUT ? format::WakeReason::Timeout
+                                      : c.e->value.load(std::memory_order_relaxed) != notifies_before
+                                          ? format::WakeReason::Notified
+                                          : format::WakeReason::Spurious;
+    c.record(format::EventKind::CondWaitEnd, c.e->seq.fetch_add(1, std::memory_order_relaxed),
+             static_cast<std::uint64_t>(reason), timed_flag);
+  };
+  struct ended_on_unwind {
+    const decltype(wait_ended)& ended;
+    bool returned = false;
+    ~ended_on_unwind() {
+      if (!returned) ended(true);
+    }
+  } cancellation{wait_ended};
   {
     const detail::blocked_scope blocked(format::EventKind::CondWaitBegin, c.object, timed, nullptr,
                                         watchdog_external(*c.e) || watchdog_external(*mc.e));
     rc = native_wait();
   }
-  mc.e->owner.store(c.me(), std::memory_order_relaxed);
-  mc.e->depth = depth;
-  mc.record(format::EventKind::MutexAcquired, mc.e->seq.fetch_add(1, std::memory_order_relaxed), depth,
-            format::kFlagCondition);
-
-  c.e->count.fetch_sub(1, std::memory_order_relaxed);
-  const format::WakeReason reason = rc == ETIMEDOUT ? format::WakeReason::Timeout
-                                    : c.e->value.load(std::memory_order_relaxed) != notifies_before
-                                        ? format::WakeReason::Notified
-                                        : format::WakeReason::Spurious;
-  c.record(format::EventKind::CondWaitEnd, c.e->seq.fetch_add(1, std::memory_order_relaxed),
-           static_cast<std::uint64_t>(reason), timed_flag);
+  cancellation.returned = true;
+  wait_ended(false);
   return rc;
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "../src/cancellation_off.hpp"
 #include "../src/runtime.hpp"
 #include "state.hpp"
 #include "symbol_table.hpp"
@@ -48,6 +49,7 @@ std::mutex g_symbols_mutex;
 const wrapper_ranges* wrappers_of(std::size_t i) noexcept {
   module_symbols& s = g_symbols[i];
   if (s.loaded.load(std::memory_order_acquire)) return s.table.load(std::memory_order_relaxed);
+  const detail::cancellation_off hold_off;  // reads the module's file: weft's reads, not the program's
   std::lock_guard<std::mutex> lock(g_symbols_mutex);
   if (!s.loaded.load(std::memory_order_relaxed)) {
     s.table.store(wrapper_ranges::load(s.path, g_modules[i].base), std::memory_order_relaxed);
@@ -155,6 +157,7 @@ void reset_module_lock_in_child() noexcept {
 }
 
 void scan_modules() noexcept {
+  const detail::cancellation_off hold_off;
   std::lock_guard<std::mutex> lock(g_scan_mutex);
   dl_iterate_phdr(register_one, nullptr);
 }

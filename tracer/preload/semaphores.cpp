@@ -44,9 +44,15 @@ void record_acquired(object_call& c, std::uint8_t flags) noexcept {
 
 // Under the scheduler, the blocking part of a wait: tries waited for on
 // the semaphore's address (which sem_post wakes), until `until` if given.
-// As sem_wait returns: 0, or -1 with errno ETIMEDOUT.
+// As sem_wait returns: 0, or -1 with errno ETIMEDOUT. A cancellation
+// point, as sem_wait is: each try first acts on a cancel (one that
+// pthread_cancel woke it for: explore/cancellation.hpp).
 int scheduled_sem_wait(sem_t* s, const std::optional<virtual_time>& until) {
-  if (scheduled_lock(s, until, [s] { return next.sem_trywait.get()(s) == 0 ? 0 : EBUSY; }) == 0) return 0;
+  const auto try_wait = [s] {
+    pthread_testcancel();
+    return next.sem_trywait.get()(s) == 0 ? 0 : EBUSY;
+  };
+  if (scheduled_lock(s, until, try_wait) == 0) return 0;
   errno = ETIMEDOUT;
   return -1;
 }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "../src/cancellation_off.hpp"
+
 namespace weft::preload {
 namespace {
 
@@ -34,6 +36,7 @@ bool line_holds(const char* line, std::size_t n, std::uintptr_t address, bool& s
 }  // namespace
 
 bool in_shared_mapping(const void* address) noexcept {
+  const detail::cancellation_off hold_off;  // open and read here are weft's, no cancellation points of the program's
   const int fd = ::open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   const auto wanted = reinterpret_cast<std::uintptr_t>(address);

@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "../src/cancellation_off.hpp"
 #include "../src/runtime.hpp"
 #include "modules.hpp"
 #include "state.hpp"
@@ -79,8 +80,10 @@ std::uint32_t intern(std::uintptr_t pc) noexcept {
 constinit thread_local cached_site t_site_cache[kSiteCacheSize];
 
 std::uint32_t site_of_slow(std::uintptr_t pc) noexcept {
-  // The look-ups below take std::mutexes: not the program's.
+  // The look-ups below take std::mutexes: not the program's; and they read
+  // modules' files, whose reads are no cancellation points of the program's.
   const busy_scope busy;
+  const detail::cancellation_off hold_off;
   if (pc != 0 && !in_known_module(pc)) scan_modules();  // a library loaded since start-up
   if (pc != 0 && on_behalf(pc)) {
     // Not cached by this address: one libstdc++ return address serves every

@@ -17,6 +17,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "../src/explore/cancellation.hpp"
 #include "../src/runtime.hpp"
 #include "../src/thread_binding.hpp"
 #include "c11_threads.hpp"
@@ -151,8 +152,13 @@ int join(pthread_t t, const void* ra, std::uint8_t flags, bool timed, Join&& nat
 int scheduled_join(pthread_t t, void** ret, const known_thread& k, const std::optional<virtual_time>& until,
                    bool try_only) {
   if (k.ended == nullptr || !scheduled()) return -1;
-  while (!k.ended->load(std::memory_order_acquire) && !try_only)
+  // A cancellation point, as the native join is (but not a try): a cancel
+  // acts on entry or when pthread_cancel wakes it (explore/cancellation.hpp).
+  if (!try_only) pthread_testcancel();
+  while (!k.ended->load(std::memory_order_acquire) && !try_only) {
     if (!detail::explore::block(k.ended, until)) break;
+    pthread_testcancel();
+  }
   if (!k.ended->load(std::memory_order_acquire)) return try_only ? EBUSY : ETIMEDOUT;
   return next.pthread_join.get()(t, ret);
 }
@@ -259,6 +265,19 @@ int pthread_clockjoin_np(pthread_t t, void** ret, clockid_t clock, const struct 
 }
 
 int pthread_detach(pthread_t t) noexcept { return detach_at(t, __builtin_return_address(0)); }
+
+// Not recorded (the target's end is, when the cancel acts). Under the
+// scheduler the target may be blocked on the scheduler rather than in the
+// kernel, where no cancel reaches: it is woken, and its scheduled wait acts
+// on the cancel as the real call would (explore/cancellation.hpp).
+int pthread_cancel(pthread_t t) noexcept {
+  const int rc = next.pthread_cancel.get()(t);
+  if (rc != 0 || !scheduled_program_call()) return rc;
+  const busy_scope busy;
+  known_thread k{};
+  if (find_thread(t, k)) weft::detail::explore::interrupt(k.id);
+  return rc;
+}
 
 int pthread_setname_np(pthread_t t, const char* name) noexcept {
   const int rc = next.pthread_setname_np.get()(t, name);

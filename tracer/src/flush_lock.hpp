@@ -3,6 +3,10 @@
 // A spin on an atomic, not a mutex, because a crash handler must be able to
 // take it (or, if the crashing thread itself holds it, or its holder does
 // not let go, proceed without it: the process is dying either way).
+//
+// While it is held, and while it is waited for, the thread's cancellation
+// is held off (cancellation_off.hpp): everything under it writes the trace
+// on whichever thread took it, often a program's.
 #pragma once
 
 #include <sched.h>
@@ -11,6 +15,8 @@
 #include <unistd.h>
 
 #include <atomic>
+
+#include "cancellation_off.hpp"
 
 namespace weft::detail {
 
@@ -46,6 +52,7 @@ class FlushLock {
   FlushLock& operator=(const FlushLock&) = delete;
 
  private:
+  const cancellation_off hold_off_;  // first: before the wait, and after the release
   std::atomic<long>& owner_;
   bool held_ = false;
 };

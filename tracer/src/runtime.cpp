@@ -16,6 +16,7 @@
 #include "weft/detail/explore.hpp"
 #include "tsan_invisible.hpp"
 #include "tsan_reports.hpp"
+#include "cancellation_off.hpp"
 #include "flush_lock.hpp"
 #include "thread_binding.hpp"
 #include "weft/detail/internal_scope.hpp"
@@ -371,6 +372,7 @@ std::string Runtime::trace_path() {
 void Runtime::finish(format::EndReason reason, std::uint64_t status) {
   const TsanInvisible invisible;  // stopping weft's threads is not the program's synchronization
   const internal_scope inside;    // nor, under weft record, its pthread calls
+  const cancellation_off hold_off;  // nor are its waits and writes cancellation points of the program's
   if (!config_.enabled) return;
   static thread_local bool t_finishing = false;
   if (t_finishing) return;  // re-entered on the finishing thread itself

@@ -17,6 +17,7 @@
 #include <cpuid.h>
 #endif
 
+#include "cancellation_off.hpp"
 #include "flush_lock.hpp"
 #include "runtime.hpp"
 #include "weft/detail/internal_scope.hpp"
@@ -139,6 +140,7 @@ ThreadBuffer* attach_current_thread() {
 
 bool reserve_slow(ThreadBuffer* b, std::uint64_t slots) {
   const TsanInvisible invisible;  // waking and helping the writer are weft's hand-overs
+  const cancellation_off hold_off;  // its waits and the flush it helps with are weft's (cancellation_off.hpp)
   if (b == &g_after_exit) {
     TraceWriter::dropped_after_exit.fetch_add(1, std::memory_order_relaxed);
     return false;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "../clock.hpp"
+#include "cancellation.hpp"
 #include "../runtime.hpp"
 #include "weft/detail/explore.hpp"
 #include "weft/detail/internal_scope.hpp"
@@ -288,6 +289,11 @@ void Scheduler::wake(const void* resource, bool all) {
   if (first) first->make_runnable(false);
 }
 
+void Scheduler::interrupt(std::uint32_t id) {
+  Lock lock(m_);
+  if (id < slots_.size() && slots_[id] && slots_[id]->state == State::blocked) slots_[id]->make_runnable(false);
+}
+
 void Scheduler::thread_created(std::uint32_t id) {
   Lock lock(m_);
   Slot& s = slot(id);
@@ -396,6 +402,10 @@ bool block(const void* resource, const std::optional<steady_time>& until) {
 }
 
 void wake(const void* resource, bool all) { g_scheduler->wake(resource, all); }
+
+// --- cancellation.hpp ---
+
+void interrupt(std::uint32_t thread) { g_scheduler->interrupt(thread); }
 
 void sleep_for(std::chrono::nanoseconds duration) {
   const std::int64_t ns = std::max<std::int64_t>(0, duration.count());

@@ -52,6 +52,9 @@ class Scheduler {
   void step(const source_site* site, bool thread_ends);
   bool block(const void* resource, std::optional<std::uint64_t> until_ns);
   void wake(const void* resource, bool all);
+  // Thread `id`, if blocked, may go on (its block returns as if woken):
+  // see cancellation.hpp.
+  void interrupt(std::uint32_t id);
   void thread_created(std::uint32_t id);
   void thread_attach(std::uint32_t id);
   void thread_exit();
