@@ -48,6 +48,7 @@ struct next_functions {
   next_function<int (*)(pthread_t, void**, clockid_t, const struct timespec*)> pthread_clockjoin_np{"pthread_clockjoin_np", nullptr};
   next_function<int (*)(pthread_t)> pthread_detach{"pthread_detach", nullptr};
   next_function<int (*)(pthread_t)> pthread_cancel{"pthread_cancel", nullptr};
+  next_function<void (*)(void*)> pthread_exit{"pthread_exit", nullptr};
   next_function<int (*)(pthread_t, const char*)> pthread_setname_np{"pthread_setname_np", nullptr};
 
   next_function<int (*)(pthread_mutex_t*, const pthread_mutexattr_t*)> pthread_mutex_init{"pthread_mutex_init", nullptr};

@@ -266,6 +266,19 @@ int pthread_clockjoin_np(pthread_t t, void** ret, clockid_t clock, const struct 
 
 int pthread_detach(pthread_t t) noexcept { return detach_at(t, __builtin_return_address(0)); }
 
+// The main thread leaving while its workers go on (a C program's classic
+// end of main): its thread.end now, not at the process's end, and the
+// watchdog's looks no longer count it (a hang of the workers is still
+// called). Other threads' ends are their trampoline's, as they unwind.
+[[noreturn]] void pthread_exit(void* value) {
+  if (recording() && ::gettid() == ::getpid()) {
+    const busy_scope busy;
+    weft::detail::end_main_thread_early();
+  }
+  next.pthread_exit.get()(value);
+  __builtin_unreachable();
+}
+
 // Not recorded (the target's end is, when the cancel acts). Under the
 // scheduler the target may be blocked on the scheduler rather than in the
 // kernel, where no cancel reaches: it is woken, and its scheduled wait acts

@@ -14,5 +14,11 @@ extern thread_local bool t_in_signal_handler;
 
 // Records thread.end for the calling thread, once.
 void end_current_thread();
+// The main thread leaves by pthread_exit while the process goes on (its
+// other threads end it later): its end is recorded now, and it is no
+// longer alive, as any other thread that ends. (A main thread that calls
+// exit() ends with the process instead: static destructors still run on
+// it.) Does nothing on another thread.
+void end_main_thread_early();
 
 }  // namespace weft::detail

@@ -58,6 +58,21 @@ ThreadBuffer g_after_exit;
 // thread_local objects that existed before that and records thread.end last.
 // Not for the main thread: static destructors still run on it after its
 // thread_locals are gone, so it ends with the process (Runtime::finish).
+// Records the calling thread's end and gives its ring back: it is no
+// longer alive (the watchdog's looks skip it).
+void retire_current_thread(ThreadBuffer* b, ThreadEntry& entry) {
+  end_current_thread();
+  entry.alive.store(false, std::memory_order_release);
+  t_buffer = &g_after_exit;
+  // The writer drains a finished ring and then frees it for the next
+  // thread. With tracing off there is no writer and no ring: the buffer
+  // is free at once, or a program that starts a thread per task would
+  // add a buffer for each and walk them all to start the next (10,000
+  // threads: 68 MB and slower than tracing them).
+  Runtime& rt = Runtime::get();
+  b->state.store(rt.enabled() ? BufferState::Finished : BufferState::Free, std::memory_order_release);
+}
+
 struct ThreadExitGuard {
   bool armed = false;
   ~ThreadExitGuard() {
@@ -67,18 +82,9 @@ struct ThreadExitGuard {
     // The release of `state` below is what the next thread to take this
     // ring acquired: keep it from TSan (see bind_current_thread).
     const TsanInvisible invisible;
-    Runtime& rt = Runtime::get();
-    ThreadEntry& entry = rt.registry().threads()[b->thread_id];
+    ThreadEntry& entry = Runtime::get().registry().threads()[b->thread_id];
     if (entry.flags & format::kThreadMain) return;
-    end_current_thread();
-    entry.alive.store(false, std::memory_order_release);
-    t_buffer = &g_after_exit;
-    // The writer drains a finished ring and then frees it for the next
-    // thread. With tracing off there is no writer and no ring: the buffer
-    // is free at once, or a program that starts a thread per task would
-    // add a buffer for each and walk them all to start the next (10,000
-    // threads: 68 MB and slower than tracing them).
-    b->state.store(rt.enabled() ? BufferState::Finished : BufferState::Free, std::memory_order_release);
+    retire_current_thread(b, entry);
   }
 };
 thread_local ThreadExitGuard t_exit_guard;
@@ -86,6 +92,15 @@ thread_local ThreadExitGuard t_exit_guard;
 }  // namespace
 
 constinit thread_local bool t_inside_weft = false;
+
+void end_main_thread_early() {
+  ThreadBuffer* b = t_buffer;
+  if (b == nullptr || b == &g_after_exit) return;
+  const internal_scope inside;
+  const TsanInvisible invisible;
+  ThreadEntry& entry = Runtime::get().registry().threads()[b->thread_id];
+  if (entry.flags & format::kThreadMain) retire_current_thread(b, entry);
+}
 
 void end_current_thread() {
   const TsanInvisible invisible;

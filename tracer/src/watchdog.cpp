@@ -4,11 +4,13 @@
 
 #include <new>
 #include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <algorithm>
 #include <map>
 #include <vector>
@@ -34,6 +36,23 @@ std::set<long> os_threads() {
     ::closedir(dir);
   }
   return tids;
+}
+
+// Whether the main thread has exited (pthread_exit): the thread group's
+// leader stays, a zombie, until the whole process ends.
+bool main_thread_exited() {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/task/%ld/stat", static_cast<long>(::getpid()));
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[512];
+  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  // "pid (comm) S ...": the state follows the last ')' (comm may hold one).
+  const char* paren = std::strrchr(buf, ')');
+  return paren != nullptr && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
 }
 
 thread_local bool t_watchdog_thread = false;
@@ -117,7 +136,9 @@ void Watchdog::loop() {
     {
       const TsanInvisible invisible;  // watching is not the program's synchronization (tsan_invisible.hpp)
       if (!watch(finding)) return;
-      weft::this_thread::set_name("watchdog");  // it is about to appear in the trace
+      // It is about to appear in the trace; not when it only ends a process
+      // whose threads are all gone, as the last of them would have.
+      if (!program_gone_) weft::this_thread::set_name("watchdog");
     }
     // In TSan's sight: acting may end the process, and TSan takes a thread
     // that ends it inside an ignore scope for an error of its own (it
@@ -143,7 +164,9 @@ bool Watchdog::watch(std::string& finding) {
       // slow to get from its lock.begin event to blocking) the hang would be
       // called first, and the deadlock, which says more, never.
       run_finding_ = false;
-      found = check_deadlock(finding) || (last_cycle_.empty() && check_hang(finding)) || check_run(finding);
+      program_gone_ = program_gone();
+      found = program_gone_ || check_deadlock(finding) || (last_cycle_.empty() && check_hang(finding)) ||
+              check_run(finding);
     }
     if (found && !reported_) return true;
     lock.lock();
@@ -152,6 +175,12 @@ bool Watchdog::watch(std::string& finding) {
 }
 
 void Watchdog::act(const std::string& finding) {
+  if (program_gone_) {
+    // What glibc does on the last thread's exit, which weft's own threads
+    // kept from happening: exit(0), with the atexit handlers (weft's own
+    // among them: the trace is completed).
+    std::exit(0);
+  }
   if (run_finding_) {
     act_on_run(finding);
     return;
@@ -262,9 +291,11 @@ bool Watchdog::check_hang(std::string& why) {
     stalled_since_ms_ = t;
   }
   bool quiet = all_blocked && !blocked.empty();
-  // Any thread weft cannot see might still wake them.
+  // Any thread weft cannot see might still wake them; not the remains of a
+  // main thread that left by pthread_exit.
   if (quiet)
     for (long tid : os_threads()) {
+      if (tid == ::getpid() && main_thread_exited()) continue;
       std::lock_guard<std::mutex> lock(m_);
       if (!known.count(tid) && !ignored_.count(tid) && !preexisting_.count(tid) && tid != rt_.writer_tid()) {
         quiet = false;
@@ -290,6 +321,23 @@ bool Watchdog::check_hang(std::string& why) {
     why += " " + rt_.registry().thread_name(s.thread) + " in " + std::string(format::kind_name(s.kind)) +
            (s.object ? " on " + object_name(s.object) : "") + ";";
   why.pop_back();
+  return true;
+}
+
+// The main thread called pthread_exit and every other thread of the
+// program has ended too. glibc ends a process when its last thread exits,
+// but weft's own threads (this one, the writer) are threads of the process
+// too: without this the process lived on, a program's classic "main ends
+// with pthread_exit and lets its workers finish" never ended. A thread
+// weft does not know of (one alive before weft started) is the program's.
+bool Watchdog::program_gone() {
+  if (!main_thread_exited()) return false;
+  const long main_tid = ::getpid();
+  for (long tid : os_threads()) {
+    if (tid == main_tid) continue;  // the main thread's remains
+    std::lock_guard<std::mutex> lock(m_);
+    if (!ignored_.count(tid) && tid != rt_.writer_tid()) return false;
+  }
   return true;
 }
 

@@ -91,6 +91,8 @@ class Watchdog {
   // The run's stop, claimed here or by another process (run_board.hpp).
   bool check_run(std::string& finding);
   void act_on_run(const std::string& finding);
+  // Every thread of the program has ended, the main thread by pthread_exit.
+  bool program_gone();
 
   Runtime& rt_;
   const DeadlockPolicy policy_;
@@ -114,6 +116,9 @@ class Watchdog {
   // The finding at hand is the run's (claimed_ if this process called it).
   bool run_finding_ = false;
   bool claimed_ = false;
+  // The program's threads are all gone: the process ends as glibc ends it
+  // when its last thread exits (act).
+  bool program_gone_ = false;
   std::atomic<bool> stopping_run_{false};
   std::atomic<bool> reported_{false};    // under `wait` and `abort`: say it once (the watchdog or a self-deadlocking thread)
 };
