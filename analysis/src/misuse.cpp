@@ -3,6 +3,8 @@
 // is MisuseWatch's (misuse_watch.hpp), which the check's model walk carries.
 #include "misuse_watch.hpp"
 
+#include <algorithm>
+
 #include "weft/analysis/detectors.hpp"
 
 namespace weft::analysis {
@@ -155,8 +157,31 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
 
 std::vector<Finding> MisuseWatch::finish() {
   const format::Trace& t = t_;
+  // The last event of each process: a thread whose end is its process's
+  // last event, in a process that ended by exit, ended with the process
+  // (it called exit(), or main returned): no thread comes after it to
+  // wait for the lock it held, which is no misuse. (A thread that returned
+  // holding a lock ends before its process's last events: a join, main's
+  // own end.)
+  std::vector<std::uint64_t> last_of_process(std::max<std::size_t>(1, t.processes.size()), kNoEvent);
+  if (!ended_holding_.empty()) {
+    std::size_t missing = last_of_process.size();
+    for (std::uint64_t i = t.events.size(); i-- > 0 && missing > 0;) {
+      const std::uint32_t p = t.threads[t.events[i].thread].process;
+      if (p < last_of_process.size() && last_of_process[p] == kNoEvent) {
+        last_of_process[p] = i;
+        --missing;
+      }
+    }
+  }
+  const auto ended_with_process = [&](std::uint64_t index) {
+    const std::uint32_t p = t.threads[t.events[index].thread].process;
+    if (p >= last_of_process.size() || last_of_process[p] != index) return false;
+    const std::optional<format::EndRecord>& end = p < t.processes.size() && t.processes[p].end ? t.processes[p].end : t.end;
+    return end && end->reason == format::EndReason::Exit;
+  };
   for (const auto& [index, locks] : ended_holding_) {
-    if (locks.empty()) continue;
+    if (locks.empty() || ended_with_process(index)) continue;
     const format::Event& e = t.events[index];
     std::string names;
     std::vector<std::uint32_t> sites;

@@ -105,6 +105,32 @@ TEST_CASE("misuse found on the model's walk is what its own walk finds, finding 
   CHECK(twice->count == 2);
 }
 
+TEST_CASE("a thread that ends with its process holding a lock is no misuse: it called exit", "[misuse]") {
+  // A worker takes `kept` and ends the process (exit() on an error path):
+  // its end, recorded as the process exits, is the process's last event.
+  const auto made = [](bool more_after, weft::format::EndReason reason) {
+    TraceMaker tm;
+    const auto a = tm.thread("a"), b = tm.thread("b");
+    const auto kept = tm.object(ObjectKind::Mutex, "kept");
+    const auto other = tm.object(ObjectKind::Mutex, "other");
+    tm.lock(b, kept);
+    tm.add(b, EventKind::ThreadEnd, tm.thread_object(b));
+    if (more_after) tm.lock(a, other);  // another thread went on after it: b returned holding `kept`
+    tm.end(reason);
+    return tm;
+  };
+  const auto ended_holding = [](const TraceMaker& tm) {
+    const auto r = tm.check();
+    return std::count_if(r.findings.begin(), r.findings.end(), [](const auto& f) {
+      return f.kind == FindingKind::Misuse && f.title.find("ends while holding kept") != std::string::npos;
+    });
+  };
+  CHECK(ended_holding(made(false, weft::format::EndReason::Exit)) == 0);
+  CHECK(ended_holding(made(true, weft::format::EndReason::Exit)) == 1);
+  // Not an exit: stopped or killed with the lock held is judged as before.
+  CHECK(ended_holding(made(false, weft::format::EndReason::Signal)) == 1);
+}
+
 TEST_CASE("misuse repeated at one site is one finding with a count", "[misuse]") {
   TraceMaker tm;
   const auto a = tm.thread("a");
