@@ -14,6 +14,8 @@
 #include <ctime>
 #include <new>
 
+#include "proc_stat.hpp"
+
 namespace weft::detail {
 namespace {
 
@@ -30,15 +32,7 @@ bool process_gone(std::int32_t pid) {
   if (::kill(pid, 0) != 0) return errno == ESRCH;
   char path[64];
   std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  char buf[512];
-  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  if (n <= 0) return false;
-  buf[n] = '\0';
-  const char* paren = std::strrchr(buf, ')');  // the command name may hold anything but ends at the last ')'
-  return paren != nullptr && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+  return stat_says_exited(path);
 }
 
 // Copies `text` into a slot under its spin lock; a reader that cannot get

@@ -4,18 +4,17 @@
 
 #include <new>
 #include <dirent.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <algorithm>
 #include <map>
 #include <vector>
 
 #include "flush_lock.hpp"
+#include "proc_stat.hpp"
 #include "run_board.hpp"
 #include "runtime.hpp"
 #include "weft/detail/blocking.hpp"
@@ -43,16 +42,7 @@ std::set<long> os_threads() {
 bool main_thread_exited() {
   char path[64];
   std::snprintf(path, sizeof path, "/proc/self/task/%ld/stat", static_cast<long>(::getpid()));
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  char buf[512];
-  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  if (n <= 0) return false;
-  buf[n] = '\0';
-  // "pid (comm) S ...": the state follows the last ')' (comm may hold one).
-  const char* paren = std::strrchr(buf, ')');
-  return paren != nullptr && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+  return stat_says_exited(path);
 }
 
 thread_local bool t_watchdog_thread = false;
