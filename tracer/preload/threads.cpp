@@ -270,7 +270,7 @@ int pthread_detach(pthread_t t) noexcept { return detach_at(t, __builtin_return_
 // end of main): its thread.end now, not at the process's end, and the
 // watchdog's looks no longer count it (a hang of the workers is still
 // called). Other threads' ends are their trampoline's, as they unwind.
-[[noreturn]] void pthread_exit(void* value) {
+void pthread_exit(void* value) {  // noreturn, as glibc's declaration says
   if (recording() && ::gettid() == ::getpid()) {
     const busy_scope busy;
     weft::detail::end_main_thread_early();
@@ -283,7 +283,7 @@ int pthread_detach(pthread_t t) noexcept { return detach_at(t, __builtin_return_
 // scheduler the target may be blocked on the scheduler rather than in the
 // kernel, where no cancel reaches: it is woken, and its scheduled wait acts
 // on the cancel as the real call would (explore/cancellation.hpp).
-int pthread_cancel(pthread_t t) noexcept {
+int pthread_cancel(pthread_t t) {  // not noexcept, as glibc declares it
   const int rc = next.pthread_cancel.get()(t);
   if (rc != 0 || !scheduled_program_call()) return rc;
   const busy_scope busy;
