@@ -155,12 +155,12 @@ ThreadBuffer* attach_current_thread() {
 
 bool reserve_slow(ThreadBuffer* b, std::uint64_t slots) {
   const TsanInvisible invisible;  // waking and helping the writer are weft's hand-overs
-  const cancellation_off hold_off;  // its waits and the flush it helps with are weft's (cancellation_off.hpp)
   if (b == &g_after_exit) {
     TraceWriter::dropped_after_exit.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
-  if (b->slots == nullptr) return false;  // tracing is off
+  if (b->slots == nullptr) return false;  // tracing is off: every event comes here, so nothing before this
+  const cancellation_off hold_off;  // its waits and the flush it helps with are weft's (cancellation_off.hpp)
   Runtime& rt = Runtime::get();
   const std::uint64_t capacity = b->mask + 1;
   const std::uint64_t head = b->head.load(std::memory_order_relaxed);
