@@ -73,7 +73,6 @@ struct clock_primitives : std_primitives {
       std::mutex::unlock();
     }
   };
-
 };
 
 }  // namespace weft::compare

@@ -77,6 +77,17 @@ bool once_in_progress(const pthread_once_t* once) noexcept {
   return (v & 1) != 0 && (v & 2) == 0;
 }
 
+// The native pthread_once; under the scheduler the caller first waits its
+// turn while another thread runs the initializer, and wakes the waiters
+// after.
+int native_once(pthread_once_t* once, void (*routine)()) {
+  if (scheduled())
+    while (once_in_progress(once)) detail::explore::block(once, std::nullopt);
+  const int rc = next.pthread_once.get()(once, routine);
+  if (scheduled()) detail::explore::wake(once);
+  return rc;
+}
+
 // The wrapper's body, for pthread_once and C11's call_once: `ra` is the
 // program's return address, the call's site.
 __attribute__((always_inline)) inline int once_at(pthread_once_t* once, void (*routine)(), const void* ra) {
@@ -89,13 +100,7 @@ __attribute__((always_inline)) inline int once_at(pthread_once_t* once, void (*r
   // Passed through unrecorded, as the runtime's own calls are elsewhere
   // (std::call_once is inline in the program, which calls pthread_once
   // itself). Under the scheduler it still waits its turn.
-  if (in_runtime_library(reinterpret_cast<std::uintptr_t>(ra))) {
-    if (scheduled())
-      while (once_in_progress(once)) detail::explore::block(once, std::nullopt);
-    const int rc = next.pthread_once.get()(once, routine);
-    if (scheduled()) detail::explore::wake(once);
-    return rc;
-  }
+  if (in_runtime_library(reinterpret_cast<std::uintptr_t>(ra))) return native_once(once, routine);
   object_call c;
   if (!begin_call(c, once, format::ObjectKind::Event, ra))
     return next.pthread_once.get()(once, routine);
@@ -104,10 +109,7 @@ __attribute__((always_inline)) inline int once_at(pthread_once_t* once, void (*r
   const object_call* const outer_call = t_once_call;
   t_once_routine = routine;
   t_once_call = &c;
-  if (scheduled())
-    while (once_in_progress(once)) detail::explore::block(once, std::nullopt);
-  const int rc = next.pthread_once.get()(once, run_once_routine);
-  if (scheduled()) detail::explore::wake(once);
+  const int rc = native_once(once, run_once_routine);
   t_once_routine = outer_routine;
   t_once_call = outer_call;
   // Whoever ran it or found it done: ordered after the initializer.
