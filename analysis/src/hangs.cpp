@@ -88,6 +88,19 @@ std::optional<Finding> lost_wakeup(const format::Trace& t, std::uint32_t conditi
   return lost;
 }
 
+// The destroy of `object` (a condition, a barrier) while threads waited on
+// it that is its thread's last event, if any: that thread was still inside
+// the destroy, which in glibc waits for the waiters to leave.
+std::optional<std::uint64_t> stuck_destroying(const format::Trace& t, std::uint32_t object) {
+  std::optional<std::uint64_t> destroy;
+  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
+    const format::Event& e = t.events[i];
+    if (destroy && e.thread == t.events[*destroy].thread) destroy.reset();  // it went on
+    if (e.kind == format::EventKind::ObjectDestroy && e.object == object && e.arg != 0) destroy = i;
+  }
+  return destroy;
+}
+
 }  // namespace
 
 std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>& deadlocked) {
@@ -158,6 +171,16 @@ std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>
                     "timeout, and no thread was left that could wake them: " + who + ".";
     if (format::is_lock_wait(first.cause))
       f.explanation += " The lock's holder never released it.";
+    if (first.cause == WaitCause::Condition || first.cause == WaitCause::Barrier)
+      if (const std::optional<std::uint64_t> d = stuck_destroying(t, object)) {
+        const format::Event& e = t.events[*d];
+        f.explanation += " " + thread_name(t, e.thread) + " is blocked too, destroying the " +
+                         (first.cause == WaitCause::Barrier ? "barrier" : "condition") + " at " +
+                         site_text(t, e.site) + ": glibc's destroy waits for every waiter to leave.";
+        f.threads.push_back(e.thread);
+        f.events.push_back(*d);
+        std::sort(f.events.begin(), f.events.end());
+      }
     out.push_back(f);
 
     // Was the condition notified while nobody waited, before the stuck

@@ -2,9 +2,11 @@
 // deadlocked. Every acquisition of B while holding A adds the edge A -> B;
 // a cycle in that graph means threads can each hold one lock of the cycle
 // and wait for the next. Not findings: re-acquiring a recursive lock one
-// holds; a cycle all of whose edges one thread took (it cannot wait on
-// itself); a cycle whose every acquisition happened under one common "gate"
-// lock outside the cycle (the rule of lockdep and ThreadSanitizer). What
+// holds; a cycle whose every acquisition happened under one common "gate"
+// lock outside the cycle (the rule of lockdep and ThreadSanitizer). A cycle
+// one thread took alone is one: that run cannot deadlock on it, but the two
+// code paths can as soon as two threads run them, which is why lockdep,
+// ThreadSanitizer and Helgrind all report it; the explanation says so. What
 // makes an edge is decided by the walk the viewer's lock graph shares
 // (lock_nesting.hpp). A cycle whose every edge is a shared hold taken while
 // holding shared holds is not one either: readers do not wait for readers.
@@ -166,7 +168,7 @@ std::vector<Finding> inversions_of(const format::Trace& t, const LockOrder& orde
       f.count += edge.count - (k == 0 ? 1 : 0);
     }
     for (std::uint32_t member : cycle) guards.erase(member);  // a gate is outside the cycle
-    if (threads.size() < 2 || !guards.empty() || all_shared) continue;  // one thread alone, gated, or readers only
+    if (!guards.empty() || all_shared) continue;  // gated, or readers only
     f.threads.assign(threads.begin(), threads.end());
     std::sort(f.events.begin(), f.events.end());
     f.about = join_sorted(names);
@@ -176,10 +178,16 @@ std::vector<Finding> inversions_of(const format::Trace& t, const LockOrder& orde
       how += (how.empty() ? "" : "; ") + thread_name(t, edge.thread) + " took " + object_name(t, edge.to) + " at " +
              site_text(t, edge.site) + " while holding " + object_name(t, edge.from) + " (taken at " +
              site_text(t, edge.held_site) + ")";
-    f.explanation = "These locks are taken in an order that goes round in a circle: " + how +
-                    ". If the threads do this at the same moment, each holds one lock and waits forever for the next: "
-                    "a deadlock, whether or not this run had one. Take the locks in one fixed order everywhere." +
-                    standard_library_note(t, f.sites);
+    const std::string danger =
+        threads.size() < 2
+            ? ". " + thread_name(t, *threads.begin()) +
+                  " took every order of the circle itself, so this run could not deadlock on these locks; but two "
+                  "threads running these paths at the same moment would each hold one lock and wait forever for the "
+                  "next: a deadlock waiting for a second thread."
+            : ". If the threads do this at the same moment, each holds one lock and waits forever for the next: "
+              "a deadlock, whether or not this run had one.";
+    f.explanation = "These locks are taken in an order that goes round in a circle: " + how + danger +
+                    " Take the locks in one fixed order everywhere." + standard_library_note(t, f.sites);
     out.push_back(std::move(f));
   }
   return out;

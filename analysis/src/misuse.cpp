@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "weft/analysis/detectors.hpp"
+#include "weft/format/object_end.hpp"
 
 namespace weft::analysis {
 namespace detail {
@@ -122,16 +123,30 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
                 refused("weft refused the wait.",
                         "The wait went on as the program asked (undefined behaviour in POSIX)."));
       break;
-    case EventKind::ObjectDestroy:
-      if (e.arg && e.object < t.objects.size() && format::object_meaning(t.objects[e.object].kind).lock)
-        add(5, e, i, who() + " destroys " + what() + " while it is locked",
-            "Destroying a mutex that is still locked is undefined behaviour: its holder will unlock freed "
-            "memory, and any waiter waits on it.");
-      else if (e.arg && e.object < t.objects.size() && t.objects[e.object].kind == format::ObjectKind::Condition)
-        add(9, e, i, who() + " destroys condition " + what() + " while threads wait on it, at " + where(),
-            "Destroying a condition variable that threads are waiting on is undefined behaviour: they wait on "
-            "freed memory and may never wake. Wake them and let them leave the wait first.");
+    case EventKind::ObjectDestroy: {
+      if (!e.arg || e.object >= t.objects.size()) break;
+      const format::ObjectKind kind = t.objects[e.object].kind;
+      // weft record sees an init over a live object as its end (object_end.hpp).
+      const bool reinit = e.arg == static_cast<std::uint64_t>(format::ObjectEnd::ReinitialisedInUse);
+      const std::string ends = reinit ? " initialises " : " destroys ";
+      const std::string ending = reinit ? "Initialising again " : "Destroying ";
+      if (format::object_meaning(kind).lock)
+        add(reinit ? 11 : 5, e, i, who() + ends + what() + " while it is locked" + (reinit ? ", at " + where() : ""),
+            ending + "a mutex that is still locked is undefined behaviour: its holder will unlock " +
+                (reinit ? "a lock that is no longer the one it took" : "freed memory") +
+                ", and any waiter waits on it.");
+      else if (kind == format::ObjectKind::Condition)
+        add(reinit ? 12 : 9, e, i, who() + ends + "condition " + what() + " while threads wait on it, at " + where(),
+            ending + "a condition variable that threads are waiting on is undefined behaviour: they wait on " +
+                (reinit ? "a condition that no longer knows them" : "freed memory") +
+                " and may never wake (glibc's pthread_cond_destroy waits for them, forever if nobody wakes "
+                "them). Wake them and let them leave the wait first.");
+      else if (kind == format::ObjectKind::Barrier)
+        add(reinit ? 13 : 14, e, i, who() + ends + "barrier " + what() + " while threads wait at it, at " + where(),
+            ending + "a barrier that threads are waiting at is undefined behaviour: the threads already there "
+            "wait for a generation that will never fill. Let every generation complete first.");
       break;
+    }
     case EventKind::ThreadEnd:
       // Judged at the end of the walk: a lock another thread releases
       // later is the foreign unlock reported above (Python's Lock allows

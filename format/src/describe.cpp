@@ -1,6 +1,7 @@
 #include "weft/format/describe.hpp"
 
 #include "weft/format/meaning.hpp"
+#include "weft/format/object_end.hpp"
 
 #include <csignal>
 #include <cstring>
@@ -63,7 +64,11 @@ std::string describe_detail(const Trace& t, const Event& e) {
     case EventKind::UncaughtException:
     case EventKind::TsanReport:
     case EventKind::ThreadRename: d = quoted(t.text(e)); break;
-    case EventKind::ObjectDestroy: d = e.arg ? "while in use" : ""; break;
+    case EventKind::ObjectDestroy:
+      d = e.arg == static_cast<std::uint64_t>(ObjectEnd::ReinitialisedInUse) ? "re-initialised while in use"
+          : e.arg                                                            ? "while in use"
+                                                                             : "";
+      break;
     case EventKind::SemAcquired:
     case EventKind::SemReleased: d = "value=" + std::to_string(e.arg); break;
     case EventKind::BarrierArrive:

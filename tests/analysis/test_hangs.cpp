@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "trace_maker.hpp"
 
 using weft::analysis::FindingKind;
@@ -39,6 +41,32 @@ TEST_CASE("a thread waiting forever on a condition, in a program that was stoppe
   const auto r = s.tm.check();
   REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::Hang, "ready"}});
   CHECK(r.findings[0].threads.size() == 2);
+}
+
+TEST_CASE("a hang on a condition names the thread stuck destroying it, and only while it is stuck there", "[hang]") {
+  Stuck s;
+  s.wait(s.worker);
+  const auto destroy = s.tm.add(s.main, EventKind::ObjectDestroy, s.cond, 1);  // glibc's destroy waits for the worker
+  SECTION("the destroy is main's last event: main is blocked in it") {
+    s.tm.end(EndReason::Watchdog);
+    const auto r = s.tm.check();
+    const auto hang = std::find_if(r.findings.begin(), r.findings.end(),
+                                   [](const auto& f) { return f.kind == FindingKind::Hang; });
+    REQUIRE(hang != r.findings.end());
+    CHECK(hang->threads == std::vector<std::uint32_t>{s.worker, s.main});
+    CHECK(std::find(hang->events.begin(), hang->events.end(), destroy) != hang->events.end());
+    CHECK(hang->explanation.find("main is blocked too, destroying the condition") != std::string::npos);
+  }
+  SECTION("main went on after it: not part of the hang") {
+    s.tm.add(s.main, EventKind::Mark, 0);
+    s.join_worker();
+    s.tm.end(EndReason::Watchdog);
+    const auto r = s.tm.check();
+    const auto hang = std::find_if(r.findings.begin(), r.findings.end(),
+                                   [](const auto& f) { return f.kind == FindingKind::Hang; });
+    REQUIRE(hang != r.findings.end());
+    CHECK(hang->explanation.find("destroying") == std::string::npos);
+  }
 }
 
 TEST_CASE("a notification nobody waited for, then a wait that hangs: a lost wake-up", "[hang]") {

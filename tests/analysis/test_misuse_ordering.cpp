@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "weft/analysis/detectors.hpp"
+#include "weft/format/object_end.hpp"
 
 #include "trace_maker.hpp"
 
@@ -103,6 +104,31 @@ TEST_CASE("misuse found on the model's walk is what its own walk finds, finding 
   const auto twice = std::find_if(alone.begin(), alone.end(), [](const auto& f) { return f.about == "never_locked"; });
   REQUIRE(twice != alone.end());
   CHECK(twice->count == 2);
+}
+
+TEST_CASE("destroying or initialising again an object in use: a lock held, a condition or barrier waited on",
+          "[misuse]") {
+  TraceMaker tm;
+  const auto a = tm.thread("a");
+  const auto m = tm.object(ObjectKind::Mutex, "cache_lock");
+  const auto cv = tm.object(ObjectKind::Condition, "job_ready");
+  const auto bar = tm.object(ObjectKind::Barrier, "start");
+  const auto idle = tm.object(ObjectKind::Barrier, "idle");
+  const auto reinit = static_cast<std::uint64_t>(weft::format::ObjectEnd::ReinitialisedInUse);
+  const auto destroyed = static_cast<std::uint64_t>(weft::format::ObjectEnd::DestroyedInUse);
+  tm.add(a, EventKind::ObjectDestroy, m, reinit);
+  tm.add(a, EventKind::ObjectDestroy, cv, reinit);
+  tm.add(a, EventKind::ObjectDestroy, bar, destroyed);
+  tm.add(a, EventKind::ObjectDestroy, idle, static_cast<std::uint64_t>(weft::format::ObjectEnd::Idle));
+  auto found = tm.check().findings;
+  REQUIRE(found.size() == 3);
+  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.about < y.about; });
+  CHECK(found[0].about == "cache_lock");
+  CHECK(found[0].title.find("a initialises cache_lock while it is locked") == 0);
+  CHECK(found[1].about == "job_ready");
+  CHECK(found[1].title.find("a initialises condition job_ready while threads wait on it") == 0);
+  CHECK(found[2].about == "start");
+  CHECK(found[2].title.find("a destroys barrier start while threads wait at it") == 0);
 }
 
 TEST_CASE("a thread that ends with its process holding a lock is no misuse: it called exit", "[misuse]") {

@@ -98,6 +98,7 @@ TEST_CASE("describe_detail: texts are quoted and escaped onto one line", "[descr
 TEST_CASE("describe_detail: lifetime and runtime events", "[describe]") {
   const Trace t = small_trace();
   CHECK(describe_detail(t, event(K::ObjectDestroy, 1, 1)) == "while in use");
+  CHECK(describe_detail(t, event(K::ObjectDestroy, 2, 1)) == "re-initialised while in use");
   CHECK(describe_detail(t, event(K::ObjectDestroy, 0, 1)).empty());
   CHECK(describe_detail(t, event(K::ObjectCreate, 0, 1)).empty());
   CHECK(describe_detail(t, event(K::TraceDropped, 17)) == "17 events lost");

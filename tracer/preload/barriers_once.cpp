@@ -117,6 +117,13 @@ __attribute__((always_inline)) inline int once_at(pthread_once_t* once, void (*r
   return rc;
 }
 
+// Threads wait at the barrier for a generation not yet full: destroying or
+// initialising it again then is undefined behaviour.
+bool mid_generation(const sync_entry& e) noexcept {
+  const std::uint32_t parties = e.parties.load(std::memory_order_relaxed);
+  return parties != 0 && e.count.load(std::memory_order_relaxed) % parties != 0;
+}
+
 }  // namespace
 }  // namespace weft::preload
 
@@ -130,7 +137,8 @@ int pthread_barrier_init(pthread_barrier_t* b, const pthread_barrierattr_t* attr
   int pshared = PTHREAD_PROCESS_PRIVATE;
   if (attr != nullptr) pthread_barrierattr_getpshared(attr, &pshared);
   if (rc != 0) return rc;
-  if (sync_entry* e = renew(b, pshared == PTHREAD_PROCESS_SHARED)) {
+  if (sync_entry* e = renew(b, weft::format::ObjectKind::Barrier, pshared == PTHREAD_PROCESS_SHARED,
+                            __builtin_return_address(0), mid_generation)) {
     // Registered now, not at first use: its parties are known here only.
     const busy_scope busy;
     e->parties.store(count, std::memory_order_relaxed);
@@ -141,11 +149,8 @@ int pthread_barrier_init(pthread_barrier_t* b, const pthread_barrierattr_t* attr
 }
 
 int pthread_barrier_destroy(pthread_barrier_t* b) noexcept {
-  record_end(b, __builtin_return_address(0), [](const sync_entry& e) {
-    const std::uint32_t parties = e.parties.load(std::memory_order_relaxed);
-    return parties != 0 && e.count.load(std::memory_order_relaxed) % parties != 0;  // some wait mid-generation
-  });
-  return next.pthread_barrier_destroy.get()(b);
+  return record_end_then_destroy(b, __builtin_return_address(0), mid_generation,
+                                 [b] { return next.pthread_barrier_destroy.get()(b); });
 }
 
 int pthread_barrier_wait(pthread_barrier_t* b) noexcept {

@@ -7,6 +7,8 @@
 // condition (c11_threads.hpp): its functions are recorded the same way.
 #include <pthread.h>
 
+#include <algorithm>
+
 #include "c11_threads.hpp"
 #include "lock_events.hpp"
 #include "real.hpp"
@@ -14,6 +16,38 @@
 
 namespace weft::preload {
 namespace {
+
+// A condition is in use while a thread waits on it that no notification has
+// woken. A woken waiter may still be inside glibc's wait, taking its mutex
+// back: POSIX lets the condition be destroyed then, and glibc's destroy
+// waits for it to leave ("lock; broadcast; destroy; unlock" is correct).
+// `count` is the waiters inside the wait, `woken` those of them a
+// notification woke (as far as weft can tell: which waiter glibc woke is
+// glibc's).
+bool waited_on(const sync_entry& e) noexcept {
+  return e.count.load(std::memory_order_relaxed) > e.woken.load(std::memory_order_relaxed);
+}
+
+// A notification: one more waiter woken, or every waiter for a broadcast.
+void mark_woken(sync_entry& e, bool all) noexcept {
+  std::uint32_t woken = e.woken.load(std::memory_order_relaxed);
+  for (;;) {
+    const std::uint32_t waiting = e.count.load(std::memory_order_relaxed);
+    if (woken >= waiting) return;
+    if (e.woken.compare_exchange_weak(woken, all ? waiting : woken + 1, std::memory_order_relaxed)) return;
+  }
+}
+
+// A waiter leaves the wait; `notified`: a notification woke it, so it no
+// longer counts among the woken. Never more woken than waiting.
+void leave_wait(sync_entry& e, bool notified) noexcept {
+  const std::uint32_t waiting = e.count.fetch_sub(1, std::memory_order_relaxed) - 1;
+  std::uint32_t woken = e.woken.load(std::memory_order_relaxed);
+  for (;;) {
+    const std::uint32_t left = std::min(notified && woken > 0 ? woken - 1 : woken, waiting);
+    if (left == woken || e.woken.compare_exchange_weak(woken, left, std::memory_order_relaxed)) return;
+  }
+}
 
 // Under the scheduler, the native wait's part: the mutex let go (waking its
 // waiters), the thread blocked on the condition's address until a notify
@@ -74,12 +108,12 @@ int wait(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra, bool timed, Wai
     mc.e->depth = depth;
     mc.record(format::EventKind::MutexAcquired, mc.e->seq.fetch_add(1, std::memory_order_relaxed), depth,
               format::kFlagCondition);
-    c.e->count.fetch_sub(1, std::memory_order_relaxed);
     const format::WakeReason reason = cancelled        ? format::WakeReason::Spurious
                                       : rc == ETIMEDOUT ? format::WakeReason::Timeout
                                       : c.e->value.load(std::memory_order_relaxed) != notifies_before
                                           ? format::WakeReason::Notified
                                           : format::WakeReason::Spurious;
+    leave_wait(*c.e, reason == format::WakeReason::Notified);
     c.record(format::EventKind::CondWaitEnd, c.e->seq.fetch_add(1, std::memory_order_relaxed),
              static_cast<std::uint64_t>(reason), timed_flag);
   };
@@ -105,6 +139,7 @@ int notify(pthread_cond_t* cv, const void* ra, format::EventKind kind) {
   object_call c;
   if (begin_call(c, cv, format::ObjectKind::Condition, ra)) {
     c.e->value.fetch_add(1, std::memory_order_relaxed);
+    mark_woken(*c.e, kind == format::EventKind::CondNotifyAll);
     c.record(kind, c.e->seq.fetch_add(1, std::memory_order_relaxed), c.e->count.load(std::memory_order_relaxed));
   }
   if (scheduled()) detail::explore::wake(cv, kind == format::EventKind::CondNotifyAll);
@@ -154,14 +189,14 @@ int pthread_cond_init(pthread_cond_t* cv, const pthread_condattr_t* attr) noexce
   const int rc = next.pthread_cond_init.get()(cv, attr);
   int pshared = PTHREAD_PROCESS_PRIVATE;
   if (attr != nullptr) pthread_condattr_getpshared(attr, &pshared);
-  if (rc == 0) renew(cv, pshared == PTHREAD_PROCESS_SHARED);
+  if (rc == 0)
+    renew(cv, weft::format::ObjectKind::Condition, pshared == PTHREAD_PROCESS_SHARED, __builtin_return_address(0), waited_on);
   return rc;
 }
 
 int pthread_cond_destroy(pthread_cond_t* cv) noexcept {
-  record_end(cv, __builtin_return_address(0),
-             [](const sync_entry& e) { return e.count.load(std::memory_order_relaxed) != 0; });
-  return next.pthread_cond_destroy.get()(cv);
+  return record_end_then_destroy(cv, __builtin_return_address(0), waited_on,
+                                 [cv] { return next.pthread_cond_destroy.get()(cv); });
 }
 
 int pthread_cond_signal(pthread_cond_t* cv) noexcept { return cond_signal_at(cv, __builtin_return_address(0)); }
@@ -187,14 +222,12 @@ int pthread_cond_clockwait(pthread_cond_t* cv, pthread_mutex_t* m, clockid_t clo
 // pthread condition does by default.
 int cnd_init(cnd_t* cv) {
   const int rc = next.cnd_init.get()(cv);
-  if (rc == thrd_success) renew(cv, false);
+  if (rc == thrd_success) renew(cv, weft::format::ObjectKind::Condition, false, __builtin_return_address(0), waited_on);
   return rc;
 }
 
 void cnd_destroy(cnd_t* cv) {
-  record_end(cv, __builtin_return_address(0),
-             [](const sync_entry& e) { return e.count.load(std::memory_order_relaxed) != 0; });
-  next.cnd_destroy.get()(cv);
+  record_end_then_destroy(cv, __builtin_return_address(0), waited_on, [cv] { next.cnd_destroy.get()(cv); });
 }
 
 int cnd_signal(cnd_t* cv) { return thrd_result(cond_signal_at(as_pthread(cv), __builtin_return_address(0))); }

@@ -114,6 +114,10 @@ __attribute__((always_inline)) inline int mutex_unlock_at(pthread_mutex_t* m, co
   return rc;
 }
 
+// A lock is in use while a thread holds it: destroying or initialising it
+// again then is undefined behaviour.
+bool held(const sync_entry& e) noexcept { return e.owner.load(std::memory_order_relaxed) != 0; }
+
 }  // namespace
 }  // namespace weft::preload
 
@@ -127,13 +131,13 @@ int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* attr) noex
   const int rc = next.pthread_mutex_init.get()(m, attr);
   int pshared = PTHREAD_PROCESS_PRIVATE;
   if (attr != nullptr) pthread_mutexattr_getpshared(attr, &pshared);
-  if (rc == 0) renew(m, pshared == PTHREAD_PROCESS_SHARED);  // a new mutex at this address from now on
+  if (rc == 0)  // a new mutex at this address from now on
+    renew(m, mutex_object_kind(m), pshared == PTHREAD_PROCESS_SHARED, __builtin_return_address(0), held);
   return rc;
 }
 
 int pthread_mutex_destroy(pthread_mutex_t* m) noexcept {
-  record_end(m, __builtin_return_address(0),
-             [](const sync_entry& e) { return e.owner.load(std::memory_order_relaxed) != 0; });
+  record_end(m, __builtin_return_address(0), held);
   return next.pthread_mutex_destroy.get()(m);
 }
 
@@ -160,13 +164,12 @@ int pthread_mutex_unlock(pthread_mutex_t* m) noexcept { return mutex_unlock_at(m
 // deadline, mtx_recursive a recursive one; glibc's mtx_init makes them.
 int mtx_init(mtx_t* m, int type) {
   const int rc = next.mtx_init.get()(m, type);
-  if (rc == thrd_success) renew(m, false);
+  if (rc == thrd_success) renew(m, mutex_object_kind(as_pthread(m)), false, __builtin_return_address(0), held);
   return rc;
 }
 
 void mtx_destroy(mtx_t* m) {
-  record_end(m, __builtin_return_address(0),
-             [](const sync_entry& e) { return e.owner.load(std::memory_order_relaxed) != 0; });
+  record_end(m, __builtin_return_address(0), held);
   next.mtx_destroy.get()(m);
 }
 
@@ -184,13 +187,13 @@ int mtx_unlock(mtx_t* m) { return thrd_result(mutex_unlock_at(as_pthread(m), __b
 // holder spins forever.
 int pthread_spin_init(pthread_spinlock_t* s, int pshared) noexcept {
   const int rc = next.pthread_spin_init.get()(s, pshared);
-  if (rc == 0) renew(spin_address(s), pshared == PTHREAD_PROCESS_SHARED);
+  if (rc == 0)
+    renew(spin_address(s), weft::format::ObjectKind::Mutex, pshared == PTHREAD_PROCESS_SHARED, __builtin_return_address(0), held);
   return rc;
 }
 
 int pthread_spin_destroy(pthread_spinlock_t* s) noexcept {
-  record_end(spin_address(s), __builtin_return_address(0),
-             [](const sync_entry& e) { return e.owner.load(std::memory_order_relaxed) != 0; });
+  record_end(spin_address(s), __builtin_return_address(0), held);
   return next.pthread_spin_destroy.get()(s);
 }
 

@@ -107,10 +107,17 @@ int read_lock(pthread_rwlock_t* l, const void* ra, timeout to, Try&& try_lock, B
   return rc;
 }
 
+// Held by a writer or by readers: destroying or initialising the lock
+// again then is undefined behaviour.
+bool held(const sync_entry& e) noexcept {
+  return e.owner.load(std::memory_order_relaxed) != 0 || e.count.load(std::memory_order_relaxed) != 0;
+}
+
 }  // namespace
 }  // namespace weft::preload
 
 using namespace weft::preload;
+using weft::format::ObjectKind;
 using weft::format::EventKind;
 
 extern "C" {
@@ -119,14 +126,12 @@ int pthread_rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* attr) n
   const int rc = next.pthread_rwlock_init.get()(l, attr);
   int pshared = PTHREAD_PROCESS_PRIVATE;
   if (attr != nullptr) pthread_rwlockattr_getpshared(attr, &pshared);
-  if (rc == 0) renew(l, pshared == PTHREAD_PROCESS_SHARED);
+  if (rc == 0) renew(l, ObjectKind::SharedMutex, pshared == PTHREAD_PROCESS_SHARED, __builtin_return_address(0), held);
   return rc;
 }
 
 int pthread_rwlock_destroy(pthread_rwlock_t* l) noexcept {
-  record_end(l, __builtin_return_address(0), [](const sync_entry& e) {
-    return e.owner.load(std::memory_order_relaxed) != 0 || e.count.load(std::memory_order_relaxed) != 0;
-  });
+  record_end(l, __builtin_return_address(0), held);
   return next.pthread_rwlock_destroy.get()(l);
 }
 

@@ -87,17 +87,18 @@ int acquire(sem_t* s, const void* ra, bool timed, Block&& block) {
 }  // namespace weft::preload
 
 using namespace weft::preload;
+using weft::format::ObjectKind;
 
 extern "C" {
 
 int sem_init(sem_t* s, int pshared, unsigned value) noexcept {
   const int rc = next.sem_init.get()(s, pshared, value);
-  if (rc == 0) renew(s, pshared != 0);
+  if (rc == 0) renew(s, ObjectKind::Semaphore, pshared != 0, __builtin_return_address(0), never_in_use);
   return rc;
 }
 
 int sem_destroy(sem_t* s) noexcept {
-  record_end(s, __builtin_return_address(0), [](const sync_entry&) { return false; });
+  record_end(s, __builtin_return_address(0), never_in_use);
   return next.sem_destroy.get()(s);
 }
 
@@ -167,12 +168,12 @@ sem_t* sem_open(const char* name, int oflag, ...) noexcept {
   sem_t* s = next.sem_open.get()(name, oflag, mode, value);
   // A named semaphore is for other processes; its first use names it, with
   // the value it has then.
-  if (s != SEM_FAILED) renew(s, true);
+  if (s != SEM_FAILED) renew(s, ObjectKind::Semaphore, true, __builtin_return_address(0), never_in_use);
   return s;
 }
 
 int sem_close(sem_t* s) noexcept {
-  record_end(s, __builtin_return_address(0), [](const sync_entry&) { return false; });
+  record_end(s, __builtin_return_address(0), never_in_use);
   return next.sem_close.get()(s);
 }
 

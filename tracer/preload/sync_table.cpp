@@ -91,6 +91,7 @@ std::uint32_t object_of_slow(sync_entry& e, const void* address, format::ObjectK
       if (!e.object.compare_exchange_strong(id, 0, std::memory_order_acq_rel)) continue;
       e.owner.store(0, std::memory_order_relaxed);
       e.count.store(0, std::memory_order_relaxed);
+      e.woken.store(0, std::memory_order_relaxed);
       e.depth = 0;
       continue;
     }
@@ -114,25 +115,16 @@ void retire(sync_entry& e) noexcept {
   e.count.store(0, std::memory_order_relaxed);
   e.value.store(0, std::memory_order_relaxed);
   e.parties.store(0, std::memory_order_relaxed);
+  e.woken.store(0, std::memory_order_relaxed);
   e.process_shared.store(false, std::memory_order_relaxed);
   e.depth = 0;
 }
 
-sync_entry* renew(const void* address, bool process_shared) noexcept {
-  if (!recording()) return nullptr;
-  const busy_scope busy;
-  sync_entry* e = find_entry(address);
-  if (e == nullptr) return nullptr;
-  retire(*e);
-  e->process_shared.store(process_shared, std::memory_order_relaxed);
-  return e;
-}
-
-void record_destroy(sync_entry& e, bool in_use, std::uint32_t site, detail::ThreadBuffer* b) noexcept {
+void record_destroy(sync_entry& e, format::ObjectEnd how, std::uint32_t site, detail::ThreadBuffer* b) noexcept {
   const std::uint32_t id = e.object.load(std::memory_order_acquire);
   if (id != 0 && id != kRegistering)
     detail::emit_interned(b, static_cast<std::uint8_t>(format::EventKind::ObjectDestroy), id, format::kNoSeq,
-                          in_use ? 1 : 0, site);
+                          static_cast<std::uint64_t>(how), site);
   retire(e);
 }
 

@@ -23,7 +23,10 @@
 #include <atomic>
 #include <cstdint>
 
+#include "weft/detail/blocking.hpp"
 #include "weft/detail/event_buffer.hpp"
+#include "weft/format/meaning.hpp"
+#include "weft/format/object_end.hpp"
 #include "weft/format/schema.hpp"
 
 namespace weft::preload {
@@ -35,6 +38,7 @@ struct sync_entry {
   std::atomic<std::uint64_t> seq{0};
   std::atomic<std::uint32_t> count{0};    // rwlock: readers holding; cond: waiters; barrier: arrivals
   std::atomic<std::uint32_t> parties{0};  // barrier: threads per generation
+  std::atomic<std::uint32_t> woken{0};    // cond: waiters a notification woke that are still inside the wait
   std::atomic<std::int64_t> value{0};     // cond: notifications so far; semaphore: its value
   std::uint32_t depth = 0;                // written by the holder only
   std::atomic<std::uint8_t> kind{0};      // format::ObjectKind it was registered as
@@ -112,20 +116,38 @@ inline std::uint32_t object_of(sync_entry& e, const void* address, format::Objec
 }
 
 // pthread_*_init on a known address: the next use registers a new object.
-// pthread_*_destroy: records object.destroy (arg 1 if still in use) first.
+// pthread_*_destroy: records object.destroy (its arg saying how the object
+// ended, object_end.hpp) first.
 void retire(sync_entry& e) noexcept;
-void record_destroy(sync_entry& e, bool in_use, std::uint32_t site, detail::ThreadBuffer* b) noexcept;
+void record_destroy(sync_entry& e, format::ObjectEnd how, std::uint32_t site, detail::ThreadBuffer* b) noexcept;
 
-// What every *_init wrapper does after the native init succeeded: a new
-// object at `address` from here on (registered at its first use), shared
-// between processes or not. Returns the entry, nullptr if not recording.
-sync_entry* renew(const void* address, bool process_shared) noexcept;
+// What every *_init wrapper of an object of `kind` does after the native
+// init succeeded: a new object at `address` from here on (registered at its
+// first use), shared between processes or not. An object of that kind
+// still in use there (`in_use(entry)`: held, waited on) ends at this call,
+// recorded as re-initialised while in use. Returns the entry, nullptr if
+// not recording. `return_address`: the wrapper's caller.
+template <class InUse>
+sync_entry* renew(const void* address, format::ObjectKind kind, bool process_shared, const void* return_address,
+                  InUse&& in_use) noexcept;
 
 // What every *_destroy wrapper does before the native destroy: records the
 // object's end, if it was ever used, `in_use(entry)` saying whether it was
-// still held or waited on. `return_address`: the wrapper's caller.
+// still held or waited on. Returns the object's id if it was in use, else 0.
 template <class InUse>
-void record_end(const void* address, const void* return_address, InUse&& in_use) noexcept;
+std::uint32_t record_end(const void* address, const void* return_address, InUse&& in_use) noexcept;
+
+// What the *_destroy wrapper of a condition or a barrier does: record_end,
+// then `native_destroy()`. On an object still waited on, glibc's destroy
+// waits for the waiters to leave, for ever if nobody wakes them: the caller
+// is then blocked as they are, which the watchdog must know to stop the hang.
+template <class InUse, class NativeDestroy>
+auto record_end_then_destroy(const void* address, const void* return_address, InUse&& in_use,
+                             NativeDestroy&& native_destroy);
+
+// For objects whose wrappers cannot tell (semaphores: glibc keeps their
+// waiters to itself).
+inline bool never_in_use(const sync_entry&) noexcept { return false; }
 
 }  // namespace weft::preload
 
@@ -136,12 +158,49 @@ void record_end(const void* address, const void* return_address, InUse&& in_use)
 namespace weft::preload {
 
 template <class InUse>
-void record_end(const void* address, const void* return_address, InUse&& in_use) noexcept {
-  if (!recording()) return;
+std::uint32_t record_end(const void* address, const void* return_address, InUse&& in_use) noexcept {
+  if (!recording()) return 0;
   const busy_scope busy;
   sync_entry* e = find_entry(address);
-  if (e == nullptr || e->object.load(std::memory_order_acquire) == 0) return;
-  record_destroy(*e, in_use(*e), site_of(return_address), detail::current_buffer());
+  if (e == nullptr) return 0;
+  const std::uint32_t id = e->object.load(std::memory_order_acquire);
+  if (id == 0) return 0;
+  const bool busy_object = in_use(*e);
+  record_destroy(*e, busy_object ? format::ObjectEnd::DestroyedInUse : format::ObjectEnd::Idle,
+                 site_of(return_address), detail::current_buffer());
+  return busy_object && id != kRegistering ? id : 0;
+}
+
+template <class InUse, class NativeDestroy>
+auto record_end_then_destroy(const void* address, const void* return_address, InUse&& in_use,
+                             NativeDestroy&& native_destroy) {
+  bool external = false;  // another process may wake the waiters (read before record_end retires the entry)
+  if (recording())
+    if (const sync_entry* e = find_entry(address)) external = watchdog_external(*e);
+  const std::uint32_t waited = record_end(address, return_address, in_use);
+  if (waited == 0) return native_destroy();
+  const detail::blocked_scope blocked(format::EventKind::ObjectDestroy, waited, false, nullptr, external);
+  return native_destroy();
+}
+
+template <class InUse>
+sync_entry* renew(const void* address, format::ObjectKind kind, bool process_shared, const void* return_address,
+                  InUse&& in_use) noexcept {
+  if (!recording()) return nullptr;
+  const busy_scope busy;
+  sync_entry* e = find_entry(address);
+  if (e == nullptr) return nullptr;
+  const std::uint32_t id = e->object.load(std::memory_order_acquire);
+  // Another kind's state at this address is memory reused, not in use; a
+  // mutex made recursive by its new init is still the lock it was.
+  const auto was = static_cast<format::ObjectKind>(e->kind.load(std::memory_order_relaxed));
+  const bool same = was == kind || (format::object_meaning(was).lock && format::object_meaning(kind).lock);
+  if (id != 0 && id != kRegistering && same && in_use(*e))
+    record_destroy(*e, format::ObjectEnd::ReinitialisedInUse, site_of(return_address), detail::current_buffer());
+  else
+    retire(*e);
+  e->process_shared.store(process_shared, std::memory_order_relaxed);
+  return e;
 }
 
 }  // namespace weft::preload
