@@ -20,7 +20,14 @@ MisuseWatch::MisuseWatch(const format::Trace& t)
       taken_event_(t.objects.size(), 0),
       condition_lock_(t.objects.size(), 0),
       holds_of_thread_(t.threads.size(), 0),
-      waiting_(t.threads.size(), 0) {}
+      waiting_(t.threads.size(), 0),
+      thread_of_object_(t.objects.size(), kNobody),
+      created_at_(t.threads.size(), kNoEvent),
+      ended_at_(t.threads.size(), kNoEvent),
+      released_(t.threads.size(), 0) {
+  for (const auto& th : t.threads)
+    if (th.object < thread_of_object_.size()) thread_of_object_[th.object] = th.id;
+}
 
 // Who held `lock` when event `index` released it: the thread of its latest
 // acquisition before. Looked back for only at the rare misuse, so that the
@@ -131,23 +138,35 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
       const std::string ends = reinit ? " initialises " : " destroys ";
       const std::string ending = reinit ? "Initialising again " : "Destroying ";
       if (format::object_meaning(kind).lock)
-        add(reinit ? 11 : 5, e, i, who() + ends + what() + " while it is locked" + (reinit ? ", at " + where() : ""),
+        add(reinit ? 12 : 5, e, i, who() + ends + what() + " while it is locked" + (reinit ? ", at " + where() : ""),
             ending + "a mutex that is still locked is undefined behaviour: its holder will unlock " +
                 (reinit ? "a lock that is no longer the one it took" : "freed memory") +
                 ", and any waiter waits on it.");
       else if (kind == format::ObjectKind::Condition)
-        add(reinit ? 12 : 9, e, i, who() + ends + "condition " + what() + " while threads wait on it, at " + where(),
+        add(reinit ? 13 : 9, e, i, who() + ends + "condition " + what() + " while threads wait on it, at " + where(),
             ending + "a condition variable that threads are waiting on is undefined behaviour: they wait on " +
                 (reinit ? "a condition that no longer knows them" : "freed memory") +
                 " and may never wake (glibc's pthread_cond_destroy waits for them, forever if nobody wakes "
                 "them). Wake them and let them leave the wait first.");
       else if (kind == format::ObjectKind::Barrier)
-        add(reinit ? 13 : 14, e, i, who() + ends + "barrier " + what() + " while threads wait at it, at " + where(),
+        add(reinit ? 14 : 15, e, i, who() + ends + "barrier " + what() + " while threads wait at it, at " + where(),
             ending + "a barrier that threads are waiting at is undefined behaviour: the threads already there "
             "wait for a generation that will never fill. Let every generation complete first.");
       break;
     }
+    case EventKind::ThreadCreate:
+      if (e.arg < created_at_.size()) created_at_[e.arg] = i;
+      break;
+    case EventKind::ThreadJoinEnd:
+    case EventKind::ThreadDetach:
+      // Joined (a join that returned it, not a try that timed out) or
+      // detached: nobody has to join it any more.
+      if ((e.kind == EventKind::ThreadDetach || e.arg != 0) && e.object < thread_of_object_.size() &&
+          thread_of_object_[e.object] < released_.size())
+        released_[thread_of_object_[e.object]] = 1;
+      break;
     case EventKind::ThreadEnd:
+      if (e.thread < ended_at_.size()) ended_at_[e.thread] = i;
       // Judged at the end of the walk: a lock another thread releases
       // later is the foreign unlock reported above (Python's Lock allows
       // the pattern), and a thread that ends inside a wait was stopped
@@ -178,22 +197,25 @@ std::vector<Finding> MisuseWatch::finish() {
   // wait for the lock it held, which is no misuse. (A thread that returned
   // holding a lock ends before its process's last events: a join, main's
   // own end.)
+  // (Read from the end: each process's last event is near it.)
   std::vector<std::uint64_t> last_of_process(std::max<std::size_t>(1, t.processes.size()), kNoEvent);
-  if (!ended_holding_.empty()) {
-    std::size_t missing = last_of_process.size();
-    for (std::uint64_t i = t.events.size(); i-- > 0 && missing > 0;) {
-      const std::uint32_t p = t.threads[t.events[i].thread].process;
-      if (p < last_of_process.size() && last_of_process[p] == kNoEvent) {
-        last_of_process[p] = i;
-        --missing;
-      }
+  std::size_t missing = last_of_process.size();
+  for (std::uint64_t i = t.events.size(); i-- > 0 && missing > 0;) {
+    const std::uint32_t p = t.threads[t.events[i].thread].process;
+    if (p < last_of_process.size() && last_of_process[p] == kNoEvent) {
+      last_of_process[p] = i;
+      --missing;
     }
   }
-  const auto ended_with_process = [&](std::uint64_t index) {
-    const std::uint32_t p = t.threads[t.events[index].thread].process;
-    if (p >= last_of_process.size() || last_of_process[p] != index) return false;
+  // The process of `thread` ended by exit (main returned, or exit()).
+  const auto exited = [&](std::uint32_t thread) {
+    const std::uint32_t p = t.threads[thread].process;
     const std::optional<format::EndRecord>& end = p < t.processes.size() && t.processes[p].end ? t.processes[p].end : t.end;
     return end && end->reason == format::EndReason::Exit;
+  };
+  const auto ended_with_process = [&](std::uint64_t index) {
+    const std::uint32_t p = t.threads[t.events[index].thread].process;
+    return p < last_of_process.size() && last_of_process[p] == index && exited(t.events[index].thread);
   };
   for (const auto& [index, locks] : ended_holding_) {
     if (locks.empty() || ended_with_process(index)) continue;
@@ -218,6 +240,38 @@ std::vector<Finding> MisuseWatch::finish() {
     f.objects = locks;
     f.sites = sites;
     f.events = {index};
+  }
+
+  // A thread created joinable that ended, in a process that went on and
+  // ended by exit, and that nobody joined or detached: its exit status and
+  // stack are kept for a join that never comes (ThreadSanitizer's "thread
+  // leak"; a std::thread would have called std::terminate). Not judged: a
+  // thread still running at the end (a daemon the exit ends) or ending with
+  // its process, nor a process stopped or killed (it may have been about
+  // to join).
+  for (std::uint32_t th = 0; th < ended_at_.size(); ++th) {
+    const std::uint64_t end = ended_at_[th], create = created_at_[th];
+    if (end == kNoEvent || create == kNoEvent || released_[th] || !exited(th) || ended_with_process(end)) continue;
+    const format::Event& c = t.events[create];
+    auto [it, added] = found_.try_emplace({16, 0, c.site});  // one finding per place of creation
+    if (!added) {
+      ++it->second.count;
+      continue;
+    }
+    Finding& f = it->second;
+    f.kind = FindingKind::Misuse;
+    f.about = thread_name(t, th);
+    f.title = thread_name(t, th) + " (created at " + site_text(t, c.site) + ") ended and was never joined or detached";
+    f.explanation =
+        "A thread created joinable keeps its exit status and its stack after it ends, until another thread joins "
+        "it (pthread_join, std::thread::join); one never joined nor detached holds them until the process ends, "
+        "and a program that starts threads in a loop this way runs out of them (ThreadSanitizer reports it as a "
+        "thread leak). Join it where its work is needed, or detach it (pthread_detach, or create it detached) if "
+        "nobody waits for it.";
+    f.threads = {th, c.thread};
+    f.objects = {t.threads[th].object};
+    f.sites = {c.site};
+    f.events = {create, end};
   }
 
   // A process of a run killed (a signal, or no END at all) while one of its

@@ -42,7 +42,9 @@ class MisuseWatch {
   static constexpr std::array<bool, format::kMaxKindCode + 1> kAlwaysLooked = [] {
     std::array<bool, format::kMaxKindCode + 1> a{};
     for (format::EventKind k : {format::EventKind::CondWaitBegin, format::EventKind::ObjectDestroy,
-                                format::EventKind::ThreadEnd, format::EventKind::ThreadJoinBegin})
+                                format::EventKind::ThreadEnd, format::EventKind::ThreadJoinBegin,
+                                format::EventKind::ThreadCreate, format::EventKind::ThreadJoinEnd,
+                                format::EventKind::ThreadDetach})
       a[static_cast<std::uint8_t>(k)] = true;
     return a;
   }();
@@ -67,6 +69,11 @@ class MisuseWatch {
   std::vector<char> waiting_;  // thread -> inside a wait
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> shared_holds_;
   std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> ended_holding_;  // thread.end, locks held
+  // Threads' lives, for a thread never joined nor detached (thread ids).
+  std::vector<std::uint32_t> thread_of_object_;  // a thread's object -> the thread
+  std::vector<std::uint64_t> created_at_;        // thread -> its thread.create event, kNoEvent if not here
+  std::vector<std::uint64_t> ended_at_;          // thread -> its thread.end event
+  std::vector<char> released_;                   // thread -> joined or detached
 };
 
 __attribute__((always_inline)) inline void MisuseWatch::step(std::uint64_t i, const format::Event& e) {

@@ -131,6 +131,39 @@ TEST_CASE("destroying or initialising again an object in use: a lock held, a con
   CHECK(found[2].title.find("a destroys barrier start while threads wait at it") == 0);
 }
 
+TEST_CASE("a thread that ended and was never joined nor detached is a leak, once per place of creation", "[misuse]") {
+  // main creates five workers: two never joined (at one site), one joined,
+  // one detached, one still running at the end; then its own end.
+  const auto made = [](weft::format::EndReason reason) {
+    TraceMaker tm;
+    const auto main = tm.thread("main", weft::format::kThreadMain);
+    std::vector<std::uint32_t> w;
+    for (const char* name : {"leaked1", "leaked2", "joined", "detached", "running"}) w.push_back(tm.thread(name));
+    const auto loop = tm.site("server.c", 30), other = tm.site("server.c", 40);
+    tm.start(main);
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      tm.add(main, EventKind::ThreadCreate, tm.thread_object(w[i]), w[i], i < 2 ? loop : other);
+      tm.start(w[i]);
+    }
+    for (std::size_t i = 0; i < 4; ++i) tm.add(w[i], EventKind::ThreadEnd, tm.thread_object(w[i]));
+    tm.add(main, EventKind::ThreadJoinBegin, tm.thread_object(w[2]), w[2]);
+    tm.add(main, EventKind::ThreadJoinEnd, tm.thread_object(w[2]), 1);
+    tm.add(main, EventKind::ThreadDetach, tm.thread_object(w[3]));
+    tm.add(main, EventKind::ThreadEnd, tm.thread_object(main));
+    tm.end(reason);
+    return tm.check().findings;
+  };
+  const auto exited = made(weft::format::EndReason::Exit);
+  REQUIRE(exited.size() == 1);
+  CHECK(exited[0].kind == FindingKind::Misuse);
+  CHECK(exited[0].about == "leaked1");
+  CHECK(exited[0].count == 2);
+  INFO(exited[0].title);
+  CHECK(exited[0].title.find("leaked1 (created at server.c:30) ended and was never joined or detached") == 0);
+  // Stopped by the watchdog: main may have been about to join them.
+  CHECK(made(weft::format::EndReason::Watchdog).empty());
+}
+
 TEST_CASE("a thread that ends with its process holding a lock is no misuse: it called exit", "[misuse]") {
   // A worker takes `kept` and ends the process (exit() on an error path):
   // its end, recorded as the process exits, is the process's last event.

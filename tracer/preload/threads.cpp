@@ -184,6 +184,11 @@ int create_recorded(pthread_t* thread, const pthread_attr_t* attr, void* (*routi
     return rc;
   }
   threads()[*thread] = {ids.id, ids.object, ended};
+  // Created detached: as if detached at once (nobody is to join it).
+  int detach_state = PTHREAD_CREATE_JOINABLE;
+  if (attr != nullptr && pthread_attr_getdetachstate(attr, &detach_state) == 0 &&
+      detach_state == PTHREAD_CREATE_DETACHED)
+    detail::sync_point_interned(b, format::EventKind::ThreadDetach, ids.object, format::kNoSeq, 0, site);
   // The scheduler may give it the turn from now on (it waits for it first).
   if (ended != nullptr) detail::explore::thread_created(ids.id);
   return rc;
