@@ -88,6 +88,48 @@ std::optional<Finding> lost_wakeup(const format::Trace& t, std::uint32_t conditi
   return lost;
 }
 
+// A lock a child of fork() (weft record -f, weft::process) waits for for
+// ever because the child inherited it held: fork copies the memory, the
+// lock's state with it, but only the thread that called fork, so its
+// holder is a thread of the parent that the child does not have. Empty if
+// the lock's holder is a thread of the waiter's own process, or the lock is
+// shared between processes (its holder is real there). Only the parent's
+// events before the fork count: the parent releasing its copy later frees
+// nothing in the child.
+std::string inherited_lock(const format::Trace& t, std::uint32_t lock, const Wait& w) {
+  if (lock >= t.objects.size() || t.objects[lock].shared_key != 0) return {};
+  const std::uint32_t process = t.threads[w.thread].process;
+  constexpr std::uint64_t kNone = ~std::uint64_t{0};
+  std::uint64_t forked = kNone;  // the child's process.start
+  std::uint64_t taken = kNone;   // the holder's acquisition, as the child sees it
+  for (std::uint64_t i = 0; i < w.begin; ++i) {
+    const format::Event& e = t.events[i];
+    const bool own = t.threads[e.thread].process == process;
+    if (own && e.kind == format::EventKind::ProcessStart) forked = i;
+    if (e.object != lock || e.seq == format::kNoSeq || (!own && forked != kNone)) continue;
+    const format::HoldOp hold = format::meaning(e.kind).hold;
+    if (hold == format::HoldOp::Takes) taken = i;
+    if (hold == format::HoldOp::Drops && e.arg == 0) taken = kNone;
+  }
+  if (forked == kNone) return {};
+  const std::string name = object_name(t, lock), at = site_text(t, t.events[forked].site);
+  const std::string advice =
+      " Fork only where no other thread can hold a lock the child will need, or take such locks before the fork "
+      "and release them in both processes after it (pthread_atfork).";
+  if (taken != kNone && t.threads[t.events[taken].thread].process != process) {
+    const format::Event& holder = t.events[taken];
+    return name + " was held by " + thread_name(t, holder.thread) + " (taken at " + site_text(t, holder.site) +
+           ") when this process was forked from it at " + at +
+           ". fork copies the lock held, but not the thread holding it: nobody in this process will ever release "
+           "it." + advice;
+  }
+  if (taken == kNone)
+    return "No thread of this process took " + name + " after it was forked at " + at +
+           ": it was held then by a thread of the parent, which fork does not copy, so nobody in this process "
+           "will ever release it." + advice;
+  return {};
+}
+
 // The destroy of `object` (a condition, a barrier) while threads waited on
 // it that is its thread's last event, if any: that thread was still inside
 // the destroy, which in glibc waits for the waiters to leave.
@@ -169,8 +211,10 @@ std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>
               " forever for " + waiting_for(first.cause, f.about);
     f.explanation = "When weft stopped the program because it made no progress, these threads were blocked with no "
                     "timeout, and no thread was left that could wake them: " + who + ".";
-    if (format::is_lock_wait(first.cause))
-      f.explanation += " The lock's holder never released it.";
+    if (format::is_lock_wait(first.cause)) {
+      const std::string inherited = inherited_lock(t, object, first);
+      f.explanation += inherited.empty() ? " The lock's holder never released it." : " " + inherited;
+    }
     if (first.cause == WaitCause::Condition || first.cause == WaitCause::Barrier)
       if (const std::optional<std::uint64_t> d = stuck_destroying(t, object)) {
         const format::Event& e = t.events[*d];

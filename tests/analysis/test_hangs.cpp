@@ -69,6 +69,49 @@ TEST_CASE("a hang on a condition names the thread stuck destroying it, and only 
   }
 }
 
+TEST_CASE("a child of fork() stuck on a lock it inherited held: the hang says the holder stayed in the parent",
+          "[hang]") {
+  // The run: parent (logger takes log_lock, main forks), child (its main
+  // waits for log_lock for ever, and the watchdog stops it).
+  const auto made = [](bool parent_took_it) {
+    TraceMaker tm;
+    const auto main = tm.thread("main", weft::format::kThreadMain), logger = tm.thread("logger");
+    const auto child = tm.thread("child-main", weft::format::kThreadMain);
+    const auto lock = tm.object(ObjectKind::Mutex, "log_lock");
+    const auto process = tm.object(ObjectKind::Process, "fork 1");
+    tm.t.threads[child].process = 1;
+    weft::format::EndRecord exited, stopped;
+    exited.reason = EndReason::Exit;
+    stopped.reason = EndReason::Watchdog;
+    tm.t.processes.resize(2);
+    tm.t.processes[0].pid = 10;
+    tm.t.processes[0].end = exited;
+    tm.t.processes[1].pid = 11;
+    tm.t.processes[1].parent_pid = 10;
+    tm.t.processes[1].object = process;
+    tm.t.processes[1].end = stopped;
+    tm.start(main);
+    tm.spawn(main, logger);
+    if (parent_took_it) tm.lock(logger, lock, tm.site("log.c", 6));
+    tm.add(child, EventKind::ProcessStart, process, 11, tm.site("main.c", 8));
+    tm.add(child, EventKind::MutexLockBegin, lock);
+    if (parent_took_it) tm.unlock(logger, lock);  // the parent's copy: frees nothing in the child
+    return tm.check().findings;
+  };
+  const auto hang_of = [](const std::vector<weft::analysis::Finding>& found) {
+    const auto f = std::find_if(found.begin(), found.end(), [](const auto& x) { return x.kind == FindingKind::Hang; });
+    REQUIRE(f != found.end());
+    return f->explanation;
+  };
+  const std::string named = hang_of(made(true));
+  INFO(named);
+  CHECK(named.find("log_lock was held by logger") != std::string::npos);
+  CHECK(named.find("(taken at log.c:6) when this process was forked from it at main.c:8") != std::string::npos);
+  CHECK(named.find("never released it") == std::string::npos);
+  CHECK(hang_of(made(false)).find("No thread of this process took log_lock after it was forked at main.c:8") !=
+        std::string::npos);
+}
+
 TEST_CASE("a notification nobody waited for, then a wait that hangs: a lost wake-up", "[hang]") {
   Stuck s;
   const auto notify = s.tm.add(s.main, EventKind::CondNotifyOne, s.cond, /*waiters*/ 0);
