@@ -13,6 +13,16 @@ namespace detail {
 
 using format::EventKind;
 
+// A timed wait the C library refused for its deadline (weft record).
+constexpr const char* kRefusedDeadline = "its deadline is not a valid time";
+constexpr const char* kRefusedDeadlineWhy =
+    "The C library returned EINVAL at once, without waiting (nor, for a semaphore, taking a permit): a "
+    "deadline's tv_nsec must be 0 to 999,999,999, and the clock of pthread_cond_clockwait or sem_clockwait "
+    "CLOCK_REALTIME or CLOCK_MONOTONIC. The usual cause is adding a timeout's nanoseconds to tv_nsec without "
+    "carrying whole seconds into tv_sec: a loop that waits for ETIMEDOUT then spins, and one that takes any "
+    "return for a wake-up goes on too early. Carry them: ts.tv_sec += ts.tv_nsec / 1000000000; ts.tv_nsec %= "
+    "1000000000;";
+
 MisuseWatch::MisuseWatch(const format::Trace& t)
     : t_(t),
       holder_(t.objects.size(), kNobody),
@@ -111,7 +121,19 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
             "task_done() tells the queue one item taken out has been processed; called more often than items "
             "were put, it counts work that does not exist. weft refused it (Python raises ValueError).");
       break;
+    case EventKind::SemAcquireFailed:
+      if (e.flags & format::kFlagRejected)
+        add(18, e, i, who() + "'s timed wait on semaphore " + what() + " was refused at " + where() + ": " +
+                          kRefusedDeadline,
+            kRefusedDeadlineWhy);
+      break;
     case EventKind::CondWaitBegin:
+      if (e.flags & format::kFlagRejected) {
+        add(17, e, i, who() + "'s timed wait on condition " + what() + " was refused at " + where() + ": " +
+                          kRefusedDeadline,
+            kRefusedDeadlineWhy);
+        break;
+      }
       if (e.seq != format::kNoSeq && e.arg != 0 && e.object < condition_lock_.size()) {
         std::uint32_t& first = condition_lock_[e.object];
         if (first == 0) first = static_cast<std::uint32_t>(e.arg);

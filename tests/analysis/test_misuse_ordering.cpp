@@ -131,6 +131,32 @@ TEST_CASE("destroying or initialising again an object in use: a lock held, a con
   CHECK(found[2].title.find("a destroys barrier start while threads wait at it") == 0);
 }
 
+TEST_CASE("a timed wait the C library refused for its deadline is misuse, on a condition or a semaphore", "[misuse]") {
+  TraceMaker tm;
+  const auto a = tm.thread("a");
+  const auto m = tm.object(ObjectKind::Mutex, "job_lock");
+  const auto cv = tm.object(ObjectKind::Condition, "job_ready");
+  const auto sem = tm.object(ObjectKind::Semaphore, "slots");
+  using Ev = TraceMaker::Ev;
+  const std::uint8_t refused = weft::format::kFlagTimed | weft::format::kFlagRejected;
+  tm.lock(a, m);
+  for (int i = 0; i < 3; ++i) {  // a loop that spins on the refusal: one finding, counted
+    tm.add(Ev{a, EventKind::CondWaitBegin, cv, m, refused, 0, true});
+    tm.add(Ev{a, EventKind::CondWaitEnd, cv, 2, refused, 0, true});
+  }
+  tm.unlock(a, m);
+  tm.add(Ev{a, EventKind::SemAcquireFailed, sem, 0, refused, 0, true});
+  tm.add(Ev{a, EventKind::SemAcquireFailed, sem, 0, weft::format::kFlagTimed, 0, true});  // timed out: fine
+  auto found = tm.check().findings;
+  REQUIRE(found.size() == 2);
+  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.about < y.about; });
+  CHECK(found[0].about == "job_ready");
+  CHECK(found[0].count == 3);
+  CHECK(found[0].title.find("a's timed wait on condition job_ready was refused") == 0);
+  CHECK(found[1].about == "slots");
+  CHECK(found[1].explanation.find("tv_nsec must be 0 to 999,999,999") != std::string::npos);
+}
+
 TEST_CASE("a thread that ended and was never joined nor detached is a leak, once per place of creation", "[misuse]") {
   // main creates five workers: two never joined (at one site), one joined,
   // one detached, one still running at the end; then its own end.

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "c11_threads.hpp"
+#include "deadlines.hpp"
 #include "lock_events.hpp"
 #include "real.hpp"
 #include "scheduled.hpp"
@@ -66,8 +67,9 @@ int scheduled_wait(pthread_cond_t* cv, pthread_mutex_t* m, const std::optional<v
   return woken ? 0 : ETIMEDOUT;
 }
 
+// `refused`: the C library refuses the wait's deadline (deadlines.hpp).
 template <class Wait>
-int wait(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra, bool timed, Wait&& native_wait) {
+int wait(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra, bool timed, bool refused, Wait&& native_wait) {
   const busy_scope busy;
   object_call c;
   object_call mc;
@@ -79,6 +81,14 @@ int wait(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra, bool timed, Wai
   mc.object = object_of(*mc.e, m, mutex_object_kind(m), c.site, c.b);
   const std::uint8_t timed_flag = timed ? format::kFlagTimed : 0;
 
+  if (refused) {
+    // Returned at once, the mutex kept: a wait of no length, flagged for
+    // the misuse check (no sequence: it changed nothing).
+    c.record(format::EventKind::CondWaitBegin, format::kNoSeq, mc.object, timed_flag | format::kFlagRejected);
+    c.record(format::EventKind::CondWaitEnd, format::kNoSeq, static_cast<std::uint64_t>(format::WakeReason::Spurious),
+             timed_flag | format::kFlagRejected);
+    return scheduled_object(cv) ? EINVAL : native_wait();
+  }
   if (mc.e->owner.load(std::memory_order_relaxed) != c.me()) {
     // Undefined behaviour in POSIX; recorded (flag NotOwner, no sequence)
     // for the misuse check, then done as the program asked.
@@ -161,7 +171,7 @@ __attribute__((always_inline)) inline int cond_broadcast_at(pthread_cond_t* cv, 
 
 __attribute__((always_inline)) inline int cond_wait_at(pthread_cond_t* cv, pthread_mutex_t* m, const void* ra) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_wait.get()(cv, m));
-  return wait(cv, m, ra, false, [cv, m] {
+  return wait(cv, m, ra, false, false, [cv, m] {
     return scheduled_object(cv) ? scheduled_wait(cv, m, std::nullopt) : next.pthread_cond_wait.get()(cv, m);
   });
 }
@@ -169,7 +179,7 @@ __attribute__((always_inline)) inline int cond_wait_at(pthread_cond_t* cv, pthre
 __attribute__((always_inline)) inline int cond_timedwait_at(pthread_cond_t* cv, pthread_mutex_t* m,
                                                              const struct timespec* t, const void* ra) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_timedwait.get()(cv, m, t));
-  return wait(cv, m, ra, true,
+  return wait(cv, m, ra, true, refused_deadline(t),
               [cv, m, t] {
                 if (!scheduled_object(cv)) return next.pthread_cond_timedwait.get()(cv, m, t);
                 // The condition's clock, as pthread_condattr_setclock chose it.
@@ -211,7 +221,7 @@ int pthread_cond_timedwait(pthread_cond_t* cv, pthread_mutex_t* m, const struct 
 
 int pthread_cond_clockwait(pthread_cond_t* cv, pthread_mutex_t* m, clockid_t clock, const struct timespec* t) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_cond_clockwait.get()(cv, m, clock, t));
-  return wait(cv, m, __builtin_return_address(0), true,
+  return wait(cv, m, __builtin_return_address(0), true, refused_deadline(clock, t),
               [cv, m, clock, t] {
                 return scheduled_object(cv) ? scheduled_wait(cv, m, virtual_deadline(clock, t))
                                    : next.pthread_cond_clockwait.get()(cv, m, clock, t);

@@ -10,6 +10,7 @@
 
 #include <cstdarg>
 
+#include "deadlines.hpp"
 #include "lock_events.hpp"
 #include "real.hpp"
 #include "scheduled.hpp"
@@ -58,11 +59,17 @@ int scheduled_sem_wait(sem_t* s, const std::optional<virtual_time>& until) {
 }
 
 template <class Block>
-int acquire(sem_t* s, const void* ra, bool timed, Block&& block) {
+int acquire(sem_t* s, const void* ra, bool timed, bool refused, Block&& block) {
   const busy_scope busy;
   object_call c;
   if (!begin_sem(c, s, ra)) return block();
   std::uint8_t flags = timed ? format::kFlagTimed : 0;
+  if (refused) {  // deadlines.hpp: before the permit is tried, which the refused call would not take
+    c.record(format::EventKind::SemAcquireFailed, format::kNoSeq, 0, flags | format::kFlagRejected);
+    if (!scheduled_object(s)) return block();
+    errno = EINVAL;
+    return -1;
+  }
   int rc = next.sem_trywait.get()(s);
   if (rc != 0 && errno == EAGAIN) {
     c.record(format::EventKind::SemAcquireBegin, format::kNoSeq, 0, flags);
@@ -104,20 +111,20 @@ int sem_destroy(sem_t* s) noexcept {
 
 int sem_wait(sem_t* s) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.sem_wait.get()(s));
-  return acquire(s, __builtin_return_address(0), false,
+  return acquire(s, __builtin_return_address(0), false, false,
                  [s] { return scheduled_object(s) ? scheduled_sem_wait(s, std::nullopt) : next.sem_wait.get()(s); });
 }
 
 int sem_timedwait(sem_t* s, const struct timespec* t) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.sem_timedwait.get()(s, t));
-  return acquire(s, __builtin_return_address(0), true, [s, t] {
+  return acquire(s, __builtin_return_address(0), true, refused_deadline(t), [s, t] {
     return scheduled_object(s) ? scheduled_sem_wait(s, virtual_deadline(CLOCK_REALTIME, t)) : next.sem_timedwait.get()(s, t);
   });
 }
 
 int sem_clockwait(sem_t* s, clockid_t clock, const struct timespec* t) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.sem_clockwait.get()(s, clock, t));
-  return acquire(s, __builtin_return_address(0), true, [s, clock, t] {
+  return acquire(s, __builtin_return_address(0), true, refused_deadline(clock, t), [s, clock, t] {
     return scheduled_object(s) ? scheduled_sem_wait(s, virtual_deadline(clock, t)) : next.sem_clockwait.get()(s, clock, t);
   });
 }

@@ -1,0 +1,68 @@
+/* A consumer waits for a job with a 1.5 s timeout, its deadline made by
+ * adding the milliseconds' nanoseconds to tv_nsec without carrying whole
+ * seconds into tv_sec. tv_nsec then exceeds 999,999,999 and the C library
+ * refuses every wait at once (EINVAL), keeping the mutex: the wait loop
+ * would spin holding it, and the producer could never deliver (a livelock);
+ * this one lets the mutex go for a millisecond after an error, so it only
+ * polls until the job arrives. The
+ * semaphore's timed wait gets the same deadline and is refused too, taking
+ * no permit (weft record had taken one: it tried the permit first).
+ * Verdict: misuse (job_ready: a refused deadline, many times at one place)
+ * and misuse (slots: the same). */
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_ready = PTHREAD_COND_INITIALIZER;
+static int job;
+static sem_t slots;
+
+static struct timespec deadline_in(long ms) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_nsec += ms * 1000000L; /* the bug: no carry into tv_sec */
+  return ts;
+}
+
+static void* producer(void* arg) {
+  (void)arg;
+  usleep(20 * 1000);
+  pthread_mutex_lock(&job_lock);
+  job = 42;
+  pthread_cond_signal(&job_ready);
+  pthread_mutex_unlock(&job_lock);
+  return NULL;
+}
+
+int main(void) {
+  pthread_t t;
+  pthread_create(&t, NULL, producer, NULL);
+  const struct timespec deadline = deadline_in(1500);
+  int refused = 0;
+  pthread_mutex_lock(&job_lock);
+  while (job == 0) {
+    const int rc = pthread_cond_timedwait(&job_ready, &job_lock, &deadline);
+    if (rc == ETIMEDOUT) break;
+    if (rc != 0) { /* an error: let the mutex go a moment, then look again */
+      ++refused;
+      pthread_mutex_unlock(&job_lock);
+      usleep(1000);
+      pthread_mutex_lock(&job_lock);
+    }
+  }
+  pthread_mutex_unlock(&job_lock);
+  pthread_join(t, NULL);
+
+  sem_init(&slots, 0, 1);
+  const int rc = sem_timedwait(&slots, &deadline);
+  const int error = rc == 0 ? 0 : errno;
+  int left = -1;
+  sem_getvalue(&slots, &left);
+  printf("job %d; condition waits refused: %s; sem_timedwait: %s, %d slot left\n", job, refused ? "yes" : "no",
+         error == EINVAL ? "EINVAL" : "not refused", left);
+  return left == 1 && error == EINVAL ? 0 : 1;
+}
