@@ -129,7 +129,8 @@ Report check_with(const format::Trace& trace, const CheckOptions& options, LockG
   };
   LockFindings locks = lock_walk.get();
   std::vector<std::uint32_t> deadlocked;
-  for (const Finding& f : locks.deadlocks) deadlocked.insert(deadlocked.end(), f.threads.begin(), f.threads.end());
+  for (const Finding& f : locks.deadlocks)  // (a self-lock the mutex refused is misuse: its thread went on)
+    if (f.kind != FindingKind::Misuse) deadlocked.insert(deadlocked.end(), f.threads.begin(), f.threads.end());
   // In the order they were always added: the sort below is stable.
   add(std::move(locks.deadlocks));
   add(find_hangs(m, deadlocked));

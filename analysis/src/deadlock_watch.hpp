@@ -19,7 +19,8 @@ namespace weft::analysis::detail {
 
 class DeadlockWatch {
  public:
-  DeadlockWatch(const format::Trace& t, const LockTracker& locks) : t_(t), locks_(locks), blocked_(t.threads.size()) {}
+  DeadlockWatch(const format::Trace& t, const LockTracker& locks)
+      : t_(t), locks_(locks), blocked_(t.threads.size()), self_wait_(t.threads.size(), kNone) {}
   // Event `i`, before `locks` steps past it. Inline: the walk passes every
   // event here, and only the begin or end of a lock wait has work.
   void step(std::uint64_t i, const format::Event& e) {
@@ -28,7 +29,8 @@ class DeadlockWatch {
     // The end of a wait that was never blocked (every acquisition ends a
     // lock's wait, also one that did not wait) has nothing to undo while
     // no circle is open: decided here, without the call.
-    if (role.op == format::WaitOp::Ends && cycles_.empty() && (e.thread >= blocked_.size() || !blocked_[e.thread]))
+    if (role.op == format::WaitOp::Ends && cycles_.empty() && self_open_ == 0 &&
+        (e.thread >= blocked_.size() || !blocked_[e.thread]))
       return;
     lock_wait(i, e, role.op);
   }
@@ -50,6 +52,7 @@ class DeadlockWatch {
 
   void lock_wait(std::uint64_t i, const format::Event& e, format::WaitOp op);
   void self_deadlock(std::uint64_t i, const format::Event& e, const Holder& mine, const Blocked& b);
+  void refused_self_lock(std::uint64_t i, const format::Event& e, Finding& f);
   std::vector<const Holder*> blockers(std::uint32_t thread) const;
   void find_cycle(std::uint32_t start);
   bool search(std::uint32_t start, std::uint32_t thread, Path& path, std::set<std::uint32_t>& seen);
@@ -62,6 +65,11 @@ class DeadlockWatch {
   std::vector<std::optional<Blocked>> blocked_;
   std::vector<Open> cycles_;  // formed, not (yet) broken
   std::vector<Finding> out_;
+  // By thread: its self-deadlock in out_ while its wait is still open (a
+  // wait that ends was refused, not a deadlock); how many are open.
+  static constexpr std::size_t kNone = ~std::size_t{0};
+  std::vector<std::size_t> self_wait_;
+  std::size_t self_open_ = 0;
 };
 
 }  // namespace weft::analysis::detail

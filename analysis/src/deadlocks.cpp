@@ -32,6 +32,11 @@ bool waits_for(std::uint32_t waiter, bool request_shared, const Holder& h) {
 void DeadlockWatch::lock_wait(std::uint64_t i, const format::Event& e, format::WaitOp op) {
   if (!locks_.is_lock(e.object) || e.thread >= blocked_.size()) return;
   if (op == format::WaitOp::Ends) {
+    if (self_wait_[e.thread] != kNone) {
+      refused_self_lock(i, e, out_[self_wait_[e.thread]]);
+      self_wait_[e.thread] = kNone;
+      --self_open_;
+    }
     blocked_[e.thread].reset();
     // A wait that ended broke any circle it was part of.
     if (!cycles_.empty()) std::erase_if(cycles_, [&](const Open& c) { return c.threads.count(e.thread) > 0; });
@@ -64,7 +69,27 @@ void DeadlockWatch::self_deadlock(std::uint64_t i, const format::Event& e, const
   f.objects = {e.object};
   f.sites = {held_site, e.site};
   f.events = {mine.since, i};
+  if (self_wait_[e.thread] == kNone) ++self_open_;
+  self_wait_[e.thread] = out_.size();
   out_.push_back(std::move(f));
+}
+
+// The self-lock's wait ended at event `i`: the lock refused its holder (an
+// error-checking mutex returns EDEADLK) instead of deadlocking. Misuse, not
+// a deadlock: `f`, the self-deadlock found at its begin, becomes that.
+void DeadlockWatch::refused_self_lock(std::uint64_t i, const format::Event& e, Finding& f) {
+  const std::uint32_t held_site = f.sites.front();
+  f.kind = FindingKind::Misuse;
+  f.title = thread_name(t_, e.thread) + " locks " + f.about + " again while holding it, at " +
+            site_text(t_, f.sites.back()) + ": refused";
+  f.explanation = thread_name(t_, e.thread) + " took " + f.about + " at " + site_text(t_, held_site) +
+                  " and, still holding it, locked it again at " + site_text(t_, f.sites.back()) +
+                  ". A normal mutex deadlocks there; this one refused the second lock (an error-checking mutex "
+                  "returns EDEADLK) and the call failed at once. A caller that ignores the error goes on as if it "
+                  "held the lock twice, and its second unlock releases a lock it no longer holds. Release it "
+                  "first, or use a recursive mutex." +
+                  standard_library_note(t_, {held_site, f.sites.back()});
+  f.events.push_back(i);
 }
 
 // The threads `thread` waits for now.

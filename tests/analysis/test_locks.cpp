@@ -121,6 +121,20 @@ TEST_CASE("a circle broken by a timed lock giving up is not a deadlock", "[deadl
   for (const auto& f : r.findings) CHECK(f.kind != FindingKind::Deadlock);
 }
 
+TEST_CASE("locking a lock one holds that refuses it at once (error-checking: EDEADLK) is misuse, not a deadlock",
+          "[deadlock][misuse]") {
+  Locks s;
+  s.tm.lock(s.t1, s.a);
+  s.tm.add(s.t1, EventKind::MutexLockBegin, s.a);
+  s.tm.add(s.t1, EventKind::MutexTryFailed, s.a);  // the lock call returned: EDEADLK
+  s.tm.unlock(s.t1, s.a);
+  s.tm.end(weft::format::EndReason::Exit);
+  const auto r = s.tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::Misuse, "lock_A"}});
+  CHECK(r.findings[0].title.find("t1 locks lock_A again while holding it") == 0);
+  CHECK(r.findings[0].events.size() == 3);
+}
+
 TEST_CASE("locking a non-recursive lock one holds is a self-deadlock", "[deadlock]") {
   Locks s;
   s.tm.lock(s.t1, s.a);

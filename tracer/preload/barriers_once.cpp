@@ -43,6 +43,21 @@ void arrive_unlock(sync_entry& e) noexcept {
 thread_local void (*t_once_routine)() = nullptr;
 thread_local const object_call* t_once_call = nullptr;
 
+// The onces whose initializers this thread is running, innermost first
+// (an initializer may call pthread_once on another once; on its own, it
+// waits for itself for ever: glibc's once is not recursive).
+struct running_once {
+  const pthread_once_t* once;
+  const running_once* outer;
+};
+thread_local const running_once* t_running_onces = nullptr;
+
+bool running_here(const pthread_once_t* once) noexcept {
+  for (const running_once* r = t_running_onces; r != nullptr; r = r->outer)
+    if (r->once == once) return true;
+  return false;
+}
+
 void run_once_routine() {
   void (*routine)() = t_once_routine;
   const object_call* c = t_once_call;
@@ -109,7 +124,25 @@ __attribute__((always_inline)) inline int once_at(pthread_once_t* once, void (*r
   const object_call* const outer_call = t_once_call;
   t_once_routine = routine;
   t_once_call = &c;
-  const int rc = native_once(once, run_once_routine);
+  const running_once mine{once, t_running_onces};
+  int rc;
+  if (once_in_progress(once)) {
+    // Another thread runs the initializer, or this one does, further out:
+    // a wait, for the watchdog as for the trace.
+    // This one: it waits for itself, for ever (the watchdog stops it as
+    // the hang it is); said in the trace, which cannot show who runs it.
+    if (running_here(once)) {
+      static const char text[] = "pthread_once called again from inside its own initializer: it waits for itself";
+      detail::emit_text_interned(static_cast<std::uint8_t>(format::EventKind::Log), c.object, text, c.site);
+    }
+    c.record(format::EventKind::EventWaitBegin, format::kNoSeq, 0);
+    const detail::blocked_scope blocked(format::EventKind::EventWaitBegin, c.object, false);
+    rc = native_once(once, run_once_routine);
+  } else {
+    t_running_onces = &mine;  // while this call may run the initializer
+    rc = native_once(once, run_once_routine);
+  }
+  t_running_onces = mine.outer;
   t_once_routine = outer_routine;
   t_once_call = outer_call;
   // Whoever ran it or found it done: ordered after the initializer.
