@@ -270,11 +270,13 @@ std::vector<Finding> MisuseWatch::finish() {
   // leak"; a std::thread would have called std::terminate). Not judged: a
   // thread still running at the end (a daemon the exit ends) or ending with
   // its process, nor a process stopped or killed (it may have been about
-  // to join).
+  // to join), nor one whose creator had ended before it (a main that left
+  // by pthread_exit, letting its workers finish: nobody was left to join).
   for (std::uint32_t th = 0; th < ended_at_.size(); ++th) {
     const std::uint64_t end = ended_at_[th], create = created_at_[th];
     if (end == kNoEvent || create == kNoEvent || released_[th] || !exited(th) || ended_with_process(end)) continue;
     const format::Event& c = t.events[create];
+    if (c.thread < ended_at_.size() && ended_at_[c.thread] < end) continue;
     auto [it, added] = found_.try_emplace({16, 0, c.site});  // one finding per place of creation
     if (!added) {
       ++it->second.count;

@@ -190,6 +190,20 @@ TEST_CASE("a thread that ended and was never joined nor detached is a leak, once
   CHECK(made(weft::format::EndReason::Watchdog).empty());
 }
 
+TEST_CASE("workers of a main that left by pthread_exit are no leak: nobody was left to join them", "[misuse]") {
+  TraceMaker tm;
+  const auto main = tm.thread("main", weft::format::kThreadMain), worker = tm.thread("worker");
+  const auto other = tm.thread("other");
+  tm.start(main);
+  tm.spawn(main, worker);
+  tm.spawn(main, other);
+  tm.add(main, EventKind::ThreadEnd, tm.thread_object(main));  // pthread_exit
+  tm.add(worker, EventKind::ThreadEnd, tm.thread_object(worker));
+  tm.add(other, EventKind::ThreadEnd, tm.thread_object(other));
+  tm.end(weft::format::EndReason::Exit);
+  CHECK(tm.check().findings.empty());
+}
+
 TEST_CASE("a thread that ends with its process holding a lock is no misuse: it called exit", "[misuse]") {
   // A worker takes `kept` and ends the process (exit() on an error path):
   // its end, recorded as the process exits, is the process's last event.
