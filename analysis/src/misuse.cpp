@@ -284,6 +284,7 @@ std::vector<Finding> MisuseWatch::finish() {
     }
     Finding& f = it->second;
     f.kind = FindingKind::Misuse;
+    f.severity = Severity::Warning;  // resources held until the exit, not a wrong result
     f.about = thread_name(t, th);
     f.title = thread_name(t, th) + " (created at " + site_text(t, c.site) + ") ended and was never joined or detached";
     f.explanation =

@@ -184,6 +184,7 @@ TEST_CASE("a thread that ended and was never joined nor detached is a leak, once
   CHECK(exited[0].kind == FindingKind::Misuse);
   CHECK(exited[0].about == "leaked1");
   CHECK(exited[0].count == 2);
+  CHECK(exited[0].severity == weft::analysis::Severity::Warning);
   INFO(exited[0].title);
   CHECK(exited[0].title.find("leaked1 (created at server.c:30) ended and was never joined or detached") == 0);
   // Stopped by the watchdog: main may have been about to join them.
