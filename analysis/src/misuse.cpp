@@ -205,7 +205,8 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
       if (e.arg == e.thread)
         add(6, e, i, who() + " tries to join itself at " + where(),
             "A thread cannot wait for its own end: in Python this raises RuntimeError, in C++ std::system_error "
-            "(resource_deadlock_would_occur), which weft threw.");
+            "(resource_deadlock_would_occur), and pthread_join refuses it with EDEADLK; the call returned at once, "
+            "having joined nothing.");
       break;
     default: break;
   }

@@ -115,7 +115,14 @@ void* trampoline(void* p) {
 // The joined thread's object, or false if weft does not know the thread
 // (created before recording began, or by weft).
 bool begin_join(pthread_t t, const void* ra, object_call& c, known_thread& k) {
-  if (!find_thread(t, k)) return false;
+  if (!find_thread(t, k)) {
+    // The caller itself, which weft did not see created (main): the join
+    // fails (EDEADLK) and is recorded as the self-join it is.
+    if (!pthread_equal(t, pthread_self())) return false;
+    k.id = detail::current_buffer()->thread_id;
+    k.object = detail::Runtime::get().registry().threads()[k.id].object;
+    k.ended = nullptr;
+  }
   c.b = detail::current_buffer();
   c.site = site_of(ra);
   c.object = k.object;
