@@ -16,8 +16,8 @@ using format::EventKind;
 // A timed wait the C library refused for its deadline (weft record).
 constexpr const char* kRefusedDeadline = "its deadline is not a valid time";
 constexpr const char* kRefusedDeadlineWhy =
-    "The C library returned EINVAL at once, without waiting (nor, for a semaphore, taking a permit): a "
-    "deadline's tv_nsec must be 0 to 999,999,999, and the clock of pthread_cond_clockwait or sem_clockwait "
+    "The C library returned EINVAL at once, without waiting (nor, for a semaphore or a lock, taking it): a "
+    "deadline's tv_nsec must be 0 to 999,999,999, and the clock of a *clockwait or *clocklock call "
     "CLOCK_REALTIME or CLOCK_MONOTONIC. The usual cause is adding a timeout's nanoseconds to tv_nsec without "
     "carrying whole seconds into tv_sec: a loop that waits for ETIMEDOUT then spins, and one that takes any "
     "return for a wake-up goes on too early. Carry them: ts.tv_sec += ts.tv_nsec / 1000000000; ts.tv_nsec %= "
@@ -120,6 +120,11 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
         add(3, e, i, who() + " calls task_done() on " + what() + " more times than items were put, at " + where(),
             "task_done() tells the queue one item taken out has been processed; called more often than items "
             "were put, it counts work that does not exist. weft refused it (Python raises ValueError).");
+      break;
+    case EventKind::MutexTryFailed:
+      if (e.flags & format::kFlagRejected)
+        add(19, e, i, who() + "'s timed lock of " + what() + " was refused at " + where() + ": " + kRefusedDeadline,
+            kRefusedDeadlineWhy);
       break;
     case EventKind::SemAcquireFailed:
       if (e.flags & format::kFlagRejected)

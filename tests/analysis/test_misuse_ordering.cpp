@@ -131,7 +131,8 @@ TEST_CASE("destroying or initialising again an object in use: a lock held, a con
   CHECK(found[2].title.find("a destroys barrier start while threads wait at it") == 0);
 }
 
-TEST_CASE("a timed wait the C library refused for its deadline is misuse, on a condition or a semaphore", "[misuse]") {
+TEST_CASE("a timed wait the C library refused for its deadline is misuse, on a condition, semaphore or lock",
+          "[misuse]") {
   TraceMaker tm;
   const auto a = tm.thread("a");
   const auto m = tm.object(ObjectKind::Mutex, "job_lock");
@@ -147,14 +148,17 @@ TEST_CASE("a timed wait the C library refused for its deadline is misuse, on a c
   tm.unlock(a, m);
   tm.add(Ev{a, EventKind::SemAcquireFailed, sem, 0, refused, 0, true});
   tm.add(Ev{a, EventKind::SemAcquireFailed, sem, 0, weft::format::kFlagTimed, 0, true});  // timed out: fine
+  const auto table = tm.object(ObjectKind::SharedMutex, "table_lock");
+  tm.add(Ev{a, EventKind::MutexTryFailed, table, 0, refused, 0, true});
   auto found = tm.check().findings;
-  REQUIRE(found.size() == 2);
+  REQUIRE(found.size() == 3);
   std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.about < y.about; });
   CHECK(found[0].about == "job_ready");
   CHECK(found[0].count == 3);
   CHECK(found[0].title.find("a's timed wait on condition job_ready was refused") == 0);
   CHECK(found[1].about == "slots");
   CHECK(found[1].explanation.find("tv_nsec must be 0 to 999,999,999") != std::string::npos);
+  CHECK(found[2].title.find("a's timed lock of table_lock was refused") == 0);
 }
 
 TEST_CASE("a thread that ended and was never joined nor detached is a leak, once per place of creation", "[misuse]") {

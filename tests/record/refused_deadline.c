@@ -6,9 +6,13 @@
  * this one lets the mutex go for a millisecond after an error, so it only
  * polls until the job arrives. The
  * semaphore's timed wait gets the same deadline and is refused too, taking
- * no permit (weft record had taken one: it tried the permit first).
- * Verdict: misuse (job_ready: a refused deadline, many times at one place)
- * and misuse (slots: the same). */
+ * no permit (weft record had taken one: it tried the permit first). So is
+ * a timed write lock of the free table_lock (glibc checks the deadline
+ * first: weft record had taken the lock), and a timed lock of io_lock
+ * while a helper holds it (glibc checks the deadline once it must wait:
+ * weft record had left the lock's wait open).
+ * Verdict: misuse (job_ready: a refused deadline, many times at one place),
+ * misuse (slots), misuse (table_lock) and misuse (io_lock): the same. */
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -20,6 +24,9 @@ static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t job_ready = PTHREAD_COND_INITIALIZER;
 static int job;
 static sem_t slots;
+static pthread_rwlock_t table_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t io_lock = PTHREAD_MUTEX_INITIALIZER;
+static sem_t io_held, io_release;
 
 static struct timespec deadline_in(long ms) {
   struct timespec ts;
@@ -35,6 +42,15 @@ static void* producer(void* arg) {
   job = 42;
   pthread_cond_signal(&job_ready);
   pthread_mutex_unlock(&job_lock);
+  return NULL;
+}
+
+static void* hold_io(void* arg) {
+  (void)arg;
+  pthread_mutex_lock(&io_lock);
+  sem_post(&io_held);
+  sem_wait(&io_release);
+  pthread_mutex_unlock(&io_lock);
   return NULL;
 }
 
@@ -62,7 +78,20 @@ int main(void) {
   const int error = rc == 0 ? 0 : errno;
   int left = -1;
   sem_getvalue(&slots, &left);
-  printf("job %d; condition waits refused: %s; sem_timedwait: %s, %d slot left\n", job, refused ? "yes" : "no",
-         error == EINVAL ? "EINVAL" : "not refused", left);
-  return left == 1 && error == EINVAL ? 0 : 1;
+  const int table_rc = pthread_rwlock_timedwrlock(&table_lock, &deadline);
+  if (table_rc == 0) pthread_rwlock_unlock(&table_lock);
+
+  sem_init(&io_held, 0, 0);
+  sem_init(&io_release, 0, 0);
+  pthread_create(&t, NULL, hold_io, NULL);
+  sem_wait(&io_held);
+  const int io_rc = pthread_mutex_timedlock(&io_lock, &deadline);
+  if (io_rc == 0) pthread_mutex_unlock(&io_lock);
+  sem_post(&io_release);
+  pthread_join(t, NULL);
+
+  printf("job %d; condition waits refused: %s; sem_timedwait: %s, %d slot left; timed write lock: %s; timed lock: %s\n",
+         job, refused ? "yes" : "no", error == EINVAL ? "EINVAL" : "not refused", left,
+         table_rc == EINVAL ? "EINVAL" : "taken", io_rc == EINVAL ? "EINVAL" : "not refused");
+  return left == 1 && error == EINVAL && table_rc == EINVAL && io_rc == EINVAL ? 0 : 1;
 }

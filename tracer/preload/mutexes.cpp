@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "c11_threads.hpp"
+#include "deadlines.hpp"
 #include "lock_events.hpp"
 #include "real.hpp"
 #include "scheduled.hpp"
@@ -42,7 +43,11 @@ int scheduled_spin_lock(pthread_spinlock_t* s) {
 // Inlined into each wrapper, C11's too: called out of line from two, it
 // cost pthread_mutex_lock a call more than it had.
 template <class Block>
-__attribute__((always_inline)) inline int lock_mutex(pthread_mutex_t* m, const void* ra, bool timed, Block&& block) {
+// `refused`: the deadline is one the C library refuses (deadlines.hpp):
+// glibc takes a free mutex anyway and returns EINVAL only when it would
+// have to wait (POSIX allows both).
+__attribute__((always_inline)) inline int lock_mutex(pthread_mutex_t* m, const void* ra, bool timed, bool refused,
+                                                     Block&& block) {
   const busy_scope busy;
   object_call c;
   if (!begin_call(c, m, mutex_object_kind(m), ra)) return block();
@@ -56,8 +61,11 @@ __attribute__((always_inline)) inline int lock_mutex(pthread_mutex_t* m, const v
     const bool self_deadlock = mine && !error_checking(m) && !timed;
     rc = block_for_lock(c, timed, self_deadlock, block);
     flags |= format::kFlagContended;
-    if (rc == ETIMEDOUT || rc == EDEADLK) {
-      c.record(format::EventKind::MutexTryFailed, format::kNoSeq, 0, timed_flag);
+    // Not taken (timed out, refused: EDEADLK, EINVAL, ...): the wait is over.
+    if (rc != 0 && rc != EOWNERDEAD) {
+      const bool rejected = rc == EINVAL && refused;
+      c.record(format::EventKind::MutexTryFailed, format::kNoSeq, 0,
+               timed_flag | (rejected ? format::kFlagRejected : 0));
       return rc;
     }
   }
@@ -72,17 +80,18 @@ __attribute__((always_inline)) inline int lock_mutex(pthread_mutex_t* m, const v
 // `ra` is the program's return address, the call's site. Inlined into both.
 __attribute__((always_inline)) inline int mutex_lock_at(pthread_mutex_t* m, const void* ra) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_lock.get()(m));
-  return lock_mutex(m, ra, false,
+  return lock_mutex(m, ra, false, false,
                     [m] { return scheduled_object(m) ? scheduled_mutex_lock(m, std::nullopt) : next.pthread_mutex_lock.get()(m); });
 }
 
 __attribute__((always_inline)) inline int mutex_timedlock_at(pthread_mutex_t* m, const struct timespec* abstime,
                                                               const void* ra) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_timedlock.get()(m, abstime));
-  return lock_mutex(m, ra, true,
-                    [m, abstime] {
-                      return scheduled_object(m) ? scheduled_mutex_lock(m, virtual_deadline(CLOCK_REALTIME, abstime))
-                                         : next.pthread_mutex_timedlock.get()(m, abstime);
+  const bool refused = refused_deadline(abstime);
+  return lock_mutex(m, ra, true, refused,
+                    [m, abstime, refused] {
+                      if (!scheduled_object(m)) return next.pthread_mutex_timedlock.get()(m, abstime);
+                      return refused ? EINVAL : scheduled_mutex_lock(m, virtual_deadline(CLOCK_REALTIME, abstime));
                     });
 }
 
@@ -149,10 +158,15 @@ int pthread_mutex_timedlock(pthread_mutex_t* m, const struct timespec* abstime) 
 
 int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const struct timespec* abstime) noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_clocklock.get()(m, clock, abstime));
-  return lock_mutex(m, __builtin_return_address(0), true,
-                    [m, clock, abstime] {
-                      return scheduled_object(m) ? scheduled_mutex_lock(m, virtual_deadline(clock, abstime))
-                                         : next.pthread_mutex_clocklock.get()(m, clock, abstime);
+  // A clock glibc does not take is refused before the mutex is tried: the
+  // call changes nothing, and passes through unrecorded.
+  if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
+    return next.pthread_mutex_clocklock.get()(m, clock, abstime);
+  const bool refused = refused_deadline(abstime);
+  return lock_mutex(m, __builtin_return_address(0), true, refused,
+                    [m, clock, abstime, refused] {
+                      if (!scheduled_object(m)) return next.pthread_mutex_clocklock.get()(m, clock, abstime);
+                      return refused ? EINVAL : scheduled_mutex_lock(m, virtual_deadline(clock, abstime));
                     });
 }
 

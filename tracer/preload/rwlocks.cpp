@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 
+#include "deadlines.hpp"
 #include "lock_events.hpp"
 #include "real.hpp"
 #include "scheduled.hpp"
@@ -57,12 +58,22 @@ int block_on(pthread_rwlock_t* l, const timeout& to, Try& try_lock, Block& block
   return scheduled_lock(l, until, try_lock);
 }
 
+// A deadline glibc refuses (deadlines.hpp) it refuses before trying the
+// lock: recorded as refused, and EINVAL (the native call returns it; the
+// scheduled path must not try the lock).
+template <class Block>
+int refuse(object_call& c, pthread_rwlock_t* l, Block& block) {
+  c.record(format::EventKind::MutexTryFailed, format::kNoSeq, 0, format::kFlagTimed | format::kFlagRejected);
+  return scheduled_object(l) ? EINVAL : block();
+}
+
 template <class Try, class Block>
 int write_lock(pthread_rwlock_t* l, const void* ra, timeout to, Try&& try_lock, Block&& block) {
   const bool timed = to.at != nullptr;
   const busy_scope busy;
   object_call c;
   if (!begin_call(c, l, kKind, ra)) return block();
+  if (timed && refused_deadline(to.clock, to.at)) return refuse(c, l, block);
   int rc = try_lock();
   std::uint8_t flags = timed ? format::kFlagTimed : 0;
   if (rc == EBUSY) {
@@ -91,6 +102,7 @@ int read_lock(pthread_rwlock_t* l, const void* ra, timeout to, Try&& try_lock, B
   const busy_scope busy;
   object_call c;
   if (!begin_call(c, l, kKind, ra)) return block();
+  if (timed && refused_deadline(to.clock, to.at)) return refuse(c, l, block);
   int rc = try_lock();
   std::uint8_t flags = timed ? format::kFlagTimed : 0;
   if (rc == EBUSY) {
