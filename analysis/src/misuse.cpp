@@ -225,9 +225,15 @@ std::vector<Finding> MisuseWatch::finish() {
   // wait for the lock it held, which is no misuse. (A thread that returned
   // holding a lock ends before its process's last events: a join, main's
   // own end.)
-  // (Read from the end: each process's last event is near it.)
+  // (Read from the end, and only when a thread is to be judged: a process
+  // that ended early puts its last event far from the end.)
+  const auto leak_candidate = [&](std::uint32_t th) {
+    return ended_at_[th] != kNoEvent && created_at_[th] != kNoEvent && !released_[th];
+  };
+  bool judged = !ended_holding_.empty();
+  for (std::uint32_t th = 0; th < ended_at_.size() && !judged; ++th) judged = leak_candidate(th);
   std::vector<std::uint64_t> last_of_process(std::max<std::size_t>(1, t.processes.size()), kNoEvent);
-  std::size_t missing = last_of_process.size();
+  std::size_t missing = judged ? last_of_process.size() : 0;
   for (std::uint64_t i = t.events.size(); i-- > 0 && missing > 0;) {
     const std::uint32_t p = t.threads[t.events[i].thread].process;
     if (p < last_of_process.size() && last_of_process[p] == kNoEvent) {
@@ -279,8 +285,9 @@ std::vector<Finding> MisuseWatch::finish() {
   // to join), nor one whose creator had ended before it (a main that left
   // by pthread_exit, letting its workers finish: nobody was left to join).
   for (std::uint32_t th = 0; th < ended_at_.size(); ++th) {
+    if (!leak_candidate(th)) continue;
     const std::uint64_t end = ended_at_[th], create = created_at_[th];
-    if (end == kNoEvent || create == kNoEvent || released_[th] || !exited(th) || ended_with_process(end)) continue;
+    if (!exited(th) || ended_with_process(end)) continue;
     const format::Event& c = t.events[create];
     if (c.thread < ended_at_.size() && ended_at_[c.thread] < end) continue;
     auto [it, added] = found_.try_emplace({16, 0, c.site});  // one finding per place of creation
