@@ -23,6 +23,21 @@ constexpr const char* kRefusedDeadlineWhy =
     "return for a wake-up goes on too early. Carry them: ts.tv_sec += ts.tv_nsec / 1000000000; ts.tv_nsec %= "
     "1000000000;";
 
+// A call on a mutex destroyed and not initialised again (weft record).
+constexpr const char* kDestroyedMutexWhy =
+    "A destroyed mutex may not be used until pthread_mutex_init initialises it again (POSIX: undefined "
+    "behaviour). glibc refuses the call with EINVAL: a lock then protects nothing, and a program that does not "
+    "check the result goes on as if it held the lock. Destroy a mutex only when no thread will use it any more, "
+    "or initialise it again before its next use (ThreadSanitizer reports this as use of an invalid mutex).";
+
+// A join or detach of a thread joined or detached already (weft record).
+constexpr const char* kHandleAgainWhy =
+    "A thread is joined or detached once. After a join, its pthread_t names a thread that no longer exists, and "
+    "glibc may give the same value to a thread created later, which the second call would then join or detach "
+    "instead; a detached thread cannot be joined (nobody may wait for it). POSIX leaves it undefined; glibc "
+    "returned an error here (EINVAL or ESRCH) and the call did nothing. Give each thread handle one owner, who "
+    "joins or detaches it once.";
+
 MisuseWatch::MisuseWatch(const format::Trace& t)
     : t_(t),
       holder_(t.objects.size(), kNobody),
@@ -34,7 +49,8 @@ MisuseWatch::MisuseWatch(const format::Trace& t)
       thread_of_object_(t.objects.size(), kNobody),
       created_at_(t.threads.size(), kNoEvent),
       ended_at_(t.threads.size(), kNoEvent),
-      released_(t.threads.size(), 0) {
+      released_(t.threads.size(), 0),
+      released_at_(t.threads.size(), kNoEvent) {
   for (const auto& th : t.threads)
     if (th.object < thread_of_object_.size()) thread_of_object_[th.object] = th.id;
 }
@@ -51,13 +67,13 @@ std::string MisuseWatch::holder_before(std::uint32_t lock, std::uint64_t index) 
   return "another thread";
 }
 
-void MisuseWatch::add(int what, const format::Event& e, std::uint64_t index, std::string title,
-                      std::string explanation) {
+Finding& MisuseWatch::add(int what, const format::Event& e, std::uint64_t index, std::string title,
+                          std::string explanation) {
   auto [it, added] = found_.try_emplace({what, e.object, e.site});
   Finding& f = it->second;
   if (!added) {
     ++f.count;
-    return;
+    return f;
   }
   f.kind = FindingKind::Misuse;
   f.about = e.object ? object_name(t_, e.object) : thread_name(t_, e.thread);
@@ -67,6 +83,7 @@ void MisuseWatch::add(int what, const format::Event& e, std::uint64_t index, std
   if (e.object) f.objects = {e.object};
   f.sites = {e.site};
   f.events = {index};
+  return f;
 }
 
 void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
@@ -86,7 +103,9 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
   switch (e.kind) {
     case EventKind::MutexReleased:
       if (!(e.flags & format::kFlagNotOwner)) break;
-      if (e.seq == format::kNoSeq) {
+      if (e.flags & format::kFlagRejected) {  // a destroyed mutex
+        add_destroyed_use(e, i, " unlocks ");
+      } else if (e.seq == format::kNoSeq) {
         add(0, e, i, who() + " unlocks " + what() + ", which nobody holds, at " + where(),
             "Unlocking a lock that is not locked is an error (undefined behaviour for a std::mutex; Python raises "
             "RuntimeError). " +
@@ -122,9 +141,12 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
             "were put, it counts work that does not exist. weft refused it (Python raises ValueError).");
       break;
     case EventKind::MutexTryFailed:
-      if (e.flags & format::kFlagRejected)
+      if (!(e.flags & format::kFlagRejected)) break;
+      if (e.flags & format::kFlagTimed)  // a refused deadline
         add(19, e, i, who() + "'s timed lock of " + what() + " was refused at " + where() + ": " + kRefusedDeadline,
             kRefusedDeadlineWhy);
+      else  // a destroyed mutex
+        add_destroyed_use(e, i, e.flags & format::kFlagTry ? " tries to lock " : " locks ");
       break;
     case EventKind::SemAcquireFailed:
       if (e.flags & format::kFlagRejected)
@@ -158,7 +180,9 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
                         "The wait went on as the program asked (undefined behaviour in POSIX)."));
       break;
     case EventKind::ObjectDestroy: {
-      if (!e.arg || e.object >= t.objects.size()) break;
+      if (e.object >= t.objects.size()) break;
+      if (t.objects[e.object].address != 0) destroyed_at_[t.objects[e.object].address] = {e.object, i};
+      if (!e.arg) break;
       const format::ObjectKind kind = t.objects[e.object].kind;
       // weft record sees an init over a live object as its end (object_end.hpp).
       const bool reinit = e.arg == static_cast<std::uint64_t>(format::ObjectEnd::ReinitialisedInUse);
@@ -185,13 +209,21 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
       if (e.arg < created_at_.size()) created_at_[e.arg] = i;
       break;
     case EventKind::ThreadJoinEnd:
-    case EventKind::ThreadDetach:
+    case EventKind::ThreadDetach: {
+      const std::uint32_t th = e.object < thread_of_object_.size() ? thread_of_object_[e.object] : kNobody;
+      if (th >= released_.size()) break;
+      if (e.kind == EventKind::ThreadDetach && (e.flags & format::kFlagRejected)) {
+        add_handle_again(e, i, th, " detaches ");
+        break;
+      }
       // Joined (a join that returned it, not a try that timed out) or
       // detached: nobody has to join it any more.
-      if ((e.kind == EventKind::ThreadDetach || e.arg != 0) && e.object < thread_of_object_.size() &&
-          thread_of_object_[e.object] < released_.size())
-        released_[thread_of_object_[e.object]] = 1;
+      if ((e.kind == EventKind::ThreadDetach || e.arg != 0) && !released_[th]) {
+        released_[th] = 1;
+        released_at_[th] = i;
+      }
       break;
+    }
     case EventKind::ThreadEnd:
       if (e.thread < ended_at_.size()) ended_at_[e.thread] = i;
       // Judged at the end of the walk: a lock another thread releases
@@ -207,7 +239,9 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
       }
       break;
     case EventKind::ThreadJoinBegin:
-      if (e.arg == e.thread)
+      if ((e.flags & format::kFlagRejected) && e.arg < released_.size())
+        add_handle_again(e, i, static_cast<std::uint32_t>(e.arg), " joins ");
+      else if (e.arg == e.thread)
         add(6, e, i, who() + " tries to join itself at " + where(),
             "A thread cannot wait for its own end: in Python this raises RuntimeError, in C++ std::system_error "
             "(resource_deadlock_would_occur), and pthread_join refuses it with EDEADLK; the call returned at once, "
@@ -215,6 +249,46 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
       break;
     default: break;
   }
+}
+
+void MisuseWatch::add_destroyed_use(const format::Event& e, std::uint64_t index, const char* verb) {
+  const format::Trace& t = t_;
+  const std::uint64_t address = e.object < t.objects.size() ? t.objects[e.object].address : 0;
+  const auto it = destroyed_at_.find(address);
+  std::string title = thread_name(t, e.thread) + verb;
+  if (it != destroyed_at_.end() && it->second.second < index) {
+    const auto [old, destroy] = it->second;
+    const std::uint32_t destroyer = t.events[destroy].thread;
+    title += object_name(t, old) + " after " +
+             (destroyer == e.thread ? std::string("destroying") : thread_name(t, destroyer) + " destroyed") +
+             " it at " + site_text(t, t.events[destroy].site) + ",";
+  } else {
+    title += object_name(t, e.object) + ", which was destroyed,";
+  }
+  add(20, e, index, title + " at " + site_text(t, e.site) + ": refused (EINVAL)", kDestroyedMutexWhy);
+}
+
+void MisuseWatch::add_handle_again(const format::Event& e, std::uint64_t index, std::uint32_t thread,
+                                   const char* verb) {
+  const format::Trace& t = t_;
+  std::string before = "which was joined or detached already";
+  if (const std::uint64_t r = released_at_[thread]; r != kNoEvent) {
+    const format::Event& first = t.events[r];
+    const std::uint64_t create = created_at_[thread];
+    const bool born_detached = first.kind == EventKind::ThreadDetach && create != kNoEvent &&
+                               t.events[create].thread == first.thread && t.events[create].site == first.site;
+    if (born_detached)
+      before = "which was created detached at " + site_text(t, first.site);
+    else
+      before = std::string("which ") + (first.thread == e.thread ? "it" : thread_name(t, first.thread)) +
+               (first.kind == EventKind::ThreadDetach ? " detached" : " joined") + " at " + site_text(t, first.site);
+  }
+  Finding& f = add(e.kind == EventKind::ThreadDetach ? 22 : 21, e, index,
+                   thread_name(t, e.thread) + verb + thread_name(t, thread) + ", " + before + ", at " +
+                       site_text(t, e.site),
+                   kHandleAgainWhy);
+  f.about = thread_name(t, thread);
+  f.threads = {e.thread, thread};
 }
 
 std::vector<Finding> MisuseWatch::finish() {

@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -51,8 +52,12 @@ class MisuseWatch {
   static constexpr std::uint8_t kMisuseFlags = format::kFlagNotOwner | format::kFlagRejected;
 
   void look(std::uint64_t index, const format::Event& e);  // an event that may be misuse
-  void add(int what, const format::Event& e, std::uint64_t index, std::string title, std::string explanation);
+  Finding& add(int what, const format::Event& e, std::uint64_t index, std::string title, std::string explanation);
   std::string holder_before(std::uint32_t lock, std::uint64_t index) const;
+  // A call glibc refused on a destroyed mutex; `verb`: " locks ", ...
+  void add_destroyed_use(const format::Event& e, std::uint64_t index, const char* verb);
+  // A join or detach of `thread`, joined or detached already.
+  void add_handle_again(const format::Event& e, std::uint64_t index, std::uint32_t thread, const char* verb);
 
   const format::Trace& t_;
   std::map<std::tuple<int, std::uint32_t, std::uint32_t>, Finding> found_;  // (what, object, site)
@@ -74,6 +79,10 @@ class MisuseWatch {
   std::vector<std::uint64_t> created_at_;        // thread -> its thread.create event, kNoEvent if not here
   std::vector<std::uint64_t> ended_at_;          // thread -> its thread.end event
   std::vector<char> released_;                   // thread -> joined or detached
+  std::vector<std::uint64_t> released_at_;       // thread -> the join or detach that did it
+  // A destroyed object's address -> (object, its object.destroy event), for
+  // a call the C library refused because the object there was destroyed.
+  std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint64_t>> destroyed_at_;
 };
 
 __attribute__((always_inline)) inline void MisuseWatch::step(std::uint64_t i, const format::Event& e) {

@@ -195,6 +195,67 @@ TEST_CASE("a thread that ended and was never joined nor detached is a leak, once
   CHECK(made(weft::format::EndReason::Watchdog).empty());
 }
 
+TEST_CASE("a thread joined or detached a second time is misuse that names the first", "[misuse]") {
+  // main joins `joined` then detaches it; detaches `loner` twice; joins
+  // `born`, created detached. A refused call is flagged Rejected.
+  TraceMaker tm;
+  const auto main = tm.thread("main", weft::format::kThreadMain);
+  const auto joined = tm.thread("joined"), loner = tm.thread("loner"), born = tm.thread("born");
+  const auto create = tm.site("pool.c", 10), join = tm.site("pool.c", 20), again = tm.site("pool.c", 30);
+  tm.start(main);
+  for (const auto w : {joined, loner, born}) {
+    tm.add(main, EventKind::ThreadCreate, tm.thread_object(w), w, create);
+    tm.start(w);
+  }
+  tm.add(main, EventKind::ThreadDetach, tm.thread_object(born), 0, create);  // created detached
+  tm.add(joined, EventKind::ThreadEnd, tm.thread_object(joined));
+  tm.add(main, EventKind::ThreadJoinBegin, tm.thread_object(joined), joined, join);
+  tm.add(main, EventKind::ThreadJoinEnd, tm.thread_object(joined), 1, join);
+  tm.add(main, EventKind::ThreadDetach, tm.thread_object(joined), 0, again, weft::format::kFlagRejected);
+  tm.add(main, EventKind::ThreadDetach, tm.thread_object(loner), 0, join);
+  tm.add(main, EventKind::ThreadDetach, tm.thread_object(loner), 0, again, weft::format::kFlagRejected);
+  tm.add(main, EventKind::ThreadJoinBegin, tm.thread_object(born), born, again, weft::format::kFlagRejected);
+  tm.add(TraceMaker::Ev{main, EventKind::ThreadJoinEnd, tm.thread_object(born), 0, weft::format::kFlagRejected,
+                        again, true});
+  auto found = tm.check().findings;
+  REQUIRE(found.size() == 3);
+  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.about < y.about; });
+  CHECK(found[0].about == "born");
+  CHECK(found[0].title == "main joins born, which was created detached at pool.c:10, at pool.c:30");
+  CHECK(found[1].about == "joined");
+  CHECK(found[1].title == "main detaches joined, which it joined at pool.c:20, at pool.c:30");
+  CHECK(found[2].about == "loner");
+  CHECK(found[2].title == "main detaches loner, which it detached at pool.c:20, at pool.c:30");
+  for (const auto& f : found) CHECK(f.kind == FindingKind::Misuse);
+}
+
+TEST_CASE("a lock or unlock the C library refused on a destroyed mutex names the destroy", "[misuse]") {
+  // weft record: `cache_lock` destroyed by b; a call on its address after
+  // that begins a new object there, and is recorded refused.
+  TraceMaker tm;
+  const auto a = tm.thread("a"), b = tm.thread("b");
+  const auto old = tm.object(ObjectKind::Mutex, "cache_lock"), now = tm.object(ObjectKind::Mutex, "cache_lock");
+  tm.t.objects[old].address = tm.t.objects[now].address = 0x7000;
+  const auto destroy = tm.site("cache.c", 5), use = tm.site("cache.c", 9);
+  tm.lock(a, old);
+  tm.unlock(a, old);
+  tm.add(b, EventKind::ObjectDestroy, old, 0, destroy);
+  const auto refused = weft::format::kFlagRejected;
+  tm.add(a, EventKind::MutexTryFailed, now, 0, use, refused);
+  tm.add(a, EventKind::MutexTryFailed, now, 0, use, refused);
+  tm.add(TraceMaker::Ev{a, EventKind::MutexReleased, now, 0, std::uint8_t(refused | weft::format::kFlagNotOwner),
+                        destroy, true});
+  // A refused deadline (flag Timed) is not this.
+  tm.add(a, EventKind::MutexTryFailed, old, 0, use, std::uint8_t(refused | weft::format::kFlagTimed));
+  auto found = tm.check().findings;
+  REQUIRE(found.size() == 3);
+  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.title < y.title; });
+  CHECK(found[0].title == "a locks cache_lock after b destroyed it at cache.c:5, at cache.c:9: refused (EINVAL) (2 times)");
+  CHECK(found[1].title == "a unlocks cache_lock after b destroyed it at cache.c:5, at cache.c:5: refused (EINVAL)");
+  CHECK(found[1].explanation.find("glibc refuses the call with EINVAL") != std::string::npos);
+  CHECK(found[2].title.find("a's timed lock of cache_lock was refused") == 0);
+}
+
 TEST_CASE("workers of a main that left by pthread_exit are no leak: nobody was left to join them", "[misuse]") {
   TraceMaker tm;
   const auto main = tm.thread("main", weft::format::kThreadMain), worker = tm.thread("worker");

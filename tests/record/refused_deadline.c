@@ -4,7 +4,8 @@
  * refuses every wait at once (EINVAL), keeping the mutex: the wait loop
  * would spin holding it, and the producer could never deliver (a livelock);
  * this one lets the mutex go for a millisecond after an error, so it only
- * polls until the job arrives. The
+ * polls until the job arrives (the producer delivers once the consumer has
+ * been refused: however late main runs, it waits at least once). The
  * semaphore's timed wait gets the same deadline and is refused too, taking
  * no permit (weft record had taken one: it tried the permit first). So is
  * a timed write lock of the free table_lock (glibc checks the deadline
@@ -27,6 +28,7 @@ static sem_t slots;
 static pthread_rwlock_t table_lock = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_mutex_t io_lock = PTHREAD_MUTEX_INITIALIZER;
 static sem_t io_held, io_release;
+static sem_t consumer_refused;
 
 static struct timespec deadline_in(long ms) {
   struct timespec ts;
@@ -37,7 +39,7 @@ static struct timespec deadline_in(long ms) {
 
 static void* producer(void* arg) {
   (void)arg;
-  usleep(20 * 1000);
+  sem_wait(&consumer_refused);
   pthread_mutex_lock(&job_lock);
   job = 42;
   pthread_cond_signal(&job_ready);
@@ -56,6 +58,7 @@ static void* hold_io(void* arg) {
 
 int main(void) {
   pthread_t t;
+  sem_init(&consumer_refused, 0, 0);
   pthread_create(&t, NULL, producer, NULL);
   const struct timespec deadline = deadline_in(1500);
   int refused = 0;
@@ -64,7 +67,7 @@ int main(void) {
     const int rc = pthread_cond_timedwait(&job_ready, &job_lock, &deadline);
     if (rc == ETIMEDOUT) break;
     if (rc != 0) { /* an error: let the mutex go a moment, then look again */
-      ++refused;
+      if (++refused == 1) sem_post(&consumer_refused);
       pthread_mutex_unlock(&job_lock);
       usleep(1000);
       pthread_mutex_lock(&job_lock);

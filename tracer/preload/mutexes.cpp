@@ -19,6 +19,12 @@ namespace {
 
 bool error_checking(const pthread_mutex_t* m) noexcept { return mutex_type(m) == PTHREAD_MUTEX_ERRORCHECK; }
 
+// pthread_mutex_destroy sets the type to -1, and glibc refuses every later
+// lock, try or unlock of the mutex with EINVAL until it is initialised
+// again. Such a call is recorded refused (flag Rejected; without Timed,
+// which a refused deadline has) on the object that begins at the address.
+bool destroyed(const pthread_mutex_t* m) noexcept { return m->__data.__kind == -1; }
+
 // A spin lock is a volatile int; its address is what identifies it.
 const void* spin_address(pthread_spinlock_t* s) noexcept { return const_cast<int*>(s); }
 
@@ -72,6 +78,8 @@ __attribute__((always_inline)) inline int lock_mutex(pthread_mutex_t* m, const v
   if (rc == 0 || rc == EOWNERDEAD) {
     record_exclusive_acquired(c, flags);
     if (rc == EOWNERDEAD) note_owner_died(c);
+  } else if (rc == EINVAL && destroyed(m)) {
+    c.record(format::EventKind::MutexTryFailed, format::kNoSeq, 0, format::kFlagRejected);
   }
   return rc;
 }
@@ -105,7 +113,8 @@ __attribute__((always_inline)) inline int mutex_trylock_at(pthread_mutex_t* m, c
     record_exclusive_acquired(c, format::kFlagTry);
     if (rc == EOWNERDEAD) note_owner_died(c);
   } else {
-    c.record(format::EventKind::MutexTryFailed, format::kNoSeq, 0, format::kFlagTry);
+    const std::uint8_t refused = rc == EINVAL && destroyed(m) ? format::kFlagRejected : 0;
+    c.record(format::EventKind::MutexTryFailed, format::kNoSeq, 0, format::kFlagTry | refused);
   }
   return rc;
 }
@@ -116,8 +125,12 @@ __attribute__((always_inline)) inline int mutex_unlock_at(pthread_mutex_t* m, co
   object_call c;
   // glibc lets any thread unlock a normal mutex; the other types refuse
   // (EPERM), and the refusal changes nothing.
-  if (begin_call(c, m, mutex_object_kind(m), ra))
-    record_exclusive_release(c, mutex_type(m) == PTHREAD_MUTEX_NORMAL || mutex_type(m) == PTHREAD_MUTEX_ADAPTIVE_NP);
+  if (begin_call(c, m, mutex_object_kind(m), ra)) {
+    if (c.e->owner.load(std::memory_order_relaxed) != c.me() && destroyed(m)) [[unlikely]]
+      c.record(format::EventKind::MutexReleased, format::kNoSeq, 0, format::kFlagNotOwner | format::kFlagRejected);
+    else
+      record_exclusive_release(c, mutex_type(m) == PTHREAD_MUTEX_NORMAL || mutex_type(m) == PTHREAD_MUTEX_ADAPTIVE_NP);
+  }
   const int rc = next.pthread_mutex_unlock.get()(m);
   if (scheduled()) detail::explore::wake(m);
   return rc;

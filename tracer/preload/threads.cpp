@@ -42,13 +42,22 @@ struct start_args {
   int (*c11_routine)(void*) = nullptr;  // a C11 thread's, instead of `routine`: its int is what thrd_join gets
 };
 
+// What the program did with a thread's handle. A joinable thread is joined
+// or detached once; joining or detaching it again is misuse (POSIX: undefined;
+// glibc returns EINVAL or ESRCH, or reads a descriptor it freed), recorded
+// flagged Rejected.
+enum class handle_state : std::uint8_t { Joinable, Detached, Joined };
+
 struct known_thread {
   std::uint32_t id;
   std::uint32_t object;
   end_flag* ended = nullptr;
+  handle_state state = handle_state::Joinable;
 };
 
-// pthread_t -> weft's thread, until joined or detached.
+// pthread_t -> weft's thread. An entry outlives its join or detach, so that
+// a second one is known for what it is, until a new thread is created with
+// the same pthread_t (glibc reuses them) and takes the entry over.
 std::mutex g_threads_mutex;
 std::unordered_map<pthread_t, known_thread>& threads() {
   static auto* m = new std::unordered_map<pthread_t, known_thread>();  // never freed: used until exit
@@ -63,9 +72,13 @@ bool find_thread(pthread_t t, known_thread& out) {
   return true;
 }
 
-void forget_thread(pthread_t t) {
+// Joined or detached: `state`. A joined thread's end flag is freed by then.
+void retire_thread(pthread_t t, handle_state state) {
   std::lock_guard<std::mutex> lock(g_threads_mutex);
-  threads().erase(t);
+  auto it = threads().find(t);
+  if (it == threads().end()) return;
+  it->second.state = state;
+  if (state == handle_state::Joined) it->second.ended = nullptr;
 }
 
 std::uint64_t next_seq(std::uint32_t id) {
@@ -135,15 +148,22 @@ int join(pthread_t t, const void* ra, std::uint8_t flags, bool timed, Join&& nat
   object_call c{};
   known_thread k{};
   if (!begin_join(t, ra, c, k)) return native_join(k);
+  // Joined or detached already: the C library alone answers (no scheduled
+  // wait for an end that was waited for, or that nobody may wait for).
+  const bool again = k.state != handle_state::Joinable;
+  if (again) {
+    k.ended = nullptr;
+    flags |= format::kFlagRejected;
+  }
   c.record(format::EventKind::ThreadJoinBegin, format::kNoSeq, k.id, flags);
   int rc;
   {
     const detail::blocked_scope blocked(format::EventKind::ThreadJoinBegin, k.object, timed);
     rc = native_join(k);
   }
-  if (rc == 0) {
+  if (rc == 0 && !again) {
+    retire_thread(t, handle_state::Joined);
     delete k.ended;  // the thread has exited: nobody reads it any more (null outside the scheduler)
-    forget_thread(t);
     c.record(format::EventKind::ThreadJoinEnd, next_seq(k.id), 1, flags);
   } else {
     c.record(format::EventKind::ThreadJoinEnd, format::kNoSeq, 0, flags);
@@ -194,8 +214,10 @@ int create_recorded(pthread_t* thread, const pthread_attr_t* attr, void* (*routi
   // Created detached: as if detached at once (nobody is to join it).
   int detach_state = PTHREAD_CREATE_JOINABLE;
   if (attr != nullptr && pthread_attr_getdetachstate(attr, &detach_state) == 0 &&
-      detach_state == PTHREAD_CREATE_DETACHED)
+      detach_state == PTHREAD_CREATE_DETACHED) {
+    threads()[*thread].state = handle_state::Detached;
     detail::sync_point_interned(b, format::EventKind::ThreadDetach, ids.object, format::kNoSeq, 0, site);
+  }
   // The scheduler may give it the turn from now on (it waits for it first).
   if (ended != nullptr) detail::explore::thread_created(ids.id);
   return rc;
@@ -217,8 +239,9 @@ __attribute__((always_inline)) inline int detach_at(pthread_t t, const void* ra)
   object_call c{};
   known_thread k{};
   if (begin_join(t, ra, c, k)) {
-    c.record(format::EventKind::ThreadDetach, format::kNoSeq, 0);
-    forget_thread(t);
+    const bool again = k.state != handle_state::Joinable;
+    c.record(format::EventKind::ThreadDetach, format::kNoSeq, 0, again ? format::kFlagRejected : 0);
+    if (!again) retire_thread(t, handle_state::Detached);
   }
   return next.pthread_detach.get()(t);
 }
@@ -300,7 +323,7 @@ int pthread_cancel(pthread_t t) {  // not noexcept, as glibc declares it
   if (rc != 0 || !scheduled_program_call()) return rc;
   const busy_scope busy;
   known_thread k{};
-  if (find_thread(t, k)) weft::detail::explore::interrupt(k.id);
+  if (find_thread(t, k) && k.state != handle_state::Joined) weft::detail::explore::interrupt(k.id);
   return rc;
 }
 
@@ -312,7 +335,7 @@ int pthread_setname_np(pthread_t t, const char* name) noexcept {
   known_thread k{};
   if (pthread_equal(t, pthread_self()))
     k = {b->thread_id, b->thread_object};
-  else if (!find_thread(t, k))
+  else if (!find_thread(t, k) || k.state == handle_state::Joined)
     return rc;
   weft::detail::Runtime::get().registry().set_thread_name(k.id, name);
   weft::detail::emit_text_interned(static_cast<std::uint8_t>(EventKind::ThreadRename), k.object, name,
