@@ -15,8 +15,11 @@ inline bool refused_deadline(const struct timespec* t) noexcept {
   return t != nullptr && (t->tv_nsec < 0 || t->tv_nsec >= 1000000000);
 }
 
+// A *clockwait or *clocklock call's clock that glibc refuses.
+inline bool refused_clock(clockid_t clock) noexcept { return clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC; }
+
 inline bool refused_deadline(clockid_t clock, const struct timespec* t) noexcept {
-  return refused_deadline(t) || (t != nullptr && clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC);
+  return refused_deadline(t) || (t != nullptr && refused_clock(clock));
 }
 
 }  // namespace weft::preload

@@ -173,8 +173,7 @@ int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const struct ti
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_clocklock.get()(m, clock, abstime));
   // A clock glibc does not take is refused before the mutex is tried: the
   // call changes nothing, and passes through unrecorded.
-  if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
-    return next.pthread_mutex_clocklock.get()(m, clock, abstime);
+  if (refused_clock(clock)) return next.pthread_mutex_clocklock.get()(m, clock, abstime);
   const bool refused = refused_deadline(abstime);
   return lock_mutex(m, __builtin_return_address(0), true, refused,
                     [m, clock, abstime, refused] {
