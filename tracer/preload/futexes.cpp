@@ -158,6 +158,7 @@ extern "C" long syscall(long number, ...) noexcept {
   long a[6];
   for (long& x : a) x = va_arg(ap, long);
   va_end(ap);
+  if (is_raw_fork(number, a)) return raw_fork(number, a, __builtin_return_address(0));
   if (number == SYS_futex) {
     const int command = static_cast<int>(a[1]) & FUTEX_CMD_MASK;
     if ((is_wait(command) || is_wake(command)) && recording())

@@ -18,6 +18,8 @@
 // writer without a last round: the exec wrappers have the runtime write
 // what it has first (the trace then has no END: the program did not end,
 // it was replaced; the program that replaces it records on its own).
+#include <sched.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -140,6 +142,30 @@ void before_exec() noexcept {
 void reset_locks_in_child() noexcept {
   reset_module_lock_in_child();
   reset_thread_table_lock_in_child();
+}
+
+bool is_raw_fork(long number, const long* a) noexcept {
+  return number == SYS_fork || (number == SYS_clone && (a[0] & CLONE_VM) == 0 && a[1] == 0);
+}
+
+// A fork made with the system call itself runs neither glibc's fork() nor
+// any atfork handler, weft's included. Such a child was left believing it
+// was the parent's tracer: it wrote into the parent's trace, and at exit
+// joined the parent's watchdog, which it does not have (a hang). Now it
+// stops recording at once, as an unfollowed child does, even under -f:
+// it may have been copied while a thread of weft's held a lock (the
+// allocator's) that nobody in it will release, and following it would
+// allocate and start threads. The parent's trace notes the child.
+long raw_fork(long number, const long* a, const void* ra) noexcept {
+  const long pid = next.syscall.get()(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+  if (pid == 0) {
+    if (weft::detail::Runtime* rt = weft::detail::Runtime::peek()) rt->stop_in_unfollowed_child();
+  } else if (pid > 0 && recording()) {
+    const busy_scope busy;
+    note(site_of(ra), "fork system call: child process " + std::to_string(pid) +
+                          ", not traced (the C library's fork() was not called)");
+  }
+  return pid;
 }
 
 }  // namespace weft::preload

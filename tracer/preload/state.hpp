@@ -39,6 +39,11 @@ void reset_locks_in_child() noexcept;
 void reset_module_lock_in_child() noexcept;
 void reset_thread_table_lock_in_child() noexcept;
 
+// syscall(SYS_fork), or SYS_clone making a process on the caller's stack
+// (processes.cpp): `a` the call's six arguments, `ra` its site.
+bool is_raw_fork(long number, const long* a) noexcept;
+long raw_fork(long number, const long* a, const void* ra) noexcept;
+
 // Returns `call` unrecorded when this call is not to be recorded.
 #define WEFT_PASS_THROUGH_UNLESS_RECORDING(call) \
   do {                                          \

@@ -177,17 +177,14 @@ void Runtime::start() {
         // Held by the forking thread, under the parent's thread id.
         if (t_flush_lock_for_fork) rt->flush_owner_.store(0, std::memory_order_relaxed);
         rt->watchdog_.release_after_fork();  // the forking thread's, here as in the parent
-        // The scheduler's threads are the parent's: the child, with only the
-        // forking thread, runs unscheduled.
-        g_exploring.store(false, std::memory_order_relaxed);
         if (rt->config_.follow_forks || t_follow_this_fork) {
+          // The scheduler's threads are the parent's: the child, with only
+          // the forking thread, runs unscheduled.
+          g_exploring.store(false, std::memory_order_relaxed);
           rt->continue_in_forked_child(t_child_name != nullptr ? *t_child_name : std::string());
           return;
         }
-        rt->closed_.store(true, std::memory_order_relaxed);
-        rt->finishing_.store(true, std::memory_order_relaxed);
-        rt->forked_child_ = true;
-        if (t_buffer != nullptr) t_buffer->limit = 0;
+        rt->stop_in_unfollowed_child();
       });
   board_.open(start_.run_id, static_cast<pid_t>(start_.parent_pid));
   // An exec'd child of weft::process: WEFT_PROCESS_KEY names the parent's
@@ -206,6 +203,14 @@ void Runtime::start() {
     s->start();
   else
     watchdog_.start();
+}
+
+void Runtime::stop_in_unfollowed_child() noexcept {
+  g_exploring.store(false, std::memory_order_relaxed);  // the scheduler's threads are the parent's
+  closed_.store(true, std::memory_order_relaxed);
+  finishing_.store(true, std::memory_order_relaxed);
+  forked_child_ = true;
+  if (t_buffer != nullptr) t_buffer->limit = 0;
 }
 
 void Runtime::announce_exec_child() {

@@ -80,6 +80,11 @@ class Runtime {
   // (an exec'd child of weft::process, a followed fork under weft record
   // -f): process.exit (seq 2) is recorded on it when the trace is finished.
   void set_process_object(std::uint32_t object) { process_object_.store(object, std::memory_order_release); }
+  // In a child of fork() that is not followed: stops recording, its events
+  // dropped and its end left to the parent's trace. Takes no lock and
+  // allocates nothing, so that a child of a raw fork system call (which
+  // ran none of the atfork handlers) can call it too.
+  void stop_in_unfollowed_child() noexcept;
   // Completes the trace (END record) and stops the writer thread.
   void finish(format::EndReason reason, std::uint64_t status);
   // The same from a crash handler: no allocation, no joining.
