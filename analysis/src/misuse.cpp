@@ -182,6 +182,12 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
     case EventKind::ObjectDestroy: {
       if (e.object >= t.objects.size()) break;
       if (t.objects[e.object].address != 0) destroyed_at_[t.objects[e.object].address] = {e.object, i};
+      // An ended lock is held by nobody: its holder ending later is not
+      // misuse of its own (the destroy is).
+      if (holder_[e.object] != kNobody) {
+        --holds_of_thread_[holder_[e.object]];
+        holder_[e.object] = kNobody;
+      }
       if (!e.arg) break;
       const format::ObjectKind kind = t.objects[e.object].kind;
       // weft record sees an init over a live object as its end (object_end.hpp).
@@ -233,9 +239,9 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
       if (e.thread < holds_of_thread_.size() && holds_of_thread_[e.thread] > 0 && !waiting_[e.thread]) {
         ended_holding_.push_back({i, {}});
         for (std::uint32_t lock = 0; lock < holder_.size(); ++lock)
-          if (holder_[lock] == e.thread) ended_holding_.back().second.push_back(lock);
+          if (holder_[lock] == e.thread) ended_holding_.back().second.push_back({lock, taken_at_[lock]});
         for (const auto& [key, n] : shared_holds_)
-          if (key.second == e.thread && n > 0) ended_holding_.back().second.push_back(key.first);
+          if (key.second == e.thread && n > 0) ended_holding_.back().second.push_back({key.first, taken_at_[key.first]});
       }
       break;
     case EventKind::ThreadJoinBegin:
@@ -329,10 +335,11 @@ std::vector<Finding> MisuseWatch::finish() {
     if (locks.empty() || ended_with_process(index)) continue;
     const format::Event& e = t.events[index];
     std::string names;
-    std::vector<std::uint32_t> sites;
-    for (std::uint32_t lock : locks) {
-      names += (names.empty() ? "" : ", ") + object_name(t, lock) + " (taken at " + site_text(t, taken_at_[lock]) + ")";
-      sites.push_back(taken_at_[lock]);
+    std::vector<std::uint32_t> sites, objects;
+    for (const auto [lock, taken_at] : locks) {
+      names += (names.empty() ? "" : ", ") + object_name(t, lock) + " (taken at " + site_text(t, taken_at) + ")";
+      sites.push_back(taken_at);
+      objects.push_back(lock);
     }
     auto [it, added] = found_.try_emplace({10, e.object, e.site});
     if (!added) continue;
@@ -345,7 +352,7 @@ std::vector<Finding> MisuseWatch::finish() {
         "forever (the owner is gone; only a robust pthread mutex tells the next one). Release the lock before the "
         "thread returns, on every path: a std::lock_guard or std::unique_lock does.";
     f.threads = {e.thread};
-    f.objects = locks;
+    f.objects = objects;
     f.sites = sites;
     f.events = {index};
   }

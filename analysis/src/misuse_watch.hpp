@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "weft/analysis/finding.hpp"
+#include "weft/analysis/object_state.hpp"
 #include "weft/format/meaning.hpp"
 #include "weft/format/trace.hpp"
 
@@ -73,7 +74,13 @@ class MisuseWatch {
   std::vector<std::uint32_t> holds_of_thread_;
   std::vector<char> waiting_;  // thread -> inside a wait
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> shared_holds_;
-  std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> ended_holding_;  // thread.end, locks held
+  // thread.end, and the locks it held with the sites they were taken at.
+  struct HeldLock {
+    std::uint32_t lock;
+    std::uint32_t site;
+    bool operator==(std::uint32_t l) const { return lock == l; }
+  };
+  std::vector<std::pair<std::uint64_t, std::vector<HeldLock>>> ended_holding_;
   // Threads' lives, for a thread never joined nor detached (thread ids).
   std::vector<std::uint32_t> thread_of_object_;  // a thread's object -> the thread
   std::vector<std::uint64_t> created_at_;        // thread -> its thread.create event, kNoEvent if not here
@@ -99,6 +106,15 @@ __attribute__((always_inline)) inline void MisuseWatch::step(std::uint64_t i, co
     switch (hold) {
       case format::HoldOp::Takes:
         if (holder_[e.object] == kNobody) {
+          holder_[e.object] = e.thread;
+          ++holds_of_thread_[e.thread];
+        } else if (holder_[e.object] != e.thread && ended_at_[holder_[e.object]] != kNoEvent) [[unlikely]] {
+          // Taken from an owner that ended holding it: a robust mutex, whose
+          // next lock returned EOWNERDEAD (a normal one is never taken
+          // again). Handing the dead owner's hold on is what a robust mutex
+          // is for: that lock was not left locked for good.
+          for (auto& [end, locks] : ended_holding_) std::erase(locks, e.object);
+          --holds_of_thread_[holder_[e.object]];
           holder_[e.object] = e.thread;
           ++holds_of_thread_[e.thread];
         }

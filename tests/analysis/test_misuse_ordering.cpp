@@ -256,6 +256,31 @@ TEST_CASE("a lock or unlock the C library refused on a destroyed mutex names the
   CHECK(found[2].title.find("a's timed lock of cache_lock was refused") == 0);
 }
 
+TEST_CASE("a lock its dead owner's successor takes over (robust: EOWNERDEAD) was not left locked", "[misuse]") {
+  // `worker` ends holding both locks. `robust` is taken next by main (glibc
+  // told it EOWNERDEAD); `kept` nobody takes again, `gone` is destroyed by
+  // its holder before it ends: one finding, for `kept` alone, at the
+  // worker's own lock.
+  TraceMaker tm;
+  const auto main = tm.thread("main"), worker = tm.thread("worker");
+  const auto robust = tm.object(ObjectKind::Mutex, "robust"), kept = tm.object(ObjectKind::Mutex, "kept");
+  const auto gone = tm.object(ObjectKind::Mutex, "gone");
+  const auto taken = tm.site("table.c", 12), recovered = tm.site("table.c", 30);
+  tm.lock(worker, robust, taken);
+  tm.lock(worker, kept, taken);
+  tm.lock(worker, gone, taken);
+  tm.add(worker, EventKind::ObjectDestroy, gone, static_cast<std::uint64_t>(weft::format::ObjectEnd::DestroyedInUse));
+  tm.add(worker, EventKind::ThreadEnd, tm.thread_object(worker));
+  tm.add(main, EventKind::MutexAcquired, robust, 1, recovered);
+  tm.unlock(main, robust);
+  tm.add(main, EventKind::ThreadEnd, tm.thread_object(main));
+  auto found = tm.check().findings;
+  REQUIRE(found.size() == 2);
+  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.title < y.title; });
+  CHECK(found[0].title.find("worker destroys gone while it is locked") == 0);
+  CHECK(found[1].title == "worker ends while holding kept (taken at table.c:12)");
+}
+
 TEST_CASE("workers of a main that left by pthread_exit are no leak: nobody was left to join them", "[misuse]") {
   TraceMaker tm;
   const auto main = tm.thread("main", weft::format::kThreadMain), worker = tm.thread("worker");
