@@ -85,14 +85,21 @@ struct Group {
   std::uint64_t first_run = 0, first_seed = 0, horizon = 0;
   std::size_t first_index = 0;  // the finding's place in its run's report
   std::string trace;  // the first run's, kept
+  std::string sites;  // where it is, as its key has it: "a.cpp:8, b.cpp:12"
 };
 
-std::string group_key(const format::Trace& t, const analysis::Finding& f) {
+// A finding's sites, sorted: with its kind and subject, what tells one group
+// from another.
+std::vector<std::string> sorted_sites(const format::Trace& t, const analysis::Finding& f) {
   std::vector<std::string> sites;
   for (std::uint32_t s : f.sites) sites.push_back(t.site_label(s));
   std::sort(sites.begin(), sites.end());
+  return sites;
+}
+
+std::string group_key(const format::Trace& t, const analysis::Finding& f) {
   std::string key = std::string(analysis::finding_kind_name(f.kind)) + "|" + f.about;
-  for (const std::string& s : sites) key += "|" + s;
+  for (const std::string& s : sorted_sites(t, f)) key += "|" + s;
   return key;
 }
 
@@ -143,7 +150,13 @@ class Explorer {
   std::vector<std::string> order_;  // group keys, as report() lists them (sorted there)
   std::uint64_t done_ = 0, found_runs_ = 0, budget_stops_ = 0, diverged_ = 0, failed_ = 0;
   std::uint64_t first_failed_run_ = 0, first_failed_seed_ = 0;  // the lowest-numbered run that failed
-  std::uint64_t horizon_ = 1000;  // pct: the longest run so far, in steps
+  // pct: the longest run so far, in steps; 0 until a run has finished. PCT
+  // spreads its priority changes over the steps a run takes, so this must be
+  // what runs take, not a floor: with 1000 a program of 15 steps never met
+  // its change points, and pct ran it by fixed priorities (a deadlock that
+  // random scheduling found in a third of the runs, pct in 0.2%).
+  std::uint64_t horizon_ = 0;
+  static constexpr std::uint64_t kFirstHorizon = 64;  // a guess, for the runs launched before any finished
   bool exhausted_ = false, stop_ = false;
   std::string budget_example_;
   std::uint64_t budget_run_ = 0, budget_seed_ = 0;  // the lowest-numbered run the budget stopped
@@ -155,7 +168,7 @@ void Explorer::launch(std::uint64_t run) {
   // Each run on a CPU of its own (its threads take turns on it).
   unsigned cpu = 0;
   while (std::any_of(running_.begin(), running_.end(), [cpu](const Running& o) { return o.cpu == cpu; })) ++cpu;
-  Running r{0, run, s_.seed + run, horizon_, (fs::path(s_.dir) / (".run-" + std::to_string(run) + ".weft")).string(),
+  Running r{0, run, s_.seed + run, horizon_ != 0 ? horizon_ : kFirstHorizon, (fs::path(s_.dir) / (".run-" + std::to_string(run) + ".weft")).string(),
             cpu % std::max(1u, std::thread::hardware_concurrency())};
   Environment env{{"WEFT_TRACE", r.trace},
                   {"WEFT_EXPLORE", s_.strategy},
@@ -285,7 +298,10 @@ void Explorer::finish(const Running& r) {
     const std::string key = group_key(*trace, f);
     Group& g = groups_[key];
     const bool new_group = g.runs++ == 0;
-    if (new_group) order_.push_back(key);
+    if (new_group) {
+      order_.push_back(key);
+      for (const std::string& site : sorted_sites(*trace, f)) g.sites += (g.sites.empty() ? "" : ", ") + site;
+    }
     // A run numbered before the one that showed it first (it finished
     // later) takes its place, and its trace that one's.
     if (!new_group && r.run >= g.first_run) continue;
@@ -403,14 +419,19 @@ int Explorer::report() {
     std::printf("%s\n", exhausted_ ? "the search is complete: every schedule within the preemption bound was run"
                                    : "the search is not complete (raise --runs to go on)");
   if (order_.empty()) {
-    std::printf("no run found anything\n");
+    std::printf("%s\n", budget_stops_ || failed_ ? "no run that was checked found anything" : "no run found anything");
   } else {
     std::printf("%zu distinct finding%s, in %llu of %llu runs:\n", order_.size(), order_.size() == 1 ? "" : "s",
                 static_cast<unsigned long long>(found_runs_), static_cast<unsigned long long>(done_));
+    // Groups of one title (the same hang, another thread stuck at another
+    // place) say where each is, or they read as the same line twice.
+    std::map<std::string, int> titles;
+    for (const std::string& key : order_) ++titles[groups_.at(key).first.title];
     std::size_t n = 0;
     for (const std::string& key : order_) {
       const Group& g = groups_.at(key);
       std::printf("  [%zu] %s\n", ++n, g.first.title.c_str());
+      if (titles[g.first.title] > 1 && !g.sites.empty()) std::printf("      at %s\n", g.sites.c_str());
       std::printf("      in %llu of %llu runs (%.1f%%); first in run %llu", static_cast<unsigned long long>(g.runs),
                   static_cast<unsigned long long>(done_), 100.0 * double(g.runs) / double(done_),
                   static_cast<unsigned long long>(g.first_run + 1));
@@ -419,7 +440,8 @@ int Explorer::report() {
     }
   }
   if (budget_stops_)
-    std::printf("%llu run%s stopped by the time limit (%llu s) and not checked; the first, seed %llu: %s\n",
+    std::printf("%llu run%s stopped (by the time limit, %llu s, or a thread that reached no scheduling point for "
+                "10 s) and not checked; the first, seed %llu: %s\n",
                 static_cast<unsigned long long>(budget_stops_), budget_stops_ == 1 ? " was" : "s were",
                 static_cast<unsigned long long>(s_.time_limit_s), static_cast<unsigned long long>(budget_seed_),
                 budget_example_.c_str());

@@ -81,6 +81,47 @@ TEST_CASE("explore finds an unmodified program's deadlock, and weft record --sch
 #endif
 }
 
+TEST_CASE("pct spreads its priority changes over the steps runs take: it finds a short program's deadlock",
+          "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  TempDir dir;
+  // A run of this program takes a few dozen scheduling steps. With the
+  // change points drawn over 1000 steps they fell after its end, and pct
+  // ran it by fixed priorities: no deadlock in 100 runs.
+  const ChildResult r = weft_in(dir, {"explore", "--runs", "100", "--seed", "1", "--strategy", "pct", "--jobs", "1",
+                                      "--", WEFT_TRANSFER_DEADLOCK});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 1);
+  CHECK(r.out.find("deadlock: 2 threads wait for each other on accounts, audit") != std::string::npos);
+  std::smatch m;
+  REQUIRE(std::regex_search(r.out, m, std::regex("--strategy pct --depth 3 --horizon ([0-9]+)")));
+  CHECK(std::stoul(m[1]) < 1000);
+#endif
+}
+
+TEST_CASE("two groups of one title in explore's report say where each is", "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  TempDir dir;
+  // Either waiter may be the one the single notify leaves behind: the same
+  // hang, with main stuck at a different join.
+  const ChildResult r = weft_in(dir, {"explore", "--runs", "100", "--seed", "1", "--jobs", "1", "--",
+                                      WEFT_ONE_SIGNAL_TWO_WAITERS});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 1);
+  const std::regex group("\\] hang: 2 threads wait forever for condition ready_cv\n      at ([^\n]+)\n");
+  std::vector<std::string> places;
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), group); it != std::sregex_iterator(); ++it)
+    places.push_back((*it)[1]);
+  REQUIRE(places.size() == 2);
+  CHECK(places[0] != places[1]);
+  CHECK(places[0].find("one_signal_two_waiters.cpp:") != std::string::npos);
+#endif
+}
+
 // The program serves its own runs (its preload library forks each before
 // main), or each run starts it anew (WEFT_EXPLORE_SPAWN=1): the same runs
 // find the same things, run for run, with one job.
