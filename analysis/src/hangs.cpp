@@ -130,6 +130,41 @@ std::string inherited_lock(const format::Trace& t, std::uint32_t lock, const Wai
   return {};
 }
 
+// Who holds `lock` at the end, in words, for a hang on it: a holder that is
+// itself blocked (a circle: it joins a thread that waits for the lock, say)
+// or one that ended holding it; empty when the trace does not say.
+std::string lock_holder(const format::Trace& t, std::uint32_t lock, const Wait& w,
+                        const std::map<std::uint32_t, Wait>& stuck) {
+  constexpr std::uint64_t kNone = ~std::uint64_t{0};
+  std::uint64_t taken = kNone;
+  bool ended = false;
+  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
+    const format::Event& e = t.events[i];
+    if (taken != kNone && e.thread == t.events[taken].thread && e.kind == format::EventKind::ThreadEnd) ended = true;
+    if (e.object != lock || e.seq == format::kNoSeq) continue;
+    const format::HoldOp hold = format::meaning(e.kind).hold;
+    if (hold == format::HoldOp::Takes) {
+      taken = i;
+      ended = false;
+    }
+    if (hold == format::HoldOp::Drops && e.arg == 0) taken = kNone;
+  }
+  if (taken == kNone) return {};
+  const format::Event& holder = t.events[taken];
+  if (holder.thread == w.thread) return {};
+  const std::string who = thread_name(t, holder.thread), name = object_name(t, lock);
+  const std::string since = " (taken at " + site_text(t, holder.site) + ")";
+  if (ended) return name + " is held by " + who + since + ", which ended without releasing it.";
+  const auto blocked = stuck.find(holder.thread);
+  if (blocked == stuck.end()) return {};
+  const Wait& h = blocked->second;
+  return name + " is held by " + who + since + ", which is blocked itself, waiting at " +
+         site_text(t, t.events[h.begin].site) + " for " + waiting_for(h.cause, object_name(t, h.object)) +
+         (h.cause == WaitCause::Join ? ": it waits for a thread that waits for it, a circle nobody can break. "
+                                       "Release the lock before the join."
+                                     : ": it cannot release it.");
+}
+
 // The destroy of `object` (a condition, a barrier) while threads waited on
 // it that is its thread's last event, if any: that thread was still inside
 // the destroy, which in glibc waits for the waiters to leave.
@@ -212,8 +247,9 @@ std::vector<Finding> find_hangs(const Model& m, const std::vector<std::uint32_t>
     f.explanation = "When weft stopped the program because it made no progress, these threads were blocked with no "
                     "timeout, and no thread was left that could wake them: " + who + ".";
     if (format::is_lock_wait(first.cause)) {
-      const std::string inherited = inherited_lock(t, object, first);
-      f.explanation += inherited.empty() ? " The lock's holder never released it." : " " + inherited;
+      std::string why = inherited_lock(t, object, first);
+      if (why.empty()) why = lock_holder(t, object, first, stuck);
+      f.explanation += " " + (why.empty() ? std::string("The lock's holder never released it.") : why);
     }
     if (first.cause == WaitCause::Condition || first.cause == WaitCause::Barrier)
       if (const std::optional<std::uint64_t> d = stuck_destroying(t, object)) {

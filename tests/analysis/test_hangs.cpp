@@ -112,6 +112,34 @@ TEST_CASE("a child of fork() stuck on a lock it inherited held: the hang says th
         std::string::npos);
 }
 
+TEST_CASE("a hang on a lock says who holds it: a holder blocked joining the waiter, or one that ended", "[hang]") {
+  Stuck s;
+  const auto taken = s.tm.site("pool.c", 6), join = s.tm.site("pool.c", 8);
+  s.tm.lock(s.main, s.m, taken);
+  s.tm.add(s.worker, EventKind::MutexLockBegin, s.m);
+  SECTION("main holds it and joins the worker: a circle through the join") {
+    s.tm.add(s.main, EventKind::ThreadJoinBegin, s.tm.thread_object(s.worker), s.worker, join);
+    s.tm.end(EndReason::Watchdog);
+    const auto r = s.tm.check();
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].kind == FindingKind::Hang);
+    INFO(r.findings[0].explanation);
+    CHECK(r.findings[0].explanation.find("m is held by main (taken at pool.c:6), which is blocked itself, waiting at "
+                                         "pool.c:8 for the end of thread worker: it waits for a thread that waits "
+                                         "for it") != std::string::npos);
+  }
+  SECTION("main ended holding it") {
+    s.tm.add(s.main, EventKind::ThreadEnd, s.tm.thread_object(s.main));
+    s.tm.end(EndReason::Watchdog);
+    const auto r = s.tm.check();
+    const auto hang = std::find_if(r.findings.begin(), r.findings.end(),
+                                   [](const auto& f) { return f.kind == FindingKind::Hang; });
+    REQUIRE(hang != r.findings.end());
+    CHECK(hang->explanation.find("m is held by main (taken at pool.c:6), which ended without releasing it.") !=
+          std::string::npos);
+  }
+}
+
 TEST_CASE("a notification nobody waited for, then a wait that hangs: a lost wake-up", "[hang]") {
   Stuck s;
   const auto notify = s.tm.add(s.main, EventKind::CondNotifyOne, s.cond, /*waiters*/ 0);
