@@ -165,6 +165,21 @@ TEST_CASE("exploring a clean scenario finds nothing", "[explore]") {
   }
 }
 
+TEST_CASE("exploring a process pool: results another process sends wake their waiter, none is lost", "[explore]") {
+  // The pool's result reader is a thread the scheduler does not run. Its
+  // wake could come between the waiter's check and its block (lost: every
+  // run stuck for 10 s), and with nothing else to run the scheduler called
+  // the wait for another process's result a hang (every run).
+  TempDir dir;
+  for (const char* strategy : {"random", "pct"}) {
+    const ChildResult r = weft_cli({"explore", "process-pool-squares", "--runs", "20", "--seed", "1", "--strategy",
+                                    strategy, "--check", "-o", (dir.path() / strategy).string()});
+    INFO(strategy << "\n" << r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("no run found anything") != std::string::npos);
+  }
+}
+
 TEST_CASE("explore's report is the same for one seed however many runs go at once", "[explore]") {
   // With two jobs runs end out of order; each finding's first run must
   // still be the lowest-numbered run that showed it (its seed, its kept

@@ -210,6 +210,9 @@ std::shared_ptr<detail::pool_task_state> process_pool::send(detail::pool_invoker
 }
 
 void process_pool::read_results() {
+  // Not a thread of the program's: the scheduler does not run it, and its
+  // reads block natively (explore.hpp).
+  const detail::explore::outside_scope outside;
   for (;;) {
     detail::result_message r;
     if (!detail::read_message(result_read_, &r, sizeof r) || r.kind == detail::result_kind::stop) return;

@@ -25,6 +25,7 @@ namespace {
 
 Scheduler* g_scheduler = nullptr;  // set once, before the program's threads; never freed
 const char kSleepKey = 0;           // what a sleep "waits for": nothing wakes it
+std::atomic<int> g_outside_threads{0};  // threads in an outside_scope now
 
 void on_sync_point(const sync_event& ev) {
   if (exploring()) g_scheduler->step(ev.site, ev.kind == format::EventKind::ThreadEnd);
@@ -148,16 +149,46 @@ std::string Scheduler::describe_stuck() {
          " under the scheduler: no thread can run and no timer is pending (" + what + ")";
 }
 
-std::uint32_t Scheduler::decide(Stop& stop) {
+bool Scheduler::waits_outside() {
+  for (std::uint32_t id = 0; id < slots_.size(); ++id) {
+    if (!slots_[id] || slots_[id]->state != State::blocked) continue;
+    for (ThreadBuffer* b = Runtime::get().buffers(); b; b = b->next)
+      if (b->state.load(std::memory_order_acquire) == BufferState::Active &&
+          b->owner_id.load(std::memory_order_relaxed) == id && b->wait_kind.load(std::memory_order_acquire) != 0 &&
+          b->wait_external.load(std::memory_order_relaxed))
+        return true;
+  }
+  return false;
+}
+
+std::uint32_t Scheduler::decide(Stop& stop, Lock& lock) {
   for (;;) {
     enabled_.clear();
     for (std::uint32_t id = 0; id < slots_.size(); ++id)
       if (slots_[id] && slots_[id]->state == State::runnable) enabled_.push_back(id);
-    if (!enabled_.empty()) break;
+    if (!enabled_.empty()) {
+      outside_grace_.reset();
+      break;
+    }
     const std::optional<std::uint64_t> next = next_deadline();
     if (!next) {
       bool anyone_blocked = false;
       for (auto& s : slots_) anyone_blocked = anyone_blocked || (s && s->state == State::blocked);
+      if (anyone_blocked && !ending_ && waits_outside()) {
+        // Another process will end a wait: no decision until it does (the
+        // decision that follows is the same whenever it comes).
+        outside_cv_.wait_for(lock, std::chrono::milliseconds(20));
+        continue;
+      }
+      // A thread outside the scheduler may be about to let a lock go that a
+      // blocked thread waits for: a moment for it, then the run is stuck.
+      if (anyone_blocked && !ending_ && g_outside_threads.load(std::memory_order_relaxed) > 0) {
+        if (!outside_grace_) outside_grace_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+        if (std::chrono::steady_clock::now() < *outside_grace_) {
+          outside_cv_.wait_until(lock, *outside_grace_);
+          continue;
+        }
+      }
       if (anyone_blocked) stop = {format::ScheduleStop::Stuck, describe_stuck()};
       return kDiverged;  // nobody left at all: every thread has finished
     }
@@ -209,7 +240,7 @@ std::uint32_t Scheduler::decide(Stop& stop) {
 
 void Scheduler::switch_from(std::uint32_t id, Lock& lock, bool leaving) {
   Stop stop;
-  const std::uint32_t next = decide(stop);
+  const std::uint32_t next = decide(stop, lock);
   if (stop.reason != format::ScheduleStop::None) request_stop(lock, std::move(stop));
   if (next == kDiverged) {  // every thread has finished
     turn_ = kDiverged;
@@ -264,6 +295,11 @@ bool Scheduler::block(const void* resource, std::optional<std::uint64_t> until_n
     return true;
   }
   ensure_turn(id, lock);
+  // Woken from outside before it got here: it goes on, and looks again.
+  if (const auto kept = std::find(outside_wakes_.begin(), outside_wakes_.end(), resource); kept != outside_wakes_.end()) {
+    outside_wakes_.erase(kept);
+    return true;
+  }
   Slot& s = slot(id);
   s.state = State::blocked;
   s.resource = resource;
@@ -287,6 +323,20 @@ void Scheduler::wake(const void* resource, bool all) {
     s->make_runnable(false);
   }
   if (first) first->make_runnable(false);
+  outside_cv_.notify_one();  // a turn holder waiting for a wake from outside (decide)
+}
+
+void Scheduler::wake_from_outside(const void* resource) {
+  Lock lock(m_);
+  bool woke = false;
+  for (auto& s : slots_)
+    if (s && s->state == State::blocked && s->resource == resource) {
+      s->make_runnable(false);
+      woke = true;
+    }
+  if (!woke && std::find(outside_wakes_.begin(), outside_wakes_.end(), resource) == outside_wakes_.end())
+    outside_wakes_.push_back(resource);
+  outside_cv_.notify_one();
 }
 
 void Scheduler::interrupt(std::uint32_t id) {
@@ -402,6 +452,24 @@ bool block(const void* resource, const std::optional<steady_time>& until) {
 }
 
 void wake(const void* resource, bool all) { g_scheduler->wake(resource, all); }
+
+void wake_from_outside(const void* resource) { g_scheduler->wake_from_outside(resource); }
+
+namespace {
+thread_local bool t_outside = false;
+}  // namespace
+
+outside_scope::outside_scope() {
+  t_outside = true;
+  g_outside_threads.fetch_add(1, std::memory_order_relaxed);
+}
+
+outside_scope::~outside_scope() {
+  g_outside_threads.fetch_sub(1, std::memory_order_relaxed);
+  t_outside = false;
+}
+
+bool outside() noexcept { return t_outside; }
 
 // --- cancellation.hpp ---
 

@@ -52,6 +52,7 @@ class Scheduler {
   void step(const source_site* site, bool thread_ends);
   bool block(const void* resource, std::optional<std::uint64_t> until_ns);
   void wake(const void* resource, bool all);
+  void wake_from_outside(const void* resource);
   // Thread `id`, if blocked, may go on (its block returns as if woken):
   // see cancellation.hpp.
   void interrupt(std::uint32_t id);
@@ -103,9 +104,16 @@ class Scheduler {
     std::string why;
   };
   // Who runs next; sets `stop` (and returns kDiverged) when nobody can, or
-  // the run must end.
-  std::uint32_t decide(Stop& stop);
+  // the run must end. `lock` holds m_: released while it waits for a wake
+  // from outside the scheduler (waits_outside).
+  std::uint32_t decide(Stop& stop, Lock& lock);
   std::string describe_stuck();
+  // A blocked thread whose wait another process ends (a process pool's
+  // future: its result reader, a thread the scheduler does not run, wakes
+  // it). With nothing else to run, the turn holder waits for that wake
+  // instead of calling the run stuck; the keeper's stall limit still ends
+  // a wait that never ends.
+  bool waits_outside();
   // Hands the turn from the caller to the decided thread and waits for it
   // back (unless `leaving`); ends the program if the decision says so.
   void switch_from(std::uint32_t id, Lock& lock, bool leaving);
@@ -137,6 +145,9 @@ class Scheduler {
   bool ending_ = false;
   bool stop_requested_ = false;
   std::condition_variable keeper_cv_;
+  std::condition_variable outside_cv_;  // wake() from a thread outside the scheduler, for decide
+  std::vector<const void*> outside_wakes_;  // kept: they found nobody blocked (wake_from_outside)
+  std::optional<std::chrono::steady_clock::time_point> outside_grace_;  // see decide
   std::chrono::steady_clock::time_point started_;
 };
 

@@ -47,6 +47,28 @@ bool block(const void* resource, const std::optional<steady_time>& until);
 // Threads blocked on `resource` may go on (`all`), or the longest-waiting
 // of them. The caller keeps the turn.
 void wake(const void* resource, bool all = true);
+// The same, from a thread the scheduler does not run (outside_scope): it
+// may come while the waiter is between its check and its block, so a wake
+// that finds nobody blocked on `resource` is kept, and the next block on it
+// returns at once (the waiter checks again, as every waiter does). It
+// wakes every thread blocked on `resource`.
+void wake_from_outside(const void* resource);
+
+// A thread of weft's own that the scheduler does not run but that shares
+// weft's internal locks and conditions with threads it does (a process
+// pool's result reader, fed by another process), for its life: its locks
+// and waits on them are native, its unlocks and notifications wake the
+// scheduled threads from outside. While one exists, a run with no thread
+// left to run gives it a moment to wake one before it is called stuck.
+class outside_scope {
+ public:
+  outside_scope();
+  ~outside_scope();
+  outside_scope(const outside_scope&) = delete;
+  outside_scope& operator=(const outside_scope&) = delete;
+};
+// The calling thread is in an outside_scope.
+bool outside() noexcept;
 
 // A sleep in virtual time.
 void sleep_for(std::chrono::nanoseconds duration);
@@ -74,8 +96,9 @@ bool acquire(const void* resource, const std::optional<steady_time>& until, TryL
 
 // A condition-variable wait under the scheduler: `lock` (held) is let go,
 // the thread blocks on `cv` until woken or `until`, and takes `lock` back.
-// Between letting the lock go and blocking no other thread runs, so no
-// notification is missed. Returns false if the time ran out.
+// Between letting the lock go and blocking no other scheduled thread runs,
+// so no notification is missed (one from outside is kept: wake_from_outside).
+// Returns false if the time ran out.
 template <class Lock>
 bool wait(Lock& lock, const void* cv, const std::optional<steady_time>& until) {
   lock.unlock();

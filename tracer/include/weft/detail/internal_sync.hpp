@@ -17,11 +17,20 @@
 
 namespace weft::detail {
 
+// Under the scheduler: a wake of the threads blocked on `resource`, or,
+// from a thread outside it (explore::outside_scope), one that is kept.
+inline void wake(const void* resource, bool all) {
+  if (explore::outside())
+    explore::wake_from_outside(resource);
+  else
+    explore::wake(resource, all);
+}
+
 class internal_mutex {
  public:
   void lock() {
     if (__builtin_expect(m_.try_lock(), 1)) return;
-    if (exploring())
+    if (exploring() && !explore::outside())
       explore::acquire(this, std::nullopt, [this] { return m_.try_lock(); });
     else
       m_.lock();
@@ -29,7 +38,7 @@ class internal_mutex {
   bool try_lock() { return m_.try_lock(); }
   void unlock() {
     m_.unlock();
-    if (exploring()) explore::wake(this);
+    if (exploring()) wake(this, true);
   }
   std::mutex& native() { return m_; }
 
@@ -44,19 +53,19 @@ class internal_condition {
 
   void notify_one() {
     if (exploring())
-      explore::wake(this, false);
+      wake(this, false);
     else
       cv_.notify_one();
   }
   void notify_all() {
     if (exploring())
-      explore::wake(this, true);
+      wake(this, true);
     else
       cv_.notify_all();
   }
 
   void wait(lock_type& lock) {
-    if (exploring()) {
+    if (exploring() && !explore::outside()) {
       (void)explore::wait(lock, this, std::nullopt);
       return;
     }
@@ -66,7 +75,7 @@ class internal_condition {
     });
   }
   std::cv_status wait_until(lock_type& lock, time_point until) {
-    if (exploring()) return explore::wait(lock, this, until) ? std::cv_status::no_timeout : std::cv_status::timeout;
+    if (exploring() && !explore::outside()) return explore::wait(lock, this, until) ? std::cv_status::no_timeout : std::cv_status::timeout;
     return on_native(lock, [this, until](std::unique_lock<std::mutex>& n) { return cv_.wait_until(n, until); });
   }
 
