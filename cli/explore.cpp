@@ -411,8 +411,8 @@ int Explorer::report() {
     how += " bound " + std::to_string(s_.bound);
   else
     how += ", seeds " + std::to_string(s_.seed) + ".." + std::to_string(s_.seed + (done_ ? done_ - 1 : 0));
-  std::printf("weft explore %s: %llu runs (%s) in %.1f s, %.0f runs/s\n", s_.name.c_str(),
-              static_cast<unsigned long long>(done_), how.c_str(), secs, secs > 0 ? double(done_) / secs : 0.0);
+  std::printf("weft explore %s: %llu run%s (%s) in %.1f s, %.0f runs/s\n", s_.name.c_str(),
+              static_cast<unsigned long long>(done_), done_ == 1 ? "" : "s", how.c_str(), secs, secs > 0 ? double(done_) / secs : 0.0);
   if (s_.timing_bet)
     std::printf("(its bug is a bet on its sleeps, the scenario says: timers may fire early, as with --early-timers)\n");
   if (s_.strategy == "dfs")

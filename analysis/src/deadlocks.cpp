@@ -80,6 +80,19 @@ void DeadlockWatch::self_deadlock(std::uint64_t i, const format::Event& e, const
 void DeadlockWatch::refused_self_lock(std::uint64_t i, const format::Event& e, Finding& f) {
   const std::uint32_t held_site = f.sites.front();
   f.kind = FindingKind::Misuse;
+  f.events.push_back(i);
+  if (e.kind == format::EventKind::MutexTrySharedFailed) {  // a reader-writer lock's writer asked to read
+    f.title = thread_name(t_, e.thread) + " read-locks " + f.about + ", which it holds for writing, at " +
+              site_text(t_, f.sites.back()) + ": refused";
+    f.explanation = thread_name(t_, e.thread) + " took " + f.about + " for writing at " + site_text(t_, held_site) +
+                    " and, still holding it, asked for a read lock at " + site_text(t_, f.sites.back()) +
+                    ". A reader-writer lock does not let its writer read-lock it too: glibc refuses the call "
+                    "(EDEADLK; another implementation may deadlock), and a caller that ignores the error reads, "
+                    "then unlocks, as if it held a read lock, releasing its write lock instead. Read under the "
+                    "write lock it already holds, or release it first." +
+                    standard_library_note(t_, {held_site, f.sites.back()});
+    return;
+  }
   f.title = thread_name(t_, e.thread) + " locks " + f.about + " again while holding it, at " +
             site_text(t_, f.sites.back()) + ": refused";
   f.explanation = thread_name(t_, e.thread) + " took " + f.about + " at " + site_text(t_, held_site) +
@@ -89,7 +102,6 @@ void DeadlockWatch::refused_self_lock(std::uint64_t i, const format::Event& e, F
                   "held the lock twice, and its second unlock releases a lock it no longer holds. Release it "
                   "first, or use a recursive mutex." +
                   standard_library_note(t_, {held_site, f.sites.back()});
-  f.events.push_back(i);
 }
 
 // The threads `thread` waits for now.

@@ -135,6 +135,22 @@ TEST_CASE("locking a lock one holds that refuses it at once (error-checking: EDE
   CHECK(r.findings[0].events.size() == 3);
 }
 
+TEST_CASE("a reader-writer lock's writer read-locking it, refused (EDEADLK), is misuse said in its own words",
+          "[deadlock][misuse]") {
+  Locks s;
+  const auto rw = s.tm.object(ObjectKind::SharedMutex, "table_lock");
+  s.tm.lock(s.t1, rw);
+  s.tm.add(s.t1, EventKind::MutexLockSharedBegin, rw);
+  s.tm.add(s.t1, EventKind::MutexTrySharedFailed, rw);  // pthread_rwlock_rdlock returned EDEADLK
+  s.tm.unlock(s.t1, rw);
+  s.tm.end(weft::format::EndReason::Exit);
+  const auto r = s.tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::Misuse, "table_lock"}});
+  CHECK(r.findings[0].title.find("t1 read-locks table_lock, which it holds for writing") == 0);
+  CHECK(r.findings[0].explanation.find("releasing its write lock instead") != std::string::npos);
+  CHECK(r.findings[0].events.size() == 3);
+}
+
 TEST_CASE("locking a non-recursive lock one holds is a self-deadlock", "[deadlock]") {
   Locks s;
   s.tm.lock(s.t1, s.a);
