@@ -168,7 +168,8 @@ void Explorer::launch(std::uint64_t run) {
   // Each run on a CPU of its own (its threads take turns on it).
   unsigned cpu = 0;
   while (std::any_of(running_.begin(), running_.end(), [cpu](const Running& o) { return o.cpu == cpu; })) ++cpu;
-  Running r{0, run, s_.seed + run, horizon_ != 0 ? horizon_ : kFirstHorizon, (fs::path(s_.dir) / (".run-" + std::to_string(run) + ".weft")).string(),
+  const std::uint64_t horizon = horizon_ != 0 ? horizon_ : kFirstHorizon;
+  Running r{0, run, s_.seed + run, horizon, (fs::path(s_.dir) / (".run-" + std::to_string(run) + ".weft")).string(),
             cpu % std::max(1u, std::thread::hardware_concurrency())};
   Environment env{{"WEFT_TRACE", r.trace},
                   {"WEFT_EXPLORE", s_.strategy},
@@ -412,7 +413,8 @@ int Explorer::report() {
   else
     how += ", seeds " + std::to_string(s_.seed) + ".." + std::to_string(s_.seed + (done_ ? done_ - 1 : 0));
   std::printf("weft explore %s: %llu run%s (%s) in %.1f s, %.0f runs/s\n", s_.name.c_str(),
-              static_cast<unsigned long long>(done_), done_ == 1 ? "" : "s", how.c_str(), secs, secs > 0 ? double(done_) / secs : 0.0);
+              static_cast<unsigned long long>(done_), done_ == 1 ? "" : "s", how.c_str(), secs,
+              secs > 0 ? double(done_) / secs : 0.0);
   if (s_.timing_bet)
     std::printf("(its bug is a bet on its sleeps, the scenario says: timers may fire early, as with --early-timers)\n");
   if (s_.strategy == "dfs")

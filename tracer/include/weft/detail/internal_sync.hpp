@@ -75,7 +75,8 @@ class internal_condition {
     });
   }
   std::cv_status wait_until(lock_type& lock, time_point until) {
-    if (exploring() && !explore::outside()) return explore::wait(lock, this, until) ? std::cv_status::no_timeout : std::cv_status::timeout;
+    if (exploring() && !explore::outside())
+      return explore::wait(lock, this, until) ? std::cv_status::no_timeout : std::cv_status::timeout;
     return on_native(lock, [this, until](std::unique_lock<std::mutex>& n) { return cv_.wait_until(n, until); });
   }
 
