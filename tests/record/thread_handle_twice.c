@@ -14,7 +14,7 @@
 enum { kWorkers = 2 };
 static pthread_t workers[kWorkers];
 static pthread_t logger;
-static sem_t logger_stop;
+static sem_t logger_stop, logger_named;
 
 static void* work(void* name) {
   pthread_setname_np(pthread_self(), name);
@@ -24,6 +24,7 @@ static void* work(void* name) {
 static void* log_lines(void* arg) {
   (void)arg;
   pthread_setname_np(pthread_self(), "logger");
+  sem_post(&logger_named);
   sem_wait(&logger_stop);
   return NULL;
 }
@@ -41,11 +42,13 @@ static void cleanup(void) {
 
 int main(void) {
   sem_init(&logger_stop, 0, 0);
+  sem_init(&logger_named, 0, 0);
   pthread_attr_t detached;
   pthread_attr_init(&detached);
   pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
   pthread_create(&logger, &detached, log_lines, NULL);
   for (int i = 0; i < kWorkers; ++i) pthread_create(&workers[i], NULL, work, i == 0 ? "worker-a" : "worker-b");
+  sem_wait(&logger_named); /* its name is in the trace before the findings need it */
   shutdown_workers();
   cleanup();
   const int rc = pthread_join(logger, NULL); /* the bug: created detached */
