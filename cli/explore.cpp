@@ -34,6 +34,7 @@
 #include "scenarios_program.hpp"
 #include "traced_program.hpp"
 #include "weft/analysis/check.hpp"
+#include "weft/format/run.hpp"
 #include "weft/symbolize/symbolize.hpp"
 
 namespace weft::cli {
@@ -55,6 +56,27 @@ struct Settings {
   bool stop_at_first = false, check = false, early_timers = false;
   bool timing_bet = false;  // the scenario declares its bug a bet on its sleeps: early timers by default
 };
+
+// A run's traces: its first process's file and, beside it, one per other
+// process it followed ("x.weft", "x.1234.weft"), kept, copied or removed
+// together, so that a kept run's trace loads whole.
+void remove_run_traces(const std::string& trace) {
+  std::error_code ec;
+  for (const auto& [pid, member] : format::member_trace_files(trace)) fs::remove(member, ec);
+  fs::remove(trace, ec);
+}
+
+void move_run_traces(const std::string& from, const std::string& to) {
+  for (const auto& [pid, member] : format::member_trace_files(from))
+    fs::rename(member, format::member_trace_path(to, pid));
+  fs::rename(from, to);
+}
+
+void copy_run_traces(const std::string& from, const std::string& to) {
+  for (const auto& [pid, member] : format::member_trace_files(from))
+    fs::copy_file(member, format::member_trace_path(to, pid), fs::copy_options::overwrite_existing);
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+}
 
 std::uint64_t parse_count(const std::string& flag, const std::optional<std::string>& text, std::uint64_t fallback,
                           std::uint64_t low, std::uint64_t high) {
@@ -188,7 +210,7 @@ void Explorer::launch(std::uint64_t run) {
     for (std::uint32_t t : search_.next_prefix()) out << t << '\n';
     env.emplace_back("WEFT_EXPLORE_SCHEDULE", prefix);
   }
-  fs::remove(r.trace);
+  remove_run_traces(r.trace);  // a previous exploration's, in this directory
   if (serve_) {
     r.server = &idle_server();
     r.server->start_run(r.seed, env);
@@ -271,7 +293,7 @@ void Explorer::finish(const Running& r) {
       first_failed_run_ = r.run;
       first_failed_seed_ = r.seed;
     }
-    fs::remove(r.trace);
+    remove_run_traces(r.trace);
     if (s_.strategy == "dfs") stop_ = true;  // the search cannot go on without the run's decisions
     return;
   }
@@ -286,7 +308,7 @@ void Explorer::finish(const Running& r) {
       budget_run_ = r.run;
       budget_seed_ = r.seed;
     }
-    fs::remove(r.trace);
+    remove_run_traces(r.trace);
     if (s_.strategy == "dfs" && !search_.advance(sched.decisions)) exhausted_ = true;
     return;
   }
@@ -317,21 +339,21 @@ void Explorer::finish(const Running& r) {
                                                    : "-seed-" + std::to_string(r.seed));
     g.trace = (fs::path(s_.dir) / (stem + ".weft")).string();
     if (kept.empty()) {
-      fs::rename(r.trace, g.trace);
+      move_run_traces(r.trace, g.trace);
       kept = g.trace;
     } else if (g.trace != kept) {  // a finding of another kind in the same run: its own copy
-      fs::copy_file(kept, g.trace, fs::copy_options::overwrite_existing);
+      copy_run_traces(kept, g.trace);
     }
     // The replaced run's trace goes, unless another finding still keeps it.
     if (!replaced_trace.empty() && replaced_trace != g.trace &&
         std::none_of(groups_.begin(), groups_.end(), [&](const auto& other) { return other.second.trace == replaced_trace; }))
-      fs::remove(replaced_trace);
+      remove_run_traces(replaced_trace);
   }
   if (!report.findings.empty()) {
     ++found_runs_;
     if (s_.stop_at_first) stop_ = true;
   }
-  if (kept.empty()) fs::remove(r.trace);
+  if (kept.empty()) remove_run_traces(r.trace);
   if (s_.strategy == "dfs" && !search_.advance(sched.decisions)) exhausted_ = true;
 }
 

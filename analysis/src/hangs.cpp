@@ -88,6 +88,25 @@ std::optional<Finding> lost_wakeup(const format::Trace& t, std::uint32_t conditi
   return lost;
 }
 
+constexpr std::uint64_t kNone = ~std::uint64_t{0};
+
+// The acquisition of `lock` that still held it after the events before
+// `end` that `counts` (an index) admits, or kNone: its last acquisition,
+// unless a release that let go of it entirely (arg 0, not one level of a
+// recursive hold) came after.
+template <class Counts>
+std::uint64_t held_since(const format::Trace& t, std::uint32_t lock, std::uint64_t end, Counts counts) {
+  std::uint64_t taken = kNone;
+  for (std::uint64_t i = 0; i < end; ++i) {
+    const format::Event& e = t.events[i];
+    if (e.object != lock || e.seq == format::kNoSeq || !counts(i)) continue;
+    const format::HoldOp hold = format::meaning(e.kind).hold;
+    if (hold == format::HoldOp::Takes) taken = i;
+    if (hold == format::HoldOp::Drops && e.arg == 0) taken = kNone;
+  }
+  return taken;
+}
+
 // A lock a child of fork() (weft record -f, weft::process) waits for for
 // ever because the child inherited it held: fork copies the memory, the
 // lock's state with it, but only the thread that called fork, so its
@@ -99,18 +118,15 @@ std::optional<Finding> lost_wakeup(const format::Trace& t, std::uint32_t conditi
 std::string inherited_lock(const format::Trace& t, std::uint32_t lock, const Wait& w) {
   if (lock >= t.objects.size() || t.objects[lock].shared_key != 0) return {};
   const std::uint32_t process = t.threads[w.thread].process;
-  constexpr std::uint64_t kNone = ~std::uint64_t{0};
   std::uint64_t forked = kNone;  // the child's process.start
-  std::uint64_t taken = kNone;   // the holder's acquisition, as the child sees it
-  for (std::uint64_t i = 0; i < w.begin; ++i) {
-    const format::Event& e = t.events[i];
-    const bool own = t.threads[e.thread].process == process;
-    if (own && e.kind == format::EventKind::ProcessStart) forked = i;
-    if (e.object != lock || e.seq == format::kNoSeq || (!own && forked != kNone)) continue;
-    const format::HoldOp hold = format::meaning(e.kind).hold;
-    if (hold == format::HoldOp::Takes) taken = i;
-    if (hold == format::HoldOp::Drops && e.arg == 0) taken = kNone;
-  }
+  for (std::uint64_t i = 0; i < w.begin && forked == kNone; ++i)
+    if (t.events[i].kind == format::EventKind::ProcessStart && t.threads[t.events[i].thread].process == process)
+      forked = i;
+  // The holder, as the child sees it: the parent's events after the fork
+  // are its own copy's.
+  const std::uint64_t taken = held_since(t, lock, w.begin, [&](std::uint64_t i) {
+    return forked == kNone || i < forked || t.threads[t.events[i].thread].process == process;
+  });
   if (forked == kNone) return {};
   const std::string name = object_name(t, lock), at = site_text(t, t.events[forked].site);
   const std::string advice =
@@ -135,22 +151,12 @@ std::string inherited_lock(const format::Trace& t, std::uint32_t lock, const Wai
 // or one that ended holding it; empty when the trace does not say.
 std::string lock_holder(const format::Trace& t, std::uint32_t lock, const Wait& w,
                         const std::map<std::uint32_t, Wait>& stuck) {
-  constexpr std::uint64_t kNone = ~std::uint64_t{0};
-  std::uint64_t taken = kNone;
-  bool ended = false;
-  for (std::uint64_t i = 0; i < t.events.size(); ++i) {
-    const format::Event& e = t.events[i];
-    if (taken != kNone && e.thread == t.events[taken].thread && e.kind == format::EventKind::ThreadEnd) ended = true;
-    if (e.object != lock || e.seq == format::kNoSeq) continue;
-    const format::HoldOp hold = format::meaning(e.kind).hold;
-    if (hold == format::HoldOp::Takes) {
-      taken = i;
-      ended = false;
-    }
-    if (hold == format::HoldOp::Drops && e.arg == 0) taken = kNone;
-  }
+  const std::uint64_t taken = held_since(t, lock, t.events.size(), [](std::uint64_t) { return true; });
   if (taken == kNone) return {};
   const format::Event& holder = t.events[taken];
+  bool ended = false;
+  for (std::uint64_t i = taken + 1; i < t.events.size() && !ended; ++i)
+    ended = t.events[i].thread == holder.thread && t.events[i].kind == format::EventKind::ThreadEnd;
   if (holder.thread == w.thread) return {};
   const std::string who = thread_name(t, holder.thread), name = object_name(t, lock);
   const std::string since = " (taken at " + site_text(t, holder.site) + ")";

@@ -212,6 +212,25 @@ std::string member_trace_path(const std::string& root, std::uint64_t pid) {
   return stem + "." + std::to_string(pid) + ".weft";
 }
 
+std::map<std::uint64_t, std::string> member_trace_files(const std::string& root) {
+  std::map<std::uint64_t, std::string> out;
+  const fs::path dir = fs::path(root).parent_path().empty() ? fs::path(".") : fs::path(root).parent_path();
+  std::string stem = fs::path(root).filename().string();
+  if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".weft") == 0) stem.resize(stem.size() - 5);
+  const std::string prefix = stem + ".";
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= prefix.size() + 5 || name.compare(0, prefix.size(), prefix) != 0 ||
+        name.compare(name.size() - 5, 5, ".weft") != 0)
+      continue;
+    const std::string pid = name.substr(prefix.size(), name.size() - prefix.size() - 5);
+    if (pid.size() > 19 || !std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    out[std::stoull(pid)] = (fs::path(root).parent_path() / name).string();
+  }
+  return out;
+}
+
 std::string process_ending(const ProcessInfo& p) {
   if (p.truncated) return "truncated";
   if (!p.end) return "did not finish";

@@ -184,6 +184,33 @@ TEST_CASE("exploring a process pool: results another process sends wake their wa
   }
 }
 
+TEST_CASE("exploring a hang across processes: the run board calls it and the kept trace holds every process", "[explore]") {
+  // pipe-reader-hang's parent blocks in the kernel on a pipe its child never
+  // writes, holding the scheduler's turn: the scheduler cannot call that
+  // stuck, and every run was stopped by the 10 s stall limit, unjudged. The
+  // run board calls the hang, as without the scheduler, within seconds; the
+  // kept trace must bring its child's file along (it was left behind under
+  // the run's temporary name, and the kept trace loaded without it).
+  TempDir dir;
+  const std::string out = (dir.path() / "pipe").string();
+  const ChildResult r = weft_cli({"explore", "pipe-reader-hang", "--runs", "2", "--seed", "1", "--check", "-o", out});
+  INFO(r.out << r.err);
+  CHECK(r.out.find("hang: 2 threads wait forever for a message on pipe channel") != std::string::npos);
+  CHECK(r.out.find("in 2 of 2 runs") != std::string::npos);
+  CHECK(r.out.find("stopped") == std::string::npos);
+  CHECK(r.out.find("as declared: the findings are the scenario's verdict") != std::string::npos);
+  const ChildResult check = weft_cli({"check", (fs::path(out) / "hang-seed-1.weft").string()});
+  INFO(check.out << check.err);
+  CHECK(check.out.find("1 finding (1 hang)") != std::string::npos);
+  CHECK(check.out.find("2 threads wait forever") != std::string::npos);
+  CHECK(check.err.find("missing") == std::string::npos);
+  // Nothing is left of the runs but the kept traces.
+  for (const auto& entry : fs::directory_iterator(out)) {
+    INFO(entry.path());
+    CHECK(entry.path().filename().string().rfind("hang-seed-1.", 0) == 0);
+  }
+}
+
 TEST_CASE("explore's report is the same for one seed however many runs go at once", "[explore]") {
   // With two jobs runs end out of order; each finding's first run must
   // still be the lowest-numbered run that showed it (its seed, its kept

@@ -158,9 +158,7 @@ void RunBoard::publish(BoardState state, std::uint64_t progress, std::uint64_t s
   unlock_text(*mine_);
   mine_->progress.store(progress, std::memory_order_relaxed);
   mine_->stalled_since_ms.store(stalled_since_ms, std::memory_order_relaxed);
-  // A process acting on a stop stays Stopping: its children wait to see it.
-  if (mine_->state.load(std::memory_order_relaxed) != static_cast<std::uint32_t>(BoardState::Stopping))
-    mine_->state.store(static_cast<std::uint32_t>(state), std::memory_order_release);
+  mine_->state.store(static_cast<std::uint32_t>(state), std::memory_order_release);
 }
 
 bool RunBoard::run_hung(std::uint32_t hang_ms, std::uint64_t now_ms, std::string& finding) {
@@ -218,19 +216,13 @@ bool RunBoard::stopped(std::string& finding, bool& mine) const {
   return true;
 }
 
-void RunBoard::acknowledge() {
-  if (mine_ != nullptr) mine_->state.store(static_cast<std::uint32_t>(BoardState::Stopping), std::memory_order_release);
-}
-
 void RunBoard::wait_for_parent(std::uint32_t ms) const {
   if (memory_ == nullptr) return;
   const pid_t parent = ::getppid();
   for (std::uint32_t waited = 0; waited < ms; waited += 5) {
     bool waiting = false;
     for (const BoardSlot& s : memory_->slots)
-      if (s.pid.load(std::memory_order_acquire) == static_cast<std::int32_t>(parent) &&
-          s.state.load(std::memory_order_acquire) != static_cast<std::uint32_t>(BoardState::Stopping))
-        waiting = true;
+      if (s.pid.load(std::memory_order_acquire) == static_cast<std::int32_t>(parent)) waiting = true;
     if (!waiting) return;
     pause_ms(5);
   }

@@ -44,7 +44,6 @@ enum class BoardState : std::uint32_t {
   Free = 0,      // a slot being taken or given back: counts as running
   Running = 1,   // some thread can go on by itself
   Blocked = 2,   // all threads blocked, untimed, at least one wait external
-  Stopping = 3,  // acting on the run's stop (its parent may now exit)
 };
 
 inline constexpr std::size_t kBoardSlots = 64;
@@ -94,10 +93,10 @@ class RunBoard {
   bool claim(const std::string& finding);
   // The stop, once claimed and written: the finding, and whether ours.
   bool stopped(std::string& finding, bool& mine) const;
-  // Acting on the stop: this process says so (its children wait for that
-  // before they end, so that its join of them cannot return first).
-  void acknowledge();
-  // Up to `ms`: until the parent acknowledged the stop, or is gone.
+  // Up to `ms`: until the parent has left the board, its trace complete, or
+  // is gone. A process acting on the stop ends only then: its end must not
+  // end a wait of its parent's (a join of it, a pipe's receive) while that
+  // trace is still being written, or the trace would show the wait over.
   void wait_for_parent(std::uint32_t ms) const;
   // Up to `ms`: until every child of this process on the board has left it.
   void wait_for_children(std::uint32_t ms);

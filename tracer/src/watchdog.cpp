@@ -13,6 +13,7 @@
 #include <map>
 #include <vector>
 
+#include "explore/scheduler.hpp"
 #include "flush_lock.hpp"
 #include "proc_stat.hpp"
 #include "run_board.hpp"
@@ -77,6 +78,7 @@ void Watchdog::start() {
 }
 
 void Watchdog::restart_in_child() {
+  judges_alone_ = true;  // a child runs unscheduled
   // The old thread object stands for a thread of the parent: it is left,
   // not destroyed or joined (it is not in this process).
   new (&thread_) OwnThread();
@@ -94,6 +96,11 @@ void Watchdog::restart_in_child() {
   claimed_ = false;
   stopping_run_ = false;
   reported_ = false;
+  start();
+}
+
+void Watchdog::start_for_run() {
+  judges_alone_ = false;
   start();
 }
 
@@ -126,6 +133,11 @@ void Watchdog::loop() {
     {
       const TsanInvisible invisible;  // watching is not the program's synchronization (tsan_invisible.hpp)
       if (!watch(finding)) return;
+      // Under the controlled scheduler (a run's stop): from here every
+      // thread runs as it is, this one included (naming it records an
+      // event), none waiting for a turn the stop would never give.
+      if (!judges_alone_)
+        if (explore::Scheduler* s = explore::scheduler()) s->end();
       // It is about to appear in the trace; not when it only ends a process
       // whose threads are all gone, as the last of them would have.
       if (!program_gone_) weft::this_thread::set_name("watchdog");
@@ -154,9 +166,15 @@ bool Watchdog::watch(std::string& finding) {
       // slow to get from its lock.begin event to blocking) the hang would be
       // called first, and the deadlock, which says more, never.
       run_finding_ = false;
-      program_gone_ = program_gone();
-      found = program_gone_ || check_deadlock(finding) || (last_cycle_.empty() && check_hang(finding)) ||
-              check_run(finding);
+      if (judges_alone_) {
+        program_gone_ = program_gone();
+        found = program_gone_ || check_deadlock(finding) || (last_cycle_.empty() && check_hang(finding)) ||
+                check_run(finding);
+      } else {
+        std::string alone;  // a hang of this process alone: the scheduler's to call
+        (void)check_hang(alone);  // publishes this process's state on the board
+        found = check_run(finding);
+      }
     }
     if (found && !reported_) return true;
     lock.lock();
@@ -363,7 +381,6 @@ bool Watchdog::stop_run(const std::string& why) {
   std::string finding = why;
   bool mine = board.claim(why);
   if (!mine) board.stopped(finding, mine);  // another process's stop came first: that one, for every process
-  board.acknowledge();
   emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0, "weft stopped the program: " + finding,
             source_site{});
   rt_.finish(format::EndReason::Watchdog, kStoppedExitStatus);
@@ -394,12 +411,12 @@ void Watchdog::act_on_run(const std::string& finding) {
   }
   if (reported_.exchange(true)) return;
   // In this order: first no thread of the program may end the process (a
-  // join of a stopped child may return any moment now), then the children
-  // may go (they wait for the acknowledgement), and only then they end.
+  // join of a stopped child may return any moment now), then the trace is
+  // completed, which lets the children go (they wait for this process to
+  // leave the board), and only then they end.
   // Once per process: a weft::stop_program here (stop_run) may have come
   // first; it ends the process.
   if (stopping_run_.exchange(true, std::memory_order_acq_rel)) return;
-  rt_.board().acknowledge();
   emit_text(static_cast<std::uint8_t>(format::EventKind::Log), 0, "weft stopped the program: " + finding,
             source_site{});
   rt_.finish(format::EndReason::Watchdog, kStoppedExitStatus);

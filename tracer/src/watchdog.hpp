@@ -21,8 +21,9 @@
 //    in its own trace and acts per the policy: under `exit` each completes
 //    its trace and exits 86, only the claimer printing the one stderr line
 //    (the others stay quiet: one finding, one line); a process waits up to
-//    1 s for its parent to take up the stop before it ends (so that the
-//    parent's join of it cannot return first and let the parent go on) and
+//    1 s for its parent to complete its trace before it ends (so that the
+//    parent's join of it, or its receive on a pipe to it, cannot return
+//    first and show the wait over, or let the parent go on) and
 //    up to 2 s for its children to complete their traces before it ends
 //    (so that whoever reads the files after the first process is gone
 //    finds them complete). `abort`: the same, ending in abort(); `wait`:
@@ -56,6 +57,12 @@ class Watchdog {
   Watchdog(Runtime& rt, DeadlockPolicy policy, std::uint32_t hang_ms);
   ~Watchdog();
   void start();
+  // Under weft's controlled scheduler, which sees this process's own
+  // deadlocks and hangs itself: a watchdog that only takes part in the
+  // run's judgement (the board: a wait another process can end, such as a
+  // pipe's), publishing this process's state and acting on the run's stop.
+  // Started once, when the run has stood still (the scheduler's keeper).
+  void start_for_run();
   void stop();
   // In a followed child of fork(): the parent's watchdog thread is not
   // here; a new one watches this process.
@@ -97,6 +104,9 @@ class Watchdog {
   Runtime& rt_;
   const DeadlockPolicy policy_;
   const std::uint32_t hang_ms_;
+  // False under the controlled scheduler (start_for_run): this process's own
+  // hangs and deadlocks are the scheduler's to call.
+  bool judges_alone_ = true;
   OwnThread thread_;
   std::mutex m_;
   std::mutex looking_;  // held while the watchdog looks; see hold_for_fork

@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "../clock.hpp"
+#include "../flush_lock.hpp"
+#include "../watchdog.hpp"
 #include "cancellation.hpp"
 #include "../runtime.hpp"
 #include "weft/detail/explore.hpp"
@@ -124,6 +126,14 @@ std::optional<std::uint64_t> Scheduler::next_deadline() const {
   return next;
 }
 
+ThreadBuffer* Scheduler::active_buffer_of(std::uint32_t id) {
+  for (ThreadBuffer* b = Runtime::get().buffers(); b; b = b->next)
+    if (b->state.load(std::memory_order_acquire) == BufferState::Active &&
+        b->owner_id.load(std::memory_order_relaxed) == id)
+      return b;
+  return nullptr;
+}
+
 std::string Scheduler::describe_stuck() {
   std::string what;
   bool any_lock = false;
@@ -131,12 +141,10 @@ std::string Scheduler::describe_stuck() {
     if (!slots_[id] || slots_[id]->state != State::blocked) continue;
     format::EventKind kind{};
     std::uint32_t object = 0;
-    for (ThreadBuffer* b = Runtime::get().buffers(); b; b = b->next)
-      if (b->state.load(std::memory_order_acquire) == BufferState::Active &&
-          b->owner_id.load(std::memory_order_relaxed) == id) {
-        kind = static_cast<format::EventKind>(b->wait_kind.load(std::memory_order_acquire));
-        object = b->wait_object.load(std::memory_order_relaxed);
-      }
+    if (const ThreadBuffer* b = active_buffer_of(id)) {
+      kind = static_cast<format::EventKind>(b->wait_kind.load(std::memory_order_acquire));
+      object = b->wait_object.load(std::memory_order_relaxed);
+    }
     if (kind == format::EventKind::MutexLockBegin) any_lock = true;
     what += (what.empty() ? "" : "; ") + thread_label(id);
     if (static_cast<std::uint8_t>(kind) != 0)
@@ -152,11 +160,9 @@ std::string Scheduler::describe_stuck() {
 bool Scheduler::waits_outside() {
   for (std::uint32_t id = 0; id < slots_.size(); ++id) {
     if (!slots_[id] || slots_[id]->state != State::blocked) continue;
-    for (ThreadBuffer* b = Runtime::get().buffers(); b; b = b->next)
-      if (b->state.load(std::memory_order_acquire) == BufferState::Active &&
-          b->owner_id.load(std::memory_order_relaxed) == id && b->wait_kind.load(std::memory_order_acquire) != 0 &&
-          b->wait_external.load(std::memory_order_relaxed))
-        return true;
+    const ThreadBuffer* b = active_buffer_of(id);
+    if (b && b->wait_kind.load(std::memory_order_acquire) != 0 && b->wait_external.load(std::memory_order_relaxed))
+      return true;
   }
   return false;
 }
@@ -311,9 +317,9 @@ bool Scheduler::block(const void* resource, std::optional<std::uint64_t> until_n
   return !s.timed_out;
 }
 
-void Scheduler::wake(const void* resource, bool all) {
-  Lock lock(m_);
+bool Scheduler::wake_blocked(const void* resource, bool all) {
   Slot* first = nullptr;
+  bool woke = false;
   for (auto& s : slots_) {
     if (!s || s->state != State::blocked || s->resource != resource) continue;
     if (!all) {
@@ -321,20 +327,22 @@ void Scheduler::wake(const void* resource, bool all) {
       continue;
     }
     s->make_runnable(false);
+    woke = true;
   }
   if (first) first->make_runnable(false);
+  return woke || first != nullptr;
+}
+
+void Scheduler::wake(const void* resource, bool all) {
+  Lock lock(m_);
+  wake_blocked(resource, all);
   outside_cv_.notify_one();  // a turn holder waiting for a wake from outside (decide)
 }
 
 void Scheduler::wake_from_outside(const void* resource) {
   Lock lock(m_);
-  bool woke = false;
-  for (auto& s : slots_)
-    if (s && s->state == State::blocked && s->resource == resource) {
-      s->make_runnable(false);
-      woke = true;
-    }
-  if (!woke && std::find(outside_wakes_.begin(), outside_wakes_.end(), resource) == outside_wakes_.end())
+  if (!wake_blocked(resource, true) &&
+      std::find(outside_wakes_.begin(), outside_wakes_.end(), resource) == outside_wakes_.end())
     outside_wakes_.push_back(resource);
   outside_cv_.notify_one();
 }
@@ -402,8 +410,12 @@ format::Schedule Scheduler::record() {
 
 void Scheduler::keep() {
   const auto budget = std::chrono::milliseconds(settings_.budget_ms);
+  const auto run_watch_after = std::chrono::milliseconds(Runtime::get().config().hang_ms);
+  bool run_watched = false;
   std::uint64_t last_steps = 0;
   auto last_progress = std::chrono::steady_clock::now();
+  // Not one of the program's threads, for the watchdog's count of them.
+  Runtime::get().watchdog().ignore_thread(os_thread_id());
   Lock lock(m_);
   while (!stop_requested_) {
     keeper_cv_.wait_for(lock, std::chrono::milliseconds(20));
@@ -419,6 +431,19 @@ void Scheduler::keep() {
     // variable weft does not see) is stopped sooner than a run that goes
     // on stepping (a livelock, or only a long run).
     const auto idle = now - last_progress;
+    // Standing still, maybe on a wait another process ends (a pipe's
+    // receive, a child's join: the thread blocks in the kernel, holding the
+    // turn): whether the run's processes wait for each other is the run
+    // board's to tell, as without the scheduler. Its watchdog starts then
+    // (never in a run that keeps stepping), outside the lock.
+    if (!run_watched && idle >= run_watch_after) {
+      run_watched = true;
+      lock.unlock();
+      Runtime::get().watchdog().start_for_run();
+      lock.lock();
+      if (stop_requested_) break;
+      if (ending_) return;
+    }
     if (idle < std::min<std::chrono::steady_clock::duration>(budget, kStall) && now - started_ < budget) continue;
     const bool stalled = idle >= std::chrono::milliseconds(500);
     const auto ms = [](auto d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); };

@@ -35,6 +35,10 @@
 #include "weft/format/schedule.hpp"
 #include "weft/site.hpp"
 
+namespace weft::detail {
+struct ThreadBuffer;
+}
+
 namespace weft::detail::explore {
 
 class Scheduler {
@@ -108,6 +112,12 @@ class Scheduler {
   // from outside the scheduler (waits_outside).
   std::uint32_t decide(Stop& stop, Lock& lock);
   std::string describe_stuck();
+  // The buffer thread `id` records into, where it publishes its wait; null
+  // if it has none.
+  ThreadBuffer* active_buffer_of(std::uint32_t id);
+  // Makes the threads blocked on `resource` runnable: all, or the longest
+  // blocked. Whether there was one.
+  bool wake_blocked(const void* resource, bool all);
   // A blocked thread whose wait another process ends (a process pool's
   // future: its result reader, a thread the scheduler does not run, wakes
   // it). With nothing else to run, the turn holder waits for that wake

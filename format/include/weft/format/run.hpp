@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,5 +58,10 @@ std::string process_ending(const ProcessInfo& process);
 
 // "<stem>.<pid>.weft" for the first trace `root` ("x.weft" -> "x.1234.weft").
 std::string member_trace_path(const std::string& root, std::uint64_t pid);
+
+// The files beside the first trace `root` named as its members are
+// ("x.1234.weft", whatever process wrote them), by pid: a run's whole set,
+// to move or remove with it.
+std::map<std::uint64_t, std::string> member_trace_files(const std::string& root);
 
 }  // namespace weft::format
