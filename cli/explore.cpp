@@ -298,7 +298,10 @@ void Explorer::finish(const Running& r) {
     return;
   }
   const format::Schedule& sched = *trace->schedule;
-  horizon_ = std::max<std::uint64_t>(horizon_, sched.steps);
+  // pct's horizon: the longest run that ended by itself (one cut off by
+  // the time limit, a livelock's millions of steps, would spread the
+  // priority changes of every later run far past its end).
+  if (sched.stop != format::ScheduleStop::Budget) horizon_ = std::max<std::uint64_t>(horizon_, sched.steps);
   if (sched.stop == format::ScheduleStop::Diverged) ++diverged_;
   if (sched.stop == format::ScheduleStop::Budget) {
     // Cut off mid-way, its threads caught in waits that were not over: what

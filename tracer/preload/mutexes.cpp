@@ -132,7 +132,7 @@ __attribute__((always_inline)) inline int mutex_unlock_at(pthread_mutex_t* m, co
       record_exclusive_release(c, mutex_type(m) == PTHREAD_MUTEX_NORMAL || mutex_type(m) == PTHREAD_MUTEX_ADAPTIVE_NP);
   }
   const int rc = next.pthread_mutex_unlock.get()(m);
-  if (scheduled()) detail::explore::wake(m);
+  if (scheduled()) detail::explore::released(m);
   return rc;
 }
 
@@ -261,7 +261,7 @@ int pthread_spin_unlock(pthread_spinlock_t* s) noexcept {
   if (begin_call(c, spin_address(s), weft::format::ObjectKind::Mutex, __builtin_return_address(0)))
     record_exclusive_release(c, true);  // a spin lock is just a word: anyone's store frees it
   const int rc = next.pthread_spin_unlock.get()(s);
-  if (scheduled()) weft::detail::explore::wake(spin_address(s));
+  if (scheduled()) weft::detail::explore::released(spin_address(s));
   return rc;
 }
 

@@ -221,7 +221,7 @@ int pthread_rwlock_unlock(pthread_rwlock_t* l) noexcept {
   object_call c;
   if (!begin_call(c, l, kKind, __builtin_return_address(0))) {
     const int rc = next.pthread_rwlock_unlock.get()(l);
-    if (scheduled()) weft::detail::explore::wake(l);
+    if (scheduled()) weft::detail::explore::released(l);
     return rc;
   }
   if (c.e->owner.load(std::memory_order_relaxed) == c.me()) {
@@ -234,7 +234,7 @@ int pthread_rwlock_unlock(pthread_rwlock_t* l) noexcept {
     c.record(EventKind::MutexReleased, weft::format::kNoSeq, 0, weft::format::kFlagNotOwner);
   }
   const int rc = next.pthread_rwlock_unlock.get()(l);
-  if (scheduled()) weft::detail::explore::wake(l);  // readers and writers alike try again
+  if (scheduled()) weft::detail::explore::released(l);  // readers and writers alike try again
   return rc;
 }
 

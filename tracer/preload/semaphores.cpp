@@ -157,7 +157,7 @@ int sem_post(sem_t* s) noexcept {
              static_cast<std::uint64_t>(after));
   }
   const int rc = next.sem_post.get()(s);
-  if (scheduled()) weft::detail::explore::wake(s);
+  if (scheduled()) weft::detail::explore::released(s);
   return rc;
 }
 

@@ -103,7 +103,7 @@ void shared_mutex::unlock_shared(source_site site) {
   detail::sync_point(format::EventKind::MutexReleasedShared, id_, before >> kHolderBits, (before & kHolderMask) - 1,
                      site);
   m_.unlock_shared();
-  if (detail::exploring()) detail::explore::wake(&m_);
+  if (detail::exploring()) detail::explore::released(&m_);
 }
 
 }  // namespace weft

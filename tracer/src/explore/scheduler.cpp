@@ -272,7 +272,7 @@ void Scheduler::request_stop(Lock& lock, Stop stop) {
   for (;;) s.wakeup.acquire();  // no turn comes again: the keeper ends the process
 }
 
-void Scheduler::step(const source_site* site, bool thread_ends) {
+void Scheduler::step(const source_site* site, bool thread_ends, bool yielding) {
   const std::uint32_t id = me();
   Lock lock(m_);
   if (ending_) return;
@@ -284,6 +284,7 @@ void Scheduler::step(const source_site* site, bool thread_ends) {
   clock_.store(clock_.load(std::memory_order_relaxed) + kQuantumNs, std::memory_order_relaxed);
   fire_due_timers();
   chooser_->at_step(step, id);
+  if (yielding) chooser_->yielded(id);
   // A thread weft::thread did not start ends without telling us otherwise.
   const bool leaving = thread_ends && !s.managed;
   if (leaving) s.state = State::finished;
@@ -333,10 +334,11 @@ bool Scheduler::wake_blocked(const void* resource, bool all) {
   return woke || first != nullptr;
 }
 
-void Scheduler::wake(const void* resource, bool all) {
+bool Scheduler::wake(const void* resource, bool all) {
   Lock lock(m_);
-  wake_blocked(resource, all);
+  const bool woke = wake_blocked(resource, all);
   outside_cv_.notify_one();  // a turn holder waiting for a wake from outside (decide)
+  return woke;
 }
 
 void Scheduler::wake_from_outside(const void* resource) {
@@ -478,6 +480,10 @@ bool block(const void* resource, const std::optional<steady_time>& until) {
 
 void wake(const void* resource, bool all) { g_scheduler->wake(resource, all); }
 
+void released(const void* resource) {
+  if (g_scheduler->wake(resource, true)) g_scheduler->step(nullptr, false);
+}
+
 void wake_from_outside(const void* resource) { g_scheduler->wake_from_outside(resource); }
 
 namespace {
@@ -505,7 +511,7 @@ void sleep_for(std::chrono::nanoseconds duration) {
   g_scheduler->block(&kSleepKey, g_scheduler->clock().load(std::memory_order_relaxed) + static_cast<std::uint64_t>(ns));
 }
 
-void yield() { g_scheduler->step(nullptr, false); }
+void yield() { g_scheduler->step(nullptr, false, true); }
 
 void thread_created(std::uint32_t id) { g_scheduler->thread_created(id); }
 void thread_attach(std::uint32_t id) { g_scheduler->thread_attach(id); }

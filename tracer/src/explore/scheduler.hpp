@@ -53,9 +53,12 @@ class Scheduler {
   explicit Scheduler(Settings settings);
   void start();  // the keeper, the hook, the exit handler
 
-  void step(const source_site* site, bool thread_ends);
+  // `yielding`: the thread offers the turn (sched_yield), which the
+  // strategy may hold against it (pct).
+  void step(const source_site* site, bool thread_ends, bool yielding = false);
   bool block(const void* resource, std::optional<std::uint64_t> until_ns);
-  void wake(const void* resource, bool all);
+  // Whether it made a thread runnable.
+  bool wake(const void* resource, bool all);
   void wake_from_outside(const void* resource);
   // Thread `id`, if blocked, may go on (its block returns as if woken):
   // see cancellation.hpp.

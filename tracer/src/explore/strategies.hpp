@@ -7,10 +7,19 @@
 //           2010): random distinct priorities, the highest-priority thread
 //           runs, and at d - 1 random steps the running thread drops below
 //           all others. It finds a bug of depth d with probability at least
-//           1/(n k^(d-1)) per run (n threads, k steps);
+//           1/(n k^(d-1)) per run (n threads, k steps). A thread that
+//           yields (sched_yield: it waits for another to do something)
+//           drops below every other, as a spin loop needs; past twice the
+//           horizon (at least kUnfairSteps) the choice is uniform, as
+//           random's, so that a run whose threads only make progress when
+//           the scheduler is fair (a thread polling under a lock another
+//           needs) ends, as it ends unscheduled;
 //   dfs     the forced decisions weft explore's search gives it, then no
-//           preemption: the running thread goes on while it can, else the
-//           lowest id (weft explore backtracks over the recorded choices);
+//           preemption: the running thread goes on while it can (unless it
+//           yielded: then the next one by id that can), else the lowest id
+//           (weft explore backtracks over the recorded choices); past
+//           kUnfairSteps, each thread that can in turn, by id (fair, as
+//           pct's tail);
 //   replay  exactly the recorded decisions; a decision they do not cover, or
 //           one naming a thread that cannot run, is a divergence.
 #pragma once
@@ -24,6 +33,8 @@
 namespace weft::detail::explore {
 
 inline constexpr std::uint32_t kDiverged = 0xffffffffu;
+// Steps after which pct (at the least) and dfs choose fairly (see above).
+inline constexpr std::uint64_t kUnfairSteps = 10'000;
 
 class Chooser {
  public:
@@ -31,6 +42,9 @@ class Chooser {
   virtual void thread_added(std::uint32_t /*id*/) {}
   // Every scheduling step, `running` holding the turn.
   virtual void at_step(std::uint64_t /*step*/, std::uint32_t /*running*/) {}
+  // `running` offers the turn (a program's sched_yield), at the step just
+  // counted, before the choice.
+  virtual void yielded(std::uint32_t /*running*/) {}
   // `enabled`: ascending, two or more; `running` may be among them. Returns
   // one of them, or kDiverged (replay).
   virtual std::uint32_t choose(const std::vector<std::uint32_t>& enabled, std::uint32_t running) = 0;

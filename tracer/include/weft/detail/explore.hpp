@@ -53,6 +53,13 @@ void wake(const void* resource, bool all = true);
 // returns at once (the waiter checks again, as every waiter does). It
 // wakes every thread blocked on `resource`.
 void wake_from_outside(const void* resource);
+// A lock (or a semaphore's count, a futex word) let go by the caller, who
+// holds no lock of weft's: its waiters are woken, as wake() does, and if
+// one was, a scheduling point follows, the lock free. Without it a woken
+// waiter could only be chosen once the caller had taken the lock again (its
+// next step is that acquisition), and a thread polling a flag under a lock
+// that the waiter must take to set it ran for ever.
+void released(const void* resource);
 
 // A thread of weft's own that the scheduler does not run but that shares
 // weft's internal locks and conditions with threads it does (a process
@@ -74,7 +81,8 @@ bool outside() noexcept;
 void sleep_for(std::chrono::nanoseconds duration);
 
 // A scheduling point without an event: the caller offers the turn (a
-// program's sched_yield, under weft record's scheduler).
+// program's sched_yield, under weft record's scheduler; a spin loop's), and
+// the strategy may hold it against it (pct lowers its priority).
 void yield();
 
 // What the scheduler needs to know of weft::thread: the thread `id` exists

@@ -160,7 +160,7 @@ class lock_core {
     detail::sync_point(b, format::EventKind::MutexReleased, id_, next_seq(), depth, site, flags);
     if (depth == 0) shadow_unlock();
     m_.unlock();
-    if (exploring()) explore::wake(&m_);
+    if (exploring()) explore::released(&m_);
   }
 
   std::uint32_t id() const noexcept { return id_; }
