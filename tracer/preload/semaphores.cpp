@@ -60,6 +60,9 @@ int scheduled_sem_wait(sem_t* s, const std::optional<virtual_time>& until) {
 
 template <class Block>
 int acquire(sem_t* s, const void* ra, bool timed, bool refused, Block&& block) {
+  // A cancellation point that acts even where it need not wait, as glibc's
+  // (POSIX: "shall occur"): before the try below, which is none.
+  if (!refused) pthread_testcancel();
   const busy_scope busy;
   object_call c;
   if (!begin_sem(c, s, ra)) return block();

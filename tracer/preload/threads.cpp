@@ -72,11 +72,14 @@ bool find_thread(pthread_t t, known_thread& out) {
   return true;
 }
 
-// Joined or detached: `state`. A joined thread's end flag is freed by then.
-void retire_thread(pthread_t t, handle_state state) {
+// Thread `id` joined or detached: `state`. A joined thread's end flag is
+// freed by then. Only if `t` still names that thread: once its join
+// returns, glibc may give the same pthread_t to a thread another thread
+// creates at that moment, whose entry this is then.
+void retire_thread(pthread_t t, std::uint32_t id, handle_state state) {
   std::lock_guard<std::mutex> lock(g_threads_mutex);
   auto it = threads().find(t);
-  if (it == threads().end()) return;
+  if (it == threads().end() || it->second.id != id) return;
   it->second.state = state;
   if (state == handle_state::Joined) it->second.ended = nullptr;
 }
@@ -162,7 +165,7 @@ int join(pthread_t t, const void* ra, std::uint8_t flags, bool timed, Join&& nat
     rc = native_join(k);
   }
   if (rc == 0 && !again) {
-    retire_thread(t, handle_state::Joined);
+    retire_thread(t, k.id, handle_state::Joined);
     delete k.ended;  // the thread has exited: nobody reads it any more (null outside the scheduler)
     c.record(format::EventKind::ThreadJoinEnd, next_seq(k.id), 1, flags);
   } else {
@@ -211,10 +214,16 @@ int create_recorded(pthread_t* thread, const pthread_attr_t* attr, void* (*routi
     return rc;
   }
   threads()[*thread] = {ids.id, ids.object, ended};
-  // Created detached: as if detached at once (nobody is to join it).
+  // Created detached: as if detached at once (nobody is to join it). No
+  // attributes: the process's defaults (pthread_setattr_default_np).
   int detach_state = PTHREAD_CREATE_JOINABLE;
-  if (attr != nullptr && pthread_attr_getdetachstate(attr, &detach_state) == 0 &&
-      detach_state == PTHREAD_CREATE_DETACHED) {
+  pthread_attr_t defaults;
+  const pthread_attr_t* used = attr;
+  if (used == nullptr && pthread_getattr_default_np(&defaults) == 0) used = &defaults;
+  const bool detached = used != nullptr && pthread_attr_getdetachstate(used, &detach_state) == 0 &&
+                        detach_state == PTHREAD_CREATE_DETACHED;
+  if (used == &defaults) pthread_attr_destroy(&defaults);
+  if (detached) {
     threads()[*thread].state = handle_state::Detached;
     detail::sync_point_interned(b, format::EventKind::ThreadDetach, ids.object, format::kNoSeq, 0, site);
   }
@@ -241,7 +250,7 @@ __attribute__((always_inline)) inline int detach_at(pthread_t t, const void* ra)
   if (begin_join(t, ra, c, k)) {
     const bool again = k.state != handle_state::Joinable;
     c.record(format::EventKind::ThreadDetach, format::kNoSeq, 0, again ? format::kFlagRejected : 0);
-    if (!again) retire_thread(t, handle_state::Detached);
+    if (!again) retire_thread(t, k.id, handle_state::Detached);
   }
   return next.pthread_detach.get()(t);
 }
@@ -283,18 +292,25 @@ int pthread_tryjoin_np(pthread_t t, void** ret) noexcept {
 
 int pthread_timedjoin_np(pthread_t t, void** ret, const struct timespec* abstime) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_timedjoin_np.get()(t, ret, abstime));
-  return join(t, __builtin_return_address(0), weft::format::kFlagTimed, true,
-              [t, ret, abstime](const known_thread& k) {
-                const int rc = scheduled() ? scheduled_join(t, ret, k, virtual_deadline(CLOCK_REALTIME, abstime), false) : -1;
+  // No deadline (null) waits for ever, as glibc's does.
+  const bool timed = abstime != nullptr;
+  return join(t, __builtin_return_address(0), timed ? weft::format::kFlagTimed : 0, timed,
+              [t, ret, abstime, timed](const known_thread& k) {
+                const std::optional<virtual_time> until =
+                    timed ? std::optional(virtual_deadline(CLOCK_REALTIME, abstime)) : std::nullopt;
+                const int rc = scheduled() ? scheduled_join(t, ret, k, until, false) : -1;
                 return rc >= 0 ? rc : next.pthread_timedjoin_np.get()(t, ret, abstime);
               });
 }
 
 int pthread_clockjoin_np(pthread_t t, void** ret, clockid_t clock, const struct timespec* abstime) {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_clockjoin_np.get()(t, ret, clock, abstime));
-  return join(t, __builtin_return_address(0), weft::format::kFlagTimed, true,
-              [t, ret, clock, abstime](const known_thread& k) {
-                const int rc = scheduled() ? scheduled_join(t, ret, k, virtual_deadline(clock, abstime), false) : -1;
+  const bool timed = abstime != nullptr;  // null: for ever, as glibc's
+  return join(t, __builtin_return_address(0), timed ? weft::format::kFlagTimed : 0, timed,
+              [t, ret, clock, abstime, timed](const known_thread& k) {
+                const std::optional<virtual_time> until =
+                    timed ? std::optional(virtual_deadline(clock, abstime)) : std::nullopt;
+                const int rc = scheduled() ? scheduled_join(t, ret, k, until, false) : -1;
                 return rc >= 0 ? rc : next.pthread_clockjoin_np.get()(t, ret, clock, abstime);
               });
 }

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <system_error>
 
+#include "thread_signals.hpp"
+
 namespace weft::detail {
 namespace {
 
@@ -37,6 +39,8 @@ void OwnThread::start(std::function<void()> setup, std::function<void()> body) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstack(&attr, static_cast<char*>(stack_) + page, kStackBytes);
+  const sigset_t blocked = asynchronous_signals();
+  pthread_attr_setsigmask_np(&attr, &blocked);
   const int err = pthread_create(&thread_, &attr, &OwnThread::run, this);
   pthread_attr_destroy(&attr);
   if (err != 0) {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "thread_signals.hpp"
 #include "weft/detail/blocking.hpp"
 #include "weft/detail/registry.hpp"
 #include "weft/detail/sync_point.hpp"
@@ -210,9 +211,12 @@ std::shared_ptr<detail::pool_task_state> process_pool::send(detail::pool_invoker
 }
 
 void process_pool::read_results() {
-  // Not a thread of the program's: the scheduler does not run it, and its
-  // reads block natively (explore.hpp).
+  // Not a thread of the program's: the scheduler does not run it, its
+  // reads block natively (explore.hpp), and the program's signals are not
+  // its to take.
   const detail::explore::outside_scope outside;
+  const sigset_t blocked = detail::asynchronous_signals();
+  pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
   for (;;) {
     detail::result_message r;
     if (!detail::read_message(result_read_, &r, sizeof r) || r.kind == detail::result_kind::stop) return;

@@ -8,6 +8,7 @@
 
 #include "../clock.hpp"
 #include "../flush_lock.hpp"
+#include "../thread_signals.hpp"
 #include "../watchdog.hpp"
 #include "cancellation.hpp"
 #include "../runtime.hpp"
@@ -416,8 +417,11 @@ void Scheduler::keep() {
   bool run_watched = false;
   std::uint64_t last_steps = 0;
   auto last_progress = std::chrono::steady_clock::now();
-  // Not one of the program's threads, for the watchdog's count of them.
+  // Not one of the program's threads, for the watchdog's count of them, nor
+  // for the program's signals.
   Runtime::get().watchdog().ignore_thread(os_thread_id());
+  const sigset_t blocked = asynchronous_signals();
+  pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
   Lock lock(m_);
   while (!stop_requested_) {
     keeper_cv_.wait_for(lock, std::chrono::milliseconds(20));
