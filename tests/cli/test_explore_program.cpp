@@ -141,6 +141,24 @@ TEST_CASE("threads that poll end under every strategy: a woken waiter gets the l
 #endif
 }
 
+TEST_CASE("an error-checking mutex locked again by its holder is refused under the scheduler too", "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  // Every run finds the misuse, refused as glibc refuses it, and no
+  // self-deadlock (the scheduler waited for the lock for ever).
+  TempDir dir;
+  const ChildResult r = weft_in(dir, {"explore", "--runs", "10", "--seed", "1", "--jobs", "1", "--",
+                                      WEFT_ERRORCHECK_RELOCK});
+  INFO(r.out << r.err);
+  CHECK(r.out.find("] main locks mutex@errorcheck_relock.cpp:21 again while holding it, at errorcheck_relock.cpp:22: "
+                   "refused") != std::string::npos);
+  CHECK(r.out.find("in 10 of 10 runs") != std::string::npos);
+  CHECK(r.out.find("deadlock") == std::string::npos);
+  CHECK(r.out.find("stopped") == std::string::npos);
+#endif
+}
+
 // The program serves its own runs (its preload library forks each before
 // main), or each run starts it anew (WEFT_EXPLORE_SPAWN=1): the same runs
 // find the same things, run for run, with one job.

@@ -38,6 +38,9 @@ void note_owner_died(const object_call& c) noexcept {
 // Under the scheduler, the blocking part of a lock: tried, and waited for on
 // the mutex's address (which unlock wakes) until a try takes it.
 int scheduled_mutex_lock(pthread_mutex_t* m, const std::optional<virtual_time>& until) {
+  // An error-checking mutex locked again by its holder: glibc refuses at
+  // once (EDEADLK), where the tries below would wait for ever.
+  if (error_checking(m) && m->__data.__owner == static_cast<int>(::gettid())) return EDEADLK;
   return scheduled_lock(m, until, [m] { return next.pthread_mutex_trylock.get()(m); });
 }
 
