@@ -50,7 +50,8 @@ MisuseWatch::MisuseWatch(const format::Trace& t)
       created_at_(t.threads.size(), kNoEvent),
       ended_at_(t.threads.size(), kNoEvent),
       released_(t.threads.size(), 0),
-      released_at_(t.threads.size(), kNoEvent) {
+      released_at_(t.threads.size(), kNoEvent),
+      awaited_(t.threads.size(), 0) {
   for (const auto& th : t.threads)
     if (th.object < thread_of_object_.size()) thread_of_object_[th.object] = th.id;
 }
@@ -245,6 +246,10 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
       }
       break;
     case EventKind::ThreadJoinBegin:
+      // Someone waits to join it, for as long as it takes: it is no leak if
+      // the process ends first (the thread called exit()).
+      if (!(e.flags & (format::kFlagRejected | format::kFlagTimed | format::kFlagTry)) && e.arg < awaited_.size())
+        awaited_[e.arg] = 1;
       if ((e.flags & format::kFlagRejected) && e.arg < released_.size())
         add_handle_again(e, i, static_cast<std::uint32_t>(e.arg), " joins ");
       else if (e.arg == e.thread)
@@ -308,7 +313,7 @@ std::vector<Finding> MisuseWatch::finish() {
   // (Read from the end, and only when a thread is to be judged: a process
   // that ended early puts its last event far from the end.)
   const auto leak_candidate = [&](std::uint32_t th) {
-    return ended_at_[th] != kNoEvent && created_at_[th] != kNoEvent && !released_[th];
+    return ended_at_[th] != kNoEvent && created_at_[th] != kNoEvent && !released_[th] && !awaited_[th];
   };
   bool judged = !ended_holding_.empty();
   for (std::uint32_t th = 0; th < ended_at_.size() && !judged; ++th) judged = leak_candidate(th);
@@ -364,7 +369,9 @@ std::vector<Finding> MisuseWatch::finish() {
   // thread still running at the end (a daemon the exit ends) or ending with
   // its process, nor a process stopped or killed (it may have been about
   // to join), nor one whose creator had ended before it (a main that left
-  // by pthread_exit, letting its workers finish: nobody was left to join).
+  // by pthread_exit, letting its workers finish: nobody was left to join),
+  // nor one a join was waiting for when the process ended (it called
+  // exit() itself while its joiner waited).
   for (std::uint32_t th = 0; th < ended_at_.size(); ++th) {
     if (!leak_candidate(th)) continue;
     const std::uint64_t end = ended_at_[th], create = created_at_[th];

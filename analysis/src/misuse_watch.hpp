@@ -87,6 +87,7 @@ class MisuseWatch {
   std::vector<std::uint64_t> ended_at_;          // thread -> its thread.end event
   std::vector<char> released_;                   // thread -> joined or detached
   std::vector<std::uint64_t> released_at_;       // thread -> the join or detach that did it
+  std::vector<char> awaited_;                    // thread -> a join without deadline began on it
   // A destroyed object's address -> (object, its object.destroy event), for
   // a call the C library refused because the object there was destroyed.
   std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint64_t>> destroyed_at_;

@@ -295,6 +295,28 @@ TEST_CASE("workers of a main that left by pthread_exit are no leak: nobody was l
   CHECK(tm.check().findings.empty());
 }
 
+TEST_CASE("a thread its joiner waits for when the process ends is no leak: it called exit itself", "[misuse]") {
+  // glibc's tst-exit1: main joins the worker, which ends the process with
+  // exit(); the worker's end is recorded before main's last event (under
+  // the scheduler, main's join began after it). A join with a deadline
+  // that gave up, or a try, is no such wait.
+  const auto made = [](std::uint8_t join_flags) {
+    TraceMaker tm;
+    const auto main = tm.thread("main", weft::format::kThreadMain), worker = tm.thread("worker");
+    tm.start(main);
+    tm.spawn(main, worker);
+    tm.add(worker, EventKind::ThreadEnd, tm.thread_object(worker));
+    tm.add(main, EventKind::ThreadJoinBegin, tm.thread_object(worker), worker, 0, join_flags);
+    if (join_flags != 0) tm.add(main, EventKind::ThreadJoinEnd, tm.thread_object(worker), 0, 0, join_flags);
+    tm.add(main, EventKind::ThreadEnd, tm.thread_object(main));
+    tm.end(weft::format::EndReason::Exit);
+    return tm.check().findings.size();
+  };
+  CHECK(made(0) == 0);
+  CHECK(made(weft::format::kFlagTry) == 1);
+  CHECK(made(weft::format::kFlagTimed) == 1);
+}
+
 TEST_CASE("a thread that ends with its process holding a lock is no misuse: it called exit", "[misuse]") {
   // A worker takes `kept` and ends the process (exit() on an error path):
   // its end, recorded as the process exits, is the process's last event.
