@@ -159,6 +159,19 @@ TEST_CASE("an error-checking mutex locked again by its holder is refused under t
 #endif
 }
 
+TEST_CASE("a barrier its serial thread initialises again at once releases its waiters under the scheduler", "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  TempDir dir;
+  const ChildResult r = weft_in(dir, {"explore", "--runs", "20", "--seed", "1", "--jobs", "1", "--",
+                                      WEFT_BARRIER_REUSED});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("no run found anything") != std::string::npos);
+#endif
+}
+
 // The program serves its own runs (its preload library forks each before
 // main), or each run starts it anew (WEFT_EXPLORE_SPAWN=1): the same runs
 // find the same things, run for run, with one job.

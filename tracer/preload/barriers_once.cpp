@@ -74,13 +74,20 @@ void run_once_routine() {
 // native wait (which would block the thread holding the turn): the last of
 // a generation wakes the others, who wait on the barrier's address until
 // their generation is full. The last one is the serial thread, as in glibc.
+// It may destroy the barrier and initialise it again at once (glibc's
+// destroy waits for the released threads to leave; none can arrive again
+// before the new init): the count is then the new barrier's, and a waiter
+// woken by the completed generation finds it gone (another object, or none
+// yet) and leaves too.
 int scheduled_barrier_wait(pthread_barrier_t* b, const sync_entry& e, std::uint32_t arrival, std::uint32_t parties) {
   const std::uint64_t full = (static_cast<std::uint64_t>(arrival / parties) + 1) * parties;
   if (arrival + 1 == full) {
     detail::explore::wake(b);
     return PTHREAD_BARRIER_SERIAL_THREAD;
   }
-  while (e.count.load(std::memory_order_relaxed) < full) detail::explore::block(b, std::nullopt);
+  const std::uint32_t object = e.object.load(std::memory_order_acquire);
+  while (e.count.load(std::memory_order_relaxed) < full && e.object.load(std::memory_order_acquire) == object)
+    detail::explore::block(b, std::nullopt);
   return 0;
 }
 
