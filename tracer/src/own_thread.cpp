@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "thread_signals.hpp"
+#include "weft/detail/internal_scope.hpp"
 
 namespace weft::detail {
 namespace {
@@ -17,6 +18,11 @@ constexpr std::size_t kStackBytes = std::size_t{1} << 20;  // the writer encodes
 
 void* OwnThread::run(void* self) {
   OwnThread& t = *static_cast<OwnThread*>(self);
+  // Inside weft for its life: under weft record its locks and waits are
+  // not the program's, also when it was started from a thread the preload
+  // library ignores (the explorer's keeper starts the watchdog), whose
+  // pthread_create does not mark the new thread itself.
+  t_inside_weft = true;
   t.setup_();
   t.ready_.store(true, std::memory_order_release);
   t.ready_.notify_one();
