@@ -106,7 +106,8 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
       if (!(e.flags & format::kFlagNotOwner)) break;
       if (e.flags & format::kFlagRejected) {  // a destroyed mutex
         add_destroyed_use(e, i, " unlocks ");
-      } else if (e.seq == format::kNoSeq) {
+      } else if (e.seq == format::kNoSeq &&
+                 (e.object >= holder_.size() || holder_[e.object] == kNobody || holder_[e.object] == e.thread)) {
         add(0, e, i, who() + " unlocks " + what() + ", which nobody holds, at " + where(),
             "Unlocking a lock that is not locked is an error (undefined behaviour for a std::mutex; Python raises "
             "RuntimeError). " +
@@ -114,12 +115,17 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
                         "The call went on to the C library: an error-checking mutex refuses it (EPERM), a "
                         "normal one is corrupted by it."));
       } else {
+        // Refused (no sequence number) by a mutex that checks its owner: an
+        // error-checking, recursive or priority-inheriting one (EPERM).
+        const bool rejected = e.seq == format::kNoSeq;
         const std::string owner = holder_before(e.object, i);
-        add(1, e, i, who() + " unlocks " + what() + ", held by " + owner + ", at " + where(),
+        add(1, e, i,
+            who() + " unlocks " + what() + ", held by " + owner + ", at " + where() + (rejected ? ": refused" : ""),
             "A mutex must be unlocked by the thread that locked it (" + owner +
-            " here). Python's Lock allows it, C++'s std::mutex does not (undefined behaviour), and it makes the "
-            "lock's ownership impossible to follow. To hand a permission from one thread to another, use a "
-            "semaphore.");
+                " here). Python's Lock allows it, C++'s std::mutex does not (undefined behaviour), and it makes the "
+                "lock's ownership impossible to follow. To hand a permission from one thread to another, use a "
+                "semaphore." +
+                (rejected ? " This mutex checks its owner and refused the unlock (EPERM): it is still held." : ""));
       }
       break;
     case EventKind::MutexReleasedShared:

@@ -45,6 +45,22 @@ TEST_CASE("every kind of misuse the runtime records is a finding about its objec
   CHECK(non_owner->title.find("held by a") != std::string::npos);
 }
 
+TEST_CASE("an unlock a mutex that checks its owner refused names the holder, not nobody", "[misuse]") {
+  // glibc's tst-mutex2: an error-checking mutex main holds, unlocked by
+  // another thread: refused (EPERM), recorded without a sequence number.
+  TraceMaker tm;
+  const auto a = tm.thread("main"), b = tm.thread("worker");
+  const auto m = tm.object(ObjectKind::Mutex, "m");
+  tm.lock(a, m);
+  tm.add(TraceMaker::Ev{b, EventKind::MutexReleased, m, 0, weft::format::kFlagNotOwner, 0, true});
+  tm.unlock(a, m);
+  const auto r = tm.check();
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].title.find("worker unlocks m, held by main") != std::string::npos);
+  CHECK(r.findings[0].title.find(": refused") != std::string::npos);
+  CHECK(r.findings[0].title.find("nobody") == std::string::npos);
+}
+
 // check() finds misuse on the walk that builds its model (one decoding of
 // every event for both); with a model from elsewhere (the viewer's), on a
 // walk of its own; find_misuse walks alone. All three must say the same.
