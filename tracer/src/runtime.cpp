@@ -197,7 +197,6 @@ void Runtime::start() {
     announce_pending_.store(true, std::memory_order_relaxed);
   }
   start_writer();
-  watchdog_.note_helper_threads();
   // Under the controlled scheduler a deadlock or hang is seen at once, by
   // the scheduler itself: no thread can run and no timer is pending.
   if (explore::Scheduler* s = explore::scheduler())

@@ -88,7 +88,6 @@ void Watchdog::restart_in_child() {
   stop_ = false;
   ignored_.clear();
   preexisting_.clear();
-  note_helper_threads();  // the child's writer runs by now
   last_cycle_.clear();
   last_progress_ = ~std::uint64_t{0};
   stalled_since_ms_ = 0;
@@ -121,13 +120,6 @@ void Watchdog::stop() {
     thread_.detach();  // it waits for this finish, then ends the process itself
   else
     thread_.join();
-}
-
-void Watchdog::note_helper_threads() {
-  const long self = os_thread_id();
-  std::lock_guard<std::mutex> lock(m_);
-  for (long tid : os_threads())
-    if (tid != self && tid != rt_.writer_tid()) preexisting_.insert(tid);
 }
 
 void Watchdog::ignore_thread(long tid) {

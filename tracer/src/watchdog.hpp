@@ -89,13 +89,6 @@ class Watchdog {
 
   // Threads (OS tids) that are not part of the program's logic.
   void ignore_thread(long tid);
-  // Once weft's writer runs: every other thread but the caller's is a
-  // helper that weft's own start brought into being, not the program's
-  // (ThreadSanitizer starts its background thread at the process's first
-  // pthread_create, the writer's, after this watchdog was made: counted as
-  // a thread weft cannot see, it kept every hang across processes from
-  // being called under TSan).
-  void note_helper_threads();
 
  private:
   void loop();
