@@ -206,18 +206,22 @@ class Merger {
 
 }  // namespace
 
+namespace {
+// "x.weft" -> "x": what a run's member files are named after.
+std::string trace_stem(std::string path) {
+  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".weft") == 0) path.resize(path.size() - 5);
+  return path;
+}
+}  // namespace
+
 std::string member_trace_path(const std::string& root, std::uint64_t pid) {
-  std::string stem = root;
-  if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".weft") == 0) stem.resize(stem.size() - 5);
-  return stem + "." + std::to_string(pid) + ".weft";
+  return trace_stem(root) + "." + std::to_string(pid) + ".weft";
 }
 
 std::map<std::uint64_t, std::string> member_trace_files(const std::string& root) {
   std::map<std::uint64_t, std::string> out;
   const fs::path dir = fs::path(root).parent_path().empty() ? fs::path(".") : fs::path(root).parent_path();
-  std::string stem = fs::path(root).filename().string();
-  if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".weft") == 0) stem.resize(stem.size() - 5);
-  const std::string prefix = stem + ".";
+  const std::string prefix = trace_stem(fs::path(root).filename().string()) + ".";
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
