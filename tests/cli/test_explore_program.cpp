@@ -172,6 +172,56 @@ TEST_CASE("a barrier its serial thread initialises again at once releases its wa
 #endif
 }
 
+// The work a thread does as it ends (thread_local and pthread key
+// destructors, notify_all_at_thread_exit, a promise kept at thread exit) is
+// scheduled as the rest of the thread: the thread gives its turn away for
+// good only after it. (It gave it away as its function returned: main was
+// never notified, a false hang in every run, and the key destructors'
+// locks were unscheduled.)
+TEST_CASE("work at a thread's exit is scheduled before the thread ends", "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  for (const char* strategy : {"random", "pct", "dfs"}) {
+    DYNAMIC_SECTION(strategy) {
+      TempDir dir;
+      const ChildResult r = weft_in(dir, {"explore", "--runs", "10", "--seed", "1", "--jobs", "1", "--strategy",
+                                          strategy, "--", WEFT_THREAD_EXIT_DESTRUCTORS});
+      INFO(r.out << r.err);
+      CHECK(r.exit_code == 0);
+      CHECK(r.out.find("no run found anything") != std::string::npos);
+      CHECK(r.out.find("stopped") == std::string::npos);
+    }
+  }
+  // The main thread's too, when it leaves by pthread_exit: its key
+  // destructor unlocks what the worker waits for.
+  TempDir dir;
+  const ChildResult r = weft_in(dir, {"explore", "--runs", "10", "--seed", "1", "--jobs", "1", "--",
+                                      WEFT_MAIN_KEY_DESTRUCTOR_UNLOCKS});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("no run found anything") != std::string::npos);
+#endif
+}
+
+// main leaves by pthread_exit and its detached workers finish: the run
+// ends when they have, as the process does natively. (Every explored run
+// went on to the 10 s stall limit: weft's own threads kept the process
+// alive, and no watchdog ran under the scheduler to end it.)
+TEST_CASE("a program whose main thread leaves by pthread_exit ends under the scheduler", "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  TempDir dir;
+  const ChildResult r =
+      weft_in(dir, {"explore", "--runs", "5", "--seed", "1", "--jobs", "1", "--", WEFT_MAIN_EXITS_FIRST});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("no run found anything") != std::string::npos);
+  CHECK(r.out.find("stopped") == std::string::npos);
+#endif
+}
+
 // The program serves its own runs (its preload library forks each before
 // main), or each run starts it anew (WEFT_EXPLORE_SPAWN=1): the same runs
 // find the same things, run for run, with one job.

@@ -3,8 +3,8 @@
 // A thread created by the program is registered before it runs, as
 // weft::thread registers its threads: thread.create on the creator, then
 // thread.start as the new thread's first event and thread.end as its last
-// (also when it leaves through pthread_exit or cancellation, which unwind
-// through the trampoline), so create -> start -> end -> join is the
+// (after its thread_local and key destructors, also when it leaves through
+// pthread_exit or cancellation), so create -> start -> end -> join is the
 // thread object's own order. A thread created by weft itself (the writer,
 // the watchdog) is marked ignored before its first instruction. C11's
 // thrd_create, thrd_join and thrd_detach are the same calls on the same
@@ -88,21 +88,20 @@ std::uint64_t next_seq(std::uint32_t id) {
   return detail::Runtime::get().registry().threads()[id].seq.fetch_add(1, std::memory_order_relaxed);
 }
 
-// Records thread.end when the thread's function returns or unwinds; under
-// the scheduler, then says so to its joiners and gives the turn away for
-// good.
-struct end_of_thread {
-  end_flag* ended;
-  ~end_of_thread() {
-    const busy_scope busy;
-    detail::end_current_thread();
-    if (ended == nullptr) return;
-    ended->store(true, std::memory_order_release);
-    if (!scheduled()) return;
-    detail::explore::wake(ended);
-    detail::explore::thread_exit();
-  }
-};
+// Records thread.end at the thread's very end (at_thread_end: after its
+// thread_local and pthread key destructors, which may still lock and
+// notify); under the scheduler, then says so to its joiners and gives the
+// turn away for good. Until then the thread is scheduled as any other:
+// what its destructors do runs in its turns.
+void end_of_thread(void* flag) {
+  const busy_scope busy;
+  detail::end_current_thread();
+  auto* ended = static_cast<end_flag*>(flag);  // none for the main thread, nor unscheduled
+  if (ended != nullptr) ended->store(true, std::memory_order_release);
+  if (!scheduled()) return;
+  if (ended != nullptr) detail::explore::wake(ended);
+  detail::explore::thread_exit();
+}
 
 void* trampoline(void* p) {
   const start_args a = *static_cast<start_args*>(p);
@@ -116,12 +115,12 @@ void* trampoline(void* p) {
     // Under the scheduler nothing of the thread runs before its first turn.
     if (a.ended != nullptr && scheduled()) detail::explore::thread_attach(a.id);
     detail::bind_current_thread(a.id, a.object);
+    detail::at_thread_end(&end_of_thread, a.ended);
     const auto tid = static_cast<std::uint64_t>(::gettid());
     detail::Runtime::get().registry().threads()[a.id].os_tid.store(tid, std::memory_order_relaxed);
     detail::sync_point_interned(detail::current_buffer(), format::EventKind::ThreadStart, a.object, next_seq(a.id),
                                 tid, 0);
   }
-  const end_of_thread end{a.ended};
   // glibc keeps a C11 thread's result as a pointer too, and thrd_join
   // converts it back.
   if (a.c11_routine != nullptr) return reinterpret_cast<void*>(static_cast<std::uintptr_t>(a.c11_routine(a.arg)));
@@ -318,13 +317,15 @@ int pthread_clockjoin_np(pthread_t t, void** ret, clockid_t clock, const struct 
 int pthread_detach(pthread_t t) noexcept { return detach_at(t, __builtin_return_address(0)); }
 
 // The main thread leaving while its workers go on (a C program's classic
-// end of main): its thread.end now, not at the process's end, and the
-// watchdog's looks no longer count it (a hang of the workers is still
-// called). Other threads' ends are their trampoline's, as they unwind.
+// end of main): it ends as the threads weft started do, after its key
+// destructors (which may unlock what it held), not at the process's end;
+// the watchdog's looks no longer count it then (a hang of the workers is
+// still called), and under the scheduler it gives its turn away for good.
 void pthread_exit(void* value) {  // noreturn, as glibc's declaration says
   if (recording() && ::gettid() == ::getpid()) {
     const busy_scope busy;
-    weft::detail::end_main_thread_early();
+    weft::detail::at_thread_end(&end_of_thread, nullptr);
+    weft::detail::main_thread_leaves();
   }
   next.pthread_exit.get()(value);
   __builtin_unreachable();

@@ -12,13 +12,20 @@ ThreadBuffer* bind_current_thread(std::uint32_t thread_id, std::uint32_t thread_
 // Set while a crash handler runs on this thread.
 extern thread_local bool t_in_signal_handler;
 
+// Has `hook(arg)` run at the calling thread's very end: after its
+// thread_local destructors and its pthread key destructors, just before
+// weft records its end (unless the hook did) and gives its ring back. A
+// thread started by weft's preload library ends there; the main thread
+// never does (it ends with the process). One hook a thread.
+void at_thread_end(void (*hook)(void*), void* arg);
 // Records thread.end for the calling thread, once.
 void end_current_thread();
 // The main thread leaves by pthread_exit while the process goes on (its
-// other threads end it later): its end is recorded now, and it is no
-// longer alive, as any other thread that ends. (A main thread that calls
-// exit() ends with the process instead: static destructors still run on
-// it.) Does nothing on another thread.
-void end_main_thread_early();
+// other threads end it later): it ends as any other thread does, at its
+// very end (after its key destructors), with the hook at_thread_end gave;
+// then it is no longer alive. (A main thread that calls exit() ends with
+// the process instead: static destructors still run on it.) Does nothing
+// on another thread.
+void main_thread_leaves();
 
 }  // namespace weft::detail

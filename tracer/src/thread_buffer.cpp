@@ -6,12 +6,15 @@
 // a thread that ended to the next one that starts, and a visible hand-over
 // was a happens-before edge between the two for ThreadSanitizer, which then
 // missed every race between them (see bind_current_thread).
+#include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -53,11 +56,6 @@ namespace {
 // thread_local objects that run later): nowhere, but counted.
 ThreadBuffer g_after_exit;
 
-// Ends the thread's part of the trace when the thread exits. Armed on the
-// thread's first event, so it is destroyed after the thread's other
-// thread_local objects that existed before that and records thread.end last.
-// Not for the main thread: static destructors still run on it after its
-// thread_locals are gone, so it ends with the process (Runtime::finish).
 // Records the calling thread's end and gives its ring back: it is no
 // longer alive (the watchdog's looks skip it).
 void retire_current_thread(ThreadBuffer* b, ThreadEntry& entry) {
@@ -73,33 +71,86 @@ void retire_current_thread(ThreadBuffer* b, ThreadEntry& entry) {
   b->state.store(rt.enabled() ? BufferState::Finished : BufferState::Free, std::memory_order_release);
 }
 
-struct ThreadExitGuard {
-  bool armed = false;
-  ~ThreadExitGuard() {
-    ThreadBuffer* b = t_buffer;
-    if (!armed || b == nullptr || b == &g_after_exit) return;
-    const internal_scope inside;  // weft's own work (internal_scope.hpp)
-    // The release of `state` below is what the next thread to take this
-    // ring acquired: keep it from TSan (see bind_current_thread).
-    const TsanInvisible invisible;
-    ThreadEntry& entry = Runtime::get().registry().threads()[b->thread_id];
-    if (entry.flags & format::kThreadMain) return;
-    retire_current_thread(b, entry);
+pthread_key_t thread_end_key();
+
+// What at_thread_end registered for this thread.
+using end_hook = void (*)(void*);
+constinit thread_local end_hook t_end_hook __attribute__((tls_model("initial-exec"))) = nullptr;
+constinit thread_local void* t_end_hook_arg __attribute__((tls_model("initial-exec"))) = nullptr;
+// Set on the main thread as it leaves by pthread_exit (main_thread_leaves).
+constinit thread_local bool t_main_leaving __attribute__((tls_model("initial-exec"))) = false;
+
+// A thread's part of the trace ends in the destructor of a pthread key of
+// weft's, set when the thread's buffer is bound, in the last round of
+// destructors. glibc runs a finished thread's thread_local destructors
+// first, then its key destructors in rounds, while any key holds a value,
+// at most PTHREAD_DESTRUCTOR_ITERATIONS (4) times. weft's destructor sets
+// its key again until the third round, so the program's own destructors,
+// also those that set their keys again once or twice, run before the end:
+// what they lock or notify (libstdc++'s notify_all_at_thread_exit, a
+// per-thread cache flushed under a lock) is recorded, before thread.end,
+// instead of dropped after it. Not the fourth: ThreadSanitizer and
+// AddressSanitizer tear their thread state down there, and weft's end must
+// come before. The key's value counts the rounds.
+//
+// Not for the main thread, unless it leaves by pthread_exit
+// (main_thread_leaves): static destructors still run on it after exit()
+// ran its thread_local destructors, so it ends with the process
+// (Runtime::finish).
+void end_thread_in_last_round(void* value) {
+  const auto round = reinterpret_cast<std::uintptr_t>(value);
+  if (round < PTHREAD_DESTRUCTOR_ITERATIONS - 1) {
+    pthread_setspecific(thread_end_key(), reinterpret_cast<void*>(round + 1));
+    return;
   }
-};
-thread_local ThreadExitGuard t_exit_guard;
+  if (const end_hook hook = std::exchange(t_end_hook, nullptr)) hook(t_end_hook_arg);
+  ThreadBuffer* b = t_buffer;
+  if (b == nullptr || b == &g_after_exit) return;
+  const internal_scope inside;  // weft's own work (internal_scope.hpp)
+  // The release of `state` below is what the next thread to take this
+  // ring acquired: keep it from TSan (see bind_current_thread).
+  const TsanInvisible invisible;
+  ThreadEntry& entry = Runtime::get().registry().threads()[b->thread_id];
+  if ((entry.flags & format::kThreadMain) && !t_main_leaving) return;
+  retire_current_thread(b, entry);
+}
+
+// Made once, at the first thread's binding, never deleted: a thread may end
+// as the process does.
+pthread_key_t thread_end_key() {
+  static const pthread_key_t key = [] {
+    pthread_key_t k;
+    if (pthread_key_create(&k, &end_thread_in_last_round) != 0) {
+      // Every key taken by the program (1,024): the thread's end is then
+      // recorded by Runtime::finish, or its ring stays in use.
+      return pthread_key_t(-1);
+    }
+    return k;
+  }();
+  return key;
+}
 
 }  // namespace
 
 constinit thread_local bool t_inside_weft = false;
 
-void end_main_thread_early() {
+void at_thread_end(void (*hook)(void*), void* arg) {
+  t_end_hook = hook;
+  t_end_hook_arg = arg;
+}
+
+void main_thread_leaves() {
   ThreadBuffer* b = t_buffer;
   if (b == nullptr || b == &g_after_exit) return;
   const internal_scope inside;
   const TsanInvisible invisible;
   ThreadEntry& entry = Runtime::get().registry().threads()[b->thread_id];
-  if (entry.flags & format::kThreadMain) retire_current_thread(b, entry);
+  if (!(entry.flags & format::kThreadMain)) return;
+  if (thread_end_key() != pthread_key_t(-1)) {
+    t_main_leaving = true;  // its key destructors end it
+  } else {
+    retire_current_thread(b, entry);
+  }
 }
 
 void end_current_thread() {
@@ -134,7 +185,7 @@ ThreadBuffer* bind_current_thread(std::uint32_t thread_id, std::uint32_t thread_
   // A reused ring is empty (head == tail) when it is handed out.
   b->limit = b->slots && !rt.closed() ? b->tail.load(std::memory_order_acquire) + (b->mask + 1) / 2 : 0;
   t_buffer = b;
-  t_exit_guard.armed = true;
+  if (const pthread_key_t key = thread_end_key(); key != pthread_key_t(-1)) pthread_setspecific(key, reinterpret_cast<void*>(1));
   rt.registry().threads()[thread_id].alive.store(true, std::memory_order_release);
   return b;
 }

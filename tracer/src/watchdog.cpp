@@ -166,14 +166,14 @@ bool Watchdog::watch(std::string& finding) {
       // slow to get from its lock.begin event to blocking) the hang would be
       // called first, and the deadlock, which says more, never.
       run_finding_ = false;
+      program_gone_ = program_gone();
       if (judges_alone_) {
-        program_gone_ = program_gone();
         found = program_gone_ || check_deadlock(finding) || (last_cycle_.empty() && check_hang(finding)) ||
                 check_run(finding);
       } else {
         std::string alone;  // a hang of this process alone: the scheduler's to call
         (void)check_hang(alone);  // publishes this process's state on the board
-        found = check_run(finding);
+        found = program_gone_ || check_run(finding);
       }
     }
     if (found && !reported_) return true;

@@ -60,8 +60,10 @@ class Watchdog {
   // Under weft's controlled scheduler, which sees this process's own
   // deadlocks and hangs itself: a watchdog that only takes part in the
   // run's judgement (the board: a wait another process can end, such as a
-  // pipe's), publishing this process's state and acting on the run's stop.
-  // Started once, when the run has stood still (the scheduler's keeper).
+  // pipe's), publishing this process's state and acting on the run's stop;
+  // and ending the process once every thread of the program has (the main
+  // thread by pthread_exit). Started once, when the run has stood still or
+  // its threads have all ended (the scheduler's keeper).
   void start_for_run();
   void stop();
   // In a followed child of fork(): the parent's watchdog thread is not

@@ -127,6 +127,16 @@ std::optional<std::uint64_t> Scheduler::next_deadline() const {
   return next;
 }
 
+bool Scheduler::all_finished() const {
+  bool any = false;
+  for (const auto& s : slots_) {
+    if (!s || s->state == State::unborn) continue;
+    if (s->state != State::finished) return false;
+    any = true;
+  }
+  return any;
+}
+
 ThreadBuffer* Scheduler::active_buffer_of(std::uint32_t id) {
   for (ThreadBuffer* b = Runtime::get().buffers(); b; b = b->next)
     if (b->state.load(std::memory_order_acquire) == BufferState::Active &&
@@ -441,8 +451,11 @@ void Scheduler::keep() {
     // receive, a child's join: the thread blocks in the kernel, holding the
     // turn): whether the run's processes wait for each other is the run
     // board's to tell, as without the scheduler. Its watchdog starts then
-    // (never in a run that keeps stepping), outside the lock.
-    if (!run_watched && idle >= run_watch_after) {
+    // (never in a run that keeps stepping), outside the lock. At once when
+    // every thread has ended, the main thread by pthread_exit: the watchdog
+    // ends the process then, as glibc would at its last thread's exit had
+    // weft's own threads not been there.
+    if (!run_watched && (idle >= run_watch_after || all_finished())) {
       run_watched = true;
       lock.unlock();
       Runtime::get().watchdog().start_for_run();

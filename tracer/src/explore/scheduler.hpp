@@ -105,6 +105,9 @@ class Scheduler {
   void fire_due_timers();
   // The earliest deadline of a blocked thread, if any has one.
   std::optional<std::uint64_t> next_deadline() const;
+  // Every thread the scheduler knows has ended (the main thread too, by
+  // pthread_exit): the run's threads are gone.
+  bool all_finished() const;
   // Why the run must end, if it must.
   struct Stop {
     format::ScheduleStop reason = format::ScheduleStop::None;
