@@ -66,10 +66,12 @@ class DeadlockWatch {
   std::vector<Open> cycles_;  // formed, not (yet) broken
   std::vector<Finding> out_;
   // By thread: its self-deadlock in out_ while its wait is still open (a
-  // wait that ends was refused, not a deadlock); how many are open.
+  // wait that ends was refused, not a deadlock, or the lock was taken after
+  // another thread unlocked it: withdrawn); how many are open.
   static constexpr std::size_t kNone = ~std::size_t{0};
   std::vector<std::size_t> self_wait_;
   std::size_t self_open_ = 0;
+  std::vector<std::size_t> withdrawn_;  // in out_, left out by finish()
 };
 
 }  // namespace weft::analysis::detail

@@ -11,6 +11,7 @@
 #include "deadlock_watch.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include "lock_nesting.hpp"
 #include "weft/analysis/detectors.hpp"
@@ -33,7 +34,13 @@ void DeadlockWatch::lock_wait(std::uint64_t i, const format::Event& e, format::W
   if (!locks_.is_lock(e.object) || e.thread >= blocked_.size()) return;
   if (op == format::WaitOp::Ends) {
     if (self_wait_[e.thread] != kNone) {
-      refused_self_lock(i, e, out_[self_wait_[e.thread]]);
+      // Taken after all: another thread unlocked it (glibc lets any thread
+      // unlock a normal mutex: the "mutex as a semaphore"). The wait was
+      // not for ever; that unlock is the misuse, found as such.
+      if (format::meaning(e.kind).sync.op == format::SyncOp::Acquires)
+        withdrawn_.push_back(self_wait_[e.thread]);
+      else
+        refused_self_lock(i, e, out_[self_wait_[e.thread]]);
       self_wait_[e.thread] = kNone;
       --self_open_;
     }
@@ -174,6 +181,9 @@ void DeadlockWatch::report(const Path& path) {
 }
 
 std::vector<Finding> DeadlockWatch::finish() {
+  std::sort(withdrawn_.begin(), withdrawn_.end(), std::greater<>());
+  for (const std::size_t k : withdrawn_) out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(k));
+  withdrawn_.clear();
   for (Open& c : cycles_) out_.push_back(std::move(c.finding));
   cycles_.clear();
   return std::move(out_);

@@ -167,6 +167,23 @@ TEST_CASE("locking a non-recursive lock one holds is a self-deadlock", "[deadloc
   CHECK(rec.tm.check().findings.empty());
 }
 
+TEST_CASE("locking a normal mutex one holds until another thread unlocks it is that unlock's misuse and no self-deadlock",
+          "[deadlock][misuse]") {
+  // glibc's tst-join1, the "mutex as a semaphore": main locks a mutex it
+  // holds, and its worker unlocks it (glibc lets any thread unlock a normal
+  // mutex); main's second lock then returns.
+  Locks s;
+  s.tm.lock(s.t1, s.a);
+  s.tm.add(s.t1, EventKind::MutexLockBegin, s.a);
+  s.tm.add(s.t2, EventKind::MutexReleased, s.a, 0, 0, weft::format::kFlagNotOwner);  // performed: it has a sequence
+  s.tm.add(s.t1, EventKind::MutexAcquired, s.a, 0, 0, weft::format::kFlagContended);
+  s.tm.unlock(s.t1, s.a);
+  s.tm.end(weft::format::EndReason::Exit);
+  const auto r = s.tm.check();
+  REQUIRE(weft::test::summary(r) == decltype(weft::test::summary(r)){{FindingKind::Misuse, "lock_A"}});
+  CHECK(r.findings[0].title.find("t2 unlocks lock_A, held by t1") == 0);
+}
+
 TEST_CASE("an inversion is seen in the attempts of a deadlock that struck at once", "[lock-order]") {
   // Both threads block on their second lock: neither is ever acquired.
   Locks s;

@@ -64,11 +64,11 @@ __attribute__((always_inline)) inline int lock_mutex(pthread_mutex_t* m, const v
   int rc = next.pthread_mutex_trylock.get()(m);
   std::uint8_t flags = timed_flag;
   if (rc == EBUSY) {
-    const bool mine = c.e->owner.load(std::memory_order_relaxed) == c.me();
-    // A normal mutex locked again by its holder never returns; an
+    // A normal mutex locked again by its holder returns when another thread
+    // unlocks it, as glibc allows (the "mutex as a semaphore"); if none does
+    // for WEFT_HANG_MS, the watchdog calls the self-deadlock. An
     // error-checking one returns EDEADLK, which the program is told.
-    const bool self_deadlock = mine && !error_checking(m) && !timed;
-    rc = block_for_lock(c, timed, self_deadlock, block);
+    rc = block_for_lock(c, timed, false, block);
     flags |= format::kFlagContended;
     // Not taken (timed out, refused: EDEADLK, EINVAL, ...): the wait is over.
     if (rc != 0 && rc != EOWNERDEAD) {
@@ -234,8 +234,8 @@ int pthread_spin_lock(pthread_spinlock_t* s) noexcept {
     return next.pthread_spin_lock.get()(s);
   std::uint8_t flags = 0;
   if (next.pthread_spin_trylock.get()(s) != 0) {
-    const bool mine = c.e->owner.load(std::memory_order_relaxed) == c.me();
-    block_for_lock(c, false, mine,
+    // Locked again by its holder: as a normal mutex (lock_mutex).
+    block_for_lock(c, false, false,
                    [s] { return scheduled_object(spin_address(s)) ? scheduled_spin_lock(s) : next.pthread_spin_lock.get()(s); });
     flags = weft::format::kFlagContended;
   }

@@ -251,10 +251,22 @@ bool Watchdog::check_deadlock(std::string& why) {
           const Seen& s = by_thread[t];
           cycle += (cycle.empty() ? "" : ", ") + rt_.registry().thread_name(t) + " waits for " + object_name(s.object);
         }
+        const std::uint64_t t = board_now_ms();
         const bool confirmed = cycle == last_cycle_;
+        if (!confirmed) cycle_seen_ms_ = t;
         last_cycle_ = cycle;
         if (!confirmed) return false;
-        why = "deadlock: " + cycle + ", each held by the next";
+        if (path.size() > 1) {
+          why = "deadlock: " + cycle + ", each held by the next";
+          return true;
+        }
+        // A thread waiting for a lock it holds itself (a normal pthread
+        // mutex or spin lock, which glibc lets another thread unlock; the
+        // classic "mutex as a semaphore"): a self-deadlock once nobody has
+        // unlocked it for WEFT_HANG_MS, as long as a hang is given.
+        if (t - cycle_seen_ms_ < hang_ms_) return false;
+        why = "self-deadlock: " + rt_.registry().thread_name(start) + " locks " + object_name(seen.object) +
+              ", which it already holds";
         return true;
       }
       if (std::find(path.begin(), path.end(), current) != path.end()) break;

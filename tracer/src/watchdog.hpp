@@ -121,6 +121,7 @@ class Watchdog {
   std::set<long> ignored_;               // guarded by m_
   std::set<long> preexisting_;           // threads alive before weft started
   std::string last_cycle_;               // seen at the previous look
+  std::uint64_t cycle_seen_ms_ = 0;      // when last_cycle_ was first seen (board_now_ms)
   std::uint64_t last_progress_ = ~std::uint64_t{0};
   std::uint64_t stalled_since_ms_ = 0;
   // What the last look saw, for the run board.
