@@ -179,7 +179,9 @@ std::optional<std::uint64_t> stuck_destroying(const format::Trace& t, std::uint3
   for (std::uint64_t i = 0; i < t.events.size(); ++i) {
     const format::Event& e = t.events[i];
     if (destroy && e.thread == t.events[*destroy].thread) destroy.reset();  // it went on
-    if (e.kind == format::EventKind::ObjectDestroy && e.object == object && e.arg != 0) destroy = i;
+    if (e.kind == format::EventKind::ObjectDestroy && e.object == object && e.arg != 0 &&
+        !(e.flags & format::kFlagRejected))
+      destroy = i;
   }
   return destroy;
 }

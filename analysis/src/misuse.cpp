@@ -188,6 +188,23 @@ void MisuseWatch::look(std::uint64_t i, const format::Event& e) {
       break;
     case EventKind::ObjectDestroy: {
       if (e.object >= t.objects.size()) break;
+      if (e.flags & format::kFlagRejected) {
+        // Refused by the C library (glibc: EBUSY, the mutex locked): the
+        // misuse, and the object lives on, still held.
+        // glibc counts a condition wait's hold as a hold: the waiter let
+        // the mutex go, and takes it again as it leaves.
+        if (format::object_meaning(t.objects[e.object].kind).lock) {
+          const bool locked = holder_[e.object] != kNobody;
+          add(5, e, i,
+              who() + " destroys " + what() + (locked ? " while it is locked" : " while a condition wait uses it") +
+                  ", at " + where() + ": refused",
+              "Destroying a mutex that is still " + std::string(locked ? "locked" : "in use by a condition wait") +
+                  " is undefined behaviour. glibc refuses it (EBUSY) and the mutex stays as it was; a caller "
+                  "that ignores the error goes on as if it were gone (and may free its memory under its " +
+                  (locked ? "holder" : "waiter") + "). " + (locked ? "Unlock it" : "Let the wait end") + " first.");
+        }
+        break;
+      }
       if (t.objects[e.object].address != 0) destroyed_at_[t.objects[e.object].address] = {e.object, i};
       // An ended lock is held by nobody: its holder ending later is not
       // misuse of its own (the destroy is).

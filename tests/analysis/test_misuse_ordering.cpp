@@ -61,6 +61,27 @@ TEST_CASE("an unlock a mutex that checks its owner refused names the holder, not
   CHECK(r.findings[0].title.find("nobody") == std::string::npos);
 }
 
+TEST_CASE("a destroy the C library refused keeps the mutex: the destroy is misuse and its holder's unlock is not",
+          "[misuse]") {
+  // glibc's tst-mutex8: pthread_mutex_destroy of a locked mutex returns
+  // EBUSY and changes nothing; weft records it flagged Rejected.
+  TraceMaker tm;
+  const auto a = tm.thread("main"), b = tm.thread("worker");
+  const auto m = tm.object(ObjectKind::Mutex, "m");
+  tm.lock(a, m);
+  tm.add(TraceMaker::Ev{a, EventKind::ObjectDestroy, m, 1, weft::format::kFlagRejected, 0, true});
+  tm.unlock(a, m);
+  tm.lock(b, m);
+  tm.unlock(b, m);
+  tm.add(TraceMaker::Ev{a, EventKind::ObjectDestroy, m, 0, 0, 0, true});
+  tm.end(weft::format::EndReason::Exit);
+  const auto r = tm.check();
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].kind == FindingKind::Misuse);
+  CHECK(r.findings[0].title.find("main destroys m while it is locked") == 0);
+  CHECK(r.findings[0].title.find(": refused") != std::string::npos);
+}
+
 // check() finds misuse on the walk that builds its model (one decoding of
 // every event for both); with a model from elsewhere (the viewer's), on a
 // walk of its own; find_misuse walks alone. All three must say the same.

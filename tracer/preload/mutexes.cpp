@@ -143,6 +143,22 @@ __attribute__((always_inline)) inline int mutex_unlock_at(pthread_mutex_t* m, co
 // again then is undefined behaviour.
 bool held(const sync_entry& e) noexcept { return e.owner.load(std::memory_order_relaxed) != 0; }
 
+// glibc refuses to destroy a locked mutex (EBUSY; a robust one aside) and
+// the mutex lives on, still held: the call is recorded as the misuse it is,
+// refused, and not as the mutex's end (its holder's unlock was then "of a
+// lock nobody holds", glibc's tst-mutex8).
+bool refuses_destroy(const pthread_mutex_t* m) noexcept {
+  constexpr int kRobust = 16;  // glibc's PTHREAD_MUTEX_ROBUST_NORMAL_NP bit of __kind (its pthreadP.h)
+  return (m->__data.__kind & kRobust) == 0 && m->__data.__nusers != 0;
+}
+
+void record_mutex_end(pthread_mutex_t* m, const void* ra) noexcept {
+  if (refuses_destroy(m))
+    record_refused_destroy(m, ra);
+  else
+    record_end(m, ra, held);
+}
+
 }  // namespace
 }  // namespace weft::preload
 
@@ -162,7 +178,7 @@ int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* attr) noex
 }
 
 int pthread_mutex_destroy(pthread_mutex_t* m) noexcept {
-  record_end(m, __builtin_return_address(0), held);
+  record_mutex_end(m, __builtin_return_address(0));
   return next.pthread_mutex_destroy.get()(m);
 }
 
@@ -198,7 +214,7 @@ int mtx_init(mtx_t* m, int type) {
 }
 
 void mtx_destroy(mtx_t* m) {
-  record_end(m, __builtin_return_address(0), held);
+  record_mutex_end(as_pthread(m), __builtin_return_address(0));
   next.mtx_destroy.get()(m);
 }
 

@@ -120,6 +120,18 @@ void retire(sync_entry& e) noexcept {
   e.depth = 0;
 }
 
+void record_refused_destroy(const void* address, const void* return_address) noexcept {
+  if (!recording()) return;
+  const busy_scope busy;
+  sync_entry* e = find_entry(address);
+  if (e == nullptr) return;
+  const std::uint32_t id = e->object.load(std::memory_order_acquire);
+  if (id == 0 || id == kRegistering) return;
+  detail::emit_interned(detail::current_buffer(), static_cast<std::uint8_t>(format::EventKind::ObjectDestroy), id,
+                        format::kNoSeq, static_cast<std::uint64_t>(format::ObjectEnd::DestroyedInUse),
+                        site_of(return_address), format::kFlagRejected);
+}
+
 void record_destroy(sync_entry& e, format::ObjectEnd how, std::uint32_t site, detail::ThreadBuffer* b) noexcept {
   const std::uint32_t id = e.object.load(std::memory_order_acquire);
   if (id != 0 && id != kRegistering)

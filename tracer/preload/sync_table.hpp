@@ -137,6 +137,11 @@ sync_entry* renew(const void* address, format::ObjectKind kind, bool process_sha
 template <class InUse>
 std::uint32_t record_end(const void* address, const void* return_address, InUse&& in_use) noexcept;
 
+// A destroy the C library refuses (a locked mutex: EBUSY): recorded as an
+// object.destroy of an object in use, flagged Rejected; the object lives
+// on, its entry as it was.
+void record_refused_destroy(const void* address, const void* return_address) noexcept;
+
 // What the *_destroy wrapper of a condition or a barrier does: record_end,
 // then `native_destroy()`. On an object still waited on, glibc's destroy
 // waits for the waiters to leave, for ever if nobody wakes them: the caller
