@@ -253,6 +253,33 @@ TEST_CASE("record summarizes the trace in one line, children and incomplete trac
   CHECK(stale.err.find("wrote no trace") != std::string::npos);
 }
 
+// _exit runs no atexit handler, weft's among them: the traces of a program
+// and of its forked child that ended so had no end record (an incomplete
+// trace, a partial verdict), and lost what was not written yet. A vfork
+// child's _exit must leave its parent's trace alone.
+TEST_CASE("record completes the traces of processes that end by _exit", "[cli][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  const Weft weft(false);
+  fs::copy_file(WEFT_PRELOAD, weft.preload());
+  const auto r = weft.record({"-f", "-o", "ends.weft", WEFT_ENDS_BY_UNDERSCORE_EXIT});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 5);
+  CHECK(r.out == "child 3, vfork child 4\n");
+  CHECK(r.err.find("incomplete") == std::string::npos);
+  const auto check = run_child({weft.binary, "check", weft.dir.file("ends.weft")});
+  INFO(check.out << check.err);
+  CHECK(check.exit_code == 0);
+  CHECK(check.err.find("END record") == std::string::npos);
+  // Both processes, each with its exit status and both threads' work.
+  const auto dump = run_child({weft.binary, "dump", weft.dir.file("ends.weft")});
+  CHECK(std::regex_search(dump.out, std::regex("# process .*, exit 5; file .*ends\\.weft\n")));
+  CHECK(std::regex_search(dump.out, std::regex("# process .*, exit 3; file .*ends\\.[0-9]+\\.weft\n")));
+  CHECK(std::regex_search(dump.out, std::regex("ended by exit")));
+#endif
+}
+
 TEST_CASE("record traces an unmodified threaded program with the real preload library", "[cli][record]") {
 #ifndef WEFT_PRELOAD
   WARN("this build has no weft_preload target: skipped");

@@ -166,6 +166,11 @@ bool in_known_module(std::uintptr_t pc) noexcept {
   return any_module([](const known_module&) { return true; }, pc);
 }
 
+bool in_this_library(std::uintptr_t pc) noexcept {
+  Dl_info info{};
+  return dladdr(reinterpret_cast<void*>(pc), &info) != 0 && reinterpret_cast<std::uintptr_t>(info.dli_fbase) == own_base();
+}
+
 bool in_runtime_library(std::uintptr_t pc) noexcept {
   return any_module([](const known_module& m) { return m.runtime_library; }, pc);
 }

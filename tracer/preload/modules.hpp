@@ -24,6 +24,8 @@ bool in_runtime_library(std::uintptr_t pc) noexcept;
 // The module's symbol table is read from its file on the first question
 // about it; a stripped module has none of these functions.
 bool in_wrapper_function(std::uintptr_t pc) noexcept;
+// Whether `pc` lies in this preload library (weft's own call).
+bool in_this_library(std::uintptr_t pc) noexcept;
 // Whether a module other than this library carries weft's own runtime (the
 // note of runtime_note.hpp): the program was built with weft.
 bool program_has_weft_runtime() noexcept;

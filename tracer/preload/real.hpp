@@ -122,6 +122,8 @@ struct next_functions {
   next_function<long (*)(long, ...)> syscall{"syscall", nullptr};
 
   next_function<pid_t (*)()> fork{"fork", nullptr};
+  next_function<void (*)(int)> _exit{"_exit", nullptr};
+  next_function<void (*)(int)> _Exit{"_Exit", nullptr};
   next_function<pid_t (*)(pid_t, int*, int)> waitpid{"waitpid", nullptr};
   next_function<int (*)(idtype_t, id_t, siginfo_t*, int)> waitid{"waitid", nullptr};
   next_function<int (*)(const char*, char* const*, char* const*)> execve{"execve", nullptr};

@@ -346,11 +346,15 @@ void Runtime::flush() {
 }
 
 void Runtime::flush_before_exec() {
-  if (start_.pid != static_cast<std::uint64_t>(::getpid())) return;  // a vfork child: the parent's runtime
+  if (!own_process()) return;  // a vfork child: the parent's runtime
   if (config_.enabled && !closed())
     if (const std::uint32_t process = process_object_.exchange(0, std::memory_order_acq_rel); process != 0)
       sync_point(format::EventKind::ProcessExit, process, 2, 0, source_site{});
   flush();
+}
+
+void Runtime::finish_before_exit_call(std::uint64_t status) {
+  if (own_process() && config_.enabled && !closed()) finish(format::EndReason::Exit, status);
 }
 
 bool Runtime::help_flush() {

@@ -6,6 +6,8 @@
 // complete: at exit, on an uncaught exception, on a fatal signal.
 #pragma once
 
+#include <unistd.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -89,6 +91,14 @@ class Runtime {
   void finish(format::EndReason reason, std::uint64_t status);
   // The same from a crash handler: no allocation, no joining.
   void finish_in_crash(format::EndReason reason, std::uint64_t status) noexcept;
+  // Whether the calling process is the runtime's own: not a vfork child,
+  // which shares its parent's memory, and so its runtime, until its exec
+  // or _exit, and must leave it be.
+  bool own_process() const { return start_.pid == static_cast<std::uint64_t>(::getpid()); }
+  // The program ends its process with _exit, which runs no atexit handler
+  // (weft's finish among them): finish(Exit, status) first, if this process
+  // is the runtime's own and its trace open.
+  void finish_before_exit_call(std::uint64_t status);
 
  private:
   Runtime();
