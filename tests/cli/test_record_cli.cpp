@@ -277,6 +277,13 @@ TEST_CASE("record completes the traces of processes that end by _exit", "[cli][r
   CHECK(std::regex_search(dump.out, std::regex("# process .*, exit 5; file .*ends\\.weft\n")));
   CHECK(std::regex_search(dump.out, std::regex("# process .*, exit 3; file .*ends\\.[0-9]+\\.weft\n")));
   CHECK(std::regex_search(dump.out, std::regex("ended by exit")));
+
+  // From an atexit handler, once main has left by pthread_exit.
+  const auto a = weft.record({"-o", "atexit.weft", WEFT_ENDS_BY_UNDERSCORE_EXIT, "atexit"});
+  INFO(a.out << a.err);
+  CHECK(a.exit_code == 6);
+  CHECK(a.err.find("incomplete") == std::string::npos);
+  CHECK(run_child({weft.binary, "check", weft.dir.file("atexit.weft")}).exit_code == 0);
 #endif
 }
 

@@ -181,9 +181,11 @@ namespace {
 // ends by _exit, as children should, lost its whole trace. The trace is
 // completed first, as at exit(). Not in a vfork child (its parent's
 // runtime, in shared memory), nor for weft's own calls (it finished the
-// trace itself, or has none).
+// trace itself, or has none). On any thread, weft's own too: an atexit
+// handler's _exit runs on weft's watchdog when it ends a process whose main
+// thread left and whose other threads all ended (glibc's tst-cleanup0).
 void complete_trace_before_exit(int status, const void* ra) noexcept {
-  if (!recording() || t_state.ignored) return;
+  if (!g_recording.load(std::memory_order_relaxed)) return;
   weft::detail::Runtime* rt = weft::detail::Runtime::peek();
   if (rt == nullptr || !rt->own_process() || in_this_library(reinterpret_cast<std::uintptr_t>(ra))) return;
   rt->finish_before_exit_call(static_cast<std::uint64_t>(status & 0xff));
