@@ -185,7 +185,8 @@ ThreadBuffer* bind_current_thread(std::uint32_t thread_id, std::uint32_t thread_
   // A reused ring is empty (head == tail) when it is handed out.
   b->limit = b->slots && !rt.closed() ? b->tail.load(std::memory_order_acquire) + (b->mask + 1) / 2 : 0;
   t_buffer = b;
-  if (const pthread_key_t key = thread_end_key(); key != pthread_key_t(-1)) pthread_setspecific(key, reinterpret_cast<void*>(1));
+  if (const pthread_key_t key = thread_end_key(); key != pthread_key_t(-1))
+    pthread_setspecific(key, reinterpret_cast<void*>(1));  // the first round of end_thread_in_last_round
   rt.registry().threads()[thread_id].alive.store(true, std::memory_order_release);
   return b;
 }
