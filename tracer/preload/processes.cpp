@@ -193,13 +193,14 @@ void complete_trace_before_exit(int status, const void* ra) noexcept {
 
 }  // namespace
 
-extern "C" [[noreturn]] void _exit(int status) {
+// noreturn, as the C library's declarations say.
+extern "C" void _exit(int status) {
   complete_trace_before_exit(status, __builtin_return_address(0));
   next._exit.get()(status);
   __builtin_unreachable();
 }
 
-extern "C" [[noreturn]] void _Exit(int status) {
+extern "C" void _Exit(int status) noexcept {
   complete_trace_before_exit(status, __builtin_return_address(0));
   next._Exit.get()(status);
   __builtin_unreachable();
