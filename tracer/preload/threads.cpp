@@ -254,6 +254,14 @@ __attribute__((always_inline)) inline int detach_at(pthread_t t, const void* ra)
   return next.pthread_detach.get()(t);
 }
 
+// A timed join's deadline as the scheduler's virtual time; none (null)
+// waits for ever, as glibc's does. Only under the scheduler: its clock is
+// what virtual_deadline reads (a plain timed join crashed reading it).
+std::optional<virtual_time> timed_until(clockid_t clock, const struct timespec* abstime) {
+  if (abstime == nullptr) return std::nullopt;
+  return virtual_deadline(clock, abstime);
+}
+
 }  // namespace
 
 void reset_thread_table_lock_in_child() noexcept { new (&g_threads_mutex) std::mutex(); }
@@ -294,10 +302,9 @@ int pthread_timedjoin_np(pthread_t t, void** ret, const struct timespec* abstime
   // No deadline (null) waits for ever, as glibc's does.
   const bool timed = abstime != nullptr;
   return join(t, __builtin_return_address(0), timed ? weft::format::kFlagTimed : 0, timed,
-              [t, ret, abstime, timed](const known_thread& k) {
-                const std::optional<virtual_time> until =
-                    timed ? std::optional(virtual_deadline(CLOCK_REALTIME, abstime)) : std::nullopt;
-                const int rc = scheduled() ? scheduled_join(t, ret, k, until, false) : -1;
+              [t, ret, abstime](const known_thread& k) {
+                // The deadline is virtual time only under the scheduler, which has the clock.
+                const int rc = scheduled() ? scheduled_join(t, ret, k, timed_until(CLOCK_REALTIME, abstime), false) : -1;
                 return rc >= 0 ? rc : next.pthread_timedjoin_np.get()(t, ret, abstime);
               });
 }
@@ -306,10 +313,8 @@ int pthread_clockjoin_np(pthread_t t, void** ret, clockid_t clock, const struct 
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_clockjoin_np.get()(t, ret, clock, abstime));
   const bool timed = abstime != nullptr;  // null: for ever, as glibc's
   return join(t, __builtin_return_address(0), timed ? weft::format::kFlagTimed : 0, timed,
-              [t, ret, clock, abstime, timed](const known_thread& k) {
-                const std::optional<virtual_time> until =
-                    timed ? std::optional(virtual_deadline(clock, abstime)) : std::nullopt;
-                const int rc = scheduled() ? scheduled_join(t, ret, k, until, false) : -1;
+              [t, ret, clock, abstime](const known_thread& k) {
+                const int rc = scheduled() ? scheduled_join(t, ret, k, timed_until(clock, abstime), false) : -1;
                 return rc >= 0 ? rc : next.pthread_clockjoin_np.get()(t, ret, clock, abstime);
               });
 }
