@@ -17,6 +17,7 @@
 #include "flush_lock.hpp"
 #include "proc_stat.hpp"
 #include "run_board.hpp"
+#include "thread_signals.hpp"
 #include "runtime.hpp"
 #include "weft/detail/blocking.hpp"
 #include "weft/detail/event_buffer.hpp"
@@ -186,7 +187,12 @@ void Watchdog::act(const std::string& finding) {
   if (program_gone_) {
     // What glibc does on the last thread's exit, which weft's own threads
     // kept from happening: exit(0), with the atexit handlers (weft's own
-    // among them: the trace is completed).
+    // among them: the trace is completed). Those run on this thread: open
+    // to the program's signals first, as the program's last thread was (a
+    // handler that signals its own process, glibc's tst-basic3, had the
+    // signal left pending and the process exit 0).
+    const sigset_t blocked = asynchronous_signals();
+    pthread_sigmask(SIG_UNBLOCK, &blocked, nullptr);
     std::exit(0);
   }
   if (run_finding_) {
