@@ -50,6 +50,10 @@ struct next_functions {
   next_function<int (*)(pthread_t)> pthread_cancel{"pthread_cancel", nullptr};
   next_function<void (*)(void*)> pthread_exit{"pthread_exit", nullptr};
   next_function<int (*)(pthread_t, const char*)> pthread_setname_np{"pthread_setname_np", nullptr};
+  next_function<int (*)(pthread_key_t*, void (*)(void*))> pthread_key_create{"pthread_key_create", nullptr};
+  next_function<int (*)(tss_t*, tss_dtor_t)> tss_create{"tss_create", nullptr};
+  next_function<int (*)(pthread_key_t, const void*)> pthread_setspecific{"pthread_setspecific", nullptr};
+  next_function<int (*)(tss_t, void*)> tss_set{"tss_set", nullptr};
 
   next_function<int (*)(pthread_mutex_t*, const pthread_mutexattr_t*)> pthread_mutex_init{"pthread_mutex_init", nullptr};
   next_function<int (*)(pthread_mutex_t*)> pthread_mutex_destroy{"pthread_mutex_destroy", nullptr};

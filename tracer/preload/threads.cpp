@@ -321,6 +321,36 @@ int pthread_clockjoin_np(pthread_t t, void** ret, clockid_t clock, const struct 
 
 int pthread_detach(pthread_t t) noexcept { return detach_at(t, __builtin_return_address(0)); }
 
+// A thread that sets a key of the program's has destructors to run as it
+// ends, which may lock and notify (libstdc++'s notify_all_at_thread_exit
+// sets one): its end waits for them (thread_binding.hpp). Not recorded
+// otherwise. C11's tss_set reaches glibc's setspecific by an internal name.
+int pthread_setspecific(pthread_key_t key, const void* value) noexcept {
+  const int rc = next.pthread_setspecific.get()(key, value);
+  if (rc == 0 && value != nullptr && recording()) weft::detail::end_after_key_destructors();
+  return rc;
+}
+
+// weft's own key (made at a thread's first setspecific) is given back when
+// the program asks for a key and none is left, as if weft held none.
+int pthread_key_create(pthread_key_t* key, void (*destructor)(void*)) noexcept {
+  const int rc = next.pthread_key_create.get()(key, destructor);
+  if (rc == EAGAIN && weft::detail::give_back_thread_end_key()) return next.pthread_key_create.get()(key, destructor);
+  return rc;
+}
+
+int tss_create(tss_t* key, tss_dtor_t destructor) {
+  const int rc = next.tss_create.get()(key, destructor);
+  if (rc != thrd_success && weft::detail::give_back_thread_end_key()) return next.tss_create.get()(key, destructor);
+  return rc;
+}
+
+int tss_set(tss_t key, void* value) {
+  const int rc = next.tss_set.get()(key, value);
+  if (rc == thrd_success && value != nullptr && recording()) weft::detail::end_after_key_destructors();
+  return rc;
+}
+
 // The main thread leaving while its workers go on (a C program's classic
 // end of main): it ends as the threads weft started do, after its key
 // destructors (which may unlock what it held), not at the process's end;

@@ -13,11 +13,21 @@ ThreadBuffer* bind_current_thread(std::uint32_t thread_id, std::uint32_t thread_
 extern thread_local bool t_in_signal_handler;
 
 // Has `hook(arg)` run at the calling thread's very end: after its
-// thread_local destructors and its pthread key destructors, just before
-// weft records its end (unless the hook did) and gives its ring back. A
-// thread started by weft's preload library ends there; the main thread
-// never does (it ends with the process). One hook a thread.
+// thread_local destructors (and its pthread key destructors, once
+// end_after_key_destructors was called), just before weft records its end
+// (unless the hook did) and gives its ring back. A thread started by weft's
+// preload library ends there; the main thread only when it leaves by
+// pthread_exit (main_thread_leaves). One hook a thread.
 void at_thread_end(void (*hook)(void*), void* arg);
+// The calling thread has set a pthread key of the program's: its end waits
+// for its key destructors, whose events are its own (weft's preload
+// library calls it from pthread_setspecific and tss_set).
+void end_after_key_destructors();
+// The program asked for a key and every one is taken, one of them weft's:
+// weft deletes its own (threads end in their thread_local destructors from
+// then on) and says whether it did, for the program to ask again. A
+// program may count on all PTHREAD_KEYS_MAX keys (glibc's tst-key1).
+bool give_back_thread_end_key();
 // Records thread.end for the calling thread, once.
 void end_current_thread();
 // The main thread leaves by pthread_exit while the process goes on (its

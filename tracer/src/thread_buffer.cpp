@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <utility>
 
@@ -79,30 +80,16 @@ constinit thread_local end_hook t_end_hook __attribute__((tls_model("initial-exe
 constinit thread_local void* t_end_hook_arg __attribute__((tls_model("initial-exec"))) = nullptr;
 // Set on the main thread as it leaves by pthread_exit (main_thread_leaves).
 constinit thread_local bool t_main_leaving __attribute__((tls_model("initial-exec"))) = false;
+// The thread holds a pthread key value of the program's: it ends in weft's
+// key destructor (end_after_key_destructors), not in ThreadExitGuard.
+constinit thread_local bool t_end_in_key __attribute__((tls_model("initial-exec"))) = false;
 
-// A thread's part of the trace ends in the destructor of a pthread key of
-// weft's, set when the thread's buffer is bound, in the last round of
-// destructors. glibc runs a finished thread's thread_local destructors
-// first, then its key destructors in rounds, while any key holds a value,
-// at most PTHREAD_DESTRUCTOR_ITERATIONS (4) times. weft's destructor sets
-// its key again until the third round, so the program's own destructors,
-// also those that set their keys again once or twice, run before the end:
-// what they lock or notify (libstdc++'s notify_all_at_thread_exit, a
-// per-thread cache flushed under a lock) is recorded, before thread.end,
-// instead of dropped after it. Not the fourth: ThreadSanitizer and
-// AddressSanitizer tear their thread state down there, and weft's end must
-// come before. The key's value counts the rounds.
-//
-// Not for the main thread, unless it leaves by pthread_exit
+// The thread's end: at_thread_end's hook (which records it), then its ring
+// given back. Not for the main thread, unless it leaves by pthread_exit
 // (main_thread_leaves): static destructors still run on it after exit()
 // ran its thread_local destructors, so it ends with the process
 // (Runtime::finish).
-void end_thread_in_last_round(void* value) {
-  const auto round = reinterpret_cast<std::uintptr_t>(value);
-  if (round < PTHREAD_DESTRUCTOR_ITERATIONS - 1) {
-    pthread_setspecific(thread_end_key(), reinterpret_cast<void*>(round + 1));
-    return;
-  }
+void end_thread_now() {
   if (const end_hook hook = std::exchange(t_end_hook, nullptr)) hook(t_end_hook_arg);
   ThreadBuffer* b = t_buffer;
   if (b == nullptr || b == &g_after_exit) return;
@@ -115,19 +102,56 @@ void end_thread_in_last_round(void* value) {
   retire_current_thread(b, entry);
 }
 
-// Made once, at the first thread's binding, never deleted: a thread may end
-// as the process does.
+// Ends the thread's part of the trace when the thread exits. Armed on the
+// thread's first event, so it is destroyed after the thread's other
+// thread_local objects that existed before that: what their destructors do
+// is the thread's, before its end. A thread that holds a key value of the
+// program's ends later, in weft's key destructor.
+// weft's key, once made and while not given back (give_back_thread_end_key).
+pthread_key_t g_end_key;
+std::atomic<bool> g_end_key_usable{false};
+
+struct ThreadExitGuard {
+  bool armed = false;
+  ~ThreadExitGuard() {
+    if (armed && (!t_end_in_key || !g_end_key_usable.load(std::memory_order_acquire))) end_thread_now();
+  }
+};
+thread_local ThreadExitGuard t_exit_guard;
+
+// glibc runs a finished thread's thread_local destructors first, then its
+// pthread key destructors, in rounds while any key holds a value, at most
+// PTHREAD_DESTRUCTOR_ITERATIONS (4) times. A thread that set a key of the
+// program's ends in the destructor of a key of weft's, in the third round:
+// until then it sets its key again. The program's own destructors, also
+// those that set their keys again once or twice, come first: what they
+// lock or notify (libstdc++'s notify_all_at_thread_exit and
+// set_value_at_thread_exit, a per-thread cache flushed under a lock) is the
+// thread's, before its end, instead of dropped after it. Not the fourth:
+// ThreadSanitizer and AddressSanitizer tear their thread state down there.
+// The key's value counts the rounds.
+void end_thread_in_last_round(void* value) {
+  const auto round = reinterpret_cast<std::uintptr_t>(value);
+  if (round < PTHREAD_DESTRUCTOR_ITERATIONS - 1 && g_end_key_usable.load(std::memory_order_acquire)) {
+    const internal_scope inside;  // weft's own key: not the program's to record
+    pthread_setspecific(thread_end_key(), reinterpret_cast<void*>(round + 1));
+    return;
+  }
+  end_thread_now();
+}
+
+// Made when a thread first sets a key of the program's. Not before: a
+// program that uses no key keeps all PTHREAD_KEYS_MAX (1,024) of them, and
+// key 0 unmade. Deleted only to give it back to a program that asks for
+// its last (give_back_thread_end_key); every key taken by the program, the
+// threads end in ThreadExitGuard.
 pthread_key_t thread_end_key() {
-  static const pthread_key_t key = [] {
-    pthread_key_t k;
-    if (pthread_key_create(&k, &end_thread_in_last_round) != 0) {
-      // Every key taken by the program (1,024): the thread's end is then
-      // recorded by Runtime::finish, or its ring stays in use.
-      return pthread_key_t(-1);
-    }
-    return k;
+  static const bool made = [] {
+    if (pthread_key_create(&g_end_key, &end_thread_in_last_round) != 0) return false;
+    g_end_key_usable.store(true, std::memory_order_release);
+    return true;
   }();
-  return key;
+  return made && g_end_key_usable.load(std::memory_order_acquire) ? g_end_key : pthread_key_t(-1);
 }
 
 }  // namespace
@@ -146,11 +170,26 @@ void main_thread_leaves() {
   const TsanInvisible invisible;
   ThreadEntry& entry = Runtime::get().registry().threads()[b->thread_id];
   if (!(entry.flags & format::kThreadMain)) return;
-  if (thread_end_key() != pthread_key_t(-1)) {
-    t_main_leaving = true;  // its key destructors end it
-  } else {
-    retire_current_thread(b, entry);
-  }
+  t_main_leaving = true;
+  // glibc runs no thread_local destructor for a main thread that leaves so
+  // (ThreadExitGuard is not called): its key destructors end it, or it ends
+  // now.
+  if (!t_end_in_key) end_thread_now();
+}
+
+bool give_back_thread_end_key() {
+  if (!g_end_key_usable.exchange(false, std::memory_order_acq_rel)) return false;
+  const internal_scope inside;
+  pthread_key_delete(g_end_key);
+  return true;
+}
+
+void end_after_key_destructors() {
+  ThreadBuffer* b = t_buffer;
+  if (t_end_in_key || b == nullptr || b == &g_after_exit) return;
+  const internal_scope inside;  // weft's own key: not the program's to record
+  const pthread_key_t key = thread_end_key();
+  if (key != pthread_key_t(-1) && pthread_setspecific(key, reinterpret_cast<void*>(1)) == 0) t_end_in_key = true;
 }
 
 void end_current_thread() {
@@ -185,8 +224,7 @@ ThreadBuffer* bind_current_thread(std::uint32_t thread_id, std::uint32_t thread_
   // A reused ring is empty (head == tail) when it is handed out.
   b->limit = b->slots && !rt.closed() ? b->tail.load(std::memory_order_acquire) + (b->mask + 1) / 2 : 0;
   t_buffer = b;
-  if (const pthread_key_t key = thread_end_key(); key != pthread_key_t(-1))
-    pthread_setspecific(key, reinterpret_cast<void*>(1));  // the first round of end_thread_in_last_round
+  t_exit_guard.armed = true;
   rt.registry().threads()[thread_id].alive.store(true, std::memory_order_release);
   return b;
 }
