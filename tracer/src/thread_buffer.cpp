@@ -102,15 +102,15 @@ void end_thread_now() {
   retire_current_thread(b, entry);
 }
 
+// weft's key, once made and while not given back (give_back_thread_end_key).
+pthread_key_t g_end_key;
+std::atomic<bool> g_end_key_usable{false};
+
 // Ends the thread's part of the trace when the thread exits. Armed on the
 // thread's first event, so it is destroyed after the thread's other
 // thread_local objects that existed before that: what their destructors do
 // is the thread's, before its end. A thread that holds a key value of the
 // program's ends later, in weft's key destructor.
-// weft's key, once made and while not given back (give_back_thread_end_key).
-pthread_key_t g_end_key;
-std::atomic<bool> g_end_key_usable{false};
-
 struct ThreadExitGuard {
   bool armed = false;
   ~ThreadExitGuard() {
@@ -174,7 +174,7 @@ void main_thread_leaves() {
   // glibc runs no thread_local destructor for a main thread that leaves so
   // (ThreadExitGuard is not called): its key destructors end it, or it ends
   // now.
-  if (!t_end_in_key) end_thread_now();
+  if (!t_end_in_key || !g_end_key_usable.load(std::memory_order_acquire)) end_thread_now();
 }
 
 bool give_back_thread_end_key() {
