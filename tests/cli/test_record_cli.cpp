@@ -284,6 +284,25 @@ TEST_CASE("record completes the traces of processes that end by _exit", "[cli][r
   CHECK(a.exit_code == 6);
   CHECK(a.err.find("incomplete") == std::string::npos);
   CHECK(run_child({weft.binary, "check", weft.dir.file("atexit.weft")}).exit_code == 0);
+
+  // A child forked by a thread other than main, ending by exit(): that
+  // thread is the child's main thread, and ends with it, after its exit
+  // was recorded (it ended in its thread_local destructors, first, and the
+  // process's exit was dropped: a partial verdict).
+  const auto f = weft.record({"-f", "-o", "forked.weft", WEFT_ENDS_BY_UNDERSCORE_EXIT, "thread-fork"});
+  INFO(f.out << f.err);
+  CHECK(f.exit_code == 0);
+  const auto fdump = run_child({weft.binary, "dump", weft.dir.file("forked.weft")});
+  const std::smatch child_file = [&] {
+    std::smatch m;
+    std::regex_search(fdump.out, m, std::regex("# process .*, parent [1-9][0-9]*\\), exit [0-9]+; file (.*forked\\.[0-9]+\\.weft)\n"));
+    return m;
+  }();
+  REQUIRE(child_file.size() == 2);
+  const auto fcheck = run_child({weft.binary, "check", child_file[1].str()});
+  INFO(fcheck.out << fcheck.err);
+  CHECK(fcheck.exit_code == 0);
+  CHECK(fcheck.err.find("dropped") == std::string::npos);
 #endif
 }
 

@@ -269,6 +269,9 @@ void Runtime::continue_in_forked_child(const std::string& name) {
   }
   // The forking thread goes on here under a new OS tid (the main thread's
   // is the child's pid): the watchdog tells weft's threads from others by it.
+  // It is the child's main thread: it ends with the child (exit() runs its
+  // thread_local destructors before weft's finish records the exit).
+  current_thread_ends_with_process();
   if (mine != nullptr) {
     const std::uint32_t me = mine->owner_id.load(std::memory_order_relaxed);
     if (me < threads.size())

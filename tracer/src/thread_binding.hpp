@@ -19,6 +19,10 @@ extern thread_local bool t_in_signal_handler;
 // preload library ends there; the main thread only when it leaves by
 // pthread_exit (main_thread_leaves). One hook a thread.
 void at_thread_end(void (*hook)(void*), void* arg);
+// The calling thread is its process's main thread, as the thread that
+// forked a child is in the child: it ends with the process (exit() runs its
+// thread_local destructors first), or when it leaves by pthread_exit.
+void current_thread_ends_with_process();
 // The calling thread has set a pthread key of the program's: its end waits
 // for its key destructors, whose events are its own (weft's preload
 // library calls it from pthread_setspecific and tss_set).

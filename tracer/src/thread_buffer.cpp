@@ -80,25 +80,29 @@ constinit thread_local end_hook t_end_hook __attribute__((tls_model("initial-exe
 constinit thread_local void* t_end_hook_arg __attribute__((tls_model("initial-exec"))) = nullptr;
 // Set on the main thread as it leaves by pthread_exit (main_thread_leaves).
 constinit thread_local bool t_main_leaving __attribute__((tls_model("initial-exec"))) = false;
+// The thread ends with its process: the main thread, or the thread that
+// forked a child, in the child (current_thread_ends_with_process).
+constinit thread_local bool t_ends_with_process __attribute__((tls_model("initial-exec"))) = false;
 // The thread holds a pthread key value of the program's: it ends in weft's
 // key destructor (end_after_key_destructors), not in ThreadExitGuard.
 constinit thread_local bool t_end_in_key __attribute__((tls_model("initial-exec"))) = false;
 
 // The thread's end: at_thread_end's hook (which records it), then its ring
-// given back. Not for the main thread, unless it leaves by pthread_exit
-// (main_thread_leaves): static destructors still run on it after exit()
-// ran its thread_local destructors, so it ends with the process
+// given back. Not for the main thread (nor the forking thread in a child),
+// unless it leaves by pthread_exit (main_thread_leaves): exit() runs its
+// thread_local destructors first, then static destructors and weft's
+// finish, which records the process's end; so it ends with the process
 // (Runtime::finish).
 void end_thread_now() {
-  if (const end_hook hook = std::exchange(t_end_hook, nullptr)) hook(t_end_hook_arg);
   ThreadBuffer* b = t_buffer;
   if (b == nullptr || b == &g_after_exit) return;
+  ThreadEntry& entry = Runtime::get().registry().threads()[b->thread_id];
+  if (((entry.flags & format::kThreadMain) || t_ends_with_process) && !t_main_leaving) return;
+  if (const end_hook hook = std::exchange(t_end_hook, nullptr)) hook(t_end_hook_arg);
   const internal_scope inside;  // weft's own work (internal_scope.hpp)
   // The release of `state` below is what the next thread to take this
   // ring acquired: keep it from TSan (see bind_current_thread).
   const TsanInvisible invisible;
-  ThreadEntry& entry = Runtime::get().registry().threads()[b->thread_id];
-  if ((entry.flags & format::kThreadMain) && !t_main_leaving) return;
   retire_current_thread(b, entry);
 }
 
@@ -169,13 +173,15 @@ void main_thread_leaves() {
   const internal_scope inside;
   const TsanInvisible invisible;
   ThreadEntry& entry = Runtime::get().registry().threads()[b->thread_id];
-  if (!(entry.flags & format::kThreadMain)) return;
+  if (!(entry.flags & format::kThreadMain) && !t_ends_with_process) return;
   t_main_leaving = true;
   // glibc runs no thread_local destructor for a main thread that leaves so
   // (ThreadExitGuard is not called): its key destructors end it, or it ends
   // now.
   if (!t_end_in_key || !g_end_key_usable.load(std::memory_order_acquire)) end_thread_now();
 }
+
+void current_thread_ends_with_process() { t_ends_with_process = true; }
 
 bool give_back_thread_end_key() {
   if (!g_end_key_usable.exchange(false, std::memory_order_acq_rel)) return false;
