@@ -36,7 +36,7 @@ void print_header(const format::Trace& t, const std::string& path) {
     std::printf("ended by %s", std::string(format::end_reason_name(t.end->reason)).c_str());
   else
     std::printf("not ended");
-  if (t.end && t.end->reason == format::EndReason::Signal)
+  if (t.end && (t.end->reason == format::EndReason::Signal || t.end->reason == format::EndReason::Exit))
     std::printf(" %llu", static_cast<unsigned long long>(t.end->status));
   std::printf("\n");
   // A run: its processes, the first first.

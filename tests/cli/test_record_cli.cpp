@@ -256,8 +256,9 @@ TEST_CASE("record summarizes the trace in one line, children and incomplete trac
 // _exit runs no atexit handler, weft's among them: the traces of a program
 // and of its forked child that ended so had no end record (an incomplete
 // trace, a partial verdict), and lost what was not written yet. A vfork
-// child's _exit must leave its parent's trace alone.
-TEST_CASE("record completes the traces of processes that end by _exit", "[cli][record]") {
+// child's _exit must leave its parent's trace alone. exit(n) and a return
+// from main run it, but do not tell it the status: the end said 0.
+TEST_CASE("record completes the traces of processes that end by _exit or quick_exit with their statuses", "[cli][record]") {
 #ifndef WEFT_PRELOAD
   WARN("this build has no weft_preload target: skipped");
 #else
@@ -289,10 +290,14 @@ TEST_CASE("record completes the traces of processes that end by _exit", "[cli][r
   // thread is the child's main thread, and ends with it, after its exit
   // was recorded (it ended in its thread_local destructors, first, and the
   // process's exit was dropped: a partial verdict).
+  // The trace's end says the status of exit(7), and of main's return (9).
   const auto f = weft.record({"-f", "-o", "forked.weft", WEFT_ENDS_BY_UNDERSCORE_EXIT, "thread-fork"});
   INFO(f.out << f.err);
-  CHECK(f.exit_code == 0);
+  CHECK(f.exit_code == 9);
   const auto fdump = run_child({weft.binary, "dump", weft.dir.file("forked.weft")});
+  INFO(fdump.out);
+  CHECK(std::regex_search(fdump.out, std::regex("# process .*, exit 9; file .*forked\\.weft\n")));
+  CHECK(std::regex_search(fdump.out, std::regex("# process .*, exit 7; file .*forked\\.[0-9]+\\.weft\n")));
   const std::smatch child_file = [&] {
     std::smatch m;
     std::regex_search(fdump.out, m, std::regex("# process .*, parent [1-9][0-9]*\\), exit [0-9]+; file (.*forked\\.[0-9]+\\.weft)\n"));
@@ -303,6 +308,16 @@ TEST_CASE("record completes the traces of processes that end by _exit", "[cli][r
   INFO(fcheck.out << fcheck.err);
   CHECK(fcheck.exit_code == 0);
   CHECK(fcheck.err.find("dropped") == std::string::npos);
+
+  // quick_exit runs no atexit handler either, but at_quick_exit's: the
+  // trace is complete, with its status.
+  const auto q = weft.record({"-o", "quick.weft", WEFT_ENDS_BY_UNDERSCORE_EXIT, "quick"});
+  INFO(q.out << q.err);
+  CHECK(q.exit_code == 11);
+  CHECK(q.err.find("incomplete") == std::string::npos);
+  CHECK(run_child({weft.binary, "check", weft.dir.file("quick.weft")}).exit_code == 0);
+  CHECK(std::regex_search(run_child({weft.binary, "dump", weft.dir.file("quick.weft")}).out,
+                          std::regex("ended by exit 11\n")));
 #endif
 }
 

@@ -11,6 +11,7 @@
 #include "c11_threads.hpp"
 #include "deadlines.hpp"
 #include "lock_events.hpp"
+#include "mutex_reuse.hpp"
 #include "real.hpp"
 #include "scheduled.hpp"
 
@@ -59,7 +60,7 @@ __attribute__((always_inline)) inline int lock_mutex(pthread_mutex_t* m, const v
                                                      Block&& block) {
   const busy_scope busy;
   object_call c;
-  if (!begin_call(c, m, mutex_object_kind(m), ra)) return block();
+  if (!begin_mutex_call(c, m, ra)) return block();
   const std::uint8_t timed_flag = timed ? format::kFlagTimed : 0;
   int rc = next.pthread_mutex_trylock.get()(m);
   std::uint8_t flags = timed_flag;
@@ -110,7 +111,7 @@ __attribute__((always_inline)) inline int mutex_trylock_at(pthread_mutex_t* m, c
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.pthread_mutex_trylock.get()(m));
   const busy_scope busy;
   object_call c;
-  if (!begin_call(c, m, mutex_object_kind(m), ra)) return next.pthread_mutex_trylock.get()(m);
+  if (!begin_mutex_call(c, m, ra)) return next.pthread_mutex_trylock.get()(m);
   const int rc = next.pthread_mutex_trylock.get()(m);
   if (rc == 0 || rc == EOWNERDEAD) {
     record_exclusive_acquired(c, format::kFlagTry);
@@ -128,7 +129,7 @@ __attribute__((always_inline)) inline int mutex_unlock_at(pthread_mutex_t* m, co
   object_call c;
   // glibc lets any thread unlock a normal mutex; the other types refuse
   // (EPERM), and the refusal changes nothing.
-  if (begin_call(c, m, mutex_object_kind(m), ra)) {
+  if (begin_mutex_call(c, m, ra)) {
     if (c.e->owner.load(std::memory_order_relaxed) != c.me() && destroyed(m)) [[unlikely]]
       c.record(format::EventKind::MutexReleased, format::kNoSeq, 0, format::kFlagNotOwner | format::kFlagRejected);
     else

@@ -37,7 +37,6 @@
 #include "weft/detail/registry.hpp"
 #include "weft/detail/sync_point.hpp"
 #include "weft/format/meaning.hpp"
-#include "modules.hpp"
 #include "real.hpp"
 
 namespace weft::preload {
@@ -172,39 +171,6 @@ long raw_fork(long number, const long* a, const void* ra) noexcept {
 }  // namespace weft::preload
 
 using namespace weft::preload;
-
-namespace {
-
-// _exit, and _Exit (C99's name for it): the process ends with no atexit
-// handler run, weft's among them. Its trace had no end record (read as cut
-// short) and lost what the writer had not written yet; a forked child that
-// ends by _exit, as children should, lost its whole trace. The trace is
-// completed first, as at exit(). Not in a vfork child (its parent's
-// runtime, in shared memory), nor for weft's own calls (it finished the
-// trace itself, or has none). On any thread, weft's own too: an atexit
-// handler's _exit runs on weft's watchdog when it ends a process whose main
-// thread left and whose other threads all ended (glibc's tst-cleanup0).
-void complete_trace_before_exit(int status, const void* ra) noexcept {
-  if (!g_recording.load(std::memory_order_relaxed)) return;
-  weft::detail::Runtime* rt = weft::detail::Runtime::peek();
-  if (rt == nullptr || !rt->own_process() || in_this_library(reinterpret_cast<std::uintptr_t>(ra))) return;
-  rt->finish_before_exit_call(static_cast<std::uint64_t>(status & 0xff));
-}
-
-}  // namespace
-
-// noreturn, as the C library's declarations say.
-extern "C" void _exit(int status) {
-  complete_trace_before_exit(status, __builtin_return_address(0));
-  next._exit.get()(status);
-  __builtin_unreachable();
-}
-
-extern "C" void _Exit(int status) noexcept {
-  complete_trace_before_exit(status, __builtin_return_address(0));
-  next._Exit.get()(status);
-  __builtin_unreachable();
-}
 
 extern "C" pid_t fork() noexcept {
   WEFT_PASS_THROUGH_UNLESS_RECORDING(next.fork.get()());

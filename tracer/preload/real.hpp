@@ -126,6 +126,8 @@ struct next_functions {
   next_function<long (*)(long, ...)> syscall{"syscall", nullptr};
 
   next_function<pid_t (*)()> fork{"fork", nullptr};
+  next_function<void (*)(int)> exit{"exit", nullptr};
+  next_function<void (*)(int)> quick_exit{"quick_exit", nullptr};
   next_function<void (*)(int)> _exit{"_exit", nullptr};
   next_function<void (*)(int)> _Exit{"_Exit", nullptr};
   next_function<pid_t (*)(pid_t, int*, int)> waitpid{"waitpid", nullptr};

@@ -48,6 +48,8 @@ struct sync_entry {
   // (blocking.hpp): no hang of this process alone, the run's watchdogs
   // judge them together (see watchdog_external()).
   std::atomic<bool> process_shared{false};
+  // A mutex only: weft has marked the mutex at this address (mutex_reuse.hpp).
+  std::atomic<bool> marked{false};
 };
 
 // What the watchdog is told about a wait on `e`: external when another

@@ -136,7 +136,10 @@ void Runtime::start() {
   if (!config_.enabled) return;
   install_crash_handlers();
   install_tsan_report_hook();
-  std::atexit([] { Runtime::get().finish(format::EndReason::Exit, 0); });
+  std::atexit([] { Runtime::get().finish_at_exit(); });
+  // quick_exit runs its own handlers, not atexit's: the trace is completed
+  // there too (registered first, so it runs after the program's).
+  std::at_quick_exit([] { Runtime::get().finish_at_exit(); });
   // A child of fork() has no writer thread, and the parent's file is not its
   // to write: its events are dropped, instead of filling its rings and
   // blocking forever. The only thread in the child is the one that forked;
@@ -288,6 +291,7 @@ void Runtime::continue_in_forked_child(const std::string& name) {
   process_object_.store(0, std::memory_order_relaxed);  // the parent's own, if any, is not this process
   closed_.store(false, std::memory_order_relaxed);
   finishing_.store(false, std::memory_order_relaxed);
+  exit_status_.store(-1, std::memory_order_relaxed);
   stop_ = false;
   new (&writer_thread_) OwnThread();  // the parent's writer is not here; its handle is left as is
   start_writer();
@@ -358,6 +362,17 @@ void Runtime::flush_before_exec() {
 
 void Runtime::finish_before_exit_call(std::uint64_t status) {
   if (own_process() && config_.enabled && !closed()) finish(format::EndReason::Exit, status);
+}
+
+void Runtime::note_exit_status(int status) noexcept {
+  if (!own_process()) return;
+  int unknown = -1;
+  exit_status_.compare_exchange_strong(unknown, status & 0xff, std::memory_order_relaxed);
+}
+
+void Runtime::finish_at_exit() {
+  const int status = exit_status_.load(std::memory_order_relaxed);
+  finish(format::EndReason::Exit, status < 0 ? 0 : static_cast<std::uint64_t>(status));
 }
 
 bool Runtime::help_flush() {

@@ -99,10 +99,17 @@ class Runtime {
   // (weft's finish among them): finish(Exit, status) first, if this process
   // is the runtime's own and its trace open.
   void finish_before_exit_call(std::uint64_t status);
+  // The status the program passed to exit(), or main returned (weft record
+  // sees both: preload/processes.cpp), for the trace's end, which weft's
+  // atexit handler writes without being told it. The first one counts; a
+  // vfork child's is its own, not this runtime's. Without it (a program
+  // linked with weft, not run under weft record) the end says 0.
+  void note_exit_status(int status) noexcept;
 
  private:
   Runtime();
   void start();
+  void finish_at_exit();  // weft's atexit (and at_quick_exit) handler
   void writer_loop();
   void start_writer();
   // weft record -f (config_.follow_forks) or weft::process (traced_fork):
@@ -124,6 +131,7 @@ class Runtime {
   std::atomic<long> flush_owner_{0};  // see FlushLock
   std::atomic<bool> closed_{false};
   std::atomic<bool> finishing_{false};
+  std::atomic<int> exit_status_{-1};  // see note_exit_status; -1: not known
   bool forked_child_ = false;  // this process is a child of fork(): not tracing
 
   Watchdog watchdog_;
