@@ -222,6 +222,57 @@ TEST_CASE("a program whose main thread leaves by pthread_exit ends under the sch
 #endif
 }
 
+// A thread that holds the turn and sleeps in the kernel in a wait weft does
+// not see (a pipe's read, sigsuspend) waits for a thread that cannot run
+// without the turn: every run was stopped at the 10 s stall limit. The turn
+// is handed on once it has slept for a moment.
+TEST_CASE("a thread asleep in a wait weft does not see hands the turn on", "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  TempDir dir;
+  for (const char* mode : {"pipe", "signal"}) {
+    const ChildResult r =
+        weft_in(dir, {"explore", "--runs", "5", "--seed", "1", "--jobs", "1", "--", WEFT_SLEEPS_UNSEEN, mode});
+    INFO(mode << "\n" << r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("no run found anything") != std::string::npos);
+    CHECK(r.out.find("stopped") == std::string::npos);
+  }
+#endif
+}
+
+// OpenMP's team waits are futexes weft does not see; its threads run the
+// program's locks. The deadlock is found, and replayed: the threads the
+// kernel woke are let reach their scheduling points before each decision,
+// so a replay decides among the same threads.
+TEST_CASE("explore finds and replays a deadlock between OpenMP threads", "[explore][record]") {
+#if !defined(WEFT_PRELOAD) || !defined(WEFT_OPENMP_LOCK_ORDER)
+  WARN("this build has no weft_preload target or no OpenMP: skipped");
+#else
+  TempDir dir;
+  const ChildResult r = weft_in(dir, {"explore", "--runs", "10", "--seed", "1", "--jobs", "1", "--", WEFT_OPENMP_LOCK_ORDER});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("stopped") == std::string::npos);
+  std::smatch found;
+  REQUIRE(std::regex_search(r.out, found,
+                            std::regex("deadlock: 2 threads wait for each other on left, right\n.*first in run [0-9]+, "
+                                       "seed ([0-9]+)\n")));
+  std::string decisions;
+  for (int replay = 0; replay < 3; ++replay) {
+    const ChildResult again = weft_in(dir, {"record", "--schedule", found[1].str(), "-o", "replay.weft", "--",
+                                            WEFT_OPENMP_LOCK_ORDER});
+    INFO(again.err);
+    CHECK(again.exit_code == 86);
+    std::smatch counted;
+    REQUIRE(std::regex_search(again.err, counted, std::regex("[0-9]+ decisions, [0-9]+ steps")));
+    if (replay == 0) decisions = counted.str();
+    CHECK(counted.str() == decisions);
+  }
+#endif
+}
+
 // The program serves its own runs (its preload library forks each before
 // main), or each run starts it anew (WEFT_EXPLORE_SPAWN=1): the same runs
 // find the same things, run for run, with one job.

@@ -3,11 +3,13 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <thread>
 
 #include "../clock.hpp"
 #include "../flush_lock.hpp"
+#include "../proc_stat.hpp"
 #include "../thread_signals.hpp"
 #include "../watchdog.hpp"
 #include "cancellation.hpp"
@@ -95,6 +97,11 @@ void Scheduler::ensure_turn(std::uint32_t id, Lock& lock) {
     s.state = State::runnable;
     chooser_->thread_added(id);
   }
+  if (s.state == State::outside) {  // back from a wait weft did not see: a candidate again
+    s.state = State::runnable;
+    s.running_outside = false;
+    outside_cv_.notify_one();  // a decision waiting for it (decide)
+  }
   if (turn_ == kDiverged) turn_ = id;
   await_turn(id, lock);
 }
@@ -149,6 +156,11 @@ std::string Scheduler::describe_stuck() {
   std::string what;
   bool any_lock = false;
   for (std::uint32_t id = 0; id < slots_.size(); ++id) {
+    if (slots_[id] && slots_[id]->state == State::outside) {
+      what += (what.empty() ? "" : "; ") + thread_label(id) + " sleeps in a wait weft does not see" +
+              site_text(slots_[id]->site);
+      continue;
+    }
     if (!slots_[id] || slots_[id]->state != State::blocked) continue;
     format::EventKind kind{};
     std::uint32_t object = 0;
@@ -168,6 +180,61 @@ std::string Scheduler::describe_stuck() {
          " under the scheduler: no thread can run and no timer is pending (" + what + ")";
 }
 
+bool Scheduler::anyone_outside() const {
+  for (const auto& s : slots_)
+    if (s && s->state == State::outside) return true;
+  return false;
+}
+
+bool Scheduler::sleeps_unseen(std::uint32_t id) {
+  const ThreadBuffer* b = active_buffer_of(id);
+  if (b == nullptr || b->wait_kind.load(std::memory_order_acquire) != 0) return false;  // a wait weft knows
+  return asleep_in_kernel(id);
+}
+
+bool Scheduler::asleep_in_kernel(std::uint32_t id) {
+  auto& threads = Runtime::get().registry().threads();
+  if (id >= threads.size()) return false;
+  const std::uint64_t tid = threads[id].os_tid.load(std::memory_order_relaxed);
+  if (tid == 0) return false;
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/task/%llu/stat", static_cast<unsigned long long>(tid));
+  return stat_state(path) == 'S';
+}
+
+void Scheduler::let_woken_arrive(Lock& lock) {
+  std::optional<std::chrono::steady_clock::time_point> give_up;
+  for (;;) {
+    std::vector<Slot*> awake;
+    for (std::uint32_t id = 0; id < slots_.size(); ++id)
+      if (slots_[id] && slots_[id]->state == State::outside && !slots_[id]->running_outside && !asleep_in_kernel(id))
+        awake.push_back(slots_[id].get());
+    if (awake.empty()) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!give_up) give_up = now + kWokenArrival;
+    if (now >= *give_up) {  // computing out of weft's sight: not waited for again until it comes back or sleeps
+      for (Slot* s : awake) s->running_outside = true;
+      return;
+    }
+    outside_cv_.wait_for(lock, std::chrono::milliseconds(1));  // m_ let go: it may take its turn's place
+  }
+}
+
+void Scheduler::hand_over_from_sleeper(Lock& lock) {
+  const std::uint32_t holder = turn_;
+  Slot& h = slot(holder);
+  if (h.state != State::runnable) return;
+  h.state = State::outside;
+  h.running_outside = false;
+  Stop stop;
+  const std::uint32_t next = decide(stop, lock, true);
+  if (next == kDiverged || next == holder || stop.reason != format::ScheduleStop::None) {
+    h.state = State::runnable;  // nobody else can run now: it keeps the turn
+    return;
+  }
+  give_turn(next);
+}
+
 bool Scheduler::waits_outside() {
   for (std::uint32_t id = 0; id < slots_.size(); ++id) {
     if (!slots_[id] || slots_[id]->state != State::blocked) continue;
@@ -178,7 +245,8 @@ bool Scheduler::waits_outside() {
   return false;
 }
 
-std::uint32_t Scheduler::decide(Stop& stop, Lock& lock) {
+std::uint32_t Scheduler::decide(Stop& stop, Lock& lock, bool for_keeper) {
+  if (!for_keeper && anyone_outside()) let_woken_arrive(lock);
   for (;;) {
     enabled_.clear();
     for (std::uint32_t id = 0; id < slots_.size(); ++id)
@@ -189,6 +257,7 @@ std::uint32_t Scheduler::decide(Stop& stop, Lock& lock) {
     }
     const std::optional<std::uint64_t> next = next_deadline();
     if (!next) {
+      if (for_keeper) return kDiverged;
       bool anyone_blocked = false;
       for (auto& s : slots_) anyone_blocked = anyone_blocked || (s && s->state == State::blocked);
       if (anyone_blocked && !ending_ && waits_outside()) {
@@ -199,15 +268,22 @@ std::uint32_t Scheduler::decide(Stop& stop, Lock& lock) {
       }
       // A thread outside the scheduler may be about to let a lock go that a
       // blocked thread waits for: a moment for it, then the run is stuck.
-      if (anyone_blocked && !ending_ && g_outside_threads.load(std::memory_order_relaxed) > 0) {
-        if (!outside_grace_) outside_grace_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+      // One asleep in a wait weft does not see (State::outside) is given
+      // as long as the watchdog gives a wait before calling it a hang.
+      const bool sleeper = anyone_outside();
+      if (anyone_blocked && !ending_ && (sleeper || g_outside_threads.load(std::memory_order_relaxed) > 0)) {
+        if (!outside_grace_)
+          outside_grace_ = std::chrono::steady_clock::now() +
+                           std::chrono::milliseconds(sleeper ? Runtime::get().config().hang_ms : 50);
         if (std::chrono::steady_clock::now() < *outside_grace_) {
           outside_cv_.wait_until(lock, *outside_grace_);
           continue;
         }
       }
       if (anyone_blocked) stop = {format::ScheduleStop::Stuck, describe_stuck()};
-      return kDiverged;  // nobody left at all: every thread has finished
+      // Nobody left at all: every thread has finished, or sleeps outside
+      // (it takes the turn back at its next scheduling point).
+      return kDiverged;
     }
     // Nothing can run before the next deadline: time jumps there.
     clock_.store(std::max(clock_.load(std::memory_order_relaxed), *next), std::memory_order_relaxed);
@@ -447,6 +523,15 @@ void Scheduler::keep() {
     // variable weft does not see) is stopped sooner than a run that goes
     // on stepping (a livelock, or only a long run).
     const auto idle = now - last_progress;
+    // The turn holder asleep in the kernel, in a wait weft does not see,
+    // likely waits for a thread that cannot run without the turn (an
+    // OpenMP worker at its team's barrier, a pause() for a signal another
+    // thread sends): the turn goes on without it. A decision, recorded.
+    if (idle >= kHandOver && turn_ != kDiverged && sleeps_unseen(turn_)) {
+      hand_over_from_sleeper(lock);
+      if (stop_requested_) break;
+      if (ending_) return;
+    }
     // Standing still, maybe on a wait another process ends (a pipe's
     // receive, a child's join: the thread blocks in the kernel, holding the
     // turn): whether the run's processes wait for each other is the run
@@ -468,7 +553,10 @@ void Scheduler::keep() {
     const auto ms = [](auto d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); };
     const std::string holder = turn_ == kDiverged ? std::string("no thread") : "thread " + thread_label(turn_);
     std::string why = "the explored run was stopped after " + ms(now - started_) + " ms: ";
-    if (stalled)
+    if (stalled && turn_ != kDiverged && sleeps_unseen(turn_))
+      why += holder + " has slept for " + ms(idle) +
+             " ms in a wait weft does not see, and no other thread could run";
+    else if (stalled)
       why += holder + " has run for " + ms(idle) +
              " ms without reaching a scheduling point (a loop on a variable weft does not see?)";
     else

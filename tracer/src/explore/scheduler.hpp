@@ -8,8 +8,12 @@
 //    turn holder decides; any thread may wake() a blocked one (a lock let
 //    go by a thread on its way out), which only makes it a candidate.
 //  - a thread is runnable, blocked (on a resource, maybe until a virtual
-//    deadline) or finished; the runnable ones are the candidates at every
-//    decision, the holder included while it is runnable.
+//    deadline), outside or finished; the runnable ones are the candidates
+//    at every decision, the holder included while it is runnable. Outside:
+//    it held the turn and fell asleep in the kernel in a wait weft does not
+//    see (an OpenMP barrier's futex, pause(), a read from a pipe); the
+//    keeper handed the turn on, the thread it waits for may then run, and
+//    it joins the runnable ones at its next scheduling point.
 //  - clock_ only grows: by kQuantumNs per step, and by jumps to the next
 //    deadline when no thread is runnable. A deadline at or before clock_
 //    has fired: its thread is runnable, timed_out set.
@@ -49,6 +53,13 @@ class Scheduler {
   // How long the turn may be held without a scheduling point before the run
   // is stopped (or the whole budget, if shorter).
   static constexpr std::chrono::seconds kStall{10};
+  // How long the turn holder may sleep in the kernel, in a wait weft does
+  // not see, before the keeper hands the turn on (see State::outside).
+  static constexpr std::chrono::milliseconds kHandOver{50};
+  // How long a decision waits for outside threads the kernel has woken to
+  // reach their next scheduling point or sleep again (see
+  // let_woken_arrive); one still running then runs on unwaited for.
+  static constexpr std::chrono::milliseconds kWokenArrival{20};
 
   explicit Scheduler(Settings settings);
   void start();  // the keeper, the hook, the exit handler
@@ -75,7 +86,7 @@ class Scheduler {
   void end();
 
  private:
-  enum class State : std::uint8_t { unborn, runnable, blocked, finished };
+  enum class State : std::uint8_t { unborn, runnable, blocked, outside, finished };
   struct Slot {
     State state = State::unborn;
     bool managed = false;       // a weft::thread (it says when it exits)
@@ -84,6 +95,7 @@ class Scheduler {
     bool timed_out = false;
     std::uint64_t blocked_at = 0;  // for "the longest-waiting" in wake(one)
     const source_site* site = nullptr;
+    bool running_outside = false;  // outside, awake, and waited for once already (let_woken_arrive)
     std::binary_semaphore wakeup{0};  // released when the thread is given the turn
 
     // Its wait is over: woken, or its deadline passed (`timed_out`).
@@ -116,7 +128,25 @@ class Scheduler {
   // Who runs next; sets `stop` (and returns kDiverged) when nobody can, or
   // the run must end. `lock` holds m_: released while it waits for a wake
   // from outside the scheduler (waits_outside).
-  std::uint32_t decide(Stop& stop, Lock& lock);
+  // `for_keeper`: asked by the keeper for a thread to hand the turn to;
+  // kDiverged, and no stop, when none can run now.
+  std::uint32_t decide(Stop& stop, Lock& lock, bool for_keeper = false);
+  // Whether thread `id` sleeps in the kernel in a wait weft does not see
+  // (none it recorded: its buffer publishes no wait).
+  bool sleeps_unseen(std::uint32_t id);
+  // The keeper's hand-over from a turn holder that sleeps so (State::outside).
+  void hand_over_from_sleeper(Lock& lock);
+  bool anyone_outside() const;
+  // Whether thread `id`'s task sleeps in the kernel (/proc: state S).
+  bool asleep_in_kernel(std::uint32_t id);
+  // Before a decision: outside threads the kernel has woken (a futex wake
+  // weft did not see, a signal, a pipe's data) run code weft does not see
+  // until their next scheduling point, where they join the candidates, or
+  // their next sleep. They are given up to kWokenArrival to get to either,
+  // so that who the candidates are does not hang on how soon the kernel
+  // ran them (on the one CPU the run is pinned to it runs them only once
+  // the deciding thread waits), and a replay sees the same ones.
+  void let_woken_arrive(Lock& lock);
   std::string describe_stuck();
   // The buffer thread `id` records into, where it publishes its wait; null
   // if it has none.
