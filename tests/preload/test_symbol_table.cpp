@@ -35,6 +35,9 @@ class guarded_image {
   guarded_image(const guarded_image&) = delete;
   guarded_image& operator=(const guarded_image&) = delete;
   const wrapper_ranges* parse(std::uintptr_t bias) const { return wrapper_ranges::parse(data_, size_, bias); }
+  bool symbol_at(std::uintptr_t bias, std::uintptr_t address, unsigned type, weft::preload::symbol_hit& hit) const {
+    return weft::preload::symbol_at(data_, size_, bias, address, type, hit);
+  }
 
  private:
   std::size_t size_;
@@ -108,6 +111,9 @@ const std::vector<symbol> kSymbols = {
      SHN_UNDEF},
     {"_ZSt4cout", 0x3000, 0x110, STT_OBJECT, 2},
     {"main", 0x4000, 0x80, STT_FUNC, 1},
+    {"ledger", 0x5000, 0x28, STT_OBJECT, 2},
+    {"end_marker", 0x5100, 0, STT_OBJECT, 2},
+    {"extern_lock", 0x6000, 0x28, STT_OBJECT, SHN_UNDEF},
 };
 
 std::vector<unsigned char> read_file(const char* path) {
@@ -166,6 +172,39 @@ TEST_CASE("wrapper ranges: the functions' addresses, biased, aliases merged", "[
   CHECK_FALSE(table->contains(0x503000));  // an object, not a function
   CHECK_FALSE(table->contains(0x504000));  // main
   wrapper_ranges::destroy(table);
+}
+
+// What the watchdog's messages call a running program's object: the
+// variable whose extent holds its address, and how far into it.
+TEST_CASE("symbol at an address: the variable or function holding it, biased, and its offset", "[preload][symbols]") {
+  const guarded_image image(make_elf(kSymbols));
+  weft::preload::symbol_hit hit;
+  REQUIRE(image.symbol_at(0x500000, 0x505000, STT_OBJECT, hit));
+  CHECK(hit.name == "ledger");
+  CHECK(hit.offset == 0);
+  REQUIRE(image.symbol_at(0x500000, 0x505008, STT_OBJECT, hit));  // a member of it
+  CHECK(hit.name == "ledger");
+  CHECK(hit.offset == 8);
+  CHECK_FALSE(image.symbol_at(0x500000, 0x505028, STT_OBJECT, hit));  // one past its end
+  REQUIRE(image.symbol_at(0x500000, 0x505100, STT_OBJECT, hit));      // a symbol of no size: its own address
+  CHECK(hit.name == "end_marker");
+  CHECK_FALSE(image.symbol_at(0x500000, 0x505101, STT_OBJECT, hit));
+  CHECK_FALSE(image.symbol_at(0x500000, 0x506000, STT_OBJECT, hit));  // undefined here
+  CHECK_FALSE(image.symbol_at(0x500000, 0x504010, STT_OBJECT, hit));  // main is a function
+  REQUIRE(image.symbol_at(0x500000, 0x504010, STT_FUNC, hit));
+  CHECK(hit.name == "main");
+  CHECK(hit.offset == 0x10);
+  CHECK_FALSE(image.symbol_at(0x500000, 0x4ff000, STT_OBJECT, hit));  // below the bias
+  // Damaged images: no symbol, and no read outside their bytes.
+  const std::vector<unsigned char> good = make_elf(kSymbols);
+  for (std::size_t size = 0; size < good.size(); ++size) {
+    const guarded_image cut(std::vector<unsigned char>(good.begin(), good.begin() + std::ptrdiff_t(size)));
+    (void)cut.symbol_at(0, 0x5000, STT_OBJECT, hit);
+  }
+  std::string name;
+  std::uint64_t offset = 0;
+  CHECK_FALSE(weft::preload::symbol_in_file("/nonexistent/weft", 0, 0x5000, STT_OBJECT, name, offset));
+  CHECK_FALSE(weft::preload::symbol_in_file(nullptr, 0, 0x5000, STT_OBJECT, name, offset));
 }
 
 TEST_CASE("wrapper ranges: none from a damaged image, and no read outside it", "[preload][symbols]") {

@@ -23,6 +23,7 @@
 #include "../src/config.hpp"
 #include "../src/runtime.hpp"
 #include "modules.hpp"
+#include "object_names.hpp"
 #include "weft/detail/fork_server.hpp"
 #include "real.hpp"
 #include "state.hpp"
@@ -103,6 +104,7 @@ __attribute__((constructor(101))) void start_recording() {
   detail::Runtime& rt = detail::Runtime::get();
   if (!rt.enabled()) return;
   scan_modules();
+  detail::set_object_namer(&name_for_messages);  // the watchdog's messages name the program's variables
   detail::current_buffer();  // the main thread, first
   // The file is written at once, not at the writer's first round: a process
   // that execs another in its place within milliseconds (a shell's `exec`)

@@ -186,6 +186,17 @@ bool in_wrapper_function(std::uintptr_t pc) noexcept {
   return false;
 }
 
+bool symbol_in_program(std::uintptr_t address, unsigned type, std::string& name, std::uint64_t& offset) noexcept {
+  const std::size_t n = g_count.load(std::memory_order_acquire);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (address < g_modules[i].low || address >= g_modules[i].high) continue;
+    if (g_modules[i].runtime_library || g_symbols[i].path == nullptr) return false;
+    const detail::cancellation_off hold_off;  // reads the module's file: weft's reads, not the program's
+    return symbol_in_file(g_symbols[i].path, g_modules[i].base, address, type, name, offset);
+  }
+  return false;
+}
+
 bool program_has_weft_runtime() noexcept {
   struct search {
     std::uintptr_t self;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace weft::preload {
 
@@ -26,6 +27,11 @@ bool in_runtime_library(std::uintptr_t pc) noexcept;
 bool in_wrapper_function(std::uintptr_t pc) noexcept;
 // Whether `pc` lies in this preload library (weft's own call).
 bool in_this_library(std::uintptr_t pc) noexcept;
+// The symbol of ELF type `type` (STT_OBJECT, STT_FUNC) of the program
+// module (not a runtime library) holding `address`, read from the module's
+// file now: its mangled name and the address's offset into it. False if
+// none (a heap or stack address, a stripped module).
+bool symbol_in_program(std::uintptr_t address, unsigned type, std::string& name, std::uint64_t& offset) noexcept;
 // Whether a module other than this library carries weft's own runtime (the
 // note of runtime_note.hpp): the program was built with weft.
 bool program_has_weft_runtime() noexcept;

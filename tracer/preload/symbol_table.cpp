@@ -113,58 +113,117 @@ wrapper_ranges::~wrapper_ranges() { delete[] ranges_; }
 
 void wrapper_ranges::destroy(const wrapper_ranges* table) noexcept { delete table; }
 
-const wrapper_ranges* wrapper_ranges::parse(const unsigned char* data, std::size_t size, std::uintptr_t bias) noexcept {
+namespace {
+
+// Where an image's symbols are: .symtab (every symbol, local ones too),
+// else .dynsym (the exported), and their names.
+struct symbol_view {
+  const unsigned char* symbols = nullptr;  // `count` Elf64_Sym, unaligned
+  std::uint64_t count = 0;
+  const char* names = nullptr;
+  std::uint64_t names_size = 0;
+
+  // Symbol k's name, or empty if it does not lie inside the name table.
+  std::string_view name(const Elf64_Sym& s) const noexcept {
+    if (s.st_name >= names_size) return {};
+    const char* n = names + s.st_name;
+    const void* nul = std::memchr(n, 0, names_size - s.st_name);
+    return nul == nullptr ? std::string_view() : std::string_view(n, std::size_t(static_cast<const char*>(nul) - n));
+  }
+  Elf64_Sym at(std::uint64_t k) const noexcept {
+    Elf64_Sym sym;
+    std::memcpy(&sym, symbols + k * sizeof(Elf64_Sym), sizeof sym);
+    return sym;
+  }
+};
+
+// The symbols of the ELF64 image `data` of `size` bytes; false if it has
+// no usable table. Every offset is checked against `size`.
+bool find_symbols(const unsigned char* data, std::size_t size, symbol_view& out) noexcept {
   Elf64_Ehdr eh;
-  if (data == nullptr || !read_at(data, size, 0, eh)) return nullptr;
-  if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64) return nullptr;
+  if (data == nullptr || !read_at(data, size, 0, eh)) return false;
+  if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64) return false;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  if (eh.e_ident[EI_DATA] != ELFDATA2LSB) return nullptr;
+  if (eh.e_ident[EI_DATA] != ELFDATA2LSB) return false;
 #else
-  if (eh.e_ident[EI_DATA] != ELFDATA2MSB) return nullptr;
+  if (eh.e_ident[EI_DATA] != ELFDATA2MSB) return false;
 #endif
-  if (eh.e_shoff == 0 || eh.e_shentsize != sizeof(Elf64_Shdr)) return nullptr;
+  if (eh.e_shoff == 0 || eh.e_shentsize != sizeof(Elf64_Shdr)) return false;
 
   // More than SHN_LORESERVE sections: the count is in section 0's sh_size.
   std::uint64_t shnum = eh.e_shnum;
   if (shnum == 0) {
     Elf64_Shdr first;
-    if (!read_at(data, size, eh.e_shoff, first)) return nullptr;
+    if (!read_at(data, size, eh.e_shoff, first)) return false;
     shnum = first.sh_size;
   }
-  if (eh.e_shoff > size || shnum > (size - eh.e_shoff) / sizeof(Elf64_Shdr)) return nullptr;
-  const auto section = [&](std::uint64_t i, Elf64_Shdr& out) {
-    return i < shnum && read_at(data, size, eh.e_shoff + i * sizeof(Elf64_Shdr), out);
+  if (eh.e_shoff > size || shnum > (size - eh.e_shoff) / sizeof(Elf64_Shdr)) return false;
+  const auto section = [&](std::uint64_t i, Elf64_Shdr& s) {
+    return i < shnum && read_at(data, size, eh.e_shoff + i * sizeof(Elf64_Shdr), s);
   };
 
-  // .symtab (every function, local ones too), else .dynsym (the exported).
   Elf64_Shdr symtab{}, dynsym{};
   bool have_symtab = false, have_dynsym = false;
   for (std::uint64_t i = 1; i < shnum; ++i) {
     Elf64_Shdr s;
-    if (!section(i, s)) return nullptr;
+    if (!section(i, s)) return false;
     if (s.sh_type == SHT_SYMTAB && !have_symtab) symtab = s, have_symtab = true;
     if (s.sh_type == SHT_DYNSYM && !have_dynsym) dynsym = s, have_dynsym = true;
   }
-  if (!have_symtab && !have_dynsym) return nullptr;
+  if (!have_symtab && !have_dynsym) return false;
   const Elf64_Shdr& syms = have_symtab ? symtab : dynsym;
   Elf64_Shdr strs;
-  if (!section(syms.sh_link, strs) || strs.sh_type != SHT_STRTAB) return nullptr;
-  if (!inside(syms, size) || !inside(strs, size) || syms.sh_entsize != sizeof(Elf64_Sym)) return nullptr;
-  const char* const names = reinterpret_cast<const char*>(data + strs.sh_offset);
-  const std::uint64_t names_size = strs.sh_size;
-  const std::uint64_t count = syms.sh_size / sizeof(Elf64_Sym);
+  if (!section(syms.sh_link, strs) || strs.sh_type != SHT_STRTAB) return false;
+  if (!inside(syms, size) || !inside(strs, size) || syms.sh_entsize != sizeof(Elf64_Sym)) return false;
+  out.symbols = data + syms.sh_offset;
+  out.count = syms.sh_size / sizeof(Elf64_Sym);
+  out.names = reinterpret_cast<const char*>(data + strs.sh_offset);
+  out.names_size = strs.sh_size;
+  return true;
+}
 
+// The file at `path` mapped read-only, for one look-up.
+class mapped_file {
+ public:
+  explicit mapped_file(const char* path) noexcept {
+    if (path == nullptr || *path == '\0') return;
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= static_cast<off_t>(sizeof(Elf64_Ehdr))) {
+      void* map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (map != MAP_FAILED) {
+        data_ = static_cast<const unsigned char*>(map);
+        size_ = static_cast<std::size_t>(st.st_size);
+      }
+    }
+    ::close(fd);
+  }
+  ~mapped_file() {
+    if (data_ != nullptr) ::munmap(const_cast<unsigned char*>(data_), size_);
+  }
+  mapped_file(const mapped_file&) = delete;
+  mapped_file& operator=(const mapped_file&) = delete;
+  const unsigned char* data() const noexcept { return data_; }
+  std::size_t size() const noexcept { return size_; }
+
+ private:
+  const unsigned char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace
+
+const wrapper_ranges* wrapper_ranges::parse(const unsigned char* data, std::size_t size, std::uintptr_t bias) noexcept {
+  symbol_view view;
+  if (!find_symbols(data, size, view)) return nullptr;
   try {
     std::vector<range> found;
-    for (std::uint64_t k = 1; k < count; ++k) {  // symbol 0 is the null symbol
-      Elf64_Sym s;
-      std::memcpy(&s, data + syms.sh_offset + k * sizeof(Elf64_Sym), sizeof s);
+    for (std::uint64_t k = 1; k < view.count; ++k) {  // symbol 0 is the null symbol
+      const Elf64_Sym s = view.at(k);
       if (ELF64_ST_TYPE(s.st_info) != STT_FUNC || s.st_shndx == SHN_UNDEF || s.st_size == 0) continue;
-      if (s.st_name >= names_size) continue;
-      const char* name = names + s.st_name;
-      const void* nul = std::memchr(name, 0, names_size - s.st_name);
-      if (nul == nullptr) continue;
-      if (!is_wrapper_symbol(std::string_view(name, std::size_t(static_cast<const char*>(nul) - name)))) continue;
+      const std::string_view name = view.name(s);
+      if (name.empty() || !is_wrapper_symbol(name)) continue;
       if (s.st_value > UINTPTR_MAX - bias) continue;
       const std::uintptr_t low = bias + s.st_value;
       if (s.st_size > UINTPTR_MAX - low) continue;
@@ -191,22 +250,42 @@ const wrapper_ranges* wrapper_ranges::parse(const unsigned char* data, std::size
   }
 }
 
-const wrapper_ranges* wrapper_ranges::load(const char* path, std::uintptr_t bias) noexcept {
-  if (path == nullptr || *path == '\0') return nullptr;
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < static_cast<off_t>(sizeof(Elf64_Ehdr))) {
-    ::close(fd);
-    return nullptr;
+bool symbol_at(const unsigned char* data, std::size_t size, std::uintptr_t bias, std::uintptr_t address,
+               unsigned type, symbol_hit& hit) noexcept {
+  symbol_view view;
+  if (!find_symbols(data, size, view) || address < bias) return false;
+  const std::uint64_t value = address - bias;
+  for (std::uint64_t k = 1; k < view.count; ++k) {
+    const Elf64_Sym s = view.at(k);
+    if (ELF64_ST_TYPE(s.st_info) != type || s.st_shndx == SHN_UNDEF || value < s.st_value) continue;
+    // A symbol of no size holds only its own address.
+    if (s.st_size == 0 ? value != s.st_value : value - s.st_value >= s.st_size) continue;
+    const std::string_view name = view.name(s);
+    if (name.empty()) continue;
+    hit.name = name;
+    hit.offset = value - s.st_value;
+    return true;
   }
-  const auto size = static_cast<std::size_t>(st.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (map == MAP_FAILED) return nullptr;
-  const wrapper_ranges* table = parse(static_cast<const unsigned char*>(map), size, bias);
-  ::munmap(map, size);
-  return table;
+  return false;
+}
+
+bool symbol_in_file(const char* path, std::uintptr_t bias, std::uintptr_t address, unsigned type,
+                    std::string& name, std::uint64_t& offset) noexcept {
+  const mapped_file file(path);
+  symbol_hit hit;
+  if (!symbol_at(file.data(), file.size(), bias, address, type, hit)) return false;
+  try {
+    name.assign(hit.name);
+  } catch (...) {
+    return false;
+  }
+  offset = hit.offset;
+  return true;
+}
+
+const wrapper_ranges* wrapper_ranges::load(const char* path, std::uintptr_t bias) noexcept {
+  const mapped_file file(path);
+  return file.data() == nullptr ? nullptr : parse(file.data(), file.size(), bias);
 }
 
 bool wrapper_ranges::contains(std::uintptr_t pc) const noexcept {

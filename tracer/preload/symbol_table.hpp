@@ -1,4 +1,5 @@
-// Which code of a program module belongs to the C++ standard library.
+// Which code of a program module belongs to the C++ standard library, and
+// which symbol holds an address (for the messages of a running program).
 //
 // A program built without optimization (-O0) keeps std::mutex::lock,
 // std::lock_guard's constructor, std::thread's constructor, the static
@@ -12,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace weft::preload {
@@ -45,5 +47,21 @@ class wrapper_ranges {
   range* ranges_;  // sorted by low, disjoint
   std::size_t count_;
 };
+
+// The symbol of ELF type `type` (STT_OBJECT: a variable; STT_FUNC: a
+// function) of the ELF64 image `data` of `size` bytes, loaded with `bias`,
+// whose extent holds `address`: its name as the image has it (mangled), a
+// view into `data`, and how far into it `address` lies. False if none.
+// Never reads outside [data, data + size).
+struct symbol_hit {
+  std::string_view name;
+  std::uint64_t offset = 0;
+};
+bool symbol_at(const unsigned char* data, std::size_t size, std::uintptr_t bias, std::uintptr_t address,
+               unsigned type, symbol_hit& hit) noexcept;
+// The same for the file at `path`, mapped read-only for the look-up; the
+// name copied out.
+bool symbol_in_file(const char* path, std::uintptr_t bias, std::uintptr_t address, unsigned type,
+                    std::string& name, std::uint64_t& offset) noexcept;
 
 }  // namespace weft::preload

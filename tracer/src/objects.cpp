@@ -37,9 +37,24 @@ void unregister_object(std::uint32_t object, bool in_use, const source_site& sit
   emit(static_cast<std::uint8_t>(format::EventKind::ObjectDestroy), object, format::kNoSeq, in_use ? 1 : 0, site);
 }
 
+namespace {
+std::atomic<object_namer> g_object_namer{nullptr};
+}  // namespace
+
+void set_object_namer(object_namer namer) noexcept { g_object_namer.store(namer, std::memory_order_release); }
+
 std::string object_name(std::uint32_t object) {
-  auto& objects = Runtime::get().registry().objects();
-  return object < objects.size() ? objects[object].name : std::string();
+  Registry& registry = Runtime::get().registry();
+  auto& objects = registry.objects();
+  if (object >= objects.size()) return std::string();
+  const ObjectEntry& o = objects[object];
+  if (o.address != 0)
+    if (const object_namer namer = g_object_namer.load(std::memory_order_acquire)) {
+      auto& sites = registry.sites();
+      const std::uint64_t first_use = o.site < sites.size() ? sites[o.site].address : 0;
+      if (std::string named = namer(o.name, o.address, first_use); !named.empty()) return named;
+    }
+  return o.name;
 }
 
 }  // namespace weft::detail

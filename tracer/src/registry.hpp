@@ -116,4 +116,13 @@ class Registry {
 
 std::string clip_name(std::string_view name);
 
+// How messages made while the program runs (the watchdog's, the
+// explorer's: object_name()) name an object of a program recorded
+// unmodified, which has only a placeholder name ("mutex#3") until the
+// trace is read: weft record's preload library sets a namer that reads the
+// program's symbols, given the placeholder, the object's address and the
+// return address of its first use. "" keeps the placeholder.
+using object_namer = std::string (*)(const std::string& placeholder, std::uint64_t address, std::uint64_t first_use);
+void set_object_namer(object_namer namer) noexcept;
+
 }  // namespace weft::detail
