@@ -206,9 +206,14 @@ void Scheduler::let_woken_arrive(Lock& lock) {
   std::optional<std::chrono::steady_clock::time_point> give_up;
   for (;;) {
     std::vector<Slot*> awake;
-    for (std::uint32_t id = 0; id < slots_.size(); ++id)
-      if (slots_[id] && slots_[id]->state == State::outside && !slots_[id]->running_outside && !asleep_in_kernel(id))
-        awake.push_back(slots_[id].get());
+    for (std::uint32_t id = 0; id < slots_.size(); ++id) {
+      Slot* s = slots_[id].get();
+      if (s == nullptr || s->state != State::outside) continue;
+      if (asleep_in_kernel(id))
+        s->running_outside = false;  // once it wakes again, it is waited for again
+      else if (!s->running_outside)
+        awake.push_back(s);
+    }
     if (awake.empty()) return;
     const auto now = std::chrono::steady_clock::now();
     if (!give_up) give_up = now + kWokenArrival;
