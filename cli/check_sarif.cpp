@@ -27,6 +27,7 @@ constexpr Rule kRules[] = {
     {analysis::FindingKind::LostWakeup, "LostWakeup", "A condition was notified while nobody waited; the later wait hangs."},
     {analysis::FindingKind::Misuse, "Misuse", "A synchronization primitive was used against its rules."},
     {analysis::FindingKind::Ordering, "Ordering", "The program's marks did not follow the expected order."},
+    {analysis::FindingKind::Crash, "Crash", "A process died of a fatal signal or an uncaught exception."},
     {analysis::FindingKind::TsanReport, "ThreadSanitizerReport",
      "ThreadSanitizer, running inside the traced program, reported a problem (a second opinion)."},
 };

@@ -135,6 +135,7 @@ Report check_with(const format::Trace& trace, const CheckOptions& options, LockG
   add(std::move(locks.deadlocks));
   add(find_hangs(m, deadlocked));
   if (options.marks_pattern) add(find_ordering(m, *options.marks_pattern));
+  add(find_crashes(trace));
   add(find_tsan_reports(trace));
   add(std::move(locks.inversions));
   add(misuse_found ? std::move(*misuse_found) : misuse.get());

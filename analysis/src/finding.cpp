@@ -12,6 +12,7 @@ std::string_view finding_kind_name(FindingKind k) {
     case FindingKind::LostWakeup: return "lost wake-up";
     case FindingKind::Misuse: return "misuse";
     case FindingKind::Ordering: return "ordering violation";
+    case FindingKind::Crash: return "crash";
     case FindingKind::TsanReport: return "tsan report";
   }
   return "?";
@@ -27,6 +28,7 @@ std::string_view finding_rule_id(FindingKind k) {
     case FindingKind::LostWakeup: return "weft/lost-wakeup";
     case FindingKind::Misuse: return "weft/misuse";
     case FindingKind::Ordering: return "weft/ordering";
+    case FindingKind::Crash: return "weft/crash";
     case FindingKind::TsanReport: return "tsan/report";
   }
   return "weft/unknown";

@@ -273,6 +273,35 @@ TEST_CASE("explore finds and replays a deadlock between OpenMP threads", "[explo
 #endif
 }
 
+// A run that dies of a failed assert is what it found: a crash, grouped,
+// with the run's replay (its trace is completed in the crash with the
+// scheduler's decisions; before, explore said only that runs "left no
+// complete trace"). The replay crashes again, and its trace checks as one.
+TEST_CASE("explore finds a crash that only some orders make, and its replay crashes again", "[explore][record]") {
+#ifndef WEFT_PRELOAD
+  WARN("this build has no weft_preload target: skipped");
+#else
+  TempDir dir;
+  const ChildResult r = weft_in(dir, {"explore", "--runs", "20", "--seed", "1", "--jobs", "1", "--", WEFT_BUFFER_CHECKED_ONCE});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("left no complete trace") == std::string::npos);
+  std::smatch found;
+  REQUIRE(std::regex_search(r.out, found,
+                            std::regex("crash: the program was killed by SIGABRT \\(signal 6\\) in thread-[23], after "
+                                       "its last event at buffer_checked_once\\.cpp:[0-9]+\\n.*first in run [0-9]+, "
+                                       "seed ([0-9]+)\\n")));
+  const ChildResult again =
+      weft_in(dir, {"record", "--schedule", found[1].str(), "-o", "replay.weft", "--", WEFT_BUFFER_CHECKED_ONCE});
+  INFO(again.err);
+  CHECK(again.exit_code == 128 + 6);
+  const ChildResult check = weft_in(dir, {"check", "replay.weft"});
+  INFO(check.out);
+  CHECK(check.exit_code == 1);
+  CHECK(check.out.find("1 finding (1 crash)") != std::string::npos);
+#endif
+}
+
 // The program serves its own runs (its preload library forks each before
 // main), or each run starts it anew (WEFT_EXPLORE_SPAWN=1): the same runs
 // find the same things, run for run, with one job.

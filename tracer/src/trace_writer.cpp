@@ -381,7 +381,7 @@ void TraceWriter::finalize(format::EndReason reason, std::uint64_t status, bool 
   flush(crashing);
   if (fd_ >= 0 && !failed_) {
     format::ChunkEncoder enc(chunk_.get(), kChunkBytes);
-    if (!crashing) write_schedule(enc);
+    write_schedule(enc, crashing);
     std::uint64_t index_offset = 0;
     if (!crashing && !index_.empty()) {
       index_offset = offset_;
@@ -411,23 +411,33 @@ void TraceWriter::finalize(format::EndReason reason, std::uint64_t status, bool 
 
 // A run made by the controlled scheduler: its decisions, in as many SCHD
 // chunks as they need (read as one), before the index and the END record.
-void TraceWriter::write_schedule(format::ChunkEncoder& enc) {
+// Also in a crash: a run of weft explore that dies of a failed assert or a
+// fault is what it found, and its replay needs the decisions (without
+// them explore could only say the run "left no complete trace").
+void TraceWriter::write_schedule(format::ChunkEncoder& enc, bool crashing) {
   explore::Scheduler* scheduler = explore::scheduler();
   if (scheduler == nullptr) return;
-  const format::Schedule s = scheduler->record();
-  format::ByteWriter* w = &enc.begin(format::ChunkType::Schedule);
-  format::encode_schedule_settings(*w, s);
-  for (const format::ScheduleDecision& d : s.decisions) {
-    const std::size_t mark = w->size();
-    format::encode_schedule_decision(*w, d, s.enabled_recorded);
-    if (w->overflowed()) {
-      w->rewind(mark);
-      write_chunk(enc.finish());
-      w = &enc.begin(format::ChunkType::Schedule);
+  const auto write = [&](const format::Schedule& s, const std::vector<format::ScheduleDecision>& decisions) {
+    format::ByteWriter* w = &enc.begin(format::ChunkType::Schedule);
+    format::encode_schedule_settings(*w, s);
+    for (const format::ScheduleDecision& d : decisions) {
+      const std::size_t mark = w->size();
       format::encode_schedule_decision(*w, d, s.enabled_recorded);
+      if (w->overflowed()) {
+        w->rewind(mark);
+        write_chunk(enc.finish());
+        w = &enc.begin(format::ChunkType::Schedule);
+        format::encode_schedule_decision(*w, d, s.enabled_recorded);
+      }
     }
+    write_chunk(enc.finish());
+  };
+  if (crashing) {
+    scheduler->record_in_crash(write);
+    return;
   }
-  write_chunk(enc.finish());
+  const format::Schedule s = scheduler->record();
+  write(s, s.decisions);
 }
 
 void TraceWriter::restart_in_child(std::string path) {

@@ -70,7 +70,7 @@ class TraceWriter {
   void drain(ThreadBuffer& b, std::uint64_t head, bool crashing);
   void discard();
   void write_chunk(std::span<const unsigned char> bytes);
-  void write_schedule(format::ChunkEncoder& enc);
+  void write_schedule(format::ChunkEncoder& enc, bool crashing);
   void write_clock();
   void report(const char* what, int err);
 

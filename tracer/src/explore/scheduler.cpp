@@ -485,6 +485,12 @@ void Scheduler::end() {
 
 format::Schedule Scheduler::record() {
   Lock lock(m_);
+  format::Schedule s = settings_record();
+  s.decisions = decisions_;
+  return s;
+}
+
+format::Schedule Scheduler::settings_record() const {
   format::Schedule s;
   s.strategy = strategy_name(settings_.strategy);
   s.seed = settings_.seed;
@@ -498,7 +504,6 @@ format::Schedule Scheduler::record() {
   s.stopped = stopped_.why;
   s.enabled_recorded = settings_.strategy == Strategy::dfs;
   s.early_timers = settings_.early_timers;
-  s.decisions = decisions_;
   return s;
 }
 

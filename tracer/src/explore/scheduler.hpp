@@ -82,6 +82,17 @@ class Scheduler {
   const std::atomic<std::uint64_t>& clock() const { return clock_; }
   // What the trace's SCHD chunk says.
   format::Schedule record();
+  // The same for a trace completed in a crash (a failed assert's abort, a
+  // fault): `f(settings, decisions)`, the decisions not copied (nothing is
+  // allocated but the strategy's short name); false, and `f` not called, if
+  // the scheduler's lock is taken (the crash came inside the scheduler).
+  template <class F>
+  bool record_in_crash(F&& f) {
+    const std::unique_lock<std::mutex> lock(m_, std::try_to_lock);
+    if (!lock.owns_lock()) return false;
+    f(settings_record(), decisions_);
+    return true;
+  }
   // The program is ending (exit): the scheduler lets go.
   void end();
 
@@ -109,6 +120,7 @@ class Scheduler {
   using Lock = std::unique_lock<std::mutex>;
 
   Slot& slot(std::uint32_t id);
+  format::Schedule settings_record() const;  // record() but the decisions; under m_
   std::uint32_t me();
   // Registers the caller if new, and waits for the turn if it lacks it.
   void ensure_turn(std::uint32_t id, Lock& lock);

@@ -35,6 +35,9 @@ inline std::vector<Finding> find_misuse(const Model& m) { return find_misuse(*m.
 // ThreadSanitizer's reports recorded in the trace (TSan builds), one
 // finding each, with TSan's threads mapped to weft's.
 std::vector<Finding> find_tsan_reports(const format::Trace& t);
+// Processes that died of a fatal signal or an uncaught exception, one
+// finding each, on the thread they died on. Needs only the trace.
+std::vector<Finding> find_crashes(const format::Trace& t);
 // Marks against an expected pattern (a regex over the marks' texts, each
 // followed by one space).
 std::vector<Finding> find_ordering(const Model& m, const std::string& marks_pattern);

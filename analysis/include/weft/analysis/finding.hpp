@@ -20,6 +20,7 @@ enum class FindingKind {
   LostWakeup,
   Misuse,
   Ordering,
+  Crash,       // a process died of a fatal signal or an uncaught exception
   TsanReport,  // ThreadSanitizer's own report, recorded in a TSan build: the second opinion
 };
 std::string_view finding_kind_name(FindingKind k);  // "data race", as scenarios name them
