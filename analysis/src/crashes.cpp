@@ -87,7 +87,7 @@ std::vector<Finding> find_crashes(const format::Trace& t) {
     if (uncaught) {
       const std::string what = event != kNone ? std::string(t.text(t.events[event])) : "an uncaught exception";
       f.about = "uncaught exception";
-      f.title = "crash: " + process + " died of " + what + where;
+      f.title = "crash: " + process + " ended in std::terminate" + where + ": " + what;
     } else {
       const std::string name = std::string(signal).substr(0, std::string_view(signal).find(':'));
       f.about = name;

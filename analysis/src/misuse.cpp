@@ -329,8 +329,9 @@ std::vector<Finding> MisuseWatch::finish() {
   const format::Trace& t = t_;
   // The last event of each process: a thread whose end is its process's
   // last event, in a process that ended by exit, ended with the process
-  // (it called exit(), or main returned): no thread comes after it to
-  // wait for the lock it held, which is no misuse. (A thread that returned
+  // (it called exit(), or main returned; or it died of an uncaught
+  // exception, a crash): no thread comes after it to wait for the lock it
+  // held, which is no misuse. (A thread that returned
   // holding a lock ends before its process's last events: a join, main's
   // own end.)
   // (Read from the end, and only when a thread is to be judged: a process
@@ -349,15 +350,24 @@ std::vector<Finding> MisuseWatch::finish() {
       --missing;
     }
   }
+  // How the process of `thread` ended, if it did.
+  const auto process_end = [&](std::uint32_t thread) -> const std::optional<format::EndRecord>& {
+    const std::uint32_t p = t.threads[thread].process;
+    return p < t.processes.size() && t.processes[p].end ? t.processes[p].end : t.end;
+  };
   // The process of `thread` ended by exit (main returned, or exit()).
   const auto exited = [&](std::uint32_t thread) {
-    const std::uint32_t p = t.threads[thread].process;
-    const std::optional<format::EndRecord>& end = p < t.processes.size() && t.processes[p].end ? t.processes[p].end : t.end;
+    const std::optional<format::EndRecord>& end = process_end(thread);
     return end && end->reason == format::EndReason::Exit;
   };
+  // A thread whose end is its process's last event, in a process that
+  // ended by exit, or that the thread's uncaught exception ended (the
+  // crash is the finding, not the lock it held as it died).
   const auto ended_with_process = [&](std::uint64_t index) {
     const std::uint32_t p = t.threads[t.events[index].thread].process;
-    return p < last_of_process.size() && last_of_process[p] == index && exited(t.events[index].thread);
+    const std::optional<format::EndRecord>& end = process_end(t.events[index].thread);
+    return p < last_of_process.size() && last_of_process[p] == index && end &&
+           (end->reason == format::EndReason::Exit || end->reason == format::EndReason::UncaughtException);
   };
   for (const auto& [index, locks] : ended_holding_) {
     if (locks.empty() || ended_with_process(index)) continue;
