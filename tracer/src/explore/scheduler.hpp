@@ -23,6 +23,8 @@
 //    open in the trace.
 #pragma once
 
+#include <time.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -84,12 +86,17 @@ class Scheduler {
   format::Schedule record();
   // The same for a trace completed in a crash (a failed assert's abort, a
   // fault): `f(settings, decisions)`, the decisions not copied (nothing is
-  // allocated but the strategy's short name); false, and `f` not called, if
-  // the scheduler's lock is taken (the crash came inside the scheduler).
+  // allocated but the strategy's short name). The lock is tried for up to
+  // 50 ms (the keeper holds it for moments); false, and `f` not called, if
+  // it stays taken (the crash came inside the scheduler).
   template <class F>
   bool record_in_crash(F&& f) {
-    const std::unique_lock<std::mutex> lock(m_, std::try_to_lock);
-    if (!lock.owns_lock()) return false;
+    std::unique_lock<std::mutex> lock(m_, std::defer_lock);
+    for (int tries = 0; !lock.try_lock(); ++tries) {
+      if (tries == 100) return false;
+      const timespec pause{0, 500'000};
+      nanosleep(&pause, nullptr);  // async-signal-safe, as a crash handler needs
+    }
     f(settings_record(), decisions_);
     return true;
   }
