@@ -100,7 +100,7 @@ class Runtime {
   // is the runtime's own and its trace open.
   void finish_before_exit_call(std::uint64_t status);
   // The status the program passed to exit(), or main returned (weft record
-  // sees both: preload/processes.cpp), for the trace's end, which weft's
+  // sees both: preload/process_end.cpp), for the trace's end, which weft's
   // atexit handler writes without being told it. The first one counts; a
   // vfork child's is its own, not this runtime's. Without it (a program
   // linked with weft, not run under weft record) the end says 0.
