@@ -85,7 +85,8 @@ std::vector<Finding> find_crashes(const format::Trace& t) {
       where = " in " + thread_name(t, thread) + (site != 0 ? ", after its last event at " + site_text(t, site) : "");
     }
     if (uncaught) {
-      const std::string what = event != kNone ? std::string(t.text(t.events[event])) : "an uncaught exception";
+      std::string what = event != kNone ? std::string(t.text(t.events[event])) : std::string();
+      if (what.empty()) what = "an uncaught exception";
       f.about = "uncaught exception";
       f.title = "crash: " + process + " ended in std::terminate" + where + ": " + what;
     } else {
