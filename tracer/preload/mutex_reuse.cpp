@@ -41,18 +41,10 @@ void mark_mutex(sync_entry& e, pthread_mutex_t* m, std::uint32_t site, detail::T
     detail::emit_interned(b, static_cast<std::uint8_t>(format::EventKind::ObjectDestroy), id, format::kNoSeq,
                           static_cast<std::uint64_t>(held ? format::ObjectEnd::ReinitialisedInUse : format::ObjectEnd::Idle),
                           site);
-    // The old object's state goes, then the mark, then the id: 0, for the
-    // next object_of to register the new mutex (retire() clears the id
-    // first, which a waiting thread could register over while the rest is
-    // still being cleared).
-    e.owner.store(0, std::memory_order_relaxed);
-    e.depth = 0;
-    e.count.store(0, std::memory_order_relaxed);
-    e.woken.store(0, std::memory_order_relaxed);
-    e.value.store(0, std::memory_order_relaxed);
-    e.process_shared.store(false, std::memory_order_relaxed);
+    // The mark, then the entry retired (its id 0 last): the threads waiting
+    // above find the mark, and then the id free for the new mutex.
     put_mark(e, m);
-    e.object.store(0, std::memory_order_release);
+    retire(e);
     return;
   }
 }

@@ -109,8 +109,10 @@ std::uint32_t object_of_slow(sync_entry& e, const void* address, format::ObjectK
   }
 }
 
+// The object's state first, its id last: a thread that finds the id 0
+// registers the next object at once (object_of_slow), and must not have
+// its first hold cleared under it by the end of this one.
 void retire(sync_entry& e) noexcept {
-  e.object.store(0, std::memory_order_release);
   e.owner.store(0, std::memory_order_relaxed);
   e.count.store(0, std::memory_order_relaxed);
   e.value.store(0, std::memory_order_relaxed);
@@ -118,6 +120,7 @@ void retire(sync_entry& e) noexcept {
   e.woken.store(0, std::memory_order_relaxed);
   e.process_shared.store(false, std::memory_order_relaxed);
   e.depth = 0;
+  e.object.store(0, std::memory_order_release);
 }
 
 void record_refused_destroy(const void* address, const void* return_address) noexcept {
