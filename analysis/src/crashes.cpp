@@ -19,13 +19,22 @@ namespace {
 
 // The signals a crash dies of, as the runtime's crash handlers catch them,
 // and what each usually means.
-const char* crash_signal(std::uint64_t sig) {
+struct CrashSignal {
+  const char* name;
+  const char* meaning;
+};
+const CrashSignal* crash_signal(std::uint64_t sig) {
+  static constexpr CrashSignal kAbort{"SIGABRT", "abort() was called (a failed assert, std::terminate)"};
+  static constexpr CrashSignal kSegv{"SIGSEGV", "a bad memory access (a null or dangling pointer, a use after free)"};
+  static constexpr CrashSignal kBus{"SIGBUS", "a bad memory access"};
+  static constexpr CrashSignal kFpe{"SIGFPE", "an arithmetic error (a division by zero)"};
+  static constexpr CrashSignal kIll{"SIGILL", "an illegal instruction"};
   switch (sig) {
-    case SIGABRT: return "SIGABRT: abort() was called (a failed assert, std::terminate)";
-    case SIGSEGV: return "SIGSEGV: a bad memory access (a null or dangling pointer, a use after free)";
-    case SIGBUS: return "SIGBUS: a bad memory access";
-    case SIGFPE: return "SIGFPE: an arithmetic error (a division by zero)";
-    case SIGILL: return "SIGILL: an illegal instruction";
+    case SIGABRT: return &kAbort;
+    case SIGSEGV: return &kSegv;
+    case SIGBUS: return &kBus;
+    case SIGFPE: return &kFpe;
+    case SIGILL: return &kIll;
     default: return nullptr;
   }
 }
@@ -65,7 +74,7 @@ std::vector<Finding> find_crashes(const format::Trace& t) {
     const std::optional<format::EndRecord>& end = t.processes.empty() ? t.end : t.processes[p].end;
     if (!end) continue;
     const bool uncaught = end->reason == format::EndReason::UncaughtException;
-    const char* signal = end->reason == format::EndReason::Signal ? crash_signal(end->status) : nullptr;
+    const CrashSignal* signal = end->reason == format::EndReason::Signal ? crash_signal(end->status) : nullptr;
     if (!uncaught && signal == nullptr) continue;
     const std::uint64_t event =
         uncaught ? last_event(t, p, format::EventKind::UncaughtException, 0, false)
@@ -90,13 +99,13 @@ std::vector<Finding> find_crashes(const format::Trace& t) {
       f.about = "uncaught exception";
       f.title = "crash: " + process + " ended in std::terminate" + where + ": " + what;
     } else {
-      const std::string name = std::string(signal).substr(0, std::string_view(signal).find(':'));
-      f.about = name;
-      f.title = "crash: " + process + " was killed by " + name + " (signal " + std::to_string(end->status) + ")" + where;
+      f.about = signal->name;
+      f.title = "crash: " + process + " was killed by " + signal->name + " (signal " + std::to_string(end->status) +
+                ")" + where;
     }
     f.explanation =
         (uncaught ? std::string("An exception left a thread's function, and std::terminate ended the process.")
-                  : "It died of " + std::string(signal) + ".") +
+                  : "It died of " + std::string(signal->name) + ": " + signal->meaning + ".") +
         " Its trace ends there: what it shows is what the threads did up to that moment. A crash that comes only "
         "in some runs depends on the order the threads ran in: a failed assertion about shared state, a value "
         "another thread freed or had not yet set. weft explore finds the orders that crash and replays them "

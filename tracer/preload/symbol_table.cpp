@@ -123,7 +123,7 @@ struct symbol_view {
   const char* names = nullptr;
   std::uint64_t names_size = 0;
 
-  // Symbol k's name, or empty if it does not lie inside the name table.
+  // Symbol `s`'s name, or empty if it does not lie inside the name table.
   std::string_view name(const Elf64_Sym& s) const noexcept {
     if (s.st_name >= names_size) return {};
     const char* n = names + s.st_name;
