@@ -30,6 +30,14 @@ ChildResult weft_in(const TempDir& dir, std::vector<std::string> args) {
   return run_child(args, o);
 }
 
+// An exploration that found nothing and whose runs all ran to their end
+// (unused in builds without the preload library).
+[[maybe_unused]] void check_found_nothing(const ChildResult& r) {
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("no run found anything") != std::string::npos);
+  CHECK(r.out.find("stopped") == std::string::npos);
+}
+
 // The events of a trace, as a replay must repeat them (unused in builds
 // without the preload library).
 [[maybe_unused]] std::string events_of(const TempDir& dir, const std::string& trace) {
@@ -134,9 +142,7 @@ TEST_CASE("threads that poll end under every strategy: a woken waiter gets the l
     const ChildResult r = weft_in(dir, {"explore", "--runs", "10", "--seed", "1", "--jobs", "1", "--strategy", strategy,
                                         "--time-limit", "20", "--", WEFT_POLLING_THREADS});
     INFO(strategy << "\n" << r.out << r.err);
-    CHECK(r.exit_code == 0);
-    CHECK(r.out.find("no run found anything") != std::string::npos);
-    CHECK(r.out.find("stopped") == std::string::npos);
+    check_found_nothing(r);
   }
 #endif
 }
@@ -188,9 +194,7 @@ TEST_CASE("work at a thread's exit is scheduled before the thread ends", "[explo
       const ChildResult r = weft_in(dir, {"explore", "--runs", "10", "--seed", "1", "--jobs", "1", "--strategy",
                                           strategy, "--", WEFT_THREAD_EXIT_DESTRUCTORS});
       INFO(r.out << r.err);
-      CHECK(r.exit_code == 0);
-      CHECK(r.out.find("no run found anything") != std::string::npos);
-      CHECK(r.out.find("stopped") == std::string::npos);
+      check_found_nothing(r);
     }
   }
   // The main thread's too, when it leaves by pthread_exit: its key
@@ -216,9 +220,7 @@ TEST_CASE("a program whose main thread leaves by pthread_exit ends under the sch
   const ChildResult r =
       weft_in(dir, {"explore", "--runs", "5", "--seed", "1", "--jobs", "1", "--", WEFT_MAIN_EXITS_FIRST});
   INFO(r.out << r.err);
-  CHECK(r.exit_code == 0);
-  CHECK(r.out.find("no run found anything") != std::string::npos);
-  CHECK(r.out.find("stopped") == std::string::npos);
+  check_found_nothing(r);
 #endif
 }
 
@@ -235,9 +237,7 @@ TEST_CASE("a thread asleep in a wait weft does not see hands the turn on", "[exp
     const ChildResult r =
         weft_in(dir, {"explore", "--runs", "5", "--seed", "1", "--jobs", "1", "--", WEFT_SLEEPS_UNSEEN, mode});
     INFO(mode << "\n" << r.out << r.err);
-    CHECK(r.exit_code == 0);
-    CHECK(r.out.find("no run found anything") != std::string::npos);
-    CHECK(r.out.find("stopped") == std::string::npos);
+    check_found_nothing(r);
   }
 #endif
 }
@@ -360,9 +360,7 @@ TEST_CASE("futures, latches, counting semaphores and atomic waits are scheduled 
   // would hold the turn until the 10 s stall limit stopped the run.
   const ChildResult r = weft_in(dir, {"explore", "--runs", "30", "--seed", "1", "--", WEFT_FUTURES_AND_LATCHES});
   INFO(r.out << r.err);
-  CHECK(r.exit_code == 0);
-  CHECK(r.out.find("no run found anything") != std::string::npos);
-  CHECK(r.out.find("stopped") == std::string::npos);
+  check_found_nothing(r);
   const ChildResult one = weft_in(dir, {"record", "--schedule", "7", "-o", "f.weft", "--", WEFT_FUTURES_AND_LATCHES});
   CHECK(one.exit_code == 0);
   CHECK(one.out == "sum 5 total 6\n");
@@ -381,9 +379,7 @@ TEST_CASE("a thread cancelled inside a scheduled wait acts on the cancel as in a
   const ChildResult r = weft_in(dir, {"explore", "--runs", "20", "--seed", "1", "--time-limit", "20", "--",
                                       WEFT_CANCELLED_WAIT});
   INFO(r.out << r.err);
-  CHECK(r.exit_code == 0);
-  CHECK(r.out.find("no run found anything") != std::string::npos);
-  CHECK(r.out.find("stopped") == std::string::npos);
+  check_found_nothing(r);
   const ChildResult one = weft_in(dir, {"record", "--schedule", "3", "-o", "c.weft", "--", WEFT_CANCELLED_WAIT});
   CHECK(one.exit_code == 0);
   CHECK(one.out == "cancelled: 1 1\n");
